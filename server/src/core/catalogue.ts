@@ -1,0 +1,69 @@
+/**
+ * Every finding the analysis can report, in one place: stable code, default severity, a one-line
+ * summary and the README section that documents it. Users search a code here and configure its
+ * severity by code; findings carry a message specific to the line.
+ */
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface CatalogueEntry {
+  readonly severity: Severity;
+  readonly summary: string;
+}
+
+export const CATALOGUE = {
+  'byte-order-mark': { severity: 'warning', summary: 'A UTF-8 byte order mark glues onto the first word, so glibc ignores the first line.' },
+  'carriage-return': { severity: 'warning', summary: 'A lone CR is not a line break for glibc: the next "line" is part of this one.' },
+  'nul-byte': { severity: 'warning', summary: 'A NUL byte ends the line for glibc; the rest of the line is ignored.' },
+  'unknown-directive': { severity: 'warning', summary: 'glibc ignores a line whose first word is not exactly label, precedence, scopev4 or reload.' },
+  'comment-in-token': { severity: 'warning', summary: 'A # inside a word starts a comment there, cutting the word short.' },
+  'extra-fields': { severity: 'warning', summary: 'glibc reads three fields; anything after them is ignored.' },
+  'missing-address': { severity: 'warning', summary: 'The directive has no prefix, so glibc ignores the line.' },
+  'invalid-address': { severity: 'warning', summary: 'The prefix is not IPv6 text glibc can read, so glibc ignores the line.' },
+  'ipv4-prefix': { severity: 'warning', summary: 'label and precedence take IPv6 prefixes only; an IPv4 prefix is ignored.' },
+  'zone-id': { severity: 'warning', summary: 'A zone id (%eth0) makes the address unreadable to glibc, so the line is ignored.' },
+  'invalid-number': { severity: 'warning', summary: 'Only plain decimal numbers are read; hex, fractions or a tail make glibc ignore the line.' },
+  'number-out-of-range': { severity: 'warning', summary: 'A prefix length or value outside what glibc allows makes it ignore the line.' },
+  'unusual-number': { severity: 'hint', summary: 'glibc accepts a sign or leading zeros, but other tools may not.' },
+  'empty-number': { severity: 'warning', summary: 'An empty number counts as 0 up to glibc 2.40 and makes the line ignored from 2.41.' },
+  'missing-prefix-length': { severity: 'warning', summary: 'A prefix without /bits is undefined behaviour up to glibc 2.40 (ignored on Debian 12) and means a full-length prefix from 2.41.' },
+  'scopev4-crash': { severity: 'error', summary: 'A first scopev4 prefix without /bits crashes every program at its first multi-address lookup, up to glibc 2.40.' },
+  'scopev4-not-mapped': { severity: 'warning', summary: 'scopev4 takes an IPv4 prefix or a v4-mapped IPv6 prefix (::ffff:a.b.c.d/96..128); anything else is ignored.' },
+  'reload-enabled': { severity: 'warning', summary: 'reload yes makes getaddrinfo() check the file on every lookup; the man page advises against it.' },
+  'reload-value': { severity: 'warning', summary: 'Only a lowercase "yes" enables reloading; any other value turns it off.' },
+  'table-replaced': { severity: 'warning', summary: 'One valid line of a kind replaces the whole built-in table of that kind.' },
+  'shadowed-row': { severity: 'warning', summary: 'An earlier row with the same prefix length already matches every address of this row, so it has no effect.' },
+  'host-bits': { severity: 'information', summary: 'The prefix has bits set after its length; glibc compares only the first bits.' },
+  'catch-all-value': { severity: 'information', summary: 'The ::/0 row gives every address without a more specific row a non-default value.' },
+  'site-local': { severity: 'information', summary: 'Site-local fec0::/10 was deprecated by RFC 3879.' },
+  'ula-demoted': { severity: 'warning', summary: 'Hosts whose IPv6 addresses are all ULAs prefer IPv4 over global IPv6, while hosts with global IPv6 prefer IPv6.' },
+  'ula-destinations-demoted': { severity: 'warning', summary: 'From a ULA host, ULA destinations lose to IPv4.' },
+  'ipv4-preferred': { severity: 'information', summary: 'The file makes every host prefer IPv4 over global IPv6.' },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type DiagnosticCode = keyof typeof CATALOGUE;
+
+export const DIAGNOSTIC_CODES = Object.keys(CATALOGUE) as DiagnosticCode[];
+
+export function isDiagnosticCode(text: string): text is DiagnosticCode {
+  return Object.prototype.hasOwnProperty.call(CATALOGUE, text);
+}
+
+/** The README section that explains a code; its heading is the code itself. */
+export function documentationAnchor(code: DiagnosticCode): string {
+  return `#${code}`;
+}
+
+export interface Finding {
+  readonly code: DiagnosticCode;
+  /** Offsets into the document text. */
+  readonly start: number;
+  readonly end: number;
+  readonly message: string;
+}
+
+export function severityOf(code: DiagnosticCode): Severity {
+  return CATALOGUE[code].severity;
+}
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, information: 1, hint: 0 };

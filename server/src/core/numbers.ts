@@ -1,0 +1,68 @@
+/**
+ * Decimal numbers as glibc's gai.conf parser reads them: strtoul(text, &end, 10) on a token
+ * that holds no white space, on an unsigned long of 64 bits.
+ */
+
+const ULONG_MAX = (1n << 64n) - 1n;
+export const INT_MAX = 2147483647;
+
+export interface StrtoulResult {
+  /** The value strtoul returns (ULONG_MAX on overflow; negatives wrap modulo 2^64). */
+  readonly value: bigint;
+  /** Characters consumed; 0 when no digit was read (strtoul then leaves end at the start). */
+  readonly consumed: number;
+  /** strtoul set errno to ERANGE. */
+  readonly overflow: boolean;
+}
+
+export function strtoul10(text: string): StrtoulResult {
+  let pos = 0;
+  let negative = false;
+  const sign = text.charCodeAt(0);
+  if (sign === 0x2b || sign === 0x2d) {
+    negative = sign === 0x2d;
+    pos = 1;
+  }
+  const digitsStart = pos;
+  while (pos < text.length && text.charCodeAt(pos) >= 0x30 && text.charCodeAt(pos) <= 0x39) pos++;
+  if (pos === digitsStart) return { value: 0n, consumed: 0, overflow: false };
+  const magnitude = BigInt(text.slice(digitsStart, pos));
+  if (magnitude > ULONG_MAX) return { value: ULONG_MAX, consumed: pos, overflow: true };
+  const value = negative ? (ULONG_MAX + 1n - magnitude) & ULONG_MAX : magnitude;
+  return { value, consumed: pos, overflow: false };
+}
+
+/** Why a number field is not a value glibc keeps. */
+export type NumberProblem = 'empty' | 'not-decimal' | 'overflow' | 'out-of-range';
+
+export interface NumberReading {
+  readonly problem?: NumberProblem;
+  /** The value glibc stores when it accepts the field. */
+  readonly value: number;
+  /** The field was empty and, by the rules up to glibc 2.40, read as 0. */
+  readonly emptyReadAsZero: boolean;
+  /** The field relies on strtoul's leniency: a sign or leading zeros. */
+  readonly unusualForm: boolean;
+}
+
+/**
+ * Reads a bits or value field the way glibc checks it: the whole field must be consumed, no
+ * overflow, and the result within [min, max]. `emptyIsZero` is the behaviour up to glibc 2.40,
+ * where an empty field passes the end-pointer check and counts as 0; from 2.41 it is refused.
+ */
+export function readNumberField(text: string, min: number, max: number, emptyIsZero: boolean): NumberReading {
+  if (text === '') {
+    if (!emptyIsZero) return { problem: 'empty', value: 0, emptyReadAsZero: false, unusualForm: false };
+    return min <= 0
+      ? { value: 0, emptyReadAsZero: true, unusualForm: false }
+      : { problem: 'out-of-range', value: 0, emptyReadAsZero: true, unusualForm: false };
+  }
+  const parsed = strtoul10(text);
+  if (parsed.consumed !== text.length) return { problem: 'not-decimal', value: 0, emptyReadAsZero: false, unusualForm: false };
+  if (parsed.overflow) return { problem: 'overflow', value: 0, emptyReadAsZero: false, unusualForm: false };
+  const unusualForm = /^[+-]|^0\d/.test(text);
+  if (parsed.value < BigInt(min) || parsed.value > BigInt(max)) {
+    return { problem: 'out-of-range', value: 0, emptyReadAsZero: false, unusualForm };
+  }
+  return { value: Number(parsed.value), emptyReadAsZero: false, unusualForm };
+}

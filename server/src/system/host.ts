@@ -1,0 +1,80 @@
+/**
+ * This machine's addresses and default routes, read from /proc (Linux) so that flags the kernel
+ * keeps (deprecated, home address) come along; os.networkInterfaces() is the fallback elsewhere.
+ */
+
+import { readFileSync } from 'fs';
+import { networkInterfaces } from 'os';
+import { IpAddress, bytesFromHex, parseIpAddress } from '../core/addresses';
+import { Host, HostAddress } from '../core/sourceSelection';
+
+const IFA_F_HOMEADDRESS = 0x10;
+const IFA_F_DEPRECATED = 0x20;
+const IFA_F_OPTIMISTIC = 0x04;
+
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function ipv6FromProc(text: string): HostAddress[] {
+  const addresses: HostAddress[] = [];
+  for (const line of text.split('\n')) {
+    const [hex, , prefixHex, , flagsHex, name] = line.trim().split(/\s+/);
+    if (!hex || hex.length !== 32 || name === 'lo') continue;
+    const flags = parseInt(flagsHex, 16);
+    addresses.push({
+      address: { family: 6, bytes: bytesFromHex(hex) },
+      prefixLength: parseInt(prefixHex, 16),
+      deprecated: (flags & (IFA_F_DEPRECATED | IFA_F_OPTIMISTIC)) !== 0,
+      homeAddress: (flags & IFA_F_HOMEADDRESS) !== 0,
+      interface: name,
+    });
+  }
+  return addresses;
+}
+
+function fromNetworkInterfaces(family: 'IPv4' | 'IPv6'): HostAddress[] {
+  const addresses: HostAddress[] = [];
+  for (const [name, entries] of Object.entries(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (entry.internal || entry.family !== family) continue;
+      const address: IpAddress | undefined = parseIpAddress(entry.address.split('%')[0]);
+      const prefixLength = Number(entry.cidr?.split('/')[1]);
+      if (address && Number.isInteger(prefixLength)) addresses.push({ address, prefixLength, interface: name });
+    }
+  }
+  return addresses;
+}
+
+function hasIpv4DefaultRoute(): boolean | undefined {
+  const table = readProc('/proc/net/route');
+  if (table === undefined) return undefined;
+  return table.split('\n').slice(1).some((line) => {
+    const [, destination, , flags, , , , mask] = line.trim().split(/\s+/);
+    return destination === '00000000' && mask === '00000000' && (parseInt(flags, 16) & 0x1) !== 0;
+  });
+}
+
+function hasIpv6DefaultRoute(): boolean | undefined {
+  const table = readProc('/proc/net/ipv6_route');
+  if (table === undefined) return undefined;
+  const RTF_REJECT = 0x200;
+  return table.split('\n').some((line) => {
+    const [destination, length, , , , , , , flags, device] = line.trim().split(/\s+/);
+    return destination === '0'.repeat(32) && length === '00' && device !== 'lo' && (parseInt(flags, 16) & RTF_REJECT) === 0;
+  });
+}
+
+/** The host as the kernel sees it now. */
+export function systemHost(): Host {
+  const ipv6Proc = readProc('/proc/net/if_inet6');
+  const addresses = [...fromNetworkInterfaces('IPv4'), ...(ipv6Proc !== undefined ? ipv6FromProc(ipv6Proc) : fromNetworkInterfaces('IPv6'))];
+  const ipv4 = hasIpv4DefaultRoute();
+  const ipv6 = hasIpv6DefaultRoute();
+  if (ipv4 === undefined || ipv6 === undefined) return { addresses };
+  return { addresses, defaultRoutes: { ipv4, ipv6 } };
+}
