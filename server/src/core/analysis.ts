@@ -56,7 +56,7 @@ function spanOfLine(line: ParsedLine): { start: number; end: number } {
   return { start: line.start, end: line.end };
 }
 
-function tableReplacementFindings(parsed: ParsedFile, table: EffectiveTable): Finding[] {
+function tableReplacementFindings(table: EffectiveTable): Finding[] {
   if (table.source !== 'file') return [];
   const lines = table.rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined).sort((a, b) => a.index - b.index);
   const lost = builtinRows(table.kind).filter(
@@ -182,7 +182,7 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const findings = [
     ...parsed.findings,
     ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [
-      ...tableReplacementFindings(parsed, tables[kind]),
+      ...tableReplacementFindings(tables[kind]),
       ...shadowedRowFindings(tables[kind]),
     ]),
     ...connectionFindings(parsed, tables),

@@ -98,7 +98,8 @@ function kernelScore(candidate: HostAddress, destination: Bytes16, outgoingInter
     sameBytes(candidate.address.bytes, destination) ? 1 : 0,
     sourceScope >= destinationScope ? -sourceScope : sourceScope - 128,
     candidate.deprecated ? 0 : 1,
-    candidate.homeAddress ? 1 : 0,
+    // No home-address rule: kernels build it only with CONFIG_IPV6_MIP6=y; Debian's is a module, and
+    // the measured kernel picks a non-home source over a home one.
     interfaceOf(candidate) === outgoingInterface ? 1 : 0,
     kernelLabel(candidate.address.bytes) === kernelLabel(destination) ? 1 : 0,
     Math.min(commonPrefixLength(candidate.address.bytes, destination), candidate.prefixLength),
@@ -129,11 +130,13 @@ function selectIpv6Source(host: Host, destination: Bytes16): HostAddress | undef
   if (sameBytes(destination, IPV6_LOOPBACK.address.bytes)) return IPV6_LOOPBACK;
   const local = own.find((a) => sameBytes(a.address.bytes, destination));
   if (local) return local;
+  // Without a zone id, connect() to a link-scoped destination fails (EINVAL); to a multicast one
+  // the kernel finds no source (EADDRNOTAVAIL), as measured in the namespace oracle.
+  if (kernelScope(destination) <= 2 || destination[0] === 0xff) return undefined;
   const connected = own.find((a) => inSubnet(a, destination));
   if (!connected && !defaultRoutesOf(host).ipv6) return undefined;
   const outgoingInterface = connected ? interfaceOf(connected) : own.length > 0 ? interfaceOf(own[0]) : MAIN_INTERFACE;
-  const linkScoped = kernelScope(destination) <= 2;
-  const candidates = linkScoped ? own.filter((a) => interfaceOf(a) === outgoingInterface) : [IPV6_LOOPBACK, ...own];
+  const candidates = [IPV6_LOOPBACK, ...own];
   let best: HostAddress | undefined;
   let bestScore: number[] = [];
   for (const candidate of kernelIterationOrder(candidates)) {
