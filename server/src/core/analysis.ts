@@ -4,7 +4,7 @@
  * decided by the simulator rather than by matching text).
  */
 
-import { parseIpAddress, prefixContains, sameBytes } from './addresses';
+import { bytesToHex, maskBytes, parseIpAddress, prefixContains, sameBytes } from './addresses';
 import { TableKind } from './builtinTables';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { GlibcVersion } from './glibcVersion';
@@ -71,11 +71,17 @@ function tableReplacementFindings(table: EffectiveTable): Finding[] {
 
 function shadowedRowFindings(table: EffectiveTable): Finding[] {
   const findings: Finding[] = [];
-  table.rows.forEach((row, position) => {
+  // Rows are longest first, so only an earlier row of the same length and masked prefix can hide one.
+  const firstWithPrefix = new Map<string, TableRow>();
+  for (const row of table.rows) {
+    const key = `${row.bits}/${bytesToHex(maskBytes(row.bytes, row.bits))}`;
+    const earlier = firstWithPrefix.get(key);
+    if (!earlier) {
+      firstWithPrefix.set(key, row);
+      continue;
+    }
     const line = fileLine(row);
-    if (!line) return;
-    const earlier = table.rows.slice(0, position).find((other) => other.bits === row.bits && prefixContains(other.bytes, other.bits, row.bytes));
-    if (!earlier) return;
+    if (!line) continue;
     const earlierLine = fileLine(earlier);
     const where = earlierLine ? `line ${earlierLine.index + 1}` : 'an earlier row';
     findings.push({
@@ -83,7 +89,7 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
       ...spanOfLine(line),
       message: `No effect: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same length.`,
     });
-  });
+  }
   return findings;
 }
 

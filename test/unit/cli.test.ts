@@ -1,0 +1,87 @@
+/** The built gai-conf command, run as a user runs it. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'gai-conf-cli-'));
+
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function cli(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('check: exit 0 when clean, 1 with warnings, locations as FILE:LINE:COL', () => {
+  const clean = file('clean.conf', 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10 5\nlabel fc00::/7 1\nlabel 2001::/32 7\n');
+  const cleanRun = cli('check', clean, '--glibc', '2.36');
+  assert.equal(cleanRun.status, 0, cleanRun.stdout + cleanRun.stderr);
+  const broken = file('broken.conf', '# header\nLabel ::1/128 5\n');
+  const run = cli('check', broken, '--glibc', '2.36');
+  assert.equal(run.status, 1);
+  assert.match(run.stdout, new RegExp(`${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:1: warning \\[unknown-directive\\]`));
+  assert.match(run.stdout, /glibc 2\.36/);
+});
+
+test('check --json: stable shape with code, severity, position and documentation', () => {
+  const run = cli('check', file('json.conf', 'label 10.0.0.0/8 4\n'), '--json', '--glibc', '2.41');
+  const report = JSON.parse(run.stdout);
+  assert.equal(report.glibc, '2.41');
+  const finding = report.findings.find((f: { code: string }) => f.code === 'ipv4-prefix');
+  assert.deepEqual([finding.line, finding.column, finding.endColumn, finding.severity], [1, 7, 17, 'warning']);
+  assert.match(finding.documentation, /README\.md#ipv4-prefix$/);
+});
+
+test('table --json: the documented shape, rows in lookup order with their lines', () => {
+  const run = cli('table', file('table.conf', '# x\nprecedence ::ffff:0:0/96 100\n'), '--json', '--glibc', '2.36');
+  assert.equal(run.status, 0);
+  const tables = JSON.parse(run.stdout);
+  assert.equal(tables.glibc, '2.36');
+  assert.equal(tables.label.source, 'builtin');
+  assert.equal(tables.reload, false);
+  assert.deepEqual(tables.precedence.rows.map((r: { prefix: string; value: number; line: number | null }) => [r.prefix, r.value, r.line]), [['::ffff:0.0.0.0/96', 100, 2], ['::/0', 40, null]]);
+  assert.equal(tables.scopev4.rows[0].prefix, '169.254.0.0/16');
+});
+
+test('order --json: destinations exactly as given, decisions with rules', () => {
+  const config = file('order.conf', '');
+  const run = cli('order', '--config', config, '--source', 'fd42::2/64', '--source', '10.0.0.2/24', '2001:DB8:1::10', '198.51.100.10', '--json', '--glibc', '2.36');
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.deepEqual(result.order, ['198.51.100.10', '2001:DB8:1::10']);
+  assert.equal(result.decisions[0].rule, 5);
+  const text = cli('order', '--config', config, '--source', 'fd42::2/64', '--source', '10.0.0.2/24', '2001:db8:1::10', '198.51.100.10');
+  assert.match(text.stdout, /198\.51\.100\.10 before 2001:db8:1::10: rule 5, prefer matching label/);
+});
+
+test('usage and I/O errors exit 2 with a message, never a stack trace', () => {
+  for (const args of [['check', join(dir, 'missing.conf')], ['check', dir], ['nonsense'], ['order'], ['order', 'not-an-address'], ['table', '--glibc', 'x'], ['order', '--source', 'fd42::2', '::1']]) {
+    const run = cli(...args);
+    assert.equal(run.status, 2, args.join(' '));
+    assert.match(run.stderr, /^gai-conf: /, args.join(' '));
+    assert.doesNotMatch(run.stderr, /\n\s+at /, args.join(' '));
+  }
+  assert.match(cli('check', join(dir, 'missing.conf')).stderr, /cannot read .*missing\.conf: no such file/);
+});
+
+test('binary and hostile input never crashes the CLI', () => {
+  let seed = 7;
+  const bytes = Buffer.alloc(200_000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (seed = (seed * 1103515245 + 12345) & 0x7fffffff) & 0xff;
+  const hostile = [bytes, Buffer.from('\uFEFFlabel ::1/128 5\0\r\n\ud800'), Buffer.from('label '.repeat(100_000)), Buffer.from('label ::1/128 5\n'.repeat(20_000))];
+  hostile.forEach((content, i) => {
+    const path = file(`hostile-${i}.conf`, content);
+    for (const command of ['check', 'table']) {
+      const run = cli(command, path, '--glibc', '2.36');
+      assert.ok(run.status === 0 || run.status === 1, `${command} hostile-${i}: ${run.status} ${run.stderr.slice(0, 300)}`);
+    }
+  });
+});
