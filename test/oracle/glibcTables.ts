@@ -12,6 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findExecutable } from './executables';
 
 export interface GlibcPrefixRow { bytes: string; bits: number; value: number }
 export interface GlibcScopeRow { bytes: string; bits: number; value: number }
@@ -47,20 +48,6 @@ function findAssetDir(): string | null {
   return root === null ? null : path.join(root, 'test', 'oracle');
 }
 
-function findExecutable(name: string): string | null {
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter((d) => d !== '');
-  for (const d of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin']) if (!dirs.includes(d)) dirs.push(d);
-  for (const d of dirs) {
-    const p = path.join(d, name);
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      // not here
-    }
-  }
-  return null;
-}
 
 /** The libc.so.6 this Node process (and so every program here) is linked with. */
 function systemLibc(): string | null {

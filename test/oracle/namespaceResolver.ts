@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findExecutable } from './executables';
 
 export interface OracleHostAddress {
   address: string;          // IPv6 or IPv4 text
@@ -103,20 +104,6 @@ let toolCache: { tools: Tools | null; reason: string | null } | undefined;
 
 interface Tools { unshare: string; nsenter: string; ip: string; mount: string; resolver: { file: string; args: string[] } }
 
-function findExecutable(name: string): string | null {
-  const dirs = [...(process.env['PATH'] ?? '').split(':'), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-  for (const dir of dirs) {
-    if (!dir || !path.isAbsolute(dir) || dir.includes('/shims')) continue; // pyenv/asdf shims: slow wrapper scripts
-    const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
 
 // One getaddrinfo(name, NULL, hints{AF_UNSPEC, SOCK_STREAM, flags 0}); prints "<4|6> <address>" per entry.
 const PYTHON_RESOLVER = [

@@ -85,3 +85,11 @@ test('binary and hostile input never crashes the CLI', () => {
     }
   });
 });
+
+test("order without --source reads this machine's own addresses and routes", () => {
+  const run = cli('order', '--config', file('system.conf', ''), '::1', '127.0.0.1', '--json');
+  assert.equal(run.status, 0, run.stderr);
+  const result = JSON.parse(run.stdout);
+  assert.deepEqual([...result.order].sort(), ['127.0.0.1', '::1']);
+  assert.deepEqual(result.destinations.map((d: { source: string }) => d.source), ['::1', '127.0.0.1']);
+});
