@@ -1,0 +1,181 @@
+/**
+ * The language server: wires the analysis core to LSP and adds no analysis of its own. Runs over
+ * stdio (`--stdio`) or Node IPC (`--node-ipc`), as vscode-languageserver picks from argv.
+ */
+
+import { join } from 'path';
+import { pathToFileURL } from 'url';
+import {
+  CodeAction,
+  CodeActionKind,
+  CodeActionParams,
+  Connection,
+  Diagnostic,
+  DidChangeConfigurationNotification,
+  Hover,
+  HoverParams,
+  InitializeParams,
+  InitializeResult,
+  MarkupKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  TextEdit as LspTextEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analysis, analyzeGaiConf } from '../core/analysis';
+import { Fix, TextEdit, fixAllEdits, fixesFor } from '../core/codeActions';
+import { editorDiagnostics, unknownCodes } from '../core/diagnostics';
+import { describeGlibcVersion } from '../core/glibcVersion';
+import { hoverAt } from '../core/hover';
+import { TextLocator } from '../core/text';
+import { ServerSettings, readSettings } from './settings';
+
+const DOCUMENTATION = pathToFileURL(join(__dirname, '..', 'README.md')).href;
+
+interface Snapshot {
+  readonly version: number;
+  readonly analysis: Analysis;
+  readonly locator: TextLocator;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const snapshots = new Map<string, Snapshot>();
+  const pending = new Map<string, NodeJS.Immediate>();
+  let settings: ServerSettings = readSettings(undefined);
+  let pullConfiguration = false;
+  let literalCodeActions = false;
+
+  function snapshotOf(document: TextDocument): Snapshot {
+    const cached = snapshots.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    const text = document.getText();
+    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, { glibc: settings.glibc }), locator: new TextLocator(text) };
+    snapshots.set(document.uri, snapshot);
+    return snapshot;
+  }
+
+  function publish(uri: string): void {
+    pending.delete(uri);
+    const document = documents.get(uri);
+    if (!document) return;
+    const snapshot = snapshotOf(document);
+    const diagnostics = editorDiagnostics(snapshot.analysis, snapshot.locator, settings.severity, DOCUMENTATION) as Diagnostic[];
+    void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+  }
+
+  /** Coalesces a burst of edits into one analysis once the burst has been read. */
+  function schedule(uri: string): void {
+    const previous = pending.get(uri);
+    if (previous) clearImmediate(previous);
+    pending.set(uri, setImmediate(() => publish(uri)));
+  }
+
+  async function refreshSettings(fromNotification?: unknown): Promise<void> {
+    let raw: unknown = fromNotification;
+    if (pullConfiguration) {
+      try {
+        raw = await connection.workspace.getConfiguration('gaiconf');
+      } catch (error) {
+        connection.console.error(`Could not read settings: ${(error as Error).message}`);
+      }
+    }
+    settings = readSettings(raw);
+    const typos = unknownCodes(settings.severity);
+    for (const problem of [...settings.problems, ...typos.map((code) => `gaiconf.diagnostics.severity: "${code}" is not a gai-conf diagnostic code.`)]) {
+      connection.window.showWarningMessage(problem);
+    }
+    connection.console.info(`Analysing gai.conf as ${describeGlibcVersion(settings.glibc)}.`);
+    snapshots.clear();
+    for (const document of documents.all()) schedule(document.uri);
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    literalCodeActions = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
+    const options = params.initializationOptions as Record<string, unknown> | undefined;
+    settings = readSettings(options?.gaiconf ?? options);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+      },
+      serverInfo: { name: 'gai-conf-language-server' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (pullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
+      void refreshSettings();
+    }
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const section = (change.settings as Record<string, unknown> | null)?.gaiconf ?? change.settings;
+    void refreshSettings(pullConfiguration ? undefined : section);
+  });
+
+  documents.onDidChangeContent((event) => schedule(event.document.uri));
+  documents.onDidClose((event) => {
+    const timer = pending.get(event.document.uri);
+    if (timer) clearImmediate(timer);
+    pending.delete(event.document.uri);
+    snapshots.delete(event.document.uri);
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+
+  connection.onHover((params: HoverParams): Hover | null => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const { analysis, locator } = snapshotOf(document);
+    const result = hoverAt(analysis, locator.offsetAt(params.position));
+    if (!result) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: locator.rangeOf(result) };
+  });
+
+  function lspEdits(locator: TextLocator, edits: readonly TextEdit[]): LspTextEdit[] {
+    return edits.map((edit) => ({ range: locator.rangeOf(edit), newText: edit.newText }));
+  }
+
+  connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document || !literalCodeActions) return [];
+    const { analysis, locator } = snapshotOf(document);
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
+    const actions: CodeAction[] = [];
+    const uri = document.uri;
+    const start = locator.offsetAt(params.range.start);
+    const end = locator.offsetAt(params.range.end);
+    const clientDiagnostics = params.context.diagnostics ?? [];
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const finding of analysis.findings) {
+        if (finding.end < start || finding.start > end) continue;
+        const range = locator.rangeOf(finding);
+        const linked = clientDiagnostics.filter((d) => d.code === finding.code && d.range.start.line === range.start.line);
+        for (const fix of fixesFor(analysis, finding) as Fix[]) {
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            isPreferred: fix.preferred,
+            diagnostics: linked,
+            edit: { changes: { [uri]: lspEdits(locator, fix.edits) } },
+          });
+        }
+      }
+    }
+    if (wants(CodeActionKind.SourceFixAll)) {
+      const edits = fixAllEdits(analysis);
+      if (edits.length > 0) {
+        actions.push({ title: 'Fix all safe gai.conf problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, edits) } } });
+      }
+    }
+    return actions;
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
