@@ -148,6 +148,17 @@ function explainDecision(result: OrderResult, decision: Decision | undefined): s
   return `${rule} decides (${values})`;
 }
 
+export type DualStackPreference = 'ipv6' | 'ipv4' | 'original-order';
+
+/** Which family a host tries first for a dual-stacked global destination, whichever comes first in DNS. */
+export function dualStackPreference(tables: EffectiveTables, host: Host): DualStackPreference {
+  const ipv6Listed = simulateOrder(tables, host, [PROBES.globalIpv6, PROBES.publicIpv4]);
+  const ipv4Listed = simulateOrder(tables, host, [PROBES.publicIpv4, PROBES.globalIpv6]);
+  if (firstIsIpv6(ipv6Listed) && firstIsIpv6(ipv4Listed)) return 'ipv6';
+  if (!firstIsIpv6(ipv6Listed) && !firstIsIpv6(ipv4Listed)) return 'ipv4';
+  return 'original-order';
+}
+
 function connectionFindings(parsed: ParsedFile, tables: EffectiveTables): Finding[] {
   if (tables.crash) return [];
   const findings: Finding[] = [];

@@ -5,7 +5,7 @@
  */
 
 import { maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains, sameBytes } from './addresses';
-import { Analysis, analyzeGaiConf } from './analysis';
+import { Analysis, PROBES, analyzeGaiConf, dualStackPreference } from './analysis';
 import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, RFC3484_LABELS, Scopev4TableEntry, TableKind } from './builtinTables';
 import { DiagnosticCode, Finding } from './catalogue';
 import { ParsedLine, Token, suggestDirective } from './parser';
@@ -47,12 +47,18 @@ function lineOf(analysis: Analysis, offset: number): ParsedLine | undefined {
   return analysis.parsed.lines.find((l) => offset >= l.start && offset <= l.end);
 }
 
-/** Deletes a whole line with its line break. */
+/** Deletes a whole line with its line break (the one before it, for a last line without one). */
 function deleteLine(analysis: Analysis, line: ParsedLine): TextEdit {
   const text = analysis.parsed.text;
-  const end = line.end < text.length ? line.end + 1 : line.end;
-  const start = line.end >= text.length && line.start > 0 ? line.start - 1 : line.start;
-  return { start, end, newText: '' };
+  if (line.end < text.length) return { start: line.start, end: line.end + 1, newText: '' };
+  if (line.start === 0) return { start: 0, end: line.end, newText: '' };
+  const start = text.charCodeAt(line.start - 2) === 0x0d ? line.start - 2 : line.start - 1;
+  return { start, end: line.end, newText: '' };
+}
+
+/** Where a line's text ends, before a CR that belongs to its CRLF. */
+function contentEnd(text: string, line: ParsedLine): number {
+  return line.end > line.start && text.charCodeAt(line.end - 1) === 0x0d ? line.end - 1 : line.end;
 }
 
 interface TargetRow {
@@ -130,7 +136,8 @@ function ensureRows(analysis: Analysis, kind: TableKind, targets: readonly Targe
     const rows = missing.map((t) => `${kind} ${t.prefixText} ${t.value}`);
     const ofKind = (l: ParsedLine, reading: 'reading' | 'commented') => l[reading]?.fate.kind === 'row' && (l[reading]!.fate as { row: { table: TableKind } }).row.table === kind;
     const anchor = [...lines].reverse().find((l) => ofKind(l, 'reading')) ?? [...lines].reverse().find((l) => ofKind(l, 'commented'));
-    if (anchor) edits.push({ start: anchor.end, end: anchor.end, newText: rows.map((r) => eol + r).join('') });
+    const at = anchor && contentEnd(text, anchor);
+    if (at !== undefined) edits.push({ start: at, end: at, newText: rows.map((r) => eol + r).join('') });
     else if (text.length === 0 || text.endsWith('\n')) edits.push({ start: text.length, end: text.length, newText: rows.map((r) => r + eol).join('') });
     else edits.push({ start: text.length, end: text.length, newText: rows.map((r) => eol + r).join('') + eol });
   }
@@ -153,11 +160,16 @@ function isDepartureRow(line: ParsedLine): boolean {
   });
 }
 
-/** Keeps a fix only when re-analysing the edited file shows the finding gone. */
+/**
+ * Keeps a fix only when re-analysing the edited file shows the finding gone; for the ULA warning,
+ * also when ULA hosts then choose between IPv6 and IPv4 exactly as hosts with global IPv6 do.
+ */
 function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): TextEdit[] | undefined {
   if (edits.length === 0) return undefined;
   const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc });
-  return after.findings.some((f) => f.code === code) ? undefined : edits;
+  if (after.findings.some((f) => f.code === code)) return undefined;
+  if (code === 'ula-demoted' && dualStackPreference(after.tables, PROBES.ulaHost) !== dualStackPreference(after.tables, PROBES.globalHost)) return undefined;
+  return edits;
 }
 
 const ULA_TRADE_OFF = 'hosts with global IPv6 will also try ULA destinations before IPv4';

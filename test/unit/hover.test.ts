@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hoverAt } from '../../server/src/core/hover';
+import { GLIBC_2_41, analyze } from './helpers';
+
+function hover(text: string, at: string, glibc = undefined as Parameters<typeof analyze>[1]) {
+  const analysis = analyze(text, glibc);
+  const offset = text.indexOf(at);
+  assert.ok(offset >= 0, at);
+  return hoverAt(analysis, offset + 1)?.markdown ?? '';
+}
+
+test('a prefix is named with its RFC, its range, and its place in the table', () => {
+  const text = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::ffff:0:0/96 4\nlabel fd00::/7 1\n';
+  const md = hover(text, 'fd00::/7');
+  assert.match(md, /unique local addresses, ULA \(RFC 4193\)/);
+  assert.match(md, /fc00:: to fdff:ffff/);
+  assert.match(md, /host bits/i);
+  assert.match(md, /Row 4 of 5/);
+  assert.match(hover(text, '::ffff:0:0/96'), /Covers IPv4 0\.0\.0\.0\/0/);
+  assert.match(hover(text, '2002::/16'), /6to4 \(RFC 3056\)/);
+});
+
+test('a value is explained against the effective table', () => {
+  const text = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 6\n';
+  assert.match(hover(text, ' 6\n'), /loses rule 5/);
+  assert.match(hover('label fc00::/7 1\nlabel ::ffff:0:0/96 4\n', ' 1\n'), /matches global IPv6 destinations/);
+  assert.match(hover('precedence ::ffff:0:0/96 100\n', '100'), /above IPv4 \(100\)|equal to IPv4 \(100\)/);
+});
+
+test('commented-out rows say whether glibc uses them now', () => {
+  assert.match(hover('#label fc00::/7 6\n', 'fc00'), /glibc uses this row right now/);
+  assert.match(hover('#label fc00::/7 6\nlabel ::/0 1\n', 'fc00'), /Not in effect: this file replaces the built-in label table/);
+  assert.match(hover('#precedence ::ffff:0:0/96 100\n', '::ffff'), /uncommenting it would replace the whole built-in precedence table/);
+});
+
+test('ignored lines say so and why, under the assumed glibc', () => {
+  assert.match(hover('Label ::1/128 5\n', '::1'), /^\*\*Ignored by glibc\.\*\* .*Did you mean "label"/);
+  assert.match(hover('label ::1 5\n', '::1'), /Undefined behaviour/);
+  assert.match(hover('label ::1 5\n', '::1', GLIBC_2_41), /::1\/128/);
+  assert.match(hover('label ::1/128 5 extra\n', 'extra'), /Ignored by glibc/);
+  assert.match(hover('scopev4 10.0.0.0 5\n', '10.0'), /Crashes every program/);
+});
+
+test('directive keywords explain the table replacement and show the built-in table', () => {
+  const md = hover('precedence ::ffff:0:0/96 100\n', 'precedence');
+  assert.match(md, /replaces glibc's whole built-in precedence table/);
+  assert.match(md, /\| ::1\/128 \| 50 \|/);
+  assert.equal(hoverAt(analyze('\n\n'), 1), undefined);
+});
