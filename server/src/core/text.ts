@@ -46,6 +46,14 @@ export class TextLocator {
     return { line: low, character: clamped - this.lineStarts[low] };
   }
 
+  /** Whether a position names a place in the text (a line that exists, a character within it or at its end). */
+  contains(position: Position): boolean {
+    if (!Number.isInteger(position.line) || !Number.isInteger(position.character)) return false;
+    if (position.line < 0 || position.line >= this.lineStarts.length || position.character < 0) return false;
+    const start = this.lineStarts[position.line];
+    return this.offsetAt(position) === start + position.character;
+  }
+
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
     if (position.line >= this.lineStarts.length) return this.text.length;

@@ -17,6 +17,8 @@ import {
   InitializeParams,
   InitializeResult,
   MarkupKind,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   TextEdit as LspTextEdit,
@@ -64,11 +66,20 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
 
-  /** Coalesces a burst of edits into one analysis once the burst has been read. */
+  /** Analyses once per turn of the event loop, however many edits arrived in it. */
   function schedule(uri: string): void {
     const previous = pending.get(uri);
     if (previous) clearImmediate(previous);
     pending.set(uri, setImmediate(() => publish(uri)));
+  }
+
+  /** Tells the user about settings that could not be used (a notification: nothing for a client to refuse). */
+  function reportSettings(): void {
+    const typos = unknownCodes(settings.severity).map((code) => `gaiconf.diagnostics.severity: "${code}" is not a gai-conf diagnostic code.`);
+    for (const problem of [...settings.problems, ...typos]) {
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });
+    }
+    connection.console.info(`Analysing gai.conf as ${describeGlibcVersion(settings.glibc)}.`);
   }
 
   async function refreshSettings(fromNotification?: unknown): Promise<void> {
@@ -81,11 +92,7 @@ export function startServer(connection: Connection): void {
       }
     }
     settings = readSettings(raw);
-    const typos = unknownCodes(settings.severity);
-    for (const problem of [...settings.problems, ...typos.map((code) => `gaiconf.diagnostics.severity: "${code}" is not a gai-conf diagnostic code.`)]) {
-      connection.window.showWarningMessage(problem);
-    }
-    connection.console.info(`Analysing gai.conf as ${describeGlibcVersion(settings.glibc)}.`);
+    reportSettings();
     snapshots.clear();
     for (const document of documents.all()) schedule(document.uri);
   }
@@ -106,6 +113,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
+    if (!pullConfiguration) reportSettings();
     if (pullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
       void refreshSettings();
@@ -130,6 +138,7 @@ export function startServer(connection: Connection): void {
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
     const { analysis, locator } = snapshotOf(document);
+    if (!locator.contains(params.position)) return null;
     const result = hoverAt(analysis, locator.offsetAt(params.position));
     if (!result) return null;
     return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: locator.rangeOf(result) };
