@@ -3,6 +3,7 @@
  * stdio (`--stdio`) or Node IPC (`--node-ipc`), as vscode-languageserver picks from argv.
  */
 
+import { existsSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
 import {
@@ -32,7 +33,8 @@ import { hoverAt } from '../core/hover';
 import { TextLocator } from '../core/text';
 import { ServerSettings, readSettings } from './settings';
 
-const DOCUMENTATION = pathToFileURL(join(__dirname, '..', 'README.md')).href;
+/** The README beside the bundle; packaging as a VSIX renames it readme.md. */
+const DOCUMENTATION = pathToFileURL(['README.md', 'readme.md'].map((name) => join(__dirname, '..', name)).find(existsSync) ?? join(__dirname, '..', 'README.md')).href;
 
 interface Snapshot {
   readonly version: number;
