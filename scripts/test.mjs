@@ -1,5 +1,7 @@
-// The whole suite: type-check and compile with tsc, then run every *.test.js under node:test.
-import { execFileSync, spawnSync } from 'child_process';
+// The whole suite: type-check and compile with tsc, run every *.test.js under node:test, then the
+// integration suite inside a real VS Code (code-server's remote extension host). Ends with one
+// "N passed, M failed" line that totals both.
+import { execFileSync, spawn } from 'child_process';
 import { readdirSync, rmSync, statSync } from 'fs';
 import { join } from 'path';
 
@@ -14,7 +16,30 @@ function testFiles(dir) {
   });
 }
 
+/** Runs a command, echoing its output, and returns its exit code and the counts its output reports. */
+function run(args, patterns) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk;
+    });
+    child.on('close', (code) => {
+      const count = (pattern) => Number([...output.matchAll(pattern)].at(-1)?.[1] ?? 0);
+      resolve({ code: code ?? 1, passed: count(patterns.passed), failed: count(patterns.failed) });
+    });
+  });
+}
+
 const only = process.argv.slice(2);
 const files = testFiles('out/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const unit = await run(['--test', '--test-concurrency=2', ...files], { passed: /^# pass (\d+)$/gm, failed: /^# fail (\d+)$/gm });
+const results = [unit];
+if (only.length === 0) {
+  results.push(await run(['scripts/test-remote.mjs'], { passed: /^(\d+) passed, \d+ failed$/gm, failed: /^\d+ passed, (\d+) failed$/gm }));
+}
+const passed = results.reduce((sum, r) => sum + r.passed, 0);
+const failed = results.reduce((sum, r) => sum + r.failed, 0);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);
