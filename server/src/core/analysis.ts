@@ -10,7 +10,7 @@ import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { GlibcVersion } from './glibcVersion';
 import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
 import { Decision, OrderResult, RULE_NAMES, describeAddress, simulateOrder } from './simulator';
-import { Host } from './sourceSelection';
+import { firstIsIpv6, pair, profile } from './profiles';
 import { EffectiveTable, EffectiveTables, TableRow, buildEffectiveTables, builtinRows, lookupRow, rowPrefixText } from './tables';
 
 export interface Analysis {
@@ -23,25 +23,6 @@ export interface Analysis {
 export interface AnalysisOptions {
   readonly glibc: GlibcVersion;
 }
-
-function host(...addresses: string[]): Host {
-  return {
-    addresses: addresses.map((text) => {
-      const [address, length] = text.split('/');
-      return { address: parseIpAddress(address)!, prefixLength: Number(length) };
-    }),
-  };
-}
-
-/** Typical hosts and destinations for the connection checks; documentation and private ranges only. */
-export const PROBES = {
-  ulaHost: host('fd42::2/64', '10.0.0.2/24'),
-  globalHost: host('2001:db8:2::2/64', '10.0.0.2/24'),
-  globalIpv6: '2001:db8:1::10',
-  publicIpv4: '198.51.100.10',
-  ulaDestination: 'fd42:0:0:1::10',
-  privateIpv4: '10.0.1.10',
-} as const;
 
 function fileLine(row: TableRow): ParsedLine | undefined {
   return row.origin.kind === 'file' ? row.origin.line : undefined;
@@ -97,9 +78,6 @@ function lastDecision(result: OrderResult, first: number, second: number): Decis
   return [...result.decisions].reverse().find((d) => (d.a === first && d.b === second) || (d.a === second && d.b === first));
 }
 
-function firstIsIpv6(result: OrderResult): boolean {
-  return result.order[0].address.family === 6;
-}
 
 /** The file row that supplied the value a decision turned on, if the file supplied it. */
 function responsibleRow(tables: EffectiveTables, result: OrderResult, decision: Decision | undefined): TableRow | undefined {
@@ -148,23 +126,12 @@ function explainDecision(result: OrderResult, decision: Decision | undefined): s
   return `${rule} decides (${values})`;
 }
 
-export type DualStackPreference = 'ipv6' | 'ipv4' | 'original-order';
-
-/** Which family a host tries first for a dual-stacked global destination, whichever comes first in DNS. */
-export function dualStackPreference(tables: EffectiveTables, host: Host): DualStackPreference {
-  const ipv6Listed = simulateOrder(tables, host, [PROBES.globalIpv6, PROBES.publicIpv4]);
-  const ipv4Listed = simulateOrder(tables, host, [PROBES.publicIpv4, PROBES.globalIpv6]);
-  if (firstIsIpv6(ipv6Listed) && firstIsIpv6(ipv4Listed)) return 'ipv6';
-  if (!firstIsIpv6(ipv6Listed) && !firstIsIpv6(ipv4Listed)) return 'ipv4';
-  return 'original-order';
-}
-
 function connectionFindings(parsed: ParsedFile, tables: EffectiveTables): Finding[] {
   if (tables.crash) return [];
   const findings: Finding[] = [];
-  const global = [PROBES.globalIpv6, PROBES.publicIpv4];
-  const fromUla = simulateOrder(tables, PROBES.ulaHost, global);
-  const fromGlobal = simulateOrder(tables, PROBES.globalHost, global);
+  const global = [pair('global').ipv6, pair('global').ipv4];
+  const fromUla = simulateOrder(tables, profile('ula').host, global);
+  const fromGlobal = simulateOrder(tables, profile('global').host, global);
   const ulaDecision = lastDecision(fromUla, 0, 1);
   if (!firstIsIpv6(fromUla) && firstIsIpv6(fromGlobal)) {
     const row = responsibleRow(tables, fromUla, ulaDecision);
@@ -181,7 +148,7 @@ function connectionFindings(parsed: ParsedFile, tables: EffectiveTables): Findin
       message: `Every host, with ULA or global IPv6, will try IPv4 before IPv6 for dual-stacked destinations: ${explainDecision(fromGlobal, globalDecision)}.`,
     });
   }
-  const local = simulateOrder(tables, PROBES.ulaHost, [PROBES.ulaDestination, PROBES.privateIpv4]);
+  const local = simulateOrder(tables, profile('ula').host, [pair('ula').ipv6, pair('ula').ipv4]);
   if (!firstIsIpv6(local)) {
     const decision = lastDecision(local, 0, 1);
     findings.push({

@@ -5,7 +5,8 @@
  */
 
 import { maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains, sameBytes } from './addresses';
-import { Analysis, PROBES, analyzeGaiConf, dualStackPreference } from './analysis';
+import { Analysis, analyzeGaiConf } from './analysis';
+import { familyPreference, pair, profile } from './profiles';
 import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, RFC3484_LABELS, Scopev4TableEntry, TableKind } from './builtinTables';
 import { DiagnosticCode, Finding } from './catalogue';
 import { ParsedLine, Token, suggestDirective } from './parser';
@@ -168,7 +169,7 @@ function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): 
   if (edits.length === 0) return undefined;
   const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc });
   if (after.findings.some((f) => f.code === code)) return undefined;
-  if (code === 'ula-demoted' && dualStackPreference(after.tables, PROBES.ulaHost) !== dualStackPreference(after.tables, PROBES.globalHost)) return undefined;
+  if (code === 'ula-demoted' && familyPreference(after.tables, profile('ula').host, pair('global')) !== familyPreference(after.tables, profile('global').host, pair('global'))) return undefined;
   return edits;
 }
 

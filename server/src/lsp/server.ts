@@ -10,6 +10,8 @@ import {
   CodeAction,
   CodeActionKind,
   CodeActionParams,
+  CodeLens,
+  CodeLensParams,
   Connection,
   Diagnostic,
   DidChangeConfigurationNotification,
@@ -28,6 +30,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, analyzeGaiConf } from '../core/analysis';
 import { Fix, TextEdit, fixAllEdits, fixesFor } from '../core/codeActions';
 import { editorDiagnostics, unknownCodes } from '../core/diagnostics';
+import { computeEffects, summarizeEffects } from '../core/effects';
 import { describeGlibcVersion } from '../core/glibcVersion';
 import { hoverAt } from '../core/hover';
 import { TextLocator } from '../core/text';
@@ -108,6 +111,7 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
       },
       serverInfo: { name: 'gai-conf-language-server' },
@@ -144,6 +148,16 @@ export function startServer(connection: Connection): void {
     const result = hoverAt(analysis, locator.offsetAt(params.position));
     if (!result) return null;
     return { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: locator.rangeOf(result) };
+  });
+
+  connection.onCodeLens((params: CodeLensParams): CodeLens[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis } = snapshotOf(document);
+    if (analysis.tables.crash) return [];
+    const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    // A lens without a command id shows as plain text: the summary is information, not an action.
+    return summarizeEffects(computeEffects(analysis.tables)).map((summary) => ({ range: top, command: { title: summary.text, command: '' } }));
   });
 
   function lspEdits(locator: TextLocator, edits: readonly TextEdit[]): LspTextEdit[] {

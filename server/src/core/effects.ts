@@ -1,0 +1,64 @@
+/**
+ * What a file does to real connections at a glance: for typical hosts and destination pairs,
+ * which family glibc tries first under the file's tables and under its built-in ones.
+ */
+
+import { GlibcVersion } from './glibcVersion';
+import { parseGaiConf } from './parser';
+import { DESTINATION_PAIRS, DestinationPair, FamilyPreference, HOST_PROFILES, HostProfile, familyPreference } from './profiles';
+import { EffectiveTables, buildEffectiveTables } from './tables';
+
+export interface Effect {
+  readonly profile: HostProfile;
+  readonly pair: DestinationPair;
+  readonly file: FamilyPreference;
+  readonly builtin: FamilyPreference;
+}
+
+export interface EffectSummary {
+  /** One short line per destination pair worth showing. */
+  readonly text: string;
+  readonly changed: boolean;
+}
+
+function builtinTables(glibc: GlibcVersion): EffectiveTables {
+  return buildEffectiveTables(parseGaiConf('', { glibc }));
+}
+
+export function computeEffects(tables: EffectiveTables): Effect[] {
+  const builtin = builtinTables(tables.glibc);
+  return HOST_PROFILES.flatMap((profile) =>
+    DESTINATION_PAIRS.map((pair) => ({
+      profile,
+      pair,
+      file: familyPreference(tables, profile.host, pair),
+      builtin: familyPreference(builtin, profile.host, pair),
+    })),
+  );
+}
+
+const PREFERENCE_TEXT: Readonly<Record<FamilyPreference, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'original-order': 'DNS order' };
+
+const SHORT_PROFILE: Readonly<Record<HostProfile['id'], string>> = {
+  ula: 'ULA hosts',
+  global: 'global-IPv6 hosts',
+  'ula-global': 'ULA+global hosts',
+  'ipv4-only': 'IPv4-only hosts',
+  'ipv6-only': 'IPv6-only hosts',
+};
+
+/**
+ * Lines for the top of the file: the global pair always, for ULA and global hosts; any other pair
+ * and host only where the file changes what the built-in tables do. A host that lacks one family
+ * has nothing to choose, so it is left out.
+ */
+export function summarizeEffects(effects: readonly Effect[]): EffectSummary[] {
+  const dualStack = (e: Effect) => e.profile.id !== 'ipv4-only' && e.profile.id !== 'ipv6-only';
+  return DESTINATION_PAIRS.flatMap((pair) => {
+    const rows = effects.filter((e) => e.pair === pair && dualStack(e));
+    const shown = rows.filter((e) => e.file !== e.builtin || (pair.id === 'global' && (e.profile.id === 'ula' || e.profile.id === 'global')));
+    if (shown.length === 0) return [];
+    const parts = shown.map((e) => `${SHORT_PROFILE[e.profile.id]}: ${PREFERENCE_TEXT[e.file]}${e.file !== e.builtin ? ` (built-in: ${PREFERENCE_TEXT[e.builtin]})` : ''}`);
+    return [{ text: `${pair.name}: ${parts.join(' · ')}`, changed: shown.some((e) => e.file !== e.builtin) }];
+  });
+}
