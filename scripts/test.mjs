@@ -1,6 +1,7 @@
 // The whole suite: type-check and compile with tsc, run every *.test.js under node:test, then the
-// integration suite inside a real VS Code (code-server's remote extension host). Ends with one
-// "N passed, M failed" line that totals both.
+// integration suite inside a real VS Code (code-server's remote extension host), then the UI tests
+// (the packaged VSIX in code-server, driven in Chromium). Ends with one "N passed, M failed" line
+// that totals all three.
 import { execFileSync, spawn } from 'child_process';
 import { readdirSync, rmSync, statSync } from 'fs';
 import { join } from 'path';
@@ -37,7 +38,9 @@ const files = testFiles('out/test').filter((f) => only.length === 0 || only.some
 const unit = await run(['--test', '--test-concurrency=2', ...files], { passed: /^# pass (\d+)$/gm, failed: /^# fail (\d+)$/gm });
 const results = [unit];
 if (only.length === 0) {
-  results.push(await run(['scripts/test-remote.mjs'], { passed: /^(\d+) passed, \d+ failed$/gm, failed: /^\d+ passed, (\d+) failed$/gm }));
+  const counts = { passed: /^(\d+) passed, \d+ failed$/gm, failed: /^\d+ passed, (\d+) failed$/gm };
+  results.push(await run(['scripts/test-remote.mjs'], counts));
+  results.push(await run(['scripts/test-ui.mjs'], counts));
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);

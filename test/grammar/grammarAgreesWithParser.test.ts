@@ -122,7 +122,7 @@ function addressCandidates(): string[] {
   return [...out];
 }
 
-test('addresses: constant.numeric.ipv6/ipv4 exactly where glibc inet_pton reads one', () => {
+test('addresses: string.unquoted.address.ipv6/ipv4 exactly where glibc inet_pton reads one', () => {
   const mismatches: string[] = [];
   let v6 = 0;
   let v4 = 0;
@@ -135,8 +135,8 @@ test('addresses: constant.numeric.ipv6/ipv4 exactly where glibc inet_pton reads 
     const expect = (line: string, at: number, want: { v6: boolean; v4: boolean; ipv4Prefix?: boolean }) => {
       const span = `${at}-${at + address.length}`;
       const toks = tokens(line);
-      const v6Spans = spans(line, toks, SCOPE('constant.numeric.ipv6'));
-      const v4Spans = spans(line, toks, SCOPE('constant.numeric.ipv4'));
+      const v6Spans = spans(line, toks, SCOPE('string.unquoted.address.ipv6'));
+      const v4Spans = spans(line, toks, SCOPE('string.unquoted.address.ipv4'));
       const got = {
         v6: v6Spans.join(' ') === span,
         v4: v4Spans.join(' ') === span,

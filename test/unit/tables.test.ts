@@ -40,3 +40,9 @@ test('restoring every built-in row is not a replacement worth a warning', () => 
   const full = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10 5\nlabel fc00::/7 6\nlabel 2001::/32 7\n';
   assert.ok(!analyze(full).findings.some((f) => f.code === 'table-replaced'));
 });
+
+test('the RFC 3484 label table written out on purpose is not reported as a silent replacement', () => {
+  const rfc3484 = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\n';
+  assert.ok(!analyze(rfc3484).findings.some((f) => f.code === 'table-replaced'));
+  assert.ok(analyze('label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\n').findings.some((f) => f.code === 'table-replaced'));
+});

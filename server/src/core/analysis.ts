@@ -5,7 +5,7 @@
  */
 
 import { bytesToHex, maskBytes, parseIpAddress, prefixContains, sameBytes } from './addresses';
-import { TableKind } from './builtinTables';
+import { RFC3484_LABELS, TableKind } from './builtinTables';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { GlibcVersion } from './glibcVersion';
 import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
@@ -37,13 +37,26 @@ function spanOfLine(line: ParsedLine): { start: number; end: number } {
   return { start: line.start, end: line.end };
 }
 
+const GLIBC_DEPARTURES = ['fec0::/10', 'fc00::/7', '2001::/32'];
+
+/**
+ * The RFC 3484 label table written out on purpose (the ULA quick fix writes it): every RFC 3484
+ * row present, and only glibc's own departures from it gone. Nothing silent to warn about.
+ */
+function isDeliberateRfc3484Labels(table: EffectiveTable, lost: readonly TableRow[]): boolean {
+  if (table.kind !== 'label') return false;
+  const hasRow = (entry: { prefix: string; bits: number; value: number }) =>
+    table.rows.some((row) => row.bits === entry.bits && row.value === entry.value && prefixContains(row.bytes, row.bits, parseIpAddress(entry.prefix)!.bytes));
+  return RFC3484_LABELS.every(hasRow) && lost.every((row) => GLIBC_DEPARTURES.includes(rowPrefixText(row)));
+}
+
 function tableReplacementFindings(table: EffectiveTable): Finding[] {
   if (table.source !== 'file') return [];
   const lines = table.rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined).sort((a, b) => a.index - b.index);
   const lost = builtinRows(table.kind).filter(
     (builtin) => !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)),
   );
-  if (lost.length === 0) return [];
+  if (lost.length === 0 || isDeliberateRfc3484Labels(table, lost)) return [];
   const now = lost.map((row) => `${rowPrefixText(row)} ${row.value} (now ${lookupRow(table, row.bytes).value})`).join(', ');
   const count = lines.length === 1 ? `This ${table.kind} line replaces` : `These ${lines.length} ${table.kind} lines replace`;
   const message = `${count} glibc's whole built-in ${table.kind} table. Built-in rows no longer in effect: ${now}.`;

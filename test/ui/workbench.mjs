@@ -1,0 +1,147 @@
+// What a user sees and does in VS Code's web workbench, for scripts/test-ui.mjs (playwright-core).
+// Every wait is on a condition with a timeout, never a fixed sleep. Plain .mjs: tsc does not
+// compile it and node:test does not pick it up.
+
+/** The default timeout of one wait, in ms ($GAI_CONF_UI_TIMEOUT seconds, default 30). */
+export const timeout = Number(process.env.GAI_CONF_UI_TIMEOUT ?? 30) * 1000;
+
+/** Escapes `text` for use inside a RegExp. */
+export const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The visible line of the active editor whose text matches `pattern` (a RegExp). */
+export function editorLine(page, pattern) {
+  return page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').filter({ hasText: pattern });
+}
+
+/** Opens `name` in the explorer, expanding the folders before it: `openFromExplorer(page, 'etc', 'gai.conf')`. */
+export async function openFromExplorer(page, ...path) {
+  const rows = page.locator('.explorer-folders-view .monaco-list-row');
+  for (const [i, name] of path.entries()) {
+    const row = rows.and(page.locator(`[aria-label="${name}"]`));
+    await row.waitFor({ timeout });
+    const last = i === path.length - 1;
+    if (!last && (await row.getAttribute('aria-expanded')) === 'true') continue;
+    await row.click();
+    if (!last) await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"][aria-expanded="true"]`).waitFor({ timeout });
+  }
+  await page.locator('.tabs-container .tab.active').and(page.locator(`[aria-label^="${path.at(-1)}"]`)).waitFor({ timeout });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ timeout });
+}
+
+/** Waits until the status bar's language mode reads `name`; returns what it read. */
+export async function waitForLanguageMode(page, name) {
+  const mode = page.locator('[id="status.editor.mode"]');
+  await page.waitForFunction(
+    (expected) => document.getElementById('status.editor.mode')?.innerText.trim() === expected,
+    name, { timeout },
+  ).catch(async (error) => {
+    throw new Error(`the language mode status never read "${name}" (it reads "${await mode.innerText().catch(() => '?')}"): ${error.message}`);
+  });
+  return (await mode.innerText()).trim();
+}
+
+/**
+ * The coloured spans of the first visible line matching `pattern` (a RegExp source string), once
+ * it shows at least `minColours` distinct colours (tokenising is asynchronous): `[{ start, text, colour }]`.
+ */
+export async function lineColours(page, pattern, minColours) {
+  const read = ({ source, min }) => {
+    const re = new RegExp(source);
+    const lines = document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines .view-line');
+    const line = [...lines].find((l) => re.test(l.textContent.replace(/\u00a0/g, ' ')));
+    if (!line) return min ? false : null;
+    let start = 0;
+    const spans = [...line.querySelectorAll(':scope > span > span')].map((s) => {
+      const text = s.textContent.replace(/\u00a0/g, ' ');
+      const span = { start, text, colour: getComputedStyle(s).color };
+      start += text.length;
+      return span;
+    });
+    return !min || new Set(spans.map((s) => s.colour)).size >= min ? spans : false;
+  };
+  try {
+    const handle = await page.waitForFunction(read, { source: pattern, min: minColours }, { timeout });
+    return await handle.jsonValue();
+  } catch (error) {
+    const spans = await page.evaluate(read, { source: pattern, min: 0 });
+    throw new Error(`the line /${pattern}/ never showed ${minColours} colours: ${spans ? JSON.stringify(spans) : 'no such line in view'} (${error.message.split('\n')[0]})`);
+  }
+}
+
+/** The colour of the character at `index` of a line read by lineColours. */
+export function colourAt(spans, index) {
+  const span = spans.find((s) => index >= s.start && index < s.start + s.text.length);
+  if (!span) throw new Error(`no span at column ${index + 1} of ${JSON.stringify(spans)}`);
+  return span.colour;
+}
+
+/** Moves the mouse somewhere that shows no hover (the explorer's empty space) and waits for hovers to go. */
+export async function mouseAway(page) {
+  const explorer = await page.locator('.explorer-folders-view').boundingBox();
+  const viewport = page.viewportSize();
+  const x = explorer ? explorer.x + explorer.width / 2 : 150;
+  const y = explorer ? Math.min(explorer.y + explorer.height - 20, viewport.height - 80) : viewport.height - 80;
+  await page.mouse.move(x, y);
+  await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover, .workbench-hover')].every((h) => !h.checkVisibility()), null, { timeout });
+}
+
+/**
+ * Hovers `target` until the editor's hover widget shows text matching `expected`; returns the
+ * visible hover's locator. Moves away and back when a hover does not come, up to the timeout.
+ */
+export async function hoverUntil(page, target, expected) {
+  const hover = page.locator('.monaco-editor .monaco-hover').filter({ hasText: expected });
+  const visibleHovers = () => page.locator('.monaco-editor .monaco-hover').evaluateAll((hs) => hs.filter((h) => h.checkVisibility()).map((h) => h.innerText));
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await target.hover({ timeout });
+    try {
+      await hover.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1, deadline - Date.now())) });
+      return hover;
+    } catch (error) {
+      if (Date.now() >= deadline) { // leave the screen as it is, for the failure's screenshot
+        throw new Error(`no hover matching ${expected} within ${timeout / 1000} s; visible hovers: ${JSON.stringify(await visibleHovers())} (${error.message.split('\n')[0]})`);
+      }
+      process.stdout.write(`  (no hover matching ${expected} after 5 s, hovers: ${JSON.stringify(await visibleHovers())}: moving away and back)\n`);
+      await mouseAway(page);
+    }
+  }
+}
+
+/** Go to Line (Ctrl+G) `line`: the cursor to its start, the line in view, the focus in the editor. */
+export async function goToLine(page, line) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
+  await page.waitForFunction((want) => document.getElementById('status.editor.selection')?.innerText.trim() === want, `Ln ${line}, Col 1`, { timeout })
+    .catch(async (error) => {
+      throw new Error(`Go to Line ${line}: the cursor is at "${await page.locator('[id="status.editor.selection"]').innerText().catch(() => '?')}" (${error.message.split('\n')[0]})`);
+    });
+}
+
+/** Opens the Problems panel with its keyboard shortcut (Ctrl+Shift+M) unless it is open. */
+export async function openProblems(page) {
+  const panel = page.locator('.markers-panel');
+  if (await panel.isVisible()) return panel;
+  await page.keyboard.press('Control+Shift+M');
+  await panel.waitFor({ state: 'visible', timeout });
+  return panel;
+}
+
+/** The Problems panel's rows (markers, not file headers) whose text matches `pattern`. */
+export function problemRows(page, pattern) {
+  return page.locator('.markers-panel .monaco-list-row').filter({ hasText: pattern });
+}
+
+/** A clip rectangle around `boxes` (from boundingBox()), padded and kept inside the viewport. */
+export function clipAround(page, boxes, { pad = 12, left, right, top, bottom } = {}) {
+  const { width, height } = page.viewportSize();
+  const x0 = Math.max(0, left ?? Math.min(...boxes.map((b) => b.x)) - pad);
+  const y0 = Math.max(0, top ?? Math.min(...boxes.map((b) => b.y)) - pad);
+  const x1 = Math.min(width, right ?? Math.max(...boxes.map((b) => b.x + b.width)) + pad);
+  const y1 = Math.min(height, bottom ?? Math.max(...boxes.map((b) => b.y + b.height)) + pad);
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
