@@ -96,7 +96,7 @@ function packageVsix() {
 }
 
 const ULA_LINE = /^#?label\s+fc00::\/7\s+6\s*$/;
-const STOCK_COPY = join(repo, 'test/ui/debian-stock-gai.conf');
+const STOCK_COPY = join(repo, 'test/ui/stock-like-gai.conf');
 
 /** What `gai-conf check --json` finds in `file`. */
 function findings(file) {
@@ -110,19 +110,19 @@ function findings(file) {
 
 /**
  * The gai.conf to open: this machine's /etc/gai.conf, read now, when it shows the scenario (the
- * ULA warning on a `label fc00::/7 6` line); else Debian 12's stock file kept in test/ui/.
+ * ULA warning on a `label fc00::/7 6` line); else a stock-like file of our own in test/ui/.
  */
 function chooseGaiConf() {
   const stock = '/etc/gai.conf';
   if (!existsSync(stock)) {
-    log(`NOTE: ${stock} is absent: using ${relative(repo, STOCK_COPY)} (Debian 12's stock file) instead`);
+    log(`NOTE: ${stock} is absent: using ${relative(repo, STOCK_COPY)} (every row commented, as Debian ships it) instead`);
     return { source: STOCK_COPY, text: readFileSync(STOCK_COPY, 'utf8') };
   }
   const text = readFileSync(stock, 'utf8');
   const lines = text.split('\n');
   const ula = findings(stock).find((f) => f.code === 'ula-demoted');
   if (!ula || !ULA_LINE.test(lines[ula.line - 1] ?? '')) {
-    log(`NOTE: ${stock} has no ULA warning on a "label fc00::/7 6" line (not the stock file?): using ${relative(repo, STOCK_COPY)} (Debian 12's stock file) instead`);
+    log(`NOTE: ${stock} has no ULA warning on a "label fc00::/7 6" line (not the stock file?): using ${relative(repo, STOCK_COPY)} (every row commented, as Debian ships it) instead`);
     return { source: STOCK_COPY, text: readFileSync(STOCK_COPY, 'utf8') };
   }
   return { source: stock, text };
