@@ -45,8 +45,10 @@ const CONFIGS: Record<string, string> = {
 const DESTINATIONS = [
   '2001:db8:1::10', '2001:db8:2::10', '2001:db8:2:0:ffff::1', '198.51.100.10', '10.0.0.10', '10.0.1.10', 'fd42::10', 'fd42:0:0:1::10',
   'fd00:1::10', '2002:c000:204::10', '2002:c633:6401::1', '2001:0:4136:e378::1', '64:ff9b::c633:640a', '::1', '127.0.0.1',
-  '169.254.1.1', '169.254.3.9', 'fec0::10', '::ffff:198.51.100.20', 'fe80::5', '2001:db8:a::10', '2001:db8:b::10', '192.168.1.10', 'ff05::1',
+  '169.254.1.1', '169.254.3.9', 'fec0::10', '::ffff:198.51.100.20', 'fe80::5', '2001:db8:a::10', '2001:db8:b::10', '192.168.1.10',
 ];
+// No multicast destination: whether the kernel finds a source for ff05::1 depends on how far the
+// new interface's setup has got (EADDRNOTAVAIL in most runs, a source in some), so no order is stable.
 
 function scenarios(): OracleScenario[] {
   const random = seededRandom(20261126);
