@@ -3,7 +3,7 @@
 // and code-server state on a free port of 127.0.0.1, launching Debian's Chromium through
 // playwright-core, saving logs when something fails, and stopping all of it again.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -205,4 +205,36 @@ export async function stopCodeServer(server) {
   }
   // Children that outlive code-server still belong to its process group.
   try { process.kill(-server.pid, 'SIGKILL'); } catch {}
+}
+
+/**
+ * What a runner holds while it runs, and the one way to let go of it, on completion or on
+ * SIGINT, SIGTERM or SIGHUP: close the browser, stop code-server, remove the temp folder (kept
+ * with GAI_CONF_KEEP_TMP=1).
+ */
+export function runnerSession(log) {
+  const session = {
+    tmp: undefined,
+    server: undefined,
+    browser: undefined,
+    exiting: false,
+    async cleanUp() {
+      if (session.browser) await session.browser.close().catch(() => {});
+      session.browser = undefined;
+      await stopCodeServer(session.server);
+      session.server = undefined;
+      if (session.tmp && !process.env.GAI_CONF_KEEP_TMP) rmSync(session.tmp, { recursive: true, force: true });
+      else if (session.tmp) log(`kept ${session.tmp}`);
+    },
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, async () => {
+      if (session.exiting) return;
+      session.exiting = true;
+      log(`${signal}: stopping`);
+      await session.cleanUp();
+      process.exit(130);
+    });
+  }
+  return session;
 }

@@ -9,12 +9,13 @@
 // console, code-server's output and its logs (the extension host's among them) are saved under
 // .test-artifacts/. Environment: GAI_CONF_REMOTE_TIMEOUT (seconds, default 240), CHROMIUM
 // (default /usr/bin/chromium), GAI_CONF_TOOLS (see the install script), GAI_CONF_KEEP_TMP=1.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   installCodeServer, launchChromium, makeLog, newestMtime, newPage, prepareDirs, repo, saveArtifacts as saveRunArtifacts,
-  codeServerEnv, serverExited as exitedMessage, startCodeServer, stopCodeServer, waitFor,
+  codeServerEnv, serverExited as exitedMessage, startCodeServer, waitFor,
+  runnerSession,
 } from './code-server.mjs';
 import { printResult, readResult, succeeded } from './integration-results.mjs';
 
@@ -22,11 +23,8 @@ const timeoutMs = Number(process.env.GAI_CONF_REMOTE_TIMEOUT ?? 240) * 1000;
 const started = Date.now();
 const log = makeLog('test-remote', started);
 
-let tmp;
-let server;
-let browser;
+const session = runnerSession(log);
 let page;
-let exiting = false;
 
 /** dist/ and out/ must exist; say so when they are older than their sources. */
 function checkBuilt() {
@@ -42,31 +40,12 @@ function checkBuilt() {
   }
 }
 
-const serverExited = () => exitedMessage(server, tmp);
+const serverExited = () => exitedMessage(session.server, session.tmp);
 
 async function saveArtifacts(reason) {
   await saveRunArtifacts({
-    prefix: 'remote', reason, page, tmp, log,
-    extra: [[join(tmp, 'workspace/.gai-conf-test-result.json'), 'result.json']],
-  });
-}
-
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  browser = undefined;
-  await stopCodeServer(server);
-  server = undefined;
-  if (tmp && !process.env.GAI_CONF_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
-  else if (tmp) log(`kept ${tmp}`);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, async () => {
-    if (exiting) return;
-    exiting = true;
-    log(`${signal}: stopping`);
-    await cleanUp();
-    process.exit(130);
+    prefix: 'remote', reason, page, tmp: session.tmp, log,
+    extra: [[join(session.tmp, 'workspace/.gai-conf-test-result.json'), 'result.json']],
   });
 }
 
@@ -74,18 +53,18 @@ async function main() {
   checkBuilt();
   const bin = installCodeServer();
 
-  tmp = mkdtempSync(join(tmpdir(), 'gai-conf-remote-'));
-  const { userData, extensions, workspace } = prepareDirs(tmp);
+  session.tmp = mkdtempSync(join(tmpdir(), 'gai-conf-remote-'));
+  const { userData, extensions, workspace } = prepareDirs(session.tmp);
   const resultFile = join(workspace, '.gai-conf-test-result.json');
 
   const { port } = await startCodeServer(bin, {
-    tmp, userData, extensions, folder: workspace, log,
+    tmp: session.tmp, userData, extensions, folder: workspace, log,
     env: codeServerEnv({ GAI_CONF_TEST_RESULT: resultFile }),
-    onSpawn: (child) => { server = child; },
+    onSpawn: (child) => { session.server = child; },
   });
 
-  browser = await launchChromium(tmp);
-  page = await newPage(browser, tmp);
+  session.browser = await launchChromium(session.tmp);
+  page = await newPage(session.browser, session.tmp);
 
   const remote = `vscode-remote://127.0.0.1:${port}`;
   const payload = [
@@ -95,7 +74,7 @@ async function main() {
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-  log(`workbench loaded (Chromium ${browser.version()}); waiting for the suite's results`);
+  log(`workbench loaded (Chromium ${session.browser.version()}); waiting for the suite's results`);
 
   let startedSeen = false;
   await waitFor(`${resultFile}`, () => {
@@ -124,10 +103,10 @@ try {
   outcome = await main();
 } catch (error) {
   console.error(`test-remote: ${error.stack ?? error}`);
-  if (tmp) await saveArtifacts(String(error.stack ?? error)).catch((e) => console.error(`could not save artifacts: ${e}`));
+  if (session.tmp) await saveArtifacts(String(error.stack ?? error)).catch((e) => console.error(`could not save artifacts: ${e}`));
   outcome = { passed: 0, failed: 1, code: 1 };
 } finally {
-  await cleanUp();
+  await session.cleanUp();
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${outcome.passed} passed, ${outcome.failed} failed`); // the last line, for CI

@@ -16,12 +16,13 @@
 // GAI_CONF_TOOLS (see scripts/install-code-server.sh), GAI_CONF_KEEP_TMP=1,
 // GAI_CONF_UI_SCREENSHOTS=1 (rewrite docs/images/).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
   installCodeServer, installExtension, launchChromium, makeLog, newestMtime, newPage, prepareDirs, repo, saveArtifacts,
-  serverExited, startCodeServer, stopCodeServer, waitFor,
+  serverExited, startCodeServer, waitFor,
+  runnerSession,
 } from './code-server.mjs';
 import {
   clipAround, colourAt, editorLine, escapeRegExp, goToLine, hoverUntil, lineColours, mouseAway, openFromExplorer,
@@ -33,11 +34,8 @@ const log = makeLog('test-ui', started);
 const updateReadmeImages = process.env.GAI_CONF_UI_SCREENSHOTS === '1';
 const images = join(repo, updateReadmeImages ? 'docs/images' : '.test-artifacts/ui-screenshots');
 
-let tmp;
-let server;
-let browser;
+const session = runnerSession(log);
 let page;
-let exiting = false;
 const results = [];
 const failureShots = [];
 
@@ -53,7 +51,7 @@ function assertEqual(actual, expected, what) {
 async function test(title, body) {
   const start = Date.now();
   try {
-    if (serverExited(server, tmp)) throw new Error(serverExited(server, tmp));
+    if (serverExited(session.server, session.tmp)) throw new Error(serverExited(session.server, session.tmp));
     await body();
     results.push({ title, ok: true });
     console.log(`  ✓ ${title} (${Date.now() - start} ms)`);
@@ -61,7 +59,7 @@ async function test(title, body) {
     results.push({ title, ok: false, error });
     console.log(`  ✗ ${title} (${Date.now() - start} ms)\n${String(error.stack ?? error).replace(/^/gm, '      ')}`);
     if (page) {
-      const shot = join(tmp, `failed-${results.length}.png`);
+      const shot = join(session.tmp, `failed-${results.length}.png`);
       await page.screenshot({ path: shot, timeout: 10_000 }).then(() => failureShots.push([shot, `failed-${results.length}-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`]), () => {});
     }
   }
@@ -89,7 +87,7 @@ function packageVsix() {
   const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
   const vsix = join(repo, `gai-conf-${version}.vsix`);
-  const copy = join(tmp, `gai-conf-${version}.vsix`);
+  const copy = join(session.tmp, `gai-conf-${version}.vsix`);
   copyFileSync(vsix, copy);
   log(`packaged ${relative(repo, vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB)`);
   return copy;
@@ -137,34 +135,15 @@ function afterFirstFix(text) {
   }).join('\n');
 }
 
-async function cleanUp() {
-  if (browser) await browser.close().catch(() => {});
-  browser = undefined;
-  await stopCodeServer(server);
-  server = undefined;
-  if (tmp && !process.env.GAI_CONF_KEEP_TMP) rmSync(tmp, { recursive: true, force: true });
-  else if (tmp) log(`kept ${tmp}`);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, async () => {
-    if (exiting) return;
-    exiting = true;
-    log(`${signal}: stopping`);
-    await cleanUp();
-    process.exit(130);
-  });
-}
-
 async function main() {
   checkBuilt();
   const bin = installCodeServer();
-  tmp = mkdtempSync(join(tmpdir(), 'gai-conf-ui-'));
+  session.tmp = mkdtempSync(join(tmpdir(), 'gai-conf-ui-'));
   const vsix = packageVsix();
   // The theme VS Code ships as its default, whatever colour scheme the browser reports; saving by
   // hand as in desktop VS Code (the web workbench defaults to auto-save, which would hide Ctrl+S).
-  const dirs = prepareDirs(tmp, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.tips.enabled': false, 'files.autoSave': 'off' });
-  const installed = installExtension(bin, vsix, { tmp, ...dirs });
+  const dirs = prepareDirs(session.tmp, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.tips.enabled': false, 'files.autoSave': 'off' });
+  const installed = installExtension(bin, vsix, { tmp: session.tmp, ...dirs });
   log(installed.split('\n').filter((l) => /install/i.test(l)).join(' | '));
 
   const gaiConf = chooseGaiConf();
@@ -177,14 +156,14 @@ async function main() {
   const ulaLine = lines.findIndex((l) => ULA_LINE.test(l)) + 1;
   log(`workspace etc/gai.conf: a copy of ${gaiConf.source} (${lines.length - 1} lines; fc00::/7 row on line ${ulaLine})`);
 
-  const { port } = await startCodeServer(bin, { tmp, ...dirs, folder: dirs.workspace, log, onSpawn: (child) => { server = child; } });
-  browser = await launchChromium(tmp);
-  page = await newPage(browser, tmp, { width: 1400, height: 900 });
+  const { port } = await startCodeServer(bin, { tmp: session.tmp, ...dirs, folder: dirs.workspace, log, onSpawn: (child) => { session.server = child; } });
+  session.browser = await launchChromium(session.tmp);
+  page = await newPage(session.browser, session.tmp, { width: 1400, height: 900 });
   await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   // The workbench starts in the browser's colour scheme and switches once it has read the settings.
   await page.locator('.monaco-workbench.vscode-theme-defaults-themes-dark_modern-json').waitFor({ timeout });
-  log(`workbench loaded (Chromium ${browser.version()}), theme Dark Modern`);
+  log(`workbench loaded (Chromium ${session.browser.version()}), theme Dark Modern`);
 
   const ulaRow = editorLine(page, /^#?label\s+fc00::\/7\s+6\s*$/);
   const ulaAddress = ulaRow.locator(':scope > span > span').filter({ hasText: /^fc00::$/ });
@@ -319,7 +298,7 @@ async function main() {
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
     await saveArtifacts({
-      prefix: 'ui', reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'), page, tmp, log,
+      prefix: 'ui', reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'), page, tmp: session.tmp, log,
       extra: [...failureShots, [join(dirs.workspace, 'etc'), 'workspace-etc']],
     });
   }
@@ -331,11 +310,11 @@ try {
   outcome = await main();
 } catch (error) {
   console.error(`test-ui: ${error.stack ?? error}`);
-  if (tmp) await saveArtifacts({ prefix: 'ui', reason: String(error.stack ?? error), page, tmp, log, extra: failureShots }).catch((e) => console.error(`could not save artifacts: ${e}`));
+  if (session.tmp) await saveArtifacts({ prefix: 'ui', reason: String(error.stack ?? error), page, tmp: session.tmp, log, extra: failureShots }).catch((e) => console.error(`could not save artifacts: ${e}`));
   const passed = results.filter((r) => r.ok).length;
   outcome = { passed, failed: results.length - passed + 1, code: 1 };
 } finally {
-  await cleanUp();
+  await session.cleanUp();
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(`${outcome.passed} passed, ${outcome.failed} failed`); // the last line, for CI
