@@ -5,13 +5,13 @@
  */
 
 import { bytesToHex, maskBytes, parseIpAddress, prefixContains, sameBytes } from './addresses';
-import { RFC3484_LABELS, TableKind } from './builtinTables';
+import { GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from './builtinTables';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { GlibcVersion } from './glibcVersion';
 import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
 import { Decision, OrderResult, RULE_NAMES, describeAddress, simulateOrder } from './simulator';
 import { firstIsIpv6, pair, profile } from './profiles';
-import { EffectiveTable, EffectiveTables, TableRow, buildEffectiveTables, builtinRows, lookupRow, rowPrefixText } from './tables';
+import { EffectiveTable, EffectiveTables, TableRow, buildEffectiveTables, droppedBuiltinRows, lookupRow, rowPrefixText } from './tables';
 
 export interface Analysis {
   readonly parsed: ParsedFile;
@@ -37,7 +37,10 @@ function spanOfLine(line: ParsedLine): { start: number; end: number } {
   return { start: line.start, end: line.end };
 }
 
-const GLIBC_DEPARTURES = ['fec0::/10', 'fc00::/7', '2001::/32'];
+/** Whether a row is exactly the prefix of a table entry. */
+function isEntryRow(row: TableRow, entry: PrefixTableEntry): boolean {
+  return row.bits === entry.bits && prefixContains(row.bytes, row.bits, parseIpAddress(entry.prefix)!.bytes);
+}
 
 /**
  * The RFC 3484 label table written out on purpose (the ULA quick fix writes it): every RFC 3484
@@ -45,18 +48,16 @@ const GLIBC_DEPARTURES = ['fec0::/10', 'fc00::/7', '2001::/32'];
  */
 function isDeliberateRfc3484Labels(table: EffectiveTable, lost: readonly TableRow[]): boolean {
   if (table.kind !== 'label') return false;
-  const hasRow = (entry: { prefix: string; bits: number; value: number }) =>
-    table.rows.some((row) => row.bits === entry.bits && row.value === entry.value && prefixContains(row.bytes, row.bits, parseIpAddress(entry.prefix)!.bytes));
-  return RFC3484_LABELS.every(hasRow) && lost.every((row) => GLIBC_DEPARTURES.includes(rowPrefixText(row)));
+  return (
+    RFC3484_LABELS.every((entry) => table.rows.some((row) => isEntryRow(row, entry) && row.value === entry.value)) &&
+    lost.every((row) => GLIBC_LABEL_DEPARTURES.some((entry) => isEntryRow(row, entry)))
+  );
 }
 
 function tableReplacementFindings(table: EffectiveTable): Finding[] {
-  if (table.source !== 'file') return [];
-  const lines = table.rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined).sort((a, b) => a.index - b.index);
-  const lost = builtinRows(table.kind).filter(
-    (builtin) => !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)),
-  );
+  const lost = droppedBuiltinRows(table);
   if (lost.length === 0 || isDeliberateRfc3484Labels(table, lost)) return [];
+  const lines = table.rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined).sort((a, b) => a.index - b.index);
   const now = lost.map((row) => `${rowPrefixText(row)} ${row.value} (now ${lookupRow(table, row.bytes).value})`).join(', ');
   const count = lines.length === 1 ? `This ${table.kind} line replaces` : `These ${lines.length} ${table.kind} lines replace`;
   const message = `${count} glibc's whole built-in ${table.kind} table. Built-in rows no longer in effect: ${now}.`;
@@ -90,7 +91,6 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
 function lastDecision(result: OrderResult, first: number, second: number): Decision | undefined {
   return [...result.decisions].reverse().find((d) => (d.a === first && d.b === second) || (d.a === second && d.b === first));
 }
-
 
 /** The file row that supplied the value a decision turned on, if the file supplied it. */
 function responsibleRow(tables: EffectiveTables, result: OrderResult, decision: Decision | undefined): TableRow | undefined {
@@ -128,7 +128,7 @@ function describeRule5(result: OrderResult): string {
   const ipv6 = result.destinations.find((d) => d.address.family === 6)!;
   const ipv4 = result.destinations.find((d) => d.address.family === 4)!;
   const source = ipv6.source ? ` ${describeAddress(ipv6.source.address)}` : '';
-  return `the ULA source${source} has label ${ipv6.sourceLabel}, the IPv6 destination ${ipv6.text} label ${ipv6.label}, while the IPv4 source and destination share label ${ipv4.label}`;
+  return `the IPv6 source${source} has label ${ipv6.sourceLabel}, the IPv6 destination ${ipv6.text} label ${ipv6.label}, while the IPv4 source and destination share label ${ipv4.label}`;
 }
 
 function explainDecision(result: OrderResult, decision: Decision | undefined): string {

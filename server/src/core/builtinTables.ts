@@ -63,6 +63,11 @@ export const RFC3484_LABELS: readonly PrefixTableEntry[] = [
   { prefix: '::ffff:0:0', bits: 96, value: 4 },
 ];
 
+/** glibc's own label rows beyond RFC 3484: site-local, ULA and Teredo each get a label of their own. */
+export const GLIBC_LABEL_DEPARTURES: readonly PrefixTableEntry[] = GLIBC_DEFAULT_LABELS.filter(
+  (entry) => !RFC3484_LABELS.some((rfc) => rfc.prefix === entry.prefix && rfc.bits === entry.bits),
+);
+
 /** RFC 6724 section 2.1 policy table: precedence and label per prefix. */
 export const RFC6724_POLICY: readonly { prefix: string; bits: number; precedence: number; label: number }[] = [
   { prefix: '::1', bits: 128, precedence: 50, label: 0 },

@@ -7,10 +7,10 @@
 import { maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains, sameBytes } from './addresses';
 import { Analysis, analyzeGaiConf } from './analysis';
 import { familyPreference, pair, profile } from './profiles';
-import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, RFC3484_LABELS, Scopev4TableEntry, TableKind } from './builtinTables';
+import { GLIBC_DEFAULT_LABELS, GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from './builtinTables';
 import { DiagnosticCode, Finding } from './catalogue';
 import { ParsedLine, Token, suggestDirective } from './parser';
-import { builtinRows, rowPrefixText } from './tables';
+import { droppedBuiltinRows, rowPrefixText } from './tables';
 
 export interface TextEdit {
   readonly start: number;
@@ -76,10 +76,6 @@ function prefixTarget(kind: 'label' | 'precedence', entry: PrefixTableEntry): Ta
   return { kind, prefixText: `${entry.prefix}/${entry.bits}`, bytes: parseIpv6Bytes(entry.prefix)!, bits: entry.bits, value: entry.value };
 }
 
-function scopeTarget(entry: Scopev4TableEntry): TargetRow {
-  const quad = parseIpv4Bytes(entry.network)!;
-  return { kind: 'scopev4', prefixText: `${entry.network}/${entry.bits}`, bytes: Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...quad]), bits: entry.bits + 96, value: entry.value };
-}
 
 function matchesTarget(line: ParsedLine, reading: 'reading' | 'commented', target: TargetRow): boolean {
   const fate = line[reading]?.fate;
@@ -135,7 +131,10 @@ function ensureRows(analysis: Analysis, kind: TableKind, targets: readonly Targe
   if (missing.length > 0) {
     const eol = endOfLine(text);
     const rows = missing.map((t) => `${kind} ${t.prefixText} ${t.value}`);
-    const ofKind = (l: ParsedLine, reading: 'reading' | 'commented') => l[reading]?.fate.kind === 'row' && (l[reading]!.fate as { row: { table: TableKind } }).row.table === kind;
+    const ofKind = (l: ParsedLine, reading: 'reading' | 'commented') => {
+      const fate = l[reading]?.fate;
+      return fate?.kind === 'row' && fate.row.table === kind;
+    };
     const anchor = [...lines].reverse().find((l) => ofKind(l, 'reading')) ?? [...lines].reverse().find((l) => ofKind(l, 'commented'));
     const at = anchor && contentEnd(text, anchor);
     if (at !== undefined) edits.push({ start: at, end: at, newText: rows.map((r) => eol + r).join('') });
@@ -154,11 +153,9 @@ function overlapsUla(line: ParsedLine): boolean {
   return prefixContains(ULA.bytes, bits, fate.row.bytes);
 }
 
+/** An active label row for glibc's ULA, site-local or Teredo departures from RFC 3484 (or one overlapping ULA space). */
 function isDepartureRow(line: ParsedLine): boolean {
-  return overlapsUla(line) || ['fec0::/10', '2001::/32'].some((p) => {
-    const [address, bits] = p.split('/');
-    return matchesTarget(line, 'reading', prefixTarget('label', { prefix: address, bits: Number(bits), value: 0 }));
-  });
+  return overlapsUla(line) || GLIBC_LABEL_DEPARTURES.some((entry) => matchesTarget(line, 'reading', prefixTarget('label', entry)));
 }
 
 /**
@@ -200,13 +197,7 @@ function tableReplacedFix(analysis: Analysis, finding: Finding): Fix | undefined
   if (fate?.kind !== 'row') return undefined;
   const kind = fate.row.table;
   const table = analysis.tables[kind];
-  const lost = builtinRows(kind).filter((b) => !table.rows.some((r) => r.bits === b.bits && prefixContains(r.bytes, r.bits, b.bytes)));
-  const source = kind === 'label' ? GLIBC_DEFAULT_LABELS : GLIBC_DEFAULT_PRECEDENCE;
-  const targets = lost.map((row): TargetRow => {
-    if (kind === 'scopev4') return scopeTarget({ network: rowPrefixText(row).split('/')[0], bits: row.bits - 96, value: row.value });
-    const entry = source.find((e) => e.bits === row.bits && sameBytes(parseIpv6Bytes(e.prefix)!, row.bytes));
-    return prefixTarget(kind, entry ?? { prefix: rowPrefixText(row).split('/')[0], bits: row.bits, value: row.value });
-  });
+  const targets = droppedBuiltinRows(table).map((row): TargetRow => ({ kind, prefixText: rowPrefixText(row), bytes: row.bytes, bits: row.bits, value: row.value }));
   const edits = verified(analysis, 'table-replaced', ensureRows(analysis, kind, targets));
   if (!edits) return undefined;
   return { title: `Add the ${targets.length} built-in ${kind} row${targets.length === 1 ? '' : 's'} this file drops`, codes: ['table-replaced'], edits, preferred: true, safe: false };

@@ -21,18 +21,24 @@ export interface EffectSummary {
   readonly changed: boolean;
 }
 
-function builtinTables(glibc: GlibcVersion): EffectiveTables {
-  return buildEffectiveTables(parseGaiConf('', { glibc }));
+/** What the built-in tables do never changes, so it is worked out once, on first use. */
+let builtinPreferences: Map<string, FamilyPreference> | undefined;
+
+function builtinPreference(glibc: GlibcVersion, profile: HostProfile, pair: DestinationPair): FamilyPreference {
+  if (!builtinPreferences) {
+    const builtin = buildEffectiveTables(parseGaiConf('', { glibc }));
+    builtinPreferences = new Map(HOST_PROFILES.flatMap((p) => DESTINATION_PAIRS.map((d) => [`${p.id}/${d.id}`, familyPreference(builtin, p.host, d)] as const)));
+  }
+  return builtinPreferences.get(`${profile.id}/${pair.id}`)!;
 }
 
 export function computeEffects(tables: EffectiveTables): Effect[] {
-  const builtin = builtinTables(tables.glibc);
   return HOST_PROFILES.flatMap((profile) =>
     DESTINATION_PAIRS.map((pair) => ({
       profile,
       pair,
       file: familyPreference(tables, profile.host, pair),
-      builtin: familyPreference(builtin, profile.host, pair),
+      builtin: builtinPreference(tables.glibc, profile, pair),
     })),
   );
 }

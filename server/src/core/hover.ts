@@ -3,11 +3,11 @@
  * tables, and for lines glibc ignores, that and why. Markdown, short, correct for this file.
  */
 
-import { Bytes16, ipv4Text, ipv6TextForPeople, maskBytes, parseIpv4Bytes, parseIpv6Bytes, ipv4ToMapped, hasHostBits, sameBytes } from './addresses';
+import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from './addresses';
 import { Analysis } from './analysis';
 import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from './builtinTables';
 import { describeGlibcVersion } from './glibcVersion';
-import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token } from './parser';
+import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token, writtenPrefixBytes } from './parser';
 import { EffectiveTable, lookupRow, rowPrefixText } from './tables';
 import { rangesContaining } from './wellKnownPrefixes';
 
@@ -65,14 +65,9 @@ function rangeText(bytes: Bytes16, bits: number, table: TableKind): string {
   return `${ipv6TextForPeople(first)} to ${ipv6TextForPeople(last)}`;
 }
 
-function writtenBytes(text: string): Bytes16 | undefined {
-  const address = text.split('/')[0];
-  const quad = parseIpv4Bytes(address);
-  return quad ? ipv4ToMapped(quad) : parseIpv6Bytes(address);
-}
-
-function rowOrigin(table: EffectiveTable, row: ConfiguredRow, line: ParsedLine | undefined): string {
-  const index = table.rows.findIndex((r) => (line ? r.origin.kind === 'file' && r.origin.line === line : r.bits === row.bits && sameBytes(r.bytes, row.bytes) && r.value === row.value));
+/** Where an active line's row stands in glibc's lookup order, or that it has no effect. */
+function rowOrigin(table: EffectiveTable, row: ConfiguredRow, line: ParsedLine): string {
+  const index = table.rows.findIndex((r) => r.origin.kind === 'file' && r.origin.line === line);
   if (index < 0) return '';
   const winner = lookupRow(table, row.bytes);
   if (winner !== table.rows[index] && winner.bits === row.bits) {
@@ -96,7 +91,7 @@ function prefixHover(reading: DirectiveReading, analysis: Analysis, line: Parsed
   const fate = reading.fate;
   const token = reading.value1!;
   const parts: string[] = [];
-  const bytes = writtenBytes(token.text);
+  const bytes = writtenPrefixBytes(token.text);
   if (fate.kind === 'row') {
     const row = fate.row;
     const displayBits = row.table === 'scopev4' ? row.bits - 96 : row.bits;

@@ -333,7 +333,7 @@ class LineReader {
 const SITE_LOCAL = parseIpv6Bytes('fec0::')!;
 
 /** The prefix bytes as written (before glibc masks scopev4 networks), v4-mapped for IPv4 text. */
-function writtenPrefixBytes(valueText: string): Bytes16 | undefined {
+export function writtenPrefixBytes(valueText: string): Bytes16 | undefined {
   const addressText = valueText.split('/')[0];
   const quad = parseIpv4Bytes(addressText);
   return quad ? ipv4ToMapped(quad) : parseIpv6Bytes(addressText);

@@ -98,6 +98,12 @@ export function buildEffectiveTables(parsed: ParsedFile): EffectiveTables {
   };
 }
 
+/** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
+export function droppedBuiltinRows(table: EffectiveTable): TableRow[] {
+  if (table.source === 'builtin') return [];
+  return builtinRows(table.kind).filter((builtin) => !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)));
+}
+
 /** The row glibc's lookup stops at for an address (IPv4 given in v4-mapped form). */
 export function lookupRow(table: EffectiveTable, bytes: Bytes16): TableRow {
   for (const row of table.rows) if (prefixContains(row.bytes, row.bits, bytes)) return row;

@@ -28,7 +28,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, analyzeGaiConf } from '../core/analysis';
-import { Fix, TextEdit, fixAllEdits, fixesFor } from '../core/codeActions';
+import { TextEdit, fixAllEdits, fixesFor } from '../core/codeActions';
 import { editorDiagnostics, unknownCodes } from '../core/diagnostics';
 import { computeEffects, summarizeEffects } from '../core/effects';
 import { describeGlibcVersion } from '../core/glibcVersion';
@@ -180,7 +180,7 @@ export function startServer(connection: Connection): void {
         if (finding.end < start || finding.start > end) continue;
         const range = locator.rangeOf(finding);
         const linked = clientDiagnostics.filter((d) => d.code === finding.code && d.range.start.line === range.start.line);
-        for (const fix of fixesFor(analysis, finding) as Fix[]) {
+        for (const fix of fixesFor(analysis, finding)) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,
