@@ -242,6 +242,25 @@ function shellQuote(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+export type EtcFile = 'gai.conf' | 'hosts' | 'nsswitch.conf' | 'resolv.conf';
+
+/** What a test that runs whole programs inside a prepared namespace can do there. */
+export type OracleNamespace = Pick<Namespace, 'writeEtc' | 'exec' | 'spawn'>;
+
+/** Runs `body` with a namespace configured as `host`, its /etc/{gai.conf,hosts,nsswitch.conf,resolv.conf} ours to write. */
+export async function withOracleNamespace<T>(host: OracleHost, body: (ns: OracleNamespace) => Promise<T>): Promise<T> {
+  const { tools: t, reason } = tools();
+  if (!t) throw new Error(reason ?? 'order oracle unavailable');
+  const ns = new Namespace(t);
+  try {
+    await ns.start();
+    await ns.configure(normaliseHost(host, 'namespace host'), 'namespace host');
+    return await body(ns);
+  } finally {
+    await ns.close();
+  }
+}
+
 class Namespace {
   private holder: ChildProcess | null = null;
   private pid = 0;
@@ -316,6 +335,21 @@ class Namespace {
       out.push([m[1] === '4' ? 4 : 6, m[2]!]);
     }
     return out;
+  }
+
+  /** Replaces one of the files mounted over /etc (same inode, so the mount sees it). */
+  writeEtc(name: EtcFile, text: string): void {
+    fs.writeFileSync(path.join(this.dir, name), text);
+  }
+
+  /** Runs a program inside the namespace's network and mounts. */
+  exec(file: string, args: string[], timeoutMs = RESOLVE_TIMEOUT_MS): Promise<{ stdout: string; stderr: string }> {
+    return run(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', file, ...args], timeoutMs);
+  }
+
+  /** Starts a long-running program inside the namespace; the caller stops it. */
+  spawn(file: string, args: string[]): ChildProcess {
+    return spawn(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV });
   }
 
   async close(): Promise<void> {

@@ -93,3 +93,18 @@ test("order without --source reads this machine's own addresses and routes", () 
   assert.deepEqual([...result.order].sort(), ['127.0.0.1', '::1']);
   assert.deepEqual(result.destinations.map((d: { source: string }) => d.source), ['::1', '127.0.0.1']);
 });
+
+test('explain: literal addresses on a described host, every step in words; bad queries exit 2', () => {
+  const config = file('explain.conf', '');
+  const run = cli('explain', '--config', config, '--source', 'fd42::2/64', '--source', '10.0.0.2/24', '2001:db8:1::10', '198.51.100.10', '--glibc', '2.36');
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /1\. 198\.51\.100\.10 {2}public IPv4; from 10\.0\.0\.2 on eth0/);
+  assert.match(run.stdout, /198\.51\.100\.10 before 2001:db8:1::10: rule 5, prefer matching label\. 198\.51\.100\.10 has label 4/);
+  assert.doesNotMatch(run.stdout, /System resolver/);
+  const json = JSON.parse(cli('explain', '--config', config, '--source', '10.0.0.2/24', '2001:db8::1', '--json').stdout);
+  assert.equal(json.buffer.order[0].unreachable, 'this host has no IPv6 address and no IPv6 route');
+  const bad = cli('explain', 'not a name!');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^gai-conf: Not an IPv4 or IPv6 address/);
+  assert.equal(cli('explain').status, 2);
+});

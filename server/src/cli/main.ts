@@ -3,18 +3,20 @@
  * Exit codes: 0 clean, 1 findings at warning level or above (check), 2 usage or I/O errors.
  */
 
-import { readFileSync } from 'fs';
+import { readFileSync, realpathSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
 import { parseIpAddress } from '../core/addresses';
 import { Analysis, analyzeGaiConf } from '../core/analysis';
 import { SEVERITY_RANK, documentationAnchor, severityOf } from '../core/catalogue';
 import { GlibcVersion, describeGlibcVersion, glibcVersionText, resolveGlibcVersion } from '../core/glibcVersion';
+import { ExplainReport, Explanation, explainReport, scopeText } from '../core/explain';
 import { Decision, DestinationFacts, RULE_NAMES, describeAddress, simulateOrder } from '../core/simulator';
 import { Host, HostAddress } from '../core/sourceSelection';
 import { EffectiveTable, rowPrefixText } from '../core/tables';
 import { TextLocator } from '../core/text';
 import { systemHost } from '../system/host';
+import { QueryError, resolveQuery } from '../system/resolve';
 
 const DEFAULT_FILE = '/etc/gai.conf';
 
@@ -28,9 +30,13 @@ const USAGE = `Usage:
   gai-conf table [FILE] [--json] [--glibc VERSION]
   gai-conf order [--config FILE] [--source ADDR/LEN[,deprecated][,home][,dev=NAME][,tunnel]]...
                  [--no-default-route 4|6] DEST... [--json] [--glibc VERSION]
+  gai-conf explain [--config FILE] [--source ...]... [--no-default-route 4|6]
+                 NAME|ADDR... [--json] [--glibc VERSION]
 
 FILE defaults to ${DEFAULT_FILE}. VERSION is a glibc version such as 2.36 or 2.41; by default the
-glibc this runs on. Without --source, "order" uses this machine's addresses and routes.`;
+glibc this runs on. Without --source, "order" and "explain" use this machine's addresses and
+routes. "explain" resolves NAME in DNS (A and AAAA), explains every step of glibc's order under
+FILE, and compares it with what this system's getaddrinfo() returns now.`;
 
 class UsageError extends Error {}
 
@@ -268,26 +274,87 @@ function order(args: ParsedArguments, output: Output): number {
   return 0;
 }
 
-export function run(argv: string[], output: Output): number {
+function isLiveFile(file: string): boolean {
+  try {
+    return realpathSync(file) === realpathSync(DEFAULT_FILE);
+  } catch {
+    return false;
+  }
+}
+
+function explanationLines(explanation: Explanation): string[] {
+  const lines: string[] = [];
+  if (explanation.crashLine !== undefined) lines.push(`  Line ${explanation.crashLine} makes every program crash before sorting.`);
+  explanation.order.forEach((d, i) => {
+    const route = d.source ? `from ${d.source.address} on ${d.source.interface}` : `unreachable: ${d.unreachable}`;
+    const labels = d.sourceLabel !== undefined ? `label ${d.label}, source label ${d.sourceLabel}` : `label ${d.label}`;
+    const scopes = d.sourceScope !== undefined ? `scope ${scopeText(d.scope)}, source scope ${scopeText(d.sourceScope)}` : `scope ${scopeText(d.scope)}`;
+    lines.push(`  ${i + 1}. ${d.text}  ${d.kind}; ${route}`);
+    lines.push(`       ${labels}; precedence ${d.precedence}; ${scopes}${d.note ? `; ${d.note}` : ''}`);
+  });
+  if (explanation.steps.length > 0) lines.push('  Why:');
+  for (const step of explanation.steps) lines.push(`    ${step.first} before ${step.second}: rule ${step.rule}, ${step.ruleName}. ${step.reason}`);
+  return lines;
+}
+
+function explainTextLines(report: ExplainReport, file: string, glibc: GlibcVersion): string[] {
+  const lines = [`Explaining ${report.query} as ${describeGlibcVersion(glibc)}.`, ...report.notes];
+  lines.push(`This host: ${report.host.map((a) => `${a.address}/${a.prefixLength} (${[a.interface, ...a.flags].join(', ')})`).join(', ') || 'no addresses but loopback'}; default routes: IPv4 ${report.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${report.defaultRoutes.ipv6 ? 'yes' : 'no'}.`);
+  lines.push('', `Order under ${file}:`, ...explanationLines(report.buffer));
+  const system = report.system;
+  if (system) {
+    lines.push('');
+    if ('error' in system) lines.push(`System resolver: ${system.error}.`);
+    else lines.push(`System resolver now: ${system.order.join(', ')}`, `  ${system.comment}`);
+  }
+  return lines;
+}
+
+async function explain(args: ParsedArguments, output: Output): Promise<number> {
+  if (args.positional.length === 0) throw new UsageError('explain needs a host name or addresses');
+  const glibc = glibcFor(args);
+  const file = args.config ?? DEFAULT_FILE;
+  let text = '';
+  try {
+    text = readConfig(file);
+  } catch (error) {
+    if (args.config !== undefined) throw error;
+  }
+  const resolved = await resolveQuery(args.positional.join(' ')).catch((error: unknown) => {
+    throw error instanceof QueryError ? new InputError(error.message) : error;
+  });
+  const tables = analyzeGaiConf(text, { glibc }).tables;
+  const report = explainReport({ ...resolved, host: hostFor(args), buffer: tables, saved: tables, live: isLiveFile(file), hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0 });
+  if (args.json) output.out(JSON.stringify({ glibc: glibcVersionText(glibc), file, ...report }, null, 2));
+  else for (const line of explainTextLines(report, file, glibc)) output.out(line);
+  return 0;
+}
+
+function reportError(error: unknown, output: Output): number {
+  if (error instanceof UsageError) {
+    if (error.message) output.err(`gai-conf: ${error.message}`);
+    output.err(USAGE);
+    return 2;
+  }
+  if (error instanceof InputError) {
+    output.err(`gai-conf: ${error.message}`);
+    return 2;
+  }
+  output.err(`gai-conf: internal error: ${(error as Error).message}`);
+  return 2;
+}
+
+export async function run(argv: string[], output: Output): Promise<number> {
   try {
     const args = parseArguments(argv);
     switch (args.command) {
       case 'check': return check(args, output);
       case 'table': return table(args, output);
       case 'order': return order(args, output);
+      case 'explain': return await explain(args, output);
       default: throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      if (error.message) output.err(`gai-conf: ${error.message}`);
-      output.err(USAGE);
-      return 2;
-    }
-    if (error instanceof InputError) {
-      output.err(`gai-conf: ${error.message}`);
-      return 2;
-    }
-    output.err(`gai-conf: internal error: ${(error as Error).message}`);
-    return 2;
+    return reportError(error, output);
   }
 }

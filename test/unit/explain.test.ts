@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseIpAddress } from '../../server/src/core/addresses';
+import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/core/explain';
+import { Host, HostAddress } from '../../server/src/core/sourceSelection';
+import { QueryError, splitQuery } from '../../server/src/system/resolve';
+import { analyze } from './helpers';
+
+function host(...specs: string[]): Host {
+  return {
+    addresses: specs.map((spec): HostAddress => {
+      const [addressPart, ...flags] = spec.split(',');
+      const [address, length] = addressPart.split('/');
+      return { address: parseIpAddress(address)!, prefixLength: Number(length), deprecated: flags.includes('deprecated'), homeAddress: flags.includes('home'), tunnel: flags.includes('tunnel'), interface: flags.find((f) => f.startsWith('dev='))?.slice(4) };
+    }),
+  };
+}
+
+const builtin = analyze('').tables;
+const ULA = host('fd42::2/64', '10.0.0.2/24');
+
+function onlyStep(config: string, h: Host, destinations: string[]) {
+  const explanation = explainOrder(analyze(config).tables, h, destinations);
+  assert.equal(explanation.steps.length, 1, JSON.stringify(explanation.steps));
+  return explanation.steps[0];
+}
+
+test('each rule is told with the values it compared', () => {
+  const rule5 = onlyStep('', ULA, ['2001:db8:1::10', '198.51.100.10']);
+  assert.deepEqual([rule5.first, rule5.rule, rule5.ruleName], ['198.51.100.10', 5, 'prefer matching label']);
+  assert.equal(rule5.reason, '198.51.100.10 has label 4, the same as its source 10.0.0.2; 2001:db8:1::10 has label 1 but its source fd42::2 has label 6.');
+  assert.equal(onlyStep('', ULA, ['198.51.100.10', '::1']).reason, "::1 has precedence 50, higher than 198.51.100.10's 10.");
+  assert.match(onlyStep('', host('2001:db8:1::2/64,deprecated', '10.0.0.2/24'), ['2001:db8:1::10', '198.51.100.10']).reason, /2001:db8:1::10's source 2001:db8:1::2 is deprecated/);
+  assert.match(onlyStep('', host('2001:db8:1::2/64,home', '2001:db8:2::2/64'), ['2001:db8:3::10', '2001:db8:1::10']).reason, /home address/);
+  const rule7 = onlyStep('label ::/0 1\nprecedence ::/0 1\n', host('2001:db8:1::2/64,dev=sit1,tunnel', '10.0.0.2/24,dev=eth0'), ['2001:db8:5::10', '198.51.100.10']);
+  assert.equal(rule7.rule, 7);
+  assert.equal(rule7.reason, '198.51.100.10 is reached natively over eth0; 2001:db8:5::10 through the tunnel sit1.');
+  const rule8 = onlyStep('', ULA, ['198.51.100.10', '127.0.0.1']);
+  assert.equal(rule8.reason, '127.0.0.1 has the smaller scope, 2 (link-local) against 14 (global).');
+  const rule9 = onlyStep('', host('2001:db8:1::2/64'), ['2001:db8:9::10', '2001:db8:1::10']);
+  assert.equal(rule9.rule, 9);
+  assert.match(rule9.reason, /^2001:db8:1::10 shares a longer prefix with its source 2001:db8:1::2 than 2001:db8:9::10 with 2001:db8:1::2 \(glibc counts 32 matching bits against 12, in the first 32-bit word where they differ\)\.$/);
+  const rule10 = onlyStep('', ULA, ['198.51.100.10', '198.51.100.11']);
+  assert.equal(rule10.reason, "No rule tells them apart, so glibc keeps the resolver's order: 198.51.100.10 came 1st, 198.51.100.11 2nd.");
+});
+
+test('unreachable, link-local, multicast and loopback destinations are explained, not hidden', () => {
+  const explanation = explainOrder(builtin, host('10.0.0.2/24'), ['2001:db8::1', 'fe80::1', 'ff02::1', '::1', '198.51.100.10']);
+  const byText = Object.fromEntries(explanation.order.map((d) => [d.text, d]));
+  assert.equal(byText['2001:db8::1'].unreachable, 'this host has no IPv6 address and no IPv6 route');
+  assert.match(byText['fe80::1'].unreachable!, /needs an interface \(zone\) named/);
+  assert.match(byText['ff02::1'].unreachable!, /multicast/);
+  assert.equal(byText['::1'].source?.interface, 'lo');
+  assert.match(byText['::1'].note!, /^loopback/);
+  assert.equal(byText['198.51.100.10'].kind, 'public IPv4');
+  assert.equal(byText['2001:db8::1'].kind, 'documentation');
+  const noRoute = explainOrder(builtin, { addresses: host('2001:db8:1::2/64').addresses, defaultRoutes: { ipv4: false, ipv6: false } }, ['2001:db8:7::1']);
+  assert.match(noRoute.order[0].unreachable!, /^no IPv6 route to it/);
+  assert.equal(scopeText(5), '5 (site-local)');
+});
+
+test('the report compares the system resolver with the saved file only when that comparison means something', () => {
+  const stock = analyze('').tables;
+  const fixed = analyze('label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n').tables;
+  const base = { query: 'dual.test', origin: 'dns' as const, destinations: ['198.51.100.10', '2001:db8:1::10'], notes: [], host: ULA, hostIsThisMachine: true };
+  const system = { order: ['198.51.100.10', '2001:db8:1::10'] };
+  const live = explainReport({ ...base, system, buffer: fixed, saved: stock, live: true });
+  assert.equal(live.savedDiffers, true);
+  assert.deepEqual(live.buffer.order.map((d) => d.text), ['2001:db8:1::10', '198.51.100.10']);
+  assert.deepEqual(live.saved?.order.map((d) => d.text), ['198.51.100.10', '2001:db8:1::10']);
+  assert.ok(live.system && 'matchesSaved' in live.system && live.system.comparedWithSaved && live.system.matchesSaved);
+  const copy = explainReport({ ...base, system, buffer: stock, saved: stock, live: false });
+  assert.equal(copy.saved, undefined);
+  assert.ok(copy.system && 'comment' in copy.system && !copy.system.comparedWithSaved && /not the live \/etc\/gai\.conf/.test(copy.system.comment));
+  const described = explainReport({ ...base, system, buffer: stock, saved: stock, live: true, hostIsThisMachine: false });
+  assert.ok(described.system && 'comment' in described.system && !described.system.comparedWithSaved);
+  const disagreeing = explainReport({ ...base, system: { order: [...system.order].reverse() }, buffer: stock, saved: stock, live: true });
+  assert.ok(disagreeing.system && 'matchesSaved' in disagreeing.system && !disagreeing.system.matchesSaved);
+});
+
+test('orders compare by address, not by spelling; queries split into a name or addresses', () => {
+  assert.ok(sameOrder(['2001:DB8::1', '10.0.0.1'], ['2001:db8:0::1', '10.0.0.1']));
+  assert.ok(!sameOrder(['10.0.0.1', '2001:db8::1'], ['2001:db8::1', '10.0.0.1']));
+  assert.ok(!sameOrder(['10.0.0.1'], ['::ffff:10.0.0.2']));
+  assert.deepEqual(splitQuery('  example.org. '), { name: 'example.org' });
+  assert.deepEqual(splitQuery('2001:db8::1, 192.0.2.1'), { addresses: ['2001:db8::1', '192.0.2.1'] });
+  assert.throws(() => splitQuery('   '), QueryError);
+  assert.throws(() => splitQuery('example.org 192.0.2.1'), /Not an IPv4 or IPv6 address: "example.org"/);
+  assert.throws(() => splitQuery('exa mple$'), QueryError);
+});
