@@ -81,6 +81,13 @@ export const RFC6724_POLICY: readonly { prefix: string; bits: number; precedence
   { prefix: '3ffe::', bits: 16, precedence: 1, label: 12 },
 ];
 
+/** RFC 6724 section 3.2: loopback and auto-configured IPv4 addresses are link-local, the rest global. */
+export const RFC6724_IPV4_SCOPES: readonly Scopev4TableEntry[] = [
+  { network: '169.254.0.0', bits: 16, value: 2 },
+  { network: '127.0.0.0', bits: 8, value: 2 },
+  { network: '0.0.0.0', bits: 0, value: 14 },
+];
+
 /** Linux's default `ip addrlabel` table, used by the kernel when it picks a source address. */
 export const LINUX_DEFAULT_ADDRLABELS: readonly PrefixTableEntry[] = [
   { prefix: '::1', bits: 128, value: 0 },
