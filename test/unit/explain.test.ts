@@ -4,7 +4,9 @@ import { parseIpAddress } from '../../server/src/core/addresses';
 import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/core/explain';
 import { Host, HostAddress } from '../../server/src/core/sourceSelection';
 import { QueryError, splitQuery } from '../../server/src/system/resolve';
-import { analyze } from './helpers';
+import { analyzeGaiConf } from '../../server/src/core/analysis';
+import { libcFromReport, runtimeLibc } from '../../server/src/core/glibcVersion';
+import { GLIBC_2_36, analyze } from './helpers';
 
 function host(...specs: string[]): Host {
   return {
@@ -87,4 +89,20 @@ test('orders compare by address, not by spelling; queries split into a name or a
   assert.throws(() => splitQuery('   '), QueryError);
   assert.throws(() => splitQuery('example.org 192.0.2.1'), /Not an IPv4 or IPv6 address: "example.org"/);
   assert.throws(() => splitQuery('exa mple$'), QueryError);
+});
+
+test('a Linux host without glibc is said to ignore the file; the libc is read from a Node report', () => {
+  const text = 'label fc00::/7 1\nprecedence ::ffff:0:0/96 100\n';
+  const musl = analyzeGaiConf(text, { glibc: GLIBC_2_36, hostLibc: 'musl' }).findings.find((f) => f.code === 'not-glibc-host');
+  assert.ok(musl);
+  assert.deepEqual([musl.start, musl.end], [0, text.indexOf('\n')]);
+  assert.match(musl.message, /musl \(as on Alpine\), whose getaddrinfo\(\) never reads gai\.conf/);
+  for (const hostLibc of ['glibc', 'not-linux', undefined] as const) {
+    assert.ok(!analyzeGaiConf(text, { glibc: GLIBC_2_36, hostLibc }).findings.some((f) => f.code === 'not-glibc-host'), String(hostLibc));
+  }
+  assert.equal(libcFromReport({ header: { glibcVersionRuntime: '2.36' }, sharedObjects: ['/lib/x86_64-linux-gnu/libc.so.6'] }, 'linux'), 'glibc');
+  assert.equal(libcFromReport({ header: {}, sharedObjects: ['/usr/bin/node', '/lib/ld-musl-x86_64.so.1'] }, 'linux'), 'musl');
+  assert.equal(libcFromReport({ header: {}, sharedObjects: [] }, 'linux'), 'other-linux');
+  assert.equal(libcFromReport({ header: {} }, 'darwin'), 'not-linux');
+  assert.equal(runtimeLibc(), 'glibc', 'this test machine runs glibc');
 });

@@ -48,3 +48,15 @@ test('directive keywords explain the table replacement and show the built-in tab
   assert.match(md, /\| ::1\/128 \| 50 \|/);
   assert.equal(hoverAt(analyze('\n\n'), 1), undefined);
 });
+
+test('a row hover says what the line changes for typical hosts, or that it changes nothing', () => {
+  const text = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\nprecedence ::ffff:0:0/96 100\n';
+  const analysis = analyze(text);
+  const precedence = hoverAt(analysis, text.indexOf('100'))!.markdown;
+  assert.match(precedence, /- ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/);
+  assert.match(precedence, /- and \d+ more$/);
+  assert.match(hoverAt(analysis, text.indexOf('fc00'))!.markdown, /none of them changes family preference because of this line/);
+  const ulaLabel = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 6\n';
+  assert.match(hoverAt(analyze(ulaLabel), ulaLabel.indexOf('fc00'))!.markdown, /ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/);
+  assert.doesNotMatch(hoverAt(analysis, text.indexOf('precedence'))!.markdown, /Effect on typical hosts/);
+});

@@ -7,7 +7,7 @@
 import { bytesToHex, maskBytes, parseIpAddress, prefixContains, sameBytes } from './addresses';
 import { GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from './builtinTables';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
-import { GlibcVersion } from './glibcVersion';
+import { GlibcVersion, HostLibc } from './glibcVersion';
 import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
 import { Decision, OrderResult, RULE_NAMES, describeAddress, simulateOrder } from './simulator';
 import { firstIsIpv6, pair, profile } from './profiles';
@@ -22,6 +22,20 @@ export interface Analysis {
 
 export interface AnalysisOptions {
   readonly glibc: GlibcVersion;
+  /** The C library of the machine the file is on, where known; only glibc reads the file. */
+  readonly hostLibc?: HostLibc;
+}
+
+function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Finding[] {
+  if (hostLibc !== 'musl' && hostLibc !== 'other-linux') return [];
+  const first = parsed.lines[0];
+  const libc = hostLibc === 'musl' ? 'musl (as on Alpine)' : 'a C library other than glibc';
+  return [{
+    code: 'not-glibc-host',
+    start: 0,
+    end: first ? first.end : 0,
+    message: `This system runs ${libc}, whose getaddrinfo() never reads gai.conf: nothing in this file takes effect here. The analysis still shows what glibc ${parsed.glibc.major}.${parsed.glibc.minor} would do with it on another machine.`,
+  }];
 }
 
 function fileLine(row: TableRow): ParsedLine | undefined {
@@ -177,6 +191,7 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const parsed = parseGaiConf(text, options);
   const tables = buildEffectiveTables(parsed);
   const findings = [
+    ...hostFindings(parsed, options.hostLibc),
     ...parsed.findings,
     ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [
       ...tableReplacementFindings(tables[kind]),

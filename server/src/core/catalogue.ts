@@ -38,6 +38,7 @@ export const CATALOGUE = {
   'site-local': { severity: 'information', summary: 'Site-local fec0::/10 was deprecated by RFC 3879.' },
   'ula-demoted': { severity: 'warning', summary: 'Hosts whose IPv6 addresses are all ULAs prefer IPv4 over global IPv6, while hosts with global IPv6 prefer IPv6.' },
   'ula-destinations-demoted': { severity: 'warning', summary: 'From a ULA host, ULA destinations lose to IPv4.' },
+  'not-glibc-host': { severity: 'warning', summary: 'This Linux system does not run glibc (Alpine uses musl): getaddrinfo() here never reads gai.conf.' },
   'ipv4-preferred': { severity: 'information', summary: 'The file makes every host prefer IPv4 over global IPv6.' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -4,7 +4,7 @@
  */
 
 import { GlibcVersion } from './glibcVersion';
-import { parseGaiConf } from './parser';
+import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
 import { DESTINATION_PAIRS, DestinationPair, FamilyPreference, HOST_PROFILES, HostProfile, familyPreference } from './profiles';
 import { EffectiveTables, buildEffectiveTables } from './tables';
 
@@ -59,12 +59,31 @@ const SHORT_PROFILE: Readonly<Record<HostProfile['id'], string>> = {
  * has nothing to choose, so it is left out.
  */
 export function summarizeEffects(effects: readonly Effect[]): EffectSummary[] {
-  const dualStack = (e: Effect) => e.profile.id !== 'ipv4-only' && e.profile.id !== 'ipv6-only';
   return DESTINATION_PAIRS.flatMap((pair) => {
-    const rows = effects.filter((e) => e.pair === pair && dualStack(e));
+    const rows = effects.filter((e) => e.pair === pair && isDualStack(e.profile));
     const shown = rows.filter((e) => e.file !== e.builtin || (pair.id === 'global' && (e.profile.id === 'ula' || e.profile.id === 'global')));
     if (shown.length === 0) return [];
     const parts = shown.map((e) => `${SHORT_PROFILE[e.profile.id]}: ${PREFERENCE_TEXT[e.file]}${e.file !== e.builtin ? ` (built-in: ${PREFERENCE_TEXT[e.builtin]})` : ''}`);
     return [{ text: `${pair.name}: ${parts.join(' · ')}`, changed: shown.some((e) => e.file !== e.builtin) }];
   });
+}
+
+function isDualStack(profile: HostProfile): boolean {
+  return profile.id !== 'ipv4-only' && profile.id !== 'ipv6-only';
+}
+
+/**
+ * What one active line does for the standard hosts: the preferences with the file as it is,
+ * against the same file without that line. Empty when the line changes none of them.
+ */
+export function lineEffects(parsed: ParsedFile, tables: EffectiveTables, line: ParsedLine): string[] {
+  if (tables.crash) return [];
+  const without = buildEffectiveTables({ ...parsed, lines: parsed.lines.filter((l) => l !== line) });
+  return HOST_PROFILES.filter(isDualStack).flatMap((profile) =>
+    DESTINATION_PAIRS.flatMap((pair) => {
+      const withLine = familyPreference(tables, profile.host, pair);
+      const withoutLine = familyPreference(without, profile.host, pair);
+      return withLine === withoutLine ? [] : [`${SHORT_PROFILE[profile.id]}, ${pair.name}: ${PREFERENCE_TEXT[withLine]} (without this line: ${PREFERENCE_TEXT[withoutLine]})`];
+    }),
+  );
 }

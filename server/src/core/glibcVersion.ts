@@ -36,6 +36,25 @@ export function runtimeGlibcVersion(): GlibcVersion | undefined {
   }
 }
 
+/** The C library where this code runs; only glibc reads gai.conf. */
+export type HostLibc = 'glibc' | 'musl' | 'other-linux' | 'not-linux';
+
+/** Reads the libc from a Node diagnostic report: glibc names its version, musl shows as its loader. */
+export function libcFromReport(report: unknown, platform: string): HostLibc {
+  if (platform !== 'linux') return 'not-linux';
+  const r = report as { header?: { glibcVersionRuntime?: string }; sharedObjects?: string[] } | undefined;
+  if (r?.header?.glibcVersionRuntime) return 'glibc';
+  return (r?.sharedObjects ?? []).some((path) => /(^|\/)(ld-musl|libc\.musl)/.test(path)) ? 'musl' : 'other-linux';
+}
+
+export function runtimeLibc(): HostLibc {
+  try {
+    return libcFromReport(process.report?.getReport(), process.platform);
+  } catch {
+    return process.platform === 'linux' ? 'other-linux' : 'not-linux';
+  }
+}
+
 /** An explicit version (e.g. "2.36"), or "auto"/undefined for this machine's glibc. */
 export function resolveGlibcVersion(requested?: string): GlibcVersion | undefined {
   if (requested !== undefined && requested !== 'auto') return parseGlibcVersion(requested);

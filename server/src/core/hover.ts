@@ -6,6 +6,7 @@
 import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from './addresses';
 import { Analysis } from './analysis';
 import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from './builtinTables';
+import { lineEffects } from './effects';
 import { describeGlibcVersion } from './glibcVersion';
 import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token, writtenPrefixBytes } from './parser';
 import { EffectiveTable, lookupRow, rowPrefixText } from './tables';
@@ -153,6 +154,17 @@ function valueHover(reading: DirectiveReading, analysis: Analysis): string | und
   return scopeValueHover(fate.row);
 }
 
+/** Keeps the hover short: the view "Explain Address Order" has the detail. */
+const MAX_EFFECT_LINES = 4;
+
+function effectsMarkdown(analysis: Analysis, line: ParsedLine): string {
+  const effects = lineEffects(analysis.parsed, analysis.tables, line);
+  if (effects.length === 0) return '**Effect on typical hosts**: none of them changes family preference because of this line.';
+  const shown = effects.slice(0, MAX_EFFECT_LINES).map((e) => `- ${e}`);
+  if (effects.length > MAX_EFFECT_LINES) shown.push(`- and ${effects.length - MAX_EFFECT_LINES} more`);
+  return ['**Effect on typical hosts** (dual-stacked destinations):', ...shown].join('\n');
+}
+
 function within(token: Token | undefined, offset: number): token is Token {
   return token !== undefined && offset >= token.start && offset <= token.end;
 }
@@ -173,6 +185,7 @@ function readingHover(reading: DirectiveReading, analysis: Analysis, line: Parse
   else if (token === reading.value1 && reading.directive !== 'reload') markdown = prefixHover(reading, analysis, line, commented);
   else markdown = valueHover(reading, analysis);
   if (markdown && commented && token !== reading.command && fate.kind === 'row' && token !== reading.value1) markdown += `\n\n${commentedRowStatus(analysis, fate.row)}`;
+  if (markdown && !commented && fate.kind === 'row' && token !== reading.command) markdown += `\n\n${effectsMarkdown(analysis, line)}`;
   return markdown ? { markdown, start: token.start, end: token.end } : undefined;
 }
 
