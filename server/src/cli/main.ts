@@ -9,7 +9,7 @@ import { pathToFileURL } from 'url';
 import { parseIpAddress } from '../core/addresses';
 import { Analysis, analyzeGaiConf } from '../core/analysis';
 import { SEVERITY_RANK, documentationAnchor, severityOf } from '../core/catalogue';
-import { GlibcVersion, describeGlibcVersion, glibcVersionText, resolveGlibcVersion } from '../core/glibcVersion';
+import { GlibcVersion, describeGlibcVersion, glibcVersionText, resolveGlibcVersion, runtimeLibc } from '../core/glibcVersion';
 import { ExplainReport, Explanation, explainReport, scopeText } from '../core/explain';
 import { Decision, DestinationFacts, RULE_NAMES, describeAddress, simulateOrder } from '../core/simulator';
 import { Host, HostAddress } from '../core/sourceSelection';
@@ -108,7 +108,7 @@ function check(args: ParsedArguments, output: Output): number {
   const file = args.positional[0] ?? DEFAULT_FILE;
   const glibc = glibcFor(args);
   const text = readConfig(file);
-  const analysis = analyzeGaiConf(text, { glibc });
+  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc() });
   const locator = new TextLocator(text);
   const findings = analysis.findings.map((finding) => {
     const range = locator.rangeOf(finding);

@@ -3,9 +3,9 @@
  * stdio (`--stdio`) or Node IPC (`--node-ipc`), as vscode-languageserver picks from argv.
  */
 
-import { existsSync } from 'fs';
-import { join } from 'path';
-import { pathToFileURL } from 'url';
+import { existsSync, realpathSync } from 'fs';
+import { basename, join } from 'path';
+import { fileURLToPath, pathToFileURL } from 'url';
 import {
   CodeAction,
   CodeActionKind,
@@ -14,13 +14,16 @@ import {
   CodeLensParams,
   Connection,
   Diagnostic,
+  ErrorCodes,
   DidChangeConfigurationNotification,
   Hover,
   HoverParams,
   InitializeParams,
   InitializeResult,
   MarkupKind,
+  LSPErrorCodes,
   MessageType,
+  ResponseError,
   ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
@@ -31,13 +34,49 @@ import { Analysis, analyzeGaiConf } from '../core/analysis';
 import { TextEdit, fixAllEdits, fixesFor } from '../core/codeActions';
 import { editorDiagnostics, unknownCodes } from '../core/diagnostics';
 import { computeEffects, summarizeEffects } from '../core/effects';
-import { describeGlibcVersion } from '../core/glibcVersion';
+import { explainReport } from '../core/explain';
+import { describeGlibcVersion, glibcVersionText, runtimeLibc } from '../core/glibcVersion';
 import { hoverAt } from '../core/hover';
+import { policyTables } from '../core/policyTables';
 import { TextLocator } from '../core/text';
+import { systemHost } from '../system/host';
+import { QueryError, resolveQuery } from '../system/resolve';
+import {
+  CLIENT_COMMANDS,
+  EXPLAIN_REQUEST,
+  ExplainParams,
+  ExplainResult,
+  POLICY_TABLES_REQUEST,
+  PolicyTablesParams,
+  PolicyTablesResult,
+  STATUS_CHANGED_NOTIFICATION,
+  STATUS_REQUEST,
+  StatusResult,
+} from './protocol';
 import { ServerSettings, readSettings } from './settings';
 
 /** The README beside the bundle; packaging as a VSIX renames it readme.md. */
 const DOCUMENTATION = pathToFileURL(['README.md', 'readme.md'].map((name) => join(__dirname, '..', name)).find(existsSync) ?? join(__dirname, '..', 'README.md')).href;
+
+/** The file the system's getaddrinfo() reads. */
+const LIVE_FILE = '/etc/gai.conf';
+
+function isLiveFile(uri: string): boolean {
+  if (!uri.startsWith('file:')) return false;
+  try {
+    return realpathSync(fileURLToPath(uri)) === realpathSync(LIVE_FILE);
+  } catch {
+    return false;
+  }
+}
+
+function fileNameOf(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : basename(decodeURIComponent(new URL(uri).pathname));
+  } catch {
+    return uri;
+  }
+}
 
 interface Snapshot {
   readonly version: number;
@@ -52,12 +91,18 @@ export function startServer(connection: Connection): void {
   let settings: ServerSettings = readSettings(undefined);
   let pullConfiguration = false;
   let literalCodeActions = false;
+  let clientCommands: readonly string[] = [];
+  const hostLibc = runtimeLibc();
+
+  function status(): StatusResult {
+    return { glibc: glibcVersionText(settings.glibc), origin: settings.glibc.origin, description: describeGlibcVersion(settings.glibc), hostLibc };
+  }
 
   function snapshotOf(document: TextDocument): Snapshot {
     const cached = snapshots.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, { glibc: settings.glibc }), locator: new TextLocator(text) };
+    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, { glibc: settings.glibc, hostLibc }), locator: new TextLocator(text) };
     snapshots.set(document.uri, snapshot);
     return snapshot;
   }
@@ -98,6 +143,7 @@ export function startServer(connection: Connection): void {
     }
     settings = readSettings(raw);
     reportSettings();
+    if (clientCommands.length > 0) void connection.sendNotification(STATUS_CHANGED_NOTIFICATION, status());
     snapshots.clear();
     for (const document of documents.all()) schedule(document.uri);
   }
@@ -107,6 +153,7 @@ export function startServer(connection: Connection): void {
     literalCodeActions = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
     const options = params.initializationOptions as Record<string, unknown> | undefined;
     settings = readSettings(options?.gaiconf ?? options);
+    clientCommands = Array.isArray(options?.clientCommands) ? options.clientCommands.filter((c): c is string => typeof c === 'string') : [];
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -157,8 +204,46 @@ export function startServer(connection: Connection): void {
     if (analysis.tables.crash) return [];
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     // A lens without a command id shows as plain text: the summary is information, not an action.
-    return summarizeEffects(computeEffects(analysis.tables)).map((summary) => ({ range: top, command: { title: summary.text, command: '' } }));
+    const lenses: CodeLens[] = summarizeEffects(computeEffects(analysis.tables)).map((summary) => ({ range: top, command: { title: summary.text, command: '' } }));
+    if (clientCommands.includes(CLIENT_COMMANDS.explain)) lenses.push({ range: top, command: { title: 'Explain address order…', command: CLIENT_COMMANDS.explain, arguments: [document.uri] } });
+    if (clientCommands.includes(CLIENT_COMMANDS.policyTables)) lenses.push({ range: top, command: { title: 'Effective policy table', command: CLIENT_COMMANDS.policyTables, arguments: [document.uri] } });
+    return lenses;
   });
+
+  function openDocument(uri: unknown): TextDocument {
+    const document = typeof uri === 'string' ? documents.get(uri) : undefined;
+    if (!document) throw new ResponseError(ErrorCodes.InvalidParams, `${typeof uri === 'string' ? uri : 'The uri parameter'} is not an open gai.conf document.`);
+    return document;
+  }
+
+  connection.onRequest(EXPLAIN_REQUEST, async (params: Partial<ExplainParams> | null): Promise<ExplainResult> => {
+    const document = openDocument(params?.uri);
+    if (typeof params?.query !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'query must be a host name or addresses.');
+    const savedText = typeof params.savedText === 'string' ? params.savedText : undefined;
+    const resolved = await resolveQuery(params.query).catch((error: unknown) => {
+      throw error instanceof QueryError ? new ResponseError(LSPErrorCodes.RequestFailed, error.message) : error;
+    });
+    // Read after the lookup: the buffer may have changed while DNS answered.
+    const current = openDocument(document.uri);
+    const live = isLiveFile(current.uri);
+    const report = explainReport({
+      ...resolved,
+      host: systemHost(),
+      buffer: snapshotOf(current).analysis.tables,
+      saved: savedText === undefined ? undefined : analyzeGaiConf(savedText, { glibc: settings.glibc }).tables,
+      live,
+      hostIsThisMachine: true,
+    });
+    return { ...report, glibc: describeGlibcVersion(settings.glibc), fileName: fileNameOf(current.uri), live };
+  });
+
+  connection.onRequest(POLICY_TABLES_REQUEST, (params: Partial<PolicyTablesParams> | null): PolicyTablesResult => {
+    const document = openDocument(params?.uri);
+    const { analysis } = snapshotOf(document);
+    return { ...policyTables(analysis.tables), glibcDescription: describeGlibcVersion(settings.glibc), fileName: fileNameOf(document.uri) };
+  });
+
+  connection.onRequest(STATUS_REQUEST, status);
 
   function lspEdits(locator: TextLocator, edits: readonly TextEdit[]): LspTextEdit[] {
     return edits.map((edit) => ({ range: locator.rangeOf(edit), newText: edit.newText }));

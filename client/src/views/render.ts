@@ -1,0 +1,133 @@
+/**
+ * HTML for the two views, from the server's plain answers. Pure functions of their input, so the
+ * markup is tested without an editor. Colours come from the theme's CSS variables; the pages run
+ * no script, and their only links are command links that VS Code allows by name.
+ */
+
+import type { ExplainedDestination, Explanation } from '../../../server/src/core/explain';
+import type { PolicyRow, PolicyTable } from '../../../server/src/core/policyTables';
+import type { ExplainResult, PolicyTablesResult } from '../../../server/src/lsp/protocol';
+
+const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+}
+
+const STYLE = `
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.5em 2em; line-height: 1.45; }
+h1 { font-size: 1.4em; font-weight: 600; margin: 1em 0 0.3em; }
+h2 { font-size: 1.15em; font-weight: 600; margin: 1.6em 0 0.4em; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); padding-bottom: 0.2em; }
+.meta { color: var(--vscode-descriptionForeground); margin: 0.1em 0; }
+code, .address { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
+table { border-collapse: collapse; margin: 0.4em 0; }
+th, td { text-align: left; padding: 0.25em 0.9em 0.25em 0; vertical-align: top; }
+th { color: var(--vscode-descriptionForeground); font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
+tr.differs td { background: var(--vscode-diffEditor-insertedTextBackground, var(--vscode-editor-selectionHighlightBackground)); }
+tr.absent td { color: var(--vscode-disabledForeground, var(--vscode-descriptionForeground)); }
+.unreachable { color: var(--vscode-errorForeground); }
+.note { color: var(--vscode-descriptionForeground); }
+.rule { font-weight: 600; }
+.ok { color: var(--vscode-testing-iconPassed, var(--vscode-charts-green)); font-weight: 600; }
+.warn { color: var(--vscode-editorWarning-foreground); font-weight: 600; }
+.callout { border-left: 3px solid var(--vscode-textBlockQuote-border, var(--vscode-editorWarning-foreground)); background: var(--vscode-textBlockQuote-background); padding: 0.4em 0.8em; margin: 0.8em 0; }
+ol.steps li { margin: 0.25em 0; }
+a { color: var(--vscode-textLink-foreground); }
+`;
+
+function page(title: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body>${body}</body></html>`;
+}
+
+/** A link that runs a VS Code command with JSON arguments (the view allows only our commands). */
+export function commandLink(command: string, args: readonly unknown[], text: string): string {
+  return `<a href="command:${command}?${encodeURIComponent(JSON.stringify(args))}">${escapeHtml(text)}</a>`;
+}
+
+function destinationRow(d: ExplainedDestination, position: number): string {
+  const reach = d.source
+    ? `from <span class="address">${escapeHtml(d.source.address)}</span> on ${escapeHtml(d.source.interface)}`
+    : `<span class="unreachable">unreachable: ${escapeHtml(d.unreachable ?? '')}</span>`;
+  const label = d.sourceLabel !== undefined ? `${d.label} / ${d.sourceLabel}` : String(d.label);
+  const scope = d.sourceScope !== undefined ? `${d.scope} / ${d.sourceScope}` : String(d.scope);
+  return `<tr><td>${position}</td><td class="address">${escapeHtml(d.text)}</td><td>${escapeHtml(d.kind)}${d.note ? `<div class="note">${escapeHtml(d.note)}</div>` : ''}</td><td>${reach}</td><td>${label}</td><td>${d.precedence}</td><td>${scope}</td></tr>`;
+}
+
+function explanationSection(heading: string, explanation: Explanation): string {
+  const parts = [`<h2>${escapeHtml(heading)}</h2>`];
+  if (explanation.crashLine !== undefined) parts.push(`<div class="callout"><span class="warn">Line ${explanation.crashLine} makes every program crash</span> before glibc sorts anything (glibc up to 2.40).</div>`);
+  parts.push('<table><thead><tr><th>#</th><th>Destination</th><th>Kind</th><th>Source</th><th>Label / source</th><th>Precedence</th><th>Scope / source</th></tr></thead><tbody>');
+  explanation.order.forEach((d, i) => parts.push(destinationRow(d, i + 1)));
+  parts.push('</tbody></table>');
+  if (explanation.steps.length > 0) {
+    parts.push('<p>Each comparison glibc\'s sort made, in order:</p><ol class="steps">');
+    for (const step of explanation.steps) {
+      parts.push(`<li><span class="address">${escapeHtml(step.first)}</span> before <span class="address">${escapeHtml(step.second)}</span>: <span class="rule">rule ${step.rule}, ${escapeHtml(step.ruleName)}</span>. ${escapeHtml(step.reason)}</li>`);
+    }
+    parts.push('</ol>');
+  }
+  return parts.join('\n');
+}
+
+function systemSection(result: ExplainResult): string {
+  const system = result.system;
+  if (!system) return '';
+  if ('error' in system) return `<h2>System resolver now</h2><p class="warn">${escapeHtml(system.error)}.</p>`;
+  const verdict = !system.comparedWithSaved ? '' : system.matchesSaved ? '<span class="ok">✓ same order</span> ' : '<span class="warn">✗ different order</span> ';
+  const list = system.order.map((a) => `<li class="address">${escapeHtml(a)}</li>`).join('');
+  return `<h2>System resolver now</h2><p>getaddrinfo() in a fresh process on this machine, with /etc/gai.conf as saved:</p><ol>${list}</ol><p>${verdict}${escapeHtml(system.comment)}</p>`;
+}
+
+export function renderExplanation(result: ExplainResult, rerunLink: string): string {
+  const host = result.host.map((a) => `<tr><td class="address">${escapeHtml(a.address)}/${a.prefixLength}</td><td>${escapeHtml(a.interface)}</td><td>${escapeHtml(a.flags.join(', '))}</td></tr>`).join('');
+  const body = [
+    `<h1>Address order for <span class="address">${escapeHtml(result.query)}</span></h1>`,
+    `<p class="meta">${escapeHtml(result.fileName)} · read as ${escapeHtml(result.glibc)} · ${rerunLink}</p>`,
+    result.live ? '' : `<div class="callout">This file is not the live <code>/etc/gai.conf</code> of this machine, so the system resolver below does not read it.</div>`,
+    ...result.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`),
+    `<h2>This host</h2><table><thead><tr><th>Address</th><th>Interface</th><th>Flags</th></tr></thead><tbody>${host || '<tr><td colspan="3">No address but loopback</td></tr>'}</tbody></table>`,
+    `<p class="meta">Default route: IPv4 ${result.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${result.defaultRoutes.ipv6 ? 'yes' : 'no'}. Loopback (::1, 127.0.0.1) is always available.</p>`,
+    explanationSection(result.savedDiffers ? 'Under the edited buffer (unsaved changes)' : 'Order under this file', result.buffer),
+    result.saved ? explanationSection('Under the saved file', result.saved) : '',
+    systemSection(result),
+  ];
+  return page(`Address order: ${result.query}`, body.join('\n'));
+}
+
+function valueCell(value: number | undefined): string {
+  return value === undefined ? '<td>—</td>' : `<td>${value}</td>`;
+}
+
+function policyRow(row: PolicyRow): string {
+  const classes = [row.effective === undefined ? 'absent' : '', row.differsFromBuiltin ? 'differs' : ''].filter((c) => c !== '').join(' ');
+  const effective = row.effective === undefined ? '<td>not in effect</td><td></td>' : `<td>${row.effective}</td><td>${escapeHtml(row.origin ?? '')}</td>`;
+  const rfcMark = row.differsFromRfc6724 && row.effective !== undefined ? ' <span class="note" title="differs from RFC 6724">≠ RFC</span>' : '';
+  return `<tr${classes ? ` class="${classes}"` : ''}><td class="address">${escapeHtml(row.prefix)}</td>${effective}${valueCell(row.builtin)}<td>${row.rfc6724 ?? '—'}${rfcMark}</td></tr>`;
+}
+
+function policySection(table: PolicyTable): string {
+  const source = table.source === 'file' ? 'replaced by this file' : "glibc's built-in table (the file has no valid row of this kind)";
+  return [
+    `<h2>${table.kind} <span class="meta">— ${escapeHtml(source)}</span></h2>`,
+    '<table><thead><tr><th>Prefix</th><th>Value</th><th>From</th><th>glibc built-in</th><th>RFC 6724</th></tr></thead><tbody>',
+    ...table.rows.map(policyRow),
+    '</tbody></table>',
+  ].join('\n');
+}
+
+export function renderPolicyTables(result: PolicyTablesResult): string {
+  const body = [
+    `<h1>Effective policy table</h1>`,
+    `<p class="meta">${escapeHtml(result.fileName)} · as ${escapeHtml(result.glibcDescription)} holds it · rows in lookup order: the first matching prefix decides</p>`,
+    result.crashLine !== undefined ? `<div class="callout"><span class="warn">Line ${result.crashLine} makes every program crash</span> at its first lookup with several answers (glibc up to 2.40).</div>` : '',
+    '<p class="note">Highlighted rows differ from glibc\'s built-in table; "≠ RFC" marks values RFC 6724 sets otherwise; greyed rows exist only in the other tables.</p>',
+    ...result.tables.map(policySection),
+    `<h2>reload</h2><p>${result.reload ? 'yes: lookups re-read the file when it changes' : 'no: each program reads the file once'}</p>`,
+  ];
+  return page('Effective policy table', body.join('\n'));
+}

@@ -1,0 +1,59 @@
+/**
+ * The requests gai-conf adds to LSP, shared by the server and the VS Code client. Other editors
+ * can send them too; every answer is plain JSON.
+ */
+
+import type { ExplainReport } from '../core/explain';
+import type { PolicyTables } from '../core/policyTables';
+import type { HostLibc } from '../core/glibcVersion';
+
+/** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
+export const EXPLAIN_REQUEST = 'gaiConf/explain';
+
+export interface ExplainParams {
+  readonly uri: string;
+  /** A host name, or IPv4/IPv6 addresses separated by spaces or commas. */
+  readonly query: string;
+  /** The file as saved on disk; null for a file never saved. */
+  readonly savedText: string | null;
+}
+
+export interface ExplainResult extends ExplainReport {
+  /** "glibc 2.36 (the glibc this runs on)". */
+  readonly glibc: string;
+  readonly fileName: string;
+  /** Whether the document is the live /etc/gai.conf of the machine the server runs on. */
+  readonly live: boolean;
+}
+
+/** The tables glibc holds for the buffer, beside glibc's built-in and RFC 6724's. */
+export const POLICY_TABLES_REQUEST = 'gaiConf/policyTables';
+
+export interface PolicyTablesParams {
+  readonly uri: string;
+}
+
+export interface PolicyTablesResult extends PolicyTables {
+  readonly glibcDescription: string;
+  readonly fileName: string;
+}
+
+/** What the analysis assumes about the machine, for a status item. */
+export const STATUS_REQUEST = 'gaiConf/status';
+
+export interface StatusResult {
+  /** "2.36". */
+  readonly glibc: string;
+  readonly origin: 'option' | 'runtime' | 'fallback';
+  readonly description: string;
+  readonly hostLibc: HostLibc;
+}
+
+/** Sent with a StatusResult when settings change, to clients that announced CLIENT_COMMANDS. */
+export const STATUS_CHANGED_NOTIFICATION = 'gaiConf/statusChanged';
+
+/** Client commands the server may put in CodeLenses when the client says it has them. */
+export const CLIENT_COMMANDS = {
+  explain: 'gaiconf.explainAddressOrder',
+  policyTables: 'gaiconf.showEffectivePolicyTable',
+} as const;

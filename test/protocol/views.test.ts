@@ -1,0 +1,98 @@
+/** The requests behind the views and the status item, over stdio, as VS Code and other clients send them. */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { CodeLens } from 'vscode-languageserver-protocol/node';
+import { CLIENT_COMMANDS, EXPLAIN_REQUEST, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesResult, STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, StatusResult } from '../../server/src/lsp/protocol';
+import { withServer } from './lspClient';
+
+const COPY_URI = 'file:///tmp/gai-conf-views/gai.conf';
+const ULA_FIXED = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n';
+const WITH_COMMANDS = { initializationOptions: { clientCommands: Object.values(CLIENT_COMMANDS) } };
+
+test('explain: literal addresses are ordered with every step in words; a copy of the file is not compared with the system', async () => {
+  await withServer({ settings: { glibcVersion: '2.36' } }, async (client) => {
+    await client.open(COPY_URI, ULA_FIXED);
+    const literal = (await client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: '198.51.100.10 ::1 2001:db8::10', savedText: '' })) as ExplainResult;
+    assert.equal(literal.origin, 'addresses');
+    assert.equal(literal.buffer.order[0].text, '::1');
+    assert.ok(literal.buffer.steps.length >= 2 && literal.buffer.steps.every((s) => s.reason.length > 20));
+    assert.equal(literal.live, false);
+    assert.equal(literal.system, undefined);
+    assert.equal(literal.glibc, 'glibc 2.36 (as requested)');
+    assert.equal(literal.fileName, '/tmp/gai-conf-views/gai.conf');
+    // Saved as empty (built-in tables) while the buffer has the fix: both orders are reported.
+    assert.equal(literal.savedDiffers, literal.saved !== undefined);
+    const named = (await client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: 'localhost', savedText: ULA_FIXED })) as ExplainResult;
+    assert.equal(named.origin, 'system');
+    assert.ok(named.system && 'comparedWithSaved' in named.system && !named.system.comparedWithSaved);
+    assert.match(named.system.comment, /not the live \/etc\/gai\.conf/);
+  });
+});
+
+test('explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now', { skip: existsSync('/etc/gai.conf') ? false : 'no /etc/gai.conf here' }, async () => {
+  await withServer({}, async (client) => {
+    const uri = 'file:///etc/gai.conf';
+    const text = readFileSync('/etc/gai.conf', 'utf8');
+    await client.open(uri, text);
+    const report = (await client.request(EXPLAIN_REQUEST, { uri, query: 'localhost', savedText: text })) as ExplainResult;
+    assert.equal(report.live, true);
+    assert.ok(report.system && 'matchesSaved' in report.system, JSON.stringify(report.system));
+    assert.equal(report.system.comparedWithSaved, true);
+    assert.equal(report.system.matchesSaved, true, report.system.comment);
+  });
+});
+
+test('explain and the table refuse bad input with a message, and the server answers afterwards', async () => {
+  await withServer({}, async (client) => {
+    await client.open(COPY_URI, ULA_FIXED);
+    await assert.rejects(client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: 'host!', savedText: null }), /neither a host name nor an IPv4\/IPv6 address/);
+    await assert.rejects(client.request(EXPLAIN_REQUEST, { uri: 'file:///nowhere/gai.conf', query: '::1', savedText: null }), /is not an open gai\.conf document/);
+    await assert.rejects(client.request(EXPLAIN_REQUEST, null), /not an open gai\.conf document/);
+    await assert.rejects(client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: 42 }), /query must be/);
+    await assert.rejects(client.request(POLICY_TABLES_REQUEST, { uri: 7 }), /not an open gai\.conf document/);
+    const tables = (await client.request(POLICY_TABLES_REQUEST, { uri: COPY_URI })) as PolicyTablesResult;
+    assert.equal(tables.tables.length, 3);
+  });
+});
+
+test('the policy table follows the buffer: rows with their lines, dropped built-in rows, differences', async () => {
+  await withServer({ settings: { glibcVersion: '2.41' } }, async (client) => {
+    await client.open(COPY_URI, '');
+    const before = (await client.request(POLICY_TABLES_REQUEST, { uri: COPY_URI })) as PolicyTablesResult;
+    assert.ok(before.tables.every((t) => t.source === 'builtin'));
+    assert.equal(before.glibc, '2.41');
+    await client.change(COPY_URI, 2, [{ text: ULA_FIXED }]);
+    const after = (await client.request(POLICY_TABLES_REQUEST, { uri: COPY_URI })) as PolicyTablesResult;
+    const label = after.tables.find((t) => t.kind === 'label')!;
+    assert.equal(label.source, 'file');
+    const ula = label.rows.find((r) => r.prefix === 'fc00::/7')!;
+    assert.deepEqual([ula.effective, ula.origin, ula.builtin, ula.differsFromBuiltin], [1, 'line 4', 6, true]);
+    assert.ok(label.rows.some((r) => r.prefix === '2002::/16' && r.effective === undefined && r.differsFromBuiltin));
+  });
+});
+
+test('status names the glibc assumed and announces changes to clients with the commands', async () => {
+  await withServer({ ...WITH_COMMANDS, configurationCapability: false }, async (client) => {
+    const changed: StatusResult[] = [];
+    client.connection.onNotification(STATUS_CHANGED_NOTIFICATION, (status: StatusResult) => {
+      changed.push(status);
+    });
+    const first = (await client.request(STATUS_REQUEST, null)) as StatusResult;
+    assert.deepEqual([first.origin, first.hostLibc], ['runtime', 'glibc']);
+    await client.changeConfiguration({ glibcVersion: '2.41' });
+    const second = (await client.request(STATUS_REQUEST, null)) as StatusResult;
+    assert.deepEqual([second.glibc, second.origin], ['2.41', 'option']);
+    assert.deepEqual(changed.map((s) => s.glibc), ['2.41']);
+  });
+});
+
+test('the CodeLens offers the views only to clients that have the commands', async () => {
+  const lensCommands = async (options: Parameters<typeof withServer>[0]) => withServer(options, async (client) => {
+    await client.open(COPY_URI, ULA_FIXED);
+    const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri: COPY_URI } })) as CodeLens[];
+    return lenses.map((l) => l.command?.command).filter((c) => c);
+  });
+  assert.deepEqual(await lensCommands(WITH_COMMANDS), [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.policyTables]);
+  assert.deepEqual(await lensCommands({}), []);
+});

@@ -1,0 +1,52 @@
+/** The views' HTML from real analysis data: escaped, themed, scriptless, every part present. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { commandLink, renderExplanation, renderPolicyTables } from '../../client/src/views/render';
+import { explainReport } from '../../server/src/core/explain';
+import { policyTables } from '../../server/src/core/policyTables';
+import { parseIpAddress } from '../../server/src/core/addresses';
+import { ExplainResult } from '../../server/src/lsp/protocol';
+import { analyze } from './helpers';
+
+const host = { addresses: [{ address: parseIpAddress('fd42::2')!, prefixLength: 64 }, { address: parseIpAddress('10.0.0.2')!, prefixLength: 24 }] };
+
+function explainResult(live: boolean, bufferText: string, savedText: string): ExplainResult {
+  const report = explainReport({
+    query: 'dual.<test>', origin: 'dns', destinations: ['198.51.100.10', '2001:db8:1::10', 'fe80::1'], notes: ['DNS answered 1 A & 2 AAAA records.'],
+    system: { order: ['198.51.100.10', '2001:db8:1::10', 'fe80::1'] }, host, buffer: analyze(bufferText).tables, saved: analyze(savedText).tables, live, hostIsThisMachine: true,
+  });
+  return { ...report, glibc: 'glibc 2.36 (as requested)', fileName: '/etc/gai.conf', live };
+}
+
+test('the explain view: both orders when the buffer differs, every step, the system verdict, no script', () => {
+  const html = renderExplanation(explainResult(true, 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n', ''), commandLink('gaiconf.explainAddressOrder', ['file:///etc/gai.conf', 'dual.<test>'], 'Explain again'));
+  assert.match(html, /<h1>Address order for <span class="address">dual\.&lt;test&gt;<\/span><\/h1>/);
+  assert.match(html, /Under the edited buffer \(unsaved changes\)/);
+  assert.match(html, /Under the saved file/);
+  assert.match(html, /rule 5, prefer matching label<\/span>\. 198\.51\.100\.10 has label 4/);
+  assert.match(html, /unreachable: a link-local destination needs an interface/);
+  assert.match(html, /✓ same order/);
+  assert.match(html, /DNS answered 1 A &amp; 2 AAAA records\./);
+  assert.match(html, /href="command:gaiconf\.explainAddressOrder\?%5B%22file%3A%2F%2F%2Fetc%2Fgai\.conf%22%2C%22dual\.%3Ctest%3E%22%5D"/);
+  assert.match(html, /default-src 'none'; style-src 'unsafe-inline'/);
+  assert.doesNotMatch(html, /<script/i);
+  assert.match(html, /var\(--vscode-editor-background\)/);
+});
+
+test('the explain view of a copy says the system resolver does not read it, and shows one order when nothing is unsaved', () => {
+  const html = renderExplanation(explainResult(false, '', ''), '');
+  assert.match(html, /This file is not the live <code>\/etc\/gai\.conf<\/code>/);
+  assert.doesNotMatch(html, /Under the saved file/);
+  assert.match(html, /Order under this file/);
+  assert.doesNotMatch(html, /✓ same order/);
+});
+
+test('the policy table view highlights rows that differ from glibc and greys rows not in effect', () => {
+  const tables = policyTables(analyze('precedence ::ffff:0:0/96 100\n').tables);
+  const html = renderPolicyTables({ ...tables, glibcDescription: 'glibc 2.36 (as requested)', fileName: '/tmp/g<a>i.conf' });
+  assert.match(html, /\/tmp\/g&lt;a&gt;i\.conf/);
+  assert.match(html, /<tr class="differs"><td class="address">::ffff:0\.0\.0\.0\/96<\/td><td>100<\/td><td>line 1<\/td><td>10<\/td><td>35 <span class="note" title="differs from RFC 6724">≠ RFC<\/span><\/td><\/tr>/);
+  assert.match(html, /<tr class="absent differs"><td class="address">::1\/128<\/td><td>not in effect<\/td>/);
+  assert.match(html, /<h2>precedence <span class="meta">— replaced by this file<\/span><\/h2>/);
+  assert.match(html, /<h2>label <span class="meta">— glibc&#39;s built-in table/);
+});
