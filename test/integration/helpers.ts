@@ -5,6 +5,7 @@
  */
 
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'gai-conf.gai-conf';
@@ -152,4 +153,30 @@ export function hoverText(hovers: readonly vscode.Hover[]): string {
     .flatMap((hover) => hover.contents)
     .map((part) => (typeof part === 'string' ? part : part.value))
     .join('\n\n');
+}
+
+/** This machine's /etc/gai.conf if it is glibc's stock example (every line a comment), read now. */
+export function stockGaiConf(): string | undefined {
+  if (!fs.existsSync('/etc/gai.conf')) return undefined;
+  const text = fs.readFileSync('/etc/gai.conf', 'utf8');
+  const allComments = text.split(/\r\n|\r|\n/).every((l) => l.trim() === '' || l.trimStart().startsWith('#'));
+  return allComments && /^#label fc00::\/7\s+6\s*$/m.test(text) ? text : undefined;
+}
+
+export function requireStock(context: Mocha.Context): string {
+  const stock = stockGaiConf();
+  if (stock === undefined) {
+    const why = fs.existsSync('/etc/gai.conf') ? 'is not the stock (all commented) glibc example' : 'does not exist';
+    console.error(`*** SKIPPED: /etc/gai.conf on the extension host's machine ${why}. ***`);
+    context.skip();
+  }
+  return stock!;
+}
+
+/** Opens a copy of the stock file and waits for its single ula-demoted warning. */
+export async function openStockCopy(stock: string): Promise<{ document: vscode.TextDocument; ula: vscode.Diagnostic; line: number }> {
+  const document = await open(await writeWorkspaceFile('etc/gai.conf', stock));
+  const line = lineMatching(document, /^#label fc00::\/7\s+6/);
+  const diagnostics = await waitForDiagnostics(document.uri, 'the ula-demoted warning', (d) => only(d, 'ula-demoted').length > 0);
+  return { document, ula: only(diagnostics, 'ula-demoted')[0], line };
 }
