@@ -96,7 +96,7 @@ async function explainAddressOrder(context: ExtensionContext, uriArgument?: unkn
   const params: ExplainParams = { uri: document.uri.toString(), query, savedText: await savedTextOf(document) };
   let result: ExplainResult;
   try {
-    result = await window.withProgress({ location: ProgressLocation.Notification, title: `Resolving ${query}…` }, () => client!.sendRequest<ExplainResult>(EXPLAIN_REQUEST, params));
+    result = await window.withProgress({ location: ProgressLocation.Window, title: `Explaining ${query}…` }, () => client!.sendRequest<ExplainResult>(EXPLAIN_REQUEST, params));
   } catch (error) {
     void window.showErrorMessage(`gai.conf: ${(error as Error).message}`);
     return undefined;

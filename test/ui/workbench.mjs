@@ -145,3 +145,22 @@ export function clipAround(page, boxes, { pad = 12, left, right, top, bottom } =
   const y1 = Math.min(height, bottom ?? Math.max(...boxes.map((b) => b.y + b.height)) + pad);
   return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
+
+/**
+ * The document inside the visible webview whose page has an h1 starting with `heading`: VS Code
+ * nests each webview's content in an inner frame of an outer iframe.
+ */
+export function webviewContent(page, heading) {
+  return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame').locator('body').filter({ has: page.locator('h1', { hasText: heading }) });
+}
+
+/** The on-screen box of the visible webview showing `heading`, for a screenshot. */
+export async function webviewBox(page, heading) {
+  const frames = page.locator('iframe.webview.ready');
+  for (const frame of await frames.all()) {
+    if (!(await frame.isVisible())) continue;
+    const text = await frame.contentFrame().locator('#active-frame').contentFrame().locator('h1').innerText({ timeout }).catch(() => '');
+    if (text.startsWith(heading)) return frame.boundingBox();
+  }
+  throw new Error(`no visible webview with a heading starting "${heading}"`);
+}

@@ -53,7 +53,7 @@ test('unreachable, link-local, multicast and loopback destinations are explained
   assert.match(byText['fe80::1'].unreachable!, /needs an interface \(zone\) named/);
   assert.match(byText['ff02::1'].unreachable!, /multicast/);
   assert.equal(byText['::1'].source?.interface, 'lo');
-  assert.match(byText['::1'].note!, /^loopback/);
+  assert.match(byText['::1'].note!, /^this host itself/);
   assert.equal(byText['198.51.100.10'].kind, 'public IPv4');
   assert.equal(byText['2001:db8::1'].kind, 'documentation');
   const noRoute = explainOrder(builtin, { addresses: host('2001:db8:1::2/64').addresses, defaultRoutes: { ipv4: false, ipv6: false } }, ['2001:db8:7::1']);

@@ -105,7 +105,7 @@ function unreachableReason(host: Host, address: IpAddress): string {
 }
 
 function specialNote(address: IpAddress, reachable: boolean): string | undefined {
-  if (isLoopback(address)) return 'loopback: this host itself; glibc gives it link-local scope';
+  if (isLoopback(address)) return 'this host itself; glibc gives loopback link-local scope';
   if (reachable && familyOf(address) === 6 && kernelScope(address.bytes) === 5) return 'site-local: deprecated since 2004, still scope 5 for glibc';
   return undefined;
 }
