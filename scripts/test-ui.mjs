@@ -319,6 +319,16 @@ async function main() {
     await screenshot('policy-table.png', await webviewBox(page, 'Effective policy table'));
   });
 
+  await test('the language status names the glibc the analysis assumes, with a way to change it', async () => {
+    await page.locator('[id="status.languageStatus"]').click();
+    const hover = page.locator('.monaco-hover, .workbench-hover, .context-view').filter({ hasText: /glibc 2\.\d+/ }).first();
+    await hover.waitFor({ state: 'visible', timeout });
+    const text = await hover.innerText();
+    log(`language status: ${JSON.stringify(text)}`);
+    assert(/the glibc of this machine/.test(text) && /Change/.test(text), `language status hover: ${text}`);
+    await page.keyboard.press('Escape');
+  });
+
   await test('gai.conf.dpkg-dist opens as gai.conf and its active rows are coloured', async () => {
     await openFromExplorer(page, 'etc', 'gai.conf.dpkg-dist');
     await waitForLanguageMode(page, 'gai.conf');
