@@ -93,3 +93,14 @@ test("order without --source reads this machine's own addresses and routes", () 
   assert.deepEqual([...result.order].sort(), ['127.0.0.1', '::1']);
   assert.deepEqual(result.destinations.map((d: { source: string }) => d.source), ['::1', '127.0.0.1']);
 });
+
+test('check honours "# gai-conf: ignore" comments, and reports unknown codes in them', () => {
+  const path = file('suppressed.conf', '# gai-conf: ignore-file reload-enabled, ula-demoted\n# gai-conf: ignore unknown-directive\nLabel ::1/128 5\nreload yes\n');
+  const run = cli('check', path, '--glibc', '2.36');
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /No findings/);
+  const typo = cli('check', file('typo.conf', '# gai-conf: ignore-file reload-enable\nreload yes\n'), '--glibc', '2.36');
+  assert.equal(typo.status, 1);
+  assert.match(typo.stdout, /:1:25: warning \[unknown-suppression\] "reload-enable" is not a gai-conf diagnostic code/);
+  assert.match(typo.stdout, /\[reload-enabled\]/);
+});

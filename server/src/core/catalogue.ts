@@ -39,6 +39,7 @@ export const CATALOGUE = {
   'ula-demoted': { severity: 'warning', summary: 'Hosts whose IPv6 addresses are all ULAs prefer IPv4 over global IPv6, while hosts with global IPv6 prefer IPv6.' },
   'ula-destinations-demoted': { severity: 'warning', summary: 'From a ULA host, ULA destinations lose to IPv4.' },
   'ipv4-preferred': { severity: 'information', summary: 'The file makes every host prefer IPv4 over global IPv6.' },
+  'unknown-suppression': { severity: 'warning', summary: 'A "# gai-conf:" comment names no code, an unknown code or an unknown keyword, so it silences nothing under that name.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;
