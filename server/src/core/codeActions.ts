@@ -41,7 +41,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return result;
 }
 
-function endOfLine(text: string): string {
+/** A directive line as fixes and completions write it. */
+export function rowLine(kind: TableKind, prefixText: string, value: number): string {
+  return `${kind} ${prefixText} ${value}`;
+}
+
+export function endOfLine(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
@@ -131,7 +136,7 @@ function ensureRows(analysis: Analysis, kind: TableKind, targets: readonly Targe
   }
   if (missing.length > 0) {
     const eol = endOfLine(text);
-    const rows = missing.map((t) => `${kind} ${t.prefixText} ${t.value}`);
+    const rows = missing.map((t) => rowLine(kind, t.prefixText, t.value));
     const ofKind = (l: ParsedLine, reading: 'reading' | 'commented') => {
       const fate = l[reading]?.fate;
       return fate?.kind === 'row' && fate.row.table === kind;

@@ -18,7 +18,7 @@ export interface HoverResult {
   readonly end: number;
 }
 
-const DIRECTIVE_HELP: Readonly<Record<Directive, { syntax: string; text: string }>> = {
+export const DIRECTIVE_HELP: Readonly<Record<Directive, { syntax: string; text: string }>> = {
   label: {
     syntax: 'label <ipv6-prefix>/<bits> <value>',
     text: 'Adds a row to the label table. getaddrinfo() prefers a destination whose label equals the label of the source address the kernel would use (rule 5), so labels decide which source family goes with which destination family.',
@@ -113,7 +113,7 @@ function prefixHover(reading: DirectiveReading, analysis: Analysis, line: Parsed
   return parts.filter((p) => p !== '').join('\n\n') || undefined;
 }
 
-function labelValueHover(analysis: Analysis, row: ConfiguredRow): string {
+export function labelValueHover(analysis: Analysis, row: ConfiguredRow): string {
   const table = analysis.tables.label;
   const sharing = table.rows.filter((r) => r.value === row.value).map(rowPrefixText);
   const ipv4Label = lookupRow(table, ipv4ToMapped(Uint8Array.of(198, 51, 100, 10))).value;
@@ -128,7 +128,7 @@ function labelValueHover(analysis: Analysis, row: ConfiguredRow): string {
   return lines.join('\n\n');
 }
 
-function precedenceValueHover(analysis: Analysis, row: ConfiguredRow): string {
+export function precedenceValueHover(analysis: Analysis, row: ConfiguredRow): string {
   const table = analysis.tables.precedence;
   const ipv4 = lookupRow(table, ipv4ToMapped(Uint8Array.of(198, 51, 100, 10))).value;
   const global = lookupRow(table, parseIpv6Bytes('2001:db8::1')!).value;
