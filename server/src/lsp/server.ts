@@ -12,8 +12,17 @@ import {
   CodeActionParams,
   CodeLens,
   CodeLensParams,
+  Command,
+  CompletionItem,
+  CompletionItemKind,
   Connection,
   Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
+  FoldingRangeKind,
+  InsertTextFormat,
+  SymbolInformation,
+  SymbolKind,
   DidChangeConfigurationNotification,
   Hover,
   HoverParams,
@@ -28,16 +37,30 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, analyzeGaiConf } from '../core/analysis';
-import { TextEdit, fixAllEdits, fixesFor } from '../core/codeActions';
+import { TextEdit, fixAllEdits, fixesFor, suppressionFixes } from '../core/codeActions';
+import { CompletionKind, completionsAt } from '../core/completion';
 import { editorDiagnostics, unknownCodes } from '../core/diagnostics';
 import { computeEffects, summarizeEffects } from '../core/effects';
 import { describeGlibcVersion } from '../core/glibcVersion';
+import { formatEdits } from '../core/formatting';
 import { hoverAt } from '../core/hover';
+import { OutlineSymbol, documentSymbols, foldingSpans } from '../core/outline';
 import { TextLocator } from '../core/text';
 import { ServerSettings, readSettings } from './settings';
 
 /** The README beside the bundle; packaging as a VSIX renames it readme.md. */
 const DOCUMENTATION = pathToFileURL(['README.md', 'readme.md'].map((name) => join(__dirname, '..', name)).find(existsSync) ?? join(__dirname, '..', 'README.md')).href;
+
+/** Applies a quick fix for clients that take code actions only as commands. */
+const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
+
+const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
+  keyword: CompletionItemKind.Keyword,
+  snippet: CompletionItemKind.Snippet,
+  prefix: CompletionItemKind.Value,
+  value: CompletionItemKind.EnumMember,
+  code: CompletionItemKind.EnumMember,
+};
 
 interface Snapshot {
   readonly version: number;
@@ -52,6 +75,7 @@ export function startServer(connection: Connection): void {
   let settings: ServerSettings = readSettings(undefined);
   let pullConfiguration = false;
   let literalCodeActions = false;
+  let hierarchicalSymbols = false;
 
   function snapshotOf(document: TextDocument): Snapshot {
     const cached = snapshots.get(document.uri);
@@ -105,6 +129,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     literalCodeActions = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
+    hierarchicalSymbols = params.capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
     const options = params.initializationOptions as Record<string, unknown> | undefined;
     settings = readSettings(options?.gaiconf ?? options);
     return {
@@ -113,6 +138,12 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        completionProvider: { triggerCharacters: [' '] },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        ...(literalCodeActions ? {} : { executeCommandProvider: { commands: [APPLY_FIX_COMMAND] } }),
       },
       serverInfo: { name: 'gai-conf-language-server' },
     };
@@ -164,9 +195,9 @@ export function startServer(connection: Connection): void {
     return edits.map((edit) => ({ range: locator.rangeOf(edit), newText: edit.newText }));
   }
 
-  connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
+  connection.onCodeAction((params: CodeActionParams): (CodeAction | Command)[] => {
     const document = documents.get(params.textDocument.uri);
-    if (!document || !literalCodeActions) return [];
+    if (!document) return [];
     const { analysis, locator } = snapshotOf(document);
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -180,7 +211,7 @@ export function startServer(connection: Connection): void {
         if (finding.end < start || finding.start > end) continue;
         const range = locator.rangeOf(finding);
         const linked = clientDiagnostics.filter((d) => d.code === finding.code && d.range.start.line === range.start.line);
-        for (const fix of fixesFor(analysis, finding)) {
+        for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,
@@ -197,7 +228,85 @@ export function startServer(connection: Connection): void {
         actions.push({ title: 'Fix all safe gai.conf problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, edits) } } });
       }
     }
-    return actions;
+    if (literalCodeActions) return actions;
+    // Clients without code action literals run a command, and the server asks them to apply the edit.
+    return actions.map((action) => ({ title: action.title, command: APPLY_FIX_COMMAND, arguments: [{ uri, version: document.version, edit: action.edit }] }));
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    const [fix] = (params.arguments ?? []) as { uri?: string; version?: number; edit?: CodeAction['edit'] }[];
+    const document = fix?.uri === undefined ? undefined : documents.get(fix.uri);
+    if (params.command !== APPLY_FIX_COMMAND || !document || !fix.edit) return;
+    if (document.version !== fix.version) {
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: 'The file changed since the fix was computed; ask for the fix again.' });
+      return;
+    }
+    await connection.workspace.applyEdit({ label: 'gai.conf quick fix', edit: fix.edit });
+  });
+
+  connection.onCompletion((params): CompletionItem[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    if (!locator.contains(params.position)) return [];
+    return completionsAt(analysis, locator.offsetAt(params.position)).map((entry) => ({
+      label: entry.label,
+      kind: COMPLETION_KINDS[entry.kind],
+      detail: entry.detail,
+      documentation: { kind: MarkupKind.Markdown, value: entry.documentation },
+      sortText: entry.sortText,
+      insertTextFormat: InsertTextFormat.PlainText,
+      textEdit: { range: locator.rangeOf(entry), newText: entry.insertText },
+    }));
+  });
+
+  connection.onDocumentFormatting((params): LspTextEdit[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    return lspEdits(locator, formatEdits(analysis.parsed));
+  });
+
+  connection.onDocumentRangeFormatting((params): LspTextEdit[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    return lspEdits(locator, formatEdits(analysis.parsed, locator.offsetAt(params.range.start), locator.offsetAt(params.range.end)));
+  });
+
+  function lspSymbol(locator: TextLocator, symbol: OutlineSymbol): DocumentSymbol {
+    return {
+      name: symbol.name,
+      detail: symbol.detail,
+      kind: symbol.kind === 'table' ? SymbolKind.Namespace : SymbolKind.Field,
+      range: locator.rangeOf(symbol),
+      selectionRange: locator.rangeOf({ start: symbol.selectionStart, end: symbol.selectionEnd }),
+      children: symbol.children.map((child) => lspSymbol(locator, child)),
+    };
+  }
+
+  connection.onDocumentSymbol((params): DocumentSymbol[] | SymbolInformation[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    const symbols = documentSymbols(analysis).map((symbol) => lspSymbol(locator, symbol));
+    if (hierarchicalSymbols) return symbols;
+    const location = (range: DocumentSymbol['range']) => ({ uri: document.uri, range });
+    return symbols.flatMap((table) => [
+      { name: table.name, kind: table.kind, location: location(table.range) },
+      ...(table.children ?? []).map((row) => ({ name: row.name, kind: row.kind, location: location(row.range), containerName: table.name })),
+    ]);
+  });
+
+  connection.onFoldingRanges((params): FoldingRange[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    return foldingSpans(analysis).map((span) => ({
+      startLine: locator.positionAt(span.start).line,
+      endLine: locator.positionAt(span.end).line,
+      kind: span.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region,
+    }));
   });
 
   documents.listen(connection);
