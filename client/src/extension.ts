@@ -4,7 +4,7 @@
  */
 
 import * as path from 'path';
-import { ExtensionContext, workspace } from 'vscode';
+import { ExtensionContext, commands, languages, window, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -21,8 +21,18 @@ export async function activate(context: ExtensionContext): Promise<void> {
     initializationOptions: workspace.getConfiguration('gaiconf'),
   };
   client = new LanguageClient('gaiconf', 'gai.conf', serverOptions, clientOptions);
-  context.subscriptions.push(client);
+  context.subscriptions.push(client, commands.registerCommand('gaiconf.treatAsGaiConf', treatAsGaiConf));
   await client.start();
+}
+
+/** For copies under other names (gai.conf.test, a backup): the same as picking gai.conf in the language mode picker. */
+async function treatAsGaiConf(): Promise<void> {
+  const document = window.activeTextEditor?.document;
+  if (!document) {
+    void window.showInformationMessage('Open the file to treat as gai.conf first.');
+    return;
+  }
+  await languages.setTextDocumentLanguage(document, 'gaiconf');
 }
 
 export async function deactivate(): Promise<void> {
