@@ -133,4 +133,18 @@ describe('editing features', () => {
       assert.equal(client.configurationRequests.length, 0, 'never workspace/configuration');
     });
   });
+
+  test('a client that offers workspace/configuration with nothing for gai-conf there (Neovim, eglot): initializationOptions still apply', async () => {
+    const messages: string[] = [];
+    for (const glibcVersion of ['2.36', '2.41']) {
+      await withServer({ settings: { diagnostics: { severity: { 'reload-enabled': 'off' } } }, initializationOptions: { glibcVersion } }, async (client) => {
+        const opened = await client.open(uriFor(`pulled-${glibcVersion}`), 'label ::1 5\nreload yes\n');
+        assert.ok(client.configurationRequests.length > 0, 'the server pulled its settings');
+        assert.ok(!codes(opened).includes('reload-enabled'), 'the pulled severity applies');
+        messages.push(String(opened.diagnostics.find((d) => d.code === 'missing-prefix-length')?.message));
+      });
+    }
+    assert.match(messages[0], /undefined behaviour/);
+    assert.match(messages[1], /2\.41 and later read it as ::1\/128/);
+  });
 });

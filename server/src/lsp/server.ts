@@ -68,6 +68,10 @@ interface Snapshot {
   readonly locator: TextLocator;
 }
 
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const snapshots = new Map<string, Snapshot>();
@@ -76,6 +80,7 @@ export function startServer(connection: Connection): void {
   let pullConfiguration = false;
   let literalCodeActions = false;
   let hierarchicalSymbols = false;
+  let initialSettings: unknown;
 
   function snapshotOf(document: TextDocument): Snapshot {
     const cached = snapshots.get(document.uri);
@@ -115,7 +120,10 @@ export function startServer(connection: Connection): void {
     let raw: unknown = fromNotification;
     if (pullConfiguration) {
       try {
-        raw = await connection.workspace.getConfiguration('gaiconf');
+        // Neovim and eglot offer workspace/configuration but answer null unless configured there:
+        // what they pulled then falls back, key by key, to initializationOptions.
+        const pulled: unknown = await connection.workspace.getConfiguration('gaiconf');
+        raw = { ...asObject(initialSettings), ...asObject(pulled) };
       } catch (error) {
         connection.console.error(`Could not read settings: ${(error as Error).message}`);
       }
@@ -131,7 +139,8 @@ export function startServer(connection: Connection): void {
     literalCodeActions = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
     hierarchicalSymbols = params.capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
     const options = params.initializationOptions as Record<string, unknown> | undefined;
-    settings = readSettings(options?.gaiconf ?? options);
+    initialSettings = options?.gaiconf ?? options;
+    settings = readSettings(initialSettings);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
