@@ -9,6 +9,7 @@ import { applyEdits } from '../../server/src/core/codeActions';
 import { CompletionEntry, completionsAt } from '../../server/src/core/completion';
 import { formatEdits } from '../../server/src/core/formatting';
 import { HOST_PROFILES, familyPreference, pair, profile } from '../../server/src/core/profiles';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../oracle/scenarios';
 import { analyze } from './helpers';
 
 /** Completions at the "‸" in the text. */
@@ -103,6 +104,16 @@ describe('completion', () => {
         assert.equal(matching('precedence')?.value, row.precedence, `${name}: precedence of ${row.prefix}/${row.bits}`);
       }
     }
+  });
+
+  test('each intent gives the tables of the configuration the real-glibc oracles check under that name', () => {
+    const picture = (text: string) => {
+      const { tables } = analyze(text);
+      return (['label', 'precedence', 'scopev4'] as const).map((kind) => tables[kind].rows.map((r) => `${kind} ${r.bits} ${Buffer.from(r.bytes).toString('hex')} ${r.value}`).sort());
+    };
+    assert.deepEqual(picture(withSnippet('', 'prefer IPv6 from ULA hosts')), picture(RFC3484_LABEL_ROWS));
+    assert.deepEqual(picture(withSnippet('', 'prefer IPv4')), picture(FULL_PREFER_IPV4));
+    assert.deepEqual(picture(withSnippet('', 'RFC 6724 table')), picture(RFC6724_TABLE));
   });
 
   test('snippets are written as the formatter writes them', () => {

@@ -7,6 +7,7 @@ import { Analysis } from '../../server/src/core/analysis';
 import { applyEdits } from '../../server/src/core/codeActions';
 import { formatEdits } from '../../server/src/core/formatting';
 import { EffectiveTable } from '../../server/src/core/tables';
+import { seededRandom } from '../oracle/scenarios';
 import { GLIBC_2_36, GLIBC_2_41, analyze, fateOf } from './helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -57,18 +58,6 @@ function assertSafeFormatting(text: string, name: string): string {
     assert.deepEqual(comments(formatted), comments(text), `${name}: a comment changed`);
   }
   return formatted;
-}
-
-/** A small, seeded generator (mulberry32): the same inputs on every run, reproducible from the seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = ['label', 'precedence', 'scopev4', 'reload', 'Label', 'lable', '\uFEFFlabel', 'prefer', ''];
@@ -151,7 +140,7 @@ describe('formatting', () => {
   }
 
   test('never changes what glibc reads, and is idempotent: 3000 generated files', () => {
-    const next = random(0x6a1c0f);
+    const next = seededRandom(0x6a1c0f);
     let changed = 0;
     for (let i = 0; i < 3000; i++) {
       const text = generatedFile(next);
