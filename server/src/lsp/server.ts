@@ -78,6 +78,7 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, NodeJS.Immediate>();
   let settings: ServerSettings = readSettings(undefined);
   let pullConfiguration = false;
+  let registerConfiguration = false;
   let literalCodeActions = false;
   let hierarchicalSymbols = false;
   let initialSettings: unknown;
@@ -136,6 +137,7 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    registerConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     literalCodeActions = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
     hierarchicalSymbols = params.capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
     const options = params.initializationOptions as Record<string, unknown> | undefined;
@@ -161,7 +163,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (!pullConfiguration) reportSettings();
     if (pullConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
+      if (registerConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
       void refreshSettings();
     }
   });
