@@ -61,6 +61,10 @@ describe('completion', () => {
     assert.deepEqual(labels('label ::1/128 0\npre‸'), ['label', 'precedence', 'scopev4', 'reload', 'prefer IPv4'], 'no label-writing intent once the file has label rows');
     const typed = complete('# x\n  pre‸');
     assert.equal(typed.text.slice(typed.entries[0].start, typed.entries[0].end), 'pre');
+    const inside = complete('lab‸el ::1/128 0\n');
+    assert.deepEqual(inside.entries.map((e) => e.label), ['label', 'precedence', 'scopev4', 'reload'], 'no whole table in front of a row');
+    assert.equal(inside.text.slice(inside.entries[0].start, inside.entries[0].end), 'label', 'the whole word is replaced');
+    assert.equal(accept('precedence ::1/128 50\nla‸bel fc00::/7 1\n', 'label'), 'precedence ::1/128 50\nlabel fc00::/7 1\n');
   });
 
   test('"prefer IPv6 from ULA hosts" makes ULA hosts prefer IPv6, without any warning', () => {

@@ -79,6 +79,10 @@ interface LineContext {
   /** Index of the field being typed. */
   readonly index: number;
   readonly wordStart: number;
+  /** The end of the word the offset is in: a completion replaces the whole word. */
+  readonly wordEnd: number;
+  /** Nothing but blanks after the word: room for lines of a whole table. */
+  readonly restBlank: boolean;
 }
 
 function lineContext(analysis: Analysis, offset: number): LineContext | 'comment' {
@@ -99,8 +103,13 @@ function lineContext(analysis: Analysis, offset: number): LineContext | 'comment
     fields.push(text.slice(start, pos));
     if (pos === offset) wordStart = start;
   }
+  const lineEnd = line?.end ?? offset;
+  let wordEnd = offset;
+  while (wordEnd < lineEnd && !isCSpace(text.charCodeAt(wordEnd)) && text[wordEnd] !== '#') wordEnd++;
+  let rest = wordEnd;
+  while (rest < lineEnd && isCSpace(text.charCodeAt(rest))) rest++;
   const typing = wordStart < offset;
-  return { fields, index: typing ? fields.length - 1 : fields.length, wordStart };
+  return { fields, index: typing ? fields.length - 1 : fields.length, wordStart, wordEnd, restBlank: rest === lineEnd };
 }
 
 function entry(label: string, kind: CompletionKind, detail: string, documentation: string, span: { start: number; end: number }, order: number, insertText = label): CompletionEntry {
@@ -114,8 +123,9 @@ function intentText(analysis: Analysis, intent: Intent): string {
   return applyEdits(text, formatEdits(parseGaiConf(text, { glibc: analysis.parsed.glibc })));
 }
 
-function startOfLine(analysis: Analysis, span: { start: number; end: number }): CompletionEntry[] {
+function startOfLine(analysis: Analysis, span: { start: number; end: number }, restBlank: boolean): CompletionEntry[] {
   const directives = DIRECTIVES.map((d, i) => entry(d, 'keyword', DIRECTIVE_HELP[d].syntax, DIRECTIVE_HELP[d].text, span, i));
+  if (!restBlank) return directives;
   const active = new Set(analysis.parsed.lines.map((l) => (l.fate.kind === 'row' ? l.fate.row.table : undefined)));
   const intents = INTENTS.filter((intent) => intent.writes.every((kind) => !active.has(kind))).map((intent, i) => {
     const text = intentText(analysis, intent);
@@ -191,9 +201,9 @@ function withoutLineAt(analysis: Analysis, offset: number): Analysis {
 export function completionsAt(analysis: Analysis, offset: number): CompletionEntry[] {
   const context = lineContext(analysis, offset);
   if (context === 'comment') return suppressionEntries(analysis, offset);
-  const span = { start: context.wordStart, end: offset };
+  const span = { start: context.wordStart, end: context.wordEnd };
   const others = withoutLineAt(analysis, offset);
-  if (context.index === 0) return startOfLine(others, span);
+  if (context.index === 0) return startOfLine(others, span, context.restBlank);
   const directive = DIRECTIVES.find((d) => d === context.fields[0]);
   return directive ? fieldEntries(others, directive, context.index, span) : [];
 }
