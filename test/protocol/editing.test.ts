@@ -52,6 +52,12 @@ async function everyFeature(client: LspClient, minimal: boolean): Promise<void> 
   const hover = await client.hover(uri, { line: 1, character: 8 });
   assert.match((hover?.contents as MarkupContent).value, /fc00::\/7/);
 
+  const rangeEdits = (await client.request('textDocument/rangeFormatting', {
+    textDocument: { uri }, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } }, options: { tabSize: 4, insertSpaces: true },
+  })) as TextEdit[];
+  assert.ok(rangeEdits.length > 0 && rangeEdits.every((e) => e.range.start.line === 1 && e.range.end.line === 1), JSON.stringify(rangeEdits));
+  assert.equal(applyEdits(MESSY, rangeEdits).split('\r\n')[1], MESSY_FORMATTED.split('\r\n')[1], 'the selected line as whole-file formatting writes it');
+
   const edits = await formatting(client, uri);
   assert.ok(edits.length > 1 && edits.every((e) => /^ *$/.test(e.newText)), JSON.stringify(edits));
   assert.equal(applyEdits(MESSY, edits), MESSY_FORMATTED);
