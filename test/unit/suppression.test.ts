@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { applyEdits, suppressionFixes } from '../../server/src/core/codeActions';
+import { hoverAt } from '../../server/src/core/hover';
 import { analyze, codes as allCodes } from './helpers';
 
 /** Codes besides ula-demoted, which glibc's built-in label table causes in every file without label rows. */
@@ -53,6 +54,16 @@ describe('suppression comments', () => {
       ['unknown-suppression', 'ignore-file'],
     ]);
     assert.deepEqual(codes('# gai-conf is checked by a tool\n# not gai-conf: ignore x\n'), [], 'prose mentioning gai-conf is left alone');
+  });
+
+  test('hover on a code in a suppression comment: its meaning, and what it silences now', () => {
+    const text = '# gai-conf: ignore-file reload-enabled, extra-fields\nreload yes\n';
+    const analysis = analyze(text);
+    const on = (word: string) => hoverAt(analysis, text.indexOf(word) + 2);
+    assert.match(on('reload-enabled')!.markdown, /^\*\*reload-enabled\*\* \(warning\): .*\n\nSilences 1 finding in this file\.$/s);
+    assert.match(on('extra-fields')!.markdown, /Nothing in this file has this finding now\./);
+    assert.equal(text.slice(on('extra-fields')!.start, on('extra-fields')!.end), 'extra-fields');
+    assert.equal(on('ignore-file'), undefined);
   });
 
   test('glibc reads a suppression comment as a comment', () => {

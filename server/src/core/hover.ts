@@ -6,8 +6,10 @@
 import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from './addresses';
 import { Analysis } from './analysis';
 import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from './builtinTables';
+import { CATALOGUE } from './catalogue';
 import { describeGlibcVersion } from './glibcVersion';
 import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token, writtenPrefixBytes } from './parser';
+import { readSuppressions, silences } from './suppression';
 import { EffectiveTable, lookupRow, rowPrefixText } from './tables';
 import { rangesContaining } from './wellKnownPrefixes';
 
@@ -184,5 +186,16 @@ export function hoverAt(analysis: Analysis, offset: number): HoverResult | undef
     if (result) return result;
   }
   if (line.commented) return readingHover(line.commented, analysis, line, offset, true);
-  return undefined;
+  return suppressionHover(analysis, line, offset);
+}
+
+/** On a code in a `# gai-conf: ignore` comment: what the code means and what the comment silences now. */
+function suppressionHover(analysis: Analysis, line: ParsedLine, offset: number): HoverResult | undefined {
+  const suppression = readSuppressions(analysis.parsed).suppressions.find((s) => s.line === line);
+  const span = suppression?.spans.find((s) => offset >= s.start && offset <= s.end);
+  if (!suppression || !span) return undefined;
+  const silenced = analysis.suppressed.filter((f) => f.code === span.code && silences(analysis.parsed, suppression, f)).length;
+  const where = suppression.scope === 'line' ? 'on the next line' : 'in this file';
+  const effect = silenced === 0 ? `Nothing ${where} has this finding now.` : `Silences ${silenced} finding${silenced === 1 ? '' : 's'} ${where}.`;
+  return { markdown: `**${span.code}** (${CATALOGUE[span.code].severity}): ${CATALOGUE[span.code].summary}\n\n${effect}`, start: span.start, end: span.end };
 }

@@ -16,6 +16,8 @@ export interface Suppression {
   /** The comment line. */
   readonly line: ParsedLine;
   readonly codes: readonly DiagnosticCode[];
+  /** Where each code is written in the comment. */
+  readonly spans: readonly { readonly code: DiagnosticCode; readonly start: number; readonly end: number }[];
 }
 
 export const SUPPRESSION_MARKER = 'gai-conf:';
@@ -48,16 +50,20 @@ export function readSuppressions(parsed: ParsedFile): SuppressionReading {
     const reasonAt = comment.text.indexOf(' -- ', match[0].length);
     const list = comment.text.slice(match[0].length, reasonAt < 0 ? undefined : reasonAt);
     const codes: DiagnosticCode[] = [];
+    const spans: { code: DiagnosticCode; start: number; end: number }[] = [];
     const problemsBefore = problems.length;
     for (const word of list.matchAll(/[^\s,]+/g)) {
       const start = comment.start + match[0].length + word.index;
-      if (isDiagnosticCode(word[0])) codes.push(word[0]);
+      if (isDiagnosticCode(word[0])) {
+        codes.push(word[0]);
+        spans.push({ code: word[0], start, end: start + word[0].length });
+      }
       else problems.push({ code: 'unknown-suppression', start, end: start + word[0].length, message: `"${word[0]}" is not a gai-conf diagnostic code, so this comment silences nothing under that name.` });
     }
     if (codes.length === 0 && problems.length === problemsBefore) {
       problems.push({ code: 'unknown-suppression', start: keywordStart, end: keywordStart + keyword.length, message: `"${keyword}" needs the codes to silence, e.g. "# gai-conf: ${keyword} reload-enabled".` });
     }
-    suppressions.push({ scope, line, codes });
+    suppressions.push({ scope, line, codes, spans });
   }
   return { suppressions, problems };
 }
