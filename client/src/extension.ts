@@ -189,6 +189,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand(CLIENT_COMMANDS.explain, (uri?: unknown, query?: unknown) => explainAddressOrder(context, uri, query)),
     commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => showEffectivePolicyTable(uri)),
     commands.registerCommand(SELECT_GLIBC_COMMAND, selectGlibcVersion),
+    commands.registerCommand('gaiconf.treatAsGaiConf', treatAsGaiConf),
     workspace.onDidChangeTextDocument((event) => {
       const panel = policyPanels.get(event.document.uri.toString());
       if (panel && event.contentChanges.length > 0) void renderPolicyPanel(panel, event.document.uri.toString());
@@ -200,6 +201,16 @@ export async function activate(context: ExtensionContext): Promise<void> {
     for (const [uri, panel] of policyPanels) void renderPolicyPanel(panel, uri);
   }));
   showStatus(await client.sendRequest<StatusResult>(STATUS_REQUEST));
+}
+
+/** For copies under other names (gai.conf.test, a backup): the same as picking gai.conf in the language mode picker. */
+async function treatAsGaiConf(): Promise<void> {
+  const document = window.activeTextEditor?.document;
+  if (!document) {
+    void window.showInformationMessage('Open the file to treat as gai.conf first.');
+    return;
+  }
+  await languages.setTextDocumentLanguage(document, 'gaiconf');
 }
 
 export async function deactivate(): Promise<void> {

@@ -10,6 +10,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  ApplyWorkspaceEditRequest,
   CodeAction,
   CodeActionKind,
   CodeActionRequest,
@@ -104,6 +105,12 @@ export interface StartOptions {
   answerShowMessageRequest?: boolean;
   /** Advertise codeActionLiteralSupport. Default true. */
   codeActionLiteralSupport?: boolean;
+  /**
+   * Declare only what a minimal editor does (Helix, Emacs eglot, a bare vim.lsp.start): no
+   * workspace/configuration, no dynamic registration, no code action literals, no hierarchical
+   * symbols, no snippets; only workspace.applyEdit. Overrides the two options above.
+   */
+  minimal?: boolean;
   timeoutMs?: number;
 }
 
@@ -119,6 +126,8 @@ export class LspClient {
   /** window/showMessage notifications and window/showMessageRequest requests, in order. */
   readonly shownMessages: string[] = [];
   readonly configurationRequests: ConfigurationItem[][] = [];
+  /** workspace/applyEdit requests from the server, each applied to the local copy of its documents. */
+  readonly appliedEdits: WorkspaceEdit[] = [];
   configurationAnswers = 0;
   settings: GaiConfSettings;
   initializeResult: InitializeResult | undefined;
@@ -171,6 +180,11 @@ export class LspClient {
       });
       return answer;
     });
+    this.connection.onRequest(ApplyWorkspaceEditRequest.type, (params) => {
+      this.appliedEdits.push(params.edit);
+      this.notifyWaiters();
+      return { applied: true };
+    });
     this.connection.onRequest(RegistrationRequest.type, () => undefined);
     this.connection.onRequest(UnregistrationRequest.type, () => undefined);
     this.connection.onError(([error]) => {
@@ -195,7 +209,7 @@ export class LspClient {
   }
 
   get pullsConfiguration(): boolean {
-    return this.options.configurationCapability !== false;
+    return this.options.configurationCapability !== false && this.options.minimal !== true;
   }
 
   get stderr(): string {
@@ -224,7 +238,7 @@ export class LspClient {
       rootUri: null,
       workspaceFolders: null,
       initializationOptions: this.options.initializationOptions,
-      capabilities: {
+      capabilities: this.options.minimal ? { workspace: { applyEdit: true }, textDocument: {} } : {
         workspace: {
           configuration: pull,
           didChangeConfiguration: { dynamicRegistration: pull },
@@ -232,6 +246,7 @@ export class LspClient {
         textDocument: {
           synchronization: { dynamicRegistration: false, didSave: false, willSave: false },
           hover: { dynamicRegistration: false, contentFormat: ['markdown', 'plaintext'] },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           codeAction:
             this.options.codeActionLiteralSupport === false
               ? { dynamicRegistration: false }

@@ -108,3 +108,16 @@ test('explain: literal addresses on a described host, every step in words; bad q
   assert.match(bad.stderr, /^gai-conf: Not an IPv4 or IPv6 address/);
   assert.equal(cli('explain').status, 2);
 });
+
+test('check honours "# gai-conf: ignore" comments, and reports unknown codes in them', () => {
+  const path = file('suppressed.conf', '# gai-conf: ignore-file reload-enabled, ula-demoted\n# gai-conf: ignore unknown-directive\nLabel ::1/128 5\nreload yes\n');
+  const run = cli('check', path, '--glibc', '2.36');
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+  assert.match(run.stdout, /No findings/);
+  assert.match(run.stdout, /3 more findings are silenced by "# gai-conf: ignore" comments\./);
+  assert.equal(JSON.parse(cli('check', path, '--json', '--glibc', '2.36').stdout).suppressed, 3);
+  const typo = cli('check', file('typo.conf', '# gai-conf: ignore-file reload-enable\nreload yes\n'), '--glibc', '2.36');
+  assert.equal(typo.status, 1);
+  assert.match(typo.stdout, /:1:25: warning \[unknown-suppression\] "reload-enable" is not a gai-conf diagnostic code/);
+  assert.match(typo.stdout, /\[reload-enabled\]/);
+});

@@ -125,12 +125,14 @@ function check(args: ParsedArguments, output: Output): number {
     };
   });
   if (args.json) {
-    output.out(JSON.stringify({ glibc: glibcVersionText(glibc), file, findings }, null, 2));
+    output.out(JSON.stringify({ glibc: glibcVersionText(glibc), file, findings, suppressed: analysis.suppressed.length }, null, 2));
   } else {
     output.out(`${file}: read as ${describeGlibcVersion(glibc)}`);
     for (const f of findings) output.out(`${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`);
     const counts = (['error', 'warning', 'information', 'hint'] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
     output.out(findings.length === 0 ? 'No findings: glibc reads every line as written.' : `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : 's'}`).join(', ')}.`);
+    const silenced = analysis.suppressed.length;
+    if (silenced > 0) output.out(`${silenced} more finding${silenced === 1 ? ' is' : 's are'} silenced by "# gai-conf: ignore" comments.`);
   }
   return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK.warning) ? 1 : 0;
 }

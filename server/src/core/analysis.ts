@@ -11,13 +11,16 @@ import { GlibcVersion, HostLibc } from './glibcVersion';
 import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
 import { Decision, OrderResult, RULE_NAMES, describeAddress, simulateOrder } from './simulator';
 import { firstIsIpv6, pair, profile } from './profiles';
+import { readSuppressions, silences } from './suppression';
 import { EffectiveTable, EffectiveTables, TableRow, buildEffectiveTables, droppedBuiltinRows, lookupRow, rowPrefixText } from './tables';
 
 export interface Analysis {
   readonly parsed: ParsedFile;
   readonly tables: EffectiveTables;
-  /** Every finding, in document order. */
+  /** Every finding no `# gai-conf: ignore` comment silences, in document order. */
   readonly findings: readonly Finding[];
+  /** The findings such comments silence. */
+  readonly suppressed: readonly Finding[];
 }
 
 export interface AnalysisOptions {
@@ -190,14 +193,17 @@ function connectionFindings(parsed: ParsedFile, tables: EffectiveTables): Findin
 export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis {
   const parsed = parseGaiConf(text, options);
   const tables = buildEffectiveTables(parsed);
-  const findings = [
+  const { suppressions, problems } = readSuppressions(parsed);
+  const all = [
     ...hostFindings(parsed, options.hostLibc),
     ...parsed.findings,
+    ...problems,
     ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [
       ...tableReplacementFindings(tables[kind]),
       ...shadowedRowFindings(tables[kind]),
     ]),
     ...connectionFindings(parsed, tables),
   ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b.code)] - SEVERITY_RANK[severityOf(a.code)]);
-  return { parsed, tables, findings };
+  const isSuppressed = (finding: Finding) => suppressions.some((s) => silences(parsed, s, finding));
+  return { parsed, tables, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed) };
 }

@@ -101,3 +101,10 @@ export const LINUX_DEFAULT_ADDRLABELS: readonly PrefixTableEntry[] = [
   { prefix: 'fc00::', bits: 7, value: 5 },
   { prefix: '::', bits: 0, value: 1 },
 ];
+
+/** The scope values glibc compares (RFC 4291 multicast scope numbers), as scopev4 rows use them. */
+export const SCOPE_VALUES: readonly { readonly value: number; readonly name: string }[] = [
+  { value: 2, name: 'link-local' },
+  { value: 5, name: 'site-local' },
+  { value: 14, name: 'global' },
+];

@@ -40,6 +40,7 @@ export const CATALOGUE = {
   'ula-destinations-demoted': { severity: 'warning', summary: 'From a ULA host, ULA destinations lose to IPv4.' },
   'not-glibc-host': { severity: 'warning', summary: 'This Linux system does not run glibc (Alpine uses musl): getaddrinfo() here never reads gai.conf.' },
   'ipv4-preferred': { severity: 'information', summary: 'The file makes every host prefer IPv4 over global IPv6.' },
+  'unknown-suppression': { severity: 'warning', summary: 'A "# gai-conf:" comment names no code, an unknown code or an unknown keyword, so it silences nothing under that name.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

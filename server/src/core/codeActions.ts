@@ -10,6 +10,7 @@ import { familyPreference, pair, profile } from './profiles';
 import { GLIBC_DEFAULT_LABELS, GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from './builtinTables';
 import { DiagnosticCode, Finding } from './catalogue';
 import { ParsedLine, Token, suggestDirective } from './parser';
+import { FILE_LEVEL_CODES, Suppression, SuppressionScope, readSuppressions, suppressionComment } from './suppression';
 import { droppedBuiltinRows, rowPrefixText } from './tables';
 
 export interface TextEdit {
@@ -40,7 +41,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return result;
 }
 
-function endOfLine(text: string): string {
+/** A directive line as fixes and completions write it. */
+export function rowLine(kind: TableKind, prefixText: string, value: number): string {
+  return `${kind} ${prefixText} ${value}`;
+}
+
+export function endOfLine(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
@@ -130,7 +136,7 @@ function ensureRows(analysis: Analysis, kind: TableKind, targets: readonly Targe
   }
   if (missing.length > 0) {
     const eol = endOfLine(text);
-    const rows = missing.map((t) => `${kind} ${t.prefixText} ${t.value}`);
+    const rows = missing.map((t) => rowLine(kind, t.prefixText, t.value));
     const ofKind = (l: ParsedLine, reading: 'reading' | 'commented') => {
       const fate = l[reading]?.fate;
       return fate?.kind === 'row' && fate.row.table === kind;
@@ -295,4 +301,35 @@ export function fixAllEdits(analysis: Analysis): TextEdit[] {
     }
   }
   return edits;
+}
+
+/**
+ * Adds a code to a suppression comment already in place, else inserts one: a line's above that
+ * line, the file's at the very top (before a byte order mark, so that the first line glibc
+ * ignores stays the one it ignored).
+ */
+function suppressEdit(analysis: Analysis, scope: SuppressionScope, code: DiagnosticCode, before: ParsedLine): TextEdit {
+  const text = analysis.parsed.text;
+  const existing = readSuppressions(analysis.parsed).suppressions.find(
+    (s: Suppression) => s.scope === scope && (scope === 'file' || s.line.index === before.index - 1),
+  );
+  if (existing) {
+    const comment = existing.line.comment!;
+    const reason = comment.text.indexOf(' -- ');
+    const at = reason < 0 ? comment.start + comment.text.trimEnd().length : comment.start + reason;
+    return { start: at, end: at, newText: existing.codes.length > 0 ? `, ${code}` : ` ${code}` };
+  }
+  const at = scope === 'file' ? 0 : before.start;
+  return { start: at, end: at, newText: suppressionComment(scope, [code]) + endOfLine(text) };
+}
+
+/** "Ignore <code> on this line" (for findings about a line) and "in this file": comments the CLI honours too. */
+export function suppressionFixes(analysis: Analysis, finding: Finding): Fix[] {
+  const line = lineOf(analysis, finding.start);
+  if (!line) return [];
+  const fix = (scope: SuppressionScope, title: string): Fix => ({ title, codes: [finding.code], edits: [suppressEdit(analysis, scope, finding.code, line)], preferred: false, safe: false });
+  return [
+    ...(FILE_LEVEL_CODES.has(finding.code) ? [] : [fix('line', `Ignore ${finding.code} on this line`)]),
+    fix('file', `Ignore ${finding.code} in this file`),
+  ];
 }

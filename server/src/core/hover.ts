@@ -6,9 +6,11 @@
 import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from './addresses';
 import { Analysis } from './analysis';
 import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from './builtinTables';
+import { CATALOGUE } from './catalogue';
 import { lineEffects } from './effects';
 import { describeGlibcVersion } from './glibcVersion';
 import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token, writtenPrefixBytes } from './parser';
+import { readSuppressions, silences } from './suppression';
 import { EffectiveTable, lookupRow, rowPrefixText } from './tables';
 import { rangesContaining } from './wellKnownPrefixes';
 
@@ -19,7 +21,7 @@ export interface HoverResult {
   readonly end: number;
 }
 
-const DIRECTIVE_HELP: Readonly<Record<Directive, { syntax: string; text: string }>> = {
+export const DIRECTIVE_HELP: Readonly<Record<Directive, { syntax: string; text: string }>> = {
   label: {
     syntax: 'label <ipv6-prefix>/<bits> <value>',
     text: 'Adds a row to the label table. getaddrinfo() prefers a destination whose label equals the label of the source address the kernel would use (rule 5), so labels decide which source family goes with which destination family.',
@@ -114,7 +116,7 @@ function prefixHover(reading: DirectiveReading, analysis: Analysis, line: Parsed
   return parts.filter((p) => p !== '').join('\n\n') || undefined;
 }
 
-function labelValueHover(analysis: Analysis, row: ConfiguredRow): string {
+export function labelValueHover(analysis: Analysis, row: ConfiguredRow): string {
   const table = analysis.tables.label;
   const sharing = table.rows.filter((r) => r.value === row.value).map(rowPrefixText);
   const ipv4Label = lookupRow(table, ipv4ToMapped(Uint8Array.of(198, 51, 100, 10))).value;
@@ -129,7 +131,7 @@ function labelValueHover(analysis: Analysis, row: ConfiguredRow): string {
   return lines.join('\n\n');
 }
 
-function precedenceValueHover(analysis: Analysis, row: ConfiguredRow): string {
+export function precedenceValueHover(analysis: Analysis, row: ConfiguredRow): string {
   const table = analysis.tables.precedence;
   const ipv4 = lookupRow(table, ipv4ToMapped(Uint8Array.of(198, 51, 100, 10))).value;
   const global = lookupRow(table, parseIpv6Bytes('2001:db8::1')!).value;
@@ -197,5 +199,16 @@ export function hoverAt(analysis: Analysis, offset: number): HoverResult | undef
     if (result) return result;
   }
   if (line.commented) return readingHover(line.commented, analysis, line, offset, true);
-  return undefined;
+  return suppressionHover(analysis, line, offset);
+}
+
+/** On a code in a `# gai-conf: ignore` comment: what the code means and what the comment silences now. */
+function suppressionHover(analysis: Analysis, line: ParsedLine, offset: number): HoverResult | undefined {
+  const suppression = readSuppressions(analysis.parsed).suppressions.find((s) => s.line === line);
+  const span = suppression?.spans.find((s) => offset >= s.start && offset <= s.end);
+  if (!suppression || !span) return undefined;
+  const silenced = analysis.suppressed.filter((f) => f.code === span.code && silences(analysis.parsed, suppression, f)).length;
+  const where = suppression.scope === 'line' ? 'on the next line' : 'in this file';
+  const effect = silenced === 0 ? `Nothing ${where} has this finding now.` : `Silences ${silenced} finding${silenced === 1 ? '' : 's'} ${where}.`;
+  return { markdown: `**${span.code}** (${CATALOGUE[span.code].severity}): ${CATALOGUE[span.code].summary}\n\n${effect}`, start: span.start, end: span.end };
 }

@@ -48,3 +48,21 @@ export function rangesContaining(bytes: Bytes16, bits: number): WellKnownPrefix[
 export function exactRange(bytes: Bytes16, bits: number): WellKnownPrefix | undefined {
   return rangesContaining(bytes, bits).find((entry) => entry.bits === bits);
 }
+
+export interface WellKnownIpv4Network {
+  readonly network: string;
+  readonly bits: number;
+  readonly name: string;
+  readonly rfc: string;
+}
+
+/** IPv4 ranges people give a scope in scopev4 rows. */
+export const WELL_KNOWN_IPV4_NETWORKS: readonly WellKnownIpv4Network[] = [
+  { network: '127.0.0.0', bits: 8, name: 'loopback', rfc: 'RFC 1122' },
+  { network: '169.254.0.0', bits: 16, name: 'link-local', rfc: 'RFC 3927' },
+  { network: '10.0.0.0', bits: 8, name: 'private', rfc: 'RFC 1918' },
+  { network: '172.16.0.0', bits: 12, name: 'private', rfc: 'RFC 1918' },
+  { network: '192.168.0.0', bits: 16, name: 'private', rfc: 'RFC 1918' },
+  { network: '100.64.0.0', bits: 10, name: 'shared address space (carrier-grade NAT)', rfc: 'RFC 6598' },
+  { network: '0.0.0.0', bits: 0, name: 'every IPv4 address', rfc: 'RFC 791' },
+];

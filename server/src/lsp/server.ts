@@ -12,31 +12,43 @@ import {
   CodeActionParams,
   CodeLens,
   CodeLensParams,
+  Command,
+  CompletionItem,
+  CompletionItemKind,
   Connection,
   Diagnostic,
   ErrorCodes,
   DidChangeConfigurationNotification,
+  DocumentSymbol,
+  FoldingRange,
+  FoldingRangeKind,
   Hover,
   HoverParams,
   InitializeParams,
   InitializeResult,
+  InsertTextFormat,
   MarkupKind,
   LSPErrorCodes,
   MessageType,
   ResponseError,
   ShowMessageNotification,
+  SymbolInformation,
+  SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
   TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, analyzeGaiConf } from '../core/analysis';
-import { TextEdit, fixAllEdits, fixesFor } from '../core/codeActions';
+import { TextEdit, fixAllEdits, fixesFor, suppressionFixes } from '../core/codeActions';
+import { CompletionKind, completionsAt } from '../core/completion';
 import { editorDiagnostics, unknownCodes } from '../core/diagnostics';
 import { computeEffects, summarizeEffects } from '../core/effects';
 import { explainReport } from '../core/explain';
+import { formatEdits } from '../core/formatting';
 import { describeGlibcVersion, glibcVersionText, runtimeLibc } from '../core/glibcVersion';
 import { hoverAt } from '../core/hover';
+import { OutlineSymbol, documentSymbols, foldingSpans } from '../core/outline';
 import { policyTables } from '../core/policyTables';
 import { TextLocator } from '../core/text';
 import { systemHost } from '../system/host';
@@ -78,10 +90,25 @@ function fileNameOf(uri: string): string {
   }
 }
 
+/** Applies a quick fix for clients that take code actions only as commands. */
+const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
+
+const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
+  keyword: CompletionItemKind.Keyword,
+  snippet: CompletionItemKind.Snippet,
+  prefix: CompletionItemKind.Value,
+  value: CompletionItemKind.EnumMember,
+  code: CompletionItemKind.EnumMember,
+};
+
 interface Snapshot {
   readonly version: number;
   readonly analysis: Analysis;
   readonly locator: TextLocator;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
 export function startServer(connection: Connection): void {
@@ -90,7 +117,10 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, NodeJS.Immediate>();
   let settings: ServerSettings = readSettings(undefined);
   let pullConfiguration = false;
+  let registerConfiguration = false;
   let literalCodeActions = false;
+  let hierarchicalSymbols = false;
+  let initialSettings: unknown;
   let clientCommands: readonly string[] = [];
   const hostLibc = runtimeLibc();
 
@@ -136,7 +166,10 @@ export function startServer(connection: Connection): void {
     let raw: unknown = fromNotification;
     if (pullConfiguration) {
       try {
-        raw = await connection.workspace.getConfiguration('gaiconf');
+        // Neovim and eglot offer workspace/configuration but answer null unless configured there:
+        // what they pulled then falls back, key by key, to initializationOptions.
+        const pulled: unknown = await connection.workspace.getConfiguration('gaiconf');
+        raw = { ...asObject(initialSettings), ...asObject(pulled) };
       } catch (error) {
         connection.console.error(`Could not read settings: ${(error as Error).message}`);
       }
@@ -150,9 +183,12 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    registerConfiguration = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     literalCodeActions = params.capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined;
+    hierarchicalSymbols = params.capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true;
     const options = params.initializationOptions as Record<string, unknown> | undefined;
-    settings = readSettings(options?.gaiconf ?? options);
+    initialSettings = options?.gaiconf ?? options;
+    settings = readSettings(initialSettings);
     clientCommands = Array.isArray(options?.clientCommands) ? options.clientCommands.filter((c): c is string => typeof c === 'string') : [];
     return {
       capabilities: {
@@ -160,6 +196,12 @@ export function startServer(connection: Connection): void {
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        completionProvider: { triggerCharacters: [' '] },
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        ...(literalCodeActions ? {} : { executeCommandProvider: { commands: [APPLY_FIX_COMMAND] } }),
       },
       serverInfo: { name: 'gai-conf-language-server' },
     };
@@ -168,7 +210,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (!pullConfiguration) reportSettings();
     if (pullConfiguration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
+      if (registerConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
       void refreshSettings();
     }
   });
@@ -249,9 +291,9 @@ export function startServer(connection: Connection): void {
     return edits.map((edit) => ({ range: locator.rangeOf(edit), newText: edit.newText }));
   }
 
-  connection.onCodeAction((params: CodeActionParams): CodeAction[] => {
+  connection.onCodeAction((params: CodeActionParams): (CodeAction | Command)[] => {
     const document = documents.get(params.textDocument.uri);
-    if (!document || !literalCodeActions) return [];
+    if (!document) return [];
     const { analysis, locator } = snapshotOf(document);
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -265,7 +307,7 @@ export function startServer(connection: Connection): void {
         if (finding.end < start || finding.start > end) continue;
         const range = locator.rangeOf(finding);
         const linked = clientDiagnostics.filter((d) => d.code === finding.code && d.range.start.line === range.start.line);
-        for (const fix of fixesFor(analysis, finding)) {
+        for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,
@@ -282,7 +324,85 @@ export function startServer(connection: Connection): void {
         actions.push({ title: 'Fix all safe gai.conf problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, edits) } } });
       }
     }
-    return actions;
+    if (literalCodeActions) return actions;
+    // Clients without code action literals run a command, and the server asks them to apply the edit.
+    return actions.map((action) => ({ title: action.title, command: APPLY_FIX_COMMAND, arguments: [{ uri, version: document.version, edit: action.edit }] }));
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    const [fix] = (params.arguments ?? []) as { uri?: string; version?: number; edit?: CodeAction['edit'] }[];
+    const document = fix?.uri === undefined ? undefined : documents.get(fix.uri);
+    if (params.command !== APPLY_FIX_COMMAND || !document || !fix.edit) return;
+    if (document.version !== fix.version) {
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: 'The file changed since the fix was computed; ask for the fix again.' });
+      return;
+    }
+    await connection.workspace.applyEdit({ label: 'gai.conf quick fix', edit: fix.edit });
+  });
+
+  connection.onCompletion((params): CompletionItem[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    if (!locator.contains(params.position)) return [];
+    return completionsAt(analysis, locator.offsetAt(params.position)).map((entry) => ({
+      label: entry.label,
+      kind: COMPLETION_KINDS[entry.kind],
+      detail: entry.detail,
+      documentation: { kind: MarkupKind.Markdown, value: entry.documentation },
+      sortText: entry.sortText,
+      insertTextFormat: InsertTextFormat.PlainText,
+      textEdit: { range: locator.rangeOf(entry), newText: entry.insertText },
+    }));
+  });
+
+  connection.onDocumentFormatting((params): LspTextEdit[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    return lspEdits(locator, formatEdits(analysis.parsed));
+  });
+
+  connection.onDocumentRangeFormatting((params): LspTextEdit[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    return lspEdits(locator, formatEdits(analysis.parsed, locator.offsetAt(params.range.start), locator.offsetAt(params.range.end)));
+  });
+
+  function lspSymbol(locator: TextLocator, symbol: OutlineSymbol): DocumentSymbol {
+    return {
+      name: symbol.name,
+      detail: symbol.detail,
+      kind: symbol.kind === 'table' ? SymbolKind.Namespace : SymbolKind.Field,
+      range: locator.rangeOf(symbol),
+      selectionRange: locator.rangeOf({ start: symbol.selectionStart, end: symbol.selectionEnd }),
+      children: symbol.children.map((child) => lspSymbol(locator, child)),
+    };
+  }
+
+  connection.onDocumentSymbol((params): DocumentSymbol[] | SymbolInformation[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    const symbols = documentSymbols(analysis).map((symbol) => lspSymbol(locator, symbol));
+    if (hierarchicalSymbols) return symbols;
+    const location = (range: DocumentSymbol['range']) => ({ uri: document.uri, range });
+    return symbols.flatMap((table) => [
+      { name: table.name, kind: table.kind, location: location(table.range) },
+      ...(table.children ?? []).map((row) => ({ name: row.name, kind: row.kind, location: location(row.range), containerName: table.name })),
+    ]);
+  });
+
+  connection.onFoldingRanges((params): FoldingRange[] => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    const { analysis, locator } = snapshotOf(document);
+    return foldingSpans(analysis).map((span) => ({
+      startLine: locator.positionAt(span.start).line,
+      endLine: locator.positionAt(span.end).line,
+      kind: span.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region,
+    }));
   });
 
   documents.listen(connection);
