@@ -3,10 +3,11 @@
  * which family glibc tries first under the file's tables and under its built-in ones.
  */
 
+import { Bytes16, addressText, parseIpAddress } from './addresses';
 import { GlibcVersion } from './glibcVersion';
 import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
 import { DESTINATION_PAIRS, DestinationPair, FamilyPreference, HOST_PROFILES, HostProfile, familyPreference } from './profiles';
-import { EffectiveTables, buildEffectiveTables } from './tables';
+import { EffectiveTables, buildEffectiveTables, lookupRow } from './tables';
 
 export interface Effect {
   readonly profile: HostProfile;
@@ -72,12 +73,31 @@ function isDualStack(profile: HostProfile): boolean {
   return profile.id !== 'ipv4-only' && profile.id !== 'ipv6-only';
 }
 
+/** Every address the effects look up: the pairs' destinations, the hosts' sources, loopback. */
+const PROBES: readonly Bytes16[] = [
+  ...DESTINATION_PAIRS.flatMap((pair) => [pair.ipv6, pair.ipv4]),
+  ...HOST_PROFILES.flatMap((profile) => profile.host.addresses.map((a) => addressText(a.address))),
+].map((text) => parseIpAddress(text)!.bytes);
+
+/**
+ * Whether dropping the line can change what any probe address finds in the tables: only if its
+ * row is the first match for one of them, or the only row that keeps its table replaced.
+ */
+function lineCanMatter(tables: EffectiveTables, line: ParsedLine): boolean {
+  if (line.fate.kind !== 'row') return false;
+  const table = tables[line.fate.row.table];
+  const row = table.rows.find((r) => r.origin.kind === 'file' && r.origin.line === line);
+  if (!row) return false;
+  if (table.rows.filter((r) => r.origin.kind === 'file').length === 1) return true;
+  return PROBES.some((bytes) => lookupRow(table, bytes) === row);
+}
+
 /**
  * What one active line does for the standard hosts: the preferences with the file as it is,
  * against the same file without that line. Empty when the line changes none of them.
  */
 export function lineEffects(parsed: ParsedFile, tables: EffectiveTables, line: ParsedLine): string[] {
-  if (tables.crash) return [];
+  if (tables.crash || !lineCanMatter(tables, line)) return [];
   const without = buildEffectiveTables({ ...parsed, lines: parsed.lines.filter((l) => l !== line) });
   return HOST_PROFILES.filter(isDualStack).flatMap((profile) =>
     DESTINATION_PAIRS.flatMap((pair) => {
