@@ -229,7 +229,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
       return suggestion ? single(`Change "${span}" to "${suggestion}"`, [replaceToken({ text: span, start: finding.start, end: finding.end }, suggestion)], false) : [];
     }
     case 'byte-order-mark':
-      return single('Remove the byte order mark', [{ start: 0, end: 1, newText: '' }], false);
+      return single('Remove the byte order mark', [{ start: finding.start, end: finding.start + 1, newText: '' }], false);
     case 'ipv4-prefix': {
       const token = reading?.value1;
       const [address, bitsText = '32'] = token ? token.text.split('/') : [];
