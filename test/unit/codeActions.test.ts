@@ -57,3 +57,7 @@ test('fix-all applies only fixes that keep what glibc reads', () => {
   assert.deepEqual(codes(after).filter((c) => ['unusual-number', 'extra-fields', 'host-bits', 'shadowed-row', 'reload-value'].includes(c)), []);
   assert.ok(codes(after).includes('unknown-directive'));
 });
+
+test('a byte order mark on a later line: the fix removes that mark, not the first character of the file (found by fuzzing)', () => {
+  assert.equal(fixed('# top\n\uFEFFlabel ::1/128 5\n', 'byte-order-mark'), '# top\nlabel ::1/128 5\n');
+});

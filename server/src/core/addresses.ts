@@ -198,6 +198,15 @@ export function maskBytes(bytes: Bytes16, bits: number): Bytes16 {
   return out;
 }
 
+/** A string that is equal for two prefixes of this length exactly when they cover the same addresses. */
+export function prefixKey(bytes: Bytes16, bits: number): string {
+  let key = String.fromCharCode(bits);
+  for (let i = 0, remaining = bits; remaining > 0; i++, remaining -= 8) {
+    key += String.fromCharCode(bytes[i] & (remaining >= 8 ? 0xff : (0xff00 >> remaining) & 0xff));
+  }
+  return key;
+}
+
 export function hasHostBits(bytes: Bytes16, bits: number): boolean {
   return !sameBytes(bytes, maskBytes(bytes, bits));
 }

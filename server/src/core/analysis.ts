@@ -4,7 +4,7 @@
  * decided by the simulator rather than by matching text).
  */
 
-import { bytesToHex, maskBytes, parseIpAddress, prefixContains, sameBytes } from './addresses';
+import { parseIpAddress, prefixContains, prefixKey, sameBytes } from './addresses';
 import { GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from './builtinTables';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { GlibcVersion, HostLibc } from './glibcVersion';
@@ -86,7 +86,7 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
   // Rows are longest first, so only an earlier row of the same length and masked prefix can hide one.
   const firstWithPrefix = new Map<string, TableRow>();
   for (const row of table.rows) {
-    const key = `${row.bits}/${bytesToHex(maskBytes(row.bytes, row.bits))}`;
+    const key = prefixKey(row.bytes, row.bits);
     const earlier = firstWithPrefix.get(key);
     if (!earlier) {
       firstWithPrefix.set(key, row);

@@ -235,7 +235,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
       return suggestion ? single(`Change "${span}" to "${suggestion}"`, [replaceToken({ text: span, start: finding.start, end: finding.end }, suggestion)], false) : [];
     }
     case 'byte-order-mark':
-      return single('Remove the byte order mark', [{ start: 0, end: 1, newText: '' }], false);
+      return single('Remove the byte order mark', [{ start: finding.start, end: finding.start + 1, newText: '' }], false);
     case 'ipv4-prefix': {
       const token = reading?.value1;
       const [address, bitsText = '32'] = token ? token.text.split('/') : [];
@@ -289,10 +289,17 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
   }
 }
 
+/**
+ * Codes whose fixes rewrite tables and are verified by re-analysing the whole file: never safe,
+ * and fix-all skips them without paying for that re-analysis.
+ */
+const WHOLE_FILE_FIXES: ReadonlySet<DiagnosticCode> = new Set(['ula-demoted', 'table-replaced']);
+
 /** The safe fixes of every finding, without overlapping edits: what "fix all" applies. */
 export function fixAllEdits(analysis: Analysis): TextEdit[] {
   const edits: TextEdit[] = [];
   for (const finding of analysis.findings) {
+    if (WHOLE_FILE_FIXES.has(finding.code)) continue;
     for (const fix of fixesFor(analysis, finding).filter((f) => f.safe)) {
       if (fix.edits.every((e) => edits.every((o) => e.end <= o.start || e.start >= o.end || (e.start === e.end && o.start === o.end && e.start !== o.start)))) {
         edits.push(...fix.edits);

@@ -426,11 +426,9 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
 
 /** A comment such as "#label fc00::/7 6" or "# precedence ::1/128 50". */
 function readCommentedDirective(text: string, comment: Token, generation: ParserGeneration): DirectiveReading | undefined {
-  const bodyEnd = comment.end;
-  let nul = text.indexOf('\0', comment.start + 1);
-  if (nul < 0 || nul > bodyEnd) nul = bodyEnd;
-  const inner = text.indexOf('#', comment.start + 1);
-  const end = inner >= 0 && inner < nul ? inner : nul;
+  // Scans only this comment: searching the rest of the file made parsing quadratic in comment lines.
+  let end = comment.start + 1;
+  while (end < comment.end && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
   const fields = splitFields(text, comment.start + 1, end);
   if (fields.length < 2 || !DIRECTIVES.includes(fields[0].text as Directive)) return undefined;
   const reading = new LineReader(generation, { scopev4EndPointerSet: true }).read(fields);

@@ -4,7 +4,7 @@
  * prefix, and is sorted longest prefix first, keeping file order among equal lengths.
  */
 
-import { Bytes16, ipv4Text, ipv4ToMapped, ipv6TextForPeople, parseIpv4Bytes, parseIpv6Bytes, prefixContains } from './addresses';
+import { Bytes16, ipv4Text, ipv4ToMapped, ipv6TextForPeople, parseIpv4Bytes, parseIpv6Bytes, prefixContains, prefixKey } from './addresses';
 import {
   GLIBC_DEFAULT_LABELS,
   GLIBC_DEFAULT_PRECEDENCE,
@@ -104,9 +104,37 @@ export function droppedBuiltinRows(table: EffectiveTable): TableRow[] {
   return builtinRows(table.kind).filter((builtin) => !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)));
 }
 
+/** Per prefix length, longest first: the first row of that length for each prefix it covers. */
+type RowIndex = readonly (readonly [number, Map<string, TableRow>])[];
+
+const indexes = new WeakMap<EffectiveTable, RowIndex>();
+
+/**
+ * Finding the first matching row by scanning made every lookup linear in the file's rows, and the
+ * analysis makes many; a table is indexed once, on first lookup, by prefix length and prefix.
+ */
+function indexOf(table: EffectiveTable): RowIndex {
+  let index = indexes.get(table);
+  if (!index) {
+    const byLength = new Map<number, Map<string, TableRow>>();
+    for (const row of table.rows) {
+      let rows = byLength.get(row.bits);
+      if (!rows) byLength.set(row.bits, (rows = new Map()));
+      const key = prefixKey(row.bytes, row.bits);
+      if (!rows.has(key)) rows.set(key, row);
+    }
+    index = [...byLength].sort((a, b) => b[0] - a[0]);
+    indexes.set(table, index);
+  }
+  return index;
+}
+
 /** The row glibc's lookup stops at for an address (IPv4 given in v4-mapped form). */
 export function lookupRow(table: EffectiveTable, bytes: Bytes16): TableRow {
-  for (const row of table.rows) if (prefixContains(row.bytes, row.bits, bytes)) return row;
+  for (const [bits, rows] of indexOf(table)) {
+    const row = rows.get(prefixKey(bytes, bits));
+    if (row) return row;
+  }
   // Unreachable for tables built here: every table ends in a zero-length prefix.
   throw new Error(`no ${table.kind} row matches`);
 }

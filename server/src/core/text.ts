@@ -35,7 +35,9 @@ export class TextLocator {
   }
 
   positionAt(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let clamped = Math.max(0, Math.min(offset, this.text.length));
+    // Between the CR and LF of a CRLF is no place an editor can name: it is the end of that line.
+    if (clamped > 0 && this.text.charCodeAt(clamped - 1) === 0x0d && this.text.charCodeAt(clamped) === 0x0a) clamped--;
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {

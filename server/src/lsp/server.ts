@@ -318,7 +318,10 @@ export function startServer(connection: Connection): void {
         }
       }
     }
-    if (wants(CodeActionKind.SourceFixAll)) {
+    // Fix-all looks at every finding, too costly for the requests an editor sends on each cursor
+    // move; editors ask for source actions by kind (on save, from the Source Action menu).
+    const asked = (kind: string) => only !== undefined && only.some((o) => kind === o || kind.startsWith(`${o}.`));
+    if (asked(CodeActionKind.SourceFixAll)) {
       const edits = fixAllEdits(analysis);
       if (edits.length > 0) {
         actions.push({ title: 'Fix all safe gai.conf problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, edits) } } });

@@ -1,0 +1,348 @@
+// `npm run bench`: gai-conf's figures beside their floors, measured in one run and interleaved
+// (floor, ours, floor, ours...) so that machine noise hits both alike; medians are reported.
+// Prints a table and writes .bench/results.json (and appends to .bench/history.jsonl) for
+// comparison across commits. GAI_CONF_BENCH_ROUNDS sets the rounds of the spawn-based figures.
+//
+// The floor server (test/bench/floorServer.ts) is a minimal vscode-languageserver server bundled
+// with the options dist/server.js is bundled with; the CLI's floor is `node -e ''`.
+import { execFileSync, spawn, spawnSync } from 'child_process';
+import { build } from 'esbuild';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
+import { createRequire } from 'module';
+import { join, resolve } from 'path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const OUT = join(ROOT, '.bench');
+const BUILD = join(OUT, 'build');
+const ROUNDS = Number(process.env.GAI_CONF_BENCH_ROUNDS ?? 5);
+const STOCK = '/etc/gai.conf';
+
+mkdirSync(BUILD, { recursive: true });
+execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+const serverOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', minify: true, banner: { js: '#!/usr/bin/env node' } };
+await build({ ...serverOptions, entryPoints: [join(ROOT, 'test/bench/floorServer.ts')], outfile: join(BUILD, 'floor-server.js') });
+await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', entryPoints: [join(ROOT, 'test/bench/core.ts')], outfile: join(BUILD, 'core.js') });
+const core = createRequire(import.meta.url)(join(BUILD, 'core.js'));
+
+const SERVERS = { floor: join(BUILD, 'floor-server.js'), ours: join(ROOT, 'dist/server.js') };
+if (!existsSync(STOCK)) throw new Error(`${STOCK} is missing: the benchmark reads the stock Debian file at run time`);
+const FILES = { stock: readFileSync(STOCK, 'utf8'), '10k': core.generateGaiConf(10_000), '100k': core.generateGaiConf(100_000) };
+
+// ---------------------------------------------------------------------------------------------
+// A bare LSP client over stdio: framing, requests, and waiting for a publication.
+
+class Client {
+  constructor(script) {
+    this.started = performance.now();
+    this.child = spawn(process.execPath, [script, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.stderr = '';
+    this.child.stderr.on('data', (chunk) => (this.stderr += chunk));
+    this.child.stdin.on('error', () => undefined);
+    this.buffer = Buffer.alloc(0);
+    this.nextId = 1;
+    this.pending = new Map();
+    this.publications = [];
+    this.waiters = [];
+    this.child.stdout.on('data', (chunk) => this.receive(chunk));
+  }
+
+  receive(chunk) {
+    this.buffer = Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const headerEnd = this.buffer.indexOf('\r\n\r\n');
+      if (headerEnd < 0) return;
+      const length = Number(/Content-Length: (\d+)/i.exec(this.buffer.subarray(0, headerEnd).toString('ascii'))[1]);
+      if (this.buffer.length < headerEnd + 4 + length) return;
+      const message = JSON.parse(this.buffer.subarray(headerEnd + 4, headerEnd + 4 + length).toString('utf8'));
+      this.buffer = this.buffer.subarray(headerEnd + 4 + length);
+      this.dispatch(message);
+    }
+  }
+
+  dispatch(message) {
+    if (message.id !== undefined && message.method) this.send({ jsonrpc: '2.0', id: message.id, result: null });
+    else if (message.id !== undefined) {
+      this.pending.get(message.id)?.(message);
+      this.pending.delete(message.id);
+    } else if (message.method === 'textDocument/publishDiagnostics') {
+      this.publications.push({ at: performance.now(), ...message.params });
+      this.waiters = this.waiters.filter((waiter) => !waiter());
+    }
+  }
+
+  send(message) {
+    const body = Buffer.from(JSON.stringify(message), 'utf8');
+    this.child.stdin.write(Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`, 'ascii'), body]));
+  }
+
+  request(method, params) {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.send({ jsonrpc: '2.0', id, method, params });
+    });
+  }
+
+  notify(method, params) {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+
+  publication(uri, version) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version}\n${this.stderr}`)), 120_000);
+      const check = () => {
+        const found = this.publications.find((p) => p.uri === uri && (version === undefined || p.version === version));
+        if (found) {
+          clearTimeout(timer);
+          resolve(found);
+        }
+        return found !== undefined;
+      };
+      if (!check()) this.waiters.push(check);
+    });
+  }
+
+  async initialize() {
+    await this.request('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {
+        textDocument: {
+          publishDiagnostics: { versionSupport: true },
+          hover: { contentFormat: ['markdown'] },
+          codeAction: { isPreferredSupport: true, codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
+        },
+      },
+    });
+    this.notify('initialized', {});
+  }
+
+  async open(uri, text) {
+    this.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'gaiconf', version: 1, text } });
+    return this.publication(uri, 1);
+  }
+
+  rss() {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))[1]) * 1024;
+  }
+
+  async stop() {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await this.request('shutdown', null);
+    this.notify('exit', null);
+    await exited;
+  }
+}
+
+async function session(kind, text, uri = 'file:///bench/gai.conf') {
+  const client = new Client(SERVERS[kind]);
+  await client.initialize();
+  const opened = await client.open(uri, text);
+  return { client, uri, opened };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+const median = (values) => quantile(values, 0.5);
+function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  return sorted[low] + (sorted[Math.min(low + 1, sorted.length - 1)] - sorted[low]) * (position - low);
+}
+
+/** Least-squares slope of log(time) over log(size): 1 is linear growth. */
+function fittedExponent(points) {
+  const xs = points.map((p) => Math.log(p.size));
+  const ys = points.map((p) => Math.log(p.ms));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const sxy = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i] - my), 0);
+  const sxx = xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+  return sxy / sxx;
+}
+
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The figures
+
+const figures = [];
+function record(name, unit, floor, value, target) {
+  const met = target ? target.check(value, floor) : undefined;
+  figures.push({ name, unit, floor, value, ratio: floor ? value / floor : undefined, target: target?.text, met });
+  process.stderr.write(`  ${name}: ${format(value, unit)}${floor !== undefined ? ` (floor ${format(floor, unit)})` : ''}\n`);
+}
+const ratioAtMost = (limit) => ({ text: `<= ${limit}x floor`, check: (value, floor) => value <= floor * limit });
+const atMost = (limit, unit) => ({ text: `< ${format(limit, unit)}`, check: (value) => value < limit });
+
+async function timeToFirstDiagnostics(kind, text) {
+  const client = new Client(SERVERS[kind]);
+  await client.initialize();
+  const opened = await client.open('file:///bench/gai.conf', text);
+  const ms = opened.at - client.started;
+  await client.stop();
+  return ms;
+}
+
+process.stderr.write('Time to first diagnostics (spawn to the first publishDiagnostics)\n');
+for (const [name, target] of [['stock', ratioAtMost(1.2)], ['10k', ratioAtMost(1.5)], ['100k', undefined]]) {
+  const times = { floor: [], ours: [] };
+  for (let round = 0; round < ROUNDS; round++) for (const kind of ['floor', 'ours']) times[kind].push(await timeToFirstDiagnostics(kind, FILES[name]));
+  record(`first diagnostics, ${name === 'stock' ? `stock ${STOCK}` : `${name} lines`}`, 'ms', median(times.floor), median(times.ours), target);
+}
+
+/** One-character edits in the 10k file that change the diagnostics: "label" <-> "Label" on a row. */
+async function editLatencies(kind, count) {
+  const { client, uri } = await session(kind, FILES['10k']);
+  const line = FILES['10k'].split('\n').findIndex((l) => l.startsWith('label '));
+  const latencies = [];
+  for (let i = 0; i < count; i++) {
+    const version = i + 2;
+    const started = performance.now();
+    const range = { start: { line, character: 0 }, end: { line, character: 1 } };
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: i % 2 === 0 ? 'L' : 'l' }] });
+    const publication = await client.publication(uri, version);
+    latencies.push(publication.at - started);
+  }
+  await client.stop();
+  return latencies;
+}
+
+process.stderr.write('Re-analysis after a one-character edit (10k lines)\n');
+{
+  const times = { floor: [], ours: [] };
+  for (let round = 0; round < ROUNDS; round++) for (const kind of ['floor', 'ours']) times[kind].push(...(await editLatencies(kind, 10)));
+  record('edit to new diagnostics, 10k lines, median', 'ms', median(times.floor), median(times.ours), atMost(10, 'ms'));
+}
+
+/** Hover at random words, and code actions on the lines ours reports a diagnostic for. */
+async function requestLatencies(kind, diagnostics) {
+  const { client, uri } = await session(kind, FILES['10k']);
+  const lines = FILES['10k'].split('\n');
+  const random = seededRandom(11);
+  const hover = [];
+  const action = [];
+  for (let i = 0; i < 300; i++) {
+    const line = Math.floor(random() * (lines.length - 1));
+    const position = { line, character: Math.floor(random() * (lines[line].length + 1)) };
+    const started = performance.now();
+    await client.request('textDocument/hover', { textDocument: { uri }, position });
+    if (i >= 20) hover.push(performance.now() - started);
+  }
+  for (let i = 0; i < 200; i++) {
+    const diagnostic = diagnostics[Math.floor(random() * diagnostics.length)];
+    const started = performance.now();
+    await client.request('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    if (i >= 20) action.push(performance.now() - started);
+  }
+  await client.stop();
+  return { hover, action };
+}
+
+process.stderr.write('Hover and code-action latency (10k lines)\n');
+{
+  const probe = await session('ours', FILES['10k']);
+  const diagnostics = probe.opened.diagnostics;
+  await probe.client.stop();
+  const times = { floor: { hover: [], action: [] }, ours: { hover: [], action: [] } };
+  for (let round = 0; round < Math.max(2, Math.ceil(ROUNDS / 2)); round++) {
+    for (const kind of ['floor', 'ours']) {
+      const { hover, action } = await requestLatencies(kind, diagnostics);
+      times[kind].hover.push(...hover);
+      times[kind].action.push(...action);
+    }
+  }
+  for (const [name, key] of [['hover', 'hover'], ['code action (on a diagnostic)', 'action']]) {
+    record(`${name} p50, 10k lines`, 'ms', quantile(times.floor[key], 0.5), quantile(times.ours[key], 0.5));
+    record(`${name} p99, 10k lines`, 'ms', quantile(times.floor[key], 0.99), quantile(times.ours[key], 0.99), atMost(5, 'ms'));
+  }
+}
+
+process.stderr.write('Memory after opening the 100k-line file\n');
+{
+  const rss = { floor: [], ours: [] };
+  for (let round = 0; round < Math.max(2, Math.ceil(ROUNDS / 2)); round++) {
+    for (const kind of ['floor', 'ours']) {
+      const { client } = await session(kind, FILES['100k']);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      rss[kind].push(client.rss());
+      await client.stop();
+    }
+  }
+  record('server RSS, 100k lines open', 'bytes', median(rss.floor), median(rss.ours), atMost(100 * 1024 * 1024, 'bytes'));
+}
+
+process.stderr.write('Cost growth (analysis in-process)\n');
+const growth = [];
+{
+  const glibc = core.parseGlibcVersion('2.36');
+  const sizes = [1_000, 3_000, 10_000, 30_000, 100_000];
+  const texts = new Map(sizes.map((size) => [size, core.generateGaiConf(size)]));
+  const samples = new Map(sizes.map((size) => [size, []]));
+  for (const size of sizes) core.analyzeGaiConf(texts.get(size), { glibc });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const size of sizes) {
+      const started = performance.now();
+      core.analyzeGaiConf(texts.get(size), { glibc });
+      samples.get(size).push(performance.now() - started);
+    }
+  }
+  for (const size of sizes) growth.push({ size, ms: median(samples.get(size)) });
+  for (const point of growth.filter((p) => [1_000, 10_000, 100_000].includes(p.size))) record(`analysis, ${point.size / 1000}k lines`, 'ms', undefined, point.ms);
+  record('fitted exponent (time ~ lines^k), 1k..100k', '', undefined, fittedExponent(growth), { text: '<= 1.1 (linear)', check: (value) => value <= 1.1 });
+}
+
+process.stderr.write('Size\n');
+{
+  const vsix = join(OUT, 'gai-conf.vsix');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, stdio: 'ignore' });
+  record('server bundle', 'bytes', statSync(SERVERS.floor).size, statSync(SERVERS.ours).size);
+  record('client bundle', 'bytes', undefined, statSync(join(ROOT, 'dist/extension.js')).size);
+  record('VSIX', 'bytes', undefined, statSync(vsix).size, { text: '<= 320 KiB (the package test\'s budget)', check: (value) => value <= 320 * 1024 });
+}
+
+process.stderr.write('CLI\n');
+{
+  const times = { floor: [], ours: [] };
+  const commands = { floor: ['-e', ''], ours: [join(ROOT, 'dist/cli.js'), 'check', STOCK] };
+  for (let round = 0; round < ROUNDS * 3; round++) {
+    for (const kind of ['floor', 'ours']) {
+      const started = performance.now();
+      spawnSync(process.execPath, commands[kind], { stdio: 'ignore' });
+      times[kind].push(performance.now() - started);
+    }
+  }
+  record(`gai-conf check ${STOCK} (floor: node -e '')`, 'ms', median(times.floor), median(times.ours));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function format(value, unit) {
+  if (value === undefined) return '';
+  if (unit === 'bytes') return value >= 1024 * 1024 ? `${(value / 1024 / 1024).toFixed(1)} MiB` : `${(value / 1024).toFixed(1)} KiB`;
+  if (unit === 'ms') return `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
+  return value.toFixed(2);
+}
+
+const rows = [['figure', 'floor', 'gai-conf', 'ratio', 'target', 'met'], ...figures.map((f) => [f.name, format(f.floor, f.unit), format(f.value, f.unit), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`, f.target ?? '', f.met === undefined ? '' : f.met ? 'yes' : 'NO'])];
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+const line = (r) => r.map((cell, i) => (i === 0 || i === 4 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.slice(1).map(line).join('\n')}`);
+
+const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+const result = { commit, date: new Date().toISOString(), node: process.version, rounds: ROUNDS, figures, growth };
+writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+appendFileSync(join(OUT, 'history.jsonl'), `${JSON.stringify(result)}\n`);
+console.log(`\nWritten to .bench/results.json (and appended to .bench/history.jsonl).`);

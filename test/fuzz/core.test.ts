@@ -1,0 +1,130 @@
+/**
+ * Property-based fuzzing of the analysis core: on any text the entry points an editor or the CLI
+ * calls never throw, every range they return lies inside the document, and every quick fix
+ * changes only its span (as an editor applies it) and removes the problem it names.
+ */
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analysis, analyzeGaiConf } from '../../server/src/core/analysis';
+import { applyEdits, fixAllEdits, fixesFor } from '../../server/src/core/codeActions';
+import { editorDiagnostics } from '../../server/src/core/diagnostics';
+import { computeEffects, summarizeEffects } from '../../server/src/core/effects';
+import { GlibcVersion } from '../../server/src/core/glibcVersion';
+import { hoverAt } from '../../server/src/core/hover';
+import { Range, Span, TextLocator } from '../../server/src/core/text';
+import { generateGaiConf } from '../bench/generate';
+import { GLIBC_2_36, GLIBC_2_41 } from '../unit/helpers';
+import { anyText } from './arbitraries';
+import { budget, testTimeout } from './budget';
+
+interface Subject {
+  readonly text: string;
+  readonly analysis: Analysis;
+  readonly locator: TextLocator;
+  /** Offsets to ask position-based features about: every one for small texts, a sample for large. */
+  readonly offsets: readonly number[];
+}
+
+/** Everything returned with a range, from each core entry point: a new feature adds one line here. */
+const ENTRY_POINTS: Record<string, (s: Subject) => readonly Span[]> = {
+  findings: (s) => s.analysis.findings,
+  diagnostics: (s) => editorDiagnostics(s.analysis, s.locator, {}, 'file:///README.md').map((d) => spanOf(s, d.range)),
+  hover: (s) => s.offsets.flatMap((offset) => hoverAt(s.analysis, offset) ?? []),
+  quickFixes: (s) => s.analysis.findings.flatMap((f) => fixesFor(s.analysis, f).flatMap((fix) => fix.edits)),
+  fixAll: (s) => {
+    const edits = fixAllEdits(s.analysis);
+    applyEdits(s.text, edits);
+    return edits;
+  },
+  effects: (s) => {
+    if (!s.analysis.tables.crash) summarizeEffects(computeEffects(s.analysis.tables));
+    return [];
+  },
+};
+
+const GLIBCS: readonly GlibcVersion[] = [GLIBC_2_36, GLIBC_2_41];
+
+function subject(text: string, glibc: GlibcVersion, offsets?: number[]): Subject {
+  return { text, analysis: analyzeGaiConf(text, { glibc }), locator: new TextLocator(text), offsets: offsets ?? Array.from({ length: text.length + 1 }, (_, i) => i) };
+}
+
+/** The offsets of an editor range, checked by the editor's own text model to name real places. */
+function spanOf(s: Subject, range: Range): Span {
+  const document = TextDocument.create('file:///fuzz/gai.conf', 'gaiconf', 1, s.text);
+  for (const position of [range.start, range.end]) {
+    assert.ok(position.line >= 0 && position.line < document.lineCount, `line ${position.line} outside 0..${document.lineCount - 1}`);
+    assert.deepEqual(document.positionAt(document.offsetAt(position)), position, `${JSON.stringify(position)} is not a place in the document`);
+  }
+  return { start: document.offsetAt(range.start), end: document.offsetAt(range.end) };
+}
+
+function assertInside(s: Subject, spans: readonly Span[], what: string): void {
+  for (const span of spans) {
+    assert.ok(Number.isInteger(span.start) && Number.isInteger(span.end), `${what}: offsets ${span.start}..${span.end}`);
+    assert.ok(span.start >= 0 && span.start <= span.end && span.end <= s.text.length, `${what}: ${span.start}..${span.end} outside 0..${s.text.length}`);
+    spanOf(s, s.locator.rangeOf(span));
+  }
+}
+
+function checkEntryPoints(s: Subject): void {
+  for (const [name, entry] of Object.entries(ENTRY_POINTS)) assertInside(s, entry(s), name);
+}
+
+test('no core entry point throws on any text, and every range it returns lies inside the document', { timeout: testTimeout() }, () => {
+  fc.assert(
+    fc.property(anyText, fc.constantFrom(...GLIBCS), (text, glibc) => checkEntryPoints(subject(text, glibc))),
+    budget(),
+  );
+});
+
+test('every quick fix, applied as an editor applies it, changes only its span and removes the problem it fixes', { timeout: testTimeout() }, () => {
+  let applied = 0;
+  fc.assert(
+    fc.property(anyText, fc.constantFrom(...GLIBCS), (text, glibc) => {
+      const s = subject(text, glibc, []);
+      for (const finding of s.analysis.findings) {
+        for (const fix of fixesFor(s.analysis, finding)) {
+          const sorted = [...fix.edits].sort((a, b) => a.start - b.start);
+          sorted.forEach((edit, i) => assert.ok(i === 0 || sorted[i - 1].end <= edit.start, `"${fix.title}": overlapping edits`));
+          const after = applyEdits(text, fix.edits);
+          const document = TextDocument.create('file:///fuzz/gai.conf', 'gaiconf', 1, text);
+          const asEditor = TextDocument.applyEdits(document, fix.edits.map((e) => ({ range: s.locator.rangeOf(e), newText: e.newText })));
+          assert.equal(asEditor, after, `"${fix.title}": the editor applies the edits elsewhere`);
+          assert.ok(after.startsWith(text.slice(0, sorted[0].start)) && after.endsWith(text.slice(sorted[sorted.length - 1].end)), `"${fix.title}" changed text outside its span`);
+          const count = (a: Analysis) => a.findings.filter((f) => f.code === finding.code).length;
+          assert.ok(count(analyzeGaiConf(after, { glibc })) < count(s.analysis), `"${fix.title}" left every ${finding.code} in ${JSON.stringify(after)}`);
+          if (finding.code === 'ula-demoted' || finding.code === 'table-replaced') assert.equal(fix.safe, false, 'fix-all skips these codes as never safe');
+          applied++;
+        }
+      }
+    }),
+    budget(),
+  );
+  assert.ok(applied > 0, 'no quick fix was offered at all');
+});
+
+test('large inputs: a 1 MB line, 100,000 lines, binary and NUL-filled files', { timeout: 300_000 }, () => {
+  const megabyteLine = `label ${'f'.repeat(1 << 20)}/7 6`;
+  const inputs: Record<string, string> = {
+    'a 1 MB line': megabyteLine,
+    'a 1 MB comment': `#${'label ::/0 1 '.repeat(80_000)}`,
+    '100,000 generated lines': generateGaiConf(100_000),
+    '100,000 empty CRLF lines': '\r\n'.repeat(100_000),
+    '1 MB of NUL': '\0'.repeat(1 << 20),
+    'lone surrogates': '\uD800label ::/0 1\uDFFF\n'.repeat(10_000),
+  };
+  for (const [name, text] of Object.entries(inputs)) {
+    const offsets = Array.from({ length: 200 }, (_, i) => Math.floor((text.length * i) / 199));
+    const s = subject(text, GLIBC_2_36, offsets);
+    const sample = { ...s, analysis: { ...s.analysis, findings: s.analysis.findings.filter((_, i) => i % Math.ceil(s.analysis.findings.length / 50) === 0) } };
+    try {
+      checkEntryPoints(sample);
+    } catch (error) {
+      (error as Error).message = `${name}: ${(error as Error).message}`;
+      throw error;
+    }
+  }
+});
