@@ -60,3 +60,8 @@ test('a row hover says what the line changes for typical hosts, or that it chang
   assert.match(hoverAt(analyze(ulaLabel), ulaLabel.indexOf('fc00'))!.markdown, /ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/);
   assert.doesNotMatch(hoverAt(analysis, text.indexOf('precedence'))!.markdown, /Effect on typical hosts/);
 });
+
+test('a scopev4 row hover weighs only IPv4 addresses, and says when the row changes nothing', () => {
+  const text = 'scopev4 ::ffff:169.254.0.0/112 2\nscopev4 ::ffff:10.0.0.0/104 14\n';
+  assert.match(hoverAt(analyze(text), text.indexOf('10.0.0.0'))!.markdown, /Effect on typical hosts/);
+});

@@ -3,7 +3,7 @@
  * which family glibc tries first under the file's tables and under its built-in ones.
  */
 
-import { Bytes16, addressText, parseIpAddress } from './addresses';
+import { Bytes16, addressText, isV4Mapped, parseIpAddress } from './addresses';
 import { GlibcVersion } from './glibcVersion';
 import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
 import { DESTINATION_PAIRS, DestinationPair, FamilyPreference, HOST_PROFILES, HostProfile, familyPreference } from './profiles';
@@ -89,7 +89,9 @@ function lineCanMatter(tables: EffectiveTables, line: ParsedLine): boolean {
   const row = table.rows.find((r) => r.origin.kind === 'file' && r.origin.line === line);
   if (!row) return false;
   if (table.rows.filter((r) => r.origin.kind === 'file').length === 1) return true;
-  return PROBES.some((bytes) => lookupRow(table, bytes) === row);
+  // The scopev4 table covers IPv4 (v4-mapped) addresses only.
+  const probes = table.kind === 'scopev4' ? PROBES.filter(isV4Mapped) : PROBES;
+  return probes.some((bytes) => lookupRow(table, bytes) === row);
 }
 
 /**
