@@ -13,7 +13,13 @@ import { applyEdits, fixAllEdits, fixesFor } from '../../server/src/core/codeAct
 import { editorDiagnostics } from '../../server/src/core/diagnostics';
 import { computeEffects, summarizeEffects } from '../../server/src/core/effects';
 import { GlibcVersion } from '../../server/src/core/glibcVersion';
+import { completionsAt } from '../../server/src/core/completion';
+import { explainOrder } from '../../server/src/core/explain';
+import { formatEdits } from '../../server/src/core/formatting';
 import { hoverAt } from '../../server/src/core/hover';
+import { OutlineSymbol, documentSymbols, foldingSpans } from '../../server/src/core/outline';
+import { policyTables } from '../../server/src/core/policyTables';
+import { DESTINATION_PAIRS, HOST_PROFILES } from '../../server/src/core/profiles';
 import { Range, Span, TextLocator } from '../../server/src/core/text';
 import { generateGaiConf } from '../bench/generate';
 import { GLIBC_2_36, GLIBC_2_41 } from '../unit/helpers';
@@ -43,6 +49,25 @@ const ENTRY_POINTS: Record<string, (s: Subject) => readonly Span[]> = {
     if (!s.analysis.tables.crash) summarizeEffects(computeEffects(s.analysis.tables));
     return [];
   },
+  explain: (s) => {
+    for (const profile of HOST_PROFILES) explainOrder(s.analysis.tables, profile.host, DESTINATION_PAIRS.flatMap((p) => [p.ipv6, p.ipv4]));
+    return [];
+  },
+  policyTables: (s) => {
+    policyTables(s.analysis.tables);
+    return [];
+  },
+  completion: (s) => s.offsets.flatMap((offset) => completionsAt(s.analysis, offset)),
+  formatting: (s) => {
+    const edits = formatEdits(s.analysis.parsed);
+    applyEdits(s.text, edits);
+    return edits;
+  },
+  outline: (s) => {
+    const flatten = (symbols: readonly OutlineSymbol[]): Span[] => symbols.flatMap((symbol) => [symbol, { start: symbol.selectionStart, end: symbol.selectionEnd }, ...flatten(symbol.children)]);
+    return flatten(documentSymbols(s.analysis));
+  },
+  folding: (s) => foldingSpans(s.analysis),
 };
 
 const GLIBCS: readonly GlibcVersion[] = [GLIBC_2_36, GLIBC_2_41];

@@ -6,14 +6,14 @@
  */
 
 import { parseIpv6Bytes } from './addresses';
-import { Analysis, analyzeGaiConf } from './analysis';
+import { Analysis } from './analysis';
 import { GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES, TableKind } from './builtinTables';
 import { CATALOGUE, DIAGNOSTIC_CODES } from './catalogue';
 import { applyEdits, endOfLine, rowLine } from './codeActions';
 import { formatEdits } from './formatting';
 import { DIRECTIVE_HELP, labelValueHover, precedenceValueHover } from './hover';
 import { DIRECTIVES, Directive, parseGaiConf } from './parser';
-import { lookupRow, rowPrefixText } from './tables';
+import { buildEffectiveTables, lookupRow, rowPrefixText } from './tables';
 import { isCSpace } from './text';
 import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from './wellKnownPrefixes';
 
@@ -194,8 +194,11 @@ function suppressionEntries(analysis: Analysis, offset: number): CompletionEntry
 function withoutLineAt(analysis: Analysis, offset: number): Analysis {
   const line = analysis.parsed.lines.find((l) => offset >= l.start && offset <= l.end);
   if (!line?.reading) return analysis;
-  const text = analysis.parsed.text;
-  return analyzeGaiConf(text.slice(0, line.start) + text.slice(line.end), { glibc: analysis.parsed.glibc });
+  // The other lines read the same without this one (glibc reads line by line), so only the tables
+  // are rebuilt, not the whole file re-read: completion stays fast on long files.
+  const parsed = { ...analysis.parsed, lines: analysis.parsed.lines.filter((l) => l !== line) };
+  // Completion reads tables and lines only; findings of the other lines are not needed.
+  return { parsed, tables: buildEffectiveTables(parsed), findings: [], suppressed: [] };
 }
 
 export function completionsAt(analysis: Analysis, offset: number): CompletionEntry[] {
