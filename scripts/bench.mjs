@@ -163,16 +163,6 @@ function fittedExponent(points) {
   return sxy / sxx;
 }
 
-function seededRandom(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The figures
@@ -230,7 +220,7 @@ process.stderr.write('Re-analysis after a one-character edit (10k lines)\n');
 async function requestLatencies(kind, diagnostics) {
   const { client, uri } = await session(kind, FILES['10k']);
   const lines = FILES['10k'].split('\n');
-  const random = seededRandom(11);
+  const random = core.seededRandom(11);
   const hover = [];
   const action = [];
   for (let i = 0; i < 300; i++) {

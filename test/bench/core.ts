@@ -2,3 +2,4 @@
 export { analyzeGaiConf } from '../../server/src/core/analysis';
 export { parseGlibcVersion } from '../../server/src/core/glibcVersion';
 export { generateGaiConf } from './generate';
+export { seededRandom } from '../oracle/scenarios';

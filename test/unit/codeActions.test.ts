@@ -61,3 +61,7 @@ test('fix-all applies only fixes that keep what glibc reads', () => {
 test('a byte order mark on a later line: the fix removes that mark, not the first character of the file (found by fuzzing)', () => {
   assert.equal(fixed('# top\n\uFEFFlabel ::1/128 5\n', 'byte-order-mark'), '# top\nlabel ::1/128 5\n');
 });
+
+test('two byte order marks in a row: the fix removes both (found by fuzzing)', () => {
+  assert.equal(fixed('\uFEFF\uFEFFlabel ::1/128 5\n', 'byte-order-mark'), 'label ::1/128 5\n');
+});

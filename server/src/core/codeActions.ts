@@ -234,8 +234,11 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
       const suggestion = suggestDirective(span);
       return suggestion ? single(`Change "${span}" to "${suggestion}"`, [replaceToken({ text: span, start: finding.start, end: finding.end }, suggestion)], false) : [];
     }
-    case 'byte-order-mark':
-      return single('Remove the byte order mark', [{ start: finding.start, end: finding.start + 1, newText: '' }], false);
+    case 'byte-order-mark': {
+      // Every leading mark: one left behind would keep glibc from recognising the word.
+      const marks = /^\uFEFF+/.exec(span)![0].length;
+      return single('Remove the byte order mark', [{ start: finding.start, end: finding.start + marks, newText: '' }], false);
+    }
     case 'ipv4-prefix': {
       const token = reading?.value1;
       const [address, bitsText = '32'] = token ? token.text.split('/') : [];

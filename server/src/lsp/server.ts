@@ -114,7 +114,7 @@ function asObject(value: unknown): Record<string, unknown> {
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const snapshots = new Map<string, Snapshot>();
-  const pending = new Map<string, NodeJS.Immediate>();
+  const pending = new Map<string, { cancel(): void }>();
   let settings: ServerSettings = readSettings(undefined);
   let pullConfiguration = false;
   let registerConfiguration = false;
@@ -146,11 +146,17 @@ export function startServer(connection: Connection): void {
     void connection.sendDiagnostics({ uri, version: document.version, diagnostics });
   }
 
-  /** Analyses once per turn of the event loop, however many edits arrived in it. */
+  /**
+   * Analyses once the edits that have arrived are handled. vscode-jsonrpc handles one queued message
+   * per turn of the event loop, each turn's callback queued after ours; waiting a second turn lets
+   * the next queued edit cancel this analysis, so a burst is analysed once, for its last version.
+   */
   function schedule(uri: string): void {
-    const previous = pending.get(uri);
-    if (previous) clearImmediate(previous);
-    pending.set(uri, setImmediate(() => publish(uri)));
+    pending.get(uri)?.cancel();
+    let handle = setImmediate(() => {
+      handle = setImmediate(() => publish(uri));
+    });
+    pending.set(uri, { cancel: () => clearImmediate(handle) });
   }
 
   /** Tells the user about settings that could not be used (a notification: nothing for a client to refuse). */
@@ -222,8 +228,7 @@ export function startServer(connection: Connection): void {
 
   documents.onDidChangeContent((event) => schedule(event.document.uri));
   documents.onDidClose((event) => {
-    const timer = pending.get(event.document.uri);
-    if (timer) clearImmediate(timer);
+    pending.get(event.document.uri)?.cancel();
     pending.delete(event.document.uri);
     snapshots.delete(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
@@ -295,6 +300,8 @@ export function startServer(connection: Connection): void {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     const { analysis, locator } = snapshotOf(document);
+    // A range that names no place in the text (beyond it, negative, fractional) has nothing to fix.
+    if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(`${o}.`));
     const actions: CodeAction[] = [];

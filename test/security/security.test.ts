@@ -1,0 +1,66 @@
+/**
+ * The README's security promises, held to: during normal editing the language server starts no
+ * program, opens no socket, resolves no name, reads no interface address and writes no file.
+ * The built server runs with test/security/tripwire.ts preloaded, which reports any such call.
+ */
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { CodeAction, CodeActionKind } from 'vscode-languageserver-protocol/node';
+import { generateGaiConf } from '../bench/generate';
+import { LspClient, editsAsContentChanges, editsFor, withServer } from '../protocol/lspClient';
+
+const TRIPWIRE = join(__dirname, 'tripwire.js');
+const STOCK_LIKE = '# gai.conf\n#label ::1/128       0\n#label fc00::/7      6\nLabel ::1/128 5\nlabel 10.0.0.0/8 4\nprecedence ::ffff:0:0/96 100 extra\nreload maybe\n';
+
+/** Starts the server with the tripwire preloaded (children inherit NODE_OPTIONS). */
+async function withWatchedServer(body: (client: LspClient) => Promise<void>): Promise<string> {
+  const saved = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS = `${saved ?? ''} --require ${TRIPWIRE}`.trim();
+  let stderr = '';
+  try {
+    await withServer({ settings: { glibcVersion: 'auto' } }, async (client) => {
+      try {
+        await body(client);
+      } finally {
+        stderr = client.stderr;
+      }
+    });
+  } finally {
+    if (saved === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = saved;
+  }
+  return stderr;
+}
+
+test('the tripwire catches what it watches (else the test below could not fail)', () => {
+  const probe = "require('child_process').spawnSync('true'); require('dns').lookup('localhost', () => {}); require('os').networkInterfaces(); require('fs').writeFileSync('/dev/null', 'x')";
+  const result = spawnSync(process.execPath, ['--require', TRIPWIRE, '-e', probe], { encoding: 'utf8' });
+  for (const name of ['child_process.spawnSync', 'dns.lookup', 'os.networkInterfaces', 'fs.writeFileSync']) assert.match(result.stderr, new RegExp(`TRIPWIRE ${name.replace('.', '\\.')}`), name);
+});
+
+test('a normal editing session touches no process, network, DNS, interface address or file write', { timeout: 120_000 }, async () => {
+  const stderr = await withWatchedServer(async (client) => {
+    for (const [name, text] of Object.entries({ small: STOCK_LIKE, large: generateGaiConf(2_000) })) {
+      const uri = `file:///tmp/gai-conf-security/${name}/gai.conf`;
+      const opened = await client.open(uri, text);
+      await client.change(uri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }]);
+      const changed = await client.diagnostics(uri, { version: 2 });
+      assert.ok(opened.diagnostics.length > 0 && changed.diagnostics.length > 0);
+      for (let line = 0; line < 8; line++) await client.hover(uri, { line, character: 2 });
+      await client.request('textDocument/codeLens', { textDocument: { uri } });
+      const whole = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+      await client.codeActions(uri, whole, [], [CodeActionKind.SourceFixAll]);
+      for (const diagnostic of changed.diagnostics.slice(0, 20)) {
+        const actions = (await client.codeActions(uri, diagnostic.range, [diagnostic])) as CodeAction[];
+        const edits = editsFor(actions[0]?.edit, uri);
+        if (edits.length > 0 && diagnostic === changed.diagnostics[0]) await client.change(uri, 3, editsAsContentChanges(edits));
+      }
+      await client.changeConfiguration({ glibcVersion: '2.41' });
+      await client.close(uri);
+    }
+  });
+  assert.ok(!stderr.includes('TRIPWIRE'), `the server called what it must not:\n${stderr}`);
+});
