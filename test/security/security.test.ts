@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CodeAction, CodeActionKind } from 'vscode-languageserver-protocol/node';
 import { generateGaiConf } from '../bench/generate';
+import { EXPLAIN_REQUEST, POLICY_TABLES_REQUEST, STATUS_REQUEST } from '../../server/src/lsp/protocol';
 import { LspClient, editsAsContentChanges, editsFor, withServer } from '../protocol/lspClient';
 
 const TRIPWIRE = join(__dirname, 'tripwire.js');
@@ -63,4 +64,25 @@ test('a normal editing session touches no process, network, DNS, interface addre
     }
   });
   assert.ok(!stderr.includes('TRIPWIRE'), `the server called what it must not:\n${stderr}`);
+});
+
+test('names are resolved, interfaces read and a program started only for an explanation the user asked for', { timeout: 120_000 }, async () => {
+  let beforeExplain = '';
+  const stderr = await withWatchedServer(async (client) => {
+    const uri = 'file:///tmp/gai-conf-security/explain/gai.conf';
+    await client.open(uri, STOCK_LIKE);
+    await client.hover(uri, { line: 2, character: 9 });
+    await client.request(POLICY_TABLES_REQUEST, { uri });
+    await client.request(STATUS_REQUEST, null);
+    beforeExplain = client.stderr;
+    await client.request(EXPLAIN_REQUEST, { uri, query: 'localhost', savedText: null });
+  });
+  assert.ok(!beforeExplain.includes('TRIPWIRE'), `before the explain request:\n${beforeExplain}`);
+  // What the explanation needs, and only that: DNS answers, interface addresses, getaddrinfo() in a
+  // fresh process started without a shell.
+  for (const name of ['dns.promises.Resolver.resolve4', 'dns.promises.Resolver.resolve6', 'os.networkInterfaces', 'child_process.execFile']) {
+    assert.match(stderr, new RegExp(`TRIPWIRE ${name.replace(/\./g, '\\.')}\n`), name);
+  }
+  const calls = [...stderr.matchAll(/^TRIPWIRE (\S+)/gm)].map((m) => m[1]);
+  assert.deepEqual([...new Set(calls)].sort(), ['child_process.execFile', 'dns.promises.Resolver.resolve4', 'dns.promises.Resolver.resolve6', 'os.networkInterfaces']);
 });

@@ -49,6 +49,7 @@ watch('https', https, ['request', 'get', 'createServer']);
 watch('http2', http2, ['connect', 'createServer', 'createSecureServer']);
 watch('dns', dns, ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse']);
 watch('dns.promises', dns.promises, ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse']);
+watch('dns.promises.Resolver', dns.promises.Resolver.prototype, ['resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse']);
 watch('os', os, ['networkInterfaces']);
 const writers = ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'rename', 'renameSync', 'copyFile', 'copyFileSync', 'cp', 'cpSync', 'truncate', 'truncateSync', 'symlink', 'symlinkSync', 'link', 'linkSync', 'chmod', 'chmodSync', 'chown', 'chownSync', 'utimes', 'utimesSync'];
 watch('fs', fs, writers);

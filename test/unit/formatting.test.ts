@@ -120,3 +120,12 @@ describe('formatting', () => {
     assert.ok(changed > 1000, `only ${changed} generated files needed formatting: the generator is too tame`);
   });
 });
+
+test('an empty range formats only the line it sits on, wherever it is', () => {
+  const text = 'label ::1/128   0\nlabel  ::/0 1\nprecedence  ::/0   40\n';
+  const parsed = analyze(text).parsed;
+  const second = text.indexOf('label  ::/0');
+  const edits = formatEdits(parsed, second + 3, second + 3);
+  assert.ok(edits.length > 0 && edits.every((e) => e.start >= second && e.end <= text.indexOf('\nprecedence')), JSON.stringify(edits));
+  assert.deepEqual(formatEdits(parsed, text.length, text.length), []);
+});

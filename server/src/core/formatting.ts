@@ -86,7 +86,9 @@ export function formatEdits(parsed: ParsedFile, from = 0, to = parsed.text.lengt
   const widths = columnWidths(layouts);
   const edits: TextEdit[] = [];
   for (const layout of layouts) {
-    if (!layout || layout.line.end < from || (layout.line.start >= to && to > from)) continue;
+    // Lines the range touches; an empty range means the line it sits on, and a range ending at a
+    // line's start does not take that line.
+    if (!layout || layout.line.end < from || layout.line.start > to || (layout.line.start === to && to > from)) continue;
     edits.push(...lineEdits(layout, widths.get(layout), parsed.text));
   }
   return edits;

@@ -377,6 +377,7 @@ export function startServer(connection: Connection): void {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     const { analysis, locator } = snapshotOf(document);
+    if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
     return lspEdits(locator, formatEdits(analysis.parsed, locator.offsetAt(params.range.start), locator.offsetAt(params.range.end)));
   });
 
