@@ -26,14 +26,32 @@ export function parseGlibcVersion(text: string, origin: GlibcVersion['origin'] =
   return { major, minor, origin };
 }
 
+interface RuntimeReport {
+  readonly header?: { readonly glibcVersionRuntime?: string };
+  readonly sharedObjects?: readonly string[];
+}
+
+let runtimeReportCache: RuntimeReport | null | undefined;
+
+/**
+ * Node's diagnostic report of this process, made once: it takes several milliseconds (it walks
+ * the heap, handles and libraries), and the C library a process runs on never changes.
+ */
+function runtimeReport(): RuntimeReport | null {
+  if (runtimeReportCache === undefined) {
+    try {
+      runtimeReportCache = (process.report?.getReport() as RuntimeReport | undefined) ?? null;
+    } catch {
+      runtimeReportCache = null;
+    }
+  }
+  return runtimeReportCache;
+}
+
 /** The glibc this process runs on, read from Node's diagnostic report without spawning anything. */
 export function runtimeGlibcVersion(): GlibcVersion | undefined {
-  try {
-    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-    return header?.glibcVersionRuntime ? parseGlibcVersion(header.glibcVersionRuntime, 'runtime') : undefined;
-  } catch {
-    return undefined;
-  }
+  const version = runtimeReport()?.header?.glibcVersionRuntime;
+  return version ? parseGlibcVersion(version, 'runtime') : undefined;
 }
 
 /** The C library where this code runs; only glibc reads gai.conf. */
@@ -48,11 +66,7 @@ export function libcFromReport(report: unknown, platform: string): HostLibc {
 }
 
 export function runtimeLibc(): HostLibc {
-  try {
-    return libcFromReport(process.report?.getReport(), process.platform);
-  } catch {
-    return process.platform === 'linux' ? 'other-linux' : 'not-linux';
-  }
+  return libcFromReport(runtimeReport() ?? undefined, process.platform);
 }
 
 /** An explicit version (e.g. "2.36"), or "auto"/undefined for this machine's glibc. */

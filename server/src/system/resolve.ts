@@ -4,8 +4,7 @@
  * asks for an explanation.
  */
 
-import { execFile } from 'child_process';
-import { promises as dns } from 'dns';
+import type { Resolver } from 'dns/promises';
 import { parseIpAddress } from '../core/addresses';
 import { resolverInputOrder } from '../core/explain';
 
@@ -34,7 +33,7 @@ export function splitQuery(query: string): { name: string } | { addresses: strin
 }
 
 /** Answers of one record type; a name without records of that type is an empty list, not an error. */
-async function answers(resolver: dns.Resolver, type: 'A' | 'AAAA', name: string, notes: string[]): Promise<string[]> {
+async function answers(resolver: Resolver, type: 'A' | 'AAAA', name: string, notes: string[]): Promise<string[]> {
   try {
     return type === 'A' ? await resolver.resolve4(name) : await resolver.resolve6(name);
   } catch (error) {
@@ -53,7 +52,9 @@ const LOOKUP_SCRIPT = `require('dns').lookup(process.argv[1], { all: true, verba
 const LOOKUP_TIMEOUT_MS = 15_000;
 
 /** getaddrinfo(name) with the system's configuration, run in a new Node process (no shell). */
-export function systemResolverOrder(name: string): Promise<{ order: string[] } | { error: string }> {
+export async function systemResolverOrder(name: string): Promise<{ order: string[] } | { error: string }> {
+  // Loaded here, not at start: only an explanation needs it, and loading it slows every start-up.
+  const { execFile } = await import('child_process');
   return new Promise((resolve) => {
     execFile(process.execPath, ['-e', LOOKUP_SCRIPT, name], { timeout: LOOKUP_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '' }, windowsHide: true }, (error, stdout) => {
       if (error && !stdout) {
@@ -76,7 +77,8 @@ export async function resolveQuery(query: string): Promise<ResolvedQuery> {
     return { query, origin: 'addresses', destinations: split.addresses, notes: ['Addresses given literally, in this order: no DNS lookup, and the system resolver would return each one alone.'] };
   }
   const notes: string[] = [];
-  const resolver = new dns.Resolver();
+  const { Resolver: DnsResolver } = await import('dns/promises');
+  const resolver = new DnsResolver();
   const [ipv4, ipv6, system] = await Promise.all([answers(resolver, 'A', split.name, notes), answers(resolver, 'AAAA', split.name, notes), systemResolverOrder(split.name)]);
   if (ipv4.length + ipv6.length > 0) {
     notes.push(`DNS answered ${ipv4.length} A and ${ipv6.length} AAAA record${ipv4.length + ipv6.length === 1 ? '' : 's'}; glibc lists the A answers first, then the AAAA answers, before sorting.`);
