@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseIpAddress } from '../../server/src/core/addresses';
 import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/core/explain';
-import { Host, HostAddress } from '../../server/src/core/sourceSelection';
+import { Host } from '../../server/src/core/sourceSelection';
 import { QueryError, splitQuery } from '../../server/src/system/resolve';
 import { analyzeGaiConf } from '../../server/src/core/analysis';
 import { libcFromReport, runtimeLibc } from '../../server/src/core/glibcVersion';
-import { GLIBC_2_36, analyze } from './helpers';
-
-function host(...specs: string[]): Host {
-  return {
-    addresses: specs.map((spec): HostAddress => {
-      const [addressPart, ...flags] = spec.split(',');
-      const [address, length] = addressPart.split('/');
-      return { address: parseIpAddress(address)!, prefixLength: Number(length), deprecated: flags.includes('deprecated'), homeAddress: flags.includes('home'), tunnel: flags.includes('tunnel'), interface: flags.find((f) => f.startsWith('dev='))?.slice(4) };
-    }),
-  };
-}
+import { GLIBC_2_36, analyze, host } from './helpers';
 
 const builtin = analyze('').tables;
 const ULA = host('fd42::2/64', '10.0.0.2/24');

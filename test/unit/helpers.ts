@@ -1,6 +1,8 @@
+import { parseIpAddress } from '../../server/src/core/addresses';
 import { analyzeGaiConf } from '../../server/src/core/analysis';
 import { GlibcVersion, parseGlibcVersion } from '../../server/src/core/glibcVersion';
 import { ParsedLine, parseGaiConf } from '../../server/src/core/parser';
+import { Host, HostAddress } from '../../server/src/core/sourceSelection';
 
 export const GLIBC_2_36: GlibcVersion = parseGlibcVersion('2.36')!;
 export const GLIBC_2_41: GlibcVersion = parseGlibcVersion('2.41')!;
@@ -29,4 +31,15 @@ export function fateOf(line: ParsedLine): string {
     case 'undefined': return fate.crash ? 'crash' : 'undefined';
     default: return fate.kind;
   }
+}
+
+/** A host from "ADDRESS/LEN[,deprecated][,home][,tunnel][,dev=NAME]" specs, as the CLI's --source reads them. */
+export function host(...specs: string[]): Host {
+  return {
+    addresses: specs.map((spec): HostAddress => {
+      const [addressPart, ...flags] = spec.split(',');
+      const [address, length] = addressPart.split('/');
+      return { address: parseIpAddress(address)!, prefixLength: Number(length), deprecated: flags.includes('deprecated'), homeAddress: flags.includes('home'), tunnel: flags.includes('tunnel'), interface: flags.find((f) => f.startsWith('dev='))?.slice(4) };
+    }),
+  };
 }

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseIpAddress } from '../../server/src/core/addresses';
 import { simulateOrder } from '../../server/src/core/simulator';
-import { Host, HostAddress } from '../../server/src/core/sourceSelection';
-import { analyze } from './helpers';
-
-function host(...specs: string[]): Host {
-  return {
-    addresses: specs.map((spec): HostAddress => {
-      const [addressPart, ...flags] = spec.split(',');
-      const [address, length] = addressPart.split('/');
-      return { address: parseIpAddress(address)!, prefixLength: Number(length), deprecated: flags.includes('deprecated'), homeAddress: flags.includes('home'), tunnel: flags.includes('tunnel'), interface: flags.find((f) => f.startsWith('dev='))?.slice(4) };
-    }),
-  };
-}
+import { Host } from '../../server/src/core/sourceSelection';
+import { analyze, host } from './helpers';
 
 const order = (config: string, h: Host, destinations: string[]) => simulateOrder(analyze(config).tables, h, destinations);
 const RFC3484_LABELS = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\n';

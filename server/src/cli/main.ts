@@ -3,7 +3,7 @@
  * Exit codes: 0 clean, 1 findings at warning level or above (check), 2 usage or I/O errors.
  */
 
-import { readFileSync, realpathSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
 import { parseIpAddress } from '../core/addresses';
@@ -16,9 +16,10 @@ import { Host, HostAddress } from '../core/sourceSelection';
 import { EffectiveTable, rowPrefixText } from '../core/tables';
 import { TextLocator } from '../core/text';
 import { systemHost } from '../system/host';
+import { LIVE_GAI_CONF, isLiveGaiConf } from '../system/liveFile';
 import { QueryError, resolveQuery } from '../system/resolve';
 
-const DEFAULT_FILE = '/etc/gai.conf';
+const DEFAULT_FILE = LIVE_GAI_CONF;
 
 /** The README that ships beside the bundle documents every code under a heading of its own. */
 function documentationLink(code: Parameters<typeof documentationAnchor>[0]): string {
@@ -276,14 +277,6 @@ function order(args: ParsedArguments, output: Output): number {
   return 0;
 }
 
-function isLiveFile(file: string): boolean {
-  try {
-    return realpathSync(file) === realpathSync(DEFAULT_FILE);
-  } catch {
-    return false;
-  }
-}
-
 function explanationLines(explanation: Explanation): string[] {
   const lines: string[] = [];
   if (explanation.crashLine !== undefined) lines.push(`  Line ${explanation.crashLine} makes every program crash before sorting.`);
@@ -326,7 +319,7 @@ async function explain(args: ParsedArguments, output: Output): Promise<number> {
     throw error instanceof QueryError ? new InputError(error.message) : error;
   });
   const tables = analyzeGaiConf(text, { glibc }).tables;
-  const report = explainReport({ ...resolved, host: hostFor(args), buffer: tables, saved: tables, live: isLiveFile(file), hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0 });
+  const report = explainReport({ ...resolved, host: hostFor(args), buffer: tables, saved: tables, live: isLiveGaiConf(file), hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0 });
   if (args.json) output.out(JSON.stringify({ glibc: glibcVersionText(glibc), file, ...report }, null, 2));
   else for (const line of explainTextLines(report, file, glibc)) output.out(line);
   return 0;

@@ -6,10 +6,10 @@
  */
 
 import { IpAddress, isV4Mapped, parseIpAddress, sameBytes } from './addresses';
-import { DestinationFacts, OrderResult, RULE_NAMES, RuleNumber, describeAddress, simulateOrder } from './simulator';
+import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, describeAddress, simulateOrder } from './simulator';
 import { Host, defaultRoutesOf, kernelScope } from './sourceSelection';
 import { EffectiveTables } from './tables';
-import { rangesContaining } from './wellKnownPrefixes';
+import { ipv4NetworkContaining, rangesContaining } from './wellKnownPrefixes';
 
 export interface ExplainedDestination {
   /** As given (a DNS answer or a user's argument). */
@@ -60,25 +60,10 @@ export function scopeText(scope: number): string {
   return SCOPE_NAMES[scope] ? `${scope} (${SCOPE_NAMES[scope]})` : String(scope);
 }
 
-const PRIVATE_IPV4: readonly { readonly first: number; readonly mask: number; readonly kind: string }[] = [
-  { first: 0x7f000000, mask: 0xff000000, kind: 'IPv4 loopback' },
-  { first: 0x0a000000, mask: 0xff000000, kind: 'private IPv4 (RFC 1918)' },
-  { first: 0xac100000, mask: 0xfff00000, kind: 'private IPv4 (RFC 1918)' },
-  { first: 0xc0a80000, mask: 0xffff0000, kind: 'private IPv4 (RFC 1918)' },
-  { first: 0x64400000, mask: 0xffc00000, kind: 'shared address space (RFC 6598)' },
-  { first: 0xa9fe0000, mask: 0xffff0000, kind: 'IPv4 link-local' },
-];
-
-function ipv4Word(address: IpAddress): number {
-  const b = address.bytes;
-  return ((b[12] << 24) | (b[13] << 16) | (b[14] << 8) | b[15]) >>> 0;
-}
-
 function kindOf(address: IpAddress): string {
   if (address.family === 4 || isV4Mapped(address.bytes)) {
-    const word = ipv4Word(address);
-    const special = PRIVATE_IPV4.find((r) => ((word & r.mask) >>> 0) === r.first);
-    return `${special?.kind ?? 'public IPv4'}${address.family === 6 ? ', written IPv4-mapped' : ''}`;
+    const network = ipv4NetworkContaining(address.bytes);
+    return `${network ? `${network.name} IPv4 (${network.rfc})` : 'public IPv4'}${address.family === 6 ? ', written IPv4-mapped' : ''}`;
   }
   return rangesContaining(address.bytes, 128).find((range) => range.bits < 128 || range.prefix === '::1')?.name ?? 'IPv6';
 }
@@ -129,11 +114,11 @@ function explainDestination(host: Host, facts: DestinationFacts): ExplainedDesti
 }
 
 /** The sentence for one comparison: why `first` goes before `second`. */
-function reasonFor(rule: RuleNumber, first: DestinationFacts, second: DestinationFacts, firstHost: Host): string {
+function reasonFor(decision: Decision, first: DestinationFacts, second: DestinationFacts, firstHost: Host): string {
   const f = first.text;
   const s = second.text;
   const source = (d: DestinationFacts) => describeAddress(d.source!.address);
-  switch (rule) {
+  switch (decision.rule) {
     case 1:
       return `${f} is reachable (from ${source(first)}); ${s} is not: ${unreachableReason(firstHost, second.address)}.`;
     case 2: {
@@ -152,8 +137,14 @@ function reasonFor(rule: RuleNumber, first: DestinationFacts, second: Destinatio
       return `${f} is reached natively over ${first.source!.interface}; ${s} through the tunnel ${second.source!.interface}.`;
     case 8:
       return `${f} has the smaller scope, ${scopeText(first.scope)} against ${scopeText(second.scope)}.`;
-    case 9:
-      return `${f} shares a longer prefix with its source ${source(first)} than ${s} with ${source(second)}.`;
+    case 9: {
+      // glibc's count is not the common prefix length: for IPv6 it counts within the first 32-bit
+      // word where either pair differs, and for IPv4 only inside the source's subnet.
+      const [a, b] = decision.values.matchingPrefix!;
+      const [firstBits, secondBits] = decision.winner === decision.a ? [a, b] : [b, a];
+      const how = familyOf(first.address) === 6 ? 'in the first 32-bit word where they differ' : "0 outside the source's subnet";
+      return `${f} shares a longer prefix with its source ${source(first)} than ${s} with ${source(second)} (glibc counts ${firstBits} matching bits against ${secondBits}, ${how}).`;
+    }
     case 10:
       return `No rule tells them apart, so glibc keeps the resolver's order: ${f} came ${ordinal(first.index + 1)}, ${s} ${ordinal(second.index + 1)}.`;
   }
@@ -162,19 +153,6 @@ function reasonFor(rule: RuleNumber, first: DestinationFacts, second: Destinatio
 function ordinal(n: number): string {
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
   return `${n}${suffix}`;
-}
-
-/**
- * Rule 9's figures travel in the decision's values. glibc's count is not the common prefix length:
- * for IPv6 it counts within the first 32-bit word where either pair differs, and for IPv4 it
- * counts only when the destination is inside the source's subnet.
- */
-function withPrefixFigures(reason: string, values: OrderResult['decisions'][number]['values'], firstIsA: boolean, family: 4 | 6): string {
-  const figures = values.matchingPrefix;
-  if (!figures) return reason;
-  const [a, b] = firstIsA ? figures : [figures[1], figures[0]];
-  const how = family === 6 ? 'in the first 32-bit word where they differ' : "0 outside the source's subnet";
-  return `${reason.slice(0, -1)} (glibc counts ${a} matching bits against ${b}, ${how}).`;
 }
 
 export function explainOrder(tables: EffectiveTables, host: Host, destinations: readonly string[]): Explanation {
@@ -188,7 +166,7 @@ export function explainOrder(tables: EffectiveTables, host: Host, destinations: 
       second: second.text,
       rule: decision.rule,
       ruleName: RULE_NAMES[decision.rule],
-      reason: withPrefixFigures(reasonFor(decision.rule, first, second, host), decision.values, firstIsA, familyOf(first.address)),
+      reason: reasonFor(decision, first, second, host),
     };
   });
   return {
@@ -224,12 +202,20 @@ export interface HostAddressSummary {
   readonly flags: readonly string[];
 }
 
-export interface ExplainRequest {
+/** What the machine-facing side found for a query: the destinations and the system resolver's answer. */
+export interface ResolvedQuery {
   readonly query: string;
+  /** 'dns': A and AAAA answers; 'system': only the system resolver knew the name (e.g. /etc/hosts); 'addresses': given literally. */
   readonly origin: 'dns' | 'system' | 'addresses';
+  /** In the order glibc sees them before sorting, as far as it can be known. */
   readonly destinations: readonly string[];
+  /** What the user should know about how the list was found. */
   readonly notes: readonly string[];
+  /** getaddrinfo() in a fresh process, with the system's /etc/gai.conf; absent for literal addresses. */
   readonly system?: { readonly order: readonly string[] } | { readonly error: string };
+}
+
+export interface ExplainRequest extends ResolvedQuery {
   readonly host: Host;
   /** The tables of the text being edited. */
   readonly buffer: EffectiveTables;

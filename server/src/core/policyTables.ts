@@ -6,6 +6,7 @@
 
 import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
 import { RFC6724_IPV4_SCOPES, RFC6724_POLICY, TableKind } from './builtinTables';
+import { glibcVersionText } from './glibcVersion';
 import { EffectiveTables, TableRow, builtinRows, rowPrefixText } from './tables';
 
 export interface PolicyRow {
@@ -84,7 +85,7 @@ function policyTable(tables: EffectiveTables, kind: TableKind): PolicyTable {
 
 export function policyTables(tables: EffectiveTables): PolicyTables {
   return {
-    glibc: `${tables.glibc.major}.${tables.glibc.minor}`,
+    glibc: glibcVersionText(tables.glibc),
     tables: (['label', 'precedence', 'scopev4'] as const).map((kind) => policyTable(tables, kind)),
     reload: tables.reload,
     ...(tables.crash ? { crashLine: tables.crash.index + 1 } : {}),

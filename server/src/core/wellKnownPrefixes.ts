@@ -3,7 +3,7 @@
  * to general so that the first containing range names an address best.
  */
 
-import { Bytes16, parseIpv6Bytes, prefixContains } from './addresses';
+import { Bytes16, ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes, prefixContains } from './addresses';
 
 export interface WellKnownPrefix {
   readonly prefix: string;
@@ -66,3 +66,10 @@ export const WELL_KNOWN_IPV4_NETWORKS: readonly WellKnownIpv4Network[] = [
   { network: '100.64.0.0', bits: 10, name: 'shared address space (carrier-grade NAT)', rfc: 'RFC 6598' },
   { network: '0.0.0.0', bits: 0, name: 'every IPv4 address', rfc: 'RFC 791' },
 ];
+
+const PARSED_IPV4 = WELL_KNOWN_IPV4_NETWORKS.map((entry) => ({ entry, bytes: ipv4ToMapped(parseIpv4Bytes(entry.network)!) }));
+
+/** The most specific well-known IPv4 network holding an address (given v4-mapped), if any but 0.0.0.0/0. */
+export function ipv4NetworkContaining(mapped: Bytes16): WellKnownIpv4Network | undefined {
+  return PARSED_IPV4.filter(({ entry, bytes }) => entry.bits > 0 && prefixContains(bytes, entry.bits + 96, mapped)).sort((a, b) => b.entry.bits - a.entry.bits)[0]?.entry;
+}

@@ -3,7 +3,7 @@
  * stdio (`--stdio`) or Node IPC (`--node-ipc`), as vscode-languageserver picks from argv.
  */
 
-import { existsSync, realpathSync } from 'fs';
+import { existsSync } from 'fs';
 import { basename, join } from 'path';
 import { fileURLToPath, pathToFileURL } from 'url';
 import {
@@ -52,6 +52,7 @@ import { OutlineSymbol, documentSymbols, foldingSpans } from '../core/outline';
 import { policyTables } from '../core/policyTables';
 import { TextLocator } from '../core/text';
 import { systemHost } from '../system/host';
+import { isLiveGaiConf } from '../system/liveFile';
 import { QueryError, resolveQuery } from '../system/resolve';
 import {
   CLIENT_COMMANDS,
@@ -70,15 +71,11 @@ import { ServerSettings, readSettings } from './settings';
 /** The README beside the bundle; packaging as a VSIX renames it readme.md. */
 const DOCUMENTATION = pathToFileURL(['README.md', 'readme.md'].map((name) => join(__dirname, '..', name)).find(existsSync) ?? join(__dirname, '..', 'README.md')).href;
 
-/** The file the system's getaddrinfo() reads. */
-const LIVE_FILE = '/etc/gai.conf';
-
 function isLiveFile(uri: string): boolean {
-  if (!uri.startsWith('file:')) return false;
   try {
-    return realpathSync(fileURLToPath(uri)) === realpathSync(LIVE_FILE);
+    return uri.startsWith('file:') && isLiveGaiConf(fileURLToPath(uri));
   } catch {
-    return false;
+    return false; // not a local path (fileURLToPath refuses it)
   }
 }
 

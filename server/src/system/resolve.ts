@@ -6,19 +6,7 @@
 
 import type { Resolver } from 'dns/promises';
 import { parseIpAddress } from '../core/addresses';
-import { resolverInputOrder } from '../core/explain';
-
-export interface ResolvedQuery {
-  readonly query: string;
-  /** 'dns': A and AAAA answers; 'system': only the system resolver knew the name (e.g. /etc/hosts); 'addresses': given literally. */
-  readonly origin: 'dns' | 'system' | 'addresses';
-  /** In the order glibc sees them before sorting, as far as it can be known. */
-  readonly destinations: readonly string[];
-  /** What the user should know about how the list was found. */
-  readonly notes: readonly string[];
-  /** getaddrinfo() in a fresh process, with the system's /etc/gai.conf; absent for literal addresses. */
-  readonly system?: { readonly order: readonly string[] } | { readonly error: string };
-}
+import { ResolvedQuery, resolverInputOrder } from '../core/explain';
 
 export class QueryError extends Error {}
 
