@@ -1,0 +1,223 @@
+/**
+ * Every `measured` claim of the runtime table (server/src/analysis/reference/runtimes.ts), checked
+ * with the real runtime: in a private network namespace a name has one IPv4 and one IPv6 address,
+ * both local with a listener on each, and each runtime's ordinary client connects under a
+ * gai.conf that prefers IPv4 and under one that prefers IPv6. The listener records which family
+ * connected first. The hosts file always lists the family the file does not prefer first, so
+ * following the file, keeping the hosts order and reordering by family all look different.
+ * The seed ULA scenario is checked too, from each runtime's own lookup order.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Family, Measured, RUNTIMES, RuntimeId } from '../../server/src/analysis/reference/runtimes';
+import { findExecutable } from './executables';
+import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from './namespaceResolver';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS } from './scenarios';
+
+const NAME = 'dual.test';
+const V4 = '198.51.100.10';
+const V6 = '2001:db8:1::10';
+const PORT = 8046;
+// Run without arguments, musl's dynamic loader (Debian package musl) prints its version.
+const MUSL_LIBC = '/lib/ld-musl-x86_64.so.1';
+const SOURCES = path.join(__dirname, '..', '..', '..', 'test', 'oracle', 'runtimes');
+
+const LISTENER = `
+const net = require('net');
+let listening = 0;
+for (const host of ${JSON.stringify([V4, V6])}) {
+  net.createServer((s) => {
+    s.on('error', () => {});
+    process.stdout.write((net.isIPv6(s.localAddress) ? '6' : '4') + '\\n');
+    s.end('HTTP/1.0 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n');
+  }).listen({ host, port: ${PORT} }, () => { if (++listening === 2) process.stdout.write('ready\\n'); });
+}`;
+
+const PYTHON_CLIENT = 'import socket,sys\nsocket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()';
+const RUBY_CLIENT = 'TCPSocket.new(ARGV[0], ARGV[1].to_i).close';
+const NODE_CLIENT = 'const s=require("net").connect({host:process.argv[1],port:+process.argv[2]},()=>s.destroy());s.on("error",e=>{console.error(e.message);process.exit(3)})';
+
+interface Built { dir: string; missing: Map<string, string> }
+
+/** The programs each claim is measured with: [file, args before name and port], or why it cannot run here. */
+function clientFor(id: RuntimeId, built: Built): { argv: string[] } | { missing: string } {
+  const bin = (file: string): string => path.join(built.dir, file);
+  const needBuilt = (file: string, argv: string[]): { argv: string[] } | { missing: string } =>
+    built.missing.has(file) ? { missing: built.missing.get(file)! } : { argv };
+  const needTool = (tool: string, pkg: string, argv: (exe: string) => string[]): { argv: string[] } | { missing: string } => {
+    const exe = findExecutable(tool);
+    return exe ? { argv: argv(exe) } : { missing: `${tool} (Debian package ${pkg})` };
+  };
+  const env = findExecutable('env') ?? '/usr/bin/env';
+  const java = findExecutable('java') ?? 'java';
+  switch (id) {
+    case 'glibc-dynamic': return needBuilt('connect-glibc', [bin('connect-glibc')]);
+    case 'glibc-static': return needBuilt('connect-glibc-static', [bin('connect-glibc-static')]);
+    case 'musl': return needBuilt('connect-musl', [bin('connect-musl')]);
+    case 'go-pure': return needBuilt('dial-cgo', [bin('dial-cgo')]);
+    case 'go-cgo': return needBuilt('dial-cgo', [env, 'GODEBUG=netdns=cgo', bin('dial-cgo')]);
+    case 'go-static': return needBuilt('dial-static', [env, 'GODEBUG=netdns=cgo', bin('dial-static')]);
+    case 'python': return needTool('python3', 'python3-minimal', (exe) => [exe, '-I', '-S', '-c', PYTHON_CLIENT]);
+    case 'ruby': return needTool('ruby', 'ruby', (exe) => [exe, '-rsocket', '-e', RUBY_CLIENT]);
+    case 'curl': return needTool('curl', 'curl', (exe) => [exe, '-s', '-o', '/dev/null', '--max-time', '5', '--url-query', '']);
+    case 'java-default': return needBuilt('Client.class', [java, '-cp', built.dir, 'Client']);
+    case 'java-system': return needBuilt('Client.class', [java, '-Djava.net.preferIPv6Addresses=system', '-cp', built.dir, 'Client']);
+    case 'java-prefer-ipv6': return needBuilt('Client.class', [java, '-Djava.net.preferIPv6Addresses=true', '-cp', built.dir, 'Client']);
+    case 'node': return { argv: [process.execPath, '-e', NODE_CLIENT] };
+    case 'node-ipv4first': return { argv: [process.execPath, '--dns-result-order=ipv4first', '-e', NODE_CLIENT] };
+    case 'node-ipv6first': return { argv: [process.execPath, '--dns-result-order=ipv6first', '-e', NODE_CLIENT] };
+    default: return { missing: `no client program for ${id} in this test` };
+  }
+}
+
+/** curl takes a URL, the others name and port. */
+function invocation(id: RuntimeId, argv: string[], port?: number): [string, string[]] {
+  const [file, ...args] = argv;
+  if (id === 'curl') return [file!, [...args, `http://${NAME}:${port}/`]];
+  return [file!, port === undefined ? [...args, NAME] : [...args, NAME, String(port)]];
+}
+
+function build(): Built {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-runtimes-'));
+  const missing = new Map<string, string>();
+  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GOCACHE: path.join(os.tmpdir(), 'gai-conf-go-cache'), GOPATH: path.join(dir, 'gopath'), GOFLAGS: '-mod=mod', GO111MODULE: 'off' };
+  const compile = (product: string[], tool: string, pkg: string, args: string[], extraEnv: Record<string, string> = {}): void => {
+    const exe = findExecutable(tool);
+    if (!exe) { for (const p of product) missing.set(p, `${tool} (Debian package ${pkg})`); return; }
+    execFileSync(exe, args, { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  };
+  const c = path.join(SOURCES, 'connect.c');
+  compile(['connect-glibc'], 'gcc', 'gcc', ['-O1', '-o', 'connect-glibc', c]);
+  compile(['connect-glibc-static'], 'gcc', 'gcc', ['-O1', '-static', '-o', 'connect-glibc-static', c]);
+  compile(['connect-musl'], 'musl-gcc', 'musl-tools', ['-O1', '-static', '-o', 'connect-musl', c]);
+  const go = path.join(SOURCES, 'dial.go');
+  compile(['dial-cgo'], 'go', 'golang-go', ['build', '-o', 'dial-cgo', go], { CGO_ENABLED: '1' });
+  compile(['dial-static'], 'go', 'golang-go', ['build', '-o', 'dial-static', go], { CGO_ENABLED: '0' });
+  compile(['Client.class'], 'javac', 'default-jdk-headless', ['-d', dir, path.join(SOURCES, 'Client.java')]);
+  return { dir, missing };
+}
+
+/** The first line a program prints about its version, on stdout or stderr (java and musl's loader use stderr). */
+function version(argv: string[]): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000 });
+  return `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /\d/.test(l)) ?? 'unknown';
+}
+
+function runtimeVersions(): string[] {
+  const wanted: [string, string | null, string[]][] = [
+    ['glibc', findExecutable('ldd'), ['--version']], ['python3', findExecutable('python3'), ['--version']], ['curl', findExecutable('curl'), ['--version']],
+    ['ruby', findExecutable('ruby'), ['--version']], ['go', findExecutable('go'), ['version']], ['java', findExecutable('java'), ['-version']],
+    ['node', process.execPath, ['--version']], ['musl', fs.existsSync(MUSL_LIBC) ? MUSL_LIBC : null, []],
+  ];
+  return wanted.map(([tool, exe, args]) => `${tool}: ${exe ? version([exe, ...args]) : 'not installed'}`);
+}
+
+/** Starts the two-family listener inside the namespace; resolves with a reader of the families it saw. */
+async function startListener(ns: OracleNamespace): Promise<{ take(): Promise<Family | null>; stop(): void }> {
+  const child = ns.spawn(process.execPath, ['-e', LISTENER]);
+  const seen: Family[] = [];
+  let buffer = '';
+  let wake: (() => void) | null = null;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('listener not ready after 10 s')), 10_000);
+    child.on('exit', (code) => reject(new Error(`listener exited (${code})`)));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buffer += d;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line === 'ready') { clearTimeout(timer); resolve(); } else if (line === '4' || line === '6') { seen.push(line === '4' ? 4 : 6); wake?.(); }
+      }
+    });
+  });
+  return {
+    async take(): Promise<Family | null> {
+      if (seen.length === 0) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 2000); });
+      wake = null;
+      const first = seen[0] ?? null;
+      seen.length = 0;
+      return first;
+    },
+    stop(): void { child.kill('SIGKILL'); },
+  };
+}
+
+const unavailable = orderOracleUnavailable();
+const measured = RUNTIMES.filter((r): r is typeof r & { evidence: Measured } => r.evidence.kind === 'measured');
+
+test('runtime table: every measured claim is measured by this test with the real runtime', { skip: unavailable ?? false, timeout: 300_000 }, async (t) => {
+  const built = build();
+  try {
+    for (const line of runtimeVersions()) t.diagnostic(line);
+    await withOracleNamespace({ addresses: [{ address: V4, prefixLength: 24 }, { address: V6, prefixLength: 64 }] }, async (ns) => {
+      const listener = await startListener(ns);
+      try {
+        for (const entry of measured) {
+          await t.test(`${entry.id}: ${entry.name}`, async (st) => {
+            const client = clientFor(entry.id, built);
+            if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
+            const got: Record<string, Family | null> = {};
+            for (const [label, config, hosts] of [
+              ['preferIPv4File', FULL_PREFER_IPV4, `${V6} ${NAME}\n${V4} ${NAME}\n`],
+              ['preferIPv6File', '', `${V4} ${NAME}\n${V6} ${NAME}\n`],
+            ] as const) {
+              ns.writeEtc('gai.conf', config);
+              ns.writeEtc('hosts', hosts);
+              const [file, args] = invocation(entry.id, client.argv, PORT);
+              await ns.exec(file, args, 30_000);
+              got[label] = await listener.take();
+            }
+            st.diagnostic(`${entry.evidence.measuredWith}: first family ${got['preferIPv4File']} under a prefer-IPv4 file, ${got['preferIPv6File']} under a prefer-IPv6 file`);
+            assert.deepEqual(got, entry.evidence.firstFamily);
+            const followed = got['preferIPv4File'] === 4 && got['preferIPv6File'] === 6;
+            assert.equal(followed, entry.followsFile === 'yes', `followsFile ${entry.followsFile} but the runtime ${followed ? 'followed' : 'did not follow'} the file`);
+          });
+        }
+      } finally {
+        listener.stop();
+      }
+    });
+    const ula = measured.filter((r) => r.evidence.ulaHost);
+    await withOracleNamespace({ addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] }, async (ns) => {
+      for (const entry of ula) {
+        await t.test(`${entry.id} on a ULA host (fd42::2 + 10.0.0.2)`, async (st) => {
+          const client = clientFor(entry.id, built);
+          if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
+          const got: Record<string, Family> = {};
+          for (const [label, config, hosts] of [
+            ['stockFile', '', `${V6} ${NAME}\n${V4} ${NAME}\n`],
+            ['ulaFixFile', RFC3484_LABEL_ROWS, `${V4} ${NAME}\n${V6} ${NAME}\n`],
+          ] as const) {
+            ns.writeEtc('gai.conf', config);
+            ns.writeEtc('hosts', hosts);
+            const [file, args] = invocation(entry.id, client.argv);
+            const { stdout } = await ns.exec(file, args, 30_000);
+            const first = /^lookup (\S+)/m.exec(stdout)?.[1];
+            assert.ok(first, `no lookup line in ${JSON.stringify(stdout)}`);
+            got[label] = first.includes(':') ? 6 : 4;
+          }
+          st.diagnostic(`first family ${got['stockFile']} under the stock file, ${got['ulaFixFile']} under the ULA fix`);
+          assert.deepEqual(got, entry.evidence.ulaHost);
+        });
+      }
+    });
+  } finally {
+    fs.rmSync(built.dir, { recursive: true, force: true });
+  }
+});
+
+test('runtime table: every entry names its versions and source, and a documented one its document', () => {
+  const ids = new Set<string>();
+  for (const r of RUNTIMES) {
+    assert.ok(!ids.has(r.id), `duplicate id ${r.id}`);
+    ids.add(r.id);
+    assert.ok(r.versions && r.source && r.behaviour && r.toPreferIPv6, r.id);
+    if (r.evidence.kind === 'documented') assert.ok(r.evidence.document.length > 10, r.id);
+    if (r.followsFile === 'yes') assert.ok(r.toFollowFile, `${r.id} follows the file: say so in toFollowFile`);
+  }
+});
