@@ -1,0 +1,121 @@
+/**
+ * The running processes as far as this user may read /proc: for each, its command line, what its
+ * executable says about its resolver (see elf.ts, read through /proc/PID/exe without running it),
+ * the resolver-related settings in its command line and environment, whether it sees another
+ * mount namespace's /etc/gai.conf (a container), and when it started. Nothing is run or written.
+ */
+
+import { readFileSync, readdirSync, readlinkSync, statSync } from 'fs';
+import { ElfFacts, readElfFacts } from './elf';
+
+export interface ProcessFacts {
+  pid: number;
+  command: string;
+  /** The executable's path as the process sees it (may end in " (deleted)"). */
+  executable: string;
+  elf: ElfFacts | null;
+  /** Command line arguments followed by the options variables the runtime reads (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...), split on blanks. */
+  options: string[];
+  /** GODEBUG from the environment, or null. */
+  godebug: string | null;
+  otherMountNamespace: boolean;
+  /** The gai.conf this process reads: /etc/gai.conf, or its container's through /proc/PID/root. */
+  gaiConfPath: string;
+  startedAtMs: number;
+}
+
+export interface ProcessScan {
+  processes: ProcessFacts[];
+  /** Processes whose executable or environment this user may not read. */
+  notInspected: number;
+  runningAsRoot: boolean;
+}
+
+const OPTION_VARIABLES = ['NODE_OPTIONS', 'JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS', '_JAVA_OPTIONS'];
+/** USER_HZ: /proc/PID/stat counts start times in these ticks on every architecture Node runs on. */
+const TICKS_PER_SECOND = 100;
+
+export function scanProcesses(proc = '/proc'): ProcessScan {
+  const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync(`${proc}/stat`, 'latin1'))?.[1] ?? 0);
+  const ownMountNamespace = readlinkOrNull(`${proc}/self/ns/mnt`);
+  const elfCache = new Map<string, ElfFacts | null>();
+  const processes: ProcessFacts[] = [];
+  let notInspected = 0;
+  for (const name of readdirSync(proc)) {
+    if (!/^\d+$/.test(name)) continue;
+    const base = `${proc}/${name}`;
+    let cmdline: string[];
+    let stat: string;
+    try {
+      cmdline = readFileSync(`${base}/cmdline`, 'latin1').split('\0').filter((a) => a !== '');
+      stat = readFileSync(`${base}/stat`, 'latin1');
+    } catch {
+      continue; // exited while we looked
+    }
+    if (cmdline.length === 0) continue; // kernel thread or zombie: resolves nothing
+    let executable: string;
+    let environ: string[];
+    try {
+      executable = readlinkSync(`${base}/exe`);
+      environ = readFileSync(`${base}/environ`, 'latin1').split('\0');
+    } catch {
+      notInspected++;
+      continue;
+    }
+    const elf = elfFactsCached(`${base}/exe`, elfCache);
+    const env = (key: string): string | null => environ.find((e) => e.startsWith(key + '='))?.slice(key.length + 1) ?? null;
+    const options = [...cmdline.slice(1), ...OPTION_VARIABLES.flatMap((v) => (env(v) ?? '').split(/\s+/).filter(Boolean))];
+    const mountNamespace = readlinkOrNull(`${base}/ns/mnt`);
+    const otherMountNamespace = mountNamespace !== null && ownMountNamespace !== null && mountNamespace !== ownMountNamespace;
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    processes.push({
+      pid: Number(name),
+      command: cmdline.join(' '),
+      executable,
+      elf,
+      options,
+      godebug: env('GODEBUG'),
+      otherMountNamespace,
+      gaiConfPath: otherMountNamespace ? `${base}/root/etc/gai.conf` : '/etc/gai.conf',
+      startedAtMs: (bootSeconds + startTicks / TICKS_PER_SECOND) * 1000,
+    });
+  }
+  return { processes, notInspected, runningAsRoot: typeof process.getuid === 'function' && process.getuid() === 0 };
+}
+
+/** The file's modification time in ms, or null when it is missing or unreadable. */
+export function modifiedAtMs(path: string): number | null {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+function elfFactsCached(exe: string, cache: Map<string, ElfFacts | null>): ElfFacts | null {
+  let key: string;
+  try {
+    const s = statSync(exe);
+    key = `${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
+  if (!cache.has(key)) {
+    let facts: ElfFacts | null = null;
+    try {
+      facts = readElfFacts(exe);
+    } catch {
+      facts = null;
+    }
+    cache.set(key, facts);
+  }
+  return cache.get(key)!;
+}
+
+function readlinkOrNull(path: string): string | null {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return null;
+  }
+}
