@@ -8,13 +8,13 @@
  * The seed ULA scenario is checked too, from each runtime's own lookup order.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Family, Measured, RUNTIMES, RuntimeId } from '../../server/src/analysis/reference/runtimes';
 import { findExecutable } from './executables';
+import { Built, buildRuntimePrograms } from './runtimePrograms';
 import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from './namespaceResolver';
 import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS } from './scenarios';
 
@@ -24,7 +24,6 @@ const V6 = '2001:db8:1::10';
 const PORT = 8046;
 // Run without arguments, musl's dynamic loader (Debian package musl) prints its version.
 const MUSL_LIBC = '/lib/ld-musl-x86_64.so.1';
-const SOURCES = path.join(__dirname, '..', '..', '..', 'test', 'oracle', 'runtimes');
 
 const LISTENER = `
 const net = require('net');
@@ -40,8 +39,6 @@ for (const host of ${JSON.stringify([V4, V6])}) {
 const PYTHON_CLIENT = 'import socket,sys\nsocket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()';
 const RUBY_CLIENT = 'TCPSocket.new(ARGV[0], ARGV[1].to_i).close';
 const NODE_CLIENT = 'const s=require("net").connect({host:process.argv[1],port:+process.argv[2]},()=>s.destroy());s.on("error",e=>{console.error(e.message);process.exit(3)})';
-
-interface Built { dir: string; missing: Map<string, string> }
 
 /** The programs each claim is measured with: [file, args before name and port], or why it cannot run here. */
 function clientFor(id: RuntimeId, built: Built): { argv: string[] } | { missing: string } {
@@ -79,26 +76,6 @@ function invocation(id: RuntimeId, argv: string[], port?: number): [string, stri
   const [file, ...args] = argv;
   if (id === 'curl') return [file!, [...args, `http://${NAME}:${port}/`]];
   return [file!, port === undefined ? [...args, NAME] : [...args, NAME, String(port)]];
-}
-
-function build(): Built {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-runtimes-'));
-  const missing = new Map<string, string>();
-  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GOCACHE: path.join(os.tmpdir(), 'gai-conf-go-cache'), GOPATH: path.join(dir, 'gopath'), GOFLAGS: '-mod=mod', GO111MODULE: 'off' };
-  const compile = (product: string[], tool: string, pkg: string, args: string[], extraEnv: Record<string, string> = {}): void => {
-    const exe = findExecutable(tool);
-    if (!exe) { for (const p of product) missing.set(p, `${tool} (Debian package ${pkg})`); return; }
-    execFileSync(exe, args, { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-  };
-  const c = path.join(SOURCES, 'connect.c');
-  compile(['connect-glibc'], 'gcc', 'gcc', ['-O1', '-o', 'connect-glibc', c]);
-  compile(['connect-glibc-static'], 'gcc', 'gcc', ['-O1', '-static', '-o', 'connect-glibc-static', c]);
-  compile(['connect-musl'], 'musl-gcc', 'musl-tools', ['-O1', '-static', '-o', 'connect-musl', c]);
-  const go = path.join(SOURCES, 'dial.go');
-  compile(['dial-cgo'], 'go', 'golang-go', ['build', '-o', 'dial-cgo', go], { CGO_ENABLED: '1' });
-  compile(['dial-static'], 'go', 'golang-go', ['build', '-o', 'dial-static', go], { CGO_ENABLED: '0' });
-  compile(['Client.class'], 'javac', 'default-jdk-headless', ['-d', dir, path.join(SOURCES, 'Client.java')]);
-  return { dir, missing };
 }
 
 /** The first line a program prints about its version, on stdout or stderr (java and musl's loader use stderr). */
@@ -151,7 +128,7 @@ const unavailable = orderOracleUnavailable();
 const measured = RUNTIMES.filter((r): r is typeof r & { evidence: Measured } => r.evidence.kind === 'measured');
 
 test('runtime table: every measured claim is measured by this test with the real runtime', { skip: unavailable ?? false, timeout: 300_000 }, async (t) => {
-  const built = build();
+  const built = buildRuntimePrograms();
   try {
     for (const line of runtimeVersions()) t.diagnostic(line);
     await withOracleNamespace({ addresses: [{ address: V4, prefixLength: 24 }, { address: V6, prefixLength: 64 }] }, async (ns) => {

@@ -36,7 +36,9 @@ const OPTION_VARIABLES = ['NODE_OPTIONS', 'JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS
 const TICKS_PER_SECOND = 100;
 
 export function scanProcesses(proc = '/proc'): ProcessScan {
-  const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync(`${proc}/stat`, 'latin1'))?.[1] ?? 0);
+  // Boot time from /proc/uptime (10 ms steps) rather than /proc/stat's btime (whole seconds): a
+  // process started just after the file changed must not look older than it.
+  const bootMs = Date.now() - Number(readFileSync(`${proc}/uptime`, 'latin1').split(' ')[0]) * 1000;
   const ownMountNamespace = readlinkOrNull(`${proc}/self/ns/mnt`);
   const elfCache = new Map<string, ElfFacts | null>();
   const processes: ProcessFacts[] = [];
@@ -77,7 +79,7 @@ export function scanProcesses(proc = '/proc'): ProcessScan {
       godebug: env('GODEBUG'),
       otherMountNamespace,
       gaiConfPath: otherMountNamespace ? `${base}/root/etc/gai.conf` : '/etc/gai.conf',
-      startedAtMs: (bootSeconds + startTicks / TICKS_PER_SECOND) * 1000,
+      startedAtMs: bootMs + (startTicks / TICKS_PER_SECOND) * 1000,
     });
   }
   return { processes, notInspected, runningAsRoot: typeof process.getuid === 'function' && process.getuid() === 0 };

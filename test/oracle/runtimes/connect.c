@@ -1,6 +1,6 @@
 /* The ordinary C client: getaddrinfo(name, port, {AF_UNSPEC, SOCK_STREAM}), then connect() to each
  * address in the order returned until one succeeds. Prints the lookup order; without a port, only
- * that. Built against glibc (dynamic and static) and musl. */
+ * that; "-sleep" only waits (a process to detect). Built against glibc (dynamic and static) and musl. */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 
 int main(int argc, char **argv) {
   struct addrinfo hints, *res, *ai;
+  if (argc > 1 && strcmp(argv[1], "-sleep") == 0) { sleep(60); return 0; }
   char text[INET6_ADDRSTRLEN];
   memset(&hints, 0, sizeof hints);
   hints.ai_family = AF_UNSPEC;

@@ -1,6 +1,6 @@
 // The ordinary Go client: net.Dial to name:port, which resolves with Go's configured resolver and
 // dials the family of the first address first. Prints the lookup order, then the peer's family.
-// Without a port it only prints the lookup order.
+// Without a port it only prints the lookup order; "-sleep" only waits (a process to detect).
 package main
 
 import (
@@ -8,9 +8,14 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"time"
 )
 
 func main() {
+	if os.Args[1] == "-sleep" {
+		time.Sleep(time.Minute)
+		return
+	}
 	addrs, err := net.DefaultResolver.LookupIPAddr(context.Background(), os.Args[1])
 	if err != nil {
 		fmt.Println("ERR", err)
