@@ -40,33 +40,38 @@ const PYTHON_CLIENT = 'import socket,sys\nsocket.create_connection((sys.argv[1],
 const RUBY_CLIENT = 'TCPSocket.new(ARGV[0], ARGV[1].to_i).close';
 const NODE_CLIENT = 'const s=require("net").connect({host:process.argv[1],port:+process.argv[2]},()=>s.destroy());s.on("error",e=>{console.error(e.message);process.exit(3)})';
 
-/** The programs each claim is measured with: [file, args before name and port], or why it cannot run here. */
-function clientFor(id: RuntimeId, built: Built): { argv: string[] } | { missing: string } {
+/** One way to run a client: its argv before name and port, and the nsswitch.conf it needs if not `hosts: files`. */
+interface Run { argv: string[]; nsswitch?: string }
+
+/** The programs each claim is measured with (every run must show the claimed families), or why they cannot run here. */
+function clientFor(id: RuntimeId, built: Built): { runs: Run[] } | { missing: string } {
   const bin = (file: string): string => path.join(built.dir, file);
-  const needBuilt = (file: string, argv: string[]): { argv: string[] } | { missing: string } =>
-    built.missing.has(file) ? { missing: built.missing.get(file)! } : { argv };
-  const needTool = (tool: string, pkg: string, argv: (exe: string) => string[]): { argv: string[] } | { missing: string } => {
+  const needBuilt = (file: string, ...runs: Run[]): { runs: Run[] } | { missing: string } =>
+    built.missing.has(file) ? { missing: built.missing.get(file)! } : { runs };
+  const needTool = (tool: string, pkg: string, argv: (exe: string) => string[]): { runs: Run[] } | { missing: string } => {
     const exe = findExecutable(tool);
-    return exe ? { argv: argv(exe) } : { missing: `${tool} (Debian package ${pkg})` };
+    return exe ? { runs: [{ argv: argv(exe) }] } : { missing: `${tool} (Debian package ${pkg})` };
   };
   const env = findExecutable('env') ?? '/usr/bin/env';
   const java = findExecutable('java') ?? 'java';
   switch (id) {
-    case 'glibc-dynamic': return needBuilt('connect-glibc', [bin('connect-glibc')]);
-    case 'glibc-static': return needBuilt('connect-glibc-static', [bin('connect-glibc-static')]);
-    case 'musl': return needBuilt('connect-musl', [bin('connect-musl')]);
-    case 'go-pure': return needBuilt('dial-cgo', [bin('dial-cgo')]);
-    case 'go-cgo': return needBuilt('dial-cgo', [env, 'GODEBUG=netdns=cgo', bin('dial-cgo')]);
-    case 'go-static': return needBuilt('dial-static', [env, 'GODEBUG=netdns=cgo', bin('dial-static')]);
+    case 'glibc-dynamic': return needBuilt('connect-glibc', { argv: [bin('connect-glibc')] });
+    case 'glibc-static': return needBuilt('connect-glibc-static', { argv: [bin('connect-glibc-static')] });
+    case 'musl': return needBuilt('connect-musl', { argv: [bin('connect-musl')] });
+    case 'go-pure': return needBuilt('dial-cgo', { argv: [bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files mdns4_minimal [NOTFOUND=return] dns myhostname\n' },
+      { argv: [env, 'GODEBUG=netdns=go', 'LOCALDOMAIN=', bin('dial-cgo')] });
+    case 'go-cgo': return needBuilt('dial-cgo', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-cgo')] });
+    case 'go-cgo-fallback': return needBuilt('dial-cgo', { argv: [env, 'LOCALDOMAIN=', bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
+    case 'go-static': return needBuilt('dial-static', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-static')] }, { argv: [env, 'LOCALDOMAIN=', bin('dial-static')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
     case 'python': return needTool('python3', 'python3-minimal', (exe) => [exe, '-I', '-S', '-c', PYTHON_CLIENT]);
     case 'ruby': return needTool('ruby', 'ruby', (exe) => [exe, '-rsocket', '-e', RUBY_CLIENT]);
-    case 'curl': return needTool('curl', 'curl', (exe) => [exe, '-s', '-o', '/dev/null', '--max-time', '5', '--url-query', '']);
-    case 'java-default': return needBuilt('Client.class', [java, '-cp', built.dir, 'Client']);
-    case 'java-system': return needBuilt('Client.class', [java, '-Djava.net.preferIPv6Addresses=system', '-cp', built.dir, 'Client']);
-    case 'java-prefer-ipv6': return needBuilt('Client.class', [java, '-Djava.net.preferIPv6Addresses=true', '-cp', built.dir, 'Client']);
-    case 'node': return { argv: [process.execPath, '-e', NODE_CLIENT] };
-    case 'node-ipv4first': return { argv: [process.execPath, '--dns-result-order=ipv4first', '-e', NODE_CLIENT] };
-    case 'node-ipv6first': return { argv: [process.execPath, '--dns-result-order=ipv6first', '-e', NODE_CLIENT] };
+    case 'curl': return needTool('curl', 'curl', (exe) => [exe, '-s', '-o', '/dev/null', '--max-time', '5']);
+    case 'java-default': return needBuilt('Client.class', { argv: [java, '-cp', built.dir, 'Client'] });
+    case 'java-system': return needBuilt('Client.class', { argv: [java, '-Djava.net.preferIPv6Addresses=system', '-cp', built.dir, 'Client'] }, { argv: [env, 'JAVA_TOOL_OPTIONS=-Djava.net.preferIPv6Addresses=system', java, '-cp', built.dir, 'Client'] });
+    case 'java-prefer-ipv6': return needBuilt('Client.class', { argv: [java, '-Djava.net.preferIPv6Addresses=true', '-cp', built.dir, 'Client'] });
+    case 'node': return { runs: [{ argv: [process.execPath, '-e', NODE_CLIENT] }] };
+    case 'node-ipv4first': return { runs: [{ argv: [process.execPath, '--dns-result-order=ipv4first', '-e', NODE_CLIENT] }, { argv: [env, 'NODE_OPTIONS=--dns-result-order=ipv4first', process.execPath, '-e', NODE_CLIENT] }] };
+    case 'node-ipv6first': return { runs: [{ argv: [process.execPath, '--dns-result-order=ipv6first', '-e', NODE_CLIENT] }] };
     default: return { missing: `no client program for ${id} in this test` };
   }
 }
@@ -81,7 +86,7 @@ function invocation(id: RuntimeId, argv: string[], port?: number): [string, stri
 /** The first line a program prints about its version, on stdout or stderr (java and musl's loader use stderr). */
 function version(argv: string[]): string {
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000 });
-  return `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /\d/.test(l)) ?? 'unknown';
+  return `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /\d+\.\d+/.test(l)) ?? 'unknown';
 }
 
 function runtimeVersions(): string[] {
@@ -138,21 +143,26 @@ test('runtime table: every measured claim is measured by this test with the real
           await t.test(`${entry.id}: ${entry.name}`, async (st) => {
             const client = clientFor(entry.id, built);
             if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
-            const got: Record<string, Family | null> = {};
-            for (const [label, config, hosts] of [
-              ['preferIPv4File', FULL_PREFER_IPV4, `${V6} ${NAME}\n${V4} ${NAME}\n`],
-              ['preferIPv6File', '', `${V4} ${NAME}\n${V6} ${NAME}\n`],
-            ] as const) {
-              ns.writeEtc('gai.conf', config);
-              ns.writeEtc('hosts', hosts);
-              const [file, args] = invocation(entry.id, client.argv, PORT);
-              await ns.exec(file, args, 30_000);
-              got[label] = await listener.take();
+            for (const run of client.runs) {
+              const got: Record<string, Family | null> = {};
+              ns.writeEtc('nsswitch.conf', run.nsswitch ?? 'hosts: files\n');
+              for (const [label, config, hosts] of [
+                ['preferIPv4File', FULL_PREFER_IPV4, `${V6} ${NAME}\n${V4} ${NAME}\n`],
+                ['preferIPv6File', '', `${V4} ${NAME}\n${V6} ${NAME}\n`],
+              ] as const) {
+                ns.writeEtc('gai.conf', config);
+                ns.writeEtc('hosts', hosts);
+                const [file, args] = invocation(entry.id, run.argv, PORT);
+                await ns.exec(file, args, 30_000);
+                got[label] = await listener.take();
+              }
+              const how = `${run.argv.filter((a) => /^(-D|--|[A-Z_]+=)/.test(a)).join(' ')}${run.nsswitch ? ` nsswitch "${run.nsswitch.trim()}"` : ''}`;
+              st.diagnostic(`${entry.evidence.measuredWith}${how ? ` [${how}]` : ''}: first family ${got['preferIPv4File']} under a prefer-IPv4 file, ${got['preferIPv6File']} under a prefer-IPv6 file`);
+              assert.deepEqual(got, entry.evidence.firstFamily, how);
+              const followed = got['preferIPv4File'] === 4 && got['preferIPv6File'] === 6;
+              assert.equal(followed, entry.followsFile === 'yes', `followsFile ${entry.followsFile} but the runtime ${followed ? 'followed' : 'did not follow'} the file ${how}`);
             }
-            st.diagnostic(`${entry.evidence.measuredWith}: first family ${got['preferIPv4File']} under a prefer-IPv4 file, ${got['preferIPv6File']} under a prefer-IPv6 file`);
-            assert.deepEqual(got, entry.evidence.firstFamily);
-            const followed = got['preferIPv4File'] === 4 && got['preferIPv6File'] === 6;
-            assert.equal(followed, entry.followsFile === 'yes', `followsFile ${entry.followsFile} but the runtime ${followed ? 'followed' : 'did not follow'} the file`);
+            ns.writeEtc('nsswitch.conf', 'hosts: files\n');
           });
         }
       } finally {
@@ -172,7 +182,7 @@ test('runtime table: every measured claim is measured by this test with the real
           ] as const) {
             ns.writeEtc('gai.conf', config);
             ns.writeEtc('hosts', hosts);
-            const [file, args] = invocation(entry.id, client.argv);
+            const [file, args] = invocation(entry.id, client.runs[0]!.argv);
             const { stdout } = await ns.exec(file, args, 30_000);
             const first = /^lookup (\S+)/m.exec(stdout)?.[1];
             assert.ok(first, `no lookup line in ${JSON.stringify(stdout)}`);

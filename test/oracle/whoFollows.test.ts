@@ -24,6 +24,8 @@ const java = findExecutable('java');
 const SUBJECTS: Subject[] = [
   { label: 'Go, cgo build', product: 'dial-cgo', argv: (b) => [path.join(b.dir, 'dial-cgo'), '-sleep'], runtime: 'go-pure', follows: false },
   { label: 'Go, cgo build, GODEBUG=netdns=cgo', product: 'dial-cgo', argv: (b) => [path.join(b.dir, 'dial-cgo'), '-sleep'], env: { GODEBUG: 'netdns=cgo' }, runtime: 'go-cgo', follows: true },
+  { label: 'Go, cgo build, LOCALDOMAIN set', product: 'dial-cgo', argv: (b) => [path.join(b.dir, 'dial-cgo'), '-sleep'], env: { LOCALDOMAIN: '' }, runtime: 'go-cgo-fallback', follows: true },
+  { label: 'Go, cgo build, GODEBUG=netdns=go and LOCALDOMAIN set', product: 'dial-cgo', argv: (b) => [path.join(b.dir, 'dial-cgo'), '-sleep'], env: { GODEBUG: 'netdns=go', LOCALDOMAIN: '' }, runtime: 'go-pure', follows: false },
   { label: 'Go, CGO_ENABLED=0', product: 'dial-static', argv: (b) => [path.join(b.dir, 'dial-static'), '-sleep'], env: { GODEBUG: 'netdns=cgo' }, runtime: 'go-static', follows: false },
   { label: 'musl, static', product: 'connect-musl', argv: (b) => [path.join(b.dir, 'connect-musl'), '-sleep'], runtime: null, follows: false },
   { label: 'musl, dynamic', product: 'connect-musl-dynamic', argv: (b) => [path.join(b.dir, 'connect-musl-dynamic'), '-sleep'], runtime: 'musl', follows: false },

@@ -90,15 +90,37 @@ function lastOption(options: string[], name: string): string | null {
 
 interface Classification { runtime: RuntimeId | null; reason: string }
 
+/** Why Go 1.19's hostLookupOrder would hand a cgo-enabled binary's lookups to getaddrinfo, or null. */
+function goCgoFallback(p: ProcessFacts): string | null {
+  const env = p.resolverEnvironment;
+  if (env['LOCALDOMAIN'] !== undefined) return 'LOCALDOMAIN is set';
+  for (const v of ['RES_OPTIONS', 'HOSTALIASES']) if (env[v]) return `${v} is set`;
+  // Sources with their [criteria]: Go serves files and dns with the standard criteria, mdns* and
+  // myhostname (for names other than this host's) itself; anything else goes to libc.
+  const tokens = (p.nsswitchHosts ?? '').match(/\[[^\]]*\]|[^\s[]+/g) ?? [];
+  for (let i = 0; i < tokens.length; i++) {
+    const source = tokens[i]!;
+    if (source.startsWith('[')) continue;
+    const criteria = tokens[i + 1]?.startsWith('[') ? tokens[i + 1] : undefined;
+    if ((source === 'files' || source === 'dns') && criteria) return `nsswitch.conf gives ${source} the criteria ${criteria}`;
+    if (!['files', 'dns', 'myhostname'].includes(source) && !source.startsWith('mdns')) return `nsswitch.conf's hosts line names "${source}"`;
+  }
+  return null;
+}
+
 export function classifyProcess(p: ProcessFacts, installed: readonly InstalledProgram[]): Classification {
   const elf = p.elf!;
   const name = basename(p.executable);
   if (elf.go) {
     const go = elf.go.version ?? 'Go';
     if (!elf.interpreter || elf.go.cgo === false) return { runtime: 'go-static', reason: `${go} built without cgo: only the pure-Go resolver, which never reads gai.conf` };
-    if (/(^|,)netdns=cgo/.test(p.godebug ?? '')) return { runtime: 'go-cgo', reason: `${go} with GODEBUG=${p.godebug}: the cgo resolver (getaddrinfo)` };
+    const godebug = p.resolverEnvironment['GODEBUG'] ?? '';
+    if (/(^|,)netdns=go/.test(godebug)) return { runtime: 'go-pure', reason: `${go} with GODEBUG=${godebug}: the pure-Go resolver sorts with its own RFC 6724 table` };
+    if (/(^|,)netdns=cgo/.test(godebug)) return { runtime: 'go-cgo', reason: `${go} with GODEBUG=${godebug}: the cgo resolver (getaddrinfo)` };
     if (elf.go.netcgoTag) return { runtime: 'go-cgo', reason: `${go} built with -tags netcgo: the cgo resolver (getaddrinfo)` };
-    return { runtime: 'go-pure', reason: `${go}: the pure-Go resolver sorts with its own RFC 6724 table (unless its nsswitch.conf makes Go fall back to cgo)` };
+    const fallback = goCgoFallback(p);
+    if (fallback) return { runtime: 'go-cgo-fallback', reason: `${go}: ${fallback}, so Go uses the cgo resolver (getaddrinfo)` };
+    return { runtime: 'go-pure', reason: `${go}: the pure-Go resolver sorts with its own RFC 6724 table` };
   }
   if (elf.interpreter && /ld-musl/.test(elf.interpreter)) return { runtime: 'musl', reason: `linked against musl (${elf.interpreter}): a built-in RFC 6724 table, no gai.conf` };
   if (!elf.interpreter) {

@@ -16,8 +16,10 @@ export interface ProcessFacts {
   elf: ElfFacts | null;
   /** Command line arguments followed by the options variables the runtime reads (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...), split on blanks. */
   options: string[];
-  /** GODEBUG from the environment, or null. */
-  godebug: string | null;
+  /** The environment variables that change which resolver Go uses (GODEBUG, LOCALDOMAIN, RES_OPTIONS, HOSTALIASES), those set. */
+  resolverEnvironment: Record<string, string>;
+  /** The hosts line of the nsswitch.conf this process sees, or null when there is none. */
+  nsswitchHosts: string | null;
   otherMountNamespace: boolean;
   /** The gai.conf this process reads: /etc/gai.conf, or its container's through /proc/PID/root. */
   gaiConfPath: string;
@@ -32,6 +34,7 @@ export interface ProcessScan {
 }
 
 const OPTION_VARIABLES = ['NODE_OPTIONS', 'JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS', '_JAVA_OPTIONS'];
+const RESOLVER_VARIABLES = ['GODEBUG', 'LOCALDOMAIN', 'RES_OPTIONS', 'HOSTALIASES'];
 /** USER_HZ: /proc/PID/stat counts start times in these ticks on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
 
@@ -41,6 +44,7 @@ export function scanProcesses(proc = '/proc'): ProcessScan {
   const bootMs = Date.now() - Number(readFileSync(`${proc}/uptime`, 'latin1').split(' ')[0]) * 1000;
   const ownMountNamespace = readlinkOrNull(`${proc}/self/ns/mnt`);
   const elfCache = new Map<string, ElfFacts | null>();
+  const nsswitchCache = new Map<string, string | null>();
   const processes: ProcessFacts[] = [];
   let notInspected = 0;
   for (const name of readdirSync(proc)) {
@@ -76,7 +80,8 @@ export function scanProcesses(proc = '/proc'): ProcessScan {
       executable,
       elf,
       options,
-      godebug: env('GODEBUG'),
+      resolverEnvironment: Object.fromEntries(RESOLVER_VARIABLES.flatMap((v) => { const value = env(v); return value === null ? [] : [[v, value]]; })),
+      nsswitchHosts: cached(nsswitchCache, otherMountNamespace ? `${base}/root/etc/nsswitch.conf` : '/etc/nsswitch.conf', nsswitchHostsLine),
       otherMountNamespace,
       gaiConfPath: otherMountNamespace ? `${base}/root/etc/gai.conf` : '/etc/gai.conf',
       startedAtMs: bootMs + (startTicks / TICKS_PER_SECOND) * 1000,
@@ -112,6 +117,20 @@ function elfFactsCached(exe: string, cache: Map<string, ElfFacts | null>): ElfFa
     cache.set(key, facts);
   }
   return cache.get(key)!;
+}
+
+function cached<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  if (!cache.has(key)) cache.set(key, compute(key));
+  return cache.get(key)!;
+}
+
+/** The sources of the `hosts:` line, as written; null when the file or the line is missing. */
+export function nsswitchHostsLine(path: string): string | null {
+  try {
+    return /^hosts:[ \t]*(.*)$/m.exec(readFileSync(path, 'latin1'))?.[1]?.replace(/#.*/, '').trim() ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function readlinkOrNull(path: string): string | null {

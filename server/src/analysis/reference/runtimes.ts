@@ -10,7 +10,7 @@ export type Family = 4 | 6;
 
 export type RuntimeId =
   | 'glibc-dynamic' | 'glibc-static' | 'python' | 'curl' | 'curl-ipv6-first' | 'ruby' | 'ruby-happy-eyeballs'
-  | 'go-pure' | 'go-cgo' | 'go-static' | 'musl' | 'c-ares'
+  | 'go-pure' | 'go-cgo' | 'go-cgo-fallback' | 'go-static' | 'musl' | 'c-ares'
   | 'java-default' | 'java-system' | 'java-prefer-ipv6'
   | 'node' | 'node-ipv4first' | 'node-ipv6first'
   | 'nginx' | 'postfix' | 'exim';
@@ -138,9 +138,9 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     behaviour: "Reads /etc/hosts and DNS itself and sorts with its own RFC 6724 table (net/addrselect.go); gai.conf is never read. ULA sources get label 13 and precedence 3, so ULA hosts (containers) reach dual-stacked names over IPv4 whatever the file says.",
     toFollowFile: 'GODEBUG=netdns=cgo in its environment (only for a binary built with cgo, i.e. dynamically linked against libc), or build it with `-tags netcgo`.',
     toPreferIPv6: 'Give the host a global IPv6 address (the RFC 6724 table prefers IPv6 then), or make it follow the file as above.',
-    versions: 'Go 1.x on Linux whenever the pure-Go resolver is chosen: /etc/nsswitch.conf hosts line of only files and dns, or GODEBUG=netdns=go',
+    versions: 'Go 1.x on Linux whenever the pure-Go resolver is chosen: an nsswitch.conf hosts line of files, dns, mdns*, myhostname (measured with both the plain and the mDNS line), or GODEBUG=netdns=go (measured beside LOCALDOMAIN)',
     source: 'Go net package documentation (Name Resolution); src/net/addrselect.go',
-    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8', firstFamily: ALWAYS_IPV6, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
+    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8 (nsswitch.conf "hosts: files" and "hosts: files mdns4_minimal [NOTFOUND=return] dns myhostname")', firstFamily: ALWAYS_IPV6, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
   },
   {
     id: 'go-cgo',
@@ -154,15 +154,26 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     evidence: { kind: 'measured', measuredWith: 'Go 1.19.8, GODEBUG=netdns=cgo', firstFamily: CONNECTS_AS_FILE_SAYS, ulaHost: { stockFile: 4, ulaFixFile: 6 } },
   },
   {
+    id: 'go-cgo-fallback',
+    name: 'Go programs built with cgo, where the pure-Go resolver steps aside',
+    followsFile: 'yes',
+    behaviour: "Go falls back to the cgo resolver (getaddrinfo) by itself when LOCALDOMAIN is set (even empty), RES_OPTIONS or HOSTALIASES is non-empty, or /etc/nsswitch.conf's hosts line names a source it does not implement (resolve, sss, ...; files, dns, mdns* and myhostname it handles itself) or gives files or dns criteria, or /etc/resolv.conf has an option it does not know; it then follows the file. GODEBUG=netdns=go overrides all of these.",
+    toFollowFile: 'Nothing more to change.',
+    toPreferIPv6: 'Edit /etc/gai.conf, then restart the program.',
+    versions: 'Go 1.19 rules (src/net/conf.go); the list of sources Go serves itself differs between Go versions',
+    source: 'Go net package documentation (Name Resolution); src/net/conf.go hostLookupOrder',
+    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8 (LOCALDOMAIN=, and nsswitch.conf "hosts: files resolve [!UNAVAIL=return] dns")', firstFamily: CONNECTS_AS_FILE_SAYS },
+  },
+  {
     id: 'go-static',
     name: 'Go programs built without cgo (CGO_ENABLED=0, static)',
     followsFile: 'no',
-    behaviour: 'Only the pure-Go resolver is linked in: GODEBUG=netdns=cgo has no effect.',
+    behaviour: 'Only the pure-Go resolver is linked in: GODEBUG=netdns=cgo, LOCALDOMAIN and nsswitch.conf change nothing.',
     toFollowFile: null,
     toPreferIPv6: 'Rebuild with cgo, or give the host a global IPv6 address.',
     versions: 'Go 1.x',
     source: 'Go net package documentation (Name Resolution)',
-    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8, CGO_ENABLED=0, run with GODEBUG=netdns=cgo', firstFamily: ALWAYS_IPV6 },
+    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8, CGO_ENABLED=0, run with GODEBUG=netdns=cgo, and with LOCALDOMAIN= under a resolve nsswitch.conf', firstFamily: ALWAYS_IPV6 },
   },
   {
     id: 'musl',
@@ -183,7 +194,7 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     toFollowFile: null,
     toPreferIPv6: 'Configure the program (most let you pick the family), or give the host a global IPv6 address.',
     versions: 'c-ares 1.16 and later (ares_getaddrinfo with address sorting)',
-    source: 'c-ares src/lib/ares_addrinfo_localhost.c / ares__sortaddrinfo.c',
+    source: 'c-ares src/lib/ares__sortaddrinfo.c',
     evidence: { kind: 'documented', document: 'c-ares source, ares__sortaddrinfo.c (RFC 6724 destination sort)' },
   },
   {
@@ -191,7 +202,7 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     name: 'Java without java.net.preferIPv6Addresses',
     followsFile: 'no',
     behaviour: "InetAddress puts every IPv4 address before every IPv6 address, whatever glibc's order.",
-    toFollowFile: '-Djava.net.preferIPv6Addresses=system (in the command line or JAVA_TOOL_OPTIONS).',
+    toFollowFile: '-Djava.net.preferIPv6Addresses=system, on the command line or in JAVA_TOOL_OPTIONS.',
     toPreferIPv6: '-Djava.net.preferIPv6Addresses=true (IPv6 first always) or =system (then edit /etc/gai.conf).',
     versions: 'all Java versions (the default is false)',
     source: 'java.net Networking Properties (java.net.preferIPv6Addresses)',
@@ -206,7 +217,7 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     toPreferIPv6: 'Edit /etc/gai.conf, then restart the JVM.',
     versions: 'Java 9 and later',
     source: 'java.net Networking Properties (java.net.preferIPv6Addresses)',
-    evidence: { kind: 'measured', measuredWith: 'OpenJDK 17.0.15', firstFamily: CONNECTS_AS_FILE_SAYS },
+    evidence: { kind: 'measured', measuredWith: 'OpenJDK 17.0.15 (on the command line and in JAVA_TOOL_OPTIONS)', firstFamily: CONNECTS_AS_FILE_SAYS },
   },
   {
     id: 'java-prefer-ipv6',
@@ -239,7 +250,7 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     toPreferIPv6: '--dns-result-order=ipv6first (v20.13, v22.1 and later), or verbatim plus /etc/gai.conf.',
     versions: 'Node.js up to 16 by default; any version with ipv4first',
     source: 'Node.js documentation: --dns-result-order, dns.setDefaultResultOrder',
-    evidence: { kind: 'measured', measuredWith: 'Node.js 20.20.2, --dns-result-order=ipv4first', firstFamily: ALWAYS_IPV4 },
+    evidence: { kind: 'measured', measuredWith: 'Node.js 20.20.2, --dns-result-order=ipv4first on the command line and in NODE_OPTIONS', firstFamily: ALWAYS_IPV4 },
   },
   {
     id: 'node-ipv6first',
