@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseIpAddress } from '../../server/src/core/addresses';
-import { RuleNumber, simulateOrder } from '../../server/src/core/simulator';
-import { Host } from '../../server/src/core/sourceSelection';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
+import { RuleNumber, simulateOrder } from '../../server/src/glibc/sort';
+import { Host } from '../../server/src/glibc/sourceSelection';
 import { analyze } from '../unit/helpers';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';
 import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE, seededRandom } from './scenarios';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits, fixesFor } from '../../server/src/core/codeActions';
+import { applyEdits, fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { analyze } from '../unit/helpers';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits, fixesFor } from '../../server/src/core/codeActions';
-import { computeEffects, summarizeEffects } from '../../server/src/core/effects';
+import { applyEdits, fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { computeEffects, summarizeEffects } from '../../server/src/analysis/effects';
 import { analyze } from './helpers';
 
 const summary = (text: string) => summarizeEffects(computeEffects(analyze(text).tables)).map((s) => s.text);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/core/explain';
-import { Host } from '../../server/src/core/sourceSelection';
+import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/features/explain';
+import { Host } from '../../server/src/glibc/sourceSelection';
 import { QueryError, splitQuery } from '../../server/src/system/resolve';
-import { analyzeGaiConf } from '../../server/src/core/analysis';
-import { libcFromReport, runtimeLibc } from '../../server/src/core/glibcVersion';
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { libcFromReport, runtimeLibc } from '../../server/src/glibc/versions';
 import { GLIBC_2_36, analyze, host } from './helpers';
 
 const builtin = analyze('').tables;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TextLocator } from '../../server/src/core/text';
+import { TextLocator } from '../../server/src/features/positions';
 import { GLIBC_2_36, GLIBC_2_41, codes, fateOf, parse } from './helpers';
 
 const fates = (text: string, glibc = GLIBC_2_36) => parse(text, glibc).lines.map(fateOf);

@@ -3,11 +3,11 @@
  * which family glibc tries first under the file's tables and under its built-in ones.
  */
 
-import { Bytes16, addressText, isV4Mapped, parseIpAddress } from './addresses';
-import { GlibcVersion } from './glibcVersion';
-import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
-import { DESTINATION_PAIRS, DestinationPair, FamilyPreference, HOST_PROFILES, HostProfile, familyPreference } from './profiles';
-import { EffectiveTables, buildEffectiveTables, lookupRow } from './tables';
+import { Bytes16, addressText, isV4Mapped, parseIpAddress } from '../glibc/addresses';
+import { GlibcVersion } from '../glibc/versions';
+import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
+import { DESTINATION_PAIRS, DestinationPair, FamilyPreference, HOST_PROFILES, HostProfile, familyPreference } from './hostProfiles';
+import { EffectiveTables, buildEffectiveTables, lookupRow } from '../glibc/tables';
 
 export interface Effect {
   readonly profile: HostProfile;

@@ -4,14 +4,14 @@
  * text, and offered only when the problem is then gone.
  */
 
-import { maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains, sameBytes } from './addresses';
-import { Analysis, analyzeGaiConf } from './analysis';
-import { familyPreference, pair, profile } from './profiles';
-import { GLIBC_DEFAULT_LABELS, GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from './builtinTables';
-import { DiagnosticCode, Finding } from './catalogue';
-import { ParsedLine, Token, suggestDirective } from './parser';
-import { FILE_LEVEL_CODES, Suppression, SuppressionScope, readSuppressions, suppressionComment } from './suppression';
-import { droppedBuiltinRows, rowPrefixText } from './tables';
+import { maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains, sameBytes } from '../../glibc/addresses';
+import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
+import { familyPreference, pair, profile } from '../../analysis/hostProfiles';
+import { GLIBC_DEFAULT_LABELS, GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from '../../glibc/builtinTables';
+import { DiagnosticCode, Finding } from '../../analysis/catalogue';
+import { ParsedLine, Token, suggestDirective } from '../../glibc/reader';
+import { FILE_LEVEL_CODES, Suppression, SuppressionScope, readSuppressions, suppressionComment } from '../../analysis/suppression';
+import { droppedBuiltinRows, rowPrefixText } from '../../glibc/tables';
 
 export interface TextEdit {
   readonly start: number;

@@ -5,11 +5,11 @@
  * The CLI's `explain` and the editor's "Explain Address Order" view both render this data.
  */
 
-import { IpAddress, isV4Mapped, parseIpAddress, sameBytes } from './addresses';
-import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, describeAddress, simulateOrder } from './simulator';
-import { Host, defaultRoutesOf, kernelScope } from './sourceSelection';
-import { EffectiveTables } from './tables';
-import { ipv4NetworkContaining, rangesContaining } from './wellKnownPrefixes';
+import { IpAddress, isV4Mapped, parseIpAddress, sameBytes } from '../glibc/addresses';
+import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, describeAddress, simulateOrder } from '../glibc/sort';
+import { Host, defaultRoutesOf, kernelScope } from '../glibc/sourceSelection';
+import { EffectiveTables } from '../glibc/tables';
+import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 
 export interface ExplainedDestination {
   /** As given (a DNS answer or a user's argument). */

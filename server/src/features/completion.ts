@@ -5,17 +5,17 @@
  * Everything is plain text (no snippet placeholders), so minimal clients insert it as it is.
  */
 
-import { parseIpv6Bytes } from './addresses';
-import { Analysis } from './analysis';
-import { GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES, TableKind } from './builtinTables';
-import { CATALOGUE, DIAGNOSTIC_CODES } from './catalogue';
-import { applyEdits, endOfLine, rowLine } from './codeActions';
+import { parseIpv6Bytes } from '../glibc/addresses';
+import { Analysis } from '../analysis/analysis';
+import { GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES, TableKind } from '../glibc/builtinTables';
+import { CATALOGUE, DIAGNOSTIC_CODES } from '../analysis/catalogue';
+import { applyEdits, endOfLine, rowLine } from './codeActions/quickFixes';
 import { formatEdits } from './formatting';
 import { DIRECTIVE_HELP, labelValueHover, precedenceValueHover } from './hover';
-import { DIRECTIVES, Directive, parseGaiConf } from './parser';
-import { buildEffectiveTables, lookupRow, rowPrefixText } from './tables';
-import { isCSpace } from './text';
-import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from './wellKnownPrefixes';
+import { DIRECTIVES, Directive, parseGaiConf } from '../glibc/reader';
+import { buildEffectiveTables, lookupRow, rowPrefixText } from '../glibc/tables';
+import { isCSpace } from './positions';
+import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from '../analysis/reference/wellKnownPrefixes';
 
 export type CompletionKind = 'keyword' | 'snippet' | 'prefix' | 'value' | 'code';
 

@@ -6,8 +6,8 @@
  * CRLF, a byte order mark, a '#' glued to a word) and comment-only lines are left exactly as they are.
  */
 
-import { TextEdit } from './codeActions';
-import { ParsedFile, ParsedLine, Token } from './parser';
+import { TextEdit } from './codeActions/quickFixes';
+import { ParsedFile, ParsedLine, Token } from '../glibc/reader';
 
 /** A line the formatter rewrites: its fields and its comment, within the line's content. */
 interface Layout {

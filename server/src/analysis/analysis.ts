@@ -4,15 +4,15 @@
  * decided by the simulator rather than by matching text).
  */
 
-import { parseIpAddress, prefixContains, prefixKey, sameBytes } from './addresses';
-import { GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from './builtinTables';
+import { parseIpAddress, prefixContains, prefixKey, sameBytes } from '../glibc/addresses';
+import { GLIBC_LABEL_DEPARTURES, PrefixTableEntry, RFC3484_LABELS, TableKind } from '../glibc/builtinTables';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
-import { GlibcVersion, HostLibc } from './glibcVersion';
-import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
-import { Decision, OrderResult, RULE_NAMES, describeAddress, simulateOrder } from './simulator';
-import { firstIsIpv6, pair, profile } from './profiles';
+import { GlibcVersion, HostLibc } from '../glibc/versions';
+import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
+import { Decision, OrderResult, RULE_NAMES, describeAddress, simulateOrder } from '../glibc/sort';
+import { firstIsIpv6, pair, profile } from './hostProfiles';
 import { readSuppressions, silences } from './suppression';
-import { EffectiveTable, EffectiveTables, TableRow, buildEffectiveTables, droppedBuiltinRows, lookupRow, rowPrefixText } from './tables';
+import { EffectiveTable, EffectiveTables, TableRow, buildEffectiveTables, droppedBuiltinRows, lookupRow, rowPrefixText } from '../glibc/tables';
 
 export interface Analysis {
   readonly parsed: ParsedFile;

@@ -3,10 +3,10 @@
  * real connections. Documentation and private ranges only.
  */
 
-import { parseIpAddress } from './addresses';
-import { OrderResult, simulateOrder } from './simulator';
-import { Host } from './sourceSelection';
-import { EffectiveTables } from './tables';
+import { parseIpAddress } from '../glibc/addresses';
+import { OrderResult, simulateOrder } from '../glibc/sort';
+import { Host } from '../glibc/sourceSelection';
+import { EffectiveTables } from '../glibc/tables';
 
 export interface HostProfile {
   readonly id: 'ula' | 'global' | 'ula-global' | 'ipv4-only' | 'ipv6-only';

@@ -3,16 +3,16 @@
  * tables, and for lines glibc ignores, that and why. Markdown, short, correct for this file.
  */
 
-import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from './addresses';
-import { Analysis } from './analysis';
-import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from './builtinTables';
-import { CATALOGUE } from './catalogue';
-import { lineEffects } from './effects';
-import { describeGlibcVersion } from './glibcVersion';
-import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token, writtenPrefixBytes } from './parser';
-import { readSuppressions, silences } from './suppression';
-import { EffectiveTable, lookupRow, rowPrefixText } from './tables';
-import { rangesContaining } from './wellKnownPrefixes';
+import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from '../glibc/addresses';
+import { Analysis } from '../analysis/analysis';
+import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from '../glibc/builtinTables';
+import { CATALOGUE } from '../analysis/catalogue';
+import { lineEffects } from '../analysis/effects';
+import { describeGlibcVersion } from '../glibc/versions';
+import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token, writtenPrefixBytes } from '../glibc/reader';
+import { readSuppressions, silences } from '../analysis/suppression';
+import { EffectiveTable, lookupRow, rowPrefixText } from '../glibc/tables';
+import { rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 
 export interface HoverResult {
   readonly markdown: string;

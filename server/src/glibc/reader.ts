@@ -5,11 +5,11 @@
 
 import { Bytes16, hasHostBits, ipv4ToMapped, isV4Mapped, maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains } from './addresses';
 import { IMPLICIT_CATCH_ALL, TableKind } from './builtinTables';
-import { DiagnosticCode, Finding } from './catalogue';
-import { GlibcVersion, ParserGeneration, parserGeneration } from './glibcVersion';
+import { DiagnosticCode, Finding } from '../analysis/catalogue';
+import { GlibcVersion, ParserGeneration, parserGeneration } from './versions';
 import { INT_MAX, NumberReading, readNumberField } from './numbers';
 import { rowPrefixText } from './tables';
-import { isCSpace } from './text';
+import { isCSpace } from '../features/positions';
 
 export type Directive = 'label' | 'precedence' | 'scopev4' | 'reload';
 export const DIRECTIVES: readonly Directive[] = ['label', 'precedence', 'scopev4', 'reload'];
