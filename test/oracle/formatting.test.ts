@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/features/codeActions/quickFixes';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { formatEdits } from '../../server/src/features/formatting';
 import { analyze } from '../unit/helpers';
 import { generatedGaiConf } from '../unit/generatedGaiConf';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits, fixAllEdits, fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { fixAllEdits } from '../../server/src/features/codeActions/fixAll';
+import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { lookupRow } from '../../server/src/glibc/tables';
 import { analyze, codes } from './helpers';

@@ -3,12 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseIpv6Bytes, prefixContains } from '../../server/src/glibc/addresses';
-import { GLIBC_DEFAULT_PRECEDENCE, RFC6724_POLICY } from '../../server/src/glibc/builtinTables';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { GLIBC_DEFAULT_PRECEDENCE } from '../../server/src/glibc/builtinTables';
+import { RFC6724_POLICY } from '../../server/src/analysis/reference/rfcTables';
+import { HOST_PROFILES, pair, profile } from '../../server/src/analysis/reference/hostProfiles';
+import { familyPreference } from '../../server/src/analysis/effects';
 import { SEVERITY_RANK, severityOf } from '../../server/src/analysis/catalogue';
-import { applyEdits } from '../../server/src/features/codeActions/quickFixes';
 import { CompletionEntry, completionsAt } from '../../server/src/features/completion';
 import { formatEdits } from '../../server/src/features/formatting';
-import { HOST_PROFILES, familyPreference, pair, profile } from '../../server/src/analysis/hostProfiles';
 import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../oracle/scenarios';
 import { analyze } from './helpers';
 

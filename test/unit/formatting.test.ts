@@ -3,13 +3,13 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { bytesToHex } from '../../server/src/glibc/addresses';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { analyze, fateOf, GLIBC_2_36, GLIBC_2_41 } from './helpers';
 import { Analysis } from '../../server/src/analysis/analysis';
-import { applyEdits } from '../../server/src/features/codeActions/quickFixes';
 import { formatEdits } from '../../server/src/features/formatting';
 import { EffectiveTable } from '../../server/src/glibc/tables';
 import { seededRandom } from '../oracle/scenarios';
 import { generatedGaiConf } from './generatedGaiConf';
-import { GLIBC_2_36, GLIBC_2_41, analyze, fateOf } from './helpers';
 
 const ROOT = join(__dirname, '..', '..', '..');
 

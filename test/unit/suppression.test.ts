@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, suppressionFixes } from '../../server/src/features/codeActions/quickFixes';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
 import { hoverAt } from '../../server/src/features/hover';
 import { analyze, codes as allCodes } from './helpers';
 

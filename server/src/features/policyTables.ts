@@ -5,9 +5,10 @@
  */
 
 import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from '../glibc/addresses';
-import { RFC6724_IPV4_SCOPES, RFC6724_POLICY, TableKind } from '../glibc/builtinTables';
+import { RFC6724_IPV4_SCOPES, RFC6724_POLICY } from '../analysis/reference/rfcTables';
+import { TableKind } from '../glibc/builtinTables';
+import { builtinRows, EffectiveTables, rowPrefixText, TableRow } from '../glibc/tables';
 import { glibcVersionText } from '../glibc/versions';
-import { EffectiveTables, TableRow, builtinRows, rowPrefixText } from '../glibc/tables';
 
 export interface PolicyRow {
   /** "fc00::/7", "169.254.0.0/16". */

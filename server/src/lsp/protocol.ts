@@ -4,8 +4,8 @@
  */
 
 import type { ExplainReport } from '../features/explain';
+import type { HostLibc } from '../analysis/analysis';
 import type { PolicyTables } from '../features/policyTables';
-import type { HostLibc } from '../glibc/versions';
 
 /** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
 export const EXPLAIN_REQUEST = 'gaiConf/explain';

@@ -1,6 +1,7 @@
 /** The server's settings, from workspace/configuration where the client offers it, else from initializationOptions. */
 
-import { GlibcVersion, resolveGlibcVersion } from '../glibc/versions';
+import { GlibcVersion } from '../glibc/versions';
+import { resolveGlibcVersion } from '../system/cLibrary';
 import { SeverityOverrides } from '../features/diagnostics';
 
 export interface ServerSettings {
