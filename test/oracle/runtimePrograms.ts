@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findExecutable } from './executables';
+import { findExecutable } from '../support/executables';
 
 export interface Built { dir: string; missing: Map<string, string> }
 

@@ -13,10 +13,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Family, Measured, RUNTIMES, RuntimeId } from '../../server/src/analysis/reference/runtimes';
-import { findExecutable } from './executables';
+import { findExecutable } from '../support/executables';
 import { Built, buildRuntimePrograms } from './runtimePrograms';
-import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from './namespaceResolver';
-import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS } from './scenarios';
+import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS } from '../support/sampleFiles';
 
 const NAME = 'dual.test';
 const V4 = '198.51.100.10';

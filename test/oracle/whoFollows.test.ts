@@ -15,7 +15,7 @@ import { RuntimeId } from '../../server/src/analysis/reference/runtimes';
 import { classifyProcess, whoFollowsReport } from '../../server/src/features/whoFollows';
 import { installedPrograms } from '../../server/src/system/installedRuntimes';
 import { modifiedAtMs, scanProcesses } from '../../server/src/system/processes';
-import { findExecutable } from './executables';
+import { findExecutable } from '../support/executables';
 import { Built, buildRuntimePrograms } from './runtimePrograms';
 
 interface Subject { label: string; product?: string; argv: (built: Built) => string[]; env?: Record<string, string>; runtime: RuntimeId | null; follows: boolean }

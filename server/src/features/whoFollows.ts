@@ -5,9 +5,55 @@
  * processes started before the file last changed and so still sort with the old tables.
  */
 
-import { RUNTIMES, RuntimeEntry, RuntimeId, runtimeEntry } from '../analysis/reference/runtimes';
-import type { InstalledProgram } from '../system/installedRuntimes';
-import type { ProcessFacts, ProcessScan } from '../system/processes';
+import { RuntimeEntry, RuntimeId, runtimeEntry } from '../analysis/reference/runtimes';
+
+// What system/ must tell about the machine (it reads /proc and executables; this module only judges).
+
+export interface GoBuild {
+  version: string | null;
+  /** CGO_ENABLED from the build settings; null when the binary does not record it (before Go 1.18). */
+  cgo: boolean | null;
+  /** Built with -tags netcgo: the cgo resolver is the default. */
+  netcgoTag: boolean;
+}
+
+export interface ElfFacts {
+  interpreter: string | null;
+  go: GoBuild | null;
+  /** Only looked for in static binaries that are not Go: whether the bytes "/etc/gai.conf" occur. */
+  readsGaiConf: boolean | null;
+}
+
+export interface ProcessFacts {
+  pid: number;
+  command: string;
+  /** The executable's path as the process sees it (may end in " (deleted)"). */
+  executable: string;
+  elf: ElfFacts | null;
+  /** Command line arguments followed by the options variables the runtime reads (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...), split on blanks. */
+  options: string[];
+  /** The environment variables that change which resolver Go uses (GODEBUG, LOCALDOMAIN, RES_OPTIONS, HOSTALIASES), those set. */
+  resolverEnvironment: Record<string, string>;
+  /** The hosts line of the nsswitch.conf this process sees, or null when there is none. */
+  nsswitchHosts: string | null;
+  otherMountNamespace: boolean;
+  /** The gai.conf this process reads: /etc/gai.conf, or its container's through /proc/PID/root. */
+  gaiConfPath: string;
+  startedAtMs: number;
+}
+
+export interface ProcessScan {
+  processes: ProcessFacts[];
+  /** Processes whose executable or environment this user may not read. */
+  notInspected: number;
+  runningAsRoot: boolean;
+}
+
+export interface InstalledProgram {
+  program: string;
+  executable: string;
+  version: string | null;
+}
 
 export interface LiveFileState {
   path: string;
@@ -215,9 +261,10 @@ export function whoFollowsText(r: WhoFollowsReport): string {
   const not = r.processes.filter((p) => !p.followsFile);
   const stale = r.processes.filter((p) => p.followsFile);
   lines.push('', `Running processes that do not follow the file: ${not.length === 0 ? 'none' : not.length}`);
-  for (const p of not) lines.push(`  ${p.pid} ${truncate(p.command)}: ${p.reason}`);
+  const where = (p: ProcessReport) => (p.otherMountNamespace ? ' [another mount namespace]' : '');
+  for (const p of not) lines.push(`  ${p.pid} ${truncate(p.command)}${where(p)}: ${p.reason}`);
   lines.push('', r.liveFile.reload ? 'Restart these: none (reload yes)' : `Restart these (started before the file last changed): ${stale.length === 0 ? 'none' : stale.length}`);
-  for (const p of stale) lines.push(`  ${p.pid} ${truncate(p.command)}`);
+  for (const p of stale) lines.push(`  ${p.pid} ${truncate(p.command)}${where(p)}`);
   lines.push('', `${r.followingCurrent} other process${r.followingCurrent === 1 ? '' : 'es'} follow the file as it is now.`);
   for (const n of r.notes) lines.push(n);
   return lines.join('\n') + '\n';
@@ -225,9 +272,4 @@ export function whoFollowsText(r: WhoFollowsReport): string {
 
 function truncate(command: string): string {
   return command.length > 100 ? command.slice(0, 99) + '…' : command;
-}
-
-/** Every table entry, for the README's table and the explain view's legend. */
-export function runtimeTable(): readonly RuntimeEntry[] {
-  return RUNTIMES;
 }

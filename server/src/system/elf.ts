@@ -6,21 +6,7 @@
  */
 
 import { closeSync, fstatSync, openSync, readSync } from 'fs';
-
-export interface GoBuild {
-  version: string | null;
-  /** CGO_ENABLED from the build settings; null when the binary does not record it (before Go 1.18). */
-  cgo: boolean | null;
-  /** Built with -tags netcgo: the cgo resolver is the default. */
-  netcgoTag: boolean;
-}
-
-export interface ElfFacts {
-  interpreter: string | null;
-  go: GoBuild | null;
-  /** Only looked for in static binaries that are not Go: whether the bytes "/etc/gai.conf" occur. */
-  readsGaiConf: boolean | null;
-}
+import type { ElfFacts, GoBuild } from '../features/whoFollows';
 
 const GO_BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const GAI_CONF_PATH = Buffer.from('/etc/gai.conf', 'latin1');

@@ -7,12 +7,7 @@
 import { spawnSync } from 'child_process';
 import { accessSync, constants, existsSync, statSync } from 'fs';
 import { delimiter, isAbsolute, join } from 'path';
-
-export interface InstalledProgram {
-  program: string;
-  executable: string;
-  version: string | null;
-}
+import type { InstalledProgram } from '../features/whoFollows';
 
 interface Probe { program: string; names: string[]; versionArgs: string[]; pattern: RegExp }
 

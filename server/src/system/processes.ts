@@ -6,32 +6,8 @@
  */
 
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'fs';
-import { ElfFacts, readElfFacts } from './elf';
-
-export interface ProcessFacts {
-  pid: number;
-  command: string;
-  /** The executable's path as the process sees it (may end in " (deleted)"). */
-  executable: string;
-  elf: ElfFacts | null;
-  /** Command line arguments followed by the options variables the runtime reads (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...), split on blanks. */
-  options: string[];
-  /** The environment variables that change which resolver Go uses (GODEBUG, LOCALDOMAIN, RES_OPTIONS, HOSTALIASES), those set. */
-  resolverEnvironment: Record<string, string>;
-  /** The hosts line of the nsswitch.conf this process sees, or null when there is none. */
-  nsswitchHosts: string | null;
-  otherMountNamespace: boolean;
-  /** The gai.conf this process reads: /etc/gai.conf, or its container's through /proc/PID/root. */
-  gaiConfPath: string;
-  startedAtMs: number;
-}
-
-export interface ProcessScan {
-  processes: ProcessFacts[];
-  /** Processes whose executable or environment this user may not read. */
-  notInspected: number;
-  runningAsRoot: boolean;
-}
+import type { ElfFacts, ProcessFacts, ProcessScan } from '../features/whoFollows';
+import { readElfFacts } from './elf';
 
 const OPTION_VARIABLES = ['NODE_OPTIONS', 'JAVA_TOOL_OPTIONS', 'JDK_JAVA_OPTIONS', '_JAVA_OPTIONS'];
 const RESOLVER_VARIABLES = ['GODEBUG', 'LOCALDOMAIN', 'RES_OPTIONS', 'HOSTALIASES'];
