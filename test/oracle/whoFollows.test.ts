@@ -2,7 +2,8 @@
  * "Who follows this file?" against processes this test starts itself: Go binaries with and without
  * cgo (and GODEBUG=netdns=cgo), musl static and dynamic, static and dynamic glibc, Java with and
  * without the property (on the command line and in JAVA_TOOL_OPTIONS), Node with ipv4first, and a
- * process started before the file changed next to one started after.
+ * process started before the file changed next to one started after, through `gai-conf who-follows`
+ * in a mount namespace whose /etc/gai.conf the test really changes.
  */
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -16,6 +17,7 @@ import { classifyProcess, whoFollowsReport } from '../../server/src/features/who
 import { installedPrograms } from '../../server/src/system/installedRuntimes';
 import { modifiedAtMs, scanProcesses } from '../../server/src/system/processes';
 import { findExecutable } from '../support/executables';
+import { orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 import { Built, buildRuntimePrograms } from './runtimePrograms';
 
 interface Subject { label: string; product?: string; argv: (built: Built) => string[]; env?: Record<string, string>; runtime: RuntimeId | null; follows: boolean }
@@ -112,4 +114,36 @@ test('who follows: a glibc process started before the file changed is on the res
     before.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const CLI = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+
+test('gai-conf who-follows --json: after the live /etc/gai.conf changes, the process started before is on the restart list, the one after is not; reload yes empties it', { skip: orderOracleUnavailable() ?? false, timeout: 60_000 }, async () => {
+  await withOracleNamespace({ addresses: [{ address: '10.0.0.2', prefixLength: 24 }] }, async (ns) => {
+    const sleeper = findExecutable('sleep')!;
+    ns.writeEtc('gai.conf', '# stock\n');
+    const before = ns.spawn(sleeper, ['60']);
+    try {
+      await sleep(200);
+      ns.writeEtc('gai.conf', 'precedence ::ffff:0:0/96 100\n'); // the same inode: the bind mount sees the change
+      await sleep(200);
+      const after = ns.spawn(sleeper, ['60']);
+      try {
+        await sleep(200);
+        const report = JSON.parse((await ns.exec(process.execPath, [CLI, 'who-follows', '--json'], 30_000)).stdout) as { restart: number[]; liveFile: { reload: boolean }; processes: { pid: number; predatesFile: boolean | null; followsFile: boolean; runtime: string }[] };
+        assert.equal(report.liveFile.reload, false);
+        assert.ok(report.restart.includes(before.pid!), `pid ${before.pid} started before the change: ${JSON.stringify(report.restart)}`);
+        assert.ok(!report.restart.includes(after.pid!), `pid ${after.pid} started after the change`);
+        assert.deepEqual(report.processes.find((p) => p.pid === before.pid), { ...report.processes.find((p) => p.pid === before.pid)!, predatesFile: true, followsFile: true, runtime: 'glibc-dynamic' });
+        ns.writeEtc('gai.conf', 'precedence ::ffff:0:0/96 100\nreload yes\n');
+        const reloading = JSON.parse((await ns.exec(process.execPath, [CLI, 'who-follows', '--json'], 30_000)).stdout) as typeof report;
+        assert.equal(reloading.liveFile.reload, true);
+        assert.deepEqual(reloading.restart, []);
+      } finally {
+        after.kill('SIGKILL');
+      }
+    } finally {
+      before.kill('SIGKILL');
+    }
+  });
 });

@@ -94,8 +94,8 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     behaviour: "Happy Eyeballs: the family of getaddrinfo()'s first address is tried first, the other family 200 ms later if no connection is up by then.",
     toFollowFile: 'Nothing to change.',
     toPreferIPv6: 'Edit /etc/gai.conf; `curl -6` forces IPv6 for one transfer.',
-    versions: 'curl 7.59 to 8.9 (the head start is CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS, 200 ms)',
-    source: 'curl man page CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS(3)',
+    versions: 'curl up to 8.9 (the 200 ms head start is CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS, since 7.59.0)',
+    source: 'curl man page CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS(3); curl lib/connect.c',
     evidence: { kind: 'measured', measuredWith: 'curl 7.88.1', firstFamily: CONNECTS_AS_FILE_SAYS },
   },
   {
@@ -105,9 +105,9 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     behaviour: 'Tries an IPv6 address first whatever order getaddrinfo() returned, then IPv4 after the Happy Eyeballs delay.',
     toFollowFile: null,
     toPreferIPv6: 'Already prefers IPv6; `curl -4` forces IPv4.',
-    versions: 'curl releases from September 2024 on (8.10 and later)',
-    source: 'curl pull request #14768 "ip eyeballing, always prefer ipv6"; current CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS(3)',
-    evidence: { kind: 'documented', document: 'CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS(3) of current curl ("attempts to connect to IPv6 first"), github.com/curl/curl/pull/14768' },
+    versions: 'curl 8.10.0 and later',
+    source: 'curl commit 81a3342877 "connect: always prefer ipv6 in IP eyeballing" (pull request #14768), first released in curl 8.10.0',
+    evidence: { kind: 'documented', document: "curl's git history (commit 81a3342877, first tag curl-8_10_0) and the current CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS(3)" },
   },
   {
     id: 'ruby',
@@ -216,7 +216,7 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     toFollowFile: 'Nothing more to change.',
     toPreferIPv6: 'Edit /etc/gai.conf, then restart the JVM.',
     versions: 'Java 9 and later',
-    source: 'java.net Networking Properties (java.net.preferIPv6Addresses)',
+    source: 'java.net Networking Properties (java.net.preferIPv6Addresses); java.net.InetAddress',
     evidence: { kind: 'measured', measuredWith: 'OpenJDK 17.0.15 (on the command line and in JAVA_TOOL_OPTIONS)', firstFamily: CONNECTS_AS_FILE_SAYS },
   },
   {
