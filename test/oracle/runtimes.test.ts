@@ -1,5 +1,6 @@
 /**
- * Every `measured` claim of the runtime table (server/src/analysis/reference/runtimes.ts), checked
+ * Every `measured` claim of the runtime table (server/src/analysis/reference/runtimes.ts and
+ * runtimeEvidence.ts), checked
  * with the real runtime: in a private network namespace a name has one IPv4 and one IPv6 address,
  * both local with a listener on each, and each runtime's ordinary client connects under a
  * gai.conf that prefers IPv4 and under one that prefers IPv6. The listener records which family
@@ -12,7 +13,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Family, Measured, RUNTIMES, RuntimeId } from '../../server/src/analysis/reference/runtimes';
+import { Family, Measured, RUNTIME_EVIDENCE } from '../../server/src/analysis/reference/runtimeEvidence';
+import { RUNTIMES, RuntimeId } from '../../server/src/analysis/reference/runtimes';
 import { findExecutable } from '../support/executables';
 import { Built, buildRuntimePrograms } from './runtimePrograms';
 import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
@@ -130,7 +132,10 @@ async function startListener(ns: OracleNamespace): Promise<{ take(): Promise<Fam
 }
 
 const unavailable = orderOracleUnavailable();
-const measured = RUNTIMES.filter((r): r is typeof r & { evidence: Measured } => r.evidence.kind === 'measured');
+const measured = RUNTIMES.flatMap((r) => {
+  const { evidence } = RUNTIME_EVIDENCE[r.id];
+  return evidence.kind === 'measured' ? [{ ...r, evidence: evidence as Measured }] : [];
+});
 
 test('runtime table: every measured claim is measured by this test with the real runtime', { skip: unavailable ?? false, timeout: 300_000 }, async (t) => {
   const built = buildRuntimePrograms();
@@ -203,8 +208,9 @@ test('runtime table: every entry names its versions and source, and a documented
   for (const r of RUNTIMES) {
     assert.ok(!ids.has(r.id), `duplicate id ${r.id}`);
     ids.add(r.id);
-    assert.ok(r.versions && r.source && r.behaviour && r.toPreferIPv6, r.id);
-    if (r.evidence.kind === 'documented') assert.ok(r.evidence.document.length > 10, r.id);
+    const { versions, source, evidence } = RUNTIME_EVIDENCE[r.id];
+    assert.ok(versions && source && r.behaviour && r.toPreferIPv6, r.id);
+    if (evidence.kind === 'documented') assert.ok(evidence.document.length > 10, r.id);
     if (r.followsFile === 'yes') assert.ok(r.toFollowFile, `${r.id} follows the file: say so in toFollowFile`);
   }
 });

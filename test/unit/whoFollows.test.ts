@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { RUNTIME_EVIDENCE, RuntimeEvidence } from '../../server/src/analysis/reference/runtimeEvidence';
 import { RUNTIMES, RuntimeEntry } from '../../server/src/analysis/reference/runtimes';
 import { ElfFacts, ProcessFacts, classifyProcess, whoFollowsReport, whoFollowsText } from '../../server/src/features/whoFollows';
 import { repoRoot } from '../support/repository';
@@ -79,7 +80,7 @@ test('the report: non-followers listed, followers that predate the file on the r
   assert.equal(report.notInspected, 3);
   assert.match(report.notes.join('\n'), /3 processes could not be inspected \(they belong to other users; running as root shows all\)/);
   const text = whoFollowsText(report);
-  assert.match(text, /Running processes that do not follow the file: 1\n {2}3 prog: Java without java\.net\.preferIPv6Addresses=system: IPv4 addresses first/);
+  assert.match(text, /Running processes that do not follow the file: 1\n {2}3 prog: Java without preferIPv6Addresses=system: IPv4 first/);
   assert.match(text, /Restart these \(started before the file last changed\): 1\n {2}1 prog\n/);
   const reloading = whoFollowsReport({ ...input, liveFile: { ...input.liveFile, reload: true } });
   assert.deepEqual(reloading.restart, []);
@@ -105,20 +106,20 @@ test('installed runtimes: the entry for the default run, by version where the de
   ]);
 });
 
-/** The README's table, rendered from the typed table. */
+/** The README's table, rendered from the typed tables. */
 function runtimesMarkdown(entries: readonly RuntimeEntry[]): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const follows = { yes: 'yes', no: '**no**', partly: 'partly' } as const;
   const family = (f: 4 | 6) => `IPv${f}`;
-  const ula = (e: RuntimeEntry['evidence']) => (e.kind === 'measured' && e.ulaHost ? `; ULA host: ${family(e.ulaHost.stockFile)} first with the stock file, ${family(e.ulaHost.ulaFixFile)} first with the ULA fix` : '');
-  const evidence = (e: RuntimeEntry['evidence']) => (e.kind === 'measured' ? `measured here (${e.measuredWith})${ula(e)}` : `documented: ${e.document}`);
-  const rows = entries.map((e) => `| ${cell(e.name)} | ${follows[e.followsFile]} | ${cell(e.behaviour)} | ${cell(e.toPreferIPv6)} | ${cell(e.versions)} | ${cell(evidence(e.evidence))} |`);
+  const ula = (e: RuntimeEvidence['evidence']) => (e.kind === 'measured' && e.ulaHost ? `; ULA host: ${family(e.ulaHost.stockFile)} first with the stock file, ${family(e.ulaHost.ulaFixFile)} first with the ULA fix` : '');
+  const evidence = (e: RuntimeEvidence['evidence']) => (e.kind === 'measured' ? `measured here (${e.measuredWith})${ula(e)}` : `documented: ${e.document}`);
+  const rows = entries.map((e) => `| ${cell(e.name)} | ${follows[e.followsFile]} | ${cell(e.behaviour)} | ${cell(e.toPreferIPv6)} | ${cell(RUNTIME_EVIDENCE[e.id].versions)} | ${cell(evidence(RUNTIME_EVIDENCE[e.id].evidence))} |`);
   return ['| Program | Follows gai.conf | What it does with the order | To prefer IPv6 | Holds for | Evidence |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 test("the README's table of programs is the runtime table", () => {
   const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
-  const start = readme.indexOf('<!-- runtimes table: generated from server/src/analysis/reference/runtimes.ts -->');
+  const start = readme.indexOf('<!-- runtimes table: generated from server/src/analysis/reference/runtimes.ts and runtimeEvidence.ts -->');
   const end = readme.indexOf('<!-- end of runtimes table -->');
   assert.ok(start >= 0 && end > start, 'README markers around the table');
   const inReadme = readme.slice(readme.indexOf('\n', start) + 1, end).trim();

@@ -159,39 +159,39 @@ export function classifyProcess(p: ProcessFacts, installed: readonly InstalledPr
   const name = basename(p.executable);
   if (elf.go) {
     const go = elf.go.version ?? 'Go';
-    if (!elf.interpreter || elf.go.cgo === false) return { runtime: 'go-static', reason: `${go} built without cgo: only the pure-Go resolver, which never reads gai.conf` };
+    if (!elf.interpreter || elf.go.cgo === false) return { runtime: 'go-static', reason: `${go} without cgo: the pure-Go resolver only` };
     const godebug = p.resolverEnvironment['GODEBUG'] ?? '';
-    if (/(^|,)netdns=go/.test(godebug)) return { runtime: 'go-pure', reason: `${go} with GODEBUG=${godebug}: the pure-Go resolver sorts with its own RFC 6724 table` };
-    if (/(^|,)netdns=cgo/.test(godebug)) return { runtime: 'go-cgo', reason: `${go} with GODEBUG=${godebug}: the cgo resolver (getaddrinfo)` };
-    if (elf.go.netcgoTag) return { runtime: 'go-cgo', reason: `${go} built with -tags netcgo: the cgo resolver (getaddrinfo)` };
+    if (/(^|,)netdns=go/.test(godebug)) return { runtime: 'go-pure', reason: `${go}, GODEBUG=${godebug}: the pure-Go resolver` };
+    if (/(^|,)netdns=cgo/.test(godebug)) return { runtime: 'go-cgo', reason: `${go}, GODEBUG=${godebug}: getaddrinfo` };
+    if (elf.go.netcgoTag) return { runtime: 'go-cgo', reason: `${go}, -tags netcgo: getaddrinfo` };
     const fallback = goCgoFallback(p);
-    if (fallback) return { runtime: 'go-cgo-fallback', reason: `${go}: ${fallback}, so Go uses the cgo resolver (getaddrinfo)` };
-    return { runtime: 'go-pure', reason: `${go}: the pure-Go resolver sorts with its own RFC 6724 table` };
+    if (fallback) return { runtime: 'go-cgo-fallback', reason: `${go}: ${fallback}, so getaddrinfo` };
+    return { runtime: 'go-pure', reason: `${go}: the pure-Go resolver (its own RFC 6724 table)` };
   }
-  if (elf.interpreter && /ld-musl/.test(elf.interpreter)) return { runtime: 'musl', reason: `linked against musl (${elf.interpreter}): a built-in RFC 6724 table, no gai.conf` };
+  if (elf.interpreter && /ld-musl/.test(elf.interpreter)) return { runtime: 'musl', reason: `musl (${elf.interpreter}): a built-in RFC 6724 table` };
   if (!elf.interpreter) {
-    if (elf.readsGaiConf) return { runtime: 'glibc-static', reason: 'statically linked glibc: reads gai.conf' };
+    if (elf.readsGaiConf) return { runtime: 'glibc-static', reason: 'static glibc: reads gai.conf' };
     if (elf.readsGaiConf === false) return { runtime: null, reason: "statically linked without glibc's getaddrinfo (musl, or a resolver of its own): gai.conf is not read" };
-    return { runtime: null, reason: 'statically linked and too large to search for glibc\'s resolver: unknown' };
+    return { runtime: null, reason: 'static, too large to search for glibc\'s resolver' };
   }
   if (name === 'java') {
     const value = lastOption(p.options, '-Djava.net.preferIPv6Addresses');
-    if (value === 'system') return { runtime: 'java-system', reason: 'Java with java.net.preferIPv6Addresses=system: keeps getaddrinfo()\'s order' };
-    if (value === 'true') return { runtime: 'java-prefer-ipv6', reason: 'Java with java.net.preferIPv6Addresses=true: IPv6 first whatever the file says' };
-    return { runtime: 'java-default', reason: 'Java without java.net.preferIPv6Addresses=system: IPv4 addresses first' };
+    if (value === 'system') return { runtime: 'java-system', reason: 'Java, preferIPv6Addresses=system' };
+    if (value === 'true') return { runtime: 'java-prefer-ipv6', reason: 'Java, preferIPv6Addresses=true: IPv6 first' };
+    return { runtime: 'java-default', reason: 'Java without preferIPv6Addresses=system: IPv4 first' };
   }
   if (name === 'node' || name === 'nodejs') {
     const order = lastOption(p.options, '--dns-result-order');
-    if (order === 'ipv4first') return { runtime: 'node-ipv4first', reason: 'Node.js with --dns-result-order=ipv4first: IPv4 addresses first' };
-    if (order === 'ipv6first') return { runtime: 'node-ipv6first', reason: 'Node.js with --dns-result-order=ipv6first: IPv6 addresses first' };
+    if (order === 'ipv4first') return { runtime: 'node-ipv4first', reason: 'Node.js, --dns-result-order=ipv4first' };
+    if (order === 'ipv6first') return { runtime: 'node-ipv6first', reason: 'Node.js, --dns-result-order=ipv6first' };
     const same = installed.find((i) => i.program === 'node' && i.executable === p.executable.replace(/ \(deleted\)$/, ''));
     if (same && defaultRuntime('node', same.version) === 'node-ipv4first') return { runtime: 'node-ipv4first', reason: `Node.js ${same.version}: before v17 dns.lookup puts IPv4 first` };
-    return { runtime: 'node', reason: 'Node.js (17 and later keep getaddrinfo()\'s order)' };
+    return { runtime: 'node', reason: 'Node.js' };
   }
   if (name === 'nginx') return { runtime: 'nginx', reason: 'nginx spreads requests over every address of an upstream name' };
   if (/\/postfix\//.test(p.executable)) return { runtime: 'postfix', reason: 'Postfix looks up addresses itself (smtp_address_preference)' };
   if (/^exim/.test(name)) return { runtime: 'exim', reason: 'Exim looks up addresses itself and puts IPv6 first' };
-  return { runtime: 'glibc-dynamic', reason: 'linked against glibc: getaddrinfo() reads gai.conf' };
+  return { runtime: 'glibc-dynamic', reason: 'glibc' };
 }
 
 export interface WhoFollowsInput {
