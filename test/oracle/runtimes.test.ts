@@ -6,7 +6,9 @@
  * gai.conf that prefers IPv4 and under one that prefers IPv6. The listener records which family
  * connected first. The hosts file always lists the family the file does not prefer first, so
  * following the file, keeping the hosts order and reordering by family all look different.
- * The seed ULA scenario is checked too, from each runtime's own lookup order.
+ * Happy Eyeballs is checked by making the first family's address silent (a static neighbour entry
+ * sends its SYN to nobody) beside a listening address of the other family. The seed ULA scenario
+ * is checked too, from each runtime's own lookup order.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -24,6 +26,9 @@ const NAME = 'dual.test';
 const V4 = '198.51.100.10';
 const V6 = '2001:db8:1::10';
 const PORT = 8046;
+/** Addresses in the listeners' subnets that nobody answers: their neighbour entry points at no one. */
+const SILENT: Record<Family, string> = { 4: '198.51.100.99', 6: '2001:db8:1::99' };
+const FALLBACK_WINDOW_MS = 2500;
 // Run without arguments, musl's dynamic loader (Debian package musl) prints its version.
 const MUSL_LIBC = '/lib/ld-musl-x86_64.so.1';
 
@@ -101,7 +106,7 @@ function runtimeVersions(): string[] {
 }
 
 /** Starts the two-family listener inside the namespace; resolves with a reader of the families it saw. */
-async function startListener(ns: OracleNamespace): Promise<{ take(): Promise<Family | null>; stop(): void }> {
+async function startListener(ns: OracleNamespace): Promise<{ take(waitMs?: number): Promise<Family | null>; stop(): void }> {
   const child = ns.spawn(process.execPath, ['-e', LISTENER]);
   const seen: Family[] = [];
   let buffer = '';
@@ -120,8 +125,8 @@ async function startListener(ns: OracleNamespace): Promise<{ take(): Promise<Fam
     });
   });
   return {
-    async take(): Promise<Family | null> {
-      if (seen.length === 0) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, 2000); });
+    async take(waitMs = 2000): Promise<Family | null> {
+      if (seen.length === 0) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, waitMs); });
       wake = null;
       const first = seen[0] ?? null;
       seen.length = 0;
@@ -142,13 +147,16 @@ test('runtime table: every measured claim is measured by this test with the real
   try {
     for (const line of runtimeVersions()) t.diagnostic(line);
     await withOracleNamespace({ addresses: [{ address: V4, prefixLength: 24 }, { address: V6, prefixLength: 64 }] }, async (ns) => {
+      for (const [family, address] of Object.entries(SILENT)) {
+        await ns.exec(findExecutable('ip')!, [...(family === '6' ? ['-6'] : []), 'neigh', 'add', address, 'lladdr', '02:00:00:00:00:99', 'dev', 'd0', 'nud', 'permanent']);
+      }
       const listener = await startListener(ns);
       try {
         for (const entry of measured) {
           await t.test(`${entry.id}: ${entry.name}`, async (st) => {
             const client = clientFor(entry.id, built);
             if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
-            for (const run of client.runs) {
+            for (const [index, run] of client.runs.entries()) {
               const got: Record<string, Family | null> = {};
               ns.writeEtc('nsswitch.conf', run.nsswitch ?? 'hosts: files\n');
               for (const [label, config, hosts] of [
@@ -166,6 +174,17 @@ test('runtime table: every measured claim is measured by this test with the real
               assert.deepEqual(got, entry.evidence.firstFamily, how);
               const followed = got['preferIPv4File'] === 4 && got['preferIPv6File'] === 6;
               assert.equal(followed, entry.followsFile === 'yes', `followsFile ${entry.followsFile} but the runtime ${followed ? 'followed' : 'did not follow'} the file ${how}`);
+              if (index > 0) continue; // Happy Eyeballs is the client's, whatever picked the order
+              // Happy Eyeballs: the family it tries first under the prefer-IPv6 file is silent.
+              const first = entry.evidence.firstFamily.preferIPv6File;
+              const other: Family = first === 4 ? 6 : 4;
+              ns.writeEtc('gai.conf', '');
+              ns.writeEtc('hosts', `${SILENT[first]} ${NAME}\n${other === 4 ? V4 : V6} ${NAME}\n`);
+              const [file, args] = invocation(entry.id, run.argv, PORT);
+              await ns.exec(file, args, FALLBACK_WINDOW_MS).catch(() => undefined); // killed at the end of the window when it keeps waiting
+              const reached = await listener.take(100);
+              st.diagnostic(`IPv${first} silent: ${reached ? `connected over IPv${reached} within ${FALLBACK_WINDOW_MS} ms` : `no connection within ${FALLBACK_WINDOW_MS} ms`}`);
+              assert.equal(reached === other, entry.evidence.fallsBack, `fallsBack ${entry.evidence.fallsBack} ${how}`);
             }
             ns.writeEtc('nsswitch.conf', 'hosts: files\n');
           });
