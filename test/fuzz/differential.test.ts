@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseIpAddress } from '../../server/src/core/addresses';
-import { simulateOrder } from '../../server/src/core/simulator';
-import { Host } from '../../server/src/core/sourceSelection';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
+import { simulateOrder } from '../../server/src/glibc/sort';
+import { Host } from '../../server/src/glibc/sourceSelection';
 import { analyze } from '../unit/helpers';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../oracle/namespaceResolver';
 import { validConfig } from './arbitraries';

@@ -10,9 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
-import { parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/core/addresses';
-import { strtoul10 } from '../../server/src/core/numbers';
-import { DIRECTIVES, parseGaiConf } from '../../server/src/core/parser';
+import { parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/glibc/addresses';
+import { strtoul10 } from '../../server/src/glibc/numbers';
+import { DIRECTIVES, parseGaiConf } from '../../server/src/glibc/reader';
 
 // The slice of vscode-textmate / vscode-oniguruma used here (pinned to the versions vscode-tmgrammar-test runs).
 interface TmToken {

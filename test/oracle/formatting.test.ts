@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/core/codeActions';
-import { formatEdits } from '../../server/src/core/formatting';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { formatEdits } from '../../server/src/features/formatting';
 import { analyze } from '../unit/helpers';
 import { generatedGaiConf } from '../unit/generatedGaiConf';
 import { glibcTablesOracleUnavailable, readTablesWithGlibc } from './glibcTables';

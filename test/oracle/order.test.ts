@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseIpAddress } from '../../server/src/core/addresses';
-import { RuleNumber, simulateOrder } from '../../server/src/core/simulator';
-import { Host } from '../../server/src/core/sourceSelection';
-import { parseGlibcVersion } from '../../server/src/core/glibcVersion';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
+import { RuleNumber, simulateOrder } from '../../server/src/glibc/sort';
+import { Host } from '../../server/src/glibc/sourceSelection';
+import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { GLIBC_2_36, analyze } from '../unit/helpers';
 import { installedGlibcs, judgingGlibcs } from './glibcVersions';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';

@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { bytesToHex } from '../../server/src/core/addresses';
-import { EffectiveTable, EffectiveTables } from '../../server/src/core/tables';
+import { bytesToHex } from '../../server/src/glibc/addresses';
+import { EffectiveTable, EffectiveTables } from '../../server/src/glibc/tables';
 import { GLIBC_2_36, GLIBC_2_41, analyze } from '../unit/helpers';
 import { GlibcTables, glibcTablesOracleUnavailable, glibcTablesOracleUnavailableWith, readTablesWithGlibc } from './glibcTables';
 import { installedGlibcs, judgingGlibcs } from './glibcVersions';

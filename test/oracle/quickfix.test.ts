@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits, fixesFor } from '../../server/src/core/codeActions';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { analyze } from '../unit/helpers';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';
 

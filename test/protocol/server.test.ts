@@ -10,10 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { CodeAction, CodeActionKind, Command, Diagnostic, Hover, MarkupContent, Range, TextDocumentSyncKind, TextEdit } from 'vscode-languageserver-protocol/node';
-import { analyzeGaiConf } from '../../server/src/core/analysis';
-import { editorDiagnostics } from '../../server/src/core/diagnostics';
-import { parseGlibcVersion } from '../../server/src/core/glibcVersion';
-import { TextLocator } from '../../server/src/core/text';
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { editorDiagnostics } from '../../server/src/features/diagnostics';
+import { parseGlibcVersion } from '../../server/src/glibc/versions';
+import { TextLocator } from '../../server/src/features/positions';
 import { LspClient, Publication, applyEdits, editsFor, isCodeAction, lspLines, withServer } from './lspClient';
 
 const GLIBC_236 = { glibcVersion: '2.36' };

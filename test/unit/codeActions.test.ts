@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { applyEdits, fixAllEdits, fixesFor } from '../../server/src/core/codeActions';
-import { parseIpAddress } from '../../server/src/core/addresses';
-import { lookupRow } from '../../server/src/core/tables';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { fixAllEdits } from '../../server/src/features/codeActions/fixAll';
+import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
+import { lookupRow } from '../../server/src/glibc/tables';
 import { analyze, codes } from './helpers';
 
 function fixed(text: string, code: string, index = 0): string {

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits, fixesFor } from '../../server/src/core/codeActions';
-import { computeEffects, summarizeEffects } from '../../server/src/core/effects';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { computeEffects } from '../../server/src/analysis/effects';
+import { summarizeEffects } from '../../server/src/features/effectsSummary';
 import { analyze } from './helpers';
 
 const summary = (text: string) => summarizeEffects(computeEffects(analyze(text).tables)).map((s) => s.text);

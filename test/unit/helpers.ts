@@ -1,8 +1,8 @@
-import { parseIpAddress } from '../../server/src/core/addresses';
-import { analyzeGaiConf } from '../../server/src/core/analysis';
-import { GlibcVersion, parseGlibcVersion } from '../../server/src/core/glibcVersion';
-import { ParsedLine, parseGaiConf } from '../../server/src/core/parser';
-import { Host, HostAddress } from '../../server/src/core/sourceSelection';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { GlibcVersion, parseGlibcVersion } from '../../server/src/glibc/versions';
+import { ParsedLine, parseGaiConf } from '../../server/src/glibc/reader';
+import { Host, HostAddress } from '../../server/src/glibc/sourceSelection';
 
 export const GLIBC_2_36: GlibcVersion = parseGlibcVersion('2.36')!;
 export const GLIBC_2_41: GlibcVersion = parseGlibcVersion('2.41')!;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hoverAt } from '../../server/src/core/hover';
+import { hoverAt } from '../../server/src/features/hover';
 import { GLIBC_2_41, analyze } from './helpers';
 
 function hover(text: string, at: string, glibc = undefined as Parameters<typeof analyze>[1]) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { documentSymbols, foldingSpans } from '../../server/src/core/outline';
+import { documentSymbols, foldingSpans } from '../../server/src/features/outline';
 import { analyze } from './helpers';
 
 const TEXT = [

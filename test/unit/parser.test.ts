@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TextLocator } from '../../server/src/core/text';
-import { GLIBC_2_36, GLIBC_2_41, codes, fateOf, parse } from './helpers';
+import { TextLocator } from '../../server/src/features/positions';
+import { GLIBC_2_36, GLIBC_2_41, analyze, codes, fateOf, parse } from './helpers';
 
 const fates = (text: string, glibc = GLIBC_2_36) => parse(text, glibc).lines.map(fateOf);
 
@@ -21,7 +21,7 @@ test('a lone CR is not a line break for glibc', () => {
   const parsed = parse('label ::1/128 5\rlabel ::/0 3\n');
   assert.equal(parsed.lines.length, 1);
   assert.deepEqual(parsed.lines.map(fateOf), ['row label /128 5']);
-  assert.ok(parsed.findings.some((f) => f.code === 'carriage-return' || f.code === 'extra-fields'));
+  assert.deepEqual(parsed.issues.map((issue) => issue.code), ['carriage-return', 'extra-fields']);
 });
 
 test('a NUL byte ends the line; the next line is read as usual', () => {
@@ -37,7 +37,7 @@ test('a BOM glues onto the first word', () => {
 
 test('commands are exact and case-sensitive, with a suggestion', () => {
   assert.deepEqual(fates('Label ::1/128 5\nlable ::1/128 5\nprefer ::1/128 5\n'), ['ignored', 'ignored', 'ignored']);
-  const messages = parse('Label ::1/128 5\nPRECEDENCE ::/0 5\n').findings.map((f) => f.message);
+  const messages = analyze('Label ::1/128 5\nPRECEDENCE ::/0 5\n').findings.filter((f) => f.code === 'unknown-directive').map((f) => f.message);
   assert.match(messages[0], /Did you mean "label"/);
   assert.match(messages[1], /Did you mean "precedence"/);
 });
@@ -58,7 +58,7 @@ test('a directive without values still runs with empty strings', () => {
 test('prefix text follows inet_pton: no plain IPv4, no zone, no bad groups', () => {
   assert.deepEqual(fates('label 10.0.0.0/8 5\nlabel fe80::%eth0/64 5\nlabel ::ffff:010.0.0.1/128 5\nlabel 1::2::3/64 5\n'), ['ignored', 'ignored', 'ignored', 'ignored']);
   assert.deepEqual(codes('label 10.0.0.0/8 5\nlabel fe80::%eth0/64 5\nlabel g::/64 5\n').filter((c) => c !== 'ula-demoted'), ['ipv4-prefix', 'zone-id', 'invalid-address']);
-  assert.match(parse('label 10.0.0.0/8 5\n').findings[0].message, /::ffff:10\.0\.0\.0\/104/);
+  assert.match(analyze('label 10.0.0.0/8 5\n').findings.find((f) => f.code === 'ipv4-prefix')!.message, /::ffff:10\.0\.0\.0\/104/);
 });
 
 test('numbers: strtoul leniency in, hex and tails out, bounds enforced', () => {
@@ -96,15 +96,14 @@ test('scopev4 without /bits: the first one crashes up to 2.40; later ones are un
 });
 
 test('commented-out directives are recognised, prose is not', () => {
-  const parsed = parse('#label fc00::/7 6\n#precedence  ::1/128       50\n# label   <mask>   <value>\n#    If set to yes, each getaddrinfo(3) call\n#scopev4 ::ffff:127.0.0.0/104    2\n');
-  assert.deepEqual(parsed.lines.map((l) => l.commented ? fateOf({ ...l, fate: l.commented.fate }) : '-'), ['row label /7 6', 'row precedence /128 50', '-', '-', 'row scopev4 /104 2']);
+  const { parsed, commented } = analyze('#label fc00::/7 6\n#precedence  ::1/128       50\n# label   <mask>   <value>\n#    If set to yes, each getaddrinfo(3) call\n#scopev4 ::ffff:127.0.0.0/104    2\n');
+  assert.deepEqual(parsed.lines.map((l) => { const reading = commented.get(l); return reading ? fateOf({ ...l, fate: reading.fate }) : '-'; }), ['row label /7 6', 'row precedence /128 50', '-', '-', 'row scopev4 /104 2']);
   assert.deepEqual(parsed.lines.map(fateOf), ['empty', 'empty', 'empty', 'empty', 'empty']);
 });
 
 test('token offsets map to editor lines and UTF-16 columns', () => {
   const text = '# é😀\r\nlabel  ::1/128 x\n';
-  const parsed = parse(text);
-  const finding = parsed.findings.find((f) => f.code === 'invalid-number')!;
+  const finding = analyze(text).findings.find((f) => f.code === 'invalid-number')!;
   const range = new TextLocator(text).rangeOf(finding);
   assert.deepEqual(range, { start: { line: 1, character: 15 }, end: { line: 1, character: 16 } });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PolicyTable, policyTables } from '../../server/src/core/policyTables';
+import { PolicyTable, policyTables } from '../../server/src/features/policyTables';
 import { analyze } from './helpers';
 
 function table(config: string, kind: PolicyTable['kind']): PolicyTable {

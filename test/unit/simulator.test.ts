@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simulateOrder } from '../../server/src/core/simulator';
-import { Host } from '../../server/src/core/sourceSelection';
+import { simulateOrder } from '../../server/src/glibc/sort';
+import { Host } from '../../server/src/glibc/sourceSelection';
 import { analyze, host } from './helpers';
 
 const order = (config: string, h: Host, destinations: string[]) => simulateOrder(analyze(config).tables, h, destinations);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, suppressionFixes } from '../../server/src/core/codeActions';
-import { hoverAt } from '../../server/src/core/hover';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
+import { hoverAt } from '../../server/src/features/hover';
 import { analyze, codes as allCodes } from './helpers';
 
 /** Codes besides ula-demoted, which glibc's built-in label table causes in every file without label rows. */

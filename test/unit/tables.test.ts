@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rowPrefixText } from '../../server/src/core/tables';
+import { rowPrefixText } from '../../server/src/glibc/tables';
 import { analyze } from './helpers';
 
 const rows = (text: string, kind: 'label' | 'precedence' | 'scopev4') => {

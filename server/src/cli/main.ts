@@ -6,18 +6,21 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { pathToFileURL } from 'url';
-import { parseIpAddress } from '../core/addresses';
-import { Analysis, analyzeGaiConf } from '../core/analysis';
-import { SEVERITY_RANK, documentationAnchor, severityOf } from '../core/catalogue';
-import { GlibcVersion, describeGlibcVersion, glibcVersionText, resolveGlibcVersion, runtimeLibc } from '../core/glibcVersion';
-import { ExplainReport, Explanation, explainReport, scopeText } from '../core/explain';
-import { Decision, DestinationFacts, RULE_NAMES, describeAddress, simulateOrder } from '../core/simulator';
-import { Host, HostAddress } from '../core/sourceSelection';
-import { EffectiveTable, rowPrefixText } from '../core/tables';
-import { TextLocator } from '../core/text';
+import { parseIpAddress } from '../glibc/addresses';
+import { documentationAnchor, SEVERITY_RANK, severityOf } from '../analysis/catalogue';
+import { GlibcVersion, glibcVersionText } from '../glibc/versions';
+import { describeGlibcVersion } from '../analysis/glibcDescription';
+import { resolveGlibcVersion, runtimeLibc } from '../system/cLibrary';
+import { ExplainReport, explainReport, Explanation, scopeText } from '../features/explain';
+import { isLiveGaiConf, LIVE_GAI_CONF } from '../system/liveFile';
+import { Analysis, analyzeGaiConf } from '../analysis/analysis';
+import { Decision, DestinationFacts, RULE_NAMES, simulateOrder } from '../glibc/sort';
+import { Host, HostAddress } from '../glibc/sourceSelection';
+import { EffectiveTable, rowPrefixText } from '../glibc/tables';
+import { TextLocator } from '../features/positions';
 import { systemHost } from '../system/host';
-import { LIVE_GAI_CONF, isLiveGaiConf } from '../system/liveFile';
 import { QueryError, resolveQuery } from '../system/resolve';
+import { addressText } from '../glibc/addresses';
 
 const DEFAULT_FILE = LIVE_GAI_CONF;
 
@@ -229,7 +232,7 @@ function describeDecision(decision: Decision, texts: readonly string[]): string 
 }
 
 function sourceDescription(d: DestinationFacts): string {
-  return d.source ? `from ${describeAddress(d.source.address)}` : 'unreachable: no route or source address';
+  return d.source ? `from ${addressText(d.source.address)}` : 'unreachable: no route or source address';
 }
 
 function order(args: ParsedArguments, output: Output): number {
@@ -258,7 +261,7 @@ function order(args: ParsedArguments, output: Output): number {
       decisions: result.decisions.map((d) => ({ a: texts[d.a], b: texts[d.b], winner: texts[d.winner], rule: d.rule, ruleName: RULE_NAMES[d.rule], values: d.values })),
       destinations: result.destinations.map((d) => ({
         destination: d.text,
-        source: d.source ? describeAddress(d.source.address) : null,
+        source: d.source ? addressText(d.source.address) : null,
         label: d.label,
         sourceLabel: d.sourceLabel ?? null,
         precedence: d.precedence,

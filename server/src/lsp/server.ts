@@ -39,34 +39,29 @@ import {
   TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analysis, analyzeGaiConf } from '../core/analysis';
-import { TextEdit, fixAllEdits, fixesFor, suppressionFixes } from '../core/codeActions';
-import { CompletionKind, completionsAt } from '../core/completion';
-import { editorDiagnostics, unknownCodes } from '../core/diagnostics';
-import { computeEffects, summarizeEffects } from '../core/effects';
-import { explainReport } from '../core/explain';
-import { formatEdits } from '../core/formatting';
-import { describeGlibcVersion, glibcVersionText, runtimeLibc } from '../core/glibcVersion';
-import { hoverAt } from '../core/hover';
-import { OutlineSymbol, documentSymbols, foldingSpans } from '../core/outline';
-import { policyTables } from '../core/policyTables';
-import { TextLocator } from '../core/text';
+import { Analysis, analyzeGaiConf } from '../analysis/analysis';
+import { fixAllEdits } from '../features/codeActions/fixAll';
+import { fixesFor } from '../features/codeActions/quickFixes';
+import { suppressionFixes } from '../features/codeActions/suppressionFixes';
+import { TextEdit } from '../features/codeActions/edits';
+import { computeEffects } from '../analysis/effects';
+import { summarizeEffects } from '../features/effectsSummary';
+import { describeGlibcVersion } from '../analysis/glibcDescription';
+import { glibcVersionText } from '../glibc/versions';
+import { runtimeLibc } from '../system/cLibrary';
+import { documentSymbols, foldingSpans, OutlineSymbol } from '../features/outline';
+import { CLIENT_COMMANDS, EXPLAIN_REQUEST, ExplainParams, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesParams, PolicyTablesResult, STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, StatusResult } from './protocol';
+import { readSettings, ServerSettings } from './settings';
+import { CompletionKind, completionsAt } from '../features/completion';
+import { editorDiagnostics, unknownCodes } from '../features/diagnostics';
+import { explainReport } from '../features/explain';
+import { formatEdits } from '../features/formatting';
+import { hoverAt } from '../features/hover';
+import { policyTables } from '../features/policyTables';
+import { TextLocator } from '../features/positions';
 import { systemHost } from '../system/host';
 import { isLiveGaiConf } from '../system/liveFile';
 import { QueryError, resolveQuery } from '../system/resolve';
-import {
-  CLIENT_COMMANDS,
-  EXPLAIN_REQUEST,
-  ExplainParams,
-  ExplainResult,
-  POLICY_TABLES_REQUEST,
-  PolicyTablesParams,
-  PolicyTablesResult,
-  STATUS_CHANGED_NOTIFICATION,
-  STATUS_REQUEST,
-  StatusResult,
-} from './protocol';
-import { ServerSettings, readSettings } from './settings';
 
 /** The README beside the bundle; packaging as a VSIX renames it readme.md. */
 const DOCUMENTATION = pathToFileURL(['README.md', 'readme.md'].map((name) => join(__dirname, '..', name)).find(existsSync) ?? join(__dirname, '..', 'README.md')).href;

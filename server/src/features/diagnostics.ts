@@ -4,9 +4,9 @@
  * so the server passes it on unchanged and the CLI and tests can read it without LSP.
  */
 
-import { Analysis } from './analysis';
-import { CATALOGUE, DiagnosticCode, Severity, documentationAnchor, isDiagnosticCode } from './catalogue';
-import { Range, TextLocator } from './text';
+import { Analysis } from '../analysis/analysis';
+import { CATALOGUE, DiagnosticCode, Severity, documentationAnchor, isDiagnosticCode } from '../analysis/catalogue';
+import { Range, TextLocator } from './positions';
 
 export type SeveritySetting = Severity | 'off';
 export type SeverityOverrides = Readonly<Partial<Record<string, SeveritySetting>>>;

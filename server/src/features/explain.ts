@@ -5,11 +5,11 @@
  * The CLI's `explain` and the editor's "Explain Address Order" view both render this data.
  */
 
-import { IpAddress, isV4Mapped, parseIpAddress, sameBytes } from './addresses';
-import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, describeAddress, simulateOrder } from './simulator';
-import { Host, defaultRoutesOf, kernelScope } from './sourceSelection';
-import { EffectiveTables } from './tables';
-import { ipv4NetworkContaining, rangesContaining } from './wellKnownPrefixes';
+import { IpAddress, addressText, ipv6Scope, isV4Mapped, parseIpAddress, sameBytes } from '../glibc/addresses';
+import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, simulateOrder } from '../glibc/sort';
+import { Host, defaultRoutesOf } from '../glibc/sourceSelection';
+import { EffectiveTables } from '../glibc/tables';
+import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 
 export interface ExplainedDestination {
   /** As given (a DNS answer or a user's argument). */
@@ -82,7 +82,7 @@ function familyOf(address: IpAddress): 4 | 6 {
 function unreachableReason(host: Host, address: IpAddress): string {
   const family = familyOf(address);
   if (family === 6 && address.bytes[0] === 0xff) return 'without an interface to send on, the kernel has no source address for a multicast destination';
-  if (family === 6 && kernelScope(address.bytes) <= 2) return 'a link-local destination needs an interface (zone) named, and resolver answers carry none, so connect() fails';
+  if (family === 6 && ipv6Scope(address.bytes) <= 2) return 'a link-local destination needs an interface (zone) named, and resolver answers carry none, so connect() fails';
   const own = host.addresses.filter((a) => (a.address.family === 4 ? 4 : 6) === family);
   const routes = defaultRoutesOf(host);
   if (own.length === 0 && !(family === 4 ? routes.ipv4 : routes.ipv6)) return `this host has no IPv${family} address and no IPv${family} route`;
@@ -91,7 +91,7 @@ function unreachableReason(host: Host, address: IpAddress): string {
 
 function specialNote(address: IpAddress, reachable: boolean): string | undefined {
   if (isLoopback(address)) return 'this host itself; glibc gives loopback link-local scope';
-  if (reachable && familyOf(address) === 6 && kernelScope(address.bytes) === 5) return 'site-local: deprecated since 2004, still scope 5 for glibc';
+  if (reachable && familyOf(address) === 6 && ipv6Scope(address.bytes) === 5) return 'site-local: deprecated since 2004, still scope 5 for glibc';
   return undefined;
 }
 
@@ -103,7 +103,7 @@ function explainDestination(host: Host, facts: DestinationFacts): ExplainedDesti
     family: familyOf(facts.address),
     inputPosition: facts.index + 1,
     kind: kindOf(facts.address),
-    ...(facts.source ? { source: { address: describeAddress(facts.source.address), interface: facts.source.interface } } : { unreachable: unreachableReason(host, facts.address) }),
+    ...(facts.source ? { source: { address: addressText(facts.source.address), interface: facts.source.interface } } : { unreachable: unreachableReason(host, facts.address) }),
     ...(note ? { note } : {}),
     label: facts.label,
     ...(facts.sourceLabel !== undefined ? { sourceLabel: facts.sourceLabel } : {}),
@@ -117,7 +117,7 @@ function explainDestination(host: Host, facts: DestinationFacts): ExplainedDesti
 function reasonFor(decision: Decision, first: DestinationFacts, second: DestinationFacts, firstHost: Host): string {
   const f = first.text;
   const s = second.text;
-  const source = (d: DestinationFacts) => describeAddress(d.source!.address);
+  const source = (d: DestinationFacts) => addressText(d.source!.address);
   switch (decision.rule) {
     case 1:
       return `${f} is reachable (from ${source(first)}); ${s} is not: ${unreachableReason(firstHost, second.address)}.`;
@@ -244,7 +244,7 @@ export interface ExplainReport {
 
 function summarizeHost(host: Host): HostAddressSummary[] {
   return host.addresses.map((a) => ({
-    address: describeAddress(a.address),
+    address: addressText(a.address),
     prefixLength: a.prefixLength,
     interface: a.interface ?? 'eth0',
     flags: [a.deprecated ? 'deprecated' : '', a.homeAddress ? 'home address' : '', a.tunnel ? 'tunnel' : ''].filter((f) => f !== ''),

@@ -9,6 +9,7 @@ import {
   Bytes16,
   IpAddress,
   commonPrefixLength,
+  ipv6Scope,
   ipv4ToMapped,
   isV4Mapped,
   parseIpv6Bytes,
@@ -74,15 +75,6 @@ function selectIpv4Source(host: Host, destination: Bytes16): HostAddress | undef
   return defaultRoutesOf(host).ipv4 ? own[0] : undefined;
 }
 
-/** Kernel address scope (ipv6_addr_type): loopback counts as link-local, ULA as global. */
-export function kernelScope(bytes: Bytes16): number {
-  if (bytes[0] === 0xff) return bytes[1] & 0x0f;
-  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) return 2;
-  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0xc0) return 5;
-  if (sameBytes(bytes, IPV6_LOOPBACK.address.bytes)) return 2;
-  return 14;
-}
-
 const KERNEL_LABELS = LINUX_DEFAULT_ADDRLABELS.map((e) => ({ bytes: parseIpv6Bytes(e.prefix)!, bits: e.bits, value: e.value }))
   .sort((a, b) => b.bits - a.bits);
 
@@ -92,8 +84,8 @@ export function kernelLabel(bytes: Bytes16): number {
 
 /** Scores in rule order; higher is better at each position. */
 function kernelScore(candidate: HostAddress, destination: Bytes16, outgoingInterface: string): number[] {
-  const sourceScope = kernelScope(candidate.address.bytes);
-  const destinationScope = kernelScope(destination);
+  const sourceScope = ipv6Scope(candidate.address.bytes);
+  const destinationScope = ipv6Scope(destination);
   return [
     sameBytes(candidate.address.bytes, destination) ? 1 : 0,
     sourceScope >= destinationScope ? -sourceScope : sourceScope - 128,
@@ -132,7 +124,7 @@ function selectIpv6Source(host: Host, destination: Bytes16): HostAddress | undef
   if (local) return local;
   // Without a zone id, connect() to a link-scoped destination fails (EINVAL); to a multicast one
   // the kernel finds no source (EADDRNOTAVAIL), as measured in the namespace oracle.
-  if (kernelScope(destination) <= 2 || destination[0] === 0xff) return undefined;
+  if (ipv6Scope(destination) <= 2 || destination[0] === 0xff) return undefined;
   const connected = own.find((a) => inSubnet(a, destination));
   if (!connected && !defaultRoutesOf(host).ipv6) return undefined;
   const outgoingInterface = connected ? interfaceOf(connected) : own.length > 0 ? interfaceOf(own[0]) : MAIN_INTERFACE;

@@ -160,8 +160,27 @@ export function ipv6TextForPeople(bytes: Bytes16): string {
   return isV4Mapped(bytes) ? `::ffff:${ipv4Text(bytes)}` : ipv6Text(bytes);
 }
 
+/** Address text for people: dotted quad for IPv4, v4-mapped IPv6 with its dotted-quad tail. */
 export function addressText(address: IpAddress): string {
-  return address.family === 4 ? ipv4Text(address.bytes) : ipv6Text(address.bytes);
+  return address.family === 4 ? ipv4Text(address.bytes) : ipv6TextForPeople(address.bytes);
+}
+
+/**
+ * The scope of an IPv6 address, on which glibc's get_scope and the kernel's ipv6_addr_type agree:
+ * a multicast address's scope nibble, 2 for link-local and ::1, 5 for site-local, else 14 (global,
+ * ULA included).
+ */
+export function ipv6Scope(bytes: Bytes16): number {
+  if (bytes[0] === 0xff) return bytes[1] & 0x0f;
+  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) return 2;
+  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0xc0) return 5;
+  if (isLoopbackIpv6(bytes)) return 2;
+  return 14;
+}
+
+export function isLoopbackIpv6(bytes: Bytes16): boolean {
+  for (let i = 0; i < 15; i++) if (bytes[i] !== 0) return false;
+  return bytes[15] === 1;
 }
 
 export function sameBytes(a: Bytes16, b: Bytes16): boolean {

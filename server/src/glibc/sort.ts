@@ -5,7 +5,7 @@
  * with the rule that decided it and the values compared.
  */
 
-import { Bytes16, IpAddress, addressText, isV4Mapped, parseIpAddress, sameBytes } from './addresses';
+import { Bytes16, IpAddress, ipv6Scope, parseIpAddress } from './addresses';
 import { Host, HostAddress, LOOPBACK_INTERFACE, interfaceOf, selectSource } from './sourceSelection';
 import { EffectiveTables, lookupRow } from './tables';
 
@@ -64,19 +64,8 @@ export interface OrderResult {
   readonly decisions: readonly Decision[];
 }
 
-/** glibc's get_scope for an IPv6 address: multicast nibble, link-local and ::1 are 2, fec0::/10 is 5, the rest 14. */
-export function glibcIpv6Scope(bytes: Bytes16): number {
-  if (bytes[0] === 0xff) return bytes[1] & 0x0f;
-  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0x80) return 2;
-  if (sameBytes(bytes, LOOPBACK_BYTES)) return 2;
-  if (bytes[0] === 0xfe && (bytes[1] & 0xc0) === 0xc0) return 5;
-  return 14;
-}
-
-const LOOPBACK_BYTES = parseIpAddress('::1')!.bytes;
-
 export function glibcScope(tables: EffectiveTables, address: IpAddress): number {
-  return address.family === 4 ? lookupRow(tables.scopev4, address.bytes).value : glibcIpv6Scope(address.bytes);
+  return address.family === 4 ? lookupRow(tables.scopev4, address.bytes).value : ipv6Scope(address.bytes);
 }
 
 function facts(tables: EffectiveTables, host: Host, text: string, index: number): DestinationFacts {
@@ -202,6 +191,3 @@ export function simulateOrder(tables: EffectiveTables, host: Host, destinations:
   return { order, destinations: all, decisions };
 }
 
-export function describeAddress(address: IpAddress): string {
-  return address.family === 6 && isV4Mapped(address.bytes) ? `::ffff:${addressText({ family: 4, bytes: address.bytes })}` : addressText(address);
-}

@@ -5,17 +5,18 @@
  * Everything is plain text (no snippet placeholders), so minimal clients insert it as it is.
  */
 
-import { parseIpv6Bytes } from './addresses';
-import { Analysis } from './analysis';
-import { GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES, TableKind } from './builtinTables';
-import { CATALOGUE, DIAGNOSTIC_CODES } from './catalogue';
-import { applyEdits, endOfLine, rowLine } from './codeActions';
+import { parseIpv6Bytes } from '../glibc/addresses';
+import { applyEdits, endOfLine, rowLine } from './codeActions/edits';
+import { GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, TableKind } from '../glibc/builtinTables';
+import { RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES } from '../analysis/reference/rfcTables';
+import { Directive, DIRECTIVES, parseGaiConf } from '../glibc/reader';
+import { Analysis } from '../analysis/analysis';
+import { CATALOGUE, DIAGNOSTIC_CODES } from '../analysis/catalogue';
 import { formatEdits } from './formatting';
 import { DIRECTIVE_HELP, labelValueHover, precedenceValueHover } from './hover';
-import { DIRECTIVES, Directive, parseGaiConf } from './parser';
-import { buildEffectiveTables, lookupRow, rowPrefixText } from './tables';
-import { isCSpace } from './text';
-import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from './wellKnownPrefixes';
+import { buildEffectiveTables, lookupRow, rowPrefixText } from '../glibc/tables';
+import { isCSpace } from './positions';
+import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from '../analysis/reference/wellKnownPrefixes';
 
 export type CompletionKind = 'keyword' | 'snippet' | 'prefix' | 'value' | 'code';
 
@@ -198,7 +199,7 @@ function withoutLineAt(analysis: Analysis, offset: number): Analysis {
   // are rebuilt, not the whole file re-read: completion stays fast on long files.
   const parsed = { ...analysis.parsed, lines: analysis.parsed.lines.filter((l) => l !== line) };
   // Completion reads tables and lines only; findings of the other lines are not needed.
-  return { parsed, tables: buildEffectiveTables(parsed), findings: [], suppressed: [] };
+  return { ...analysis, parsed, tables: buildEffectiveTables(parsed), findings: [], suppressed: [] };
 }
 
 export function completionsAt(analysis: Analysis, offset: number): CompletionEntry[] {

@@ -14,8 +14,8 @@ import {
   Scopev4TableEntry,
   TableKind,
 } from './builtinTables';
-import { GlibcVersion } from './glibcVersion';
-import { ParsedFile, ParsedLine } from './parser';
+import { GlibcVersion } from './versions';
+import { ParsedFile, ParsedLine } from './reader';
 
 export type RowOrigin =
   | { readonly kind: 'builtin' }

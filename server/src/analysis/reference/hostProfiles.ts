@@ -1,12 +1,10 @@
 /**
  * Typical hosts and destination pairs, for the checks and summaries that ask what a file does to
- * real connections. Documentation and private ranges only.
+ * real connections. Documentation and private ranges only. Data only.
  */
 
-import { parseIpAddress } from './addresses';
-import { OrderResult, simulateOrder } from './simulator';
-import { Host } from './sourceSelection';
-import { EffectiveTables } from './tables';
+import { parseIpAddress } from '../../glibc/addresses';
+import { Host } from '../../glibc/sourceSelection';
 
 export interface HostProfile {
   readonly id: 'ula' | 'global' | 'ula-global' | 'ipv4-only' | 'ipv6-only';
@@ -53,19 +51,4 @@ export function profile(id: HostProfile['id']): HostProfile {
 
 export function pair(id: DestinationPair['id']): DestinationPair {
   return DESTINATION_PAIRS.find((p) => p.id === id)!;
-}
-
-export type FamilyPreference = 'ipv6' | 'ipv4' | 'original-order';
-
-export function firstIsIpv6(result: OrderResult): boolean {
-  return result.order[0].address.family === 6;
-}
-
-/** Which family a host tries first for a pair, whichever of the two DNS lists first. */
-export function familyPreference(tables: EffectiveTables, host: Host, destinations: DestinationPair): FamilyPreference {
-  const ipv6Listed = simulateOrder(tables, host, [destinations.ipv6, destinations.ipv4]);
-  const ipv4Listed = simulateOrder(tables, host, [destinations.ipv4, destinations.ipv6]);
-  if (firstIsIpv6(ipv6Listed) && firstIsIpv6(ipv4Listed)) return 'ipv6';
-  if (!firstIsIpv6(ipv6Listed) && !firstIsIpv6(ipv4Listed)) return 'ipv4';
-  return 'original-order';
 }

@@ -4,10 +4,11 @@
  * built-in rows it dropped, and where it departs from glibc and from the RFC.
  */
 
-import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
-import { RFC6724_IPV4_SCOPES, RFC6724_POLICY, TableKind } from './builtinTables';
-import { glibcVersionText } from './glibcVersion';
-import { EffectiveTables, TableRow, builtinRows, rowPrefixText } from './tables';
+import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from '../glibc/addresses';
+import { RFC6724_IPV4_SCOPES, RFC6724_POLICY } from '../analysis/reference/rfcTables';
+import { TableKind } from '../glibc/builtinTables';
+import { builtinRows, EffectiveTables, rowPrefixText, TableRow } from '../glibc/tables';
+import { glibcVersionText } from '../glibc/versions';
 
 export interface PolicyRow {
   /** "fc00::/7", "169.254.0.0/16". */

@@ -3,16 +3,19 @@
  * tables, and for lines glibc ignores, that and why. Markdown, short, correct for this file.
  */
 
-import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from './addresses';
-import { Analysis } from './analysis';
-import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from './builtinTables';
-import { CATALOGUE } from './catalogue';
-import { lineEffects } from './effects';
-import { describeGlibcVersion } from './glibcVersion';
-import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, Token, writtenPrefixBytes } from './parser';
-import { readSuppressions, silences } from './suppression';
-import { EffectiveTable, lookupRow, rowPrefixText } from './tables';
-import { rangesContaining } from './wellKnownPrefixes';
+import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from '../glibc/addresses';
+import { describeGlibcVersion } from '../analysis/glibcDescription';
+import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, lineAt, writtenPrefixBytes } from '../glibc/reader';
+import { Token } from '../glibc/lines';
+import { Analysis } from '../analysis/analysis';
+import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from '../glibc/builtinTables';
+import { CATALOGUE } from '../analysis/catalogue';
+import { lineEffects } from '../analysis/effects';
+import { readSuppressions, silences } from '../analysis/suppression';
+import { EffectiveTable, lookupRow, rowPrefixText } from '../glibc/tables';
+import { rangesContaining } from '../analysis/reference/wellKnownPrefixes';
+import { issueMessage } from '../analysis/lineChecks';
+import { describeLineEffect } from './effectsSummary';
 
 export interface HoverResult {
   readonly markdown: string;
@@ -162,7 +165,7 @@ const MAX_EFFECT_LINES = 4;
 function effectsMarkdown(analysis: Analysis, line: ParsedLine): string {
   const effects = lineEffects(analysis.parsed, analysis.tables, line);
   if (effects.length === 0) return '**Effect on typical hosts**: none of them changes family preference because of this line.';
-  const shown = effects.slice(0, MAX_EFFECT_LINES).map((e) => `- ${e}`);
+  const shown = effects.slice(0, MAX_EFFECT_LINES).map((e) => `- ${describeLineEffect(e)}`);
   if (effects.length > MAX_EFFECT_LINES) shown.push(`- and ${effects.length - MAX_EFFECT_LINES} more`);
   return ['**Effect on typical hosts** (dual-stacked destinations):', ...shown].join('\n');
 }
@@ -178,7 +181,7 @@ function readingHover(reading: DirectiveReading, analysis: Analysis, line: Parse
   if (!token) return undefined;
   const ignored = fate.kind === 'ignored' || fate.kind === 'undefined';
   if (!commented && ignored) {
-    const why = fate.kind === 'undefined' ? `${fate.crash ? '**Crashes every program** (glibc up to 2.40).' : '**Undefined behaviour** in glibc up to 2.40.'} ${fate.reason}` : `**Ignored by glibc.** ${fate.reason}`;
+    const why = fate.kind === 'undefined' ? `${fate.crash ? '**Crashes every program** (glibc up to 2.40).' : '**Undefined behaviour** in glibc up to 2.40.'} ${issueMessage(fate.issue)}` : `**Ignored by glibc.** ${issueMessage(fate.issue)}`;
     return { markdown: `${why}\n\n_Read as ${describeGlibcVersion(analysis.parsed.glibc)}._`, start: token.start, end: token.end };
   }
   if (reading.extra.includes(token)) return { markdown: `**Ignored by glibc**: it reads only the directive and two values.`, start: token.start, end: token.end };
@@ -192,13 +195,14 @@ function readingHover(reading: DirectiveReading, analysis: Analysis, line: Parse
 }
 
 export function hoverAt(analysis: Analysis, offset: number): HoverResult | undefined {
-  const line = analysis.parsed.lines.find((l) => offset >= l.start && offset <= l.end);
+  const line = lineAt(analysis.parsed, offset);
   if (!line) return undefined;
   if (line.reading) {
     const result = readingHover(line.reading, analysis, line, offset, false);
     if (result) return result;
   }
-  if (line.commented) return readingHover(line.commented, analysis, line, offset, true);
+  const commented = analysis.commented.get(line);
+  if (commented) return readingHover(commented, analysis, line, offset, true);
   return suppressionHover(analysis, line, offset);
 }
 

@@ -4,9 +4,9 @@
  * lines, runs of lines of one directive). Offsets only; callers turn them into editor lines.
  */
 
-import { Analysis } from './analysis';
-import { DIRECTIVES, Directive, ParsedLine } from './parser';
-import { rowPrefixText } from './tables';
+import { Analysis } from '../analysis/analysis';
+import { DIRECTIVES, Directive, ParsedLine } from '../glibc/reader';
+import { rowPrefixText } from '../glibc/tables';
 
 export interface OutlineSymbol {
   readonly name: string;

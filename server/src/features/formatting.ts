@@ -6,8 +6,9 @@
  * CRLF, a byte order mark, a '#' glued to a word) and comment-only lines are left exactly as they are.
  */
 
-import { TextEdit } from './codeActions';
-import { ParsedFile, ParsedLine, Token } from './parser';
+import { TextEdit } from './codeActions/edits';
+import { ParsedFile, ParsedLine } from '../glibc/reader';
+import { Token } from '../glibc/lines';
 
 /** A line the formatter rewrites: its fields and its comment, within the line's content. */
 interface Layout {

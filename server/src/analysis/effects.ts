@@ -1,25 +1,36 @@
 /**
- * What a file does to real connections at a glance: for typical hosts and destination pairs,
- * which family glibc tries first under the file's tables and under its built-in ones.
+ * What a file does to real connections: for typical hosts and destination pairs, which family
+ * glibc tries first under the file's tables and under its built-in ones, and what one line changes.
  */
 
-import { Bytes16, addressText, isV4Mapped, parseIpAddress } from './addresses';
-import { GlibcVersion } from './glibcVersion';
-import { ParsedFile, ParsedLine, parseGaiConf } from './parser';
-import { DESTINATION_PAIRS, DestinationPair, FamilyPreference, HOST_PROFILES, HostProfile, familyPreference } from './profiles';
-import { EffectiveTables, buildEffectiveTables, lookupRow } from './tables';
+import { Bytes16, addressText, isV4Mapped, parseIpAddress } from '../glibc/addresses';
+import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
+import { OrderResult, simulateOrder } from '../glibc/sort';
+import { Host } from '../glibc/sourceSelection';
+import { EffectiveTables, buildEffectiveTables, lookupRow } from '../glibc/tables';
+import { GlibcVersion } from '../glibc/versions';
+import { DESTINATION_PAIRS, DestinationPair, HOST_PROFILES, HostProfile } from './reference/hostProfiles';
+
+export type FamilyPreference = 'ipv6' | 'ipv4' | 'original-order';
+
+export function firstIsIpv6(result: OrderResult): boolean {
+  return result.order[0].address.family === 6;
+}
+
+/** Which family a host tries first for a pair, whichever of the two DNS lists first. */
+export function familyPreference(tables: EffectiveTables, host: Host, destinations: DestinationPair): FamilyPreference {
+  const ipv6Listed = simulateOrder(tables, host, [destinations.ipv6, destinations.ipv4]);
+  const ipv4Listed = simulateOrder(tables, host, [destinations.ipv4, destinations.ipv6]);
+  if (firstIsIpv6(ipv6Listed) && firstIsIpv6(ipv4Listed)) return 'ipv6';
+  if (!firstIsIpv6(ipv6Listed) && !firstIsIpv6(ipv4Listed)) return 'ipv4';
+  return 'original-order';
+}
 
 export interface Effect {
   readonly profile: HostProfile;
   readonly pair: DestinationPair;
   readonly file: FamilyPreference;
   readonly builtin: FamilyPreference;
-}
-
-export interface EffectSummary {
-  /** One short line per destination pair worth showing. */
-  readonly text: string;
-  readonly changed: boolean;
 }
 
 /** What the built-in tables do never changes, so it is worked out once, on first use. */
@@ -44,32 +55,8 @@ export function computeEffects(tables: EffectiveTables): Effect[] {
   );
 }
 
-const PREFERENCE_TEXT: Readonly<Record<FamilyPreference, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'original-order': 'DNS order' };
-
-const SHORT_PROFILE: Readonly<Record<HostProfile['id'], string>> = {
-  ula: 'ULA hosts',
-  global: 'global-IPv6 hosts',
-  'ula-global': 'ULA+global hosts',
-  'ipv4-only': 'IPv4-only hosts',
-  'ipv6-only': 'IPv6-only hosts',
-};
-
-/**
- * Lines for the top of the file: the global pair always, for ULA and global hosts; any other pair
- * and host only where the file changes what the built-in tables do. A host that lacks one family
- * has nothing to choose, so it is left out.
- */
-export function summarizeEffects(effects: readonly Effect[]): EffectSummary[] {
-  return DESTINATION_PAIRS.flatMap((pair) => {
-    const rows = effects.filter((e) => e.pair === pair && isDualStack(e.profile));
-    const shown = rows.filter((e) => e.file !== e.builtin || (pair.id === 'global' && (e.profile.id === 'ula' || e.profile.id === 'global')));
-    if (shown.length === 0) return [];
-    const parts = shown.map((e) => `${SHORT_PROFILE[e.profile.id]}: ${PREFERENCE_TEXT[e.file]}${e.file !== e.builtin ? ` (built-in: ${PREFERENCE_TEXT[e.builtin]})` : ''}`);
-    return [{ text: `${pair.name}: ${parts.join(' · ')}`, changed: shown.some((e) => e.file !== e.builtin) }];
-  });
-}
-
-function isDualStack(profile: HostProfile): boolean {
+/** A host that lacks one family has nothing to choose between. */
+export function isDualStack(profile: HostProfile): boolean {
   return profile.id !== 'ipv4-only' && profile.id !== 'ipv6-only';
 }
 
@@ -94,18 +81,25 @@ function lineCanMatter(tables: EffectiveTables, line: ParsedLine): boolean {
   return probes.some((bytes) => lookupRow(table, bytes) === row);
 }
 
+export interface LineEffect {
+  readonly profile: HostProfile;
+  readonly pair: DestinationPair;
+  readonly withLine: FamilyPreference;
+  readonly withoutLine: FamilyPreference;
+}
+
 /**
- * What one active line does for the standard hosts: the preferences with the file as it is,
- * against the same file without that line. Empty when the line changes none of them.
+ * What one active line does for the dual-stacked typical hosts: the preferences with the file as
+ * it is, against the same file without that line. Empty when the line changes none of them.
  */
-export function lineEffects(parsed: ParsedFile, tables: EffectiveTables, line: ParsedLine): string[] {
+export function lineEffects(parsed: ParsedFile, tables: EffectiveTables, line: ParsedLine): LineEffect[] {
   if (tables.crash || !lineCanMatter(tables, line)) return [];
   const without = buildEffectiveTables({ ...parsed, lines: parsed.lines.filter((l) => l !== line) });
   return HOST_PROFILES.filter(isDualStack).flatMap((profile) =>
     DESTINATION_PAIRS.flatMap((pair) => {
       const withLine = familyPreference(tables, profile.host, pair);
       const withoutLine = familyPreference(without, profile.host, pair);
-      return withLine === withoutLine ? [] : [`${SHORT_PROFILE[profile.id]}, ${pair.name}: ${PREFERENCE_TEXT[withLine]} (without this line: ${PREFERENCE_TEXT[withoutLine]})`];
+      return withLine === withoutLine ? [] : [{ profile, pair, withLine, withoutLine }];
     }),
   );
 }

@@ -7,7 +7,7 @@
  */
 
 import { DiagnosticCode, Finding, isDiagnosticCode } from './catalogue';
-import { ParsedFile, ParsedLine } from './parser';
+import { ParsedFile, ParsedLine } from '../glibc/reader';
 
 export type SuppressionScope = 'line' | 'file';
 

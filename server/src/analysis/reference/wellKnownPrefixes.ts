@@ -3,7 +3,7 @@
  * to general so that the first containing range names an address best.
  */
 
-import { Bytes16, ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes, prefixContains } from './addresses';
+import { Bytes16, ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes, prefixContains } from '../../glibc/addresses';
 
 export interface WellKnownPrefix {
   readonly prefix: string;
