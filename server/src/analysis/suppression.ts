@@ -23,6 +23,18 @@ export interface Suppression {
 export const SUPPRESSION_MARKER = 'gai-conf:';
 const KEYWORDS: Readonly<Record<string, SuppressionScope>> = { ignore: 'line', 'ignore-file': 'file' };
 
+const MARKER = SUPPRESSION_MARKER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** "#", the marker and the keyword after it. */
+const MARKER_PATTERN = new RegExp(`^#[ \\t]*${MARKER}[ \\t]*(\\S*)`);
+/** The same up to a cursor among the codes: the codes before it, and the word being typed. */
+const CODE_LIST_PATTERN = new RegExp(`^#[ \\t]*${MARKER}[ \\t]*(?:${Object.keys(KEYWORDS).join('|')})[ \\t]+([^]*?)([^\\s,]*)$`);
+
+/** For completion: the code being typed in a suppression comment, when the text before the cursor is one. */
+export function codeBeingTyped(commentBeforeCursor: string): string | undefined {
+  const match = CODE_LIST_PATTERN.exec(commentBeforeCursor);
+  return match && !match[1].includes(' -- ') ? match[2] : undefined;
+}
+
 /** Findings whose meaning is the file as a whole: only the file form of a suppression fits them. */
 export const FILE_LEVEL_CODES: ReadonlySet<DiagnosticCode> = new Set(['ula-demoted', 'ula-destinations-demoted', 'ipv4-preferred']);
 
@@ -38,7 +50,7 @@ export function readSuppressions(parsed: ParsedFile): SuppressionReading {
   for (const line of parsed.lines) {
     const comment = line.comment;
     if (line.reading || !comment) continue;
-    const match = /^#[ \t]*gai-conf:[ \t]*(\S*)/.exec(comment.text);
+    const match = MARKER_PATTERN.exec(comment.text);
     if (!match) continue;
     const keyword = match[1];
     const scope = KEYWORDS[keyword];

@@ -6,14 +6,17 @@
  */
 
 import { parseIpv6Bytes } from '../glibc/addresses';
+import { DIRECTIVE_HELP } from './directiveHelp';
+import { labelValueHover, precedenceValueHover } from './hover';
 import { applyEdits, endOfLine, rowLine } from './codeActions/edits';
 import { GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, TableKind } from '../glibc/builtinTables';
 import { RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES } from '../analysis/reference/rfcTables';
-import { Directive, DIRECTIVES, parseGaiConf } from '../glibc/reader';
+import { Directive, DIRECTIVES, lineAt, parseGaiConf } from '../glibc/reader';
 import { Analysis } from '../analysis/analysis';
 import { CATALOGUE, DIAGNOSTIC_CODES } from '../analysis/catalogue';
+import { rowOriginText } from '../analysis/rows';
+import { codeBeingTyped } from '../analysis/suppression';
 import { formatEdits } from './formatting';
-import { DIRECTIVE_HELP, labelValueHover, precedenceValueHover } from './hover';
 import { buildEffectiveTables, lookupRow, rowPrefixText } from '../glibc/tables';
 import { isCSpace } from './positions';
 import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from '../analysis/reference/wellKnownPrefixes';
@@ -88,7 +91,7 @@ interface LineContext {
 
 function lineContext(analysis: Analysis, offset: number): LineContext | 'comment' {
   // After a final line break no line holds the offset: a new, empty line.
-  const line = analysis.parsed.lines.find((l) => offset >= l.start && offset <= l.end);
+  const line = lineAt(analysis.parsed, offset);
   const text = analysis.parsed.text;
   if (line?.comment && offset > line.comment.start) return 'comment';
   const fields: string[] = [];
@@ -139,7 +142,7 @@ function prefixEntries(analysis: Analysis, directive: 'label' | 'precedence', sp
   const table = analysis.tables[directive];
   return WELL_KNOWN_PREFIXES.map((known, i) => {
     const now = lookupRow(table, parseIpv6Bytes(known.prefix)!);
-    const origin = now.origin.kind === 'file' ? `line ${now.origin.line.index + 1}` : `glibc's ${now.origin.kind} row ${rowPrefixText(now)}`;
+    const origin = now.origin.kind === 'file' ? rowOriginText(now) : `glibc's ${rowOriginText(now)} row ${rowPrefixText(now)}`;
     const documentation = `**${known.name}** (${known.rfc}). ${known.note}\n\nIn this file, ${directive} ${now.value} from ${origin}.`;
     return entry(prefixText(known), 'prefix', `${known.name}, ${known.rfc}`, documentation, span, i);
   });
@@ -180,11 +183,11 @@ function fieldEntries(analysis: Analysis, directive: Directive, index: number, s
 }
 
 function suppressionEntries(analysis: Analysis, offset: number): CompletionEntry[] {
-  const line = analysis.parsed.lines.find((l) => offset >= l.start && offset <= l.end)!;
+  const line = lineAt(analysis.parsed, offset)!;
   const before = analysis.parsed.text.slice(line.comment!.start, offset);
-  const match = /^#[ \t]*gai-conf:[ \t]*(?:ignore|ignore-file)[ \t]+([^]*?)([^\s,]*)$/.exec(before);
-  if (!match || match[1].includes(' -- ') || line.reading) return [];
-  const span = { start: offset - match[2].length, end: offset };
+  const typed = codeBeingTyped(before);
+  if (typed === undefined || line.reading) return [];
+  const span = { start: offset - typed.length, end: offset };
   return DIAGNOSTIC_CODES.map((code, i) => entry(code, 'code', CATALOGUE[code].severity, CATALOGUE[code].summary, span, i));
 }
 
@@ -193,7 +196,7 @@ function suppressionEntries(analysis: Analysis, offset: number): CompletionEntry
  * value) would otherwise replace the very table whose values are offered.
  */
 function withoutLineAt(analysis: Analysis, offset: number): Analysis {
-  const line = analysis.parsed.lines.find((l) => offset >= l.start && offset <= l.end);
+  const line = lineAt(analysis.parsed, offset);
   if (!line?.reading) return analysis;
   // The other lines read the same without this one (glibc reads line by line), so only the tables
   // are rebuilt, not the whole file re-read: completion stays fast on long files.

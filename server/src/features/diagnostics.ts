@@ -1,7 +1,7 @@
 /**
  * Findings as editor diagnostics: positions, the configured severity per code (or none when the
- * user turned a code off), and the documentation link. Plain data shaped like LSP's Diagnostic,
- * so the server passes it on unchanged and the CLI and tests can read it without LSP.
+ * user turned a code off), and the documentation link. Plain data; the server turns the severity
+ * into LSP's number.
  */
 
 import { Analysis } from '../analysis/analysis';
@@ -11,12 +11,10 @@ import { Range, TextLocator } from './positions';
 export type SeveritySetting = Severity | 'off';
 export type SeverityOverrides = Readonly<Partial<Record<string, SeveritySetting>>>;
 
-/** LSP's DiagnosticSeverity numbers. */
-const LSP_SEVERITY: Readonly<Record<Severity, 1 | 2 | 3 | 4>> = { error: 1, warning: 2, information: 3, hint: 4 };
 
 export interface EditorDiagnostic {
   readonly range: Range;
-  readonly severity: 1 | 2 | 3 | 4;
+  readonly severity: Severity;
   readonly code: DiagnosticCode;
   readonly codeDescription: { readonly href: string };
   readonly source: 'gai-conf';
@@ -42,7 +40,7 @@ export function editorDiagnostics(analysis: Analysis, locator: TextLocator, over
     if (severity === 'off') continue;
     diagnostics.push({
       range: locator.rangeOf(finding),
-      severity: LSP_SEVERITY[severity],
+      severity,
       code: finding.code,
       codeDescription: { href: documentationBase + documentationAnchor(finding.code) },
       source: 'gai-conf',

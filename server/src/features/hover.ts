@@ -15,6 +15,8 @@ import { readSuppressions, silences } from '../analysis/suppression';
 import { EffectiveTable, lookupRow, rowPrefixText } from '../glibc/tables';
 import { rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 import { issueMessage } from '../analysis/lineChecks';
+import { rowOriginText } from '../analysis/rows';
+import { DIRECTIVE_HELP } from './directiveHelp';
 import { describeLineEffect } from './effectsSummary';
 
 export interface HoverResult {
@@ -23,25 +25,6 @@ export interface HoverResult {
   readonly start: number;
   readonly end: number;
 }
-
-export const DIRECTIVE_HELP: Readonly<Record<Directive, { syntax: string; text: string }>> = {
-  label: {
-    syntax: 'label <ipv6-prefix>/<bits> <value>',
-    text: 'Adds a row to the label table. getaddrinfo() prefers a destination whose label equals the label of the source address the kernel would use (rule 5), so labels decide which source family goes with which destination family.',
-  },
-  precedence: {
-    syntax: 'precedence <ipv6-prefix>/<bits> <value>',
-    text: 'Adds a row to the precedence table. Between otherwise equal destinations, the higher precedence is tried first (rule 6). IPv4 addresses are looked up as ::ffff:a.b.c.d.',
-  },
-  scopev4: {
-    syntax: 'scopev4 <a.b.c.d>/<0-32> <scope>  or  scopev4 ::ffff:<a.b.c.d>/<96-128> <scope>',
-    text: 'Adds a row to the IPv4 scope table. Scopes feed rule 2 (prefer a source of the same scope) and rule 8 (prefer the smaller scope): 2 is link-local, 5 site-local, 14 global.',
-  },
-  reload: {
-    syntax: 'reload yes|no',
-    text: 'With `yes`, every lookup with several answers checks whether this file changed and re-reads it. Only a lowercase `yes` enables it; the last reload line wins. glibc\'s documentation advises against it.',
-  },
-};
 
 function builtinTableMarkdown(kind: TableKind): string {
   const rows = kind === 'scopev4'
@@ -77,7 +60,7 @@ function rowOrigin(table: EffectiveTable, row: ConfiguredRow, line: ParsedLine):
   if (index < 0) return '';
   const winner = lookupRow(table, row.bytes);
   if (winner !== table.rows[index] && winner.bits === row.bits) {
-    const where = winner.origin.kind === 'file' ? `line ${winner.origin.line.index + 1}` : `the ${winner.origin.kind} row`;
+    const where = winner.origin.kind === 'file' ? rowOriginText(winner) : `the ${rowOriginText(winner)} row`;
     return `**No effect**: ${where} has the same prefix and comes first.`;
   }
   return `Row ${index + 1} of ${table.rows.length} in glibc's lookup order.`;

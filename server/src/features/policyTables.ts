@@ -7,7 +7,8 @@
 import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from '../glibc/addresses';
 import { RFC6724_IPV4_SCOPES, RFC6724_POLICY } from '../analysis/reference/rfcTables';
 import { TableKind } from '../glibc/builtinTables';
-import { builtinRows, EffectiveTables, rowPrefixText, TableRow } from '../glibc/tables';
+import { builtinRows, EffectiveTables, rowPrefixText } from '../glibc/tables';
+import { rowOriginText } from '../analysis/rows';
 import { glibcVersionText } from '../glibc/versions';
 
 export interface PolicyRow {
@@ -41,14 +42,6 @@ export interface PolicyTables {
   readonly crashLine?: number;
 }
 
-function originText(row: TableRow): string {
-  switch (row.origin.kind) {
-    case 'file': return `line ${row.origin.line.index + 1}`;
-    case 'implicit': return 'implicit catch-all';
-    case 'builtin': return 'built-in';
-  }
-}
-
 function rfc6724Values(kind: TableKind): Map<string, number> {
   if (kind === 'scopev4') {
     return new Map(RFC6724_IPV4_SCOPES.map((e) => [rowPrefixText({ table: 'scopev4', bytes: ipv4ToMapped(parseIpv4Bytes(e.network)!), bits: e.bits + 96 }), e.value]));
@@ -70,7 +63,7 @@ function policyTable(tables: EffectiveTables, kind: TableKind): PolicyTable {
     rows.push({
       prefix,
       effective: row.value,
-      origin: shadowed ? `${originText(row)} (never reached: an earlier row has this prefix)` : originText(row),
+      origin: shadowed ? `${rowOriginText(row)} (never reached: an earlier row has this prefix)` : rowOriginText(row),
       builtin: builtin.get(prefix),
       rfc6724: rfc.get(prefix),
       differsFromBuiltin: !shadowed && builtin.get(prefix) !== row.value,

@@ -44,11 +44,6 @@ export function rangesContaining(bytes: Bytes16, bits: number): WellKnownPrefix[
   return PARSED.filter(({ entry, bytes: rangeBytes }) => entry.bits <= bits && prefixContains(rangeBytes, entry.bits, bytes)).map(({ entry }) => entry).sort((a, b) => b.bits - a.bits);
 }
 
-/** The well-known range that is exactly this prefix, if any. */
-export function exactRange(bytes: Bytes16, bits: number): WellKnownPrefix | undefined {
-  return rangesContaining(bytes, bits).find((entry) => entry.bits === bits);
-}
-
 export interface WellKnownIpv4Network {
   readonly network: string;
   readonly bits: number;
