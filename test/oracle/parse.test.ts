@@ -82,13 +82,15 @@ for (const glibc of judgingGlibcs()) {
     const version = glibc === undefined ? GLIBC_2_36 : parseGlibcVersion(glibc.version)!;
     const started = Date.now();
     const real = await readTablesWithGlibc(CASES.map((c) => c.content), glibc);
-    process.stderr.write(`parse oracle, ${which}: ${CASES.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const mismatches: string[] = [];
+    let open = 0;
     CASES.forEach((c, i) => {
-      const allowed = allowedReadings(asText(c.content), version).map((r) => JSON.stringify(r));
+      const allowed = [...new Set(allowedReadings(asText(c.content), version).map((r) => JSON.stringify(r)))];
+      if (allowed.length > 1) open++;
       const glibcReading = JSON.stringify(comparable(real[i]!));
       if (!allowed.includes(glibcReading)) mismatches.push(`${c.name}:\n  glibc: ${glibcReading}\n  ours:  ${allowed.join('\n    or: ')}`);
     });
+    process.stderr.write(`parse oracle, ${which}: ${CASES.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s, ${CASES.length - open} with one reading, ${open} with undefined behaviour the tool leaves open\n`);
     assert.deepEqual(mismatches, [], `${mismatches.length} of ${CASES.length} files differ:\n${mismatches.join('\n')}`);
   });
   if (unavailable) {

@@ -55,7 +55,9 @@ type Pointer =
   | { readonly state: 'unset' }
   | { readonly state: 'in-buffer'; readonly offset: number; readonly line: number }
   /** Moved with a realloc, or into bytes this model does not follow. */
-  | { readonly state: 'lost' };
+  | { readonly state: 'lost' }
+  /** After a line whose outcome was itself open: set or still wild. */
+  | { readonly state: 'unknown' };
 
 /**
  * Replays gaiconf_init's line buffer and its end pointers, line by line. Offsets are relative to
@@ -68,9 +70,15 @@ export class EndPointers {
   private line = -1;
   private followed: Pointer = { state: 'unset' };
   /** Builds not measured: whether a scopev4 number was parsed yet (the pointer is then at least valid). */
-  private scopev4Parsed = false;
+  private scopev4Parsed: boolean;
+  /** Where the current line's first and second values start, as gaiconf_init's val1 and val2. */
+  private value1At = 0;
+  private value2At = 0;
 
-  constructor(private readonly build: MeasuredBuild | undefined) {}
+  /** `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone). */
+  constructor(private readonly build: MeasuredBuild | undefined, afterScopev4Number = false) {
+    this.scopev4Parsed = afterScopev4Number;
+  }
 
   /** getline() of one line (`line` without its LF), then the NULs gaiconf_init writes into it. */
   startLine(index: number, line: string, hasNewline: boolean): void {
@@ -93,15 +101,36 @@ export class EndPointers {
     this.cutWords();
   }
 
-  /** gaiconf_init cuts the prefix at its '/'. */
-  cutAt(offset: number): void {
-    this.buffer[offset] = 0;
+  /** gaiconf_init cuts the first value at its '/', if it has one. */
+  cutAtSlash(): void {
+    const slash = this.slash();
+    if (slash >= 0) this.buffer[slash] = 0;
   }
 
-  /** A strtoul() through the end pointer of `directive` stopped at `offset` of this line. */
-  numberParsed(directive: PrefixDirective, offset: number): void {
+  /** strtoul() through the end pointer of `directive`, on the prefix length (after the '/') or the second value. */
+  numberParsed(directive: PrefixDirective, field: 'bits' | 'value'): void {
     if (directive === 'scopev4') this.scopev4Parsed = true;
-    if (this.build?.followed.includes(directive) && this.ascii) this.followed = { state: 'in-buffer', offset, line: this.line };
+    if (!this.build?.followed.includes(directive) || !this.ascii) return;
+    const from = field === 'value' ? this.value2At : this.bitsAt;
+    this.followed = { state: 'in-buffer', offset: from + strtoulLength(this.textFrom(from)), line: this.line };
+  }
+
+  /** A line whose outcome the model left open may or may not have moved the pointer. */
+  undetermined(directive: PrefixDirective): void {
+    if (this.build?.followed.includes(directive)) this.followed = { state: 'unknown' };
+  }
+
+  private bitsAt = 0;
+
+  private slash(): number {
+    for (let i = this.value1At; this.buffer[i] !== 0; i++) if (this.buffer[i] === 0x2f) return i;
+    return -1;
+  }
+
+  private textFrom(offset: number): string {
+    let text = '';
+    for (let i = offset; this.buffer[i] !== 0 && i < this.buffer.length; i++) text += String.fromCharCode(this.buffer[i]);
+    return text;
   }
 
   /** What a line of `directive` without /bits comes to on this build. */
@@ -120,6 +149,7 @@ export class EndPointers {
       if (build.unset.outcomes.length === 1 && build.unset.outcomes[0] === 'crash') return { basis: 'wild-pointer', outcome: 'crash', build: build.name };
       return { basis: 'leftover-memory', outcomes: build.unset.outcomes, measured: { build: build.name, outcome: build.unset.measured } };
     }
+    if (pointer.state === 'unknown') return { basis: 'leftover-memory', outcomes: all };
     if (pointer.state === 'lost' || !this.ascii) return { basis: 'leftover-memory', outcomes: ['ignored', 'full-length'] };
     const outcome = this.buffer[pointer.offset] === 0 ? 'full-length' : 'ignored';
     return { basis: 'stale-pointer', outcome, build: build.name, setByLine: pointer.line };
@@ -153,11 +183,15 @@ export class EndPointers {
     skipWord();
     if (cp < end) b[cp++] = 0;
     skipSpace();
+    this.value1At = cp;
     skipWord();
     if (cp < end) b[cp++] = 0;
     skipSpace();
+    this.value2At = cp;
     skipWord();
     b[cp] = 0;
+    const slash = this.slash();
+    this.bitsAt = slash + 1;
   }
 }
 
