@@ -24,8 +24,8 @@ import { formatEdits } from '../../server/src/features/formatting';
 import { hoverAt } from '../../server/src/features/hover';
 import { policyTables } from '../../server/src/features/policyTables';
 import { Range, Span, TextLocator } from '../../server/src/features/positions';
-import { generateGaiConf } from '../bench/generate';
-import { GLIBC_2_36, GLIBC_2_41 } from '../unit/helpers';
+import { generateGaiConf } from '../support/generate';
+import { GLIBC_2_36, GLIBC_2_41 } from '../support/glibc';
 import { anyText } from './arbitraries';
 import { budget, testTimeout } from './budget';
 

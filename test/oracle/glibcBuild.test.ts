@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
 import { PREFIX_LENGTH_FIX_BUG, findBuildFix } from '../../server/src/system/glibcBuild';
-import { installedGlibcs } from './glibcVersions';
+import { installedGlibcs } from '../support/glibcVersions';
 
 const { installed, missing } = installedGlibcs();
 

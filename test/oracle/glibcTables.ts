@@ -12,8 +12,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findExecutable } from './executables';
-import { InstalledGlibc } from './glibcVersions';
+import { findExecutable } from '../support/executables';
+import { InstalledGlibc } from '../support/glibcVersions';
 
 export interface GlibcPrefixRow { bytes: string; bits: number; value: number }
 export interface GlibcScopeRow { bytes: string; bits: number; value: number }

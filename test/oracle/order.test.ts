@@ -9,10 +9,11 @@ import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { RuleNumber, simulateOrder } from '../../server/src/glibc/sort';
 import { Host } from '../../server/src/glibc/sourceSelection';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
-import { GLIBC_2_36, analyze } from '../unit/helpers';
-import { installedGlibcs, judgingGlibcs } from './glibcVersions';
-import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';
-import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE, seededRandom } from './scenarios';
+import { GLIBC_2_36, analyze } from '../support/glibc';
+import { installedGlibcs, judgingGlibcs } from '../support/glibcVersions';
+import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
+import { seededRandom } from '../support/generate';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
 
 const HOSTS: Record<string, OracleHost> = {
   ula: { addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] },

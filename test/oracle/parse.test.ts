@@ -11,9 +11,9 @@ import { bytesToHex } from '../../server/src/glibc/addresses';
 import { LineFate, ParsedLine } from '../../server/src/glibc/reader';
 import { EffectiveTable, EffectiveTables } from '../../server/src/glibc/tables';
 import { GlibcVersion, parseGlibcVersion } from '../../server/src/glibc/versions';
-import { GLIBC_2_36, GLIBC_2_41, analyze } from '../unit/helpers';
+import { GLIBC_2_36, GLIBC_2_41, analyze } from '../support/glibc';
 import { GlibcTables, glibcTablesOracleUnavailable, glibcTablesOracleUnavailableWith, readTablesWithGlibc } from './glibcTables';
-import { installedGlibcs, judgingGlibcs } from './glibcVersions';
+import { installedGlibcs, judgingGlibcs } from '../support/glibcVersions';
 import { PARSE_CASES, ParseCase, UNDEFINED_BEHAVIOUR_CASES } from './parseCases';
 
 function asText(content: string | Buffer): string {

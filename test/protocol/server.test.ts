@@ -14,7 +14,7 @@ import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { editorDiagnostics } from '../../server/src/features/diagnostics';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { TextLocator } from '../../server/src/features/positions';
-import { LspClient, Publication, applyEdits, editsFor, isCodeAction, lspLines, withServer } from './lspClient';
+import { LspClient, Publication, applyEdits, editsFor, isCodeAction, lspLines, withServer } from '../support/lspClient';
 
 const GLIBC_236 = { glibcVersion: '2.36' };
 const GLIBC_241 = { glibcVersion: '2.41' };
@@ -757,7 +757,8 @@ describe('robustness', () => {
       // The whole publication equals the analysis of the final text.
       const glibc = parseGlibcVersion('2.36')!;
       const analysis = analyzeGaiConf(finalText, { glibc });
-      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, '').map((d) => [d.code, d.severity, d.range, d.message]);
+      const LSP_SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
+      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, '').map((d) => [d.code, LSP_SEVERITY[d.severity], d.range, d.message]);
       assert.deepEqual(last.diagnostics.map((d) => [d.code, d.severity, d.range, d.message]), expected);
       assert.ok(!client.publications.some((p) => p.uri === uri && (p.version ?? 0) > finalVersion));
     });

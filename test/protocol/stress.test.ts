@@ -13,8 +13,8 @@ import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { editorDiagnostics } from '../../server/src/features/diagnostics';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { TextLocator } from '../../server/src/features/positions';
-import { generateGaiConf } from '../bench/generate';
-import { LspClient, withServer } from './lspClient';
+import { generateGaiConf } from '../support/generate';
+import { LspClient, withServer } from '../support/lspClient';
 
 const SETTINGS = { settings: { glibcVersion: '2.36' }, timeoutMs: 60_000 };
 

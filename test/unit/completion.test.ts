@@ -11,8 +11,9 @@ import { familyPreference } from '../../server/src/analysis/effects';
 import { SEVERITY_RANK, severityOf } from '../../server/src/analysis/catalogue';
 import { CompletionEntry, completionsAt } from '../../server/src/features/completion';
 import { formatEdits } from '../../server/src/features/formatting';
-import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../oracle/scenarios';
-import { analyze } from './helpers';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
+import { analyze } from '../support/glibc';
+import { repoRoot } from '../support/repository';
 
 /** Completions at the "‸" in the text. */
 function complete(textWithCursor: string): { text: string; entries: CompletionEntry[] } {
@@ -37,7 +38,7 @@ function warnings(text: string): string[] {
   return analyze(text).findings.filter((f) => SEVERITY_RANK[severityOf(f.code)] >= SEVERITY_RANK.warning).map((f) => f.code);
 }
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = repoRoot();
 /** Files the snippets go into: empty, comments only, and this machine's /etc/gai.conf when it has no active line. */
 const HOSTS: Record<string, string> = {
   empty: '',

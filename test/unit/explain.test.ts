@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/features/explain';
 import { libcFromReport, runtimeLibc } from '../../server/src/system/cLibrary';
-import { analyze, GLIBC_2_36, host } from './helpers';
+import { analyze, GLIBC_2_36, host } from '../support/glibc';
 import { Host } from '../../server/src/glibc/sourceSelection';
 import { QueryError, splitQuery } from '../../server/src/system/resolve';
 import { analyzeGaiConf } from '../../server/src/analysis/analysis';

@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { bytesToHex } from '../../server/src/glibc/addresses';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
-import { analyze, fateOf, GLIBC_2_36, GLIBC_2_41 } from './helpers';
+import { analyze, fateOf, GLIBC_2_36, GLIBC_2_41 } from '../support/glibc';
 import { Analysis } from '../../server/src/analysis/analysis';
 import { formatEdits } from '../../server/src/features/formatting';
 import { EffectiveTable } from '../../server/src/glibc/tables';
-import { seededRandom } from '../oracle/scenarios';
-import { generatedGaiConf } from './generatedGaiConf';
+import { seededRandom } from '../support/generate';
+import { generatedGaiConf } from '../support/generate';
+import { repoRoot } from '../support/repository';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = repoRoot();
 
 function format(text: string, glibc = GLIBC_2_36, from?: number, to?: number): string {
   return applyEdits(text, formatEdits(analyze(text, glibc).parsed, from, to));

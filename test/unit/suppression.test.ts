@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
 import { hoverAt } from '../../server/src/features/hover';
-import { analyze, codes as allCodes } from './helpers';
+import { analyze, codes as allCodes } from '../support/glibc';
 
 /** Codes besides ula-demoted, which glibc's built-in label table causes in every file without label rows. */
 function codes(text: string): string[] {

@@ -7,8 +7,9 @@
  */
 
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './repository';
 import {
   ApplyWorkspaceEditRequest,
   CodeAction,
@@ -49,33 +50,6 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-
-/**
- * The repository root: the nearest folder above this file (tests run from out/test/protocol/)
- * whose package.json is gai-conf's; failing that (tests compiled elsewhere), the nearest above the
- * working directory.
- */
-export function repoRoot(): string {
-  for (const start of [__dirname, process.cwd()]) {
-    let dir = start;
-    for (;;) {
-      const manifest = join(dir, 'package.json');
-      if (existsSync(manifest) && isGaiConfManifest(manifest)) return dir;
-      const parent = dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-  }
-  throw new Error(`No gai-conf package.json above ${__dirname} or ${process.cwd()}`);
-}
-
-function isGaiConfManifest(path: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as { name?: unknown }).name === 'gai-conf';
-  } catch {
-    return false;
-  }
-}
 
 export function serverPath(): string {
   return join(repoRoot(), 'dist', 'server.js');

@@ -5,7 +5,7 @@ import { fixAllEdits } from '../../server/src/features/codeActions/fixAll';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { lookupRow } from '../../server/src/glibc/tables';
-import { analyze, codes } from './helpers';
+import { analyze, codes } from '../support/glibc';
 
 function fixed(text: string, code: string, index = 0): string {
   const analysis = analyze(text);

@@ -23,11 +23,11 @@ import {
   installCodeServer, installExtension, launchChromium, makeLog, newestMtime, newPage, prepareDirs, repo, saveArtifacts,
   serverExited, startCodeServer, waitFor,
   runnerSession,
-} from './code-server.mjs';
+} from '../../scripts/code-server.mjs';
 import {
   clipAround, colourAt, editorLine, escapeRegExp, goToLine, hoverUntil, lineColours, mouseAway, openFromExplorer,
   openProblems, problemRows, timeout, waitForLanguageMode, webviewBox, webviewContent,
-} from '../test/ui/workbench.mjs';
+} from './workbench.mjs';
 
 const started = Date.now();
 const log = makeLog('test-ui', started);

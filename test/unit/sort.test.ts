@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulateOrder } from '../../server/src/glibc/sort';
 import { Host } from '../../server/src/glibc/sourceSelection';
-import { analyze, host } from './helpers';
+import { analyze, host } from '../support/glibc';
 
 const order = (config: string, h: Host, destinations: string[]) => simulateOrder(analyze(config).tables, h, destinations);
 const RFC3484_LABELS = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\n';

@@ -1,4 +1,4 @@
-/** Configurations and helpers shared by the oracle suites. */
+/** gai.conf texts that several suites use: the common intents written out in full. */
 
 export const RFC3484_LABEL_ROWS = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\n';
 
@@ -10,15 +10,3 @@ export const RFC6724_TABLE = [
   'label ::1/128 0', 'label ::/0 1', 'label ::ffff:0:0/96 4', 'label 2002::/16 2', 'label 2001::/32 5', 'label fc00::/7 13',
   'label ::/96 3', 'label fec0::/10 11', 'label 3ffe::/16 12', '',
 ].join('\n');
-
-/** A small deterministic generator, so that every run tests the same scenarios. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { TextLocator } from '../../server/src/features/positions';
-import { GLIBC_2_36, GLIBC_2_41, analyze, codes, fateOf, parse } from './helpers';
+import { GLIBC_2_36, GLIBC_2_41, analyze, codes, fateOf, parse } from '../support/glibc';
 
 const fates = (text: string, glibc = GLIBC_2_36) => parse(text, glibc).lines.map(fateOf);
 
