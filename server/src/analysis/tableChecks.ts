@@ -3,7 +3,7 @@
 import { parseIpAddress, prefixContains, prefixKey } from '../glibc/addresses';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from './reference/rfcTables';
 import { PrefixTableEntry } from '../glibc/builtinTables';
-import { droppedBuiltinRows, EffectiveTable, EffectiveTables, lookupRow, rowPrefixText, TableRow } from '../glibc/tables';
+import { deadBehind, droppedBuiltinRows, EffectiveTable, EffectiveTables, lookupRow, rowPrefixText, TableRow } from '../glibc/tables';
 import { ParsedLine } from '../glibc/reader';
 import { fileLine, rowOriginText, spanOfLine } from './rows';
 import { Finding } from './catalogue';
@@ -49,10 +49,13 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
     const line = fileLine(row);
     if (!line) continue;
     const where = earlier.origin.kind === 'file' ? rowOriginText(earlier) : `the ${rowOriginText(earlier)} row`;
+    const stop = deadBehind(table, row);
     findings.push({
       code: 'shadowed-row',
       ...spanOfLine(line),
-      message: `No effect: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same length.`,
+      message: stop
+        ? `Never reached: ${where} is already a catch-all (${rowPrefixText(stop)} ${table.kind} ${stop.value}), it matches every address, and glibc's lookup stops there, so no row after it is ever read.`
+        : `No effect: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same length.`,
     });
   }
   return findings;
