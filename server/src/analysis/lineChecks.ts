@@ -49,17 +49,26 @@ function ipv6Hint(text: string): string {
 }
 
 /** What a prefix without /bits means, in the words every message about it uses. */
-const OUTCOME_TEXT: Readonly<Record<UndefinedOutcome, string>> = {
-  ignored: 'ignored',
-  'full-length': 'read as the full-length prefix',
-  crash: 'a crash (SIGSEGV) of the program at its first lookup with several answers',
-};
+/** What a line without /bits can do, as "the line can ..." says it. */
+function outcomeText(outcome: UndefinedOutcome, full: string): string {
+  switch (outcome) {
+    case 'ignored': return 'be ignored';
+    case 'full-length': return `be read as ${full}`;
+    case 'crash': return 'crash the program (SIGSEGV) at its first lookup with several answers';
+  }
+}
 
-/** "ignored, read as ..., or a crash ...", in that order. */
-function outcomeList(outcomes: readonly UndefinedOutcome[]): string {
-  const texts = (['ignored', 'full-length', 'crash'] as const).filter((o) => outcomes.includes(o)).map((o) => OUTCOME_TEXT[o]);
+/** "be ignored, be read as ... or crash ...", in that order. */
+function outcomeList(outcomes: readonly UndefinedOutcome[], full: string): string {
+  const texts = (['ignored', 'full-length', 'crash'] as const).filter((o) => outcomes.includes(o)).map((o) => outcomeText(o, full));
   return texts.length <= 1 ? texts.join('') : `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}`;
 }
+
+const MEASURED_TEXT: Readonly<Record<UndefinedOutcome, string>> = {
+  ignored: 'it was ignored',
+  'full-length': 'it was read as the full length',
+  crash: "it crashed this project's test program",
+};
 
 /** What glibc up to 2.40 makes of a prefix without /bits, from what decides it on this build. */
 function undefinedReading(reading: MissingBitsReading, full: string): string {
@@ -75,8 +84,8 @@ function undefinedReading(reading: MissingBitsReading, full: string): string {
       return `${pointer}: on ${reading.build} no number of this kind was read before, the pointer is wild, and every program crashes (SIGSEGV) at its first lookup with several answers.`;
     case 'leftover-memory': {
       const m = reading.measured;
-      const measured = m ? ` In this project's measurements on ${m.build} it was ${OUTCOME_TEXT[m.outcome]} every time.` : '';
-      return `${pointer}, so leftover memory decides: the line can be ${outcomeList(reading.outcomes)}; nothing guarantees one of them.${measured}`;
+      const measured = m ? ` On ${m.build}, ${MEASURED_TEXT[m.outcome]} every time it was measured, but nothing guarantees that.` : ' Nothing guarantees one of them.';
+      return `${pointer}, so leftover memory decides: the line can ${outcomeList(reading.outcomes, full)}.${measured}`;
     }
   }
 }
