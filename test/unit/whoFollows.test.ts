@@ -78,7 +78,7 @@ test('the report: non-followers listed, followers that predate the file on the r
   assert.deepEqual(report.restart, [1]);
   assert.equal(report.followingCurrent, 2, 'pid 2 started after the change; pid 4 after its container file changed');
   assert.equal(report.notInspected, 3);
-  assert.match(report.notes.join('\n'), /3 processes could not be inspected \(they belong to other users; running as root shows all\)/);
+  assert.match(report.notes.join('\n'), /3 processes could not be inspected \(other users' processes; running as root shows all\)/);
   const text = whoFollowsText(report);
   assert.match(text, /Running processes that do not follow the file: 1\n {2}3 prog: Java without preferIPv6Addresses=system: IPv4 first/);
   assert.match(text, /Restart these \(started before the file last changed\): 1\n {2}1 prog\n/);

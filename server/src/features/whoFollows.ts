@@ -227,7 +227,7 @@ export function whoFollowsReport(input: WhoFollowsInput): WhoFollowsReport {
   }
   const notes: string[] = [];
   const notInspected = input.scan.notInspected + unreadable;
-  if (notInspected > 0) notes.push(`${notInspected} process${notInspected === 1 ? '' : 'es'} could not be inspected (${input.scan.runningAsRoot ? 'they exited or their executables are unreadable' : 'they belong to other users; running as root shows all'}).`);
+  if (notInspected > 0) notes.push(`${notInspected === 1 ? '1 process' : `${notInspected} processes`} could not be inspected (${input.scan.runningAsRoot ? 'exited while read, or an unreadable executable' : 'other users\' processes; running as root shows all'}).`);
   if (input.liveFile.modifiedAtMs === null) notes.push(`${input.liveFile.path} does not exist: glibc callers use the built-in tables.`);
   if (input.liveFile.reload) notes.push('The file says `reload yes`: glibc callers re-read it at their next lookup, so none needs a restart.');
   if ([...notFollowing, ...stale].some((p) => p.otherMountNamespace)) notes.push('Processes in another mount namespace (containers) read their own /etc/gai.conf, compared here with that file.');
