@@ -6,7 +6,7 @@
  * in a mount namespace whose /etc/gai.conf the test really changes.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -146,4 +146,26 @@ test('gai-conf who-follows --json: after the live /etc/gai.conf changes, the pro
       before.kill('SIGKILL');
     }
   });
+});
+
+test('gai-conf who-follows as an ordinary user: sees its own processes, counts the others as not inspected, says root shows all', { skip: process.getuid?.() === 0 && findExecutable('runuser') ? false : 'needs root and runuser (util-linux) to run the CLI as nobody', timeout: 60_000 }, async () => {
+  const rootProcess = start([findExecutable('sleep')!, '60']);
+  try {
+    await sleep(100);
+    // A copy of the bundle nobody can read, wherever the checkout is.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-who-nobody-'));
+    fs.chmodSync(dir, 0o755);
+    fs.copyFileSync(CLI, path.join(dir, 'cli.js'));
+    fs.chmodSync(path.join(dir, 'cli.js'), 0o644);
+    const run = spawnSync(findExecutable('runuser')!, ['-u', 'nobody', '--', process.execPath, path.join(dir, 'cli.js'), 'who-follows', '--json'], { encoding: 'utf8', timeout: 30_000 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as { runningAsRoot: boolean; notInspected: number; processes: { pid: number }[]; notes: string[] };
+    assert.equal(report.runningAsRoot, false);
+    assert.ok(report.notInspected > 0);
+    assert.ok(!report.processes.some((p) => p.pid === rootProcess.pid), 'root\'s process is not inspected by nobody');
+    assert.match(report.notes.join('\n'), /could not be inspected \(other users' processes; running as root shows all\)/);
+  } finally {
+    rootProcess.kill('SIGKILL');
+  }
 });

@@ -166,7 +166,7 @@ export function renderWhoFollows(result: WhoFollowsResult, rerunLink: string): s
     result.liveFile.reload
       ? '<p>None: with <code>reload yes</code> glibc callers re-read the file at their next lookup.</p>'
       : stale.length ? `<p class="meta">They follow the file but started before it last changed, so they still sort with the tables they read then.</p><table><thead><tr><th>PID</th><th>Command</th></tr></thead><tbody>${stale.map((p) => processRow(p, false)).join('')}</tbody></table>` : '<p>None.</p>',
-    `<p class="meta">${result.followingCurrent} other process${result.followingCurrent === 1 ? '' : 'es'} follow the file as it is now.</p>`,
+    `<p class="meta">${result.followingCurrent === 1 ? '1 other process follows' : `${result.followingCurrent} other processes follow`} the file as it is now.</p>`,
     ...result.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`),
   ];
   return page('Who follows this file?', body.join('\n'));

@@ -265,7 +265,7 @@ export function whoFollowsText(r: WhoFollowsReport): string {
   for (const p of not) lines.push(`  ${p.pid} ${truncate(p.command)}${where(p)}: ${p.reason}`);
   lines.push('', r.liveFile.reload ? 'Restart these: none (reload yes)' : `Restart these (started before the file last changed): ${stale.length === 0 ? 'none' : stale.length}`);
   for (const p of stale) lines.push(`  ${p.pid} ${truncate(p.command)}${where(p)}`);
-  lines.push('', `${r.followingCurrent} other process${r.followingCurrent === 1 ? '' : 'es'} follow the file as it is now.`);
+  lines.push('', `${r.followingCurrent === 1 ? '1 other process follows' : `${r.followingCurrent} other processes follow`} the file as it is now.`);
   for (const n of r.notes) lines.push(n);
   return lines.join('\n') + '\n';
 }
