@@ -34,6 +34,12 @@ test('the explain view: both orders when the buffer differs, every step, the sys
   assert.match(html, /var\(--vscode-editor-background\)/);
 });
 
+test('the explain view of the live file links to "Who follows this file?"; of a copy, not', () => {
+  const link = commandLink('gaiconf.whoFollows', [], 'Who follows this file?');
+  assert.match(renderExplanation(explainResult(true, '', ''), '', link), /some programs on this machine may not follow this file\. <a href="command:gaiconf\.whoFollows\?%5B%5D">Who follows this file\?<\/a>/);
+  assert.doesNotMatch(renderExplanation(explainResult(false, '', ''), '', link), /gaiconf\.whoFollows/);
+});
+
 test('the explain view of a copy says the system resolver does not read it, and shows one order when nothing is unsaved', () => {
   const html = renderExplanation(explainResult(false, '', ''), '');
   assert.match(html, /This file is not the live <code>\/etc\/gai\.conf<\/code>/);
