@@ -11,7 +11,7 @@
  * is checked too, from each runtime's own lookup order.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { ChildProcess, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -47,8 +47,8 @@ const PYTHON_CLIENT = 'import socket,sys\nsocket.create_connection((sys.argv[1],
 const RUBY_CLIENT = 'TCPSocket.new(ARGV[0], ARGV[1].to_i).close';
 const NODE_CLIENT = 'const s=require("net").connect({host:process.argv[1],port:+process.argv[2]},()=>s.destroy());s.on("error",e=>{console.error(e.message);process.exit(3)})';
 
-/** One way to run a client: its argv before name and port, and the nsswitch.conf it needs if not `hosts: files`. */
-interface Run { argv: string[]; nsswitch?: string }
+/** One way to run a client: its argv before name and port, the nsswitch.conf it needs if not `hosts: files`, and whether the name comes from DNS instead of /etc/hosts. */
+interface Run { argv: string[]; nsswitch?: string; dns?: boolean }
 
 /** The programs each claim is measured with (every run must show the claimed families), or why they cannot run here. */
 function clientFor(id: RuntimeId, built: Built): { runs: Run[] } | { missing: string } {
@@ -62,18 +62,18 @@ function clientFor(id: RuntimeId, built: Built): { runs: Run[] } | { missing: st
   const env = findExecutable('env') ?? '/usr/bin/env';
   const java = findExecutable('java') ?? 'java';
   switch (id) {
-    case 'glibc-dynamic': return needBuilt('connect-glibc', { argv: [bin('connect-glibc')] });
+    case 'glibc-dynamic': return needBuilt('connect-glibc', { argv: [bin('connect-glibc')] }, { argv: [bin('connect-glibc')], dns: true });
     case 'glibc-static': return needBuilt('connect-glibc-static', { argv: [bin('connect-glibc-static')] });
-    case 'musl': return needBuilt('connect-musl', { argv: [bin('connect-musl')] });
+    case 'musl': return needBuilt('connect-musl', { argv: [bin('connect-musl')] }, { argv: [bin('connect-musl')], dns: true });
     case 'go-pure': return needBuilt('dial-cgo', { argv: [bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files mdns4_minimal [NOTFOUND=return] dns myhostname\n' },
-      { argv: [env, 'GODEBUG=netdns=go', 'LOCALDOMAIN=', bin('dial-cgo')] });
+      { argv: [env, 'GODEBUG=netdns=go', 'LOCALDOMAIN=', bin('dial-cgo')] }, { argv: [bin('dial-cgo')], dns: true });
     case 'go-cgo': return needBuilt('dial-cgo', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-cgo')] });
     case 'go-cgo-fallback': return needBuilt('dial-cgo', { argv: [env, 'LOCALDOMAIN=', bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
     case 'go-static': return needBuilt('dial-static', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-static')] }, { argv: [env, 'LOCALDOMAIN=', bin('dial-static')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
     case 'python': return needTool('python3', 'python3-minimal', (exe) => [exe, '-I', '-S', '-c', PYTHON_CLIENT]);
     case 'ruby': return needTool('ruby', 'ruby', (exe) => [exe, '-rsocket', '-e', RUBY_CLIENT]);
     case 'curl': return needTool('curl', 'curl', (exe) => [exe, '-s', '-o', '/dev/null', '--max-time', '5']);
-    case 'java-default': return needBuilt('Client.class', { argv: [java, '-cp', built.dir, 'Client'] });
+    case 'java-default': return needBuilt('Client.class', { argv: [java, '-cp', built.dir, 'Client'] }, { argv: [java, '-cp', built.dir, 'Client'], dns: true });
     case 'java-system': return needBuilt('Client.class', { argv: [java, '-Djava.net.preferIPv6Addresses=system', '-cp', built.dir, 'Client'] }, { argv: [env, 'JAVA_TOOL_OPTIONS=-Djava.net.preferIPv6Addresses=system', java, '-cp', built.dir, 'Client'] });
     case 'java-prefer-ipv6': return needBuilt('Client.class', { argv: [java, '-Djava.net.preferIPv6Addresses=true', '-cp', built.dir, 'Client'] });
     case 'node': return { runs: [{ argv: [process.execPath, '-e', NODE_CLIENT] }] };
@@ -136,6 +136,17 @@ async function startListener(ns: OracleNamespace): Promise<{ take(waitMs?: numbe
   };
 }
 
+/** The name in DNS too (A and AAAA), from the oracle's small DNS server on 127.0.0.1:53 inside the namespace. */
+async function startDnsServer(ns: OracleNamespace): Promise<ChildProcess> {
+  const server = ns.spawn(process.execPath, [path.join(__dirname, 'dnsServer.js'), JSON.stringify({ [NAME]: { A: [V4], AAAA: [V6] } })]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('DNS server not ready after 10 s')), 10_000);
+    server.stdout!.setEncoding('utf8').on('data', (d: string) => { if (d.includes('ready')) { clearTimeout(timer); resolve(); } });
+    server.on('exit', (code) => reject(new Error(`DNS server exited (${code})`)));
+  });
+  return server;
+}
+
 const unavailable = orderOracleUnavailable();
 const measured = RUNTIMES.flatMap((r) => {
   const { evidence } = RUNTIME_EVIDENCE[r.id];
@@ -151,6 +162,7 @@ test('runtime table: every measured claim is measured by this test with the real
         await ns.exec(findExecutable('ip')!, [...(family === '6' ? ['-6'] : []), 'neigh', 'add', address, 'lladdr', '02:00:00:00:00:99', 'dev', 'd0', 'nud', 'permanent']);
       }
       const listener = await startListener(ns);
+      const dns = await startDnsServer(ns);
       try {
         for (const entry of measured) {
           await t.test(`${entry.id}: ${entry.name}`, async (st) => {
@@ -158,7 +170,8 @@ test('runtime table: every measured claim is measured by this test with the real
             if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
             for (const [index, run] of client.runs.entries()) {
               const got: Record<string, Family | null> = {};
-              ns.writeEtc('nsswitch.conf', run.nsswitch ?? 'hosts: files\n');
+              ns.writeEtc('nsswitch.conf', run.dns ? 'hosts: dns\n' : run.nsswitch ?? 'hosts: files\n');
+              ns.writeEtc('resolv.conf', run.dns ? 'nameserver 127.0.0.1\n' : '');
               for (const [label, config, hosts] of [
                 ['preferIPv4File', FULL_PREFER_IPV4, `${V6} ${NAME}\n${V4} ${NAME}\n`],
                 ['preferIPv6File', '', `${V4} ${NAME}\n${V6} ${NAME}\n`],
@@ -169,7 +182,7 @@ test('runtime table: every measured claim is measured by this test with the real
                 await ns.exec(file, args, 30_000);
                 got[label] = await listener.take();
               }
-              const how = `${run.argv.filter((a) => /^(-D|--|[A-Z_]+=)/.test(a)).join(' ')}${run.nsswitch ? ` nsswitch "${run.nsswitch.trim()}"` : ''}`;
+              const how = `${run.argv.filter((a) => /^(-D|--|[A-Z_]+=)/.test(a)).join(' ')}${run.nsswitch ? ` nsswitch "${run.nsswitch.trim()}"` : ''}${run.dns ? ' the name from DNS' : ''}`;
               st.diagnostic(`${entry.evidence.measuredWith}${how ? ` [${how}]` : ''}: first family ${got['preferIPv4File']} under a prefer-IPv4 file, ${got['preferIPv6File']} under a prefer-IPv6 file`);
               assert.deepEqual(got, entry.evidence.firstFamily, how);
               const followed = got['preferIPv4File'] === 4 && got['preferIPv6File'] === 6;
@@ -187,10 +200,12 @@ test('runtime table: every measured claim is measured by this test with the real
               assert.equal(reached === other, entry.evidence.fallsBack, `fallsBack ${entry.evidence.fallsBack} ${how}`);
             }
             ns.writeEtc('nsswitch.conf', 'hosts: files\n');
+            ns.writeEtc('resolv.conf', '');
           });
         }
       } finally {
         listener.stop();
+        dns.kill('SIGKILL');
       }
     });
     const ula = measured.filter((r) => r.evidence.ulaHost);

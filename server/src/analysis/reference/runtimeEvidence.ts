@@ -46,7 +46,7 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   'glibc-dynamic': {
     versions: 'glibc 2.5 and later (gai.conf exists since 2.5)',
     source: 'glibc sysdeps/posix/getaddrinfo.c (nss/getaddrinfo.c from 2.39)',
-    evidence: { kind: 'measured', measuredWith: 'glibc 2.36, a C program calling getaddrinfo() and connect()', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false, ulaHost: { stockFile: 4, ulaFixFile: 6 } },
+    evidence: { kind: 'measured', measuredWith: 'glibc 2.36, a C program calling getaddrinfo() and connect(); names from /etc/hosts and DNS', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false, ulaHost: { stockFile: 4, ulaFixFile: 6 } },
   },
   'glibc-static': {
     versions: 'glibc 2.5 and later',
@@ -81,7 +81,7 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   'go-pure': {
     versions: 'Go 1.x on Linux whenever the pure-Go resolver is chosen: an nsswitch.conf hosts line of files, dns, mdns*, myhostname (measured with both the plain and the mDNS line), or GODEBUG=netdns=go (measured beside LOCALDOMAIN)',
     source: 'Go net package documentation (Name Resolution); src/net/addrselect.go',
-    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8 (nsswitch.conf "hosts: files" and "hosts: files mdns4_minimal [NOTFOUND=return] dns myhostname")', firstFamily: ALWAYS_IPV6, fallsBack: true, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
+    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8; /etc/hosts under nsswitch "hosts: files" and "files mdns4_minimal [NOTFOUND=return] dns myhostname", and DNS', firstFamily: ALWAYS_IPV6, fallsBack: true, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
   },
   'go-cgo': {
     versions: 'Go 1.x with cgo: GODEBUG=netdns=cgo, -tags netcgo, or an nsswitch.conf the pure resolver cannot serve',
@@ -101,7 +101,7 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   musl: {
     versions: 'musl 1.1.3 and later (the RFC 6724 sort in lookup_name.c)',
     source: 'musl src/network/lookup_name.c',
-    evidence: { kind: 'measured', measuredWith: 'musl 1.2.3 (musl-gcc -static)', firstFamily: ALWAYS_IPV6, fallsBack: false, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
+    evidence: { kind: 'measured', measuredWith: 'musl 1.2.3 (musl-gcc -static); /etc/hosts and DNS', firstFamily: ALWAYS_IPV6, fallsBack: false, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
   },
   'c-ares': {
     versions: 'c-ares 1.16 and later (ares_getaddrinfo with address sorting)',
@@ -111,7 +111,7 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   'java-default': {
     versions: 'all Java versions (the default is false)',
     source: 'java.net Networking Properties (java.net.preferIPv6Addresses)',
-    evidence: { kind: 'measured', measuredWith: 'OpenJDK 17.0.15', firstFamily: ALWAYS_IPV4, fallsBack: false },
+    evidence: { kind: 'measured', measuredWith: 'OpenJDK 17.0.15; /etc/hosts and DNS', firstFamily: ALWAYS_IPV4, fallsBack: false },
   },
   'java-system': {
     versions: 'Java 9 and later',
