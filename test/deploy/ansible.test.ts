@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, test } from 'node:test';
 import { readmeBlock } from '../support/readme';
+import { repoRoot } from '../support/repository';
 
-const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const CLI = join(repoRoot(), 'dist', 'cli.js');
 const OLD_TEXT = '# the file in place before the play\nprecedence ::ffff:0:0/96 100\n';
 
 const scratch = mkdtempSync(join(tmpdir(), 'gai-conf-ansible-'));

@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
-import { withServer } from '../protocol/lspClient';
+import { withServer } from '../support/lspClient';
+import { repoRoot } from '../support/repository';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = repoRoot();
 /** Compressed tarball size we accept: the two bundles and the README are about 110 KB. */
 const SIZE_BUDGET_BYTES = 160 * 1024;
 /** What a source checkout holds that is not an input of the build. */

@@ -10,8 +10,8 @@ import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
+import { serverPath } from '../support/lspClient';
 import { readmeBlock } from '../support/readme';
-import { serverPath } from './lspClient';
 
 const EMACS_DRIVER = `
 (load (expand-file-name "readme.el"))
