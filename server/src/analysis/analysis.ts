@@ -3,7 +3,7 @@
  * about single lines, about the tables, and about what the tables do to real connections.
  */
 
-import { DirectiveReading, ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
+import { DirectiveReading, ParsedFile, ParsedLine, lineAt, parseGaiConf } from '../glibc/reader';
 import { EffectiveTables, buildEffectiveTables } from '../glibc/tables';
 import { GlibcVersion } from '../glibc/versions';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
@@ -12,6 +12,7 @@ import { connectionFindings } from './connectionChecks';
 import { lineFindings } from './lineChecks';
 import { readSuppressions, silences } from './suppression';
 import { tableFindings } from './tableChecks';
+import { TemplateReading, readTemplate } from './templates';
 
 /** The C library of the machine a file is on; only glibc reads gai.conf. */
 export type HostLibc = 'glibc' | 'musl' | 'other-linux' | 'not-linux';
@@ -25,12 +26,16 @@ export interface Analysis {
   readonly findings: readonly Finding[];
   /** The findings such comments silence. */
   readonly suppressed: readonly Finding[];
+  /** For a template: its tags and the lines whose reading waits for the render. */
+  readonly template?: TemplateReading;
 }
 
 export interface AnalysisOptions {
   readonly glibc: GlibcVersion;
   /** The C library of the machine the file is on, where known. */
   readonly hostLibc?: HostLibc;
+  /** Read the text as a template of a gai.conf (see templates.ts). */
+  readonly template?: boolean;
 }
 
 function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Finding[] {
@@ -50,13 +55,16 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const tables = buildEffectiveTables(parsed);
   const commented = commentedDirectives(parsed);
   const { suppressions, problems } = readSuppressions(parsed);
+  const template = options.template ? readTemplate(parsed) : undefined;
+  // Until a template is rendered, its tables and what they do to connections are unknown.
+  const wholeFileKnown = !template || template.lines.size === 0;
+  const onTemplateLine = (finding: Finding) => template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const all = [
     ...hostFindings(parsed, options.hostLibc),
-    ...lineFindings(parsed),
+    ...lineFindings(parsed).filter((f) => !onTemplateLine(f)),
     ...problems,
-    ...tableFindings(tables),
-    ...connectionFindings(parsed, commented, tables),
+    ...(wholeFileKnown ? [...tableFindings(tables), ...connectionFindings(parsed, commented, tables)] : []),
   ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b.code)] - SEVERITY_RANK[severityOf(a.code)]);
   const isSuppressed = (finding: Finding) => suppressions.some((s) => silences(parsed, s, finding));
-  return { parsed, tables, commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed) };
+  return { parsed, tables, commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed), template };
 }

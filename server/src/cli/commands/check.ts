@@ -1,4 +1,5 @@
 import { analyzeGaiConf } from '../../analysis/analysis';
+import { isTemplateName } from '../../analysis/templates';
 import { Finding, SEVERITY_RANK, Severity, documentationAnchor, severityOf } from '../../analysis/catalogue';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { TextLocator } from '../../features/positions';
@@ -60,7 +61,7 @@ export function check(args: ParsedArguments, output: Output): number {
   const file = args.positional[0] ?? DEFAULT_FILE;
   const glibc = glibcFor(args);
   const text = readConfig(file);
-  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc() });
+  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc(), template: args.template || isTemplateName(file) });
   const locator = new TextLocator(text);
   const base = documentationBase();
   const located = (finding: Finding): CheckedFinding => {
