@@ -32,13 +32,16 @@ suite('gai.conf in a real VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('the language id is gaiconf for gai.conf, etc/gai.conf and a .dpkg-dist copy, not for other names', async () => {
-    for (const name of ['gai.conf', 'etc/gai.conf', 'etc/gai.conf.dpkg-dist']) {
+  test('the language id is gaiconf for gai.conf, etc/gai.conf, copies and templates, not for other names', async () => {
+    const names = ['gai.conf', 'etc/gai.conf', 'etc/gai.conf.dpkg-dist', 'roles/net/templates/gai.conf.j2', 'templates/gai.conf.jinja2', 'templates/gai.conf.erb', 'templates/gai.conf.tmpl', 'files/lxd-hosts.gai.conf'];
+    for (const name of names) {
       const document = await vscode.workspace.openTextDocument(await writeWorkspaceFile(name, '# nothing\n'));
       assert.equal(document.languageId, 'gaiconf', `${name}: ${document.uri.fsPath}`);
     }
-    const other = await vscode.workspace.openTextDocument(await writeWorkspaceFile('etc/resolv.conf', '# nothing\n'));
-    assert.notEqual(other.languageId, 'gaiconf', 'resolv.conf must not be gai.conf');
+    for (const name of ['etc/resolv.conf', 'templates/resolv.conf.j2', 'files/notgai.conf']) {
+      const other = await vscode.workspace.openTextDocument(await writeWorkspaceFile(name, '# nothing\n'));
+      assert.notEqual(other.languageId, 'gaiconf', `${name} must not be gai.conf`);
+    }
   });
 
   test('opening a gai.conf activates the extension in this (workspace) extension host', async () => {

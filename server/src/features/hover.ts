@@ -177,9 +177,14 @@ function readingHover(reading: DirectiveReading, analysis: Analysis, line: Parse
   return markdown ? { markdown, start: token.start, end: token.end } : undefined;
 }
 
+/** What a template line will mean to glibc is known only from the rendered file. */
+const TEMPLATE_LINE_HOVER =
+  'This line holds template code, so what glibc reads here is known only once the template is rendered: no finding is reported for it, and none about the whole file while such lines exist. Check the rendered file, e.g. with Ansible\'s `validate: gai-conf check %s`.';
+
 export function hoverAt(analysis: Analysis, offset: number): HoverResult | undefined {
   const line = lineAt(analysis.parsed, offset);
   if (!line) return undefined;
+  if (analysis.template?.lines.has(line.index)) return { markdown: TEMPLATE_LINE_HOVER, start: line.start, end: line.end };
   if (line.reading) {
     const result = readingHover(line.reading, analysis, line, offset, false);
     if (result) return result;
