@@ -41,6 +41,7 @@ if (only.length === 0) {
   const counts = { passed: /^(\d+) passed, \d+ failed$/gm, failed: /^\d+ passed, (\d+) failed$/gm };
   results.push(await run(['scripts/test-remote.mjs'], counts));
   results.push(await run(['scripts/test-ui.mjs'], counts));
+  results.push(await run(['scripts/test-ui-root.mjs'], counts));
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);
