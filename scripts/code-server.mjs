@@ -1,5 +1,5 @@
 // What the runners that drive code-server in headless Chromium share (scripts/test-remote.mjs,
-// scripts/test-ui.mjs): installing code-server, starting it isolated from this machine's own VS Code
+// test/ui/run.mjs): installing code-server, starting it isolated from this machine's own VS Code
 // and code-server state on a free port of 127.0.0.1, launching Debian's Chromium through
 // playwright-core, saving logs when something fails, and stopping all of it again.
 import { spawn, spawnSync } from 'node:child_process';

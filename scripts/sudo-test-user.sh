@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The ordinary user with sudo that the Save as Root tests run as (test/sudo, scripts/test-ui-root.mjs).
+# The ordinary user with sudo that the Save as Root tests run as (test/sudo, test/ui/saveAsRoot.mjs).
 # Run as root. Idempotent: creates the user once (password "secret", the tests type it), then each
 # call sets what sudo allows it and forgets its sudo timestamps, so that every test starts from a
 # known state:

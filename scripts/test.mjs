@@ -2,6 +2,8 @@
 // integration suite inside a real VS Code (code-server's remote extension host), then the UI tests
 // (the packaged VSIX in code-server, driven in Chromium). Ends with one "N passed, M failed" line
 // that totals all three.
+//   node scripts/test.mjs --fast    type check, unit, protocol and grammar tests only (development)
+//   node scripts/test.mjs WORD...   only the node:test files whose path contains a WORD
 import { execFileSync, spawn } from 'child_process';
 import { readdirSync, rmSync, statSync } from 'fs';
 import { join } from 'path';
@@ -33,15 +35,19 @@ function run(args, patterns) {
   });
 }
 
-const only = process.argv.slice(2);
-const files = testFiles('out/test').filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+const fast = process.argv.includes('--fast');
+const FAST_TIERS = ['unit', 'protocol', 'grammar'].map((tier) => join('out', 'test', tier));
+const only = process.argv.slice(2).filter((a) => a !== '--fast');
+const files = testFiles('out/test')
+  .filter((f) => !fast || FAST_TIERS.some((tier) => f.startsWith(tier)))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const unit = await run(['--test', '--test-concurrency=2', ...files], { passed: /^# pass (\d+)$/gm, failed: /^# fail (\d+)$/gm });
 const results = [unit];
-if (only.length === 0) {
+if (only.length === 0 && !fast) {
   const counts = { passed: /^(\d+) passed, \d+ failed$/gm, failed: /^\d+ passed, (\d+) failed$/gm };
   results.push(await run(['scripts/test-remote.mjs'], counts));
-  results.push(await run(['scripts/test-ui.mjs'], counts));
-  results.push(await run(['scripts/test-ui-root.mjs'], counts));
+  results.push(await run(['test/ui/run.mjs'], counts));
+  results.push(await run(['test/ui/saveAsRoot.mjs'], counts));
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);

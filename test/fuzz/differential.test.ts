@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { parseIpAddress } from '../../server/src/core/addresses';
-import { simulateOrder } from '../../server/src/core/simulator';
-import { Host } from '../../server/src/core/sourceSelection';
-import { analyze } from '../unit/helpers';
-import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../oracle/namespaceResolver';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
+import { simulateOrder } from '../../server/src/glibc/sort';
+import { Host } from '../../server/src/glibc/sourceSelection';
+import { analyze } from '../support/glibc';
+import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
 import { validConfig } from './arbitraries';
 import { FUZZ_SEED } from './budget';
 

@@ -4,17 +4,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-
-/** The repository root: the nearest folder above this file (source or compiled) with a package.json. */
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
+import { repoRoot } from '../support/repository';
 
 test('grammar unit tests in test/grammar/*.gaiconf pass under vscode-tmgrammar-test', () => {
   const root = repoRoot();

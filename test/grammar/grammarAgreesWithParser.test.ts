@@ -6,13 +6,14 @@
  * extra fields and where the comment starts.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
-import { parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/core/addresses';
-import { strtoul10 } from '../../server/src/core/numbers';
-import { DIRECTIVES, parseGaiConf } from '../../server/src/core/parser';
+import { parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/glibc/addresses';
+import { strtoul10 } from '../../server/src/glibc/numbers';
+import { DIRECTIVES, parseGaiConf } from '../../server/src/glibc/reader';
+import { repoRoot } from '../support/repository';
 
 // The slice of vscode-textmate / vscode-oniguruma used here (pinned to the versions vscode-tmgrammar-test runs).
 interface TmToken {
@@ -34,13 +35,6 @@ interface Oniguruma {
   loadWASM(data: ArrayBuffer): Promise<void>;
   OnigScanner: new (patterns: string[]) => unknown;
   OnigString: new (text: string) => unknown;
-}
-
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
 }
 
 const SCOPE = (name: string) => `${name}.gaiconf`;

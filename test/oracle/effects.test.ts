@@ -2,12 +2,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { addressText } from '../../server/src/core/addresses';
-import { computeEffects } from '../../server/src/core/effects';
-import { FamilyPreference } from '../../server/src/core/profiles';
-import { analyze } from '../unit/helpers';
-import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';
-import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from './scenarios';
+import { addressText } from '../../server/src/glibc/addresses';
+import { computeEffects, FamilyPreference } from '../../server/src/analysis/effects';
+import { analyze } from '../support/glibc';
+import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
 
 const CONFIGS: Record<string, string> = {
   empty: '',

@@ -8,10 +8,11 @@ import { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { applyEdits, fixesFor } from '../../server/src/core/codeActions';
-import { ExplainReport } from '../../server/src/core/explain';
-import { analyze } from '../unit/helpers';
-import { OracleHost, OracleNamespace, orderOracleUnavailable, withOracleNamespace } from './namespaceResolver';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { ExplainReport } from '../../server/src/features/explain';
+import { analyze } from '../support/glibc';
+import { OracleHost, OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const DNS_SERVER = join(__dirname, 'dnsServer.js');

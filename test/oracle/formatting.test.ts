@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits } from '../../server/src/core/codeActions';
-import { formatEdits } from '../../server/src/core/formatting';
-import { analyze } from '../unit/helpers';
-import { generatedGaiConf } from '../unit/generatedGaiConf';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { formatEdits } from '../../server/src/features/formatting';
+import { analyze } from '../support/glibc';
+import { generatedGaiConf } from '../support/generate';
 import { glibcTablesOracleUnavailable, readTablesWithGlibc } from './glibcTables';
 import { PARSE_CASES } from './parseCases';
-import { seededRandom } from './scenarios';
+import { seededRandom } from '../support/generate';
 
 const unavailable = glibcTablesOracleUnavailable();
 

@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findExecutable } from './executables';
+import { findExecutable } from '../support/executables';
 
 export interface GlibcPrefixRow { bytes: string; bits: number; value: number }
 export interface GlibcScopeRow { bytes: string; bits: number; value: number }

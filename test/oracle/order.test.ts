@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseIpAddress } from '../../server/src/core/addresses';
-import { RuleNumber, simulateOrder } from '../../server/src/core/simulator';
-import { Host } from '../../server/src/core/sourceSelection';
-import { analyze } from '../unit/helpers';
-import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';
-import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE, seededRandom } from './scenarios';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
+import { RuleNumber, simulateOrder } from '../../server/src/glibc/sort';
+import { Host } from '../../server/src/glibc/sourceSelection';
+import { analyze } from '../support/glibc';
+import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
+import { seededRandom } from '../support/generate';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
 
 const HOSTS: Record<string, OracleHost> = {
   ula: { addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] },

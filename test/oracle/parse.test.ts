@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { bytesToHex } from '../../server/src/core/addresses';
-import { EffectiveTable, EffectiveTables } from '../../server/src/core/tables';
-import { GLIBC_2_36, GLIBC_2_41, analyze } from '../unit/helpers';
+import { bytesToHex } from '../../server/src/glibc/addresses';
+import { EffectiveTable, EffectiveTables } from '../../server/src/glibc/tables';
+import { GLIBC_2_36, GLIBC_2_41, analyze } from '../support/glibc';
 import { GlibcTables, glibcTablesOracleUnavailable, readTablesWithGlibc } from './glibcTables';
 import { PARSE_CASES, ParseCase } from './parseCases';
 

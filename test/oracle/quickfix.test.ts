@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits, fixesFor } from '../../server/src/core/codeActions';
-import { analyze } from '../unit/helpers';
-import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from './namespaceResolver';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { analyze } from '../support/glibc';
+import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
 
 const ULA_HOST: OracleHost = { addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] };
 const GLOBAL_HOST: OracleHost = { addresses: [{ address: '2001:db8:2::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] };

@@ -4,8 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { repoRoot } from '../support/repository';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = repoRoot();
 /** Compressed VSIX size we accept: a few hundred KB at most. */
 const SIZE_BUDGET_BYTES = 320 * 1024;
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CodeAction, CodeLens } from 'vscode-languageserver-protocol/node';
-import { applyEdits, editsAsContentChanges, editsFor, withServer } from './lspClient';
+import { applyEdits, editsAsContentChanges, editsFor, withServer } from '../support/lspClient';
 
 const STOCK_LIKE = '# gai.conf\n#label ::1/128       0\n#label ::/0          1\n#label 2002::/16     2\n#label ::/96         3\n#label ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n';
 

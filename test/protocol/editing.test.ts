@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import {
   CodeAction, Command, CompletionItem, CompletionList, DocumentSymbol, FoldingRange, MarkupContent, SymbolInformation, TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, Publication, applyEdits, editsFor, withServer } from './lspClient';
+import { LspClient, Publication, applyEdits, editsFor, withServer } from '../support/lspClient';
 
 const SETTINGS = { glibcVersion: '2.36' };
 

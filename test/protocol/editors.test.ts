@@ -10,7 +10,8 @@ import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
-import { repoRoot, serverPath } from './lspClient';
+import { serverPath } from '../support/lspClient';
+import { repoRoot } from '../support/repository';
 
 /** The one fenced block of a language under an editor's bold heading in the README. */
 function readmeBlock(editor: string, language: string): string {

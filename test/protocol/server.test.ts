@@ -10,11 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { CodeAction, CodeActionKind, Command, Diagnostic, Hover, MarkupContent, Range, TextDocumentSyncKind, TextEdit } from 'vscode-languageserver-protocol/node';
-import { analyzeGaiConf } from '../../server/src/core/analysis';
-import { editorDiagnostics } from '../../server/src/core/diagnostics';
-import { parseGlibcVersion } from '../../server/src/core/glibcVersion';
-import { TextLocator } from '../../server/src/core/text';
-import { LspClient, Publication, applyEdits, editsFor, isCodeAction, lspLines, withServer } from './lspClient';
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { editorDiagnostics } from '../../server/src/features/diagnostics';
+import { parseGlibcVersion } from '../../server/src/glibc/versions';
+import { TextLocator } from '../../server/src/features/positions';
+import { LspClient, Publication, applyEdits, editsFor, isCodeAction, lspLines, withServer } from '../support/lspClient';
 
 const GLIBC_236 = { glibcVersion: '2.36' };
 const GLIBC_241 = { glibcVersion: '2.41' };
@@ -757,7 +757,8 @@ describe('robustness', () => {
       // The whole publication equals the analysis of the final text.
       const glibc = parseGlibcVersion('2.36')!;
       const analysis = analyzeGaiConf(finalText, { glibc });
-      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, '').map((d) => [d.code, d.severity, d.range, d.message]);
+      const LSP_SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
+      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, '').map((d) => [d.code, LSP_SEVERITY[d.severity], d.range, d.message]);
       assert.deepEqual(last.diagnostics.map((d) => [d.code, d.severity, d.range, d.message]), expected);
       assert.ok(!client.publications.some((p) => p.uri === uri && (p.version ?? 0) > finalVersion));
     });

@@ -9,12 +9,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { CancellationTokenSource, Position } from 'vscode-languageserver-protocol/node';
-import { analyzeGaiConf } from '../../server/src/core/analysis';
-import { editorDiagnostics } from '../../server/src/core/diagnostics';
-import { parseGlibcVersion } from '../../server/src/core/glibcVersion';
-import { TextLocator } from '../../server/src/core/text';
-import { generateGaiConf } from '../bench/generate';
-import { LspClient, withServer } from './lspClient';
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { editorDiagnostics } from '../../server/src/features/diagnostics';
+import { parseGlibcVersion } from '../../server/src/glibc/versions';
+import { TextLocator } from '../../server/src/features/positions';
+import { generateGaiConf } from '../support/generate';
+import { LspClient, withServer } from '../support/lspClient';
 
 const SETTINGS = { settings: { glibcVersion: '2.36' }, timeoutMs: 60_000 };
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CodeLens } from 'vscode-languageserver-protocol/node';
 import { CLIENT_COMMANDS, EXPLAIN_REQUEST, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesResult, STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, StatusResult } from '../../server/src/lsp/protocol';
-import { withServer } from './lspClient';
+import { withServer } from '../support/lspClient';
 
 const COPY_URI = 'file:///tmp/gai-conf-views/gai.conf';
 const ULA_FIXED = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n';

@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CodeAction, CodeActionKind } from 'vscode-languageserver-protocol/node';
-import { generateGaiConf } from '../bench/generate';
+import { generateGaiConf } from '../support/generate';
 import { EXPLAIN_REQUEST, POLICY_TABLES_REQUEST, STATUS_REQUEST } from '../../server/src/lsp/protocol';
-import { LspClient, editsAsContentChanges, editsFor, withServer } from '../protocol/lspClient';
+import { LspClient, editsAsContentChanges, editsFor, withServer } from '../support/lspClient';
 
 const TRIPWIRE = join(__dirname, 'tripwire.js');
 const STOCK_LIKE = '# gai.conf\n#label ::1/128       0\n#label fc00::/7      6\nLabel ::1/128 5\nlabel 10.0.0.0/8 4\nprecedence ::ffff:0:0/96 100 extra\nreload maybe\n';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commonPrefixLength, ipv6Text, parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/core/addresses';
+import { commonPrefixLength, ipv6Text, parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/glibc/addresses';
 
 test('inet_pton(AF_INET6) accepts what glibc accepts', () => {
   for (const text of ['::', '::1', '1::', 'fc00::', 'FD42:0:0:0:0:0:0:1', '2001:db8::1:2', '::ffff:10.0.0.1', '1:2:3:4:5:6:1.2.3.4', '0000:0000::', '1:2:3:4:5:6:7::']) {

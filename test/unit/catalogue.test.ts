@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DIAGNOSTIC_CODES } from '../../server/src/core/catalogue';
+import { DIAGNOSTIC_CODES } from '../../server/src/analysis/catalogue';
 
 test('every diagnostic code has its own README section, and every section a code', () => {
   const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');

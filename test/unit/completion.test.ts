@@ -2,15 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseIpv6Bytes, prefixContains } from '../../server/src/core/addresses';
-import { GLIBC_DEFAULT_PRECEDENCE, RFC6724_POLICY } from '../../server/src/core/builtinTables';
-import { SEVERITY_RANK, severityOf } from '../../server/src/core/catalogue';
-import { applyEdits } from '../../server/src/core/codeActions';
-import { CompletionEntry, completionsAt } from '../../server/src/core/completion';
-import { formatEdits } from '../../server/src/core/formatting';
-import { HOST_PROFILES, familyPreference, pair, profile } from '../../server/src/core/profiles';
-import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../oracle/scenarios';
-import { analyze } from './helpers';
+import { parseIpv6Bytes, prefixContains } from '../../server/src/glibc/addresses';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { GLIBC_DEFAULT_PRECEDENCE } from '../../server/src/glibc/builtinTables';
+import { RFC6724_POLICY } from '../../server/src/analysis/reference/rfcTables';
+import { HOST_PROFILES, pair, profile } from '../../server/src/analysis/reference/hostProfiles';
+import { familyPreference } from '../../server/src/analysis/effects';
+import { SEVERITY_RANK, severityOf } from '../../server/src/analysis/catalogue';
+import { CompletionEntry, completionsAt } from '../../server/src/features/completion';
+import { formatEdits } from '../../server/src/features/formatting';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
+import { analyze } from '../support/glibc';
+import { repoRoot } from '../support/repository';
 
 /** Completions at the "‸" in the text. */
 function complete(textWithCursor: string): { text: string; entries: CompletionEntry[] } {
@@ -35,7 +38,7 @@ function warnings(text: string): string[] {
   return analyze(text).findings.filter((f) => SEVERITY_RANK[severityOf(f.code)] >= SEVERITY_RANK.warning).map((f) => f.code);
 }
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = repoRoot();
 /** Files the snippets go into: empty, comments only, and this machine's /etc/gai.conf when it has no active line. */
 const HOSTS: Record<string, string> = {
   empty: '',

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyEdits, fixesFor } from '../../server/src/core/codeActions';
-import { computeEffects, summarizeEffects } from '../../server/src/core/effects';
-import { analyze } from './helpers';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { computeEffects } from '../../server/src/analysis/effects';
+import { summarizeEffects } from '../../server/src/features/effectsSummary';
+import { analyze } from '../support/glibc';
 
 const summary = (text: string) => summarizeEffects(computeEffects(analyze(text).tables)).map((s) => s.text);
 const STOCK_LIKE = '#label ::1/128       0\n#label ::/0          1\n#label 2002::/16     2\n#label ::/96         3\n#label ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n';

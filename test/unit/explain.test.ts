@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/core/explain';
-import { Host } from '../../server/src/core/sourceSelection';
+import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/features/explain';
+import { libcFromReport, runtimeLibc } from '../../server/src/system/cLibrary';
+import { analyze, GLIBC_2_36, host } from '../support/glibc';
+import { Host } from '../../server/src/glibc/sourceSelection';
 import { QueryError, splitQuery } from '../../server/src/system/resolve';
-import { analyzeGaiConf } from '../../server/src/core/analysis';
-import { libcFromReport, runtimeLibc } from '../../server/src/core/glibcVersion';
-import { GLIBC_2_36, analyze, host } from './helpers';
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 
 const builtin = analyze('').tables;
 const ULA = host('fd42::2/64', '10.0.0.2/24');

@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { bytesToHex } from '../../server/src/core/addresses';
-import { Analysis } from '../../server/src/core/analysis';
-import { applyEdits } from '../../server/src/core/codeActions';
-import { formatEdits } from '../../server/src/core/formatting';
-import { EffectiveTable } from '../../server/src/core/tables';
-import { seededRandom } from '../oracle/scenarios';
-import { generatedGaiConf } from './generatedGaiConf';
-import { GLIBC_2_36, GLIBC_2_41, analyze, fateOf } from './helpers';
+import { bytesToHex } from '../../server/src/glibc/addresses';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { analyze, fateOf, GLIBC_2_36, GLIBC_2_41 } from '../support/glibc';
+import { Analysis } from '../../server/src/analysis/analysis';
+import { formatEdits } from '../../server/src/features/formatting';
+import { EffectiveTable } from '../../server/src/glibc/tables';
+import { seededRandom } from '../support/generate';
+import { generatedGaiConf } from '../support/generate';
+import { repoRoot } from '../support/repository';
 
-const ROOT = join(__dirname, '..', '..', '..');
+const ROOT = repoRoot();
 
 function format(text: string, glibc = GLIBC_2_36, from?: number, to?: number): string {
   return applyEdits(text, formatEdits(analyze(text, glibc).parsed, from, to));

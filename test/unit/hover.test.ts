@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hoverAt } from '../../server/src/core/hover';
-import { GLIBC_2_41, analyze } from './helpers';
+import { hoverAt } from '../../server/src/features/hover';
+import { GLIBC_2_41, analyze } from '../support/glibc';
 
 function hover(text: string, at: string, glibc = undefined as Parameters<typeof analyze>[1]) {
   const analysis = analyze(text, glibc);

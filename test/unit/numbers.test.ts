@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { INT_MAX, readNumberField, strtoul10 } from '../../server/src/core/numbers';
+import { INT_MAX, readNumberField, strtoul10 } from '../../server/src/glibc/numbers';
 
 test('strtoul base 10 leniencies glibc inherits', () => {
   assert.equal(readNumberField('+5', 0, 128, true).value, 5);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { documentSymbols, foldingSpans } from '../../server/src/core/outline';
-import { analyze } from './helpers';
+import { documentSymbols, foldingSpans } from '../../server/src/features/outline';
+import { analyze } from '../support/glibc';
 
 const TEXT = [
   '# Local policy.',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PolicyTable, policyTables } from '../../server/src/core/policyTables';
-import { analyze } from './helpers';
+import { PolicyTable, policyTables } from '../../server/src/features/policyTables';
+import { analyze } from '../support/glibc';
 
 function table(config: string, kind: PolicyTable['kind']): PolicyTable {
   return policyTables(analyze(config).tables).tables.find((t) => t.kind === kind)!;

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { commandLink, renderExplanation, renderPolicyTables } from '../../client/src/views/render';
-import { explainReport } from '../../server/src/core/explain';
-import { policyTables } from '../../server/src/core/policyTables';
-import { parseIpAddress } from '../../server/src/core/addresses';
+import { explainReport } from '../../server/src/features/explain';
+import { policyTables } from '../../server/src/features/policyTables';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { ExplainResult } from '../../server/src/lsp/protocol';
-import { analyze } from './helpers';
+import { analyze } from '../support/glibc';
 
 const host = { addresses: [{ address: parseIpAddress('fd42::2')!, prefixLength: 64 }, { address: parseIpAddress('10.0.0.2')!, prefixLength: 24 }] };
 

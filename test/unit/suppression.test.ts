@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { applyEdits, suppressionFixes } from '../../server/src/core/codeActions';
-import { hoverAt } from '../../server/src/core/hover';
-import { analyze, codes as allCodes } from './helpers';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
+import { hoverAt } from '../../server/src/features/hover';
+import { analyze, codes as allCodes } from '../support/glibc';
 
 /** Codes besides ula-demoted, which glibc's built-in label table causes in every file without label rows. */
 function codes(text: string): string[] {

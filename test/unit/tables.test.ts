@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rowPrefixText } from '../../server/src/core/tables';
-import { analyze } from './helpers';
+import { rowPrefixText } from '../../server/src/glibc/tables';
+import { analyze } from '../support/glibc';
 
 const rows = (text: string, kind: 'label' | 'precedence' | 'scopev4') => {
   const table = analyze(text).tables[kind];

@@ -4,8 +4,8 @@
  * no script, and their only links are command links that VS Code allows by name.
  */
 
-import type { ExplainedDestination, Explanation } from '../../../server/src/core/explain';
-import type { PolicyRow, PolicyTable } from '../../../server/src/core/policyTables';
+import type { ExplainedDestination, Explanation } from '../../../server/src/features/explain';
+import type { PolicyRow, PolicyTable } from '../../../server/src/features/policyTables';
 import type { ExplainResult, PolicyTablesResult } from '../../../server/src/lsp/protocol';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

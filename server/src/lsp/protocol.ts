@@ -3,9 +3,9 @@
  * can send them too; every answer is plain JSON.
  */
 
-import type { ExplainReport } from '../core/explain';
-import type { PolicyTables } from '../core/policyTables';
-import type { HostLibc } from '../core/glibcVersion';
+import type { ExplainReport } from '../features/explain';
+import type { HostLibc } from '../analysis/analysis';
+import type { PolicyTables } from '../features/policyTables';
 
 /** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
 export const EXPLAIN_REQUEST = 'gaiConf/explain';

@@ -1,7 +1,8 @@
 /** The server's settings, from workspace/configuration where the client offers it, else from initializationOptions. */
 
-import { GlibcVersion, resolveGlibcVersion } from '../core/glibcVersion';
-import { SeverityOverrides } from '../core/diagnostics';
+import { GlibcVersion } from '../glibc/versions';
+import { resolveGlibcVersion } from '../system/cLibrary';
+import { SeverityOverrides } from '../features/diagnostics';
 
 export interface ServerSettings {
   readonly glibc: GlibcVersion;

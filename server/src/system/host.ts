@@ -5,8 +5,8 @@
 
 import { readFileSync } from 'fs';
 import { networkInterfaces } from 'os';
-import { IpAddress, bytesFromHex, parseIpAddress } from '../core/addresses';
-import { Host, HostAddress } from '../core/sourceSelection';
+import { IpAddress, bytesFromHex, parseIpAddress } from '../glibc/addresses';
+import { Host, HostAddress } from '../glibc/sourceSelection';
 
 const IFA_F_HOMEADDRESS = 0x10;
 const IFA_F_DEPRECATED = 0x20;

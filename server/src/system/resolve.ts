@@ -5,8 +5,8 @@
  */
 
 import type { Resolver } from 'dns/promises';
-import { parseIpAddress } from '../core/addresses';
-import { ResolvedQuery, resolverInputOrder } from '../core/explain';
+import { parseIpAddress } from '../glibc/addresses';
+import { ResolvedQuery, resolverInputOrder } from '../features/explain';
 
 export class QueryError extends Error {}
 

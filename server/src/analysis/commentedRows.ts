@@ -1,0 +1,30 @@
+/**
+ * Commented-out directives such as "#label fc00::/7 6" or "# precedence ::1/128 50": rows that
+ * would take effect if the '#' were removed. The stock file is made of them, so the analysis
+ * anchors findings on them and hovers say whether glibc uses the built-in row they restate.
+ */
+
+import { DIRECTIVES, Directive, DirectiveReading, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
+
+function commentedDirective(parsed: ParsedFile, line: ParsedLine): DirectiveReading | undefined {
+  const comment = line.comment;
+  if (!comment || line.reading) return undefined;
+  const text = parsed.text;
+  // Scans only this comment, up to a second '#' or a NUL.
+  let end = comment.start + 1;
+  while (end < comment.end && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
+  const reading = readWords(text, comment.start + 1, end, parsed.generation);
+  if (!reading || !reading.value1 || !DIRECTIVES.includes(reading.command.text as Directive)) return undefined;
+  const accepted = reading.fate.kind === 'row' || (reading.fate.kind === 'reload' && /^(yes|no)$/.test(reading.value1.text));
+  return accepted && reading.extra.length === 0 ? reading : undefined;
+}
+
+/** Every comment line that holds a directive glibc would accept, by line. */
+export function commentedDirectives(parsed: ParsedFile): ReadonlyMap<ParsedLine, DirectiveReading> {
+  const found = new Map<ParsedLine, DirectiveReading>();
+  for (const line of parsed.lines) {
+    const reading = commentedDirective(parsed, line);
+    if (reading) found.set(line, reading);
+  }
+  return found;
+}

@@ -1,0 +1,147 @@
+/**
+ * Findings about single lines: every issue glibc's reader records, worded for people, and what
+ * is worth knowing about rows glibc accepts (host bits, a catch-all with another value, site-local).
+ */
+
+import { hasHostBits, maskBytes, parseIpv6Bytes, prefixContains } from '../glibc/addresses';
+import { IMPLICIT_CATCH_ALL } from '../glibc/builtinTables';
+import { DIRECTIVES, Directive, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
+import { rowPrefixText } from '../glibc/tables';
+import { Finding } from './catalogue';
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/** The directive a mistyped or mis-cased word most likely meant. */
+export function suggestDirective(word: string): Directive | undefined {
+  const lower = word.replace(/^\uFEFF/, '').toLowerCase();
+  let best: Directive | undefined;
+  let bestDistance = 3;
+  for (const directive of DIRECTIVES) {
+    const distance = levenshtein(lower, directive);
+    if (distance < bestDistance) {
+      best = directive;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function ipv6Hint(text: string): string {
+  if (/[^0-9a-fA-F:.]/.test(text)) return ` (it contains "${text.match(/[^0-9a-fA-F:.]/)![0]}")`;
+  if ((text.match(/::/g) ?? []).length > 1) return ' ("::" may appear only once)';
+  if (/[0-9a-fA-F]{5,}/.test(text)) return ' (a group has more than four hex digits)';
+  if (text.includes('.')) return ' (an embedded IPv4 address must be the last 32 bits, four decimal octets without leading zeros)';
+  if (/^:[^:]|[^:]:$/.test(text)) return ' (a single ":" cannot start or end an address)';
+  return ' (it needs eight groups, or "::" for a run of zero groups)';
+}
+
+/** What a prefix without /bits means, in the words every message about it uses. */
+function missingLengthMessage(issue: Extract<ReadIssue, { code: 'missing-prefix-length' }>): string {
+  const full = issue.directive === 'scopev4' ? `/${issue.fullBits}` : `${issue.address}/${issue.fullBits}`;
+  const head = `"${issue.written}" has no /bits.`;
+  if (issue.generation === 'from-2.41') {
+    const older = issue.directive === 'scopev4' ? 'crashes or ignores it' : 'ignores the line (undefined behaviour)';
+    return `${head} glibc 2.41 and later read it as ${full}, while glibc up to 2.40 ${older}. Write /${issue.fullBits} so every version agrees.`;
+  }
+  if (issue.directive === 'scopev4') {
+    return `${head} glibc up to 2.40 then compares against leftover memory from an earlier scopev4 line: whether the line is accepted is undefined. From 2.41 it means /${issue.fullBits}. Write the length.`;
+  }
+  return `${head} glibc up to 2.40 then reads an uninitialised pointer: undefined behaviour, in practice the line is ignored (Debian 12's glibc 2.36). From 2.41 it means ${full}. Write the length.`;
+}
+
+/** The message for an issue glibc's reader recorded. */
+export function issueMessage(issue: ReadIssue): string {
+  switch (issue.code) {
+    case 'byte-order-mark':
+      return 'The file starts with a UTF-8 byte order mark; glibc reads it as part of the first word, so it does not recognise this directive and ignores the line. Save the file without a BOM.';
+    case 'unknown-directive': {
+      const suggestion = suggestDirective(issue.word);
+      const hint = suggestion ? ` Did you mean "${suggestion}"?` : ' Directives are label, precedence, scopev4 and reload, in lower case.';
+      return `glibc ignores this line: "${issue.word}" is not a directive.${hint}`;
+    }
+    case 'extra-fields':
+      return `glibc reads only "${issue.directive}" and two values; it ignores ${issue.words.map((w) => `"${w}"`).join(' ')}.`;
+    case 'missing-address':
+      return issue.where === 'no-values'
+        ? `glibc ignores this line: "${issue.directive}" needs a prefix and a value.`
+        : `glibc ignores this line: the ${issue.directive === 'scopev4' ? 'scopev4 prefix' : 'prefix'} has no address before "/".`;
+    case 'reload-enabled':
+      return "Every getaddrinfo() call with several answers will check whether this file changed and re-read it. glibc's own documentation advises against it (runtime cost, races); edits are picked up by newly started programs anyway.";
+    case 'reload-value':
+      return `${issue.value !== undefined ? `"${issue.value}"` : 'a bare "reload"'} turns reloading off: glibc enables it only for a lowercase "yes".`;
+    case 'zone-id':
+      return `glibc ignores this line: "${issue.address}" has a zone id, which gai.conf prefixes cannot carry. Remove "%${issue.address.split('%')[1]}".`;
+    case 'invalid-address':
+      return `glibc ignores this line: "${issue.address}" is not an IPv6 address glibc can read${ipv6Hint(issue.address)}.`;
+    case 'ipv4-prefix':
+      return `glibc ignores this line: ${issue.table} takes IPv6 prefixes only, and reads IPv4 addresses as v4-mapped IPv6. Write ::ffff:${issue.address}/${issue.bits !== undefined ? issue.bits + 96 : '(bits+96)'}.`;
+    case 'scopev4-not-mapped':
+      return `glibc ignores this line: "${issue.address}" is IPv6 but not v4-mapped. scopev4 takes ::ffff:a.b.c.d/96..128 or a.b.c.d/0..32.`;
+    case 'empty-number':
+      switch (issue.outcome) {
+        case 'read-as-zero': return `The ${issue.field} is empty. glibc up to 2.40 reads an empty number as 0, so this line takes effect with ${issue.field} 0; from 2.41 it is ignored.`;
+        case 'refused': return `glibc ignores this line: the ${issue.field} is empty (from glibc 2.41 an empty number is refused; up to 2.40 it counted as 0).`;
+        case 'zero-out-of-range': return `glibc ignores this line: the ${issue.field} is empty, which glibc up to 2.40 reads as 0, outside ${issue.min}..${issue.max} (from 2.41 an empty number is refused outright).`;
+      }
+      break;
+    case 'invalid-number':
+      return `glibc ignores this line: "${issue.text}" is not a plain decimal ${issue.field}${/^[+-]?0[xX]/.test(issue.text) ? ' (hexadecimal is not read)' : ''}.`;
+    case 'number-out-of-range':
+      return `glibc ignores this line: the ${issue.field} "${issue.text}" is outside ${issue.min}..${issue.max}.`;
+    case 'unusual-number':
+      return `glibc reads "${issue.text}" as ${issue.value}; write ${issue.value}.`;
+    case 'missing-prefix-length':
+      return missingLengthMessage(issue);
+    case 'scopev4-crash':
+      return `"${issue.written}" has no /bits. glibc up to 2.40 then reads an uninitialised pointer, and for the first such scopev4 line every program crashes (SIGSEGV) at its first lookup with several answers. Write "${issue.address}/${issue.fullBits}".`;
+    case 'nul-byte':
+      return 'A NUL byte ends the line for glibc: everything after it on this line is ignored.';
+    case 'carriage-return':
+      return 'This CR is not followed by LF: editors show a line break here, but glibc reads the next line as more words of this one.';
+    case 'comment-in-token':
+      return `"#" starts a comment even inside a word: glibc reads "${issue.word}" and nothing after the "#".`;
+  }
+}
+
+const SITE_LOCAL = parseIpv6Bytes('fec0::')!;
+
+/** Things worth knowing about the rows glibc accepts. */
+function rowFindings(parsed: ParsedFile): Finding[] {
+  const findings: Finding[] = [];
+  for (const line of parsed.lines) {
+    if (line.fate.kind !== 'row') continue;
+    const row = line.fate.row;
+    const prefix = line.reading!.value1!;
+    const span = { start: prefix.start, end: prefix.end };
+    const written = writtenPrefixBytes(prefix.text);
+    if (written && hasHostBits(written, row.bits)) {
+      const canonical = rowPrefixText({ table: row.table, bytes: maskBytes(written, row.bits), bits: row.bits });
+      findings.push({ code: 'host-bits', ...span, message: `"${prefix.text}" has bits set after its first ${row.table === 'scopev4' ? row.bits - 96 : row.bits}; glibc compares only those, so this row is ${canonical}.` });
+    }
+    const catchAll = row.bits === (row.table === 'scopev4' ? 96 : 0);
+    if (catchAll && row.value !== IMPLICIT_CATCH_ALL[row.table]) {
+      findings.push({ code: 'catch-all-value', ...span, message: `Every address without a more specific ${row.table} row gets ${row.value} instead of glibc's default ${IMPLICIT_CATCH_ALL[row.table]}.` });
+    }
+    if (row.table !== 'scopev4' && row.bits >= 10 && prefixContains(SITE_LOCAL, 10, row.bytes)) {
+      findings.push({ code: 'site-local', ...span, message: 'fec0::/10 (site-local) was deprecated by RFC 3879 in 2004; no current network should use it, so this row rarely matters.' });
+    }
+  }
+  return findings;
+}
+
+export function lineFindings(parsed: ParsedFile): Finding[] {
+  const fromReader = parsed.issues.map((issue): Finding => ({ code: issue.code, start: issue.start, end: issue.end, message: issueMessage(issue) }));
+  return [...fromReader, ...rowFindings(parsed)];
+}

@@ -1,0 +1,101 @@
+/**
+ * Rewriting one table's rows: making the file hold given rows (an active row gets its value, a
+ * commented-out one is uncommented, a missing one is added beside its kind), or commenting rows out.
+ */
+
+import { maskBytes, parseIpv6Bytes, sameBytes } from '../../glibc/addresses';
+import { PrefixTableEntry, TableKind } from '../../glibc/builtinTables';
+import { endBeforeCr } from '../../glibc/lines';
+import { DirectiveReading, ParsedLine } from '../../glibc/reader';
+import { Analysis } from '../../analysis/analysis';
+import { TextEdit, endOfLine, rowLine } from './edits';
+
+/** The active reading of a line, or the directive in its comment. */
+export type ReadingKind = 'reading' | 'commented';
+
+export function readingOf(analysis: Analysis, line: ParsedLine, kind: ReadingKind): DirectiveReading | undefined {
+  return kind === 'reading' ? line.reading : analysis.commented.get(line);
+}
+
+export interface TargetRow {
+  readonly kind: TableKind;
+  /** As it should be written. */
+  readonly prefixText: string;
+  readonly bytes: Uint8Array;
+  /** As glibc stores them: scopev4 in v4-mapped form (96..128). */
+  readonly bits: number;
+  readonly value: number;
+}
+
+export function prefixTarget(kind: 'label' | 'precedence', entry: PrefixTableEntry): TargetRow {
+  return { kind, prefixText: `${entry.prefix}/${entry.bits}`, bytes: parseIpv6Bytes(entry.prefix)!, bits: entry.bits, value: entry.value };
+}
+
+
+export function matchesTarget(analysis: Analysis, line: ParsedLine, kind: ReadingKind, target: TargetRow): boolean {
+  const fate = readingOf(analysis, line, kind)?.fate;
+  if (fate?.kind !== 'row' || fate.row.table !== target.kind) return false;
+  return fate.row.bits === target.bits && sameBytes(maskBytes(fate.row.bytes, target.bits), maskBytes(target.bytes, target.bits));
+}
+
+function valueEdit(analysis: Analysis, line: ParsedLine, kind: ReadingKind, value: number): TextEdit | undefined {
+  const parsed = readingOf(analysis, line, kind)!;
+  const fate = parsed.fate;
+  if (fate.kind === 'row' && fate.row.value === value && parsed.value2?.text === String(value)) return undefined;
+  if (parsed.value2) return { start: parsed.value2.start, end: parsed.value2.end, newText: String(value) };
+  return { start: parsed.value1!.end, end: parsed.value1!.end, newText: ` ${value}` };
+}
+
+/** Removes the '#' (and the blanks after it) in front of a commented-out directive. */
+function uncomment(analysis: Analysis, line: ParsedLine): TextEdit {
+  return { start: line.comment!.start, end: analysis.commented.get(line)!.command.start, newText: '' };
+}
+
+export function commentOut(line: ParsedLine): TextEdit {
+  return { start: line.reading!.command.start, end: line.reading!.command.start, newText: '#' };
+}
+
+/**
+ * Edits that make the file's rows of one kind include every target: an active row gets the
+ * target value, a commented-out one is uncommented, a missing one is added after the last row
+ * of its kind (active, else commented), else at the end of the file.
+ */
+export function ensureRows(analysis: Analysis, kind: TableKind, targets: readonly TargetRow[]): TextEdit[] {
+  const lines = analysis.parsed.lines;
+  const text = analysis.parsed.text;
+  const edits: TextEdit[] = [];
+  const missing: TargetRow[] = [];
+  const used = new Set<ParsedLine>();
+  for (const target of targets) {
+    const active = lines.find((l) => matchesTarget(analysis, l, 'reading', target));
+    if (active) {
+      const edit = valueEdit(analysis, active, 'reading', target.value);
+      if (edit) edits.push(edit);
+      continue;
+    }
+    const commented = lines.find((l) => !used.has(l) && matchesTarget(analysis, l, 'commented', target));
+    if (commented) {
+      used.add(commented);
+      edits.push(uncomment(analysis, commented));
+      const edit = valueEdit(analysis, commented, 'commented', target.value);
+      if (edit) edits.push(edit);
+      continue;
+    }
+    missing.push(target);
+  }
+  if (missing.length > 0) {
+    const eol = endOfLine(text);
+    const rows = missing.map((t) => rowLine(kind, t.prefixText, t.value));
+    const ofKind = (l: ParsedLine, which: ReadingKind) => {
+      const fate = readingOf(analysis, l, which)?.fate;
+      return fate?.kind === 'row' && fate.row.table === kind;
+    };
+    const anchor = [...lines].reverse().find((l) => ofKind(l, 'reading')) ?? [...lines].reverse().find((l) => ofKind(l, 'commented'));
+    const at = anchor && endBeforeCr(text, anchor);
+    if (at !== undefined) edits.push({ start: at, end: at, newText: rows.map((r) => eol + r).join('') });
+    else if (text.length === 0 || text.endsWith('\n')) edits.push({ start: text.length, end: text.length, newText: rows.map((r) => r + eol).join('') });
+    else edits.push({ start: text.length, end: text.length, newText: rows.map((r) => eol + r).join('') + eol });
+  }
+  return edits;
+}
+

@@ -1,0 +1,77 @@
+/**
+ * The two fixes for ULA hosts that prefer IPv4 (ula-demoted): the RFC 3484 label rows, or glibc's
+ * label table with fc00::/7 given the global label. Each is offered only when the fixed file,
+ * analysed again, no longer has the problem.
+ */
+
+import { prefixContains, parseIpv6Bytes } from '../../glibc/addresses';
+import { GLIBC_DEFAULT_LABELS } from '../../glibc/builtinTables';
+import { ParsedLine, lineAt } from '../../glibc/reader';
+import { droppedBuiltinRows, rowPrefixText } from '../../glibc/tables';
+import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
+import { DiagnosticCode, Finding } from '../../analysis/catalogue';
+import { familyPreference } from '../../analysis/effects';
+import { pair, profile } from '../../analysis/reference/hostProfiles';
+import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from '../../analysis/reference/rfcTables';
+import { Fix, TextEdit, applyEdits } from './edits';
+import { TargetRow, commentOut, ensureRows, matchesTarget, prefixTarget } from './tableRows';
+
+const ULA = { bytes: parseIpv6Bytes('fc00::')!, bits: 7 };
+
+function overlapsUla(line: ParsedLine): boolean {
+  const fate = line.reading?.fate;
+  if (fate?.kind !== 'row' || fate.row.table !== 'label' || fate.row.bits === 0) return false;
+  const bits = Math.min(fate.row.bits, ULA.bits);
+  return prefixContains(ULA.bytes, bits, fate.row.bytes);
+}
+
+/** An active label row for glibc's ULA, site-local or Teredo departures from RFC 3484 (or one overlapping ULA space). */
+function isDepartureRow(analysis: Analysis, line: ParsedLine): boolean {
+  return overlapsUla(line) || GLIBC_LABEL_DEPARTURES.some((entry) => matchesTarget(analysis, line, 'reading', prefixTarget('label', entry)));
+}
+
+/**
+ * Keeps a fix only when re-analysing the edited file shows the finding gone; for the ULA warning,
+ * also when ULA hosts then choose between IPv6 and IPv4 exactly as hosts with global IPv6 do.
+ */
+function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): TextEdit[] | undefined {
+  if (edits.length === 0) return undefined;
+  const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc });
+  if (after.findings.some((f) => f.code === code)) return undefined;
+  if (code === 'ula-demoted' && familyPreference(after.tables, profile('ula').host, pair('global')) !== familyPreference(after.tables, profile('global').host, pair('global'))) return undefined;
+  return edits;
+}
+
+const ULA_TRADE_OFF = 'hosts with global IPv6 will also try ULA destinations before IPv4';
+
+export function ulaFixes(analysis: Analysis): Fix[] {
+  const fixes: Fix[] = [];
+  const lines = analysis.parsed.lines;
+  const rfc3484 = [
+    ...ensureRows(analysis, 'label', RFC3484_LABELS.map((e) => prefixTarget('label', e))),
+    ...lines.filter((l) => isDepartureRow(analysis, l)).map(commentOut),
+  ];
+  const first = verified(analysis, 'ula-demoted', rfc3484);
+  if (first) fixes.push({ title: `Use the RFC 3484 label rows, without glibc's ULA, site-local and Teredo rows (${ULA_TRADE_OFF})`, codes: ['ula-demoted'], edits: first, preferred: true, safe: false });
+  const keepGlibc = GLIBC_DEFAULT_LABELS.map((e) => prefixTarget('label', e.prefix === 'fc00::' ? { ...e, value: 1 } : e));
+  const fcTarget = keepGlibc.find((t) => t.bits === 7)!;
+  const second = verified(analysis, 'ula-demoted', [
+    ...ensureRows(analysis, 'label', keepGlibc),
+    ...lines.filter((l) => overlapsUla(l) && !matchesTarget(analysis, l, 'reading', fcTarget)).map(commentOut),
+  ]);
+  if (second) fixes.push({ title: `Keep glibc's label table but give fc00::/7 the global label 1 (${ULA_TRADE_OFF})`, codes: ['ula-demoted'], edits: second, preferred: false, safe: false });
+  return fixes;
+}
+
+export function tableReplacedFix(analysis: Analysis, finding: Finding): Fix | undefined {
+  const line = lineAt(analysis.parsed, finding.start);
+  const fate = line?.reading?.fate;
+  if (fate?.kind !== 'row') return undefined;
+  const kind = fate.row.table;
+  const table = analysis.tables[kind];
+  const targets = droppedBuiltinRows(table).map((row): TargetRow => ({ kind, prefixText: rowPrefixText(row), bytes: row.bytes, bits: row.bits, value: row.value }));
+  const edits = verified(analysis, 'table-replaced', ensureRows(analysis, kind, targets));
+  if (!edits) return undefined;
+  return { title: `Add the ${targets.length} built-in ${kind} row${targets.length === 1 ? '' : 's'} this file drops`, codes: ['table-replaced'], edits, preferred: true, safe: false };
+}
+

@@ -1,0 +1,51 @@
+/**
+ * Findings as editor diagnostics: positions, the configured severity per code (or none when the
+ * user turned a code off), and the documentation link. Plain data; the server turns the severity
+ * into LSP's number.
+ */
+
+import { Analysis } from '../analysis/analysis';
+import { CATALOGUE, DiagnosticCode, Severity, documentationAnchor, isDiagnosticCode } from '../analysis/catalogue';
+import { Range, TextLocator } from './positions';
+
+export type SeveritySetting = Severity | 'off';
+export type SeverityOverrides = Readonly<Partial<Record<string, SeveritySetting>>>;
+
+
+export interface EditorDiagnostic {
+  readonly range: Range;
+  readonly severity: Severity;
+  readonly code: DiagnosticCode;
+  readonly codeDescription: { readonly href: string };
+  readonly source: 'gai-conf';
+  readonly message: string;
+}
+
+export function effectiveSeverity(code: DiagnosticCode, overrides: SeverityOverrides): SeveritySetting {
+  const override = overrides[code];
+  return override === 'error' || override === 'warning' || override === 'information' || override === 'hint' || override === 'off'
+    ? override
+    : CATALOGUE[code].severity;
+}
+
+/** Names in a severity setting that are not codes, so that a typo in settings can be reported. */
+export function unknownCodes(overrides: SeverityOverrides): string[] {
+  return Object.keys(overrides).filter((key) => !isDiagnosticCode(key));
+}
+
+export function editorDiagnostics(analysis: Analysis, locator: TextLocator, overrides: SeverityOverrides, documentationBase: string): EditorDiagnostic[] {
+  const diagnostics: EditorDiagnostic[] = [];
+  for (const finding of analysis.findings) {
+    const severity = effectiveSeverity(finding.code, overrides);
+    if (severity === 'off') continue;
+    diagnostics.push({
+      range: locator.rangeOf(finding),
+      severity,
+      code: finding.code,
+      codeDescription: { href: documentationBase + documentationAnchor(finding.code) },
+      source: 'gai-conf',
+      message: finding.message,
+    });
+  }
+  return diagnostics;
+}

@@ -1,0 +1,201 @@
+/**
+ * Hover text for a position: what a directive, prefix or value means under the file's effective
+ * tables, and for lines glibc ignores, that and why. Markdown, short, correct for this file.
+ */
+
+import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv6Bytes, sameBytes } from '../glibc/addresses';
+import { describeGlibcVersion } from '../analysis/glibcDescription';
+import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, lineAt, writtenPrefixBytes } from '../glibc/reader';
+import { Token } from '../glibc/lines';
+import { Analysis } from '../analysis/analysis';
+import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from '../glibc/builtinTables';
+import { CATALOGUE } from '../analysis/catalogue';
+import { lineEffects } from '../analysis/effects';
+import { readSuppressions, silences } from '../analysis/suppression';
+import { EffectiveTable, lookupRow, rowPrefixText } from '../glibc/tables';
+import { rangesContaining } from '../analysis/reference/wellKnownPrefixes';
+import { issueMessage } from '../analysis/lineChecks';
+import { rowOriginText } from '../analysis/rows';
+import { DIRECTIVE_HELP } from './directiveHelp';
+import { describeLineEffect } from './effectsSummary';
+
+export interface HoverResult {
+  readonly markdown: string;
+  /** Offsets of the hovered token. */
+  readonly start: number;
+  readonly end: number;
+}
+
+function builtinTableMarkdown(kind: TableKind): string {
+  const rows = kind === 'scopev4'
+    ? GLIBC_DEFAULT_SCOPEV4.map((e) => `| ${e.network}/${e.bits} | ${e.value} |`)
+    : (kind === 'label' ? GLIBC_DEFAULT_LABELS : GLIBC_DEFAULT_PRECEDENCE).map((e) => `| ${e.prefix}/${e.bits} | ${e.value} |`);
+  return [`| built-in ${kind} | value |`, '|---|---|', ...rows].join('\n');
+}
+
+function directiveHover(directive: Directive, analysis: Analysis, commented: boolean): string {
+  const help = DIRECTIVE_HELP[directive];
+  const parts = [`**${directive}**${commented ? ' (commented out)' : ''}: \`${help.syntax}\``, help.text];
+  if (directive !== 'reload') {
+    const table = analysis.tables[directive];
+    parts.push(
+      `One valid \`${directive}\` line replaces glibc's whole built-in ${directive} table; glibc then adds only a catch-all row (value ${IMPLICIT_CATCH_ALL[directive]}) unless the file has one. ` +
+        (table.source === 'builtin' ? `This file has no valid ${directive} line, so the built-in table is in effect.` : `This file replaces it: ${table.rows.length} rows in effect.`),
+      builtinTableMarkdown(directive),
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function rangeText(bytes: Bytes16, bits: number, table: TableKind): string {
+  const first = maskBytes(bytes, bits);
+  const last = Uint8Array.from(first, (b, i) => b | (~((0xff00 >> Math.max(0, Math.min(8, bits - i * 8))) & 0xff) & 0xff));
+  if (table === 'scopev4') return `${ipv4Text(first)} to ${ipv4Text(last)}`;
+  return `${ipv6TextForPeople(first)} to ${ipv6TextForPeople(last)}`;
+}
+
+/** Where an active line's row stands in glibc's lookup order, or that it has no effect. */
+function rowOrigin(table: EffectiveTable, row: ConfiguredRow, line: ParsedLine): string {
+  const index = table.rows.findIndex((r) => r.origin.kind === 'file' && r.origin.line === line);
+  if (index < 0) return '';
+  const winner = lookupRow(table, row.bytes);
+  if (winner !== table.rows[index] && winner.bits === row.bits) {
+    const where = winner.origin.kind === 'file' ? rowOriginText(winner) : `the ${rowOriginText(winner)} row`;
+    return `**No effect**: ${where} has the same prefix and comes first.`;
+  }
+  return `Row ${index + 1} of ${table.rows.length} in glibc's lookup order.`;
+}
+
+function commentedRowStatus(analysis: Analysis, row: ConfiguredRow): string {
+  const table = analysis.tables[row.table];
+  const builtinMatch = table.source === 'builtin' && table.rows.some((r) => r.bits === row.bits && sameBytes(maskBytes(r.bytes, r.bits), maskBytes(row.bytes, row.bits)) && r.value === row.value);
+  if (builtinMatch) return `glibc uses this row right now: it is part of the built-in ${row.table} table, which is in effect because the file has no valid ${row.table} line.`;
+  const current = lookupRow(table, row.bytes);
+  const effect = `Addresses in ${rowPrefixText(row)} get ${row.table} ${current.value} now`;
+  if (table.source === 'file') return `Not in effect: this file replaces the built-in ${row.table} table. ${effect}.`;
+  return `Not in effect, and not a built-in row: uncommenting it would replace the whole built-in ${row.table} table. ${effect}.`;
+}
+
+function prefixHover(reading: DirectiveReading, analysis: Analysis, line: ParsedLine, commented: boolean): string | undefined {
+  const fate = reading.fate;
+  const token = reading.value1!;
+  const parts: string[] = [];
+  const bytes = writtenPrefixBytes(token.text);
+  if (fate.kind === 'row') {
+    const row = fate.row;
+    const displayBits = row.table === 'scopev4' ? row.bits - 96 : row.bits;
+    const mappedBytes = bytes ?? row.bytes;
+    const names = rangesContaining(row.table === 'scopev4' ? row.bytes : mappedBytes, row.bits);
+    const head = names.length > 0 ? names[0] : undefined;
+    parts.push(`**${rowPrefixText({ ...row, bytes: maskBytes(mappedBytes, row.bits) })}**${head ? `: ${head.name} (${head.rfc})` : row.bits === 0 ? ': every IPv6 address (catch-all)' : ''}`);
+    if (head) parts.push(head.note);
+    if (row.table !== 'scopev4' && row.bits >= 96 && names.some((n) => n.name === 'IPv4-mapped')) {
+      parts.push(`Covers IPv4 ${ipv4Text(maskBytes(row.bytes, row.bits))}/${row.bits - 96}.`);
+    }
+    parts.push(`Range: ${rangeText(mappedBytes, row.bits, row.table)} (/${displayBits}).`);
+    if (bytes && hasHostBits(bytes, row.bits)) parts.push(`Has host bits: glibc compares only the first ${displayBits} bits, so this is ${rowPrefixText({ ...row, bytes: maskBytes(bytes, row.bits) })}.`);
+    parts.push(commented ? commentedRowStatus(analysis, row) : rowOrigin(analysis.tables[row.table], row, line));
+  } else if (bytes) {
+    const names = rangesContaining(bytes, 128);
+    if (names[0]) parts.push(`\`${token.text}\`: within ${names[0].name} (${names[0].rfc}).`);
+  }
+  return parts.filter((p) => p !== '').join('\n\n') || undefined;
+}
+
+export function labelValueHover(analysis: Analysis, row: ConfiguredRow): string {
+  const table = analysis.tables.label;
+  const sharing = table.rows.filter((r) => r.value === row.value).map(rowPrefixText);
+  const ipv4Label = lookupRow(table, ipv4ToMapped(Uint8Array.of(198, 51, 100, 10))).value;
+  const defaultLabel = lookupRow(table, parseIpv6Bytes('2001:db8::1')!).value;
+  const lines = [
+    `**label ${row.value}**. Rows with this label in the effective table: ${sharing.length > 0 ? sharing.join(', ') : 'none (this line is not in effect)'}.`,
+    `Rule 5 prefers a destination whose label equals its source's label. IPv4 addresses have label ${ipv4Label}; global IPv6 (the ::/0 row) has label ${defaultLabel}.`,
+  ];
+  if (row.value === ipv4Label) lines.push(`A source in ${rowPrefixText(row)} matches IPv4 destinations by label.`);
+  else if (row.value === defaultLabel) lines.push(`A source in ${rowPrefixText(row)} matches global IPv6 destinations, so it can win against IPv4 by rule 5.`);
+  else lines.push(`A source in ${rowPrefixText(row)} matches only destinations labelled ${row.value}; against global IPv6 it loses rule 5, so IPv4 (whose source and destination match) goes first.`);
+  return lines.join('\n\n');
+}
+
+export function precedenceValueHover(analysis: Analysis, row: ConfiguredRow): string {
+  const table = analysis.tables.precedence;
+  const ipv4 = lookupRow(table, ipv4ToMapped(Uint8Array.of(198, 51, 100, 10))).value;
+  const global = lookupRow(table, parseIpv6Bytes('2001:db8::1')!).value;
+  const rank = (value: number, other: number, name: string) => (value > other ? `above ${name} (${other})` : value < other ? `below ${name} (${other})` : `equal to ${name} (${other})`);
+  return [
+    `**precedence ${row.value}**: ${rank(row.value, ipv4, 'IPv4')}, ${rank(row.value, global, 'global IPv6')}.`,
+    'Rule 6 tries the higher precedence first, when rules 1 to 5 (reachability, scope, deprecated and home sources, labels) did not decide.',
+  ].join('\n\n');
+}
+
+function scopeValueHover(row: ConfiguredRow): string {
+  const meaning = row.value <= 2 ? 'link-local' : row.value <= 5 ? 'site-local' : row.value >= 14 ? 'global' : 'between site-local and global';
+  return `**scope ${row.value}** (${meaning}) for IPv4 ${rowPrefixText(row)}. Rule 2 prefers a destination whose scope equals its source's; rule 8 prefers the smaller scope.`;
+}
+
+function valueHover(reading: DirectiveReading, analysis: Analysis): string | undefined {
+  const fate = reading.fate;
+  if (fate.kind === 'reload') return fate.enabled ? 'Reloading **on**: lookups re-read the file when it changes.' : `Reloading **off**${reading.value1?.text === 'no' ? '' : ': only a lowercase "yes" turns it on'}.`;
+  if (fate.kind !== 'row') return undefined;
+  if (fate.row.table === 'label') return labelValueHover(analysis, fate.row);
+  if (fate.row.table === 'precedence') return precedenceValueHover(analysis, fate.row);
+  return scopeValueHover(fate.row);
+}
+
+/** Keeps the hover short: the view "Explain Address Order" has the detail. */
+const MAX_EFFECT_LINES = 4;
+
+function effectsMarkdown(analysis: Analysis, line: ParsedLine): string {
+  const effects = lineEffects(analysis.parsed, analysis.tables, line);
+  if (effects.length === 0) return '**Effect on typical hosts**: none of them changes family preference because of this line.';
+  const shown = effects.slice(0, MAX_EFFECT_LINES).map((e) => `- ${describeLineEffect(e)}`);
+  if (effects.length > MAX_EFFECT_LINES) shown.push(`- and ${effects.length - MAX_EFFECT_LINES} more`);
+  return ['**Effect on typical hosts** (dual-stacked destinations):', ...shown].join('\n');
+}
+
+function within(token: Token | undefined, offset: number): token is Token {
+  return token !== undefined && offset >= token.start && offset <= token.end;
+}
+
+function readingHover(reading: DirectiveReading, analysis: Analysis, line: ParsedLine, offset: number, commented: boolean): HoverResult | undefined {
+  const fate = reading.fate;
+  const tokens = [reading.command, reading.value1, reading.value2, ...reading.extra];
+  const token = tokens.find((t) => within(t, offset));
+  if (!token) return undefined;
+  const ignored = fate.kind === 'ignored' || fate.kind === 'undefined';
+  if (!commented && ignored) {
+    const why = fate.kind === 'undefined' ? `${fate.crash ? '**Crashes every program** (glibc up to 2.40).' : '**Undefined behaviour** in glibc up to 2.40.'} ${issueMessage(fate.issue)}` : `**Ignored by glibc.** ${issueMessage(fate.issue)}`;
+    return { markdown: `${why}\n\n_Read as ${describeGlibcVersion(analysis.parsed.glibc)}._`, start: token.start, end: token.end };
+  }
+  if (reading.extra.includes(token)) return { markdown: `**Ignored by glibc**: it reads only the directive and two values.`, start: token.start, end: token.end };
+  let markdown: string | undefined;
+  if (token === reading.command && reading.directive) markdown = directiveHover(reading.directive, analysis, commented);
+  else if (token === reading.value1 && reading.directive !== 'reload') markdown = prefixHover(reading, analysis, line, commented);
+  else markdown = valueHover(reading, analysis);
+  if (markdown && commented && token !== reading.command && fate.kind === 'row' && token !== reading.value1) markdown += `\n\n${commentedRowStatus(analysis, fate.row)}`;
+  if (markdown && !commented && fate.kind === 'row' && token !== reading.command) markdown += `\n\n${effectsMarkdown(analysis, line)}`;
+  return markdown ? { markdown, start: token.start, end: token.end } : undefined;
+}
+
+export function hoverAt(analysis: Analysis, offset: number): HoverResult | undefined {
+  const line = lineAt(analysis.parsed, offset);
+  if (!line) return undefined;
+  if (line.reading) {
+    const result = readingHover(line.reading, analysis, line, offset, false);
+    if (result) return result;
+  }
+  const commented = analysis.commented.get(line);
+  if (commented) return readingHover(commented, analysis, line, offset, true);
+  return suppressionHover(analysis, line, offset);
+}
+
+/** On a code in a `# gai-conf: ignore` comment: what the code means and what the comment silences now. */
+function suppressionHover(analysis: Analysis, line: ParsedLine, offset: number): HoverResult | undefined {
+  const suppression = readSuppressions(analysis.parsed).suppressions.find((s) => s.line === line);
+  const span = suppression?.spans.find((s) => offset >= s.start && offset <= s.end);
+  if (!suppression || !span) return undefined;
+  const silenced = analysis.suppressed.filter((f) => f.code === span.code && silences(analysis.parsed, suppression, f)).length;
+  const where = suppression.scope === 'line' ? 'on the next line' : 'in this file';
+  const effect = silenced === 0 ? `Nothing ${where} has this finding now.` : `Silences ${silenced} finding${silenced === 1 ? '' : 's'} ${where}.`;
+  return { markdown: `**${span.code}** (${CATALOGUE[span.code].severity}): ${CATALOGUE[span.code].summary}\n\n${effect}`, start: span.start, end: span.end };
+}

@@ -1,0 +1,360 @@
+/**
+ * Reads gai.conf text line by line exactly as glibc's gaiconf_init does, and records for every
+ * line what glibc makes of it (its fate) and, as structured issues, every place where glibc's
+ * reading departs from what the text seems to say. No English here: the analysis words them.
+ */
+
+import { Bytes16, ipv4ToMapped, isV4Mapped, maskBytes, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
+import { TableKind } from './builtinTables';
+import { INT_MAX, NumberReading, readNumberField } from './numbers';
+import { LineLayout, Token, isCSpace, layoutLine, splitFields } from './lines';
+import { GlibcVersion, ParserGeneration, parserGeneration } from './versions';
+
+export type Directive = 'label' | 'precedence' | 'scopev4' | 'reload';
+export const DIRECTIVES: readonly Directive[] = ['label', 'precedence', 'scopev4', 'reload'];
+
+/** A row a line adds to glibc's table. */
+export interface ConfiguredRow {
+  readonly table: TableKind;
+  /**
+   * label/precedence: the prefix bytes as written (glibc does not mask them).
+   * scopev4: the v4-mapped network, masked as glibc stores it.
+   */
+  readonly bytes: Bytes16;
+  /** label/precedence: 0..128; scopev4: in v4-mapped form, 96..128. */
+  readonly bits: number;
+  readonly value: number;
+}
+
+/** Which number field of a line an issue is about. */
+export type NumberField = 'prefix length' | 'prefix length of a v4-mapped prefix' | 'label value' | 'precedence value' | 'scope value';
+
+/** What glibc does that the text does not show, with the facts each needs to be explained. */
+export type ReadIssue = { readonly start: number; readonly end: number } & (
+  | { readonly code: 'byte-order-mark' }
+  | { readonly code: 'unknown-directive'; readonly word: string }
+  | { readonly code: 'extra-fields'; readonly directive: Directive; readonly words: readonly string[] }
+  | { readonly code: 'missing-address'; readonly directive: Directive; readonly where: 'no-values' | 'before-slash' }
+  | { readonly code: 'reload-enabled' }
+  | { readonly code: 'reload-value'; readonly value?: string }
+  | { readonly code: 'zone-id'; readonly address: string }
+  | { readonly code: 'invalid-address'; readonly address: string }
+  | { readonly code: 'ipv4-prefix'; readonly table: 'label' | 'precedence'; readonly address: string; readonly bits?: number }
+  | { readonly code: 'scopev4-not-mapped'; readonly address: string }
+  | { readonly code: 'empty-number'; readonly field: NumberField; readonly outcome: 'read-as-zero' | 'refused' | 'zero-out-of-range'; readonly min: number; readonly max: number }
+  | { readonly code: 'invalid-number'; readonly field: NumberField; readonly text: string }
+  | { readonly code: 'number-out-of-range'; readonly field: NumberField; readonly text: string; readonly min: number; readonly max: number }
+  | { readonly code: 'unusual-number'; readonly text: string; readonly value: number }
+  | {
+      readonly code: 'missing-prefix-length';
+      readonly directive: 'label' | 'precedence' | 'scopev4';
+      readonly written: string;
+      readonly address: string;
+      /** The length 2.41 and later read: 128, or 32 for a plain IPv4 scopev4 prefix. */
+      readonly fullBits: number;
+      /** up-to-2.40: undefined behaviour here; from-2.41: read as the full length. */
+      readonly generation: ParserGeneration;
+    }
+  | { readonly code: 'scopev4-crash'; readonly written: string; readonly address: string; readonly fullBits: number }
+  | { readonly code: 'nul-byte' }
+  | { readonly code: 'carriage-return' }
+  | { readonly code: 'comment-in-token'; readonly word: string }
+);
+
+export type ReadIssueCode = ReadIssue['code'];
+
+export type LineFate =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'row'; readonly row: ConfiguredRow }
+  | { readonly kind: 'reload'; readonly enabled: boolean }
+  | { readonly kind: 'ignored'; readonly issue: ReadIssue }
+  | { readonly kind: 'undefined'; readonly crash: boolean; readonly issue: ReadIssue };
+
+/** The words glibc sees on a line, and what it makes of them. */
+export interface DirectiveReading {
+  readonly command: Token;
+  readonly value1?: Token;
+  readonly value2?: Token;
+  /** Fields after the third: glibc never looks at them. */
+  readonly extra: readonly Token[];
+  readonly directive?: Directive;
+  readonly fate: LineFate;
+  readonly issues: readonly ReadIssue[];
+}
+
+export interface ParsedLine {
+  /** 0-based index of the line as glibc splits the file (at LF only). */
+  readonly index: number;
+  /** Offsets of the line, without its LF. */
+  readonly start: number;
+  readonly end: number;
+  /** What glibc reads, absent for a line with no word before any '#'. */
+  readonly reading?: DirectiveReading;
+  /** From the first '#' to the end of the line. */
+  readonly comment?: Token;
+  readonly fate: LineFate;
+}
+
+export interface ParsedFile {
+  readonly text: string;
+  readonly glibc: GlibcVersion;
+  readonly generation: ParserGeneration;
+  readonly lines: readonly ParsedLine[];
+  /** Every issue of every line, in document order. */
+  readonly issues: readonly ReadIssue[];
+  /** The last reload line decides; false without one. */
+  readonly reload: boolean;
+}
+
+const EMPTY: LineFate = { kind: 'empty' };
+
+/** State that glibc carries from one line to the next. */
+export interface ReaderState {
+  /**
+   * Up to 2.40 a scopev4 line without /bits reads an end pointer that only an earlier scopev4
+   * number parse has set; before that it is wild and the process crashes.
+   */
+  scopev4EndPointerSet: boolean;
+}
+
+type Span = { readonly start: number; readonly end: number };
+
+class LineReader {
+  readonly issues: ReadIssue[] = [];
+
+  constructor(
+    private readonly generation: ParserGeneration,
+    private readonly state: ReaderState,
+  ) {}
+
+  private report(issue: ReadIssue): void {
+    this.issues.push(issue);
+  }
+
+  private ignored(issue: ReadIssue): LineFate {
+    this.report(issue);
+    return { kind: 'ignored', issue };
+  }
+
+  read(fields: readonly Token[]): DirectiveReading {
+    const [command, value1, value2, ...extra] = fields;
+    const directive = DIRECTIVES.find((d) => d === command.text);
+    const fate = directive ? this.readDirective(directive, command, value1, value2) : this.unknown(command);
+    if (directive && extra.length > 0) {
+      this.report({ code: 'extra-fields', start: extra[0].start, end: extra[extra.length - 1].end, directive, words: extra.map((t) => t.text) });
+    }
+    return { command, value1, value2, extra, directive, fate, issues: this.issues };
+  }
+
+  private unknown(command: Token): LineFate {
+    const span = { start: command.start, end: command.end };
+    if (command.text.startsWith('\uFEFF')) return this.ignored({ code: 'byte-order-mark', ...span });
+    return this.ignored({ code: 'unknown-directive', ...span, word: command.text });
+  }
+
+  private readDirective(directive: Directive, command: Token, value1: Token | undefined, value2: Token | undefined): LineFate {
+    if (directive === 'reload') return this.reload(command, value1);
+    if (!value1) return this.ignored({ code: 'missing-address', start: command.start, end: command.end, directive, where: 'no-values' });
+    return directive === 'scopev4' ? this.scopev4(value1, value2) : this.prefixRow(directive, value1, value2);
+  }
+
+  private reload(command: Token, value: Token | undefined): LineFate {
+    const enabled = value?.text === 'yes';
+    if (enabled) this.report({ code: 'reload-enabled', start: command.start, end: value!.end });
+    else if (value?.text !== 'no') {
+      const span = value ?? command;
+      this.report({ code: 'reload-value', start: span.start, end: span.end, ...(value ? { value: value.text } : {}) });
+    }
+    return { kind: 'reload', enabled };
+  }
+
+  /** Why text is not an IPv6 address glibc reads. */
+  private addressProblem(token: Token, address: string, directive: Directive): LineFate {
+    const span = { start: token.start, end: token.start + address.length };
+    if (address === '') return this.ignored({ code: 'missing-address', start: token.start, end: token.end, directive, where: 'before-slash' });
+    if (address.includes('%')) return this.ignored({ code: 'zone-id', ...span, address });
+    return this.ignored({ code: 'invalid-address', ...span, address });
+  }
+
+  /** The issue a number field raises, and the fate when glibc refuses the line because of it. */
+  private numberProblem(reading: NumberReading, span: Span, text: string, field: NumberField, min: number, max: number): LineFate | undefined {
+    if (reading.problem === undefined) {
+      if (reading.emptyReadAsZero) this.report({ code: 'empty-number', ...span, field, outcome: 'read-as-zero', min, max });
+      else if (reading.unusualForm) this.report({ code: 'unusual-number', ...span, text, value: reading.value });
+      return undefined;
+    }
+    switch (reading.problem) {
+      case 'empty':
+        return this.ignored({ code: 'empty-number', ...span, field, outcome: 'refused', min, max });
+      case 'not-decimal':
+        return this.ignored({ code: 'invalid-number', ...span, field, text });
+      case 'overflow':
+      case 'out-of-range':
+        if (reading.emptyReadAsZero) return this.ignored({ code: 'empty-number', ...span, field, outcome: 'zero-out-of-range', min, max });
+        return this.ignored({ code: 'number-out-of-range', ...span, field, text, min, max });
+    }
+  }
+
+  /** glibc still runs with an empty string for an absent value; issues about it point at the prefix. */
+  private valueField(value: Token | undefined, prefix: Token): Token {
+    return value ?? { text: '', start: prefix.start, end: prefix.end };
+  }
+
+  private bitsField(value1: Token, slash: number): { token: Token; span: Span } {
+    const token = { text: value1.text.slice(slash + 1), start: value1.start + slash + 1, end: value1.end };
+    // An empty length is shown on its "/".
+    return { token, span: token.text === '' ? { start: value1.start + slash, end: token.end } : { start: token.start, end: token.end } };
+  }
+
+  private readValue(table: TableKind, value2: Token | undefined, value1: Token): LineFate | number {
+    const token = this.valueField(value2, value1);
+    const reading = readNumberField(token.text, 0, INT_MAX, this.generation === 'up-to-2.40');
+    const field: NumberField = table === 'scopev4' ? 'scope value' : `${table} value`;
+    return this.numberProblem(reading, { start: token.start, end: token.end }, token.text, field, 0, INT_MAX) ?? reading.value;
+  }
+
+  private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
+    const slash = value1.text.indexOf('/');
+    const address = slash < 0 ? value1.text : value1.text.slice(0, slash);
+    const bytes = parseIpv6Bytes(address);
+    if (!bytes) {
+      if (parseIpv4Bytes(address)) {
+        const bits = Number(slash < 0 ? '32' : value1.text.slice(slash + 1));
+        return this.ignored({ code: 'ipv4-prefix', start: value1.start, end: value1.end, table, address, ...(Number.isInteger(bits) && bits >= 0 && bits <= 32 ? { bits } : {}) });
+      }
+      return this.addressProblem(value1, address, table);
+    }
+    let bits = 128;
+    if (slash < 0) {
+      const issue: ReadIssue = { code: 'missing-prefix-length', start: value1.start, end: value1.end, directive: table, written: value1.text, address, fullBits: 128, generation: this.generation };
+      this.report(issue);
+      if (this.generation === 'up-to-2.40') return { kind: 'undefined', crash: false, issue };
+    } else {
+      const { token, span } = this.bitsField(value1, slash);
+      const reading = readNumberField(token.text, 0, 128, this.generation === 'up-to-2.40');
+      const problem = this.numberProblem(reading, span, token.text, 'prefix length', 0, 128);
+      if (problem) return problem;
+      bits = reading.value;
+    }
+    const value = this.readValue(table, value2, value1);
+    if (typeof value !== 'number') return value;
+    return { kind: 'row', row: { table, bytes, bits, value } };
+  }
+
+  private scopev4(value1: Token, value2: Token | undefined): LineFate {
+    const slash = value1.text.indexOf('/');
+    const address = slash < 0 ? value1.text : value1.text.slice(0, slash);
+    const ipv6 = parseIpv6Bytes(address);
+    let bytes: Bytes16;
+    let minBits: number;
+    let maxBits: number;
+    let offset: number;
+    if (ipv6) {
+      if (!isV4Mapped(ipv6)) return this.ignored({ code: 'scopev4-not-mapped', start: value1.start, end: value1.start + address.length, address });
+      [bytes, minBits, maxBits, offset] = [ipv6, 96, 128, 0];
+    } else {
+      const quad = parseIpv4Bytes(address);
+      if (!quad) return this.addressProblem(value1, address, 'scopev4');
+      [bytes, minBits, maxBits, offset] = [ipv4ToMapped(quad), 0, 32, 96];
+    }
+    let bits = maxBits;
+    if (slash < 0) {
+      const span = { start: value1.start, end: value1.end };
+      if (this.generation === 'up-to-2.40' && !this.state.scopev4EndPointerSet) {
+        const issue: ReadIssue = { code: 'scopev4-crash', ...span, written: value1.text, address, fullBits: maxBits };
+        this.report(issue);
+        return { kind: 'undefined', crash: true, issue };
+      }
+      const issue: ReadIssue = { code: 'missing-prefix-length', ...span, directive: 'scopev4', written: value1.text, address, fullBits: maxBits, generation: this.generation };
+      this.report(issue);
+      if (this.generation === 'up-to-2.40') return { kind: 'undefined', crash: false, issue };
+    } else {
+      this.state.scopev4EndPointerSet = true;
+      const { token, span } = this.bitsField(value1, slash);
+      const reading = readNumberField(token.text, minBits, maxBits, this.generation === 'up-to-2.40');
+      const problem = this.numberProblem(reading, span, token.text, ipv6 ? 'prefix length of a v4-mapped prefix' : 'prefix length', minBits, maxBits);
+      if (problem) return problem;
+      bits = reading.value;
+    }
+    const value = this.readValue('scopev4', value2, value1);
+    if (typeof value !== 'number') return value;
+    const storedBits = bits + offset;
+    return { kind: 'row', row: { table: 'scopev4', bytes: maskBytes(bytes, storedBits), bits: storedBits, value } };
+  }
+}
+
+/** Bytes that change where glibc's line or words end. */
+function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): ReadIssue[] {
+  const issues: ReadIssue[] = [];
+  if (layout.nulAt >= 0) issues.push({ code: 'nul-byte', start: layout.nulAt, end: layout.end });
+  for (let i = layout.start; i < layout.contentEnd; i++) {
+    if (text.charCodeAt(i) === 0x0d && i + 1 < layout.end && fields.some((f) => f.start > i)) {
+      issues.push({ code: 'carriage-return', start: i, end: i + 1 });
+      break;
+    }
+  }
+  if (layout.hashAt > layout.start && !isCSpace(text.charCodeAt(layout.hashAt - 1)) && fields.length > 0) {
+    const last = fields[fields.length - 1];
+    issues.push({ code: 'comment-in-token', start: last.start, end: layout.hashAt + 1, word: last.text });
+  }
+  return issues;
+}
+
+export interface ParseOptions {
+  readonly glibc: GlibcVersion;
+}
+
+export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
+  const generation = parserGeneration(options.glibc);
+  const state: ReaderState = { scopev4EndPointerSet: false };
+  const lines: ParsedLine[] = [];
+  const issues: ReadIssue[] = [];
+  let reload = false;
+  let start = 0;
+  for (let index = 0; start < text.length; index++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const layout = layoutLine(text, start, end);
+    const fields = splitFields(text, start, layout.contentEnd);
+    issues.push(...layoutIssues(text, layout, fields));
+    const reading = fields.length > 0 ? new LineReader(generation, state).read(fields) : undefined;
+    if (reading) issues.push(...reading.issues);
+    const fate = reading?.fate ?? EMPTY;
+    if (fate.kind === 'reload') reload = fate.enabled;
+    const comment = layout.hashAt >= 0 ? { text: text.slice(layout.hashAt, end).replace(/\r$/, ''), start: layout.hashAt, end: end - (text.charCodeAt(end - 1) === 0x0d ? 1 : 0) } : undefined;
+    lines.push({ index, start, end, reading, comment, fate });
+    start = end + 1;
+  }
+  return { text, glibc: options.glibc, generation, lines, issues, reload };
+}
+
+/**
+ * What glibc would read in `text` between two offsets if it were a line of its own: how the
+ * analysis reads a commented-out row. An earlier scopev4 length is assumed, as in any real file
+ * that has one, so that only the words decide.
+ */
+export function readWords(text: string, start: number, end: number, generation: ParserGeneration): DirectiveReading | undefined {
+  const fields = splitFields(text, start, end);
+  return fields.length > 0 ? new LineReader(generation, { scopev4EndPointerSet: true }).read(fields) : undefined;
+}
+
+/** The line that holds an offset (its LF counts as part of it); undefined past the last line. */
+export function lineAt(file: Pick<ParsedFile, 'lines'>, offset: number): ParsedLine | undefined {
+  const lines = file.lines;
+  let low = 0;
+  let high = lines.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (lines[mid].end < offset) low = mid + 1;
+    else if (lines[mid].start > offset) high = mid - 1;
+    else return lines[mid];
+  }
+  return undefined;
+}
+
+/** The prefix bytes as written (before glibc masks scopev4 networks), v4-mapped for IPv4 text. */
+export function writtenPrefixBytes(valueText: string): Bytes16 | undefined {
+  const address = valueText.split('/')[0];
+  const quad = parseIpv4Bytes(address);
+  return quad ? ipv4ToMapped(quad) : parseIpv6Bytes(address);
+}

@@ -1,0 +1,146 @@
+/**
+ * The three tables glibc holds after reading a file: a kind with at least one valid line replaces
+ * the built-in table of that kind, gets a catch-all row appended unless it has a zero-length
+ * prefix, and is sorted longest prefix first, keeping file order among equal lengths.
+ */
+
+import { Bytes16, ipv4Text, ipv4ToMapped, ipv6TextForPeople, parseIpv4Bytes, parseIpv6Bytes, prefixContains, prefixKey } from './addresses';
+import {
+  GLIBC_DEFAULT_LABELS,
+  GLIBC_DEFAULT_PRECEDENCE,
+  GLIBC_DEFAULT_SCOPEV4,
+  IMPLICIT_CATCH_ALL,
+  PrefixTableEntry,
+  Scopev4TableEntry,
+  TableKind,
+} from './builtinTables';
+import { GlibcVersion } from './versions';
+import { ParsedFile, ParsedLine } from './reader';
+
+export type RowOrigin =
+  | { readonly kind: 'builtin' }
+  | { readonly kind: 'implicit' }
+  | { readonly kind: 'file'; readonly line: ParsedLine };
+
+export interface TableRow {
+  readonly table: TableKind;
+  /** label/precedence: as written; scopev4: the masked v4-mapped network. */
+  readonly bytes: Bytes16;
+  /** label/precedence 0..128; scopev4 in v4-mapped form, 96..128. */
+  readonly bits: number;
+  readonly value: number;
+  readonly origin: RowOrigin;
+}
+
+export interface EffectiveTable {
+  readonly kind: TableKind;
+  readonly source: 'builtin' | 'file';
+  /** In glibc's lookup order: the first row whose prefix matches decides. */
+  readonly rows: readonly TableRow[];
+}
+
+export interface EffectiveTables {
+  readonly glibc: GlibcVersion;
+  readonly label: EffectiveTable;
+  readonly precedence: EffectiveTable;
+  readonly scopev4: EffectiveTable;
+  readonly reload: boolean;
+  /** A line that makes every program crash before any table matters (glibc up to 2.40). */
+  readonly crash?: ParsedLine;
+}
+
+const BUILTIN: { readonly kind: 'builtin' } = { kind: 'builtin' };
+const IMPLICIT: { readonly kind: 'implicit' } = { kind: 'implicit' };
+
+function prefixEntryRow(table: 'label' | 'precedence', entry: PrefixTableEntry, origin: RowOrigin): TableRow {
+  return { table, bytes: parseIpv6Bytes(entry.prefix)!, bits: entry.bits, value: entry.value, origin };
+}
+
+function scopeEntryRow(entry: Scopev4TableEntry, origin: RowOrigin): TableRow {
+  return { table: 'scopev4', bytes: ipv4ToMapped(parseIpv4Bytes(entry.network)!), bits: entry.bits + 96, value: entry.value, origin };
+}
+
+/** Rows of a built-in table, in lookup order. */
+export function builtinRows(kind: TableKind): TableRow[] {
+  if (kind === 'scopev4') return GLIBC_DEFAULT_SCOPEV4.map((e) => scopeEntryRow(e, BUILTIN));
+  const entries = kind === 'label' ? GLIBC_DEFAULT_LABELS : GLIBC_DEFAULT_PRECEDENCE;
+  return entries.map((e) => prefixEntryRow(kind, e, BUILTIN));
+}
+
+/** The length of a prefix that covers every address of the table's domain. */
+function catchAllBits(kind: TableKind): number {
+  return kind === 'scopev4' ? 96 : 0;
+}
+
+function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
+  const rows: TableRow[] = [];
+  for (const line of parsed.lines) {
+    if (line.fate.kind === 'row' && line.fate.row.table === kind) rows.push({ ...line.fate.row, origin: { kind: 'file', line } });
+  }
+  if (rows.length === 0) return { kind, source: 'builtin', rows: builtinRows(kind) };
+  if (!rows.some((row) => row.bits === catchAllBits(kind))) {
+    rows.push({ table: kind, bytes: kind === 'scopev4' ? ipv4ToMapped(new Uint8Array(4)) : new Uint8Array(16), bits: catchAllBits(kind), value: IMPLICIT_CATCH_ALL[kind], origin: IMPLICIT });
+  }
+  // Array.prototype.sort is stable, as glibc's merge-sorting qsort is for these tables.
+  rows.sort((a, b) => b.bits - a.bits);
+  return { kind, source: 'file', rows };
+}
+
+export function buildEffectiveTables(parsed: ParsedFile): EffectiveTables {
+  const crash = parsed.lines.find((line) => line.fate.kind === 'undefined' && line.fate.crash);
+  return {
+    glibc: parsed.glibc,
+    label: buildTable('label', parsed),
+    precedence: buildTable('precedence', parsed),
+    scopev4: buildTable('scopev4', parsed),
+    reload: parsed.reload,
+    crash,
+  };
+}
+
+/** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
+export function droppedBuiltinRows(table: EffectiveTable): TableRow[] {
+  if (table.source === 'builtin') return [];
+  return builtinRows(table.kind).filter((builtin) => !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)));
+}
+
+/** Per prefix length, longest first: the first row of that length for each prefix it covers. */
+type RowIndex = readonly (readonly [number, Map<string, TableRow>])[];
+
+const indexes = new WeakMap<EffectiveTable, RowIndex>();
+
+/**
+ * Finding the first matching row by scanning made every lookup linear in the file's rows, and the
+ * analysis makes many; a table is indexed once, on first lookup, by prefix length and prefix.
+ */
+function indexOf(table: EffectiveTable): RowIndex {
+  let index = indexes.get(table);
+  if (!index) {
+    const byLength = new Map<number, Map<string, TableRow>>();
+    for (const row of table.rows) {
+      let rows = byLength.get(row.bits);
+      if (!rows) byLength.set(row.bits, (rows = new Map()));
+      const key = prefixKey(row.bytes, row.bits);
+      if (!rows.has(key)) rows.set(key, row);
+    }
+    index = [...byLength].sort((a, b) => b[0] - a[0]);
+    indexes.set(table, index);
+  }
+  return index;
+}
+
+/** The row glibc's lookup stops at for an address (IPv4 given in v4-mapped form). */
+export function lookupRow(table: EffectiveTable, bytes: Bytes16): TableRow {
+  for (const [bits, rows] of indexOf(table)) {
+    const row = rows.get(prefixKey(bytes, bits));
+    if (row) return row;
+  }
+  // Unreachable for tables built here: every table ends in a zero-length prefix.
+  throw new Error(`no ${table.kind} row matches`);
+}
+
+/** "fc00::/7" for label and precedence rows; "169.254.0.0/16" for scopev4 rows. */
+export function rowPrefixText(row: Pick<TableRow, 'table' | 'bytes' | 'bits'>): string {
+  if (row.table === 'scopev4') return `${ipv4Text(row.bytes)}/${row.bits - 96}`;
+  return `${ipv6TextForPeople(row.bytes)}/${row.bits}`;
+}

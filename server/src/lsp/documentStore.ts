@@ -1,0 +1,69 @@
+/**
+ * The open documents and their analyses: one snapshot per document version, made on first use,
+ * and the scheduling that analyses a burst of edits once.
+ */
+
+import { TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis/analysis';
+import { TextLocator } from '../features/positions';
+
+export interface Snapshot {
+  readonly version: number;
+  readonly analysis: Analysis;
+  readonly locator: TextLocator;
+}
+
+export class DocumentStore {
+  readonly documents = new TextDocuments(TextDocument);
+  private readonly snapshots = new Map<string, Snapshot>();
+  private readonly pending = new Map<string, { cancel(): void }>();
+
+  constructor(private readonly options: () => AnalysisOptions) {}
+
+  get(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  snapshotOf(document: TextDocument): Snapshot {
+    const cached = this.snapshots.get(document.uri);
+    if (cached && cached.version === document.version) return cached;
+    const text = document.getText();
+    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, this.options()), locator: new TextLocator(text) };
+    this.snapshots.set(document.uri, snapshot);
+    return snapshot;
+  }
+
+  /** The snapshot of an open document, or undefined for a uri that is not open. */
+  snapshot(uri: string): (Snapshot & { readonly document: TextDocument }) | undefined {
+    const document = this.documents.get(uri);
+    return document && { ...this.snapshotOf(document), document };
+  }
+
+  /**
+   * Runs `work` once the edits that have arrived are handled. vscode-jsonrpc handles one queued
+   * message per turn of the event loop, each turn's callback queued after ours; waiting a second
+   * turn lets the next queued edit cancel this one, so a burst is analysed once, for its last version.
+   */
+  schedule(uri: string, work: (uri: string) => void): void {
+    this.pending.get(uri)?.cancel();
+    let handle = setImmediate(() => {
+      handle = setImmediate(() => {
+        this.pending.delete(uri);
+        work(uri);
+      });
+    });
+    this.pending.set(uri, { cancel: () => clearImmediate(handle) });
+  }
+
+  /** Settings changed: every analysis is stale. */
+  invalidate(): void {
+    this.snapshots.clear();
+  }
+
+  forget(uri: string): void {
+    this.pending.get(uri)?.cancel();
+    this.pending.delete(uri);
+    this.snapshots.delete(uri);
+  }
+}

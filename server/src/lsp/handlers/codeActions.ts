@@ -1,0 +1,66 @@
+/**
+ * Quick fixes and fix-all as code actions; for clients without code action literals, as a
+ * command the server carries out by asking the client to apply the edit.
+ */
+
+import { CodeAction, CodeActionKind, Command, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
+import { fixAllEdits } from '../../features/codeActions/fixAll';
+import { fixesFor } from '../../features/codeActions/quickFixes';
+import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
+import { Session } from '../session';
+import { lspEdits } from './edits';
+
+/** Applies a quick fix for clients that take code actions only as commands. */
+export const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
+
+function kindMatches(kind: string, requested: readonly string[]): boolean {
+  return requested.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+export function registerCodeActions(session: Session): void {
+  const { connection, store } = session;
+  connection.onCodeAction((params): (CodeAction | Command)[] => {
+    const snapshot = store.snapshot(params.textDocument.uri);
+    if (!snapshot) return [];
+    const { analysis, locator, document } = snapshot;
+    // A range that names no place in the text (beyond it, negative, fractional) has nothing to fix.
+    if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
+    const only = params.context.only;
+    const actions: CodeAction[] = [];
+    const uri = document.uri;
+    const start = locator.offsetAt(params.range.start);
+    const end = locator.offsetAt(params.range.end);
+    const clientDiagnostics = params.context.diagnostics ?? [];
+    if (!only || kindMatches(CodeActionKind.QuickFix, only)) {
+      for (const finding of analysis.findings) {
+        if (finding.end < start || finding.start > end) continue;
+        const range = locator.rangeOf(finding);
+        const linked = clientDiagnostics.filter((d) => d.code === finding.code && d.range.start.line === range.start.line);
+        for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred, diagnostics: linked, edit: { changes: { [uri]: lspEdits(locator, fix.edits) } } });
+        }
+      }
+    }
+    // Fix-all looks at every finding, too costly for the requests an editor sends on each cursor
+    // move; editors ask for source actions by kind (on save, from the Source Action menu).
+    if (only && kindMatches(CodeActionKind.SourceFixAll, only)) {
+      const edits = fixAllEdits(analysis);
+      if (edits.length > 0) {
+        actions.push({ title: 'Fix all safe gai.conf problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, edits) } } });
+      }
+    }
+    if (session.client.literalCodeActions) return actions;
+    return actions.map((action) => ({ title: action.title, command: APPLY_FIX_COMMAND, arguments: [{ uri, version: document.version, edit: action.edit }] }));
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    const [fix] = (params.arguments ?? []) as { uri?: string; version?: number; edit?: CodeAction['edit'] }[];
+    const document = fix?.uri === undefined ? undefined : store.get(fix.uri);
+    if (params.command !== APPLY_FIX_COMMAND || !document || !fix.edit) return;
+    if (document.version !== fix.version) {
+      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: 'The file changed since the fix was computed; ask for the fix again.' });
+      return;
+    }
+    await connection.workspace.applyEdit({ label: 'gai.conf quick fix', edit: fix.edit });
+  });
+}

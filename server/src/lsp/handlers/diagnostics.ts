@@ -1,0 +1,30 @@
+/** Publishes each document's findings as diagnostics once its edits settle. */
+
+import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
+import { Severity } from '../../analysis/catalogue';
+import { editorDiagnostics } from '../../features/diagnostics';
+import { Session } from '../session';
+
+const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function publishDiagnostics(session: Session, uri: string): void {
+  const snapshot = session.store.snapshot(uri);
+  if (!snapshot) return;
+  const diagnostics: Diagnostic[] = editorDiagnostics(snapshot.analysis, snapshot.locator, session.settings.severity, session.documentation)
+    .map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
+  void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
+}
+
+export function registerDiagnostics(session: Session): void {
+  const { store, connection } = session;
+  store.documents.onDidChangeContent((event) => store.schedule(event.document.uri, (uri) => publishDiagnostics(session, uri)));
+  store.documents.onDidClose((event) => {
+    store.forget(event.document.uri);
+    void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+}

@@ -1,0 +1,19 @@
+import { TextEdit as LspTextEdit } from 'vscode-languageserver/node';
+import { formatEdits } from '../../features/formatting';
+import { Session } from '../session';
+import { lspEdits } from './edits';
+
+export function registerFormatting(session: Session): void {
+  const { connection, store } = session;
+  connection.onDocumentFormatting((params): LspTextEdit[] => {
+    const snapshot = store.snapshot(params.textDocument.uri);
+    return snapshot ? lspEdits(snapshot.locator, formatEdits(snapshot.analysis.parsed)) : [];
+  });
+  connection.onDocumentRangeFormatting((params): LspTextEdit[] => {
+    const snapshot = store.snapshot(params.textDocument.uri);
+    if (!snapshot) return [];
+    const { locator, analysis } = snapshot;
+    if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
+    return lspEdits(locator, formatEdits(analysis.parsed, locator.offsetAt(params.range.start), locator.offsetAt(params.range.end)));
+  });
+}

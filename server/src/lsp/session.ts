@@ -1,0 +1,97 @@
+/**
+ * What the server knows about its client and its settings: capabilities from initialize, the
+ * settings pulled with workspace/configuration or else read from initializationOptions.
+ */
+
+import { Connection, DidChangeConfigurationNotification, InitializeParams, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
+import { HostLibc } from '../analysis/analysis';
+import { describeGlibcVersion } from '../analysis/glibcDescription';
+import { unknownCodes } from '../features/diagnostics';
+import { glibcVersionText } from '../glibc/versions';
+import { runtimeLibc } from '../system/cLibrary';
+import { documentationBase } from '../system/documentation';
+import { DocumentStore } from './documentStore';
+import { STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
+import { ServerSettings, readSettings } from './settings';
+
+export interface ClientFeatures {
+  readonly pullConfiguration: boolean;
+  readonly registerConfiguration: boolean;
+  readonly literalCodeActions: boolean;
+  readonly hierarchicalSymbols: boolean;
+  /** The client commands the client announced, which lenses may then name. */
+  readonly commands: readonly string[];
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+export class Session {
+  settings: ServerSettings = readSettings(undefined);
+  client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, hierarchicalSymbols: false, commands: [] };
+  readonly hostLibc: HostLibc = runtimeLibc();
+  readonly documentation = documentationBase();
+  readonly store = new DocumentStore(() => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc }));
+  private initialSettings: unknown;
+
+  constructor(readonly connection: Connection) {}
+
+  initialize(params: InitializeParams): void {
+    const capabilities = params.capabilities;
+    const options = params.initializationOptions as Record<string, unknown> | undefined;
+    this.client = {
+      pullConfiguration: capabilities.workspace?.configuration === true,
+      registerConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      literalCodeActions: capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
+      hierarchicalSymbols: capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
+      commands: Array.isArray(options?.clientCommands) ? options.clientCommands.filter((c): c is string => typeof c === 'string') : [],
+    };
+    this.initialSettings = options?.gaiconf ?? options;
+    this.settings = readSettings(this.initialSettings);
+  }
+
+  status(): StatusResult {
+    const glibc = this.settings.glibc;
+    return { glibc: glibcVersionText(glibc), origin: glibc.origin, description: describeGlibcVersion(glibc), hostLibc: this.hostLibc };
+  }
+
+  /** Tells the user about settings that could not be used (a notification: nothing for a client to refuse). */
+  reportSettings(): void {
+    const typos = unknownCodes(this.settings.severity).map((code) => `gaiconf.diagnostics.severity: "${code}" is not a gai-conf diagnostic code.`);
+    for (const problem of [...this.settings.problems, ...typos]) {
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });
+    }
+    this.connection.console.info(`Analysing gai.conf as ${describeGlibcVersion(this.settings.glibc)}.`);
+  }
+
+  initialized(reanalyse: () => void): void {
+    if (!this.client.pullConfiguration) {
+      this.reportSettings();
+      return;
+    }
+    if (this.client.registerConfiguration) {
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
+    }
+    void this.refreshSettings(reanalyse);
+  }
+
+  async refreshSettings(reanalyse: () => void, fromNotification?: unknown): Promise<void> {
+    let raw: unknown = fromNotification;
+    if (this.client.pullConfiguration) {
+      try {
+        // Neovim and eglot offer workspace/configuration but answer null unless configured there:
+        // what they pulled then falls back, key by key, to initializationOptions.
+        const pulled: unknown = await this.connection.workspace.getConfiguration('gaiconf');
+        raw = { ...asObject(this.initialSettings), ...asObject(pulled) };
+      } catch (error) {
+        this.connection.console.error(`Could not read settings: ${(error as Error).message}`);
+      }
+    }
+    this.settings = readSettings(raw);
+    this.reportSettings();
+    if (this.client.commands.length > 0) void this.connection.sendNotification(STATUS_CHANGED_NOTIFICATION, this.status());
+    this.store.invalidate();
+    reanalyse();
+  }
+}

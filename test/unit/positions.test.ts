@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TextLocator } from '../../server/src/features/positions';
+
+test('an offset between the CR and LF of a CRLF is the end of its line, a place editors can name (found by fuzzing)', () => {
+  const locator = new TextLocator('ab\r\ncd');
+  assert.deepEqual(locator.positionAt(3), { line: 0, character: 2 });
+  assert.deepEqual(locator.positionAt(2), { line: 0, character: 2 });
+  assert.deepEqual(locator.positionAt(4), { line: 1, character: 0 });
+  // A lone CR is a line break for editors.
+  assert.deepEqual(new TextLocator('ab\rcd').positionAt(3), { line: 1, character: 0 });
+});
