@@ -9,8 +9,8 @@
 import { existsSync } from 'fs';
 import { readFile } from 'fs/promises';
 import { ExtensionContext, Position, Range, Uri, commands, window } from 'vscode';
+import { CLIENT_COMMANDS } from '../../server/src/lsp/protocol';
 
-export const SHOW_DOCUMENTATION_COMMAND = 'gaiconf.showDocumentation';
 
 /** The fragment VS Code's Markdown preview gives a heading: lowercase, spaces as dashes, no punctuation. */
 export function headingSlug(heading: string): string {
@@ -37,5 +37,5 @@ export function registerDocumentation(context: ExtensionContext): void {
     }
   }
 
-  context.subscriptions.push(commands.registerCommand(SHOW_DOCUMENTATION_COMMAND, showDocumentation));
+  context.subscriptions.push(commands.registerCommand(CLIENT_COMMANDS.documentation, showDocumentation));
 }

@@ -22,6 +22,7 @@ import {
   window,
   workspace,
 } from 'vscode';
+import type { SaveCheckResult } from '../../server/src/lsp/protocol';
 import { RootWriteOutcome, Writability, writabilityOf, writeAsRoot, writeBackup } from './rootWrite';
 
 export const SAVE_AS_ROOT_COMMAND = 'gaiconf.saveAsRoot';
@@ -29,10 +30,8 @@ const DISK_SCHEME = 'gaiconf-disk';
 const UTF8_BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 
 export interface SaveAsRootHooks {
-  /** The line that would crash every program's getaddrinfo() on the target glibc, if any. */
-  crashIn(document: TextDocument, text: string): Promise<{ line: number; message: string } | undefined>;
-  /** Whether `path` is the live /etc/gai.conf, which running programs have already read. */
-  isLiveFile(path: string): boolean;
+  /** The language server's word on writing `text` over the document's file. */
+  check(document: TextDocument, text: string): Promise<SaveCheckResult>;
   /** Opens "Explain Address Order" for the document. */
   explain(document: TextDocument): void;
 }
@@ -124,7 +123,7 @@ export function registerSaveAsRoot(context: ExtensionContext, hooks: SaveAsRootH
       return false;
     }
     const text = document.getText();
-    const crash = await hooks.crashIn(document, text);
+    const { crash, live } = await hooks.check(document, text);
     if (crash) {
       const answer = await window.showWarningMessage(
         `Line ${crash.line} would crash every program's getaddrinfo() on this machine's glibc: ${crash.message} Save it as root anyway?`,
@@ -156,7 +155,7 @@ export function registerSaveAsRoot(context: ExtensionContext, hooks: SaveAsRootH
     await makeClean(document, text);
     lensesChanged.fire();
     const kept = backup ? ` The previous version is in ${backup}.` : '';
-    if (hooks.isLiveFile(file)) {
+    if (live) {
       const answer = await window.showInformationMessage(`Saved ${file} as root. Programs already running keep the tables they read (glibc reads the file once per process unless "reload yes"); new ones use the new file.${kept}`, 'Explain Address Order');
       if (answer === 'Explain Address Order') hooks.explain(document);
     } else {

@@ -5,13 +5,14 @@
 
 import { Connection, DidChangeConfigurationNotification, InitializeParams, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { HostLibc } from '../analysis/analysis';
+import { DiagnosticCode, documentationAnchor } from '../analysis/catalogue';
 import { describeGlibcVersion } from '../analysis/glibcDescription';
 import { unknownCodes } from '../features/diagnostics';
 import { glibcVersionText } from '../glibc/versions';
 import { runtimeLibc } from '../system/cLibrary';
 import { documentationBase } from '../system/documentation';
 import { DocumentStore } from './documentStore';
-import { STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
+import { CLIENT_COMMANDS, STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
 import { ServerSettings, readSettings } from './settings';
 
 export interface ClientFeatures {
@@ -31,7 +32,7 @@ export class Session {
   settings: ServerSettings = readSettings(undefined);
   client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, hierarchicalSymbols: false, commands: [] };
   readonly hostLibc: HostLibc = runtimeLibc();
-  readonly documentation = documentationBase();
+  private readonly readme = documentationBase();
   readonly store = new DocumentStore(() => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc }));
   private initialSettings: unknown;
 
@@ -49,6 +50,15 @@ export class Session {
     };
     this.initialSettings = options?.gaiconf ?? options;
     this.settings = readSettings(this.initialSettings);
+  }
+
+  /**
+   * A code's documentation: the client's command when it has one (VS Code: the README rendered at
+   * the code's heading, wherever its extension host runs), else the README beside the server.
+   */
+  documentationLink(code: DiagnosticCode): string {
+    if (this.client.commands.includes(CLIENT_COMMANDS.documentation)) return `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`;
+    return this.readme + documentationAnchor(code);
   }
 
   status(): StatusResult {
