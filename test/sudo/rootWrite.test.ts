@@ -49,9 +49,9 @@ function writeAsUser(target: string, bytes: Buffer, password?: string, options: 
   return JSON.parse(run.stdout.trim().split('\n').at(-1)!);
 }
 
-/** The commands sudo ran (not the refused ones, whose reason precedes PWD=) according to its log. */
-export function commandsRunAsRoot(log: string): string[] {
-  return readFileSync(log, 'utf8').split('\n').filter((l) => / : [^:;]+ : (TTY=[^;]* ; )?PWD=.*COMMAND=/.test(l)).map((l) => l.replace(/.*COMMAND=/, ''));
+/** The commands sudo ran for the user, from its log. */
+function commandsRunAsRoot(log: string): string[] {
+  return spawnSync('bash', [SCRIPT, 'ran', log], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l);
 }
 
 before(() => {

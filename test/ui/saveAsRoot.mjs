@@ -55,10 +55,9 @@ function setSudo(mode, sudoLog) {
   return run.stdout.trim().split('\n').at(-1);
 }
 
-/** The commands sudo ran for the user (refused attempts carry a reason before PWD=, and are left out). */
+/** The commands sudo ran for the user, from its log. */
 function commandsRunAsRoot(sudoLog) {
-  if (!existsSync(sudoLog)) return [];
-  return readFileSync(sudoLog, 'utf8').split('\n').filter((l) => / : [^:;]+ : (TTY=[^;]* ; )?PWD=.*COMMAND=/.test(l)).map((l) => l.replace(/.*COMMAND=/, ''));
+  return spawnSync('bash', [SCRIPT, 'ran', sudoLog], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l);
 }
 
 const identity = (path) => { const s = statSync(path); return `${s.uid}:${s.gid} ${(s.mode & 0o7777).toString(8)} inode ${s.ino}`; };
@@ -75,7 +74,7 @@ function packageVsix() {
 
 /** What real glibc returns first, in a namespace with a ULA-only host, under `config`. */
 async function glibcOrderFromUlaHost(config) {
-  const { resolveWithGlibc } = await import(join(repo, 'out/test/oracle/namespaceResolver.js'));
+  const { resolveWithGlibc } = await import(join(repo, 'out/test/support/namespaceResolver.js'));
   const host = { addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] };
   const [order] = await resolveWithGlibc([{ host, config, destinations: ['198.51.100.10', '2001:db8:1::10'] }]);
   return order;
@@ -110,7 +109,7 @@ async function main() {
   if (process.getuid?.() !== 0) return { skipped: 'needs root, to create the ordinary user with sudo and the root-owned file' };
   if (spawnSync('sh', ['-c', 'command -v sudo']).status !== 0) return { skipped: 'needs sudo (apt-get install sudo; .ci/run installs it)' };
   if (!existsSync('/etc/gai.conf')) return { skipped: 'needs an /etc/gai.conf to bind-mount the scratch copy over (in a private mount namespace)' };
-  for (const f of ['dist/extension.js', 'out/test/oracle/namespaceResolver.js']) {
+  for (const f of ['dist/extension.js', 'out/test/support/namespaceResolver.js']) {
     if (!existsSync(join(repo, f))) throw new Error(`missing ${f}: run \`npm run build && npx tsc -p tsconfig.json\` first`);
   }
   const installed = installCodeServer();
@@ -142,6 +141,8 @@ async function main() {
   chownSync(scratch, 0, 1);
   chmodSync(scratch, 0o644);
   const before = identity(scratch);
+  const copy = join(session.tmp, 'gai.conf.dpkg-dist');
+  writeFileSync(copy, 'label ::1/128 0\n');
   log(`scratch ${scratch} (${before}) bind-mounted over /etc/gai.conf for code-server only; user ${user}`);
 
   const asUser = ['runuser', '-u', user, '--', 'env', `HOME=${home}`, `USER=${user}`];
@@ -269,6 +270,15 @@ async function main() {
     await dialog.locator('.monaco-button').filter({ hasText: 'Compare' }).click();
     await page.locator('.tabs-container .tab.active').filter({ hasText: /on disk now ↔ your edits/ }).waitFor({ timeout });
     assert(readFileSync(scratch, 'utf8').endsWith('# theirs\n'), 'the file was overwritten');
+  });
+
+  await test('a root-owned copy under another name (gai.conf.dpkg-dist) gets the CodeLens too', async () => {
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(copy);
+    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'gai.conf.dpkg-dist' }).first().waitFor({ timeout });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active[aria-label^="gai.conf.dpkg-dist"]').waitFor({ timeout });
+    await lens(/^read-only for you: Save as Root…$/).waitFor({ timeout });
   });
 
   await test("sudo's log: nothing but dd writing /etc/gai.conf ran as root", async () => {
