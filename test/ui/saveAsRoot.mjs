@@ -22,7 +22,7 @@ import {
   codeServerEnv, installCodeServer, installExtension, launchChromium, makeLog, newPage, prepareDirs, repo, runnerSession,
   saveArtifacts, serverExited, startCodeServer, waitFor,
 } from '../../scripts/code-server.mjs';
-import { editorLine, hoverUntil, mouseAway, timeout } from './workbench.mjs';
+import { editorLine, hoverUntil, mouseAway, openProblems, timeout } from './workbench.mjs';
 
 const started = Date.now();
 const log = makeLog('test-ui-root', started);
@@ -183,6 +183,18 @@ async function main() {
     await page.keyboard.press('Control+W');
     await page.locator('.tabs-container .tab.active[aria-label^="gai.conf"]').waitFor({ timeout });
     await mouseAway(page);
+  });
+
+  await test("the code's link in the Problems panel opens the same section", async () => {
+    const panel = await openProblems(page);
+    const link = panel.locator('.monaco-list-row').filter({ hasText: /ula-demoted/ }).locator('.code-link a, a.code-link, .monaco-link').first();
+    await link.waitFor({ timeout });
+    await link.click();
+    await page.locator('.tabs-container .tab.active').filter({ hasText: /Preview (README|readme)\.md/ }).waitFor({ timeout });
+    await page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame').locator('h3#ula-demoted').waitFor({ timeout });
+    await page.keyboard.press('Control+W');
+    await page.keyboard.press('Control+J'); // the panel away again
+    await page.locator('.tabs-container .tab.active[aria-label^="gai.conf"]').waitFor({ timeout });
   });
 
   await test('the ULA quick fix, Ctrl+S fails as the user, "Save as Root…", a wrong password, then the right one: saved in place, editor clean', async () => {
