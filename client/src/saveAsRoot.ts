@@ -23,6 +23,7 @@ import {
   workspace,
 } from 'vscode';
 import type { SaveCheckResult } from '../../server/src/lsp/protocol';
+import { savedFileText } from './savedFile';
 import { RootWriteOutcome, Writability, writabilityOf, writeAsRoot, writeBackup } from './rootWrite';
 
 export const SAVE_AS_ROOT_COMMAND = 'gaiconf.saveAsRoot';
@@ -87,8 +88,7 @@ export function registerSaveAsRoot(context: ExtensionContext, hooks: SaveAsRootH
 
   const diskContent: TextDocumentContentProvider = {
     async provideTextDocumentContent(uri: Uri): Promise<string> {
-      const bytes = await readFile(uri.path);
-      return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+      return savedFileText(await readFile(uri.path));
     },
   };
 
@@ -110,6 +110,15 @@ export function registerSaveAsRoot(context: ExtensionContext, hooks: SaveAsRootH
   }
 
   async function saveAsRoot(uriArgument?: unknown): Promise<boolean> {
+    try {
+      return await checkAndWrite(uriArgument);
+    } catch (error) {
+      void window.showErrorMessage(`gai.conf: Save as Root: ${(error as Error).message}`);
+      return false;
+    }
+  }
+
+  async function checkAndWrite(uriArgument: unknown): Promise<boolean> {
     const uri = uriArgument instanceof Uri ? uriArgument.toString() : typeof uriArgument === 'string' ? uriArgument : undefined;
     const document = uri ? workspace.textDocuments.find((d) => d.uri.toString() === uri) : window.activeTextEditor?.document;
     if (!document || document.uri.scheme !== 'file') {
