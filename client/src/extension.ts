@@ -203,11 +203,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
     }),
   );
   registerDocumentation(context);
+  await client.start();
+  // After the client's own providers: VS Code shows the newest CodeLens provider's lenses first,
+  // and "read-only for you" must not end up past the right edge behind the summary.
   registerSaveAsRoot(context, {
     check: (document, text) => client!.sendRequest<SaveCheckResult>(SAVE_CHECK_REQUEST, { uri: document.uri.toString(), text } satisfies SaveCheckParams),
     explain: (document) => void commands.executeCommand(CLIENT_COMMANDS.explain, document.uri.toString()),
   });
-  await client.start();
   context.subscriptions.push(client.onNotification(STATUS_CHANGED_NOTIFICATION, (status: StatusResult) => {
     showStatus(status);
     for (const [uri, panel] of policyPanels) void renderPolicyPanel(panel, uri);

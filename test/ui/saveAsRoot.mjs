@@ -143,11 +143,15 @@ async function main() {
   const before = identity(scratch);
   const copy = join(session.tmp, 'gai.conf.dpkg-dist');
   writeFileSync(copy, 'label ::1/128 0\n');
+  const readOnly = join(session.tmp, 'read-only'); // read-only in code-server's mount namespace
+  mkdirSync(readOnly);
+  writeFileSync(join(readOnly, 'gai.conf'), 'label ::1/128 0\n');
   log(`scratch ${scratch} (${before}) bind-mounted over /etc/gai.conf for code-server only; user ${user}`);
 
   const asUser = ['runuser', '-u', user, '--', 'env', `HOME=${home}`, `USER=${user}`];
   installExtension(bin, vsix, { tmp: state, ...dirs, wrap: asUser });
-  const wrap = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', 'mount --bind "$0" /etc/gai.conf && exec "$@"', scratch, ...asUser];
+  const wrap = ['unshare', '-m', '--propagation', 'private', 'sh', '-c',
+    'mount --bind "$0" /etc/gai.conf && mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', scratch, readOnly, ...asUser];
   const { port } = await startCodeServer(bin, {
     tmp: state, ...dirs, folder: '/etc', log, wrap, env: codeServerEnv({ HOME: home }),
     onSpawn: (child) => { session.server = child; },
@@ -167,6 +171,8 @@ async function main() {
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active[aria-label^="gai.conf"]').waitFor({ timeout });
     await lens(/^read-only for you: Save as Root…$/).waitFor({ timeout });
+    const first = await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration > *').first().innerText();
+    assert(first === 'read-only for you: Save as Root…', `the first lens is "${first}": Save as Root must come first, in view`);
   });
 
   await test("a click on the diagnostic's code in its hover opens that code's README section, rendered", async () => {
@@ -293,11 +299,27 @@ async function main() {
     await lens(/^read-only for you: Save as Root…$/).waitFor({ timeout });
   });
 
-  await test("sudo's log: nothing but dd writing /etc/gai.conf ran as root", async () => {
+  await test('a file on a read-only mount: Save as Root says that not even root can write it', async () => {
+    // A read-only bind mount: access(2) answers EACCES before EROFS for a user, so only the write can tell.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(join(readOnly, 'gai.conf'));
+    await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'read-only' }).first().waitFor({ timeout });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'read-only' }).first().waitFor({ timeout });
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('# an edit\n');
+    await lens(/^read-only for you: Save as Root…$/).click();
+    await notification(/is on a read-only file system; not even root can write it here/).first().waitFor({ timeout });
+    await activeTab('.dirty').waitFor({ timeout });
+  });
+
+  await test("sudo's log: nothing but dd writing the file ran as root", async () => {
     const commands = commandsRunAsRoot(sudoLog);
     log(`run as root: ${JSON.stringify(commands)}`);
-    assert(commands.length === 2, `${commands.length} commands`);
-    for (const c of commands) assert(/^\/(usr\/)?bin\/dd if=\/tmp\/gai-conf-save-\w+\/content of=\/etc\/gai\.conf bs=1M conv=nocreat,fsync status=none$/.test(c), c);
+    const targets = ['/etc/gai.conf', '/etc/gai.conf', join(readOnly, 'gai.conf')]; // the last one refused by the kernel
+    assert(commands.length === targets.length, `${commands.length} commands`);
+    commands.forEach((c, i) => assert(c.replace(/gai-conf-save-\w+/, 'gai-conf-save-X') === `/usr/bin/dd if=/tmp/gai-conf-save-X/content of=${targets[i]} bs=1M conv=nocreat,fsync status=none`, c));
   });
 
   const failed = results.filter((r) => !r.ok);
