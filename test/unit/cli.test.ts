@@ -49,6 +49,15 @@ test('table --json: the documented shape, rows in lookup order with their lines'
   assert.equal(tables.reload, false);
   assert.deepEqual(tables.precedence.rows.map((r: { prefix: string; value: number; line: number | null }) => [r.prefix, r.value, r.line]), [['::ffff:0.0.0.0/96', 100, 2], ['::/0', 40, null]]);
   assert.equal(tables.scopev4.rows[0].prefix, '169.254.0.0/16');
+  assert.ok([...tables.label.rows, ...tables.precedence.rows].every((r: { reached: boolean }) => r.reached === true));
+});
+
+test('table marks the rows after the first catch-all as never reached, in text and --json', () => {
+  const config = file('dead.conf', 'label ::/0 5\nlabel ::/0 6\n');
+  const json = JSON.parse(cli('table', config, '--json', '--glibc', '2.36').stdout);
+  assert.deepEqual(json.label.rows.map((r: { value: number; reached: boolean }) => [r.value, r.reached]), [[5, true], [6, false]]);
+  const text = cli('table', config, '--glibc', '2.36').stdout;
+  assert.match(text, /::\/0 +6 +line 2 +never reached: lookups stop at the catch-all ::\/0 \(line 1\)/);
 });
 
 test('order --json: destinations exactly as given, decisions with rules', () => {

@@ -3,7 +3,7 @@
 import { parseIpAddress, prefixContains, prefixKey } from '../glibc/addresses';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from './reference/rfcTables';
 import { PrefixTableEntry } from '../glibc/builtinTables';
-import { builtinTable, droppedBuiltinRows, EffectiveTable, EffectiveTables, lookupRow, lookupRowShorterThan, rowPrefixText, sameLookups, TableRow } from '../glibc/tables';
+import { builtinTable, deadBehind, droppedBuiltinRows, EffectiveTable, EffectiveTables, lookupRow, lookupRowShorterThan, rowPrefixText, sameLookups, TableRow } from '../glibc/tables';
 import { ParsedLine } from '../glibc/reader';
 import { fileLine, rowOriginText, spanOfLine } from './rows';
 import { Finding } from './catalogue';
@@ -50,10 +50,13 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
     const line = fileLine(row);
     if (!line) continue;
     const where = earlier.origin.kind === 'file' ? rowOriginText(earlier) : `the ${rowOriginText(earlier)} row`;
+    const stop = deadBehind(table, row);
     findings.push(
-      earlier.value === row.value
-        ? { code: 'duplicate-row', ...spanOfLine(line), message: `Repeats ${where}: ${rowPrefixText(earlier)} already has ${table.kind} ${earlier.value}.` }
-        : { code: 'shadowed-row', ...spanOfLine(line), message: `Never used: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same prefix, so this row's ${row.value} is never read.` },
+      stop
+        ? { code: 'shadowed-row', ...spanOfLine(line), message: `Never reached: ${where} is already a catch-all (${rowPrefixText(stop)} ${table.kind} ${stop.value}), it matches every address, and glibc's lookup stops there, so no row after it is ever read.` }
+        : earlier.value === row.value
+          ? { code: 'duplicate-row', ...spanOfLine(line), message: `Repeats ${where}: ${rowPrefixText(earlier)} already has ${table.kind} ${earlier.value}.` }
+          : { code: 'shadowed-row', ...spanOfLine(line), message: `Never used: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same prefix, so this row's ${row.value} is never read.` },
     );
   }
   return findings;

@@ -183,7 +183,7 @@ function readingHover(reading: DirectiveReading, analysis: Analysis, line: Parse
   if (!token) return undefined;
   const ignored = fate.kind === 'ignored' || fate.kind === 'undefined';
   if (!commented && ignored) {
-    const why = fate.kind === 'undefined' ? `${fate.crash ? '**Crashes every program** (glibc up to 2.40).' : '**Undefined behaviour** in glibc up to 2.40.'} ${issueMessage(fate.issue)}` : `**Ignored by glibc.** ${issueMessage(fate.issue)}`;
+    const why = fate.kind === 'undefined' ? `${fate.crash ? '**Crashes every program** on this glibc build.' : '**Undefined behaviour** in glibc up to 2.40: the outcome is not certain.'} ${issueMessage(fate.issue)}` : `**Ignored by glibc.** ${issueMessage(fate.issue)}`;
     return { markdown: `${why}\n\n_Read as ${describeGlibcVersion(analysis.parsed.glibc)}._`, start: token.start, end: token.end };
   }
   if (reading.extra.includes(token)) return { markdown: `**Ignored by glibc**: it reads only the directive and two values.`, start: token.start, end: token.end };

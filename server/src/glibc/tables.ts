@@ -107,6 +107,21 @@ export function buildEffectiveTables(parsed: ParsedFile): EffectiveTables {
   };
 }
 
+/**
+ * The row glibc's lookup stops at for every address: the first zero-length row (`::/0`, scopev4
+ * `0.0.0.0/0`), which matches everything. Rows are longest first, so the rows after it are the
+ * other zero-length rows, which no lookup ever reaches.
+ */
+export function firstCatchAll(table: EffectiveTable): TableRow | undefined {
+  return table.rows.find((row) => row.bits === catchAllBits(table.kind));
+}
+
+/** The row that makes `row` dead (a catch-all before it), or undefined when lookups can reach it. */
+export function deadBehind(table: EffectiveTable, row: TableRow): TableRow | undefined {
+  const stop = firstCatchAll(table);
+  return stop !== undefined && table.rows.indexOf(row) > table.rows.indexOf(stop) ? stop : undefined;
+}
+
 /** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
 export function droppedBuiltinRows(table: EffectiveTable): TableRow[] {
   if (table.source === 'builtin') return [];

@@ -66,7 +66,7 @@ export class Session {
 
   status(): StatusResult {
     const glibc = this.settings.glibc;
-    return { glibc: glibcVersionText(glibc), origin: glibc.origin, description: describeGlibcVersion(glibc), hostLibc: this.hostLibc };
+    return { glibc: glibcVersionText(glibc), origin: glibc.origin, ...(glibc.prefixLengthFix ? { prefixLengthFix: glibc.prefixLengthFix } : {}), description: describeGlibcVersion(glibc), hostLibc: this.hostLibc };
   }
 
   /** Tells the user about settings that could not be used (a notification: nothing for a client to refuse). */
