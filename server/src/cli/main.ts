@@ -1,6 +1,6 @@
 /**
  * The gai-conf command: check, table, order, explain and who-follows, over the same analysis as the editor.
- * Exit codes: 0 clean, 1 findings at warning level or above (check), 2 usage or I/O errors.
+ * Exit codes: 0 clean, 1 findings at the --fail-on level (warning) or above (check), 2 usage or I/O errors.
  */
 
 import { DEFAULT_FILE, InputError, Output, UsageError, parseArguments } from './arguments';
@@ -11,7 +11,8 @@ import { table } from './commands/table';
 import { whoFollows } from './commands/whoFollows';
 
 const USAGE = `Usage:
-  gai-conf check [FILE] [--json] [--glibc VERSION]
+  gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
+                 [--fail-on error|warning|information|hint|none] [--template] [--glibc VERSION]
   gai-conf table [FILE] [--json] [--glibc VERSION]
   gai-conf order [--config FILE] [--source ADDR/LEN[,deprecated][,home][,dev=NAME][,tunnel]]...
                  [--no-default-route 4|6] DEST... [--json] [--glibc VERSION]
