@@ -109,3 +109,18 @@ test('the process table is read, and runtimes started to ask their versions, onl
   assert.deepEqual([...calls].filter((c) => !allowed.has(c)), [], 'only reads of /proc and version queries');
   if (report!.runtimes.length > 0) assert.ok(calls.has('child_process.spawnSync'), 'each installed runtime was asked its version');
 });
+
+test('the live /etc/gai.conf: the machine\'s interface addresses are read to judge it, and nothing else is touched', { timeout: 120_000 }, async () => {
+  const stderr = await withWatchedServer(async (client) => {
+    const uri = 'file:///etc/gai.conf';
+    await client.open(uri, STOCK_LIKE);
+    await client.diagnostics(uri);
+    await client.hover(uri, { line: 2, character: 9 });
+    await client.request('textDocument/codeLens', { textDocument: { uri } });
+    await client.close(uri);
+  });
+  const calls = [...stderr.matchAll(/^TRIPWIRE (\S+)/gm)].map((m) => m[1]);
+  // On a machine without /proc the IPv6 addresses come from os.networkInterfaces too; on Linux
+  // the IPv4 ones always do. No DNS, no socket, no program, no write.
+  assert.deepEqual([...new Set(calls)], ['os.networkInterfaces'], stderr);
+});

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
-import { computeEffects } from '../../server/src/analysis/effects';
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { computeEffects, hostAddressTexts } from '../../server/src/analysis/effects';
 import { summarizeEffects } from '../../server/src/features/effectsSummary';
-import { analyze } from '../support/glibc';
+import { GLIBC_2_36, analyze, host as hostOf } from '../support/glibc';
 
 const summary = (text: string) => summarizeEffects(computeEffects(analyze(text).tables)).map((s) => s.text);
 const STOCK_LIKE = '#label ::1/128       0\n#label ::/0          1\n#label 2002::/16     2\n#label ::/96         3\n#label ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n';
@@ -24,6 +25,39 @@ test('the prefer-IPv4 table shows as a change for every dual-stacked host', () =
   assert.match(lines[0], /global-IPv6 hosts: IPv4 first \(built-in: IPv6 first\)/);
 });
 
-test('the machine\'s own file, when there is one, gets a summary without throwing', { skip: !require('node:fs').existsSync('/etc/gai.conf') }, () => {
-  assert.ok(summary(readFileSync('/etc/gai.conf', 'utf8')).length >= 1);
+test('the machine\'s own file, when it changes no table (Debian\'s stock file), reads exactly as the built-in tables', { skip: !existsSync('/etc/gai.conf') }, () => {
+  const text = readFileSync('/etc/gai.conf', 'utf8');
+  const { tables } = analyze(text);
+  if (tables.label.source === 'file' || tables.precedence.source === 'file' || tables.scopev4.source === 'file') return;
+  assert.deepEqual(summary(text), ['global IPv6 vs IPv4: ULA hosts: IPv4 first · global-IPv6 hosts: IPv6 first']);
+});
+
+function effect(text: string, host: string, pair: string, thisMachine?: ReturnType<typeof hostOf>) {
+  return analyzeGaiConf(text, { glibc: GLIBC_2_36, ...(thisMachine ? { thisMachine } : {}) }).effects.find((e) => e.host.id === host && e.pair.id === pair)!;
+}
+
+test('both resolver orders: a tie is dns-order, not the order one list happened to give', () => {
+  assert.equal(effect('precedence ::/0 100\n', 'global', 'global').file, 'dns-order');
+  assert.equal(effect('precedence ::/0 100\n', 'global', 'global').builtin, 'ipv6');
+  assert.equal(effect('precedence ::/0 100\n', 'ula', 'global').file, 'ipv4', 'rule 5 decides before precedence for ULA hosts');
+  assert.equal(effect('precedence ::ffff:0:0/96 40\n', 'global', 'global').file, 'dns-order', 'IPv4 raised to exactly the IPv6 precedence');
+});
+
+test('probes stand for their kind: a file row for 2001:db8::/32 moves the global probe elsewhere', () => {
+  const plain = effect('', 'global', 'global');
+  assert.equal(plain.ipv6, '2001:db8:1::10');
+  const docRow = effect('label 2001:db8::/32 8\n', 'global', 'global');
+  assert.equal(docRow.ipv6, '2a00:1450:4001::10');
+  assert.deepEqual(hostAddressTexts(docRow.host.host), ['2a01:4f8:10::2/64', '10.0.0.2/24'], 'the global host\'s source too');
+  assert.equal(effect('label fd42::/16 1\n', 'ula', 'global').host.host.addresses.map((a) => a.prefixLength).length, 2);
+  assert.equal(hostAddressTexts(effect('label fd42::/16 1\n', 'ula', 'global').host.host)[0], 'fd00:a:b::2/64', 'the ULA probe leaves fd42::/16 to the row about it');
+});
+
+test('hosts without a choice of family, and this machine for the live file', () => {
+  assert.equal(effect('', 'ipv4-only', 'global').file, 'ipv4');
+  assert.equal(effect('', 'no-ipv6', 'global').file, 'ipv4');
+  assert.equal(effect('', 'ipv6-only', 'global').file, 'ipv6');
+  const machine = hostOf('fd42::9/64', '192.0.2.9/24');
+  assert.equal(effect('', 'this-machine', 'global', machine).file, 'ipv4');
+  assert.equal(effect('', 'this-machine', 'global'), undefined, 'no this-machine entries for another file');
 });
