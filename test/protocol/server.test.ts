@@ -165,7 +165,7 @@ describe('lifecycle', () => {
 });
 
 describe('the stock /etc/gai.conf', () => {
-  test('publishes exactly one ula-demoted warning, on the commented "#label fc00::/7 6" line', async (t) => {
+  test('publishes exactly one ula-demoted finding, information for a file that is not the live one, on the commented "#label fc00::/7 6" line', async (t) => {
     const text = skipWithoutStockFile(t);
     if (text === undefined) return;
     const line = lineIndexOf(text, (l) => /^#label fc00::\/7\s+6/.test(l), 'with #label fc00::/7 6');
@@ -180,7 +180,7 @@ describe('the stock /etc/gai.conf', () => {
         assert.equal(diagnostic.range.end.line, line);
         assert.ok(diagnostic.range.start.character >= 0 && diagnostic.range.end.character <= lspLines(text)[line].length);
         assert.ok(diagnostic.range.end.character > diagnostic.range.start.character, 'empty range');
-        assert.equal(diagnostic.severity, 2);
+        assert.equal(diagnostic.severity, 3);
         assert.equal(diagnostic.source, 'gai-conf');
         assert.match(diagnostic.codeDescription?.href ?? '', /README\.md#ula-demoted$/);
         const readme = fileURLToPath(diagnostic.codeDescription!.href.replace(/#.*$/, ''));
