@@ -59,11 +59,23 @@ function coversRange(tables: EffectiveTables, bytes: Bytes16, range: Range): boo
   });
 }
 
+const ROLE_RANGES = new Map(Object.entries(ROLES).map(([name, role]) => [name as RoleName, rangeOf(role.range)]));
+const CANDIDATE_BYTES = new Map(Object.values(ROLES).flatMap((role) => role.candidates.map((c) => [c, parseIpAddress(c.split('/')[0])!.bytes] as const)));
+/** Probes depend only on the tables; the analysis asks for them many times per file. */
+const probeCache = new WeakMap<EffectiveTables, Map<RoleName, string>>();
+
 /** The first candidate of a role that stands for its whole range under these tables (else the first). */
 export function probeFor(tables: EffectiveTables, role: RoleName): string {
-  const { range, candidates } = ROLES[role];
-  const wanted = rangeOf(range);
-  return candidates.find((candidate) => coversRange(tables, parseIpAddress(candidate.split('/')[0])!.bytes, wanted)) ?? candidates[0];
+  let probes = probeCache.get(tables);
+  if (!probes) probeCache.set(tables, (probes = new Map()));
+  let probe = probes.get(role);
+  if (probe === undefined) {
+    const { candidates } = ROLES[role];
+    const wanted = ROLE_RANGES.get(role)!;
+    probe = candidates.find((candidate) => coversRange(tables, CANDIDATE_BYTES.get(candidate)!, wanted)) ?? candidates[0];
+    probes.set(role, probe);
+  }
+  return probe;
 }
 
 function hostAddress(text: string): HostAddress {
@@ -71,13 +83,20 @@ function hostAddress(text: string): HostAddress {
   return { address: parseIpAddress(address)!, prefixLength: Number(length) };
 }
 
+/** One Host object per set of probe addresses, so that what glibc's sort works out for it is kept across files. */
+const probedHosts = new Map<string, ProbedHost>();
+
 export function probedProfiles(tables: EffectiveTables): ProbedHost[] {
-  return HOST_PROFILES.map((profile) => ({
-    id: profile.id,
-    name: profile.name,
-    shortName: profile.shortName,
-    host: { addresses: profile.roles.map((role) => hostAddress(probeFor(tables, role))), ...(profile.defaultRoutes ? { defaultRoutes: profile.defaultRoutes } : {}) },
-  }));
+  return HOST_PROFILES.map((profile) => {
+    const addresses = profile.roles.map((role) => probeFor(tables, role));
+    const key = `${profile.id}|${addresses.join(',')}`;
+    let probed = probedHosts.get(key);
+    if (!probed) {
+      const host: Host = { addresses: addresses.map(hostAddress), ...(profile.defaultRoutes ? { defaultRoutes: profile.defaultRoutes } : {}) };
+      probedHosts.set(key, (probed = { id: profile.id, name: profile.name, shortName: profile.shortName, host }));
+    }
+    return probed;
+  });
 }
 
 export function thisMachineProbe(host: Host): ProbedHost {
@@ -107,8 +126,12 @@ let builtinTables: EffectiveTables | undefined;
 /** What the built-in tables do never changes; probes repeat across files, so each is worked out once. */
 const builtinChoices = new Map<string, FamilyChoice>();
 
-function builtinChoice(host: Host, ipv6: string, ipv4: string): FamilyChoice {
-  const key = `${hostAddressTexts(host).join(',')}|${host.defaultRoutes ? `${host.defaultRoutes.ipv4}${host.defaultRoutes.ipv6}` : ''}|${ipv6}|${ipv4}`;
+function hostKey(host: Host): string {
+  return `${hostAddressTexts(host).join(',')}|${host.defaultRoutes ? `${host.defaultRoutes.ipv4}${host.defaultRoutes.ipv6}` : ''}`;
+}
+
+function builtinChoice(host: Host, key: string, ipv6: string, ipv4: string): FamilyChoice {
+  key = `${key}|${ipv6}|${ipv4}`;
   let choice = builtinChoices.get(key);
   if (choice === undefined) {
     builtinTables ??= buildEffectiveTables(parseGaiConf('', { glibc: { major: 2, minor: 36, origin: 'option' } }));
@@ -122,14 +145,15 @@ function builtinChoice(host: Host, ipv6: string, ipv4: string): FamilyChoice {
 
 export function computeEffects(tables: EffectiveTables, options: EffectsOptions = {}): Effect[] {
   const hosts = [...probedProfiles(tables), ...(options.thisMachine ? [thisMachineProbe(options.thisMachine)] : [])];
-  return hosts.flatMap((probed) =>
-    DESTINATION_PAIRS.map((pair) => {
+  return hosts.flatMap((probed) => {
+    const key = hostKey(probed.host);
+    return DESTINATION_PAIRS.map((pair) => {
       const ipv6 = probeFor(tables, pair.ipv6);
       const ipv4 = probeFor(tables, pair.ipv4);
       const outcome = familyChoice(tables, probed.host, ipv6, ipv4);
-      return { host: probed, pair, ipv6, ipv4, file: outcome.choice, builtin: builtinChoice(probed.host, ipv6, ipv4), fileOrder: outcome.ipv6Listed };
-    }),
-  );
+      return { host: probed, pair, ipv6, ipv4, file: outcome.choice, builtin: builtinChoice(probed.host, key, ipv6, ipv4), fileOrder: outcome.ipv6Listed };
+    });
+  });
 }
 
 /** Hosts that reach both families, so that there is a choice to make. */

@@ -84,7 +84,23 @@ function isIpv6Loopback(bytes: Bytes16): boolean {
   return bytes.every((byte, i) => byte === (i === 15 ? 1 : 0));
 }
 
+/**
+ * What a destination's comparison needs depends only on the tables, the host and the address; the
+ * analysis sorts the same probes under the same tables many times, so each is worked out once.
+ */
+const factsCache = new WeakMap<EffectiveTables, WeakMap<Host, Map<string, DestinationFacts>>>();
+
 function facts(tables: EffectiveTables, host: Host, text: string, index: number): DestinationFacts {
+  let byHost = factsCache.get(tables);
+  if (!byHost) factsCache.set(tables, (byHost = new WeakMap()));
+  let byText = byHost.get(host);
+  if (!byText) byHost.set(host, (byText = new Map()));
+  let known = byText.get(text);
+  if (!known) byText.set(text, (known = uncachedFacts(tables, host, text)));
+  return known.index === index ? known : { ...known, index };
+}
+
+function uncachedFacts(tables: EffectiveTables, host: Host, text: string, index = 0): DestinationFacts {
   const address = parseIpAddress(text);
   if (!address) throw new Error(`"${text}" is not an IPv4 or IPv6 address`);
   const selected = selectSource(host, address);

@@ -147,8 +147,20 @@ export interface SelectedSource {
   readonly host: HostAddress;
 }
 
+/** The kernel's choice depends on the host and the destination only: worked out once per pair. */
+const sourceCache = new WeakMap<Host, Map<string, SelectedSource | null>>();
+
 /** The source the kernel would use for a destination, or undefined when it is unreachable. */
 export function selectSource(host: Host, destination: IpAddress): SelectedSource | undefined {
+  let byDestination = sourceCache.get(host);
+  if (!byDestination) sourceCache.set(host, (byDestination = new Map()));
+  const key = `${destination.family}${String.fromCharCode(...destination.bytes)}`;
+  let selected = byDestination.get(key);
+  if (selected === undefined) byDestination.set(key, (selected = uncachedSelectSource(host, destination) ?? null));
+  return selected ?? undefined;
+}
+
+function uncachedSelectSource(host: Host, destination: IpAddress): SelectedSource | undefined {
   if (destination.family === 4) {
     const chosen = selectIpv4Source(host, destination.bytes);
     return chosen && { address: chosen.address, host: chosen };
