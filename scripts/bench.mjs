@@ -299,7 +299,7 @@ process.stderr.write('Size\n');
   execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, stdio: 'ignore' });
   record('server bundle', 'bytes', statSync(SERVERS.floor).size, statSync(SERVERS.ours).size);
   record('client bundle', 'bytes', undefined, statSync(join(ROOT, 'dist/extension.js')).size);
-  record('VSIX', 'bytes', undefined, statSync(vsix).size, { text: '<= 320 KiB (the package test\'s budget)', check: (value) => value <= 320 * 1024 });
+  record('VSIX', 'bytes', undefined, statSync(vsix).size, { text: '<= 384 KiB (the package test\'s budget)', check: (value) => value <= 384 * 1024 });
 }
 
 process.stderr.write('CLI\n');

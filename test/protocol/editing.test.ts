@@ -150,7 +150,7 @@ describe('editing features', () => {
         messages.push(String(opened.diagnostics.find((d) => d.code === 'missing-prefix-length')?.message));
       });
     }
-    assert.match(messages[0], /undefined behaviour/);
+    assert.match(messages[0], /leftover memory decides/);
     assert.match(messages[1], /2\.41 and later read it as ::1\/128/);
   });
 });

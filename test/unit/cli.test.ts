@@ -158,3 +158,10 @@ test('check --fail-on: the least severity that fails; none never fails; unreadab
   assert.deepEqual(['error', 'warning', 'none'].map((level) => cli('check', broken, '--fail-on', level).status), [0, 1, 0]);
   assert.equal(cli('check', join(dir, 'absent.conf'), '--fail-on', 'none').status, 2);
 });
+
+test('a reader that stops early (| head) ends the output quietly, without a stack trace', () => {
+  const path = file('pipe.conf', 'Label ::1/128 5\n'.repeat(2000));
+  const result = spawnSync('/bin/sh', ['-c', `"$0" "$1" check "$2" | head -n 1`, process.execPath, CLI, path], { encoding: 'utf8' });
+  assert.match(result.stdout, /read as glibc/);
+  assert.doesNotMatch(result.stderr, /EPIPE|\n\s+at /, result.stderr);
+});
