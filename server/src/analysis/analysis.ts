@@ -50,14 +50,18 @@ function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Findi
   }];
 }
 
+/** Until a template with template lines is rendered, its tables and what they do to connections are unknown. */
+export function awaitsRender(template: TemplateReading | undefined): boolean {
+  return template !== undefined && template.lines.size > 0;
+}
+
 export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis {
   const parsed = parseGaiConf(text, options);
   const tables = buildEffectiveTables(parsed);
   const commented = commentedDirectives(parsed);
   const { suppressions, problems } = readSuppressions(parsed);
   const template = options.template ? readTemplate(parsed) : undefined;
-  // Until a template is rendered, its tables and what they do to connections are unknown.
-  const wholeFileKnown = !template || template.lines.size === 0;
+  const wholeFileKnown = !awaitsRender(template);
   const onTemplateLine = (finding: Finding) => template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const all = [
     ...hostFindings(parsed, options.hostLibc),
