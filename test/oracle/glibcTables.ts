@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findExecutable } from '../support/executables';
+import { InstalledGlibc } from '../support/glibcVersions';
 
 export interface GlibcPrefixRow { bytes: string; bits: number; value: number }
 export interface GlibcScopeRow { bytes: string; bits: number; value: number }
@@ -82,7 +83,12 @@ function tail(text: string, max = 1500): string {
 
 interface Job { dir: string; outFile: string; args: string[]; env: NodeJS.ProcessEnv }
 
-function prepareJob(tools: Tools, configs: Array<string | Buffer>): Job {
+/** The program glibc runs in: the machine's getent, or the oracle program linked against another glibc. */
+function programOf(tools: Tools, glibc: InstalledGlibc | undefined): string[] {
+  return glibc === undefined ? [tools.getent, 'ahosts', HOST_NAME] : [glibc.program, HOST_NAME];
+}
+
+function prepareJob(tools: Tools, configs: Array<string | Buffer>, glibc: InstalledGlibc | undefined): Job {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-oracle-'));
   fs.writeFileSync(path.join(dir, 'gai.conf'), '');
   fs.writeFileSync(path.join(dir, 'hosts'), HOSTS_FILE);
@@ -95,7 +101,7 @@ function prepareJob(tools: Tools, configs: Array<string | Buffer>): Job {
   const outFile = path.join(dir, 'out.jsonl');
   const indexCache = path.join(dir, 'gdb-index-cache');
   fs.mkdirSync(indexCache);
-  const job = { gaiconf: '/etc/gai.conf', configs: files, out: outFile, program: [tools.getent, 'ahosts', HOST_NAME], indexCache, env: PROGRAM_ENV };
+  const job = { gaiconf: '/etc/gai.conf', configs: files, out: outFile, program: programOf(tools, glibc), indexCache, env: PROGRAM_ENV, debugDir: glibc?.debugDir ?? null };
   fs.writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
   return {
     dir,
@@ -216,8 +222,13 @@ function probe(): string | null {
     return `The glibc table oracle needs glibc's debug symbols (libc6-dbg matching the installed libc6): gdb cannot resolve the static \`labels\` of getaddrinfo.c in ${libc}.`;
   }
 
-  // A full trial run: catches ptrace or bind-mount restrictions the checks above cannot see.
-  const job = prepareJob(tools, ['']);
+  return trialRun(tools, undefined);
+}
+
+/** A full run with an empty file: catches ptrace, bind-mount or debug-symbol problems the checks cannot see. */
+function trialRun(tools: Tools, glibc: InstalledGlibc | undefined): string | null {
+  const job = prepareJob(tools, [''], glibc);
+  const which = glibc === undefined ? 'gdb on getent' : `gdb on ${glibc.program} (glibc ${glibc.version})`;
   try {
     const run = spawnSync(tools.unshare, job.args, { env: job.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL', encoding: 'utf8' });
     const log = `${run.stdout ?? ''}${run.stderr ?? ''}`;
@@ -225,11 +236,11 @@ function probe(): string | null {
     try {
       r = parseResults(job, 1, log + (run.error ? `\n${run.error.message}` : ''));
     } catch (e) {
-      return `The glibc table oracle's trial run (gdb on getent under unshare -m -n) failed: ${(e as Error).message}`;
+      return `The glibc table oracle's trial run (${which} under unshare -m -n) failed: ${(e as Error).message}`;
     }
     const t = r[0];
     if (t.outcome !== 'tables' || t.label !== 'builtin' || t.precedence !== 'builtin' || t.scopev4 !== 'builtin' || t.reload) {
-      return `The glibc table oracle's trial run with an empty gai.conf did not report the built-in tables: ${JSON.stringify(t)}.`;
+      return `The glibc table oracle's trial run (${which}) with an empty gai.conf did not report the built-in tables: ${JSON.stringify(t)}.`;
     }
   } finally {
     removeDir(job.dir);
@@ -237,10 +248,30 @@ function probe(): string | null {
   return null;
 }
 
-/** Feeds each config (exact bytes; a string is written as UTF-8) to real glibc as /etc/gai.conf and returns what glibc holds after its first multi-address getaddrinfo(). Order of results = order of configs. */
-export async function readTablesWithGlibc(configs: Array<string | Buffer>): Promise<GlibcTables[]> {
+const unavailableFor = new Map<string, string | null>();
+
+/** Like glibcTablesOracleUnavailable, for one of the glibc builds the tools step set up. */
+export function glibcTablesOracleUnavailableWith(glibc: InstalledGlibc): string | null {
+  const cached = unavailableFor.get(glibc.version);
+  if (cached !== undefined) return cached;
+  let why = glibcTablesOracleUnavailable();
+  if (why === null) {
+    const tools = checkTools();
+    why = typeof tools === 'string' ? tools : trialRun(tools, glibc);
+  }
+  unavailableFor.set(glibc.version, why);
+  return why;
+}
+
+/**
+ * Feeds each config (exact bytes; a string is written as UTF-8) to real glibc as /etc/gai.conf and
+ * returns what glibc holds after its first multi-address getaddrinfo(). Order of results = order
+ * of configs. Without `glibc`, the machine's own glibc in getent; with it, that build in the
+ * oracle program.
+ */
+export async function readTablesWithGlibc(configs: Array<string | Buffer>, glibc?: InstalledGlibc): Promise<GlibcTables[]> {
   if (configs.length === 0) return [];
-  const why = glibcTablesOracleUnavailable();
+  const why = glibc === undefined ? glibcTablesOracleUnavailable() : glibcTablesOracleUnavailableWith(glibc);
   if (why !== null) throw new Error(why);
   if (cachedTools === undefined) {
     const t = checkTools();
@@ -254,15 +285,15 @@ export async function readTablesWithGlibc(configs: Array<string | Buffer>): Prom
   const chunks: Array<Array<string | Buffer>> = [];
   const per = Math.ceil(configs.length / workers);
   for (let i = 0; i < configs.length; i += per) chunks.push(configs.slice(i, i + per));
-  const results = await Promise.all(chunks.map((chunk) => runJob(tools, chunk)));
+  const results = await Promise.all(chunks.map((chunk) => runJob(tools, chunk, glibc)));
   return results.flat();
 }
 
 const MAX_WORKERS = 4;
 const MIN_CONFIGS_PER_WORKER = 8;
 
-async function runJob(tools: Tools, configs: Array<string | Buffer>): Promise<GlibcTables[]> {
-  const job = prepareJob(tools, configs);
+async function runJob(tools: Tools, configs: Array<string | Buffer>, glibc: InstalledGlibc | undefined): Promise<GlibcTables[]> {
+  const job = prepareJob(tools, configs, glibc);
   try {
     const log = await new Promise<string>((resolve, reject) => {
       const child = spawn(tools.unshare, job.args, { env: job.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });

@@ -11,7 +11,8 @@
 #
 # Job file (JSON, path in $GAI_ORACLE_JOB):
 #   { "gaiconf": "/etc/gai.conf", "configs": [paths...], "out": path, "program": [argv...],
-#     "indexCache": directory or null, "env": {name: value} (the program's whole environment) }
+#     "indexCache": directory or null, "env": {name: value} (the program's whole environment),
+#     "debugDir": the debug-file-directory holding that glibc's symbols, or null for gdb's default }
 # Output lines: {"outcome": "tables", ...} (plus "exitStatus" and "usable", for diagnosis)
 #             | {"outcome": "crash", "detail": ...}
 #             | {"outcome": "error", "detail": ...}  (the harness itself could not decide)
@@ -48,6 +49,12 @@ for _cmd in (
     "set disable-randomization off",
 ):
     quiet(_cmd)
+
+# The debug symbols of the glibc the program runs on (found by build id below that folder).
+if JOB.get("debugDir"):
+    quiet("set debug-file-directory " + JOB["debugDir"])
+# The program's own libc holds libthread_db's counterpart; a mismatched system one only warns.
+quiet("set auto-load off")
 
 # gdb indexes libc's DWARF again at every run; its index cache makes later runs about twice as
 # fast. The cache lives in the job's own temporary directory.

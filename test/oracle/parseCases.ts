@@ -63,3 +63,27 @@ export const PARSE_CASES: readonly ParseCase[] = [
   { name: 'same length rows keep file order', content: Array.from({ length: 10 }, (_, i) => `label 2001:db8:${i}::/48 ${i + 10}\n`).join('') },
   { name: 'catch-all with another value', content: 'label ::/0 9\nprecedence ::/0 1\n' },
 ];
+
+/**
+ * Prefixes without /bits and empty numbers in the places where glibc up to 2.40 behaves
+ * differently from build to build: a first line, a later line after each kind of line, a stale
+ * end pointer that lands on a NUL and one that does not.
+ */
+export const UNDEFINED_BEHAVIOUR_CASES: readonly ParseCase[] = [
+  { name: 'UB: first label line without /bits, alone', content: 'label ::1 5\n' },
+  { name: 'UB: first precedence line without /bits, alone', content: 'precedence ::1 7\n' },
+  { name: 'UB: label without /bits after a label line, pointer on a NUL', content: 'label ::1/128 5\nlabel ::2 6\n' },
+  { name: 'UB: label without /bits after a label line with a longer value', content: 'label ::1/128 50\nlabel ::2 6\n' },
+  { name: 'UB: label without /bits after a label line, pointer inside the address', content: 'label ::1/128 5\nlabel 2001:db8::1 6\n' },
+  { name: 'UB: label without /bits after a precedence line', content: 'precedence ::1/128 5\nlabel ::2 6\n' },
+  { name: 'UB: precedence without /bits after a label line', content: 'label ::1/128 5\nprecedence ::2 6\n' },
+  { name: 'UB: scopev4 without /bits after a scopev4 line, pointer on a NUL', content: 'scopev4 10.0.0.0/8 5\nscopev4 10.0.0.0 5\n' },
+  { name: 'UB: scopev4 without /bits after a scopev4 line, pointer on a digit', content: 'scopev4 10.0.0.0/8 5\nscopev4 192.168.0.0 5\n' },
+  { name: 'UB: mapped scopev4 without /bits after a scopev4 line', content: 'scopev4 10.0.0.0/8 5\nscopev4 ::ffff:192.168.0.0 5\n' },
+  { name: 'UB: scopev4 without /bits after a label line', content: 'label ::1/128 5\nscopev4 10.0.0.0 3\n' },
+  { name: 'UB: label without /bits after a scopev4 line', content: 'scopev4 10.0.0.0/8 5\nlabel ::1 3\n' },
+  { name: 'UB: label without /bits after a refused label line', content: 'label ::1/128 x\nlabel ::2 6\n' },
+  { name: 'UB: two label lines without /bits after a row', content: 'label ::1/128 5\nlabel ::2 6\nlabel ::3 7\n' },
+  { name: 'empty scopev4 prefix length', content: 'scopev4 10.0.0.0/ 5\n' },
+  { name: 'empty scopev4 value', content: 'scopev4 10.0.0.0/8\n' },
+];

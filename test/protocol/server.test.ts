@@ -778,7 +778,7 @@ describe('robustness', () => {
       const glibc = parseGlibcVersion('2.36')!;
       const analysis = analyzeGaiConf(finalText, { glibc });
       const LSP_SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
-      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, '').map((d) => [d.code, LSP_SEVERITY[d.severity], d.range, d.message]);
+      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, () => '').map((d) => [d.code, LSP_SEVERITY[d.severity], d.range, d.message]);
       assert.deepEqual(last.diagnostics.map((d) => [d.code, d.severity, d.range, d.message]), expected);
       assert.ok(!client.publications.some((p) => p.uri === uri && (p.version ?? 0) > finalVersion));
     });

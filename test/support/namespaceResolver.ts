@@ -22,6 +22,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findExecutable } from './executables';
+import { InstalledGlibc } from './glibcVersions';
 
 export interface OracleHostAddress {
   address: string;          // IPv6 or IPv4 text
@@ -102,7 +103,8 @@ function parseAddress(text: string): ParsedAddress | null {
 
 let toolCache: { tools: Tools | null; reason: string | null } | undefined;
 
-interface Tools { unshare: string; nsenter: string; ip: string; mount: string; resolver: { file: string; args: string[] } }
+interface Resolver { file: string; args: string[] }
+interface Tools { unshare: string; nsenter: string; ip: string; mount: string; resolver: Resolver }
 
 
 // One getaddrinfo(name, NULL, hints{AF_UNSPEC, SOCK_STREAM, flags 0}); prints "<4|6> <address>" per entry.
@@ -268,7 +270,7 @@ class Namespace {
   readonly gaiFile: string;
   readonly hostsFile: string;
 
-  constructor(private readonly t: Tools) {
+  constructor(private readonly t: Tools, private readonly resolver: Resolver = t.resolver) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-oracle-'));
     this.gaiFile = path.join(this.dir, 'gai.conf');
     this.hostsFile = path.join(this.dir, 'hosts');
@@ -326,7 +328,7 @@ class Namespace {
     // writeFileSync truncates and rewrites the same inode, so the bind mounts see the new text.
     fs.writeFileSync(this.gaiFile, config);
     fs.writeFileSync(this.hostsFile, destinations.map((d) => `${d} ${HOST_NAME}\n`).join(''));
-    const { stdout } = await run(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', this.t.resolver.file, ...this.t.resolver.args, HOST_NAME], RESOLVE_TIMEOUT_MS);
+    const { stdout } = await run(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', this.resolver.file, ...this.resolver.args, HOST_NAME], RESOLVE_TIMEOUT_MS);
     const out: [4 | 6, string][] = [];
     for (const line of stdout.split('\n')) {
       if (!line) continue;
@@ -370,9 +372,11 @@ class Namespace {
 // Public entry
 
 /** For each scenario: the destinations in the order real getaddrinfo() returns them (one entry per address, duplicates from socket types removed), each written exactly as it appears in the scenario's `destinations` (map back by comparing parsed 16-byte addresses, so "2001:DB8::1" given comes back as given). */
-export async function resolveWithGlibc(scenarios: OracleScenario[]): Promise<string[][]> {
+export async function resolveWithGlibc(scenarios: OracleScenario[], glibc?: InstalledGlibc): Promise<string[][]> {
   const { tools: t, reason } = tools();
   if (!t) throw new Error(reason ?? 'order oracle unavailable');
+  // Without a glibc build: the machine's own, through python3 or node; with one: its oracle program.
+  const resolver: Resolver = glibc === undefined ? t.resolver : { file: glibc.program, args: [] };
 
   // Validate everything first, and group by identical host.
   const groups = new Map<string, { host: NormalHost; indexes: number[] }>();
@@ -409,7 +413,7 @@ export async function resolveWithGlibc(scenarios: OracleScenario[]): Promise<str
   let next = 0;
 
   const runChunk = async (chunk: { host: NormalHost; indexes: number[] }): Promise<void> => {
-    const ns = new Namespace(t);
+    const ns = new Namespace(t, resolver);
     try {
       await ns.start();
       await ns.configure(chunk.host, `scenario #${chunk.indexes[0]}`);
@@ -422,7 +426,7 @@ export async function resolveWithGlibc(scenarios: OracleScenario[]): Promise<str
         try {
           got = await ns.resolve(s.config, s.destinations);
         } catch (e) {
-          throw new Error(`scenario #${i}: getaddrinfo via ${path.basename(t.resolver.file)} failed with gai.conf ${JSON.stringify(s.config)} and destinations ${JSON.stringify(s.destinations)}: ${(e as Error).message}`);
+          throw new Error(`scenario #${i}: getaddrinfo via ${glibc === undefined ? path.basename(t.resolver.file) : `glibc ${glibc.version}'s ${glibc.program}`} failed with gai.conf ${JSON.stringify(s.config)} and destinations ${JSON.stringify(s.destinations)}: ${(e as Error).message}`);
         }
         const used = new Array<boolean>(dests.length).fill(false);
         results[i] = got.map(([family, text]) => {

@@ -49,6 +49,15 @@ test('table --json: the documented shape, rows in lookup order with their lines'
   assert.equal(tables.reload, false);
   assert.deepEqual(tables.precedence.rows.map((r: { prefix: string; value: number; line: number | null }) => [r.prefix, r.value, r.line]), [['::ffff:0.0.0.0/96', 100, 2], ['::/0', 40, null]]);
   assert.equal(tables.scopev4.rows[0].prefix, '169.254.0.0/16');
+  assert.ok([...tables.label.rows, ...tables.precedence.rows].every((r: { reached: boolean }) => r.reached === true));
+});
+
+test('table marks the rows after the first catch-all as never reached, in text and --json', () => {
+  const config = file('dead.conf', 'label ::/0 5\nlabel ::/0 6\n');
+  const json = JSON.parse(cli('table', config, '--json', '--glibc', '2.36').stdout);
+  assert.deepEqual(json.label.rows.map((r: { value: number; reached: boolean }) => [r.value, r.reached]), [[5, true], [6, false]]);
+  const text = cli('table', config, '--glibc', '2.36').stdout;
+  assert.match(text, /::\/0 +6 +line 2 +never reached: lookups stop at the catch-all ::\/0 \(line 1\)/);
 });
 
 test('order --json: destinations exactly as given, decisions with rules', () => {
@@ -123,7 +132,7 @@ test('check honours "# gai-conf: ignore" comments, and reports unknown codes in 
 });
 
 test('check --format gnu, github, json, text; --json is json; a wrong format is a usage error', () => {
-  const path = file('formats.conf', '# header\nLabel ::1/128 5\nlabel fec0::/10 5\n');
+  const path = file('formats.conf', '# header\nLabel ::1/128 5\nlabel fec0::/16 3\n');
   const gnu = cli('check', path, '--format', 'gnu', '--glibc', '2.36');
   assert.equal(gnu.status, 1);
   assert.match(gnu.stdout, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:1: warning: glibc ignores this line: .* \\[unknown-directive\\]$`, 'm'));
@@ -142,7 +151,7 @@ test('check --format gnu, github, json, text; --json is json; a wrong format is 
 });
 
 test('check --fail-on: the least severity that fails; none never fails; unreadable files still exit 2', () => {
-  const path = file('fail-on.conf', 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10 5\nlabel fc00::/7 1\nlabel 2001::/32 7\n');
+  const path = file('fail-on.conf', 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10 9\nlabel fc00::/7 1\nlabel 2001::/32 7\n');
   const status = (...args: string[]) => cli('check', path, '--glibc', '2.36', ...args).status;
   assert.deepEqual([status(), status('--fail-on', 'warning'), status('--fail-on', 'information'), status('--fail-on', 'hint'), status('--fail-on', 'error')], [0, 0, 1, 1, 0], 'one information finding (site-local)');
   const broken = file('fail-on-broken.conf', 'Label ::1/128 5\n');

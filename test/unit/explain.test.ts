@@ -35,6 +35,20 @@ test('each rule is told with the values it compared', () => {
   assert.equal(rule10.reason, "No rule tells them apart, so glibc keeps the resolver's order: 198.51.100.10 came 1st, 198.51.100.11 2nd.");
 });
 
+test('rule 9 for IPv4 decides only on a host with an IPv6 address other than ::1, and the explanation says why not', () => {
+  const destinations = ['192.0.2.77', '10.9.9.9', '10.0.0.99'];
+  const orderOn = (h: Host) => explainOrder(builtin, h, destinations).order.map((d) => d.text);
+  // Measured on glibc 2.31, 2.36, 2.41 and 2.43 (test/oracle/order.test.ts judges the same hosts).
+  assert.deepEqual(orderOn(host('10.0.0.2/24')), destinations);
+  assert.deepEqual(orderOn(host('10.0.0.2/24', 'fe80::2/64')), ['10.0.0.99', '192.0.2.77', '10.9.9.9']);
+  assert.deepEqual(orderOn(host('10.0.0.2/24', 'fd42::2/64')), ['10.0.0.99', '192.0.2.77', '10.9.9.9']);
+  const step = onlyStep('', host('10.0.0.2/24'), ['10.9.9.9', '10.0.0.99']);
+  assert.equal(step.rule, 10);
+  assert.equal(step.reason, "glibc does not know this host's IPv4 prefix lengths because the host has no IPv6 address, so rule 9 cannot decide, and glibc keeps the resolver's order: 10.9.9.9 came 1st, 10.0.0.99 2nd.");
+  // Where rule 9 would not have decided anyway, the plain sentence stays.
+  assert.match(onlyStep('', host('10.0.0.2/24'), ['198.51.100.10', '198.51.100.11']).reason, /^No rule tells them apart/);
+});
+
 test('unreachable, link-local, multicast and loopback destinations are explained, not hidden', () => {
   const explanation = explainOrder(builtin, host('10.0.0.2/24'), ['2001:db8::1', 'fe80::1', 'ff02::1', '::1', '198.51.100.10']);
   const byText = Object.fromEntries(explanation.order.map((d) => [d.text, d]));

@@ -10,7 +10,7 @@ const FINDING: CheckedFinding = {
 };
 
 function report(findings: CheckedFinding[]): CheckReport {
-  return { file: 'gai.conf', glibc: '2.36', glibcDescription: 'glibc 2.36', findings, suppressed: [], documentationBase: 'file:///README.md' };
+  return { file: 'gai.conf', glibc: '2.36', glibcDescription: 'glibc 2.36', findings, suppressed: [], documentationBase: 'file:///README.md', effects: [], effectsText: [] };
 }
 
 test('escaping: %, CR and LF in messages; also : and , in properties', () => {

@@ -44,3 +44,8 @@ test('folding: comment blocks and runs of one directive, never a single line', (
     ['region', 'label ::1/128 0\nlabel fd00::/7 1'],
   ]);
 });
+
+test('a row after its table\'s first catch-all says it is never reached', () => {
+  const [labels] = documentSymbols(analyze('label ::/0 5\nlabel ::/0 6\n'));
+  assert.deepEqual(labels!.children.map((c) => c.detail), ['::/0 5', '::/0 6, never reached (lookups stop at the catch-all on line 1)']);
+});

@@ -38,3 +38,13 @@ test('a replacing file: rows by line, the implicit catch-all, dropped built-in r
   assert.deepEqual(rows.map((r) => r.differsFromBuiltin), [true, false, false, true, true, true, false, false, false, false]);
   assert.equal(policyTables(analyze(config).tables).glibc, '2.36');
 });
+
+test('rows after the first catch-all are shown as never reached, and compared with nothing', () => {
+  const labels = table('label ::/0 5\nlabel ::/0 6\nlabel ::1/128 0\n', 'label');
+  const rows = labels.rows.filter((r) => r.effective !== undefined).map((r) => [r.prefix, r.effective, r.origin, r.neverReached]);
+  assert.deepEqual(rows, [
+    ['::1/128', 0, 'line 3', false],
+    ['::/0', 5, 'line 1', false],
+    ['::/0', 6, 'line 2 (never reached: lookups stop at the catch-all ::/0 (line 1))', true],
+  ]);
+});

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { TextLocator } from '../../server/src/features/positions';
 import { GLIBC_2_36, GLIBC_2_41, analyze, codes, fateOf, parse } from '../support/glibc';
 
@@ -87,10 +88,19 @@ test('scopev4: two forms, masked, bounds per form', () => {
   assert.ok(codes('scopev4 fe80::/112 5\n').includes('scopev4-not-mapped'));
 });
 
-test('scopev4 without /bits: the first one crashes up to 2.40; later ones are undefined; /32 or /128 from 2.41', () => {
+test('scopev4 without /bits: what each measured build does up to 2.40, open elsewhere; /32 or /128 from 2.41', () => {
+  // Debian 12's 2.36: the first crashes every program; a later one follows the stale pointer.
   assert.deepEqual(fates('scopev4 10.0.0.0 5\n'), ['crash']);
   assert.deepEqual(fates('scopev4 junk 5\nscopev4 ::ffff:10.0.0.0 5\n'), ['ignored', 'crash']);
-  assert.deepEqual(fates('scopev4 10.0.0.0/8 5\nscopev4 10.0.0.0 5\n'), ['row scopev4 /104 5', 'undefined']);
+  assert.deepEqual(fates('scopev4 10.0.0.0/8 5\nscopev4 10.0.0.0 5\n'), ['row scopev4 /104 5', 'row scopev4 /128 5']);
+  assert.deepEqual(fates('scopev4 10.0.0.0/8 5\nscopev4 192.168.0.0 5\n'), ['row scopev4 /104 5', 'ignored']);
+  // Debian 11's 2.31: one pointer for every kind of line; the first line is left open.
+  const v231 = parseGlibcVersion('2.31')!;
+  assert.deepEqual(fates('scopev4 10.0.0.0 5\n', v231), ['undefined']);
+  assert.deepEqual(fates('label ::1/128 5\nlabel ::2 6\n', v231), ['row label /128 5', 'row label /128 6']);
+  assert.deepEqual(fates('label ::1/128 5\nscopev4 10.0.0.0 3\n', v231), ['row label /128 5', 'ignored']);
+  // An unmeasured build: nothing is promised.
+  assert.deepEqual(fates('scopev4 10.0.0.0/8 5\nscopev4 10.0.0.0 5\n', parseGlibcVersion('2.38')!), ['row scopev4 /104 5', 'undefined']);
   assert.deepEqual(fates('scopev4 10.0.0.0 5\nscopev4 ::ffff:10.0.0.0 5\n', GLIBC_2_41), ['row scopev4 /128 5', 'row scopev4 /128 5']);
   assert.ok(codes('scopev4 10.0.0.0 5\n').includes('scopev4-crash'));
 });

@@ -47,9 +47,13 @@ test('rule 9: longest matching prefix, IPv4 only inside the source subnet', () =
   const v6 = order('', host('2001:db8:1::2/64'), ['2001:db8:2::10', '2001:db8:1::10']);
   assert.equal(v6.order[0].text, '2001:db8:1::10');
   assert.equal(v6.decisions[0].rule, 9);
-  const v4 = order('', host('10.0.0.2/24'), ['10.0.1.10', '10.0.0.10']);
+  // glibc knows IPv4 prefix lengths only on a host with an IPv6 address other than ::1.
+  const v4 = order('', host('10.0.0.2/24', 'fe80::2/64'), ['10.0.1.10', '10.0.0.10']);
   assert.equal(v4.order[0].text, '10.0.0.10');
   assert.deepEqual(v4.decisions[0].values, { matchingPrefix: [0, 28] });
+  const ipv4Only = order('', host('10.0.0.2/24'), ['10.0.1.10', '10.0.0.10']);
+  assert.equal(ipv4Only.order[0].text, '10.0.1.10');
+  assert.deepEqual(ipv4Only.decisions[0].values, { originalPosition: [1, 2], matchingPrefixIfKnown: [0, 28] });
 });
 
 test('rule 10 keeps the original order; every comparison is recorded', () => {

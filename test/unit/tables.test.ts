@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rowPrefixText } from '../../server/src/glibc/tables';
+import { deadBehind, firstCatchAll, rowPrefixText } from '../../server/src/glibc/tables';
 import { analyze } from '../support/glibc';
 
 const rows = (text: string, kind: 'label' | 'precedence' | 'scopev4') => {
@@ -45,4 +45,20 @@ test('the RFC 3484 label table written out on purpose is not reported as a silen
   const rfc3484 = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\n';
   assert.ok(!analyze(rfc3484).findings.some((f) => f.code === 'table-replaced'));
   assert.ok(analyze('label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\n').findings.some((f) => f.code === 'table-replaced'));
+});
+
+test('rows after the first catch-all are dead: every lookup stops there', () => {
+  const table = analyze('label ::/0 5\nlabel ::1/128 0\nlabel ::/0 6\nlabel ::1/0 7\n').tables.label;
+  const dead = table.rows.filter((row) => deadBehind(table, row) !== undefined).map((r) => `${rowPrefixText(r)} ${r.value}`);
+  assert.deepEqual(dead, ['::/0 6', '::1/0 7']);
+  assert.equal(firstCatchAll(table)!.value, 5);
+  const scopes = analyze('scopev4 ::ffff:0.0.0.0/96 3\nscopev4 0.0.0.0/0 4\nscopev4 10.0.0.0/8 5\n').tables.scopev4;
+  assert.deepEqual(scopes.rows.map((r) => deadBehind(scopes, r) !== undefined), [false, false, true]);
+  const builtin = analyze('').tables.label;
+  assert.ok(builtin.rows.every((r) => deadBehind(builtin, r) === undefined));
+});
+
+test('the finding on a row after the first catch-all says why it is dead', () => {
+  const [finding] = analyze('label ::/0 5\nlabel ::1/128 0\nlabel ::1/0 6\n').findings.filter((f) => f.code === 'shadowed-row');
+  assert.equal(finding!.message, "Never reached: line 1 is already a catch-all (::/0 label 5), it matches every address, and glibc's lookup stops there, so no row after it is ever read.");
 });

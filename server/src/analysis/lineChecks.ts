@@ -5,7 +5,8 @@
 
 import { hasHostBits, maskBytes, parseIpv6Bytes, prefixContains } from '../glibc/addresses';
 import { IMPLICIT_CATCH_ALL } from '../glibc/builtinTables';
-import { DIRECTIVES, Directive, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
+import { MissingBitsReading, UndefinedOutcome } from '../glibc/endPointer';
+import { ConfiguredRow, DIRECTIVES, Directive, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
 import { rowPrefixText } from '../glibc/tables';
 import { Finding } from './catalogue';
 
@@ -48,17 +49,56 @@ function ipv6Hint(text: string): string {
 }
 
 /** What a prefix without /bits means, in the words every message about it uses. */
-function missingLengthMessage(issue: Extract<ReadIssue, { code: 'missing-prefix-length' }>): string {
-  const full = issue.directive === 'scopev4' ? `/${issue.fullBits}` : `${issue.address}/${issue.fullBits}`;
+/** What a line without /bits can do, as "the line can ..." says it. */
+function outcomeText(outcome: UndefinedOutcome, full: string): string {
+  switch (outcome) {
+    case 'ignored': return 'be ignored';
+    case 'full-length': return `be read as ${full}`;
+    case 'crash': return 'crash the program (SIGSEGV) at its first lookup with several answers';
+  }
+}
+
+/** "be ignored, be read as ... or crash ...", in that order. */
+function outcomeList(outcomes: readonly UndefinedOutcome[], full: string): string {
+  const texts = (['ignored', 'full-length', 'crash'] as const).filter((o) => outcomes.includes(o)).map((o) => outcomeText(o, full));
+  return texts.length <= 1 ? texts.join('') : `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}`;
+}
+
+const MEASURED_TEXT: Readonly<Record<UndefinedOutcome, string>> = {
+  ignored: 'it was ignored',
+  'full-length': 'it was read as the full length',
+  crash: "it crashed this project's test program",
+};
+
+/** What glibc up to 2.40 makes of a prefix without /bits, from what decides it on this build. */
+function undefinedReading(reading: MissingBitsReading, full: string): string {
+  const pointer = 'glibc up to 2.40 then tests an end pointer that nothing on this line set';
+  switch (reading.basis) {
+    case 'stale-pointer': {
+      const lands = `on ${reading.build} it still points where the number on line ${reading.setByLine + 1} ended, which in this line's buffer is`;
+      return reading.outcome === 'full-length'
+        ? `${pointer}: ${lands} a NUL, so the line is read as ${full} (the same for every program on that build; other builds can differ).`
+        : `${pointer}: ${lands} not a NUL, so glibc ignores the line (the same for every program on that build; other builds can differ).`;
+    }
+    case 'wild-pointer':
+      return `${pointer}: on ${reading.build} no number of this kind was read before, the pointer is wild, and every program crashes (SIGSEGV) at its first lookup with several answers.`;
+    case 'leftover-memory': {
+      const m = reading.measured;
+      const measured = m ? ` On ${m.build}, ${MEASURED_TEXT[m.outcome]} every time it was measured, but nothing guarantees that.` : ' Nothing guarantees one of them.';
+      return `${pointer}, so leftover memory decides: the line can ${outcomeList(reading.outcomes, full)}.${measured}`;
+    }
+  }
+}
+
+function missingLengthMessage(issue: Extract<ReadIssue, { code: 'missing-prefix-length' | 'scopev4-crash' }>): string {
+  const directive = issue.code === 'scopev4-crash' ? 'scopev4' : issue.directive;
+  const full = directive === 'scopev4' ? `/${issue.fullBits}` : `${issue.address}/${issue.fullBits}`;
   const head = `"${issue.written}" has no /bits.`;
-  if (issue.generation === 'from-2.41') {
-    const older = issue.directive === 'scopev4' ? 'crashes or ignores it' : 'ignores the line (undefined behaviour)';
-    return `${head} glibc 2.41 and later read it as ${full}, while glibc up to 2.40 ${older}. Write /${issue.fullBits} so every version agrees.`;
+  if (issue.code === 'missing-prefix-length' && issue.generation === 'from-2.41') {
+    return `${head} glibc 2.41 and later read it as ${full}, while glibc up to 2.40 can ignore the line, read it as ${full} or crash, depending on leftover memory. Write /${issue.fullBits} so every version agrees.`;
   }
-  if (issue.directive === 'scopev4') {
-    return `${head} glibc up to 2.40 then compares against leftover memory from an earlier scopev4 line: whether the line is accepted is undefined. From 2.41 it means /${issue.fullBits}. Write the length.`;
-  }
-  return `${head} glibc up to 2.40 then reads an uninitialised pointer: undefined behaviour, in practice the line is ignored (Debian 12's glibc 2.36). From 2.41 it means ${full}. Write the length.`;
+  const reading = issue.reading!;
+  return `${head} ${undefinedReading(reading, full)} From 2.41 it means ${full}. Write "${issue.address}/${issue.fullBits}".`;
 }
 
 /** The message for an issue glibc's reader recorded. */
@@ -105,7 +145,7 @@ export function issueMessage(issue: ReadIssue): string {
     case 'missing-prefix-length':
       return missingLengthMessage(issue);
     case 'scopev4-crash':
-      return `"${issue.written}" has no /bits. glibc up to 2.40 then reads an uninitialised pointer, and for the first such scopev4 line every program crashes (SIGSEGV) at its first lookup with several answers. Write "${issue.address}/${issue.fullBits}".`;
+      return missingLengthMessage(issue);
     case 'nul-byte':
       return 'A NUL byte ends the line for glibc: everything after it on this line is ignored.';
     case 'carriage-return':
@@ -116,6 +156,13 @@ export function issueMessage(issue: ReadIssue): string {
 }
 
 const SITE_LOCAL = parseIpv6Bytes('fec0::')!;
+
+/** The fec0::/10 row as glibc's own table (label 5) or RFC 6724's (label 11, precedence 1) has it: copied, not chosen. */
+function restatesSiteLocalRow(row: ConfiguredRow): boolean {
+  if (row.bits !== 10) return false;
+  const values = row.table === 'label' ? [5, 11] : [1];
+  return values.includes(row.value);
+}
 
 /** Things worth knowing about the rows glibc accepts. */
 function rowFindings(parsed: ParsedFile): Finding[] {
@@ -134,7 +181,7 @@ function rowFindings(parsed: ParsedFile): Finding[] {
     if (catchAll && row.value !== IMPLICIT_CATCH_ALL[row.table]) {
       findings.push({ code: 'catch-all-value', ...span, message: `Every address without a more specific ${row.table} row gets ${row.value} instead of glibc's default ${IMPLICIT_CATCH_ALL[row.table]}.` });
     }
-    if (row.table !== 'scopev4' && row.bits >= 10 && prefixContains(SITE_LOCAL, 10, row.bytes)) {
+    if (row.table !== 'scopev4' && row.bits >= 10 && prefixContains(SITE_LOCAL, 10, row.bytes) && !restatesSiteLocalRow(row)) {
       findings.push({ code: 'site-local', ...span, message: 'fec0::/10 (site-local) was deprecated by RFC 3879 in 2004; no current network should use it, so this row rarely matters.' });
     }
   }

@@ -145,8 +145,13 @@ function reasonFor(decision: Decision, first: DestinationFacts, second: Destinat
       const how = familyOf(first.address) === 6 ? 'in the first 32-bit word where they differ' : "0 outside the source's subnet";
       return `${f} shares a longer prefix with its source ${source(first)} than ${s} with ${source(second)} (glibc counts ${firstBits} matching bits against ${secondBits}, ${how}).`;
     }
-    case 10:
-      return `No rule tells them apart, so glibc keeps the resolver's order: ${f} came ${ordinal(first.index + 1)}, ${s} ${ordinal(second.index + 1)}.`;
+    case 10: {
+      const keeps = `glibc keeps the resolver's order: ${f} came ${ordinal(first.index + 1)}, ${s} ${ordinal(second.index + 1)}`;
+      if (decision.values.matchingPrefixIfKnown) {
+        return `glibc does not know this host's IPv4 prefix lengths because the host has no IPv6 address, so rule 9 cannot decide, and ${keeps}.`;
+      }
+      return `No rule tells them apart, so ${keeps}.`;
+    }
   }
 }
 

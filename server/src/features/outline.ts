@@ -6,7 +6,8 @@
 
 import { Analysis } from '../analysis/analysis';
 import { DIRECTIVES, Directive, ParsedLine } from '../glibc/reader';
-import { rowPrefixText } from '../glibc/tables';
+import { deadBehind, rowPrefixText } from '../glibc/tables';
+import { rowOriginText } from '../analysis/rows';
 
 export interface OutlineSymbol {
   readonly name: string;
@@ -20,12 +21,21 @@ export interface OutlineSymbol {
   readonly children: readonly OutlineSymbol[];
 }
 
-function rowSymbol(line: ParsedLine): OutlineSymbol {
+/** For a row after its table's first catch-all: which row every lookup stops at instead. */
+function deadNote(analysis: Analysis, line: ParsedLine): string {
+  if (line.fate.kind !== 'row') return '';
+  const table = analysis.tables[line.fate.row.table];
+  const row = table.rows.find((r) => r.origin.kind === 'file' && r.origin.line === line);
+  const stop = row && deadBehind(table, row);
+  return stop ? `, never reached (lookups stop at the catch-all on ${rowOriginText(stop)})` : '';
+}
+
+function rowSymbol(analysis: Analysis, line: ParsedLine): OutlineSymbol {
   const reading = line.reading!;
   const words = [reading.value1?.text, reading.value2?.text].filter((w) => w !== undefined);
   const fate = line.fate;
   const detail =
-    fate.kind === 'row' ? `${rowPrefixText(fate.row)} ${fate.row.value}`
+    fate.kind === 'row' ? `${rowPrefixText(fate.row)} ${fate.row.value}${deadNote(analysis, line)}`
       : fate.kind === 'reload' ? (fate.enabled ? 'reloading on' : 'reloading off')
         : fate.kind === 'undefined' ? 'undefined behaviour'
           : 'ignored by glibc';
@@ -52,7 +62,7 @@ export function documentSymbols(analysis: Analysis): OutlineSymbol[] {
   return DIRECTIVES.flatMap((directive) => {
     const lines = analysis.parsed.lines.filter((l) => l.reading?.directive === directive);
     if (lines.length === 0) return [];
-    const children = lines.map(rowSymbol);
+    const children = lines.map((line) => rowSymbol(analysis, line));
     return [{
       name: directive,
       detail: tableDetail(analysis, directive),

@@ -7,7 +7,7 @@
 import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from '../glibc/addresses';
 import { RFC6724_IPV4_SCOPES, RFC6724_POLICY } from '../analysis/reference/rfcTables';
 import { TableKind } from '../glibc/builtinTables';
-import { builtinRows, EffectiveTables, rowPrefixText } from '../glibc/tables';
+import { builtinRows, deadBehind, EffectiveTables, rowPrefixText } from '../glibc/tables';
 import { rowOriginText } from '../analysis/rows';
 import { glibcVersionText } from '../glibc/versions';
 
@@ -25,6 +25,8 @@ export interface PolicyRow {
   /** The effective value differs from the built-in one, or one of the two lacks the row. */
   readonly differsFromBuiltin: boolean;
   readonly differsFromRfc6724: boolean;
+  /** In the table, but after a row that every lookup stops at (an earlier row of this prefix, or the first catch-all). */
+  readonly neverReached: boolean;
 }
 
 export interface PolicyTable {
@@ -57,22 +59,26 @@ function policyTable(tables: EffectiveTables, kind: TableKind): PolicyTable {
   const rows: PolicyRow[] = [];
   for (const row of effective.rows) {
     const prefix = rowPrefixText(row);
-    // A later row with the same prefix is never reached by a lookup; show it, but compare the first.
-    const shadowed = seen.has(prefix);
+    // A row after the first catch-all, or after a row of the same prefix, is never reached by a
+    // lookup; show it, but compare the first.
+    const stop = deadBehind(effective, row);
+    const why = stop ? `never reached: lookups stop at the catch-all ${rowPrefixText(stop)} (${rowOriginText(stop)})`
+      : seen.has(prefix) ? 'never reached: an earlier row has this prefix' : undefined;
     seen.add(prefix);
     rows.push({
       prefix,
       effective: row.value,
-      origin: shadowed ? `${rowOriginText(row)} (never reached: an earlier row has this prefix)` : rowOriginText(row),
+      origin: why ? `${rowOriginText(row)} (${why})` : rowOriginText(row),
       builtin: builtin.get(prefix),
       rfc6724: rfc.get(prefix),
-      differsFromBuiltin: !shadowed && builtin.get(prefix) !== row.value,
-      differsFromRfc6724: !shadowed && rfc.get(prefix) !== row.value,
+      differsFromBuiltin: !why && builtin.get(prefix) !== row.value,
+      differsFromRfc6724: !why && rfc.get(prefix) !== row.value,
+      neverReached: why !== undefined,
     });
   }
   const missing = [...new Set([...builtin.keys(), ...rfc.keys()])].filter((prefix) => !seen.has(prefix));
   for (const prefix of missing) {
-    rows.push({ prefix, builtin: builtin.get(prefix), rfc6724: rfc.get(prefix), differsFromBuiltin: builtin.has(prefix), differsFromRfc6724: rfc.has(prefix) });
+    rows.push({ prefix, builtin: builtin.get(prefix), rfc6724: rfc.get(prefix), differsFromBuiltin: builtin.has(prefix), differsFromRfc6724: rfc.has(prefix), neverReached: false });
   }
   return { kind, source: effective.source, rows };
 }

@@ -6,6 +6,7 @@
 
 import { Bytes16, ipv4ToMapped, isV4Mapped, maskBytes, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
 import { TableKind } from './builtinTables';
+import { EndPointers, MissingBitsReading, UndefinedOutcome, measuredBuild } from './endPointer';
 import { INT_MAX, NumberReading, readNumberField } from './numbers';
 import { LineLayout, Token, isCSpace, layoutLine, splitFields } from './lines';
 import { GlibcVersion, ParserGeneration, parserGeneration } from './versions';
@@ -52,10 +53,13 @@ export type ReadIssue = { readonly start: number; readonly end: number } & (
       readonly address: string;
       /** The length 2.41 and later read: 128, or 32 for a plain IPv4 scopev4 prefix. */
       readonly fullBits: number;
-      /** up-to-2.40: undefined behaviour here; from-2.41: read as the full length. */
+      /** up-to-2.40: decided by a stale or wild end pointer; from-2.41: read as the full length. */
       readonly generation: ParserGeneration;
+      /** up-to-2.40: what that pointer makes of the line on this build. */
+      readonly reading?: MissingBitsReading;
     }
-  | { readonly code: 'scopev4-crash'; readonly written: string; readonly address: string; readonly fullBits: number }
+  /** A scopev4 line without /bits that can crash (up to 2.40). */
+  | { readonly code: 'scopev4-crash'; readonly written: string; readonly address: string; readonly fullBits: number; readonly reading: MissingBitsReading }
   | { readonly code: 'nul-byte' }
   | { readonly code: 'carriage-return' }
   | { readonly code: 'comment-in-token'; readonly word: string }
@@ -68,7 +72,11 @@ export type LineFate =
   | { readonly kind: 'row'; readonly row: ConfiguredRow }
   | { readonly kind: 'reload'; readonly enabled: boolean }
   | { readonly kind: 'ignored'; readonly issue: ReadIssue }
-  | { readonly kind: 'undefined'; readonly crash: boolean; readonly issue: ReadIssue };
+  /**
+   * What glibc does depends on memory the file does not decide: any of `outcomes`. `crash` when
+   * crashing is the only one (every program crashes).
+   */
+  | { readonly kind: 'undefined'; readonly crash: boolean; readonly outcomes: readonly UndefinedOutcome[]; readonly issue: ReadIssue };
 
 /** The words glibc sees on a line, and what it makes of them. */
 export interface DirectiveReading {
@@ -110,11 +118,8 @@ const EMPTY: LineFate = { kind: 'empty' };
 
 /** State that glibc carries from one line to the next. */
 export interface ReaderState {
-  /**
-   * Up to 2.40 a scopev4 line without /bits reads an end pointer that only an earlier scopev4
-   * number parse has set; before that it is wild and the process crashes.
-   */
-  scopev4EndPointerSet: boolean;
+  /** Up to 2.40, a line without /bits reads an end pointer left by earlier lines (or a wild one). */
+  readonly pointers: EndPointers;
 }
 
 type Span = { readonly start: number; readonly end: number };
@@ -213,6 +218,32 @@ class LineReader {
     return this.numberProblem(reading, { start: token.start, end: token.end }, token.text, field, 0, INT_MAX) ?? reading.value;
   }
 
+  /**
+   * A prefix without /bits: from 2.41 the full length (undefined returned: read on). Up to 2.40
+   * the end pointer decides: a known stale pointer reads on or ignores the line, anything else
+   * leaves the line's fate open among the outcomes that can happen.
+   */
+  private missingBits(directive: 'label' | 'precedence' | 'scopev4', issue: Extract<ReadIssue, { code: 'missing-prefix-length' }>): LineFate | undefined {
+    if (this.generation === 'from-2.41') {
+      this.report(issue);
+      return undefined;
+    }
+    const reading = this.state.pointers.missingBits(directive);
+    const outcomes: readonly UndefinedOutcome[] = reading.basis === 'leftover-memory' ? reading.outcomes : [reading.outcome];
+    const canCrash = outcomes.includes('crash');
+    const full: ReadIssue = directive === 'scopev4' && canCrash
+      ? { code: 'scopev4-crash', start: issue.start, end: issue.end, written: issue.written, address: issue.address, fullBits: issue.fullBits, reading }
+      : { ...issue, reading };
+    if (reading.basis === 'stale-pointer') {
+      if (reading.outcome === 'ignored') return this.ignored(full);
+      this.report(full);
+      return undefined;
+    }
+    this.report(full);
+    if (outcomes.includes('full-length')) this.state.pointers.undetermined(directive);
+    return { kind: 'undefined', crash: outcomes.length === 1 && canCrash, outcomes, issue: full };
+  }
+
   private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
     const slash = value1.text.indexOf('/');
     const address = slash < 0 ? value1.text : value1.text.slice(0, slash);
@@ -225,17 +256,21 @@ class LineReader {
       return this.addressProblem(value1, address, table);
     }
     let bits = 128;
+    const pointers = this.state.pointers;
     if (slash < 0) {
-      const issue: ReadIssue = { code: 'missing-prefix-length', start: value1.start, end: value1.end, directive: table, written: value1.text, address, fullBits: 128, generation: this.generation };
-      this.report(issue);
-      if (this.generation === 'up-to-2.40') return { kind: 'undefined', crash: false, issue };
+      const span = { start: value1.start, end: value1.end };
+      const open = this.missingBits(table, { code: 'missing-prefix-length', ...span, directive: table, written: value1.text, address, fullBits: 128, generation: this.generation });
+      if (open) return open;
     } else {
+      pointers.cutAtSlash();
       const { token, span } = this.bitsField(value1, slash);
       const reading = readNumberField(token.text, 0, 128, this.generation === 'up-to-2.40');
+      pointers.numberParsed(table, 'bits');
       const problem = this.numberProblem(reading, span, token.text, 'prefix length', 0, 128);
       if (problem) return problem;
       bits = reading.value;
     }
+    pointers.numberParsed(table, 'value');
     const value = this.readValue(table, value2, value1);
     if (typeof value !== 'number') return value;
     return { kind: 'row', row: { table, bytes, bits, value } };
@@ -258,24 +293,21 @@ class LineReader {
       [bytes, minBits, maxBits, offset] = [ipv4ToMapped(quad), 0, 32, 96];
     }
     let bits = maxBits;
+    const pointers = this.state.pointers;
     if (slash < 0) {
       const span = { start: value1.start, end: value1.end };
-      if (this.generation === 'up-to-2.40' && !this.state.scopev4EndPointerSet) {
-        const issue: ReadIssue = { code: 'scopev4-crash', ...span, written: value1.text, address, fullBits: maxBits };
-        this.report(issue);
-        return { kind: 'undefined', crash: true, issue };
-      }
-      const issue: ReadIssue = { code: 'missing-prefix-length', ...span, directive: 'scopev4', written: value1.text, address, fullBits: maxBits, generation: this.generation };
-      this.report(issue);
-      if (this.generation === 'up-to-2.40') return { kind: 'undefined', crash: false, issue };
+      const open = this.missingBits('scopev4', { code: 'missing-prefix-length', ...span, directive: 'scopev4', written: value1.text, address, fullBits: maxBits, generation: this.generation });
+      if (open) return open;
     } else {
-      this.state.scopev4EndPointerSet = true;
+      pointers.cutAtSlash();
       const { token, span } = this.bitsField(value1, slash);
       const reading = readNumberField(token.text, minBits, maxBits, this.generation === 'up-to-2.40');
+      pointers.numberParsed('scopev4', 'bits');
       const problem = this.numberProblem(reading, span, token.text, ipv6 ? 'prefix length of a v4-mapped prefix' : 'prefix length', minBits, maxBits);
       if (problem) return problem;
       bits = reading.value;
     }
+    pointers.numberParsed('scopev4', 'value');
     const value = this.readValue('scopev4', value2, value1);
     if (typeof value !== 'number') return value;
     const storedBits = bits + offset;
@@ -306,7 +338,7 @@ export interface ParseOptions {
 
 export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
   const generation = parserGeneration(options.glibc);
-  const state: ReaderState = { scopev4EndPointerSet: false };
+  const state: ReaderState = { pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined) };
   const lines: ParsedLine[] = [];
   const issues: ReadIssue[] = [];
   let reload = false;
@@ -314,6 +346,7 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
   for (let index = 0; start < text.length; index++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
+    state.pointers.startLine(index, text.slice(start, end), end < text.length);
     const layout = layoutLine(text, start, end);
     const fields = splitFields(text, start, layout.contentEnd);
     issues.push(...layoutIssues(text, layout, fields));
@@ -335,7 +368,10 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
  */
 export function readWords(text: string, start: number, end: number, generation: ParserGeneration): DirectiveReading | undefined {
   const fields = splitFields(text, start, end);
-  return fields.length > 0 ? new LineReader(generation, { scopev4EndPointerSet: true }).read(fields) : undefined;
+  if (fields.length === 0) return undefined;
+  const pointers = new EndPointers(undefined, true);
+  pointers.startLine(0, text.slice(start, end), false);
+  return new LineReader(generation, { pointers }).read(fields);
 }
 
 /** The line that holds an offset (its LF counts as part of it); undefined past the last line. */

@@ -32,7 +32,14 @@ export interface DestinationFacts {
   readonly address: IpAddress;
   readonly source?: {
     readonly address: IpAddress;
+    /** As the host has it. */
     readonly prefixLength: number;
+    /**
+     * Whether glibc knows that length. It learns source prefix lengths (and IPv6 source flags)
+     * from the netlink address list of check_pf.c, which it keeps only when that list holds an
+     * IPv6 address other than ::1; otherwise every length counts as 0.
+     */
+    readonly prefixLengthKnown: boolean;
     readonly deprecated: boolean;
     readonly homeAddress: boolean;
     readonly interface: string;
@@ -68,6 +75,15 @@ export function glibcScope(tables: EffectiveTables, address: IpAddress): number 
   return address.family === 4 ? lookupRow(tables.scopev4, address.bytes).value : ipv6Scope(address.bytes);
 }
 
+/** check_pf.c's seen_ipv6: any IPv6 address but the loopback one (a link-local address is enough). */
+export function glibcKnowsPrefixLengths(host: Host): boolean {
+  return host.addresses.some((a) => a.address.family === 6 && !isIpv6Loopback(a.address.bytes));
+}
+
+function isIpv6Loopback(bytes: Bytes16): boolean {
+  return bytes.every((byte, i) => byte === (i === 15 ? 1 : 0));
+}
+
 function facts(tables: EffectiveTables, host: Host, text: string, index: number): DestinationFacts {
   const address = parseIpAddress(text);
   if (!address) throw new Error(`"${text}" is not an IPv4 or IPv6 address`);
@@ -87,6 +103,7 @@ function facts(tables: EffectiveTables, host: Host, text: string, index: number)
     source: {
       address: selected.address,
       prefixLength: origin.prefixLength,
+      prefixLengthKnown: glibcKnowsPrefixLengths(host),
       deprecated: origin.deprecated === true,
       homeAddress: origin.homeAddress === true,
       interface: interfaceOf(origin),
@@ -106,8 +123,12 @@ function word(bytes: Bytes16, i: number): number {
   return ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
 }
 
-/** Rule 9's figures: IPv4 counts only inside the source's subnet; IPv6 compares all 128 bits. */
-function matchingPrefixes(a: DestinationFacts, b: DestinationFacts): [number, number] {
+/**
+ * Rule 9's figures: IPv4 counts only inside the source's subnet, as far as glibc knows the
+ * subnet (see prefixLengthKnown); IPv6 compares all 128 bits. `asHostHasThem` uses the host's
+ * real IPv4 prefix lengths, to tell what rule 9 would have done had glibc known them.
+ */
+function matchingPrefixes(a: DestinationFacts, b: DestinationFacts, asHostHasThem = false): [number, number] {
   const sa = a.source!;
   const sb = b.source!;
   if (a.address.family === 4) {
@@ -118,7 +139,8 @@ function matchingPrefixes(a: DestinationFacts, b: DestinationFacts): [number, nu
       const s = word(src, 3);
       return ((d & mask) >>> 0) === ((s & mask) >>> 0) ? leadingZeros((d ^ s) >>> 0) : 0;
     };
-    return [ipv4Match(a.address.bytes, sa.address.bytes, sa.prefixLength), ipv4Match(b.address.bytes, sb.address.bytes, sb.prefixLength)];
+    const known = (s: NonNullable<DestinationFacts['source']>): number => (s.prefixLengthKnown || asHostHasThem ? s.prefixLength : 0);
+    return [ipv4Match(a.address.bytes, sa.address.bytes, known(sa)), ipv4Match(b.address.bytes, sb.address.bytes, known(sb))];
   }
   for (let i = 0; i < 4; i++) {
     const da = (word(a.address.bytes, i) ^ word(sa.address.bytes, i)) >>> 0;
@@ -163,6 +185,11 @@ export function compareDestinations(a: DestinationFacts, b: DestinationFacts): C
   if (bothUsable && a.address.family === b.address.family) {
     const [bitsA, bitsB] = matchingPrefixes(a, b);
     if (bitsA !== bitsB) return decide(9, bitsA > bitsB, { matchingPrefix: [bitsA, bitsB] });
+    if (a.address.family === 4 && !a.source!.prefixLengthKnown) {
+      // Recorded so that an explanation can say why rule 9 did not decide.
+      const [realA, realB] = matchingPrefixes(a, b, true);
+      if (realA !== realB) return decide(10, a.index < b.index, { originalPosition: [a.index + 1, b.index + 1], matchingPrefixIfKnown: [realA, realB] });
+    }
   }
   return decide(10, a.index < b.index, { originalPosition: [a.index + 1, b.index + 1] });
 }

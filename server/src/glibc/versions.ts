@@ -12,6 +12,11 @@ export interface GlibcVersion {
   readonly minor: number;
   /** Where the version came from, for every output to state. */
   readonly origin: 'option' | 'runtime' | 'fallback';
+  /**
+   * Where this build records that it carries the fix for BZ #32465 although its version is
+   * older than 2.41 (a distribution backport), e.g. "/usr/share/doc/libc6/changelog.Debian.gz:120".
+   */
+  readonly prefixLengthFix?: string;
 }
 
 /** Assumed when the code does not run on glibc (musl, macOS, Windows) and no version is given. */
@@ -27,7 +32,7 @@ export function parseGlibcVersion(text: string, origin: GlibcVersion['origin'] =
 }
 
 export function parserGeneration(version: GlibcVersion): ParserGeneration {
-  return version.major === 2 && version.minor <= 40 ? 'up-to-2.40' : 'from-2.41';
+  return version.major === 2 && version.minor <= 40 && version.prefixLengthFix === undefined ? 'up-to-2.40' : 'from-2.41';
 }
 
 export function glibcVersionText(version: GlibcVersion): string {

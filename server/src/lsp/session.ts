@@ -5,13 +5,16 @@
 
 import { Connection, DidChangeConfigurationNotification, InitializeParams, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { HostLibc } from '../analysis/analysis';
+import { DiagnosticCode, documentationAnchor } from '../analysis/catalogue';
 import { describeGlibcVersion } from '../analysis/glibcDescription';
 import { unknownCodes } from '../features/diagnostics';
 import { glibcVersionText } from '../glibc/versions';
 import { runtimeLibc } from '../system/cLibrary';
 import { documentationBase } from '../system/documentation';
+import { isLiveDocument } from '../system/files';
+import { systemHost } from '../system/host';
 import { DocumentStore } from './documentStore';
-import { STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
+import { CLIENT_COMMANDS, STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
 import { ServerSettings, readSettings } from './settings';
 
 export interface ClientFeatures {
@@ -31,8 +34,9 @@ export class Session {
   settings: ServerSettings = readSettings(undefined);
   client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, hierarchicalSymbols: false, commands: [] };
   readonly hostLibc: HostLibc = runtimeLibc();
-  readonly documentation = documentationBase();
-  readonly store = new DocumentStore(() => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc }));
+  private readonly readme = documentationBase();
+  /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
+  readonly store = new DocumentStore((uri) => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc, ...(isLiveDocument(uri) ? { thisMachine: systemHost() } : {}) }));
   private initialSettings: unknown;
 
   constructor(readonly connection: Connection) {}
@@ -51,9 +55,18 @@ export class Session {
     this.settings = readSettings(this.initialSettings);
   }
 
+  /**
+   * A code's documentation: the client's command when it has one (VS Code: the README rendered at
+   * the code's heading, wherever its extension host runs), else the README beside the server.
+   */
+  documentationLink(code: DiagnosticCode): string {
+    if (this.client.commands.includes(CLIENT_COMMANDS.documentation)) return `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`;
+    return this.readme + documentationAnchor(code);
+  }
+
   status(): StatusResult {
     const glibc = this.settings.glibc;
-    return { glibc: glibcVersionText(glibc), origin: glibc.origin, description: describeGlibcVersion(glibc), hostLibc: this.hostLibc };
+    return { glibc: glibcVersionText(glibc), origin: glibc.origin, ...(glibc.prefixLengthFix ? { prefixLengthFix: glibc.prefixLengthFix } : {}), description: describeGlibcVersion(glibc), hostLibc: this.hostLibc };
   }
 
   /** Tells the user about settings that could not be used (a notification: nothing for a client to refuse). */

@@ -4,7 +4,8 @@
  */
 
 import { HostLibc } from '../analysis/analysis';
-import { FALLBACK_GLIBC, GlibcVersion, parseGlibcVersion } from '../glibc/versions';
+import { FALLBACK_GLIBC, GlibcVersion, parseGlibcVersion, parserGeneration } from '../glibc/versions';
+import { LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG, findBuildFix } from './glibcBuild';
 
 interface RuntimeReport {
   readonly header?: { readonly glibcVersionRuntime?: string };
@@ -28,10 +29,26 @@ function runtimeReport(): RuntimeReport | null {
   return runtimeReportCache;
 }
 
-/** The glibc this process runs on. */
+/**
+ * A version as its build is: an older one whose package documentation (in `docDir`) records the
+ * fix for BZ #32465 reads gai.conf with the 2.41 parser.
+ */
+export function withRecordedFixes(version: GlibcVersion, docDir: string = LIBC_DOC_DIR): GlibcVersion {
+  if (parserGeneration(version) === 'from-2.41') return version;
+  const fix = findBuildFix(PREFIX_LENGTH_FIX_BUG, docDir);
+  return fix ? { ...version, prefixLengthFix: `${fix.file}:${fix.line}` } : version;
+}
+
+let runtimeVersionCache: GlibcVersion | null | undefined;
+
+/** The glibc this process runs on, with the fixes its build records (read once). */
 export function runtimeGlibcVersion(): GlibcVersion | undefined {
-  const version = runtimeReport()?.header?.glibcVersionRuntime;
-  return version ? parseGlibcVersion(version, 'runtime') : undefined;
+  if (runtimeVersionCache === undefined) {
+    const text = runtimeReport()?.header?.glibcVersionRuntime;
+    const version = text ? parseGlibcVersion(text, 'runtime') : undefined;
+    runtimeVersionCache = version ? withRecordedFixes(version) : null;
+  }
+  return runtimeVersionCache ?? undefined;
 }
 
 /** Reads the libc from a Node diagnostic report. */

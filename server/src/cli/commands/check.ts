@@ -7,6 +7,9 @@ import { glibcVersionText } from '../../glibc/versions';
 import { runtimeLibc } from '../../system/cLibrary';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
+import { systemHost } from '../../system/host';
+import { isLiveGaiConf } from '../../system/liveFile';
+import { effectsInWords, effectsJson } from '../../features/effectsSummary';
 import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
@@ -22,11 +25,12 @@ function textLines(report: CheckReport): string[] {
     ...findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`),
     findings.length === 0 ? 'No findings: glibc reads every line as written.' : `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : 's'}`).join(', ')}.`,
     ...(silenced > 0 ? [`${silenced} more finding${silenced === 1 ? ' is' : 's are'} silenced by "# gai-conf: ignore" comments.`] : []),
+    ...report.effectsText,
   ];
 }
 
 function jsonLines(report: CheckReport): string[] {
-  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length }, null, 2)];
+  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects }, null, 2)];
 }
 
 /** Every --format, by name; --json is the same as --format json. */
@@ -61,7 +65,9 @@ export function check(args: ParsedArguments, output: Output): number {
   const file = args.positional[0] ?? DEFAULT_FILE;
   const glibc = glibcFor(args);
   const text = readConfig(file);
-  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc(), template: args.template || isTemplateName(file) });
+  // The live file is judged for this machine too, from its interface addresses (read locally).
+  const thisMachine = isLiveGaiConf(file) ? systemHost() : undefined;
+  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc(), template: args.template || isTemplateName(file), ...(thisMachine ? { thisMachine } : {}) });
   const locator = new TextLocator(text);
   const base = documentationBase();
   const located = (finding: Finding): CheckedFinding => {
@@ -73,7 +79,7 @@ export function check(args: ParsedArguments, output: Output): number {
       endLine: range.end.line + 1,
       endColumn: range.end.character + 1,
       code: finding.code,
-      severity: severityOf(finding.code),
+      severity: severityOf(finding),
       message: finding.message,
       documentation: base + documentationAnchor(finding.code),
     };
@@ -86,6 +92,8 @@ export function check(args: ParsedArguments, output: Output): number {
     suppressed: analysis.suppressed.map(located),
     documentationBase: base,
     toolVersion: packageVersion(),
+    effects: effectsJson(analysis.effects),
+    effectsText: effectsInWords(analysis.effects),
   };
   for (const line of format(report)) output.out(line);
   return threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;

@@ -1,7 +1,7 @@
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { rowOriginText } from '../../analysis/rows';
-import { EffectiveTable, rowPrefixText } from '../../glibc/tables';
+import { EffectiveTable, deadBehind, rowPrefixText } from '../../glibc/tables';
 import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
 import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
 
@@ -13,6 +13,8 @@ function tableJson(table: EffectiveTable) {
       value: row.value,
       line: row.origin.kind === 'file' ? row.origin.line.index + 1 : null,
       origin: row.origin.kind,
+      // After the table's first catch-all: glibc's lookup never gets there.
+      reached: deadBehind(table, row) === undefined,
     })),
   };
 }
@@ -45,7 +47,9 @@ export function table(args: ParsedArguments, output: Output): number {
     output.out('');
     output.out(`${kind} (${t.source === 'builtin' ? "glibc's built-in table" : 'replaced by this file'})`);
     for (const row of t.rows) {
-      output.out(`  ${rowPrefixText(row).padEnd(24)} ${String(row.value).padStart(10)}   ${rowOriginText(row)}`);
+      const stop = deadBehind(t, row);
+      const dead = stop ? `   never reached: lookups stop at the catch-all ${rowPrefixText(stop)} (${rowOriginText(stop)})` : '';
+      output.out(`  ${rowPrefixText(row).padEnd(24)} ${String(row.value).padStart(10)}   ${rowOriginText(row)}${dead}`);
     }
   }
   output.out('');

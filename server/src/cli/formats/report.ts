@@ -1,6 +1,7 @@
 /** What `gai-conf check` found in one file, in the shape every output format reads. */
 
 import { DiagnosticCode, Severity } from '../../analysis/catalogue';
+import { EffectJson } from '../../features/effectsSummary';
 
 export interface CheckedFinding {
   readonly file: string;
@@ -28,4 +29,7 @@ export interface CheckReport {
   readonly documentationBase: string;
   /** gai-conf's own version, where known. */
   readonly toolVersion?: string;
+  /** What the file does to connections: the effects model's entries, and in words. */
+  readonly effects: readonly EffectJson[];
+  readonly effectsText: readonly string[];
 }

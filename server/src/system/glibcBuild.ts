@@ -1,0 +1,53 @@
+/**
+ * Which gai.conf parser fixes the machine's glibc build carries beyond its version number.
+ * Distributions backport fixes into older release branches: a Debian or Ubuntu 2.39 or 2.40 may
+ * read a prefix without /bits as 2.41 does. Their libc6 package says so in its documentation: the
+ * upstream NEWS of a stable branch lists each bug it fixed, and changelog.Debian names the bugs of
+ * the patches it took ("BZ #32465").
+ */
+
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { gunzipSync } from 'zlib';
+
+/** glibc's bug 32465: a prefix without /bits read an uninitialised pointer (fixed in 2.41). */
+export const PREFIX_LENGTH_FIX_BUG = 32465;
+
+export interface BuildFixEvidence {
+  readonly bug: number;
+  /** The file and line that name the bug. */
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+/** Where Debian-style packages keep glibc's documentation. */
+export const LIBC_DOC_DIR = '/usr/share/doc/libc6';
+const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
+
+function readDocument(path: string): string | undefined {
+  try {
+    const raw = readFileSync(path);
+    return (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** "BZ #32465", "BZ#32465", "bug 32465" or NEWS's "[32465] nss: ..." item. */
+function mentions(line: string, bug: number): boolean {
+  return new RegExp(`(?:\\bBZ\\s*#?\\s*|\\bbug\\s*#?\\s*|^\\s*\\[)${bug}\\b`, 'i').test(line);
+}
+
+/** The first line of the package's documentation that records the fix for `bug`, if any. */
+export function findBuildFix(bug: number, docDir: string = LIBC_DOC_DIR): BuildFixEvidence | undefined {
+  for (const name of DOCUMENTS) {
+    const file = join(docDir, name);
+    const text = readDocument(file);
+    if (text === undefined) continue;
+    const lines = text.split('\n');
+    const index = lines.findIndex((line) => mentions(line, bug));
+    if (index >= 0) return { bug, file, line: index + 1, text: lines[index].trim() };
+  }
+  return undefined;
+}
