@@ -15,8 +15,11 @@ import { withServer } from '../support/lspClient';
 import { repoRoot } from '../support/repository';
 
 const ROOT = repoRoot();
-/** Compressed tarball size we accept: the two bundles and the README are about 110 KB. */
-const SIZE_BUDGET_BYTES = 160 * 1024;
+/**
+ * Compressed tarball size we accept: the two bundles and the README were 157 KiB when this was set
+ * (tests, sources or source maps would add megabytes).
+ */
+const SIZE_BUDGET_BYTES = 200 * 1024;
 /** What a source checkout holds that is not an input of the build. */
 const NOT_SOURCES = new Set(['node_modules', 'out', 'dist', '.git', '.test-artifacts', '.bench']);
 

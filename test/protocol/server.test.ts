@@ -513,6 +513,8 @@ describe('templates', () => {
       const edits = (await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
       const formatted = applyEdits(text, edits);
       assert.ok(formatted.includes('label fc00::/7   {{ ula_label }}\n{% if v4 %}\nprecedence ::ffff:0:0/96 100\n'), formatted);
+      const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri } })) as { command?: { title: string } }[];
+      assert.deepEqual(lenses.map((l) => l.command?.title), ['Template: what it does to connections is known once it is rendered']);
       const plain = await client.open(freshUri('not-a-template'), text);
       assert.ok(plain.diagnostics.some((d) => d.code === 'invalid-number'), `in a real gai.conf {{ is text: ${show(plain)}`);
     });

@@ -165,3 +165,11 @@ test('a reader that stops early (| head) ends the output quietly, without a stac
   assert.match(result.stdout, /read as glibc/);
   assert.doesNotMatch(result.stderr, /EPIPE|\n\s+at /, result.stderr);
 });
+
+test('check reads gai.conf.j2 (and any file with --template) as a template: no findings on template lines', () => {
+  const text = '# {{ ansible_managed }}\nlabel fc00::/7 {{ ula_label }}\nLabel ::1/128 0\n';
+  const codesOf = (...args: string[]) => (JSON.parse(cli('check', ...args, '--json', '--glibc', '2.36').stdout).findings as { code: string; line: number }[]).map((f) => `${f.code}@${f.line}`);
+  assert.deepEqual(codesOf(file('gai.conf.j2', text)), ['unknown-directive@3']);
+  assert.deepEqual(codesOf(file('rendered.conf', text), '--template'), ['unknown-directive@3']);
+  assert.ok(codesOf(file('plain.conf', text)).includes('invalid-number@2'), 'in a real gai.conf {{ is text glibc cannot read');
+});

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -58,13 +58,22 @@ test('the SARIF log is valid against the SARIF 2.1.0 JSON schema, and a broken o
   assert.equal(validate(broken), false, 'the schema refuses line 0 and an unknown level');
 });
 
-test('the SARIF SDK validator finds nothing to object to', (t) => {
-  const tool = join(MULTITOOL, 'Sarif.Multitool');
+/** The validator binary; a copy made executable where npm did not run the package's postinstall chmod (npm's allowScripts). */
+function executableMultitool(): string {
+  const shipped = join(MULTITOOL, 'Sarif.Multitool');
   try {
-    accessSync(tool, constants.X_OK);
+    accessSync(shipped, constants.X_OK);
+    return shipped;
   } catch {
-    assert.fail(`${tool} is not executable (npm ci runs its postinstall chmod)`);
+    const copy = join(dir, 'Sarif.Multitool');
+    copyFileSync(shipped, copy);
+    chmodSync(copy, 0o755);
+    return copy;
   }
+}
+
+test('the SARIF SDK validator finds nothing to object to', (t) => {
+  const tool = executableMultitool();
   const input = join(dir, 'log.sarif');
   const output = join(dir, 'validation.sarif');
   writeFileSync(input, JSON.stringify(log, null, 2));

@@ -57,6 +57,11 @@ function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Findi
   }];
 }
 
+/** Until a template with template lines is rendered, its tables and what they do to connections are unknown. */
+export function awaitsRender(template: TemplateReading | undefined): boolean {
+  return template !== undefined && template.lines.size > 0;
+}
+
 /** A file that changes tables but no typical host's choice of family (it may still order addresses within one). */
 function familyNeutralFindings(parsed: ParsedFile, tables: EffectiveTables, effects: readonly Effect[], findings: readonly Finding[]): Finding[] {
   if (tables.crash || findings.some((f) => f.code === 'file-changes-nothing')) return [];
@@ -75,11 +80,10 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const parsed = parseGaiConf(text, options);
   const tables = buildEffectiveTables(parsed);
   const commented = commentedDirectives(parsed);
-  const effects = tables.crash ? [] : computeEffects(tables, { thisMachine: options.thisMachine });
   const { suppressions, problems } = readSuppressions(parsed);
   const template = options.template ? readTemplate(parsed) : undefined;
-  // Until a template is rendered, its tables and what they do to connections are unknown.
-  const wholeFileKnown = !template || template.lines.size === 0;
+  const wholeFileKnown = !awaitsRender(template);
+  const effects = tables.crash || !wholeFileKnown ? [] : computeEffects(tables, { thisMachine: options.thisMachine });
   const onTemplateLine = (finding: Finding) => template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const notText = notTextFinding(parsed);
   const tableLevel = notText || !wholeFileKnown ? [] : tableFindings(tables);
@@ -89,5 +93,5 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
     ...(notText ? [notText] : [...lineFindings(parsed).filter((f) => !onTemplateLine(f)), ...problems, ...tableLevel, ...connectionLevel]),
   ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b)] - SEVERITY_RANK[severityOf(a)]);
   const isSuppressed = (finding: Finding) => suppressions.some((s) => silences(parsed, s, finding));
-  return { parsed, tables, effects: wholeFileKnown ? effects : [], commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed), template };
+  return { parsed, tables, effects, commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed), template };
 }

@@ -1,4 +1,5 @@
 import { CodeLens } from 'vscode-languageserver/node';
+import { awaitsRender } from '../../analysis/analysis';
 import { summarizeEffects } from '../../features/effectsSummary';
 import { isLiveDocument } from '../../system/files';
 import { CLIENT_COMMANDS } from '../protocol';
@@ -10,6 +11,7 @@ export function registerCodeLens(session: Session): void {
     if (!snapshot || snapshot.analysis.tables.crash) return [];
     const uri = snapshot.document.uri;
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    if (awaitsRender(snapshot.analysis.template)) return [{ range: top, command: { title: 'Template: what it does to connections is known once it is rendered', command: '' } }];
     // A lens without a command id shows as plain text: the summary is information, not an action.
     const lenses: CodeLens[] = summarizeEffects(snapshot.analysis.effects).map((summary) => ({ range: top, command: { title: summary.text, command: '' } }));
     const commands = session.client.commands;
