@@ -83,6 +83,7 @@ export class EndPointers {
   /** getline() of one line (`line` without its LF), then the NULs gaiconf_init writes into it. */
   startLine(index: number, line: string, hasNewline: boolean): void {
     this.line = index;
+    if (this.build === undefined) return; // nothing followed: no buffer to replay
     const bytes = line.length + (hasNewline ? 1 : 0);
     if (bytes + 1 > this.capacity) {
       const grown = this.capacity === 0 ? GETLINE_INITIAL_SIZE : Math.max(bytes + 1, 2 * this.capacity);
@@ -103,6 +104,7 @@ export class EndPointers {
 
   /** gaiconf_init cuts the first value at its '/', if it has one. */
   cutAtSlash(): void {
+    if (this.build === undefined) return;
     const slash = this.slash();
     if (slash >= 0) this.buffer[slash] = 0;
   }
@@ -167,10 +169,12 @@ export class EndPointers {
     const b = this.buffer;
     let end = 0;
     while (b[end] !== 0) end++;
-    const hash = b.indexOf(0x23);
-    if (hash >= 0 && hash < end) {
-      b[hash] = 0;
-      end = hash;
+    for (let i = 0; i < end; i++) {
+      if (b[i] === 0x23) {
+        b[i] = 0;
+        end = i;
+        break;
+      }
     }
     let cp = 0;
     const skipSpace = (): void => {
