@@ -12,10 +12,10 @@ import { Analysis, analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { fixAllEdits } from '../../server/src/features/codeActions/fixAll';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
-import { computeEffects } from '../../server/src/analysis/effects';
+import { probeFor, probedProfiles } from '../../server/src/analysis/effects';
 import { summarizeEffects } from '../../server/src/features/effectsSummary';
 import { documentSymbols, foldingSpans, OutlineSymbol } from '../../server/src/features/outline';
-import { DESTINATION_PAIRS, HOST_PROFILES } from '../../server/src/analysis/reference/hostProfiles';
+import { DESTINATION_PAIRS } from '../../server/src/analysis/reference/hostProfiles';
 import { editorDiagnostics } from '../../server/src/features/diagnostics';
 import { GlibcVersion } from '../../server/src/glibc/versions';
 import { completionsAt } from '../../server/src/features/completion';
@@ -51,11 +51,11 @@ const ENTRY_POINTS: Record<string, (s: Subject) => readonly Span[]> = {
     return edits;
   },
   effects: (s) => {
-    if (!s.analysis.tables.crash) summarizeEffects(computeEffects(s.analysis.tables));
+    summarizeEffects(s.analysis.effects);
     return [];
   },
   explain: (s) => {
-    for (const profile of HOST_PROFILES) explainOrder(s.analysis.tables, profile.host, DESTINATION_PAIRS.flatMap((p) => [p.ipv6, p.ipv4]));
+    for (const probed of probedProfiles(s.analysis.tables)) explainOrder(s.analysis.tables, probed.host, DESTINATION_PAIRS.flatMap((p) => [probeFor(s.analysis.tables, p.ipv6), probeFor(s.analysis.tables, p.ipv4)]));
     return [];
   },
   policyTables: (s) => {

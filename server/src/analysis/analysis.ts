@@ -5,10 +5,13 @@
 
 import { DirectiveReading, ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { EffectiveTables, buildEffectiveTables } from '../glibc/tables';
+import { Host } from '../glibc/sourceSelection';
 import { GlibcVersion } from '../glibc/versions';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { commentedDirectives } from './commentedRows';
 import { connectionFindings } from './connectionChecks';
+import { Effect, computeEffects } from './effects';
+import { notTextFinding } from './textChecks';
 import { lineFindings } from './lineChecks';
 import { readSuppressions, silences } from './suppression';
 import { tableFindings } from './tableChecks';
@@ -19,6 +22,8 @@ export type HostLibc = 'glibc' | 'musl' | 'other-linux' | 'not-linux';
 export interface Analysis {
   readonly parsed: ParsedFile;
   readonly tables: EffectiveTables;
+  /** What the tables do to typical hosts' connections (and this machine's, for the live file). */
+  readonly effects: readonly Effect[];
   /** Comment lines that hold a directive glibc would accept without the '#'. */
   readonly commented: ReadonlyMap<ParsedLine, DirectiveReading>;
   /** Every finding no `# gai-conf: ignore` comment silences, in document order. */
@@ -31,6 +36,8 @@ export interface AnalysisOptions {
   readonly glibc: GlibcVersion;
   /** The C library of the machine the file is on, where known. */
   readonly hostLibc?: HostLibc;
+  /** For the live /etc/gai.conf: the machine's own addresses and routes. */
+  readonly thisMachine?: Host;
 }
 
 function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Finding[] {
@@ -45,18 +52,32 @@ function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Findi
   }];
 }
 
+/** A file that changes tables but no typical host's choice of family (it may still order addresses within one). */
+function familyNeutralFindings(parsed: ParsedFile, tables: EffectiveTables, effects: readonly Effect[], findings: readonly Finding[]): Finding[] {
+  if (tables.crash || findings.some((f) => f.code === 'file-changes-nothing')) return [];
+  const rows = parsed.lines.filter((line) => line.fate.kind === 'row' && line.fate.row.table !== 'scopev4');
+  if (rows.length === 0 || effects.some((e) => e.host.id !== 'this-machine' && e.file !== e.builtin)) return [];
+  const first = rows[0].reading!;
+  return [{
+    code: 'no-family-change',
+    start: first.command.start,
+    end: (first.value2 ?? first.value1 ?? first.command).end,
+    message: 'No typical host (ULA, global IPv6, both, IPv4-only, IPv6-only) changes which of IPv6 and IPv4 it tries first because of this file, for global, ULA, 6to4, Teredo, NAT64 or loopback destinations: its rows change only the order among addresses of one family, if anything.',
+  }];
+}
+
 export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis {
   const parsed = parseGaiConf(text, options);
   const tables = buildEffectiveTables(parsed);
   const commented = commentedDirectives(parsed);
+  const effects = tables.crash ? [] : computeEffects(tables, { thisMachine: options.thisMachine });
   const { suppressions, problems } = readSuppressions(parsed);
+  const notText = notTextFinding(parsed);
+  const tableLevel = notText ? [] : tableFindings(tables);
   const all = [
     ...hostFindings(parsed, options.hostLibc),
-    ...lineFindings(parsed),
-    ...problems,
-    ...tableFindings(tables),
-    ...connectionFindings(parsed, commented, tables),
-  ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b.code)] - SEVERITY_RANK[severityOf(a.code)]);
+    ...(notText ? [notText] : [...lineFindings(parsed), ...problems, ...tableLevel, ...connectionFindings(parsed, commented, tables, effects), ...familyNeutralFindings(parsed, tables, effects, tableLevel)]),
+  ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b)] - SEVERITY_RANK[severityOf(a)]);
   const isSuppressed = (finding: Finding) => suppressions.some((s) => silences(parsed, s, finding));
-  return { parsed, tables, commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed) };
+  return { parsed, tables, effects, commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed) };
 }

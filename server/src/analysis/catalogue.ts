@@ -32,12 +32,19 @@ export const CATALOGUE = {
   'reload-enabled': { severity: 'warning', summary: 'reload yes makes getaddrinfo() check the file on every lookup; the man page advises against it.' },
   'reload-value': { severity: 'warning', summary: 'Only a lowercase "yes" enables reloading; any other value turns it off.' },
   'table-replaced': { severity: 'warning', summary: 'One valid line of a kind replaces the whole built-in table of that kind.' },
-  'shadowed-row': { severity: 'warning', summary: 'An earlier row with the same prefix length already matches every address of this row (for a catch-all: lookups stop at the first one), so it has no effect.' },
+  'shadowed-row': { severity: 'warning', summary: 'An earlier row with the same prefix gives another value; glibc stops at that one, so this row is never used.' },
+  'duplicate-row': { severity: 'hint', summary: 'An earlier row already gives this prefix the same value: this one repeats it.' },
+  'row-without-effect': { severity: 'information', summary: 'Without this row every address would get the same value from the next matching row: it changes nothing.' },
+  'file-changes-nothing': { severity: 'warning', summary: 'The file\'s active rows leave glibc with exactly its built-in tables: it changes no address order.' },
+  'no-family-change': { severity: 'information', summary: 'The file changes glibc\'s tables, but for no typical host which of IPv6 and IPv4 it tries first.' },
+  'families-tie': { severity: 'warning', summary: 'The file makes IPv6 and IPv4 tie for some hosts, so the resolver\'s order decides (for DNS names, IPv4 first), where the built-in tables pick a family.' },
+  'scopev4-family-change': { severity: 'information', summary: 'A scopev4 row changes which family some hosts try first (rule 2 or 8).' },
+  'not-text': { severity: 'warning', summary: 'The file is not ASCII or UTF-8 text (UTF-16, or binary): glibc reads none of its lines.' },
   'host-bits': { severity: 'information', summary: 'The prefix has bits set after its length; glibc compares only the first bits.' },
   'catch-all-value': { severity: 'information', summary: 'The ::/0 row gives every address without a more specific row a non-default value.' },
   'site-local': { severity: 'information', summary: 'Site-local fec0::/10 was deprecated by RFC 3879.' },
-  'ula-demoted': { severity: 'warning', summary: 'Hosts whose IPv6 addresses are all ULAs prefer IPv4 over global IPv6, while hosts with global IPv6 prefer IPv6.' },
-  'ula-destinations-demoted': { severity: 'warning', summary: 'From a ULA host, ULA destinations lose to IPv4.' },
+  'ula-demoted': { severity: 'information', summary: 'Hosts whose IPv6 addresses are all ULAs prefer IPv4 over global IPv6, while hosts with global IPv6 prefer IPv6.' },
+  'ula-destinations-demoted': { severity: 'information', summary: 'From a ULA host, ULA destinations lose to IPv4.' },
   'not-glibc-host': { severity: 'warning', summary: 'This Linux system does not run glibc (Alpine uses musl): getaddrinfo() here never reads gai.conf.' },
   'ipv4-preferred': { severity: 'information', summary: 'The file makes every host prefer IPv4 over global IPv6.' },
   'unknown-suppression': { severity: 'warning', summary: 'A "# gai-conf:" comment names no code, an unknown code or an unknown keyword, so it silences nothing under that name.' },
@@ -62,10 +69,16 @@ export interface Finding {
   readonly start: number;
   readonly end: number;
   readonly message: string;
+  /**
+   * Where who is affected sets the severity (a warning when the file affects the machine it is on
+   * or fails at its evident intent, information otherwise); absent: the code's default.
+   */
+  readonly severity?: Severity;
 }
 
-export function severityOf(code: DiagnosticCode): Severity {
-  return CATALOGUE[code].severity;
+/** A finding's severity before the user's settings. */
+export function severityOf(finding: Pick<Finding, 'code' | 'severity'>): Severity {
+  return finding.severity ?? CATALOGUE[finding.code].severity;
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, information: 1, hint: 0 };

@@ -1,81 +1,171 @@
 /**
- * Findings about what the tables do to real connections, decided by simulating glibc's sort for
- * typical hosts rather than by matching text.
+ * Findings about what the tables do to real connections, read from the effects model (typical
+ * hosts, both DNS orders, the file against the built-in tables) rather than from the file's text.
+ * Severity follows who is affected: a warning when the file affects the machine it is on, or
+ * fails at what it was evidently written for; information when it only affects other kinds of hosts.
  */
 
+import { prefixContains, parseIpv6Bytes } from '../glibc/addresses';
 import { DirectiveReading, ParsedFile, ParsedLine } from '../glibc/reader';
-import { Decision, OrderResult, RULE_NAMES, simulateOrder } from '../glibc/sort';
+import { Decision, DestinationFacts, OrderResult, RULE_NAMES } from '../glibc/sort';
 import { EffectiveTables, TableRow, lookupRow } from '../glibc/tables';
 import { addressText } from '../glibc/addresses';
-import { Finding } from './catalogue';
-import { firstIsIpv6 } from './effects';
-import { pair, profile } from './reference/hostProfiles';
+import { Finding, Severity } from './catalogue';
+import { Effect, FamilyChoice, choosesFamily, hostAddressTexts, lineEffects } from './effects';
+import { PairId } from './reference/hostProfiles';
 import { anchorFor } from './rows';
 
-function lastDecision(result: OrderResult, first: number, second: number): Decision | undefined {
-  return [...result.decisions].reverse().find((d) => (d.a === first && d.b === second) || (d.a === second && d.b === first));
+const CHOICE_TEXT: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'dns-order': "the resolver's order (a tie)" };
+
+function decisionOf(result: OrderResult): Decision | undefined {
+  return result.decisions[result.decisions.length - 1];
 }
 
-/** The file row that supplied the value a decision turned on, if the file supplied it. */
-function responsibleRow(tables: EffectiveTables, result: OrderResult, decision: Decision | undefined): TableRow | undefined {
-  const facts = result.destinations;
-  const candidates: TableRow[] = [];
+function ipv6Of(result: OrderResult): DestinationFacts {
+  return result.destinations.find((d) => d.address.family === 6)!;
+}
+
+function ipv4Of(result: OrderResult): DestinationFacts {
+  return result.destinations.find((d) => d.address.family === 4)!;
+}
+
+/** The file rows that supplied the values a decision turned on, most specific first. */
+function responsibleRows(tables: EffectiveTables, result: OrderResult, decision: Decision | undefined): TableRow[] {
+  const ipv6 = ipv6Of(result);
+  const ipv4 = ipv4Of(result);
+  const rows: TableRow[] = [];
   if (decision?.rule === 5) {
-    for (const d of facts) {
-      candidates.push(lookupRow(tables.label, d.address.bytes));
-      if (d.source) candidates.push(lookupRow(tables.label, d.source.address.bytes));
-    }
-  } else if (decision?.rule === 6) {
-    for (const d of facts) candidates.push(lookupRow(tables.precedence, d.address.bytes));
+    if (ipv6.source) rows.push(lookupRow(tables.label, ipv6.source.address.bytes));
+    rows.push(lookupRow(tables.label, ipv6.address.bytes), lookupRow(tables.label, ipv4.address.bytes));
+  } else if (decision?.rule === 6 || decision?.rule === 10) {
+    rows.push(lookupRow(tables.precedence, ipv4.address.bytes), lookupRow(tables.precedence, ipv6.address.bytes));
+  } else if (decision?.rule === 2 || decision?.rule === 8) {
+    rows.push(lookupRow(tables.scopev4, ipv4.address.bytes));
+    if (ipv4.source) rows.push(lookupRow(tables.scopev4, ipv4.source.address.bytes));
   }
-  return candidates.find((row) => row.origin.kind === 'file' && row.bits > 0) ?? candidates.find((row) => row.origin.kind === 'file');
+  const fromFile = rows.filter((row) => row.origin.kind === 'file');
+  return [...fromFile.filter((row) => row.bits > 0), ...fromFile.filter((row) => row.bits === 0)];
 }
 
-function describeRule5(result: OrderResult): string {
-  const ipv6 = result.destinations.find((d) => d.address.family === 6)!;
-  const ipv4 = result.destinations.find((d) => d.address.family === 4)!;
-  const source = ipv6.source ? ` ${addressText(ipv6.source.address)}` : '';
-  return `the IPv6 source${source} has label ${ipv6.sourceLabel}, the IPv6 destination ${ipv6.text} label ${ipv6.label}, while the IPv4 source and destination share label ${ipv4.label}`;
-}
-
-function explainDecision(result: OrderResult, decision: Decision | undefined): string {
+/** The decision that put one family first, in words with the values compared. */
+function explainDecision(result: OrderResult): string {
+  const decision = decisionOf(result);
   if (!decision) return 'the original order decides';
+  const ipv6 = ipv6Of(result);
+  const ipv4 = ipv4Of(result);
   const rule = `rule ${decision.rule} (${RULE_NAMES[decision.rule]})`;
-  if (decision.rule === 5) return `${describeRule5(result)}: ${rule} puts IPv4 first`;
-  const values = Object.entries(decision.values).map(([name, [a, b]]) => `${name} ${a} vs ${b}`).join(', ');
-  return `${rule} decides (${values})`;
+  const winner = result.order[0].address.family === 6 ? 'IPv6' : 'IPv4';
+  switch (decision.rule) {
+    case 5: {
+      const source = ipv6.source ? ` ${addressText(ipv6.source.address)}` : '';
+      return `the IPv6 source${source} has label ${ipv6.sourceLabel}, the IPv6 destination ${ipv6.text} label ${ipv6.label}, while the IPv4 source and destination ${ipv4.label === ipv4.sourceLabel ? `share label ${ipv4.label}` : `have labels ${ipv4.sourceLabel} and ${ipv4.label}`}: ${rule} puts ${winner} first`;
+    }
+    case 6:
+      return `${ipv6.text} has precedence ${ipv6.precedence} and ${ipv4.text} ${ipv4.precedence}: ${rule} puts ${winner} first`;
+    case 2:
+      return `${ipv4.text} has scope ${ipv4.scope} but its source ${ipv4.source ? addressText(ipv4.source.address) : ''} scope ${ipv4.sourceScope}, while ${ipv6.text} and its source share scope ${ipv6.scope}: ${rule} puts ${winner} first`;
+    default: {
+      const values = Object.entries(decision.values).map(([name, [a, b]]) => `${name} ${a} vs ${b}`).join(', ');
+      return `${rule} decides (${values})`;
+    }
+  }
 }
 
-export function connectionFindings(parsed: ParsedFile, commented: ReadonlyMap<ParsedLine, DirectiveReading>, tables: EffectiveTables): Finding[] {
-  if (tables.crash) return [];
+/** Why two addresses tie: every rule before the last compared equal values. */
+function explainTie(result: OrderResult): string {
+  const ipv6 = ipv6Of(result);
+  const ipv4 = ipv4Of(result);
+  const labels = ipv6.label === ipv6.sourceLabel && ipv4.label === ipv4.sourceLabel ? 'both match their sources\' labels' : 'neither matches its source\'s label';
+  return `${ipv6.text} and ${ipv4.text} both have precedence ${ipv6.precedence}, ${labels} and the same scope, so no rule before rule 10 tells them apart`;
+}
+
+const RESOLVER_ORDER = "glibc then keeps the resolver's order: for a name in DNS the A record (IPv4) comes first, for /etc/hosts the order of its lines";
+
+interface Context {
+  readonly parsed: ParsedFile;
+  readonly commented: ReadonlyMap<ParsedLine, DirectiveReading>;
+  readonly tables: EffectiveTables;
+  readonly effects: readonly Effect[];
+}
+
+function effect(context: Context, host: Effect['host']['id'], pair: PairId): Effect | undefined {
+  return context.effects.find((e) => e.host.id === host && e.pair.id === pair);
+}
+
+function finding(context: Context, code: Finding['code'], rows: readonly TableRow[], kind: 'label' | 'precedence' | 'scopev4', message: string, severity?: Severity, builtinPrefix?: string): Finding {
+  const anchor = anchorFor(context.parsed, context.commented, rows[0], kind, builtinPrefix);
+  return { code, start: anchor.start, end: anchor.end, message: anchor.wholeFile ? `(whole file) ${message}` : message, ...(severity ? { severity } : {}) };
+}
+
+const ULA = { bytes: parseIpv6Bytes('fc00::')!, bits: 7 };
+
+/**
+ * An active label row inside ULA space other than glibc's own fc00::/7 6: the file was written to
+ * change what ULA hosts do.
+ */
+function addressesUla(parsed: ParsedFile): boolean {
+  return parsed.lines.some((line) => {
+    if (line.fate.kind !== 'row' || line.fate.row.table !== 'label') return false;
+    const row = line.fate.row;
+    return row.bits >= 7 && prefixContains(ULA.bytes, 7, row.bytes) && !(row.bits === 7 && row.value === 6);
+  });
+}
+
+function thisMachineText(e: Effect): string {
+  return `This machine (${hostAddressTexts(e.host.host).join(', ')}) is such a host.`;
+}
+
+function tieFindings(context: Context): Finding[] {
+  const ties = context.effects.filter((e) => choosesFamily(e.host) && e.host.id !== 'this-machine' && e.file === 'dns-order' && e.builtin !== 'dns-order');
+  if (ties.length === 0) return [];
+  // The global pair first: it is what most connections are.
+  const first = ties.find((e) => e.pair.id === 'global') ?? ties[0];
+  const pairs = [...new Set(ties.map((e) => e.pair))];
+  const who = pairs.map((pair) => `${pair.name} for ${ties.filter((e) => e.pair === pair).map((e) => e.host.shortName).join(' and ')}`).join('; ');
+  const builtin = [...new Set(ties.map((e) => CHOICE_TEXT[e.builtin]))].join(' or ');
+  const message = `IPv6 and IPv4 tie (${who}): ${explainTie(first.fileOrder)}. ${RESOLVER_ORDER}. With glibc's built-in tables these hosts try ${builtin}.`;
+  return [finding(context, 'families-tie', responsibleRows(context.tables, first.fileOrder, decisionOf(first.fileOrder)), 'precedence', message)];
+}
+
+function ulaFindings(context: Context): Finding[] {
+  const ula = effect(context, 'ula', 'global');
+  const global = effect(context, 'global', 'global');
+  const local = effect(context, 'ula', 'ula');
+  const machine = effect(context, 'this-machine', 'global');
+  if (!ula || !global || !local) return [];
   const findings: Finding[] = [];
-  const global = [pair('global').ipv6, pair('global').ipv4];
-  const fromUla = simulateOrder(tables, profile('ula').host, global);
-  const fromGlobal = simulateOrder(tables, profile('global').host, global);
-  const ulaDecision = lastDecision(fromUla, 0, 1);
-  if (!firstIsIpv6(fromUla) && firstIsIpv6(fromGlobal)) {
-    const row = responsibleRow(tables, fromUla, ulaDecision);
-    findings.push({
-      code: 'ula-demoted',
-      ...anchorFor(parsed, commented, row, 'label', 'fc00::/7'),
-      message: `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(fromUla, ulaDecision)}. Hosts with global IPv6 prefer IPv6.`,
-    });
-  } else if (!firstIsIpv6(fromUla) && !firstIsIpv6(fromGlobal)) {
-    const globalDecision = lastDecision(fromGlobal, 0, 1);
-    findings.push({
-      code: 'ipv4-preferred',
-      ...anchorFor(parsed, commented, responsibleRow(tables, fromGlobal, globalDecision), 'precedence'),
-      message: `Every host, with ULA or global IPv6, will try IPv4 before IPv6 for dual-stacked destinations: ${explainDecision(fromGlobal, globalDecision)}.`,
-    });
+  const ipv4Preferred = ula.file === 'ipv4' && global.file === 'ipv4';
+  if (ula.file === 'ipv4' && !ipv4Preferred) {
+    const machineHasUla = machine !== undefined && machine.file === 'ipv4' && machine.host.host.addresses.some((a) => a.address.family === 6 && prefixContains(ULA.bytes, 7, a.address.bytes));
+    const globalClause = global.file === 'ipv6' ? 'Hosts with global IPv6 prefer IPv6.' : "Hosts with global IPv6 get the resolver's order (IPv6 and IPv4 tie).";
+    const message = `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(ula.fileOrder)}. ${globalClause}${machineHasUla ? ` ${thisMachineText(machine)}` : ''}`;
+    const severity: Severity = machineHasUla || addressesUla(context.parsed) ? 'warning' : 'information';
+    findings.push(finding(context, 'ula-demoted', responsibleRows(context.tables, ula.fileOrder, decisionOf(ula.fileOrder)), 'label', message, severity, 'fc00::/7'));
+  } else if (ipv4Preferred) {
+    findings.push(finding(context, 'ipv4-preferred', responsibleRows(context.tables, global.fileOrder, decisionOf(global.fileOrder)), 'precedence', `Every host, with ULA or global IPv6, will try IPv4 before IPv6 for dual-stacked destinations: ${explainDecision(global.fileOrder)}.`));
   }
-  const local = simulateOrder(tables, profile('ula').host, [pair('ula').ipv6, pair('ula').ipv4]);
-  if (!firstIsIpv6(local)) {
-    const decision = lastDecision(local, 0, 1);
-    findings.push({
-      code: 'ula-destinations-demoted',
-      ...anchorFor(parsed, commented, responsibleRow(tables, local, decision), 'precedence'),
-      message: `From a ULA host, ULA destinations lose to IPv4: ${explainDecision(local, decision)}. glibc's built-in tables put them first.`,
-    });
+  // When every host prefers IPv4, ULA destinations losing to IPv4 is part of what the file asks for.
+  if (local.file === 'ipv4' && local.builtin !== 'ipv4' && !ipv4Preferred) {
+    const machineUla = context.effects.find((e) => e.host.id === 'this-machine' && e.pair.id === 'ula' && e.file === 'ipv4' && e.host.host.addresses.some((a) => a.address.family === 6 && prefixContains(ULA.bytes, 7, a.address.bytes)));
+    const message = `From a ULA host, ULA destinations lose to IPv4: ${explainDecision(local.fileOrder)}. glibc's built-in tables put them first.${machineUla ? ` ${thisMachineText(machineUla)}` : ''}`;
+    findings.push(finding(context, 'ula-destinations-demoted', responsibleRows(context.tables, local.fileOrder, decisionOf(local.fileOrder)), 'precedence', message, machineUla ? 'warning' : undefined));
   }
   return findings;
+}
+
+function scopev4Findings(context: Context): Finding[] {
+  return context.parsed.lines.flatMap((line) => {
+    if (line.fate.kind !== 'row' || line.fate.row.table !== 'scopev4') return [];
+    const changes = lineEffects(context.parsed, context.tables, line);
+    if (changes.length === 0) return [];
+    const what = changes.map((c) => `${c.host.shortName}, ${c.pair.name}: ${CHOICE_TEXT[c.withLine]} (without this row: ${CHOICE_TEXT[c.withoutLine]})`).join('; ');
+    const span = { start: line.reading!.command.start, end: (line.reading!.value2 ?? line.reading!.value1!).end };
+    return [{ code: 'scopev4-family-change' as const, ...span, message: `This scopev4 row changes which family hosts try first, through the scope rules (2 and 8): ${what}.` }];
+  });
+}
+
+export function connectionFindings(parsed: ParsedFile, commented: ReadonlyMap<ParsedLine, DirectiveReading>, tables: EffectiveTables, effects: readonly Effect[]): Finding[] {
+  if (tables.crash) return [];
+  const context: Context = { parsed, commented, tables, effects };
+  return [...tieFindings(context), ...ulaFindings(context), ...scopev4Findings(context)];
 }

@@ -1,74 +1,151 @@
 /**
- * What a file does to real connections: for typical hosts and destination pairs, which family
- * glibc tries first under the file's tables and under its built-in ones, and what one line changes.
+ * The effects model: what a file does to real connections. For typical hosts (and, for the live
+ * file, this machine) and destination pairs, which family glibc tries first with each of the two
+ * orders a resolver can list them in, under the file's tables and under the built-in ones. Every
+ * finding about connections, the CodeLens, the row hovers and the CLI's summary read this model.
  */
 
-import { Bytes16, addressText, isV4Mapped, parseIpAddress } from '../glibc/addresses';
+import { Bytes16, addressText, isV4Mapped, parseIpAddress, prefixContains } from '../glibc/addresses';
 import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { OrderResult, simulateOrder } from '../glibc/sort';
-import { Host } from '../glibc/sourceSelection';
+import { Host, HostAddress } from '../glibc/sourceSelection';
 import { EffectiveTables, buildEffectiveTables, lookupRow } from '../glibc/tables';
-import { GlibcVersion } from '../glibc/versions';
-import { DESTINATION_PAIRS, DestinationPair, HOST_PROFILES, HostProfile } from './reference/hostProfiles';
+import { DESTINATION_PAIRS, DestinationPair, HOST_PROFILES, ProfileId, ROLES, RoleName } from './reference/hostProfiles';
 
-export type FamilyPreference = 'ipv6' | 'ipv4' | 'original-order';
+/** 'dns-order': a tie, so the first address the resolver returns wins. */
+export type FamilyChoice = 'ipv6' | 'ipv4' | 'dns-order';
 
-export function firstIsIpv6(result: OrderResult): boolean {
-  return result.order[0].address.family === 6;
-}
-
-/** Which family a host tries first for a pair, whichever of the two DNS lists first. */
-export function familyPreference(tables: EffectiveTables, host: Host, destinations: DestinationPair): FamilyPreference {
-  const ipv6Listed = simulateOrder(tables, host, [destinations.ipv6, destinations.ipv4]);
-  const ipv4Listed = simulateOrder(tables, host, [destinations.ipv4, destinations.ipv6]);
-  if (firstIsIpv6(ipv6Listed) && firstIsIpv6(ipv4Listed)) return 'ipv6';
-  if (!firstIsIpv6(ipv6Listed) && !firstIsIpv6(ipv4Listed)) return 'ipv4';
-  return 'original-order';
+/** A host the model asks about, with the addresses that stand for it under this file. */
+export interface ProbedHost {
+  readonly id: ProfileId | 'this-machine';
+  readonly name: string;
+  readonly shortName: string;
+  readonly host: Host;
 }
 
 export interface Effect {
-  readonly profile: HostProfile;
+  readonly host: ProbedHost;
   readonly pair: DestinationPair;
-  readonly file: FamilyPreference;
-  readonly builtin: FamilyPreference;
+  readonly ipv6: string;
+  readonly ipv4: string;
+  readonly file: FamilyChoice;
+  readonly builtin: FamilyChoice;
+  /** glibc's sort under the file with the IPv6 address listed first: the comparisons behind `file`. */
+  readonly fileOrder: OrderResult;
 }
 
-/** What the built-in tables do never changes, so it is worked out once, on first use. */
-let builtinPreferences: Map<string, FamilyPreference> | undefined;
+export interface EffectsOptions {
+  /** The machine the live file is on, read from its interfaces; absent for any other file. */
+  readonly thisMachine?: Host;
+}
 
-function builtinPreference(glibc: GlibcVersion, profile: HostProfile, pair: DestinationPair): FamilyPreference {
-  if (!builtinPreferences) {
-    const builtin = buildEffectiveTables(parseGaiConf('', { glibc }));
-    builtinPreferences = new Map(HOST_PROFILES.flatMap((p) => DESTINATION_PAIRS.map((d) => [`${p.id}/${d.id}`, familyPreference(builtin, p.host, d)] as const)));
+interface Range {
+  readonly bytes: Bytes16;
+  readonly bits: number;
+}
+
+function rangeOf(text: string): Range {
+  const [address, bits] = text.split('/');
+  const parsed = parseIpAddress(address)!;
+  return { bytes: parsed.bytes, bits: Number(bits) + (parsed.family === 4 ? 96 : 0) };
+}
+
+/** Whether the row an address finds covers the whole range, so that the address stands for all of it. */
+function coversRange(tables: EffectiveTables, bytes: Bytes16, range: Range): boolean {
+  const kinds = isV4Mapped(bytes) ? (['label', 'precedence', 'scopev4'] as const) : (['label', 'precedence'] as const);
+  return kinds.every((kind) => {
+    const row = lookupRow(tables[kind], bytes);
+    return row.bits <= range.bits && prefixContains(row.bytes, row.bits, range.bytes);
+  });
+}
+
+/** The first candidate of a role that stands for its whole range under these tables (else the first). */
+export function probeFor(tables: EffectiveTables, role: RoleName): string {
+  const { range, candidates } = ROLES[role];
+  const wanted = rangeOf(range);
+  return candidates.find((candidate) => coversRange(tables, parseIpAddress(candidate.split('/')[0])!.bytes, wanted)) ?? candidates[0];
+}
+
+function hostAddress(text: string): HostAddress {
+  const [address, length] = text.split('/');
+  return { address: parseIpAddress(address)!, prefixLength: Number(length) };
+}
+
+export function probedProfiles(tables: EffectiveTables): ProbedHost[] {
+  return HOST_PROFILES.map((profile) => ({
+    id: profile.id,
+    name: profile.name,
+    shortName: profile.shortName,
+    host: { addresses: profile.roles.map((role) => hostAddress(probeFor(tables, role))), ...(profile.defaultRoutes ? { defaultRoutes: profile.defaultRoutes } : {}) },
+  }));
+}
+
+export function thisMachineProbe(host: Host): ProbedHost {
+  return { id: 'this-machine', name: 'this machine', shortName: 'this machine', host };
+}
+
+/** The host's addresses as "fd42::2/64" texts. */
+export function hostAddressTexts(host: Host): string[] {
+  return host.addresses.map((a) => `${addressText(a.address)}/${a.prefixLength}`);
+}
+
+export interface FamilyOutcome {
+  readonly choice: FamilyChoice;
+  readonly ipv6Listed: OrderResult;
+}
+
+/** Which family a host tries first for two addresses, with each of them listed first. */
+export function familyChoice(tables: EffectiveTables, host: Host, ipv6: string, ipv4: string): FamilyOutcome {
+  const ipv6Listed = simulateOrder(tables, host, [ipv6, ipv4]);
+  const ipv4Listed = simulateOrder(tables, host, [ipv4, ipv6]);
+  const ipv6First = (result: OrderResult) => result.order[0].address.family === 6;
+  const choice = ipv6First(ipv6Listed) && ipv6First(ipv4Listed) ? 'ipv6' : !ipv6First(ipv6Listed) && !ipv6First(ipv4Listed) ? 'ipv4' : 'dns-order';
+  return { choice, ipv6Listed };
+}
+
+let builtinTables: EffectiveTables | undefined;
+/** What the built-in tables do never changes; probes repeat across files, so each is worked out once. */
+const builtinChoices = new Map<string, FamilyChoice>();
+
+function builtinChoice(host: Host, ipv6: string, ipv4: string): FamilyChoice {
+  const key = `${hostAddressTexts(host).join(',')}|${host.defaultRoutes ? `${host.defaultRoutes.ipv4}${host.defaultRoutes.ipv6}` : ''}|${ipv6}|${ipv4}`;
+  let choice = builtinChoices.get(key);
+  if (choice === undefined) {
+    builtinTables ??= buildEffectiveTables(parseGaiConf('', { glibc: { major: 2, minor: 36, origin: 'option' } }));
+    choice = familyChoice(builtinTables, host, ipv6, ipv4).choice;
+    // This machine's addresses change from file to file and run to run: keep the cache small.
+    if (builtinChoices.size > 10_000) builtinChoices.clear();
+    builtinChoices.set(key, choice);
   }
-  return builtinPreferences.get(`${profile.id}/${pair.id}`)!;
+  return choice;
 }
 
-export function computeEffects(tables: EffectiveTables): Effect[] {
-  return HOST_PROFILES.flatMap((profile) =>
-    DESTINATION_PAIRS.map((pair) => ({
-      profile,
-      pair,
-      file: familyPreference(tables, profile.host, pair),
-      builtin: builtinPreference(tables.glibc, profile, pair),
-    })),
+export function computeEffects(tables: EffectiveTables, options: EffectsOptions = {}): Effect[] {
+  const hosts = [...probedProfiles(tables), ...(options.thisMachine ? [thisMachineProbe(options.thisMachine)] : [])];
+  return hosts.flatMap((probed) =>
+    DESTINATION_PAIRS.map((pair) => {
+      const ipv6 = probeFor(tables, pair.ipv6);
+      const ipv4 = probeFor(tables, pair.ipv4);
+      const outcome = familyChoice(tables, probed.host, ipv6, ipv4);
+      return { host: probed, pair, ipv6, ipv4, file: outcome.choice, builtin: builtinChoice(probed.host, ipv6, ipv4), fileOrder: outcome.ipv6Listed };
+    }),
   );
 }
 
-/** A host that lacks one family has nothing to choose between. */
-export function isDualStack(profile: HostProfile): boolean {
-  return profile.id !== 'ipv4-only' && profile.id !== 'ipv6-only';
+/** Hosts that reach both families, so that there is a choice to make. */
+export function choosesFamily(host: ProbedHost): boolean {
+  if (host.id !== 'this-machine') return host.id === 'ula' || host.id === 'global' || host.id === 'ula-global';
+  const usable = host.host.addresses.filter((a) => a.address.family === 4 || (a.address.bytes[0] & 0xe0) === 0x20 || (a.address.bytes[0] & 0xfe) === 0xfc);
+  return usable.some((a) => a.address.family === 4) && usable.some((a) => a.address.family === 6);
 }
 
-/** Every address the effects look up: the pairs' destinations, the hosts' sources, loopback. */
-const PROBES: readonly Bytes16[] = [
-  ...DESTINATION_PAIRS.flatMap((pair) => [pair.ipv6, pair.ipv4]),
-  ...HOST_PROFILES.flatMap((profile) => profile.host.addresses.map((a) => addressText(a.address))),
-].map((text) => parseIpAddress(text)!.bytes);
+/** Every address a probe may use: the candidates of every role. */
+const PROBES: readonly Bytes16[] = Object.values(ROLES).flatMap((role) => role.candidates.map((c) => parseIpAddress(c.split('/')[0])!.bytes));
 
 /**
  * Whether dropping the line can change what any probe address finds in the tables: only if its
- * row is the first match for one of them, or the only row that keeps its table replaced.
+ * row is the first match for one of them, or the only row that keeps its table replaced. Saves
+ * rebuilding the tables of a long file on every hover.
  */
 function lineCanMatter(tables: EffectiveTables, line: ParsedLine): boolean {
   if (line.fate.kind !== 'row') return false;
@@ -76,30 +153,32 @@ function lineCanMatter(tables: EffectiveTables, line: ParsedLine): boolean {
   const row = table.rows.find((r) => r.origin.kind === 'file' && r.origin.line === line);
   if (!row) return false;
   if (table.rows.filter((r) => r.origin.kind === 'file').length === 1) return true;
-  // The scopev4 table covers IPv4 (v4-mapped) addresses only.
   const probes = table.kind === 'scopev4' ? PROBES.filter(isV4Mapped) : PROBES;
   return probes.some((bytes) => lookupRow(table, bytes) === row);
 }
 
 export interface LineEffect {
-  readonly profile: HostProfile;
+  readonly host: ProbedHost;
   readonly pair: DestinationPair;
-  readonly withLine: FamilyPreference;
-  readonly withoutLine: FamilyPreference;
+  readonly withLine: FamilyChoice;
+  readonly withoutLine: FamilyChoice;
 }
 
 /**
- * What one active line does for the dual-stacked typical hosts: the preferences with the file as
- * it is, against the same file without that line. Empty when the line changes none of them.
+ * What one active line does for the hosts that choose a family: the choices with the file as it
+ * is, against the same file without that line, for the same probe addresses. Empty when the line
+ * changes none of them.
  */
 export function lineEffects(parsed: ParsedFile, tables: EffectiveTables, line: ParsedLine): LineEffect[] {
   if (tables.crash || !lineCanMatter(tables, line)) return [];
   const without = buildEffectiveTables({ ...parsed, lines: parsed.lines.filter((l) => l !== line) });
-  return HOST_PROFILES.filter(isDualStack).flatMap((profile) =>
+  return probedProfiles(tables).filter(choosesFamily).flatMap((host) =>
     DESTINATION_PAIRS.flatMap((pair) => {
-      const withLine = familyPreference(tables, profile.host, pair);
-      const withoutLine = familyPreference(without, profile.host, pair);
-      return withLine === withoutLine ? [] : [{ profile, pair, withLine, withoutLine }];
+      const ipv6 = probeFor(tables, pair.ipv6);
+      const ipv4 = probeFor(tables, pair.ipv4);
+      const withLine = familyChoice(tables, host.host, ipv6, ipv4).choice;
+      const withoutLine = familyChoice(without, host.host, ipv6, ipv4).choice;
+      return withLine === withoutLine ? [] : [{ host, pair, withLine, withoutLine }];
     }),
   );
 }

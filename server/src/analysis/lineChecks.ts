@@ -6,7 +6,7 @@
 import { hasHostBits, maskBytes, parseIpv6Bytes, prefixContains } from '../glibc/addresses';
 import { IMPLICIT_CATCH_ALL } from '../glibc/builtinTables';
 import { MissingBitsReading, UndefinedOutcome } from '../glibc/endPointer';
-import { DIRECTIVES, Directive, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
+import { ConfiguredRow, DIRECTIVES, Directive, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
 import { rowPrefixText } from '../glibc/tables';
 import { Finding } from './catalogue';
 
@@ -157,6 +157,13 @@ export function issueMessage(issue: ReadIssue): string {
 
 const SITE_LOCAL = parseIpv6Bytes('fec0::')!;
 
+/** The fec0::/10 row as glibc's own table (label 5) or RFC 6724's (label 11, precedence 1) has it: copied, not chosen. */
+function restatesSiteLocalRow(row: ConfiguredRow): boolean {
+  if (row.bits !== 10) return false;
+  const values = row.table === 'label' ? [5, 11] : [1];
+  return values.includes(row.value);
+}
+
 /** Things worth knowing about the rows glibc accepts. */
 function rowFindings(parsed: ParsedFile): Finding[] {
   const findings: Finding[] = [];
@@ -174,7 +181,7 @@ function rowFindings(parsed: ParsedFile): Finding[] {
     if (catchAll && row.value !== IMPLICIT_CATCH_ALL[row.table]) {
       findings.push({ code: 'catch-all-value', ...span, message: `Every address without a more specific ${row.table} row gets ${row.value} instead of glibc's default ${IMPLICIT_CATCH_ALL[row.table]}.` });
     }
-    if (row.table !== 'scopev4' && row.bits >= 10 && prefixContains(SITE_LOCAL, 10, row.bytes)) {
+    if (row.table !== 'scopev4' && row.bits >= 10 && prefixContains(SITE_LOCAL, 10, row.bytes) && !restatesSiteLocalRow(row)) {
       findings.push({ code: 'site-local', ...span, message: 'fec0::/10 (site-local) was deprecated by RFC 3879 in 2004; no current network should use it, so this row rarely matters.' });
     }
   }

@@ -20,8 +20,9 @@ export function spanOfLine(line: ParsedLine, commented?: DirectiveReading): { st
 }
 
 /**
- * The responsible row's line; else the commented-out built-in row that a finding is about (the
- * stock file's "#label fc00::/7 6"); else the first directive line, else the first line.
+ * Where a finding about what the tables do is shown: the responsible row's line; else the
+ * commented-out built-in row that it is about (the stock file's "#label fc00::/7 6"); else the
+ * first line, and the finding then says it is about the whole file.
  */
 export function anchorFor(
   parsed: ParsedFile,
@@ -29,20 +30,20 @@ export function anchorFor(
   row: TableRow | undefined,
   kind: TableKind,
   builtinPrefix?: string,
-): { start: number; end: number } {
+): { start: number; end: number; wholeFile: boolean } {
   const line = row && fileLine(row);
-  if (line) return spanOfLine(line);
+  if (line) return { ...spanOfLine(line), wholeFile: false };
   if (builtinPrefix) {
     const [address, bitsText] = builtinPrefix.split('/');
     const wanted = parseIpAddress(address)!.bytes;
     const bits = Number(bitsText);
     for (const [candidate, reading] of commented) {
       const fate = reading.fate;
-      if (fate.kind === 'row' && fate.row.table === kind && fate.row.bits === bits && sameBytes(fate.row.bytes, wanted)) return spanOfLine(candidate, reading);
+      if (fate.kind === 'row' && fate.row.table === kind && fate.row.bits === bits && sameBytes(fate.row.bytes, wanted)) return { ...spanOfLine(candidate, reading), wholeFile: false };
     }
   }
-  const first = parsed.lines.find((l) => l.reading) ?? parsed.lines[0];
-  return first ? spanOfLine(first) : { start: 0, end: 0 };
+  const first = parsed.lines[0];
+  return { start: 0, end: first ? first.end : 0, wholeFile: true };
 }
 
 /** "line 12", "built-in" or "implicit catch-all": where a table row comes from. */

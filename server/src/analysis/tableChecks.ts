@@ -3,7 +3,7 @@
 import { parseIpAddress, prefixContains, prefixKey } from '../glibc/addresses';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from './reference/rfcTables';
 import { PrefixTableEntry } from '../glibc/builtinTables';
-import { deadBehind, droppedBuiltinRows, EffectiveTable, EffectiveTables, lookupRow, rowPrefixText, TableRow } from '../glibc/tables';
+import { builtinTable, deadBehind, droppedBuiltinRows, EffectiveTable, EffectiveTables, lookupRow, lookupRowShorterThan, rowPrefixText, sameLookups, TableRow } from '../glibc/tables';
 import { ParsedLine } from '../glibc/reader';
 import { fileLine, rowOriginText, spanOfLine } from './rows';
 import { Finding } from './catalogue';
@@ -35,6 +35,7 @@ function tableReplacementFindings(table: EffectiveTable): Finding[] {
   return [{ code: 'table-replaced', ...spanOfLine(lines[0]), message }];
 }
 
+/** Rows no lookup ever reaches because an earlier row has the same prefix: a repeat, or a value never used. */
 function shadowedRowFindings(table: EffectiveTable): Finding[] {
   const findings: Finding[] = [];
   // Rows are longest first, so only an earlier row of the same length and masked prefix can hide one.
@@ -50,17 +51,63 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
     if (!line) continue;
     const where = earlier.origin.kind === 'file' ? rowOriginText(earlier) : `the ${rowOriginText(earlier)} row`;
     const stop = deadBehind(table, row);
-    findings.push({
-      code: 'shadowed-row',
-      ...spanOfLine(line),
-      message: stop
-        ? `Never reached: ${where} is already a catch-all (${rowPrefixText(stop)} ${table.kind} ${stop.value}), it matches every address, and glibc's lookup stops there, so no row after it is ever read.`
-        : `No effect: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same length.`,
-    });
+    findings.push(
+      stop
+        ? { code: 'shadowed-row', ...spanOfLine(line), message: `Never reached: ${where} is already a catch-all (${rowPrefixText(stop)} ${table.kind} ${stop.value}), it matches every address, and glibc's lookup stops there, so no row after it is ever read.` }
+        : earlier.value === row.value
+          ? { code: 'duplicate-row', ...spanOfLine(line), message: `Repeats ${where}: ${rowPrefixText(earlier)} already has ${table.kind} ${earlier.value}.` }
+          : { code: 'shadowed-row', ...spanOfLine(line), message: `Never used: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same prefix, so this row's ${row.value} is never read.` },
+    );
   }
   return findings;
 }
 
+/** Beyond this many rows a table is not checked row by row for rows without effect (the check is quadratic). */
+const ROW_EFFECT_LIMIT = 256;
+
+/**
+ * Rows whose addresses would get the same value without them: the next matching row (the first
+ * shorter prefix that holds this one) gives the same. A catch-all that restates glibc's implicit
+ * one documents the table and is left alone.
+ */
+function rowWithoutEffectFindings(table: EffectiveTable): Finding[] {
+  const fileRows = table.rows.filter((row) => row.origin.kind === 'file');
+  if (fileRows.length < 2 || fileRows.length > ROW_EFFECT_LIMIT) return [];
+  const seen = new Set<string>();
+  return fileRows.flatMap((row) => {
+    const key = prefixKey(row.bytes, row.bits);
+    const first = !seen.has(key);
+    seen.add(key);
+    // A catch-all, or a row at a built-in row's prefix, says what that prefix gets: worth keeping.
+    if (!first || row.bits === catchAllBits(table.kind) || builtinTable(table.kind).rows.some((b) => b.bits === row.bits && prefixKey(b.bytes, b.bits) === key)) return [];
+    const next = lookupRowShorterThan(table, row.bytes, row.bits);
+    if (!next || next.value !== row.value) return [];
+    const line = fileLine(row)!;
+    return [{ code: 'row-without-effect' as const, ...spanOfLine(line), message: `No effect: without this row, ${rowPrefixText(row)} would get ${table.kind} ${next.value} anyway, from ${next.origin.kind === 'file' ? rowOriginText(next) : `the ${rowOriginText(next)} row`} ${rowPrefixText(next)}.` }];
+  });
+}
+
+function catchAllBits(kind: EffectiveTable['kind']): number {
+  return kind === 'scopev4' ? 96 : 0;
+}
+
+/** Beyond this many rows a replaced table cannot restate a built-in one of at most eight rows, and is not compared. */
+const RESTATEMENT_LIMIT = 64;
+
+/** A file whose active rows leave glibc with its built-in tables: whatever it was for, it changes nothing. */
+function fileChangesNothingFindings(tables: EffectiveTables): Finding[] {
+  const kinds = (['label', 'precedence', 'scopev4'] as const).filter((kind) => tables[kind].source === 'file');
+  if (kinds.length === 0) return [];
+  const restated = kinds.every((kind) => tables[kind].rows.length <= RESTATEMENT_LIMIT && sameLookups(tables[kind], builtinTable(kind)));
+  if (!restated) return [];
+  const lines = kinds.flatMap((kind) => tables[kind].rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined)).sort((a, b) => a.index - b.index);
+  const message = `Every address gets the ${kinds.join(', ')} values it had without this file: the ${lines.length} active row${lines.length === 1 ? '' : 's'} restate${lines.length === 1 ? 's' : ''} glibc's built-in table${kinds.length === 1 ? '' : 's'}, so no address order changes. To make ULA hosts prefer IPv6 or every host prefer IPv4, the rows must differ from the built-in ones.`;
+  return [{ code: 'file-changes-nothing', ...spanOfLine(lines[0]), message }];
+}
+
 export function tableFindings(tables: EffectiveTables): Finding[] {
-  return (['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [...tableReplacementFindings(tables[kind]), ...shadowedRowFindings(tables[kind])]);
+  return [
+    ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [...tableReplacementFindings(tables[kind]), ...shadowedRowFindings(tables[kind]), ...rowWithoutEffectFindings(tables[kind])]),
+    ...fileChangesNothingFindings(tables),
+  ];
 }

@@ -5,7 +5,7 @@
  */
 
 import { Analysis } from '../analysis/analysis';
-import { CATALOGUE, DiagnosticCode, Severity, documentationAnchor, isDiagnosticCode } from '../analysis/catalogue';
+import { DiagnosticCode, Finding, Severity, documentationAnchor, isDiagnosticCode, severityOf } from '../analysis/catalogue';
 import { Range, TextLocator } from './positions';
 
 export type SeveritySetting = Severity | 'off';
@@ -21,11 +21,12 @@ export interface EditorDiagnostic {
   readonly message: string;
 }
 
-export function effectiveSeverity(code: DiagnosticCode, overrides: SeverityOverrides): SeveritySetting {
-  const override = overrides[code];
+/** The user's setting for the code, else the finding's own severity. */
+export function effectiveSeverity(finding: Finding, overrides: SeverityOverrides): SeveritySetting {
+  const override = overrides[finding.code];
   return override === 'error' || override === 'warning' || override === 'information' || override === 'hint' || override === 'off'
     ? override
-    : CATALOGUE[code].severity;
+    : severityOf(finding);
 }
 
 /** Names in a severity setting that are not codes, so that a typo in settings can be reported. */
@@ -36,7 +37,7 @@ export function unknownCodes(overrides: SeverityOverrides): string[] {
 export function editorDiagnostics(analysis: Analysis, locator: TextLocator, overrides: SeverityOverrides, documentationBase: string): EditorDiagnostic[] {
   const diagnostics: EditorDiagnostic[] = [];
   for (const finding of analysis.findings) {
-    const severity = effectiveSeverity(finding.code, overrides);
+    const severity = effectiveSeverity(finding, overrides);
     if (severity === 'off') continue;
     diagnostics.push({
       range: locator.rangeOf(finding),

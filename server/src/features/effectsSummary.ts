@@ -1,7 +1,7 @@
-/** The effects in words: the CodeLens lines at the top of the file and the row hovers' list. */
+/** The effects model in words: the CodeLens lines, the row hovers' list and the CLI's summary. */
 
-import { Effect, FamilyPreference, LineEffect, isDualStack } from '../analysis/effects';
-import { DESTINATION_PAIRS, HostProfile } from '../analysis/reference/hostProfiles';
+import { Effect, FamilyChoice, LineEffect, choosesFamily, hostAddressTexts } from '../analysis/effects';
+import { DESTINATION_PAIRS } from '../analysis/reference/hostProfiles';
 
 export interface EffectSummary {
   /** One short line per destination pair worth showing. */
@@ -9,30 +9,54 @@ export interface EffectSummary {
   readonly changed: boolean;
 }
 
-const PREFERENCE_TEXT: Readonly<Record<FamilyPreference, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'original-order': 'DNS order' };
-
-const SHORT_PROFILE: Readonly<Record<HostProfile['id'], string>> = {
-  ula: 'ULA hosts',
-  global: 'global-IPv6 hosts',
-  'ula-global': 'ULA+global hosts',
-  'ipv4-only': 'IPv4-only hosts',
-  'ipv6-only': 'IPv6-only hosts',
-};
+export const CHOICE_TEXT: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'dns-order': 'DNS order (a tie)' };
 
 /**
- * Lines for the top of the file: the global pair always, for ULA and global hosts; any other pair
- * and host only where the file changes what the built-in tables do.
+ * Lines for the top of the file: the global pair always, for ULA and global hosts (and this
+ * machine, for the live file); any other pair and host only where the file changes what the
+ * built-in tables do. Hosts without a choice of family are left out.
  */
 export function summarizeEffects(effects: readonly Effect[]): EffectSummary[] {
   return DESTINATION_PAIRS.flatMap((pair) => {
-    const rows = effects.filter((e) => e.pair === pair && isDualStack(e.profile));
-    const shown = rows.filter((e) => e.file !== e.builtin || (pair.id === 'global' && (e.profile.id === 'ula' || e.profile.id === 'global')));
+    const rows = effects.filter((e) => e.pair === pair && choosesFamily(e.host));
+    const always = (e: Effect) => pair.id === 'global' && (e.host.id === 'ula' || e.host.id === 'global' || e.host.id === 'this-machine');
+    const shown = rows.filter((e) => e.file !== e.builtin || always(e));
     if (shown.length === 0) return [];
-    const parts = shown.map((e) => `${SHORT_PROFILE[e.profile.id]}: ${PREFERENCE_TEXT[e.file]}${e.file !== e.builtin ? ` (built-in: ${PREFERENCE_TEXT[e.builtin]})` : ''}`);
+    const parts = shown.map((e) => `${e.host.shortName}: ${CHOICE_TEXT[e.file]}${e.file !== e.builtin ? ` (built-in: ${CHOICE_TEXT[e.builtin]})` : ''}`);
     return [{ text: `${pair.name}: ${parts.join(' · ')}`, changed: shown.some((e) => e.file !== e.builtin) }];
   });
 }
 
 export function describeLineEffect(effect: LineEffect): string {
-  return `${SHORT_PROFILE[effect.profile.id]}, ${effect.pair.name}: ${PREFERENCE_TEXT[effect.withLine]} (without this line: ${PREFERENCE_TEXT[effect.withoutLine]})`;
+  return `${effect.host.shortName}, ${effect.pair.name}: ${CHOICE_TEXT[effect.withLine]} (without this line: ${CHOICE_TEXT[effect.withoutLine]})`;
+}
+
+/** The CLI's summary after the findings: what typical hosts (and this machine) try first, and what differs from the built-in tables. */
+export function effectsInWords(effects: readonly Effect[]): string[] {
+  if (effects.length === 0) return [];
+  const lines = effects
+    .filter((e) => e.pair.id === 'global' && choosesFamily(e.host))
+    .map((e) => `  ${e.host.shortName} (${hostAddressTexts(e.host.host).join(', ')}): ${CHOICE_TEXT[e.file]} for global IPv6 vs IPv4`);
+  const loopback = effects.find((e) => e.pair.id === 'loopback' && e.host.id === 'ula');
+  if (loopback) lines.push(`  loopback: ${loopback.file === 'ipv6' ? '::1 first' : loopback.file === 'ipv4' ? '127.0.0.1 first' : "the resolver's order (a tie)"}`);
+  const changed = effects.filter((e) => e.file !== e.builtin && choosesFamily(e.host));
+  lines.push(changed.length === 0
+    ? "  as glibc's built-in tables do, for every typical host and destination"
+    : `  differs from glibc's built-in tables: ${changed.map((e) => `${e.host.shortName}, ${e.pair.name}: ${CHOICE_TEXT[e.file]} (built-in: ${CHOICE_TEXT[e.builtin]})`).join('; ')}`);
+  return ['What this file does to connections:', ...lines];
+}
+
+export interface EffectJson {
+  readonly host: string;
+  readonly addresses: readonly string[];
+  readonly pair: string;
+  readonly ipv6: string;
+  readonly ipv4: string;
+  readonly file: FamilyChoice;
+  readonly builtin: FamilyChoice;
+}
+
+/** The `effects` array of `gai-conf check --json`: one entry per host and pair, with the exact probe addresses. */
+export function effectsJson(effects: readonly Effect[]): EffectJson[] {
+  return effects.map((e) => ({ host: e.host.id, addresses: hostAddressTexts(e.host.host), pair: e.pair.id, ipv6: e.ipv6, ipv4: e.ipv4, file: e.file, builtin: e.builtin }));
 }

@@ -4,7 +4,7 @@
  * prefix, and is sorted longest prefix first, keeping file order among equal lengths.
  */
 
-import { Bytes16, ipv4Text, ipv4ToMapped, ipv6TextForPeople, parseIpv4Bytes, parseIpv6Bytes, prefixContains, prefixKey } from './addresses';
+import { Bytes16, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains, prefixKey } from './addresses';
 import {
   GLIBC_DEFAULT_LABELS,
   GLIBC_DEFAULT_PRECEDENCE,
@@ -67,6 +67,15 @@ export function builtinRows(kind: TableKind): TableRow[] {
   return entries.map((e) => prefixEntryRow(kind, e, BUILTIN));
 }
 
+const BUILTIN_TABLES = new Map<TableKind, EffectiveTable>();
+
+/** A built-in table as glibc holds it when a file has no valid line of its kind (one object per kind, so its lookup index is built once). */
+export function builtinTable(kind: TableKind): EffectiveTable {
+  let table = BUILTIN_TABLES.get(kind);
+  if (!table) BUILTIN_TABLES.set(kind, (table = { kind, source: 'builtin', rows: builtinRows(kind) }));
+  return table;
+}
+
 /** The length of a prefix that covers every address of the table's domain. */
 function catchAllBits(kind: TableKind): number {
   return kind === 'scopev4' ? 96 : 0;
@@ -77,7 +86,7 @@ function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
   for (const line of parsed.lines) {
     if (line.fate.kind === 'row' && line.fate.row.table === kind) rows.push({ ...line.fate.row, origin: { kind: 'file', line } });
   }
-  if (rows.length === 0) return { kind, source: 'builtin', rows: builtinRows(kind) };
+  if (rows.length === 0) return builtinTable(kind);
   if (!rows.some((row) => row.bits === catchAllBits(kind))) {
     rows.push({ table: kind, bytes: kind === 'scopev4' ? ipv4ToMapped(new Uint8Array(4)) : new Uint8Array(16), bits: catchAllBits(kind), value: IMPLICIT_CATCH_ALL[kind], origin: IMPLICIT });
   }
@@ -152,6 +161,45 @@ export function lookupRow(table: EffectiveTable, bytes: Bytes16): TableRow {
   }
   // Unreachable for tables built here: every table ends in a zero-length prefix.
   throw new Error(`no ${table.kind} row matches`);
+}
+
+/**
+ * The row a lookup would stop at if no row of `bits` bits or longer existed: what takes over for
+ * the addresses of a row of that length when the row is removed.
+ */
+export function lookupRowShorterThan(table: EffectiveTable, bytes: Bytes16, bits: number): TableRow | undefined {
+  for (const [length, rows] of indexOf(table)) {
+    if (length >= bits) continue;
+    const row = rows.get(prefixKey(bytes, length));
+    if (row) return row;
+  }
+  return undefined;
+}
+
+/** An address inside a prefix that no longer prefix of `others` holds, if there is one easily found. */
+function representative(bytes: Bytes16, bits: number, others: readonly Pick<TableRow, 'bytes' | 'bits'>[]): Bytes16 | undefined {
+  const inner = others.filter((o) => o.bits > bits && prefixContains(bytes, bits, o.bytes));
+  const base = maskBytes(bytes, bits);
+  const free = (candidate: Bytes16) => !inner.some((o) => prefixContains(o.bytes, o.bits, candidate));
+  if (free(base)) return base;
+  for (let bit = 127; bit >= bits; bit--) {
+    const candidate = Uint8Array.from(base);
+    candidate[bit >> 3] |= 0x80 >> (bit & 7);
+    if (free(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * Whether two tables of a kind give every address the same value. Both are constant on the
+ * pieces their prefixes cut the address space into, so one address per piece decides.
+ */
+export function sameLookups(a: EffectiveTable, b: EffectiveTable): boolean {
+  const prefixes = [...a.rows, ...b.rows];
+  return prefixes.every((row) => {
+    const address = representative(row.bytes, row.bits, prefixes);
+    return address === undefined || lookupRow(a, address).value === lookupRow(b, address).value;
+  });
 }
 
 /** "fc00::/7" for label and precedence rows; "169.254.0.0/16" for scopev4 rows. */

@@ -19,7 +19,7 @@ export class DocumentStore {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly pending = new Map<string, { cancel(): void }>();
 
-  constructor(private readonly options: () => AnalysisOptions) {}
+  constructor(private readonly options: (uri: string) => AnalysisOptions) {}
 
   get(uri: string): TextDocument | undefined {
     return this.documents.get(uri);
@@ -29,7 +29,7 @@ export class DocumentStore {
     const cached = this.snapshots.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, this.options()), locator: new TextLocator(text) };
+    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, this.options(document.uri)), locator: new TextLocator(text) };
     this.snapshots.set(document.uri, snapshot);
     return snapshot;
   }

@@ -10,6 +10,8 @@ import { unknownCodes } from '../features/diagnostics';
 import { glibcVersionText } from '../glibc/versions';
 import { runtimeLibc } from '../system/cLibrary';
 import { documentationBase } from '../system/documentation';
+import { isLiveDocument } from '../system/files';
+import { systemHost } from '../system/host';
 import { DocumentStore } from './documentStore';
 import { STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
 import { ServerSettings, readSettings } from './settings';
@@ -32,7 +34,8 @@ export class Session {
   client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, hierarchicalSymbols: false, commands: [] };
   readonly hostLibc: HostLibc = runtimeLibc();
   readonly documentation = documentationBase();
-  readonly store = new DocumentStore(() => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc }));
+  /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
+  readonly store = new DocumentStore((uri) => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc, ...(isLiveDocument(uri) ? { thisMachine: systemHost() } : {}) }));
   private initialSettings: unknown;
 
   constructor(readonly connection: Connection) {}

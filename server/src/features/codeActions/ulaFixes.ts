@@ -10,8 +10,6 @@ import { ParsedLine, lineAt } from '../../glibc/reader';
 import { droppedBuiltinRows, rowPrefixText } from '../../glibc/tables';
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { DiagnosticCode, Finding } from '../../analysis/catalogue';
-import { familyPreference } from '../../analysis/effects';
-import { pair, profile } from '../../analysis/reference/hostProfiles';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from '../../analysis/reference/rfcTables';
 import { Fix, TextEdit, applyEdits } from './edits';
 import { TargetRow, commentOut, ensureRows, matchesTarget, prefixTarget } from './tableRows';
@@ -31,14 +29,17 @@ function isDepartureRow(analysis: Analysis, line: ParsedLine): boolean {
 }
 
 /**
- * Keeps a fix only when re-analysing the edited file shows the finding gone; for the ULA warning,
- * also when ULA hosts then choose between IPv6 and IPv4 exactly as hosts with global IPv6 do.
+ * Keeps a fix only when re-analysing the edited file shows the finding gone and no finding the
+ * file did not have before; for the ULA finding, also when ULA hosts then choose between IPv6 and
+ * IPv4 exactly as hosts with global IPv6 do.
  */
 function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): TextEdit[] | undefined {
   if (edits.length === 0) return undefined;
   const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc });
-  if (after.findings.some((f) => f.code === code)) return undefined;
-  if (code === 'ula-demoted' && familyPreference(after.tables, profile('ula').host, pair('global')) !== familyPreference(after.tables, profile('global').host, pair('global'))) return undefined;
+  const before = new Set(analysis.findings.map((f) => f.code));
+  if (after.findings.some((f) => f.code === code || !before.has(f.code))) return undefined;
+  const choice = (host: 'ula' | 'global') => after.effects.find((e) => e.host.id === host && e.pair.id === 'global')?.file;
+  if (code === 'ula-demoted' && choice('ula') !== choice('global')) return undefined;
   return edits;
 }
 

@@ -1,5 +1,4 @@
 import { CodeLens } from 'vscode-languageserver/node';
-import { computeEffects } from '../../analysis/effects';
 import { summarizeEffects } from '../../features/effectsSummary';
 import { CLIENT_COMMANDS } from '../protocol';
 import { Session } from '../session';
@@ -11,7 +10,7 @@ export function registerCodeLens(session: Session): void {
     const uri = snapshot.document.uri;
     const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     // A lens without a command id shows as plain text: the summary is information, not an action.
-    const lenses: CodeLens[] = summarizeEffects(computeEffects(snapshot.analysis.tables)).map((summary) => ({ range: top, command: { title: summary.text, command: '' } }));
+    const lenses: CodeLens[] = summarizeEffects(snapshot.analysis.effects).map((summary) => ({ range: top, command: { title: summary.text, command: '' } }));
     const commands = session.client.commands;
     if (commands.includes(CLIENT_COMMANDS.explain)) lenses.push({ range: top, command: { title: 'Explain address order…', command: CLIENT_COMMANDS.explain, arguments: [uri] } });
     if (commands.includes(CLIENT_COMMANDS.policyTables)) lenses.push({ range: top, command: { title: 'Effective policy table', command: CLIENT_COMMANDS.policyTables, arguments: [uri] } });
