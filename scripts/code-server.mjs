@@ -94,8 +94,9 @@ function isolationFlags(tmp, userData, extensions) {
 }
 
 /** `code-server --install-extension vsix`, as a user installs a packaged extension. */
-export function installExtension(bin, vsix, { tmp, userData, extensions }) {
-  const result = spawnSync(bin, [...isolationFlags(tmp, userData, extensions), '--install-extension', vsix], {
+export function installExtension(bin, vsix, { tmp, userData, extensions, wrap = [] }) {
+  const command = [...wrap, bin, ...isolationFlags(tmp, userData, extensions), '--install-extension', vsix];
+  const result = spawnSync(command[0], command.slice(1), {
     env: codeServerEnv(), encoding: 'utf8', timeout: 120_000,
   });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
@@ -107,15 +108,18 @@ export function installExtension(bin, vsix, { tmp, userData, extensions }) {
  * Starts code-server on a free port of 127.0.0.1 in its own process group, its output in
  * `<tmp>/code-server.log`, and waits until /healthz answers. Returns `{ server, port }`. `onSpawn`
  * gets the child process at once, so a caller's clean-up can stop it while this still waits.
+ * `wrap`: a command line code-server runs under (`runuser -u USER --`, `unshare ...`).
  */
-export async function startCodeServer(bin, { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn }) {
+export async function startCodeServer(bin, { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn, wrap = [] }) {
   const port = await freePort();
   const output = createWriteStream(join(tmp, 'code-server.log'));
-  const server = spawn(bin, [
+  const command = [
+    ...wrap, bin,
     '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     ...isolationFlags(tmp, userData, extensions),
     folder,
-  ], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  ];
+  const server = spawn(command[0], command.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout.pipe(output);
   server.stderr.pipe(output);
   onSpawn?.(server);

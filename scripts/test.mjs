@@ -1,7 +1,7 @@
 // The whole suite: type-check and compile with tsc, run every *.test.js under node:test, then the
 // integration suite inside a real VS Code (code-server's remote extension host), then the UI tests
-// (the packaged VSIX in code-server, driven in Chromium). Ends with one "N passed, M failed" line
-// that totals all three.
+// (the packaged VSIX in code-server, driven in Chromium; then Save as Root as an ordinary user with
+// sudo). Ends with one "N passed, M failed" line that totals them all.
 //   node scripts/test.mjs --fast    type check, unit, protocol and grammar tests only (development)
 //   node scripts/test.mjs WORD...   only the node:test files whose path contains a WORD
 import { execFileSync, spawn } from 'child_process';
@@ -47,6 +47,7 @@ if (only.length === 0 && !fast) {
   const counts = { passed: /^(\d+) passed, \d+ failed$/gm, failed: /^\d+ passed, (\d+) failed$/gm };
   results.push(await run(['scripts/test-remote.mjs'], counts));
   results.push(await run(['test/ui/run.mjs'], counts));
+  results.push(await run(['test/ui/saveAsRoot.mjs'], counts));
 }
 const passed = results.reduce((sum, r) => sum + r.passed, 0);
 const failed = results.reduce((sum, r) => sum + r.failed, 0);

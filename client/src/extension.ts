@@ -1,7 +1,8 @@
 /**
  * The VS Code side: starts the bundled language server next to the file (the remote machine
  * under Remote-SSH, since the extension runs in the workspace extension host), passes settings,
- * and adds what LSP has no words for: the two views, the glibc status item and its picker.
+ * and adds what LSP has no words for: the two views, the glibc status item and its picker, the
+ * documentation of each code and Save as Root.
  */
 
 import * as path from 'path';
@@ -30,9 +31,15 @@ import {
   PolicyTablesParams,
   PolicyTablesResult,
   STATUS_CHANGED_NOTIFICATION,
+  SAVE_CHECK_REQUEST,
   STATUS_REQUEST,
+  SaveCheckParams,
+  SaveCheckResult,
   StatusResult,
 } from '../../server/src/lsp/protocol';
+import { registerDocumentation } from './documentation';
+import { registerSaveAsRoot } from './saveAsRoot';
+import { savedFileText } from './savedFile';
 import { commandLink, renderExplanation, renderPolicyTables } from './views/render';
 
 const LANGUAGE_ID = 'gaiconf';
@@ -63,7 +70,7 @@ function gaiConfDocument(uriArgument: unknown): TextDocument | undefined {
 async function savedTextOf(document: TextDocument): Promise<string | null> {
   if (document.isUntitled) return null;
   try {
-    return new TextDecoder('utf-8').decode(await workspace.fs.readFile(document.uri));
+    return savedFileText(await workspace.fs.readFile(document.uri));
   } catch {
     return null;
   }
@@ -196,7 +203,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (panel && event.contentChanges.length > 0) void renderPolicyPanel(panel, event.document.uri.toString());
     }),
   );
+  registerDocumentation(context);
   await client.start();
+  // After the client's own providers: VS Code shows the newest CodeLens provider's lenses first,
+  // and "read-only for you" must not end up past the right edge behind the summary.
+  registerSaveAsRoot(context, {
+    check: (document, text) => client!.sendRequest<SaveCheckResult>(SAVE_CHECK_REQUEST, { uri: document.uri.toString(), text } satisfies SaveCheckParams),
+    explain: (document) => void commands.executeCommand(CLIENT_COMMANDS.explain, document.uri.toString()),
+  });
   context.subscriptions.push(client.onNotification(STATUS_CHANGED_NOTIFICATION, (status: StatusResult) => {
     showStatus(status);
     for (const [uri, panel] of policyPanels) void renderPolicyPanel(panel, uri);

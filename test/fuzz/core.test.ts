@@ -42,7 +42,7 @@ interface Subject {
 /** Everything returned with a range, from each core entry point: a new feature adds one line here. */
 const ENTRY_POINTS: Record<string, (s: Subject) => readonly Span[]> = {
   findings: (s) => s.analysis.findings,
-  diagnostics: (s) => editorDiagnostics(s.analysis, s.locator, {}, 'file:///README.md').map((d) => spanOf(s, d.range)),
+  diagnostics: (s) => editorDiagnostics(s.analysis, s.locator, {}, (code) => `file:///README.md#${code}`).map((d) => spanOf(s, d.range)),
   hover: (s) => s.offsets.flatMap((offset) => hoverAt(s.analysis, offset) ?? []),
   quickFixes: (s) => s.analysis.findings.flatMap((f) => fixesFor(s.analysis, f).flatMap((fix) => fix.edits)),
   fixAll: (s) => {

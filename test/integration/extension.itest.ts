@@ -9,7 +9,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import {
-  EXTENSION_ID, codeOf, describeRange, hoverText, only, open, openStockCopy, rangeOf, requireStock, setWorkspaceSetting, show, waitForDiagnostics, writeWorkspaceFile,
+  EXTENSION_ID, WAIT_MS, codeOf, describeRange, hoverText, only, open, openStockCopy, rangeOf, requireStock, setWorkspaceSetting, show, waitForDiagnostics, writeWorkspaceFile,
 } from './helpers';
 
 const BROKEN = [
@@ -32,13 +32,16 @@ suite('gai.conf in a real VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('the language id is gaiconf for gai.conf, etc/gai.conf and a .dpkg-dist copy, not for other names', async () => {
-    for (const name of ['gai.conf', 'etc/gai.conf', 'etc/gai.conf.dpkg-dist']) {
+  test('the language id is gaiconf for gai.conf, etc/gai.conf, copies and templates, not for other names', async () => {
+    const names = ['gai.conf', 'etc/gai.conf', 'etc/gai.conf.dpkg-dist', 'roles/net/templates/gai.conf.j2', 'templates/gai.conf.jinja2', 'templates/gai.conf.erb', 'templates/gai.conf.tmpl', 'files/lxd-hosts.gai.conf'];
+    for (const name of names) {
       const document = await vscode.workspace.openTextDocument(await writeWorkspaceFile(name, '# nothing\n'));
       assert.equal(document.languageId, 'gaiconf', `${name}: ${document.uri.fsPath}`);
     }
-    const other = await vscode.workspace.openTextDocument(await writeWorkspaceFile('etc/resolv.conf', '# nothing\n'));
-    assert.notEqual(other.languageId, 'gaiconf', 'resolv.conf must not be gai.conf');
+    for (const name of ['etc/resolv.conf', 'templates/resolv.conf.j2', 'files/notgai.conf']) {
+      const other = await vscode.workspace.openTextDocument(await writeWorkspaceFile(name, '# nothing\n'));
+      assert.notEqual(other.languageId, 'gaiconf', `${name} must not be gai.conf`);
+    }
   });
 
   test('opening a gai.conf activates the extension in this (workspace) extension host', async () => {
@@ -63,8 +66,16 @@ suite('gai.conf in a real VS Code', function () {
     assert.match(ula.message, /rule 5/);
     const code = ula.code as { value: string | number; target: vscode.Uri };
     assert.equal(typeof code, 'object', 'the code links to its documentation');
-    assert.equal(code.target.fragment, 'ula-demoted');
-    assert.match(code.target.path, /README\.md$/);
+    // A command, run where the extension host runs: a file: URL would name the remote's README.
+    assert.equal(code.target.scheme, 'command');
+    assert.equal(code.target.path, 'gaiconf.showDocumentation');
+    assert.deepEqual(JSON.parse(code.target.query), ['ula-demoted']);
+    await vscode.commands.executeCommand(code.target.path, ...JSON.parse(code.target.query));
+    const preview = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+    for (const deadline = Date.now() + WAIT_MS; !preview() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(preview(), `no Markdown preview among the tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+    assert.match(preview()!.label, /(README|readme)\.md/);
+    await vscode.window.tabGroups.close(preview()!);
   });
 
   test('a broken file: codes, ranges and severities of what glibc ignores', async () => {

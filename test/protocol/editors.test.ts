@@ -6,20 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { serverPath } from '../support/lspClient';
-import { repoRoot } from '../support/repository';
-
-/** The one fenced block of a language under an editor's bold heading in the README. */
-function readmeBlock(editor: string, language: string): string {
-  const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
-  const match = new RegExp(`\\*\\*${editor}\\*\\*[^]*?\`\`\`${language}\\n([^]*?)\`\`\``).exec(readme);
-  assert.ok(match, `README has a ${language} block for ${editor}`);
-  return match[1];
-}
+import { readmeBlock } from '../support/readme';
 
 const EMACS_DRIVER = `
 (load (expand-file-name "readme.el"))

@@ -501,6 +501,24 @@ describe('hover', () => {
   });
 });
 
+describe('templates', () => {
+  test('a gai.conf.j2 gets findings on its literal lines only, a hover on its template lines, and a format that keeps them', async () => {
+    const text = '# {{ ansible_managed }}\nLabel ::1/128 0\nlabel fc00::/7   {{ ula_label }}\n{% if v4 %}\nprecedence  ::ffff:0:0/96 100\n{% endif %}\n';
+    await withServer({ settings: GLIBC_236 }, async (client) => {
+      const uri = `file:///tmp/gai-conf-protocol/${process.pid}-role/templates/gai.conf.j2`;
+      const publication = await client.open(uri, text);
+      assert.deepEqual(publication.diagnostics.map((d) => [d.code, d.range.start.line]), [['unknown-directive', 1]], show(publication));
+      const hover = await client.hover(uri, { line: 2, character: 20 });
+      assert.match((hover?.contents as MarkupContent).value, /known only once the template is rendered/);
+      const edits = (await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } })) as TextEdit[];
+      const formatted = applyEdits(text, edits);
+      assert.ok(formatted.includes('label fc00::/7   {{ ula_label }}\n{% if v4 %}\nprecedence ::ffff:0:0/96 100\n'), formatted);
+      const plain = await client.open(freshUri('not-a-template'), text);
+      assert.ok(plain.diagnostics.some((d) => d.code === 'invalid-number'), `in a real gai.conf {{ is text: ${show(plain)}`);
+    });
+  });
+});
+
 describe('code actions', () => {
   test('stock file: both ula-demoted quick fixes remove the warning and leave every other line as it was', async (t) => {
     const stock = skipWithoutStockFile(t);
@@ -758,7 +776,7 @@ describe('robustness', () => {
       const glibc = parseGlibcVersion('2.36')!;
       const analysis = analyzeGaiConf(finalText, { glibc });
       const LSP_SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;
-      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, '').map((d) => [d.code, LSP_SEVERITY[d.severity], d.range, d.message]);
+      const expected = editorDiagnostics(analysis, new TextLocator(finalText), {}, () => '').map((d) => [d.code, LSP_SEVERITY[d.severity], d.range, d.message]);
       assert.deepEqual(last.diagnostics.map((d) => [d.code, d.severity, d.range, d.message]), expected);
       assert.ok(!client.publications.some((p) => p.uri === uri && (p.version ?? 0) > finalVersion));
     });

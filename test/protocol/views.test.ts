@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CodeLens } from 'vscode-languageserver-protocol/node';
-import { CLIENT_COMMANDS, EXPLAIN_REQUEST, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesResult, STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, StatusResult } from '../../server/src/lsp/protocol';
+import {
+  CLIENT_COMMANDS, EXPLAIN_REQUEST, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesResult, SAVE_CHECK_REQUEST, STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, SaveCheckResult, StatusResult,
+} from '../../server/src/lsp/protocol';
 import { withServer } from '../support/lspClient';
 
 const COPY_URI = 'file:///tmp/gai-conf-views/gai.conf';
@@ -95,4 +97,35 @@ test('the CodeLens offers the views only to clients that have the commands', asy
   });
   assert.deepEqual(await lensCommands(WITH_COMMANDS), [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.policyTables]);
   assert.deepEqual(await lensCommands({}), []);
+});
+
+test("diagnostics link to the client's documentation command when it has one, else to the README's section", async () => {
+  const hrefs = async (options: Parameters<typeof withServer>[0]) => withServer(options, async (client) => {
+    const publication = await client.open(COPY_URI, 'label fc00::/7 6\nscopev4 ::ffff:169.254.0.0 2\n');
+    return publication.diagnostics.map((d) => [String(d.code), d.codeDescription?.href ?? '']);
+  });
+  const withCommands = await hrefs(WITH_COMMANDS);
+  assert.ok(withCommands.length >= 2);
+  for (const [code, href] of withCommands) {
+    const url = new URL(href);
+    assert.equal(`${url.protocol}${url.pathname}`, `command:${CLIENT_COMMANDS.documentation}`);
+    assert.deepEqual(JSON.parse(decodeURIComponent(url.search.slice(1))), [code]);
+  }
+  for (const [code, href] of await hrefs({})) assert.match(href, new RegExp(`^file:.*README\\.md#${code}$`));
+});
+
+test('the save check names the crashing line whatever the severity settings and suppressions, and whether the file is live', async () => {
+  await withServer({ ...WITH_COMMANDS, settings: { glibcVersion: '2.36', diagnostics: { severity: { 'scopev4-crash': 'off' } } } }, async (client) => {
+    await client.open(COPY_URI, 'label ::1/128 0\n');
+    const crashing = '# gai-conf: ignore scopev4-crash\nscopev4 ::ffff:169.254.0.0 2\n';
+    const result = (await client.request(SAVE_CHECK_REQUEST, { uri: COPY_URI, text: crashing })) as SaveCheckResult;
+    assert.equal(result.crash?.line, 2);
+    assert.match(result.crash?.message ?? '', /crashes/);
+    assert.equal(result.live, false);
+    assert.deepEqual(await client.request(SAVE_CHECK_REQUEST, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0/112 2\n' }), { crash: null, live: false });
+  });
+  await withServer({ ...WITH_COMMANDS, settings: { glibcVersion: '2.41' } }, async (client) => {
+    await client.open(COPY_URI, 'label ::1/128 0\n');
+    assert.equal(((await client.request(SAVE_CHECK_REQUEST, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0 2\n' })) as SaveCheckResult).crash, null, 'glibc 2.41 reads it as /128');
+  });
 });

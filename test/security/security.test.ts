@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CodeAction, CodeActionKind } from 'vscode-languageserver-protocol/node';
 import { generateGaiConf } from '../support/generate';
-import { EXPLAIN_REQUEST, POLICY_TABLES_REQUEST, STATUS_REQUEST } from '../../server/src/lsp/protocol';
+import { EXPLAIN_REQUEST, POLICY_TABLES_REQUEST, SAVE_CHECK_REQUEST, STATUS_REQUEST } from '../../server/src/lsp/protocol';
 import { LspClient, editsAsContentChanges, editsFor, withServer } from '../support/lspClient';
 
 const TRIPWIRE = join(__dirname, 'tripwire.js');
@@ -74,6 +74,7 @@ test('names are resolved, interfaces read and a program started only for an expl
     await client.hover(uri, { line: 2, character: 9 });
     await client.request(POLICY_TABLES_REQUEST, { uri });
     await client.request(STATUS_REQUEST, null);
+    await client.request(SAVE_CHECK_REQUEST, { uri, text: STOCK_LIKE }); // Save as Root asks it first: the server itself writes nothing
     beforeExplain = client.stderr;
     await client.request(EXPLAIN_REQUEST, { uri, query: 'localhost', savedText: null });
   });

@@ -85,6 +85,8 @@ export interface StartOptions {
    * symbols, no snippets; only workspace.applyEdit. Overrides the two options above.
    */
   minimal?: boolean;
+  /** The server's command line and working directory. Default: `node dist/server.js --stdio` in the repository. */
+  command?: { readonly argv: readonly [string, ...string[]]; readonly cwd: string };
   timeoutMs?: number;
 }
 
@@ -167,11 +169,11 @@ export class LspClient {
     this.connection.listen();
   }
 
-  /** Spawns `node dist/server.js --stdio` and runs initialize/initialized. */
+  /** Spawns the server (by default `node dist/server.js --stdio`) and runs initialize/initialized. */
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    const path = serverPath();
-    if (!existsSync(path)) throw new Error(`${path} is missing: run npm run build first`);
-    const child = spawn(process.execPath, [path, '--stdio'], { cwd: repoRoot(), stdio: ['pipe', 'pipe', 'pipe'] });
+    if (!options.command && !existsSync(serverPath())) throw new Error(`${serverPath()} is missing: run npm run build first`);
+    const { argv: [program, ...args], cwd } = options.command ?? { argv: [process.execPath, serverPath(), '--stdio'], cwd: repoRoot() };
+    const child = spawn(program, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, options);
     try {
       await client.initialize();

@@ -130,3 +130,31 @@ test('check honours "# gai-conf: ignore" comments, and reports unknown codes in 
   assert.match(typo.stdout, /:1:25: warning \[unknown-suppression\] "reload-enable" is not a gai-conf diagnostic code/);
   assert.match(typo.stdout, /\[reload-enabled\]/);
 });
+
+test('check --format gnu, github, json, text; --json is json; a wrong format is a usage error', () => {
+  const path = file('formats.conf', '# header\nLabel ::1/128 5\nlabel fec0::/16 3\n');
+  const gnu = cli('check', path, '--format', 'gnu', '--glibc', '2.36');
+  assert.equal(gnu.status, 1);
+  assert.match(gnu.stdout, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2:1: warning: glibc ignores this line: .* \\[unknown-directive\\]$`, 'm'));
+  assert.match(gnu.stdout, /:3:7: note: .*\[site-local\]$/m);
+  assert.doesNotMatch(gnu.stdout, /read as glibc/, 'only finding lines, for tools that parse them');
+  const github = cli('check', path, '--format', 'github', '--glibc', '2.36');
+  assert.match(github.stdout, /^::warning file=.*,line=2,endLine=2,col=1,endColumn=5,title=gai-conf unknown-directive::glibc ignores this line/m);
+  assert.match(github.stdout, /^::notice file=.*,line=3,.*title=gai-conf site-local::/m);
+  assert.equal(cli('check', path, '--format', 'json', '--glibc', '2.36').stdout, cli('check', path, '--json', '--glibc', '2.36').stdout);
+  assert.equal(cli('check', path, '--format', 'text', '--glibc', '2.36').stdout, cli('check', path, '--glibc', '2.36').stdout);
+  for (const args of [['--format', 'xml'], ['--json', '--format', 'sarif'], ['--fail-on', 'warnings']]) {
+    const bad = cli('check', path, ...args);
+    assert.equal(bad.status, 2, args.join(' '));
+    assert.match(bad.stderr, /^gai-conf: (--format takes text, json, gnu, sarif, github|--json and --format sarif|--fail-on takes error, warning, information, hint or none)/, bad.stderr);
+  }
+});
+
+test('check --fail-on: the least severity that fails; none never fails; unreadable files still exit 2', () => {
+  const path = file('fail-on.conf', 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10 9\nlabel fc00::/7 1\nlabel 2001::/32 7\n');
+  const status = (...args: string[]) => cli('check', path, '--glibc', '2.36', ...args).status;
+  assert.deepEqual([status(), status('--fail-on', 'warning'), status('--fail-on', 'information'), status('--fail-on', 'hint'), status('--fail-on', 'error')], [0, 0, 1, 1, 0], 'one information finding (site-local)');
+  const broken = file('fail-on-broken.conf', 'Label ::1/128 5\n');
+  assert.deepEqual(['error', 'warning', 'none'].map((level) => cli('check', broken, '--fail-on', level).status), [0, 1, 0]);
+  assert.equal(cli('check', join(dir, 'absent.conf'), '--fail-on', 'none').status, 2);
+});

@@ -65,3 +65,16 @@ test('a scopev4 row hover weighs only IPv4 addresses, and says when the row chan
   const text = 'scopev4 ::ffff:169.254.0.0/112 2\nscopev4 ::ffff:10.0.0.0/104 14\n';
   assert.match(hoverAt(analyze(text), text.indexOf('10.0.0.0'))!.markdown, /Effect on typical hosts/);
 });
+
+test('a scopev4 prefix names its IPv4 network and what its scope does, not the v4-mapped block', () => {
+  const text = 'scopev4 ::ffff:169.254.0.0/112 2\nscopev4 ::ffff:127.0.0.0/104 2\nscopev4 10.0.0.0/8 5\nscopev4 ::ffff:100.64.1.0/120 14\nscopev4 ::ffff:0.0.0.0/96 14\n';
+  const at = (prefix: string) => hover(text, prefix);
+  assert.match(at('169.254.0.0'), /\*\*IPv4 169\.254\.0\.0\/16\*\*: link-local \(RFC 3927\)/);
+  assert.match(at('169.254.0.0'), /scope 2 \(link-local\).*Rule 2 .*rule 8/s);
+  assert.match(at('127.0.0.0'), /loopback/);
+  assert.match(at('10.0.0.0'), /private \(RFC 1918\)/);
+  assert.match(at('10.0.0.0'), /scope 5 \(site-local\)/);
+  assert.match(at('100.64.1.0'), /within 100\.64\.0\.0\/10, shared address space .*RFC 6598/);
+  assert.match(at('::ffff:0.0.0.0'), /every IPv4 address/);
+  for (const prefix of ['169.254.0.0', '10.0.0.0', '::ffff:0.0.0.0']) assert.doesNotMatch(at(prefix), /IPv4-mapped|RFC 4291|label and precedence/);
+});

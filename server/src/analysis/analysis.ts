@@ -3,7 +3,7 @@
  * about single lines, about the tables, and about what the tables do to real connections.
  */
 
-import { DirectiveReading, ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
+import { DirectiveReading, ParsedFile, ParsedLine, lineAt, parseGaiConf } from '../glibc/reader';
 import { EffectiveTables, buildEffectiveTables } from '../glibc/tables';
 import { Host } from '../glibc/sourceSelection';
 import { GlibcVersion } from '../glibc/versions';
@@ -15,6 +15,7 @@ import { notTextFinding } from './textChecks';
 import { lineFindings } from './lineChecks';
 import { readSuppressions, silences } from './suppression';
 import { tableFindings } from './tableChecks';
+import { TemplateReading, readTemplate } from './templates';
 
 /** The C library of the machine a file is on; only glibc reads gai.conf. */
 export type HostLibc = 'glibc' | 'musl' | 'other-linux' | 'not-linux';
@@ -30,6 +31,8 @@ export interface Analysis {
   readonly findings: readonly Finding[];
   /** The findings such comments silence. */
   readonly suppressed: readonly Finding[];
+  /** For a template: its tags and the lines whose reading waits for the render. */
+  readonly template?: TemplateReading;
 }
 
 export interface AnalysisOptions {
@@ -38,6 +41,8 @@ export interface AnalysisOptions {
   readonly hostLibc?: HostLibc;
   /** For the live /etc/gai.conf: the machine's own addresses and routes. */
   readonly thisMachine?: Host;
+  /** Read the text as a template of a gai.conf (see templates.ts). */
+  readonly template?: boolean;
 }
 
 function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Finding[] {
@@ -72,12 +77,17 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const commented = commentedDirectives(parsed);
   const effects = tables.crash ? [] : computeEffects(tables, { thisMachine: options.thisMachine });
   const { suppressions, problems } = readSuppressions(parsed);
+  const template = options.template ? readTemplate(parsed) : undefined;
+  // Until a template is rendered, its tables and what they do to connections are unknown.
+  const wholeFileKnown = !template || template.lines.size === 0;
+  const onTemplateLine = (finding: Finding) => template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const notText = notTextFinding(parsed);
-  const tableLevel = notText ? [] : tableFindings(tables);
+  const tableLevel = notText || !wholeFileKnown ? [] : tableFindings(tables);
+  const connectionLevel = notText || !wholeFileKnown ? [] : [...connectionFindings(parsed, commented, tables, effects), ...familyNeutralFindings(parsed, tables, effects, tableLevel)];
   const all = [
     ...hostFindings(parsed, options.hostLibc),
-    ...(notText ? [notText] : [...lineFindings(parsed), ...problems, ...tableLevel, ...connectionFindings(parsed, commented, tables, effects), ...familyNeutralFindings(parsed, tables, effects, tableLevel)]),
+    ...(notText ? [notText] : [...lineFindings(parsed).filter((f) => !onTemplateLine(f)), ...problems, ...tableLevel, ...connectionLevel]),
   ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b)] - SEVERITY_RANK[severityOf(a)]);
   const isSuppressed = (finding: Finding) => suppressions.some((s) => silences(parsed, s, finding));
-  return { parsed, tables, effects, commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed) };
+  return { parsed, tables, effects: wholeFileKnown ? effects : [], commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed), template };
 }

@@ -25,6 +25,11 @@ export interface ParsedArguments {
   readonly command: string;
   readonly positional: string[];
   readonly json: boolean;
+  /** check: --format (text, json, gnu, sarif, github) and --fail-on (a severity or none). */
+  readonly format?: string;
+  readonly failOn?: string;
+  /** check: --template, to read FILE as a template whatever its name. */
+  readonly template: boolean;
   readonly glibc?: string;
   readonly config?: string;
   readonly sources: string[];
@@ -34,7 +39,7 @@ export interface ParsedArguments {
 export function parseArguments(argv: string[]): ParsedArguments {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  const result: ParsedArguments = { command, positional: [], json: false, sources: [], noDefaultRoute: [] };
+  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [] };
   const mutable = result as { -readonly [K in keyof ParsedArguments]: ParsedArguments[K] };
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i];
@@ -46,6 +51,9 @@ export function parseArguments(argv: string[]): ParsedArguments {
     };
     switch (flag) {
       case '--json': mutable.json = true; break;
+      case '--format': mutable.format = value(); break;
+      case '--fail-on': mutable.failOn = value(); break;
+      case '--template': mutable.template = true; break;
       case '--glibc': mutable.glibc = value(); break;
       case '--config': mutable.config = value(); break;
       case '--source': mutable.sources.push(value()); break;

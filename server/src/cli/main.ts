@@ -1,6 +1,6 @@
 /**
  * The gai-conf command: check, table, order and explain, over the same analysis as the editor.
- * Exit codes: 0 clean, 1 findings at warning level or above (check), 2 usage or I/O errors.
+ * Exit codes: 0 clean, 1 findings at the --fail-on level (warning) or above (check), 2 usage or I/O errors.
  */
 
 import { DEFAULT_FILE, InputError, Output, UsageError, parseArguments } from './arguments';
@@ -10,7 +10,8 @@ import { order } from './commands/order';
 import { table } from './commands/table';
 
 const USAGE = `Usage:
-  gai-conf check [FILE] [--json] [--glibc VERSION]
+  gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
+                 [--fail-on error|warning|information|hint|none] [--template] [--glibc VERSION]
   gai-conf table [FILE] [--json] [--glibc VERSION]
   gai-conf order [--config FILE] [--source ADDR/LEN[,deprecated][,home][,dev=NAME][,tunnel]]...
                  [--no-default-route 4|6] DEST... [--json] [--glibc VERSION]

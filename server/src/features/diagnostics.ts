@@ -5,7 +5,7 @@
  */
 
 import { Analysis } from '../analysis/analysis';
-import { DiagnosticCode, Finding, Severity, documentationAnchor, isDiagnosticCode, severityOf } from '../analysis/catalogue';
+import { DiagnosticCode, Finding, Severity, isDiagnosticCode, severityOf } from '../analysis/catalogue';
 import { Range, TextLocator } from './positions';
 
 export type SeveritySetting = Severity | 'off';
@@ -34,7 +34,7 @@ export function unknownCodes(overrides: SeverityOverrides): string[] {
   return Object.keys(overrides).filter((key) => !isDiagnosticCode(key));
 }
 
-export function editorDiagnostics(analysis: Analysis, locator: TextLocator, overrides: SeverityOverrides, documentationBase: string): EditorDiagnostic[] {
+export function editorDiagnostics(analysis: Analysis, locator: TextLocator, overrides: SeverityOverrides, documentationLink: (code: DiagnosticCode) => string): EditorDiagnostic[] {
   const diagnostics: EditorDiagnostic[] = [];
   for (const finding of analysis.findings) {
     const severity = effectiveSeverity(finding, overrides);
@@ -43,7 +43,7 @@ export function editorDiagnostics(analysis: Analysis, locator: TextLocator, over
       range: locator.rangeOf(finding),
       severity,
       code: finding.code,
-      codeDescription: { href: documentationBase + documentationAnchor(finding.code) },
+      codeDescription: { href: documentationLink(finding.code) },
       source: 'gai-conf',
       message: finding.message,
     });

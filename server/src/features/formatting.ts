@@ -81,9 +81,10 @@ function lineEdits(layout: Layout, widths: readonly [number, number] | undefined
  * Edits that format the lines overlapping [from, to) (offsets; the whole file by default; an empty
  * range formats its line).
  * Alignment always looks at whole runs, so formatting a range agrees with formatting the file.
+ * Lines in `untouched` (a template's lines with template code) keep their white space.
  */
-export function formatEdits(parsed: ParsedFile, from = 0, to = parsed.text.length): TextEdit[] {
-  const layouts = parsed.lines.map((line) => layoutOf(parsed, line));
+export function formatEdits(parsed: ParsedFile, from = 0, to = parsed.text.length, untouched: ReadonlySet<number> = new Set()): TextEdit[] {
+  const layouts = parsed.lines.map((line) => (untouched.has(line.index) ? undefined : layoutOf(parsed, line)));
   const widths = columnWidths(layouts);
   const edits: TextEdit[] = [];
   for (const layout of layouts) {

@@ -13,7 +13,7 @@ import { CATALOGUE } from '../analysis/catalogue';
 import { lineEffects } from '../analysis/effects';
 import { readSuppressions, silences } from '../analysis/suppression';
 import { EffectiveTable, lookupRow, rowPrefixText } from '../glibc/tables';
-import { rangesContaining } from '../analysis/reference/wellKnownPrefixes';
+import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 import { issueMessage } from '../analysis/lineChecks';
 import { rowOriginText } from '../analysis/rows';
 import { DIRECTIVE_HELP } from './directiveHelp';
@@ -85,12 +85,13 @@ function prefixHover(reading: DirectiveReading, analysis: Analysis, line: Parsed
     const row = fate.row;
     const displayBits = row.table === 'scopev4' ? row.bits - 96 : row.bits;
     const mappedBytes = bytes ?? row.bytes;
-    const names = rangesContaining(row.table === 'scopev4' ? row.bytes : mappedBytes, row.bits);
-    const head = names.length > 0 ? names[0] : undefined;
-    parts.push(`**${rowPrefixText({ ...row, bytes: maskBytes(mappedBytes, row.bits) })}**${head ? `: ${head.name} (${head.rfc})` : row.bits === 0 ? ': every IPv6 address (catch-all)' : ''}`);
-    if (head) parts.push(head.note);
-    if (row.table !== 'scopev4' && row.bits >= 96 && names.some((n) => n.name === 'IPv4-mapped')) {
-      parts.push(`Covers IPv4 ${ipv4Text(maskBytes(row.bytes, row.bits))}/${row.bits - 96}.`);
+    if (row.table === 'scopev4') parts.push(...scopev4PrefixHover(row));
+    else {
+      const names = rangesContaining(mappedBytes, row.bits);
+      const head = names.length > 0 ? names[0] : undefined;
+      parts.push(`**${rowPrefixText({ ...row, bytes: maskBytes(mappedBytes, row.bits) })}**${head ? `: ${head.name} (${head.rfc})` : row.bits === 0 ? ': every IPv6 address (catch-all)' : ''}`);
+      if (head) parts.push(head.note);
+      if (row.bits >= 96 && names.some((n) => n.name === 'IPv4-mapped')) parts.push(`Covers IPv4 ${ipv4Text(maskBytes(row.bytes, row.bits))}/${row.bits - 96}.`);
     }
     parts.push(`Range: ${rangeText(mappedBytes, row.bits, row.table)} (/${displayBits}).`);
     if (bytes && hasHostBits(bytes, row.bits)) parts.push(`Has host bits: glibc compares only the first ${displayBits} bits, so this is ${rowPrefixText({ ...row, bytes: maskBytes(bytes, row.bits) })}.`);
@@ -128,9 +129,27 @@ export function precedenceValueHover(analysis: Analysis, row: ConfiguredRow): st
   ].join('\n\n');
 }
 
+const scopeMeaning = (value: number) => (value <= 2 ? 'link-local' : value <= 5 ? 'site-local' : value >= 14 ? 'global' : 'between site-local and global');
+const SCOPE_RULES = "Rule 2 prefers a destination whose scope equals its source's; rule 8 prefers the smaller scope.";
+
 function scopeValueHover(row: ConfiguredRow): string {
-  const meaning = row.value <= 2 ? 'link-local' : row.value <= 5 ? 'site-local' : row.value >= 14 ? 'global' : 'between site-local and global';
-  return `**scope ${row.value}** (${meaning}) for IPv4 ${rowPrefixText(row)}. Rule 2 prefers a destination whose scope equals its source's; rule 8 prefers the smaller scope.`;
+  return `**scope ${row.value}** (${scopeMeaning(row.value)}) for IPv4 ${rowPrefixText(row)}. ${SCOPE_RULES}`;
+}
+
+/**
+ * A scopev4 row's prefix names an IPv4 network (it is written v4-mapped only because glibc keeps
+ * IPv4 addresses that way): say which network, and what the scope does to its addresses.
+ */
+function scopev4PrefixHover(row: ConfiguredRow): string[] {
+  const ipv4Bits = row.bits - 96;
+  const network = ipv4NetworkContaining(maskBytes(row.bytes, row.bits));
+  const named = !network || network.bits > ipv4Bits ? (ipv4Bits === 0 ? ': every IPv4 address' : '')
+    : network.bits === ipv4Bits ? `: ${network.name} (${network.rfc})`
+      : `: within ${network.network}/${network.bits}, ${network.name} (${network.rfc})`;
+  return [
+    `**IPv4 ${rowPrefixText(row)}**${named}`,
+    `glibc gives these IPv4 addresses scope ${row.value} (${scopeMeaning(row.value)}), for sources and destinations alike. ${SCOPE_RULES}`,
+  ];
 }
 
 function valueHover(reading: DirectiveReading, analysis: Analysis): string | undefined {
@@ -177,9 +196,14 @@ function readingHover(reading: DirectiveReading, analysis: Analysis, line: Parse
   return markdown ? { markdown, start: token.start, end: token.end } : undefined;
 }
 
+/** What a template line will mean to glibc is known only from the rendered file. */
+const TEMPLATE_LINE_HOVER =
+  'This line holds template code, so what glibc reads here is known only once the template is rendered: no finding is reported for it, and none about the whole file while such lines exist. Check the rendered file, e.g. with Ansible\'s `validate: gai-conf check %s`.';
+
 export function hoverAt(analysis: Analysis, offset: number): HoverResult | undefined {
   const line = lineAt(analysis.parsed, offset);
   if (!line) return undefined;
+  if (analysis.template?.lines.has(line.index)) return { markdown: TEMPLATE_LINE_HOVER, start: line.start, end: line.end };
   if (line.reading) {
     const result = readingHover(line.reading, analysis, line, offset, false);
     if (result) return result;

@@ -58,4 +58,21 @@ export const STATUS_CHANGED_NOTIFICATION = 'gaiConf/statusChanged';
 export const CLIENT_COMMANDS = {
   explain: 'gaiconf.explainAddressOrder',
   policyTables: 'gaiconf.showEffectivePolicyTable',
+  /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
+  documentation: 'gaiconf.showDocumentation',
 } as const;
+
+/** Before Save as Root writes `text` over the document's file: what the user must know first. */
+export const SAVE_CHECK_REQUEST = 'gaiConf/saveCheck';
+
+export interface SaveCheckParams {
+  readonly uri: string;
+  readonly text: string;
+}
+
+export interface SaveCheckResult {
+  /** The line (1-based) that would crash every program's getaddrinfo() on the glibc the analysis imitates, and why; null when none. */
+  readonly crash: { readonly line: number; readonly message: string } | null;
+  /** Whether the file is the live /etc/gai.conf, which programs already running have read. */
+  readonly live: boolean;
+}

@@ -5,6 +5,7 @@
 
 import { Connection, DidChangeConfigurationNotification, InitializeParams, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { HostLibc } from '../analysis/analysis';
+import { DiagnosticCode, documentationAnchor } from '../analysis/catalogue';
 import { describeGlibcVersion } from '../analysis/glibcDescription';
 import { unknownCodes } from '../features/diagnostics';
 import { glibcVersionText } from '../glibc/versions';
@@ -13,7 +14,7 @@ import { documentationBase } from '../system/documentation';
 import { isLiveDocument } from '../system/files';
 import { systemHost } from '../system/host';
 import { DocumentStore } from './documentStore';
-import { STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
+import { CLIENT_COMMANDS, STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
 import { ServerSettings, readSettings } from './settings';
 
 export interface ClientFeatures {
@@ -33,7 +34,7 @@ export class Session {
   settings: ServerSettings = readSettings(undefined);
   client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, hierarchicalSymbols: false, commands: [] };
   readonly hostLibc: HostLibc = runtimeLibc();
-  readonly documentation = documentationBase();
+  private readonly readme = documentationBase();
   /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
   readonly store = new DocumentStore((uri) => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc, ...(isLiveDocument(uri) ? { thisMachine: systemHost() } : {}) }));
   private initialSettings: unknown;
@@ -52,6 +53,15 @@ export class Session {
     };
     this.initialSettings = options?.gaiconf ?? options;
     this.settings = readSettings(this.initialSettings);
+  }
+
+  /**
+   * A code's documentation: the client's command when it has one (VS Code: the README rendered at
+   * the code's heading, wherever its extension host runs), else the README beside the server.
+   */
+  documentationLink(code: DiagnosticCode): string {
+    if (this.client.commands.includes(CLIENT_COMMANDS.documentation)) return `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`;
+    return this.readme + documentationAnchor(code);
   }
 
   status(): StatusResult {

@@ -39,12 +39,17 @@ const LOOKUP_SCRIPT = `require('dns').lookup(process.argv[1], { all: true, verba
 
 const LOOKUP_TIMEOUT_MS = 15_000;
 
+// Only PATH, so that nothing of the editor's environment changes the lookup; and
+// ELECTRON_RUN_AS_NODE, because in desktop VS Code process.execPath is Electron (the server is
+// forked from it), which acts as Node only with that variable. Node ignores it.
+const LOOKUP_ENV = { PATH: process.env.PATH ?? '', ELECTRON_RUN_AS_NODE: '1' };
+
 /** getaddrinfo(name) with the system's configuration, run in a new Node process (no shell). */
 export async function systemResolverOrder(name: string): Promise<{ order: string[] } | { error: string }> {
   // Loaded here, not at start: only an explanation needs it, and loading it slows every start-up.
   const { execFile } = await import('child_process');
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', LOOKUP_SCRIPT, name], { timeout: LOOKUP_TIMEOUT_MS, env: { PATH: process.env.PATH ?? '' }, windowsHide: true }, (error, stdout) => {
+    execFile(process.execPath, ['-e', LOOKUP_SCRIPT, name], { timeout: LOOKUP_TIMEOUT_MS, env: LOOKUP_ENV, windowsHide: true }, (error, stdout) => {
       if (error && !stdout) {
         resolve({ error: (error as { killed?: boolean }).killed ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s` : error.message });
         return;

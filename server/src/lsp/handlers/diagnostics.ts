@@ -15,7 +15,7 @@ const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
 export function publishDiagnostics(session: Session, uri: string): void {
   const snapshot = session.store.snapshot(uri);
   if (!snapshot) return;
-  const diagnostics: Diagnostic[] = editorDiagnostics(snapshot.analysis, snapshot.locator, session.settings.severity, session.documentation)
+  const diagnostics: Diagnostic[] = editorDiagnostics(snapshot.analysis, snapshot.locator, session.settings.severity, (code) => session.documentationLink(code))
     .map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
   void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
 }

@@ -7,13 +7,13 @@ export function registerFormatting(session: Session): void {
   const { connection, store } = session;
   connection.onDocumentFormatting((params): LspTextEdit[] => {
     const snapshot = store.snapshot(params.textDocument.uri);
-    return snapshot ? lspEdits(snapshot.locator, formatEdits(snapshot.analysis.parsed)) : [];
+    return snapshot ? lspEdits(snapshot.locator, formatEdits(snapshot.analysis.parsed, undefined, undefined, snapshot.analysis.template?.lines)) : [];
   });
   connection.onDocumentRangeFormatting((params): LspTextEdit[] => {
     const snapshot = store.snapshot(params.textDocument.uri);
     if (!snapshot) return [];
     const { locator, analysis } = snapshot;
     if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
-    return lspEdits(locator, formatEdits(analysis.parsed, locator.offsetAt(params.range.start), locator.offsetAt(params.range.end)));
+    return lspEdits(locator, formatEdits(analysis.parsed, locator.offsetAt(params.range.start), locator.offsetAt(params.range.end), analysis.template?.lines));
   });
 }

@@ -9,7 +9,9 @@ import { policyTables } from '../../features/policyTables';
 import { documentName, isLiveDocument } from '../../system/files';
 import { systemHost } from '../../system/host';
 import { QueryError, resolveQuery } from '../../system/resolve';
-import { EXPLAIN_REQUEST, ExplainParams, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesParams, PolicyTablesResult, STATUS_REQUEST } from '../protocol';
+import {
+  EXPLAIN_REQUEST, ExplainParams, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesParams, PolicyTablesResult, SAVE_CHECK_REQUEST, STATUS_REQUEST, SaveCheckParams, SaveCheckResult,
+} from '../protocol';
 import { Session } from '../session';
 
 function openDocument(session: Session, uri: unknown): TextDocument {
@@ -49,4 +51,16 @@ export function registerViews(session: Session): void {
   });
 
   connection.onRequest(STATUS_REQUEST, () => session.status());
+
+  // Whatever the severity settings and suppressions say: a crash is not a matter of taste.
+  connection.onRequest(SAVE_CHECK_REQUEST, (params: Partial<SaveCheckParams> | null): SaveCheckResult => {
+    const document = openDocument(session, params?.uri);
+    if (typeof params?.text !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'text must be the text to be saved.');
+    const analysis = analyzeGaiConf(params.text, { glibc: session.settings.glibc });
+    const live = isLiveDocument(document.uri);
+    const line = analysis.tables.crash;
+    if (!line) return { crash: null, live };
+    const finding = [...analysis.findings, ...analysis.suppressed].find((f) => f.code === 'scopev4-crash' && f.start >= line.start && f.start <= line.end);
+    return { crash: { line: line.index + 1, message: finding?.message ?? 'glibc crashes on this line.' }, live };
+  });
 }
