@@ -1,7 +1,7 @@
 /**
  * The VS Code side: starts the bundled language server next to the file (the remote machine
  * under Remote-SSH, since the extension runs in the workspace extension host), passes settings,
- * and adds what LSP has no words for: the two views, the glibc status item and its picker, the
+ * and adds what LSP has no words for: the views, the glibc status item and its picker, the
  * documentation of each code and Save as Root.
  */
 
@@ -36,11 +36,13 @@ import {
   SaveCheckParams,
   SaveCheckResult,
   StatusResult,
+  WHO_FOLLOWS_REQUEST,
+  WhoFollowsResult,
 } from '../../server/src/lsp/protocol';
 import { registerDocumentation } from './documentation';
 import { registerSaveAsRoot } from './saveAsRoot';
 import { savedFileText } from './savedFile';
-import { commandLink, renderExplanation, renderPolicyTables } from './views/render';
+import { commandLink, renderExplanation, renderPolicyTables, renderWhoFollows } from './views/render';
 
 const LANGUAGE_ID = 'gaiconf';
 const SELECT_GLIBC_COMMAND = 'gaiconf.selectGlibcVersion';
@@ -79,7 +81,7 @@ async function savedTextOf(document: TextDocument): Promise<string | null> {
 function webviewPanel(viewType: string, title: string): WebviewPanel {
   return window.createWebviewPanel(viewType, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
     enableScripts: false,
-    enableCommandUris: [CLIENT_COMMANDS.explain],
+    enableCommandUris: [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.whoFollows],
     retainContextWhenHidden: false,
   });
 }
@@ -109,7 +111,28 @@ async function explainAddressOrder(context: ExtensionContext, uriArgument?: unkn
     return undefined;
   }
   const panel = webviewPanel('gaiconf.explain', `Address order: ${result.query}`);
-  panel.webview.html = renderExplanation(result, commandLink(CLIENT_COMMANDS.explain, [params.uri, query], 'Explain again'));
+  panel.webview.html = renderExplanation(result, commandLink(CLIENT_COMMANDS.explain, [params.uri, query], 'Explain again'), commandLink(CLIENT_COMMANDS.whoFollows, [], 'Who follows this file?'));
+  return result;
+}
+
+let whoFollowsPanel: WebviewPanel | undefined;
+
+/** Reads /proc and asks each installed runtime its version, on the server's machine: only when asked. */
+async function whoFollows(): Promise<WhoFollowsResult | undefined> {
+  if (!client) return undefined;
+  let result: WhoFollowsResult;
+  try {
+    result = await window.withProgress({ location: ProgressLocation.Window, title: 'Looking at the runtimes and processes…' }, () => client!.sendRequest<WhoFollowsResult>(WHO_FOLLOWS_REQUEST));
+  } catch (error) {
+    void window.showErrorMessage(`gai.conf: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (whoFollowsPanel) whoFollowsPanel.reveal(undefined, true);
+  else {
+    whoFollowsPanel = webviewPanel('gaiconf.whoFollows', 'Who follows /etc/gai.conf?');
+    whoFollowsPanel.onDidDispose(() => { whoFollowsPanel = undefined; });
+  }
+  whoFollowsPanel.webview.html = renderWhoFollows(result, commandLink(CLIENT_COMMANDS.whoFollows, [], 'Look again'));
   return result;
 }
 
@@ -196,6 +219,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   context.subscriptions.push(
     commands.registerCommand(CLIENT_COMMANDS.explain, (uri?: unknown, query?: unknown) => explainAddressOrder(context, uri, query)),
     commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => showEffectivePolicyTable(uri)),
+    commands.registerCommand(CLIENT_COMMANDS.whoFollows, whoFollows),
     commands.registerCommand(SELECT_GLIBC_COMMAND, selectGlibcVersion),
     commands.registerCommand('gaiconf.treatAsGaiConf', treatAsGaiConf),
     workspace.onDidChangeTextDocument((event) => {

@@ -2,16 +2,18 @@
 /**
  * What the file does, inside a real VS Code: the CodeLens on Debian's stock file before and after
  * the ULA quick fix, "Explain Address Order…" and "Show Effective Policy Table" run as a user runs
- * them (their views open as editor tabs), and the commands in the palette.
+ * them (their views open as editor tabs), "Who Follows This File?" on the machine of the remote
+ * extension host, and the commands in the palette.
  */
 
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { ExplainResult, PolicyTablesResult } from '../../server/src/lsp/protocol';
+import type { ExplainResult, PolicyTablesResult, WhoFollowsResult } from '../../server/src/lsp/protocol';
 import { only, open, openStockCopy, requireStock, waitForDiagnostics, writeWorkspaceFile } from './helpers';
 
 const EXPLAIN = 'gaiconf.explainAddressOrder';
 const POLICY = 'gaiconf.showEffectivePolicyTable';
+const WHO_FOLLOWS = 'gaiconf.whoFollows';
 
 async function lensTitles(document: vscode.TextDocument): Promise<string[]> {
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri);
@@ -90,8 +92,17 @@ suite('what the file does', function () {
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Policy table: gai.conf').length, 1);
   });
 
+  test('Who Follows This File? opens its view: the runtimes on PATH, and VS Code\'s own server, which runs Node with ipv4first', async () => {
+    const result = await vscode.commands.executeCommand<WhoFollowsResult>(WHO_FOLLOWS);
+    assert.ok(result, 'the command returns what it shows');
+    assert.ok(result.runtimes.some((r) => r.program === 'node' && r.followsFile === 'yes'), JSON.stringify(result.runtimes));
+    const server = result.processes.find((p) => p.runtime === 'node-ipv4first' && /code-server/.test(p.command));
+    assert.ok(server && !server.followsFile, JSON.stringify(result.processes.map((p) => [p.pid, p.runtime, p.command.slice(0, 80)])));
+    await webviewTab('Who follows /etc/gai.conf?');
+  });
+
   test('the commands are in the palette for gai.conf files', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const command of [EXPLAIN, POLICY, 'gaiconf.selectGlibcVersion']) assert.ok(all.includes(command), command);
+    for (const command of [EXPLAIN, POLICY, WHO_FOLLOWS, 'gaiconf.selectGlibcVersion']) assert.ok(all.includes(command), command);
   });
 });

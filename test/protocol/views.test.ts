@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { CodeLens } from 'vscode-languageserver-protocol/node';
 import {
   CLIENT_COMMANDS, EXPLAIN_REQUEST, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesResult, SAVE_CHECK_REQUEST, STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, SaveCheckResult, StatusResult,
+  WHO_FOLLOWS_REQUEST, WhoFollowsResult,
 } from '../../server/src/lsp/protocol';
 import { withServer } from '../support/lspClient';
 
@@ -97,6 +98,28 @@ test('the CodeLens offers the views only to clients that have the commands', asy
   });
   assert.deepEqual(await lensCommands(WITH_COMMANDS), [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.policyTables]);
   assert.deepEqual(await lensCommands({}), []);
+});
+
+test('who follows: the report of this machine, with the server itself among the processes that follow the file', async () => {
+  await withServer({}, async (client) => {
+    const report = (await client.request(WHO_FOLLOWS_REQUEST, null)) as WhoFollowsResult;
+    assert.equal(report.liveFile.path, '/etc/gai.conf');
+    assert.ok(report.runtimes.some((r) => r.program === 'node' && r.version === process.versions.node), JSON.stringify(report.runtimes.map((r) => [r.program, r.version])));
+    assert.ok(report.followingCurrent + report.processes.length > 0);
+    for (const p of report.processes) assert.ok(Number.isInteger(p.pid) && typeof p.reason === 'string' && typeof p.followsFile === 'boolean', JSON.stringify(p));
+    assert.ok(report.restart.every((pid) => report.processes.some((p) => p.pid === pid && p.followsFile && p.predatesFile)));
+  });
+});
+
+test('the live file gets a "Who follows this file?" lens; a copy does not', { skip: existsSync('/etc/gai.conf') ? false : 'no /etc/gai.conf here' }, async () => {
+  await withServer(WITH_COMMANDS, async (client) => {
+    const titles = async (uri: string, text: string) => {
+      await client.open(uri, text);
+      return ((await client.request('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) => l.command?.title);
+    };
+    assert.ok((await titles('file:///etc/gai.conf', readFileSync('/etc/gai.conf', 'utf8'))).includes('Who follows this file?'));
+    assert.ok(!(await titles(COPY_URI, ULA_FIXED)).includes('Who follows this file?'));
+  });
 });
 
 test("diagnostics link to the client's documentation command when it has one, else to the README's section", async () => {

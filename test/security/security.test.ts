@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CodeAction, CodeActionKind } from 'vscode-languageserver-protocol/node';
 import { generateGaiConf } from '../support/generate';
-import { EXPLAIN_REQUEST, POLICY_TABLES_REQUEST, SAVE_CHECK_REQUEST, STATUS_REQUEST } from '../../server/src/lsp/protocol';
+import { EXPLAIN_REQUEST, POLICY_TABLES_REQUEST, SAVE_CHECK_REQUEST, STATUS_REQUEST, WHO_FOLLOWS_REQUEST } from '../../server/src/lsp/protocol';
 import { LspClient, editsAsContentChanges, editsFor, withServer } from '../support/lspClient';
 
 const TRIPWIRE = join(__dirname, 'tripwire.js');
@@ -37,9 +37,10 @@ async function withWatchedServer(body: (client: LspClient) => Promise<void>): Pr
 }
 
 test('the tripwire catches what it watches (else the test below could not fail)', () => {
-  const probe = "require('child_process').spawnSync('true'); require('dns').lookup('localhost', () => {}); require('os').networkInterfaces(); require('fs').writeFileSync('/dev/null', 'x')";
+  const probe = "require('child_process').spawnSync('true'); require('dns').lookup('localhost', () => {}); require('os').networkInterfaces(); require('fs').writeFileSync('/dev/null', 'x'); require('fs').readdirSync('/proc'); require('fs').readlinkSync('/proc/self/exe'); require('fs').readFileSync('/proc/net/route')";
   const result = spawnSync(process.execPath, ['--require', TRIPWIRE, '-e', probe], { encoding: 'utf8' });
-  for (const name of ['child_process.spawnSync', 'dns.lookup', 'os.networkInterfaces', 'fs.writeFileSync']) assert.match(result.stderr, new RegExp(`TRIPWIRE ${name.replace('.', '\\.')}`), name);
+  for (const name of ['child_process.spawnSync', 'dns.lookup', 'os.networkInterfaces', 'fs.writeFileSync', 'fs.readdirSync /proc/PID', 'fs.readlinkSync /proc/PID']) assert.match(result.stderr, new RegExp(`TRIPWIRE ${name.replace('.', '\\.')}`), name);
+  assert.doesNotMatch(result.stderr, /TRIPWIRE fs\.readFileSync/, 'the routing table is not the process table');
 });
 
 test('a normal editing session touches no process, network, DNS, interface address or file write', { timeout: 120_000 }, async () => {
@@ -86,4 +87,25 @@ test('names are resolved, interfaces read and a program started only for an expl
   }
   const calls = [...stderr.matchAll(/^TRIPWIRE (\S+)/gm)].map((m) => m[1]);
   assert.deepEqual([...new Set(calls)].sort(), ['child_process.execFile', 'dns.promises.Resolver.resolve4', 'dns.promises.Resolver.resolve6', 'os.networkInterfaces']);
+});
+
+test('the process table is read, and runtimes started to ask their versions, only for a "who follows" the user asked for; nothing written, no network', { timeout: 120_000 }, async () => {
+  let beforeRequest = '';
+  let report: { runtimes: unknown[]; processes: { pid: number }[]; followingCurrent: number } | undefined;
+  const stderr = await withWatchedServer(async (client) => {
+    const uri = 'file:///tmp/gai-conf-security/who/gai.conf';
+    await client.open(uri, STOCK_LIKE);
+    await client.hover(uri, { line: 2, character: 9 });
+    await client.request('textDocument/codeLens', { textDocument: { uri } });
+    await client.request(STATUS_REQUEST, null);
+    beforeRequest = client.stderr;
+    report = (await client.request(WHO_FOLLOWS_REQUEST, null)) as typeof report;
+  });
+  assert.ok(!beforeRequest.includes('TRIPWIRE'), `before the request:\n${beforeRequest}`);
+  assert.ok(report && report.processes.length + report.followingCurrent > 0, 'the scan saw processes (at least the server itself)');
+  const calls = new Set([...stderr.matchAll(/^TRIPWIRE (.+)$/gm)].map((m) => m[1]));
+  assert.ok(calls.has('fs.readdirSync /proc/PID') && calls.has('fs.readlinkSync /proc/PID'), [...calls].join(', '));
+  const allowed = new Set(['fs.readdirSync /proc/PID', 'fs.readFileSync /proc/PID', 'fs.readlinkSync /proc/PID', 'fs.openSync /proc/PID', 'fs.statSync /proc/PID', 'child_process.spawnSync']);
+  assert.deepEqual([...calls].filter((c) => !allowed.has(c)), [], 'only reads of /proc and version queries');
+  if (report!.runtimes.length > 0) assert.ok(calls.has('child_process.spawnSync'), 'each installed runtime was asked its version');
 });

@@ -1,7 +1,7 @@
 /**
  * A --require preload for the security test: wraps every function through which a Node process
- * could start programs, reach the network, resolve names, read the machine's interfaces or write
- * files, and reports each call on stderr (not stdout, which carries LSP) as a TRIPWIRE line with
+ * could start programs, reach the network, resolve names, read the machine's interfaces or its
+ * process table (/proc/PID) or write files, and reports each call on stderr (not stdout, which carries LSP) as a TRIPWIRE line with
  * its stack. The call then proceeds: the test judges, the preload only watches.
  */
 
@@ -26,6 +26,19 @@ function watch(moduleName: string, target: object, names: readonly string[]): vo
     record[name] = function (this: unknown, ...args: unknown[]) {
       report(`${moduleName}.${name}`);
       return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+}
+
+/** Reading another process's /proc entries (or listing them) is looking at what runs on the machine. */
+const PROCESS_TABLE = /^\/proc(\/?$|\/(\d+|self)(\/|$))/;
+
+function watchProcessTable(target: Record<string, unknown>, names: readonly string[]): void {
+  for (const name of names) {
+    const original = target[name] as (...a: unknown[]) => unknown;
+    target[name] = function (this: unknown, ...args: unknown[]) {
+      if (typeof args[0] === 'string' && PROCESS_TABLE.test(args[0])) report(`fs.${name} /proc/PID`);
+      return original.apply(this, args);
     };
   }
 }
@@ -57,3 +70,4 @@ watch('fs.promises', fs.promises, writers.filter((n) => !n.endsWith('Sync') && n
 watchOpen(fs as unknown as Record<string, unknown>, 'open');
 watchOpen(fs as unknown as Record<string, unknown>, 'openSync');
 watchOpen(fs.promises as unknown as Record<string, unknown>, 'open');
+watchProcessTable(fs as unknown as Record<string, unknown>, ['readdirSync', 'readFileSync', 'readlinkSync', 'openSync', 'statSync', 'readdir', 'readFile', 'readlink']);

@@ -1,9 +1,10 @@
 /** The views' HTML from real analysis data: escaped, themed, scriptless, every part present. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commandLink, renderExplanation, renderPolicyTables } from '../../client/src/views/render';
+import { commandLink, renderExplanation, renderPolicyTables, renderWhoFollows } from '../../client/src/views/render';
 import { explainReport } from '../../server/src/features/explain';
 import { policyTables } from '../../server/src/features/policyTables';
+import { whoFollowsReport } from '../../server/src/features/whoFollows';
 import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { ExplainResult } from '../../server/src/lsp/protocol';
 import { analyze } from '../support/glibc';
@@ -33,6 +34,12 @@ test('the explain view: both orders when the buffer differs, every step, the sys
   assert.match(html, /var\(--vscode-editor-background\)/);
 });
 
+test('the explain view of the live file links to "Who follows this file?"; of a copy, not', () => {
+  const link = commandLink('gaiconf.whoFollows', [], 'Who follows this file?');
+  assert.match(renderExplanation(explainResult(true, '', ''), '', link), /some programs on this machine may not follow this file\. <a href="command:gaiconf\.whoFollows\?%5B%5D">Who follows this file\?<\/a>/);
+  assert.doesNotMatch(renderExplanation(explainResult(false, '', ''), '', link), /gaiconf\.whoFollows/);
+});
+
 test('the explain view of a copy says the system resolver does not read it, and shows one order when nothing is unsaved', () => {
   const html = renderExplanation(explainResult(false, '', ''), '');
   assert.match(html, /This file is not the live <code>\/etc\/gai\.conf<\/code>/);
@@ -49,4 +56,23 @@ test('the policy table view highlights rows that differ from glibc and greys row
   assert.match(html, /<tr class="absent differs"><td class="address">::1\/128<\/td><td>not in effect<\/td>/);
   assert.match(html, /<h2>precedence <span class="meta">— replaced by this file<\/span><\/h2>/);
   assert.match(html, /<h2>label <span class="meta">— glibc&#39;s built-in table/);
+});
+
+test('the who-follows view: runtimes with what to change, processes that ignore the file, the restart list, escaped', () => {
+  const elf = { interpreter: '/lib64/ld-linux-x86-64.so.2', go: null, readsGaiConf: null };
+  const process = (pid: number, command: string, executable: string, startedAtMs: number) => ({ pid, command, executable, elf, options: [], resolverEnvironment: {}, nsswitchHosts: 'files dns', otherMountNamespace: false, gaiConfPath: '/etc/gai.conf', startedAtMs });
+  const report = whoFollowsReport({
+    liveFile: { path: '/etc/gai.conf', modifiedAtMs: 1000, reload: false },
+    installed: [{ program: 'java', executable: '/usr/bin/java', version: '17.0.15' }, { program: 'python3', executable: '/usr/bin/python3', version: '3.11.2' }],
+    scan: { processes: [process(7, 'java -jar <app>.jar', '/usr/bin/java', 2000), process(8, 'sshd: /usr/sbin/sshd', '/usr/sbin/sshd', 10)], notInspected: 0, runningAsRoot: true },
+    modifiedAtMs: () => null,
+  });
+  const html = renderWhoFollows(report, commandLink('gaiconf.whoFollows', [], 'Look again'));
+  assert.match(html, /<h1>Who follows <code>\/etc\/gai\.conf<\/code>\?<\/h1>/);
+  assert.match(html, /java<\/td><td>17\.0\.15<\/td><td class="address">\/usr\/bin\/java<\/td><td><span class="warn">does not follow the file<\/span>.*To follow the file: -Djava\.net\.preferIPv6Addresses=system/);
+  assert.match(html, /python3<\/td><td>3\.11\.2<\/td><td class="address">\/usr\/bin\/python3<\/td><td><span class="ok">follows the file<\/span><\/td>/);
+  assert.match(html, /<tr><td>7<\/td><td class="address">java -jar &lt;app&gt;\.jar<\/td><td>Java without/);
+  assert.match(html, /Restart these<\/h2>\s*<p class="meta">[^]*<tr><td>8<\/td><td class="address">sshd: \/usr\/sbin\/sshd<\/td><\/tr>/);
+  assert.match(html, /href="command:gaiconf\.whoFollows\?%5B%5D">Look again<\/a>/);
+  assert.doesNotMatch(html, /<script/i);
 });

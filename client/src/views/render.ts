@@ -1,12 +1,13 @@
 /**
- * HTML for the two views, from the server's plain answers. Pure functions of their input, so the
+ * HTML for the views, from the server's plain answers. Pure functions of their input, so the
  * markup is tested without an editor. Colours come from the theme's CSS variables; the pages run
  * no script, and their only links are command links that VS Code allows by name.
  */
 
 import type { ExplainedDestination, Explanation } from '../../../server/src/features/explain';
 import type { PolicyRow, PolicyTable } from '../../../server/src/features/policyTables';
-import type { ExplainResult, PolicyTablesResult } from '../../../server/src/lsp/protocol';
+import type { ProcessReport } from '../../../server/src/features/whoFollows';
+import type { ExplainResult, PolicyTablesResult, WhoFollowsResult } from '../../../server/src/lsp/protocol';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -83,7 +84,7 @@ function systemSection(result: ExplainResult): string {
   return `<h2>System resolver now</h2><p>getaddrinfo() in a fresh process on this machine, with /etc/gai.conf as saved:</p><ol>${list}</ol><p>${verdict}${escapeHtml(system.comment)}</p>`;
 }
 
-export function renderExplanation(result: ExplainResult, rerunLink: string): string {
+export function renderExplanation(result: ExplainResult, rerunLink: string, whoFollowsLink = ''): string {
   const host = result.host.map((a) => `<tr><td class="address">${escapeHtml(a.address)}/${a.prefixLength}</td><td>${escapeHtml(a.interface)}</td><td>${escapeHtml(a.flags.join(', '))}</td></tr>`).join('');
   const body = [
     `<h1>Address order for <span class="address">${escapeHtml(result.query)}</span></h1>`,
@@ -95,6 +96,7 @@ export function renderExplanation(result: ExplainResult, rerunLink: string): str
     explanationSection(result.savedDiffers ? 'Under the edited buffer (unsaved changes)' : 'Order under this file', result.buffer),
     result.saved ? explanationSection('Under the saved file', result.saved) : '',
     systemSection(result),
+    result.live && whoFollowsLink ? `<p class="meta">glibc's order is one step of many: some programs on this machine may not follow this file. ${whoFollowsLink}</p>` : '',
   ];
   return page(`Address order: ${result.query}`, body.join('\n'));
 }
@@ -130,4 +132,42 @@ export function renderPolicyTables(result: PolicyTablesResult): string {
     `<h2>reload</h2><p>${result.reload ? 'yes: lookups re-read the file when it changes' : 'no: each program reads the file once'}</p>`,
   ];
   return page('Effective policy table', body.join('\n'));
+}
+
+const FOLLOWS_TEXT: Readonly<Record<WhoFollowsResult['runtimes'][number]['followsFile'], string>> = {
+  yes: '<span class="ok">follows the file</span>',
+  no: '<span class="warn">does not follow the file</span>',
+  partly: '<span class="warn">partly follows the file</span>',
+};
+
+function processRow(p: ProcessReport, withReason: boolean): string {
+  const command = p.command.length > 120 ? p.command.slice(0, 119) + '…' : p.command;
+  const where = p.otherMountNamespace ? ' <span class="note">(another mount namespace: its own /etc/gai.conf)</span>' : '';
+  return `<tr><td>${p.pid}</td><td class="address">${escapeHtml(command)}${where}</td>${withReason ? `<td>${escapeHtml(p.reason)}</td>` : ''}</tr>`;
+}
+
+/** Who on this machine follows the live file: installed runtimes, processes that ignore it, the restart list. */
+export function renderWhoFollows(result: WhoFollowsResult, rerunLink: string): string {
+  const runtimes = result.runtimes.map((r) => {
+    const advice = r.followsFile === 'yes' ? '' : `<div class="note">${escapeHtml(r.behaviour)}</div>${r.toFollowFile ? `<div>To follow the file: ${escapeHtml(r.toFollowFile)}</div>` : ''}<div>To prefer IPv6: ${escapeHtml(r.toPreferIPv6)}</div>`;
+    return `<tr><td>${escapeHtml(r.program)}</td><td>${escapeHtml(r.version ?? 'unknown')}</td><td class="address">${escapeHtml(r.executable)}</td><td>${FOLLOWS_TEXT[r.followsFile]}${advice}</td></tr>`;
+  }).join('');
+  const notFollowing = result.processes.filter((p) => !p.followsFile);
+  const stale = result.processes.filter((p) => p.followsFile);
+  const changed = result.liveFile.modifiedAt ? `last changed ${escapeHtml(result.liveFile.modifiedAt)}` : 'missing (built-in tables)';
+  const body = [
+    `<h1>Who follows <code>${escapeHtml(result.liveFile.path)}</code>?</h1>`,
+    `<p class="meta">${changed}${result.liveFile.reload ? ' · reload yes' : ''} · ${rerunLink}</p>`,
+    `<h2>Installed runtimes</h2>`,
+    runtimes ? `<table><thead><tr><th>Program</th><th>Version</th><th>Executable</th><th>gai.conf</th></tr></thead><tbody>${runtimes}</tbody></table>` : '<p>None of the runtimes gai-conf knows was found on PATH.</p>',
+    `<h2>Running processes that do not follow the file</h2>`,
+    notFollowing.length ? `<table><thead><tr><th>PID</th><th>Command</th><th>Why</th></tr></thead><tbody>${notFollowing.map((p) => processRow(p, true)).join('')}</tbody></table>` : '<p>None.</p>',
+    `<h2>Restart these</h2>`,
+    result.liveFile.reload
+      ? '<p>None: with <code>reload yes</code> glibc callers re-read the file at their next lookup.</p>'
+      : stale.length ? `<p class="meta">They follow the file but started before it last changed, so they still sort with the tables they read then.</p><table><thead><tr><th>PID</th><th>Command</th></tr></thead><tbody>${stale.map((p) => processRow(p, false)).join('')}</tbody></table>` : '<p>None.</p>',
+    `<p class="meta">${result.followingCurrent === 1 ? '1 other process follows' : `${result.followingCurrent} other processes follow`} the file as it is now.</p>`,
+    ...result.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`),
+  ];
+  return page('Who follows this file?', body.join('\n'));
 }

@@ -1,5 +1,5 @@
 /**
- * The gai-conf command: check, table, order and explain, over the same analysis as the editor.
+ * The gai-conf command: check, table, order, explain and who-follows, over the same analysis as the editor.
  * Exit codes: 0 clean, 1 findings at the --fail-on level (warning) or above (check), 2 usage or I/O errors.
  */
 
@@ -8,6 +8,7 @@ import { check } from './commands/check';
 import { explain } from './commands/explain';
 import { order } from './commands/order';
 import { table } from './commands/table';
+import { whoFollows } from './commands/whoFollows';
 
 const USAGE = `Usage:
   gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
@@ -17,11 +18,14 @@ const USAGE = `Usage:
                  [--no-default-route 4|6] DEST... [--json] [--glibc VERSION]
   gai-conf explain [--config FILE] [--source ...]... [--no-default-route 4|6]
                  NAME|ADDR... [--json] [--glibc VERSION]
+  gai-conf who-follows [--json]
 
 FILE defaults to ${DEFAULT_FILE}. VERSION is a glibc version such as 2.36 or 2.41; by default the
 glibc this runs on. Without --source, "order" and "explain" use this machine's addresses and
 routes. "explain" resolves NAME in DNS (A and AAAA), explains every step of glibc's order under
-FILE, and compares it with what this system's getaddrinfo() returns now.`;
+FILE, and compares it with what this system's getaddrinfo() returns now. "who-follows" lists
+the installed runtimes (asking each its version) and the running processes (read from /proc)
+that do not follow /etc/gai.conf, and those started before it last changed.`;
 
 function reportError(error: unknown, output: Output): number {
   if (error instanceof UsageError) {
@@ -45,6 +49,7 @@ export async function run(argv: string[], output: Output): Promise<number> {
       case 'table': return table(args, output);
       case 'order': return order(args, output);
       case 'explain': return await explain(args, output);
+      case 'who-follows': return whoFollows(args, output);
       default: throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {

@@ -6,6 +6,7 @@
 import type { ExplainReport } from '../features/explain';
 import type { HostLibc } from '../analysis/analysis';
 import type { PolicyTables } from '../features/policyTables';
+import type { WhoFollowsReport } from '../features/whoFollows';
 
 /** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
 export const EXPLAIN_REQUEST = 'gaiConf/explain';
@@ -38,6 +39,15 @@ export interface PolicyTablesResult extends PolicyTables {
   readonly fileName: string;
 }
 
+/**
+ * Which installed runtimes and running processes on the server's machine do not follow the live
+ * /etc/gai.conf, and which started before it last changed. No parameters. Only on request: it
+ * reads /proc and starts each runtime found once to ask its version.
+ */
+export const WHO_FOLLOWS_REQUEST = 'gaiConf/whoFollows';
+
+export type WhoFollowsResult = WhoFollowsReport;
+
 /** What the analysis assumes about the machine, for a status item. */
 export const STATUS_REQUEST = 'gaiConf/status';
 
@@ -60,6 +70,7 @@ export const CLIENT_COMMANDS = {
   policyTables: 'gaiconf.showEffectivePolicyTable',
   /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
   documentation: 'gaiconf.showDocumentation',
+  whoFollows: 'gaiconf.whoFollows',
 } as const;
 
 /** Before Save as Root writes `text` over the document's file: what the user must know first. */

@@ -1,4 +1,4 @@
-/** The requests behind the client's views: explain, policy tables and status. */
+/** The requests behind the client's views: explain, policy tables, who follows the file, and status. */
 
 import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -9,8 +9,10 @@ import { policyTables } from '../../features/policyTables';
 import { documentName, isLiveDocument } from '../../system/files';
 import { systemHost } from '../../system/host';
 import { QueryError, resolveQuery } from '../../system/resolve';
+import { whoFollowsThisMachine } from '../../system/whoFollows';
 import {
   EXPLAIN_REQUEST, ExplainParams, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesParams, PolicyTablesResult, SAVE_CHECK_REQUEST, STATUS_REQUEST, SaveCheckParams, SaveCheckResult,
+  WHO_FOLLOWS_REQUEST, WhoFollowsResult,
 } from '../protocol';
 import { Session } from '../session';
 
@@ -49,6 +51,8 @@ export function registerViews(session: Session): void {
     const { analysis } = store.snapshotOf(document);
     return { ...policyTables(analysis.tables), glibcDescription: describeGlibcVersion(session.settings.glibc), fileName: documentName(document.uri) };
   });
+
+  connection.onRequest(WHO_FOLLOWS_REQUEST, (): WhoFollowsResult => whoFollowsThisMachine());
 
   connection.onRequest(STATUS_REQUEST, () => session.status());
 

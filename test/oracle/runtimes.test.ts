@@ -1,0 +1,250 @@
+/**
+ * Every `measured` claim of the runtime table (server/src/analysis/reference/runtimes.ts and
+ * runtimeEvidence.ts), checked
+ * with the real runtime: in a private network namespace a name has one IPv4 and one IPv6 address,
+ * both local with a listener on each, and each runtime's ordinary client connects under a
+ * gai.conf that prefers IPv4 and under one that prefers IPv6. The listener records which family
+ * connected first. The hosts file always lists the family the file does not prefer first, so
+ * following the file, keeping the hosts order and reordering by family all look different.
+ * Happy Eyeballs is checked by making the first family's address silent (a static neighbour entry
+ * sends its SYN to nobody) beside a listening address of the other family. The seed ULA scenario
+ * is checked too, from each runtime's own lookup order.
+ */
+import assert from 'node:assert/strict';
+import { ChildProcess, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Family, Measured, RUNTIME_EVIDENCE } from '../../server/src/analysis/reference/runtimeEvidence';
+import { RUNTIMES, RuntimeId } from '../../server/src/analysis/reference/runtimes';
+import { findExecutable } from '../support/executables';
+import { Built, buildRuntimePrograms } from './runtimePrograms';
+import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS } from '../support/sampleFiles';
+
+const NAME = 'dual.test';
+const V4 = '198.51.100.10';
+const V6 = '2001:db8:1::10';
+const PORT = 8046;
+/** Addresses in the listeners' subnets that nobody answers: their neighbour entry points at no one. */
+const SILENT: Record<Family, string> = { 4: '198.51.100.99', 6: '2001:db8:1::99' };
+const FALLBACK_WINDOW_MS = 2500;
+// Run without arguments, musl's dynamic loader (Debian package musl) prints its version.
+const MUSL_LIBC = '/lib/ld-musl-x86_64.so.1';
+
+const LISTENER = `
+const net = require('net');
+let listening = 0;
+for (const host of ${JSON.stringify([V4, V6])}) {
+  net.createServer((s) => {
+    s.on('error', () => {});
+    process.stdout.write((net.isIPv6(s.localAddress) ? '6' : '4') + '\\n');
+    s.end('HTTP/1.0 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n');
+  }).listen({ host, port: ${PORT} }, () => { if (++listening === 2) process.stdout.write('ready\\n'); });
+}`;
+
+const PYTHON_CLIENT = 'import socket,sys\nsocket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()';
+const RUBY_CLIENT = 'TCPSocket.new(ARGV[0], ARGV[1].to_i).close';
+const NODE_CLIENT = 'const s=require("net").connect({host:process.argv[1],port:+process.argv[2]},()=>s.destroy());s.on("error",e=>{console.error(e.message);process.exit(3)})';
+
+/** One way to run a client: its argv before name and port, the nsswitch.conf it needs if not `hosts: files`, and whether the name comes from DNS instead of /etc/hosts. */
+interface Run { argv: string[]; nsswitch?: string; dns?: boolean }
+
+/** The programs each claim is measured with (every run must show the claimed families), or why they cannot run here. */
+function clientFor(id: RuntimeId, built: Built): { runs: Run[] } | { missing: string } {
+  const bin = (file: string): string => path.join(built.dir, file);
+  const needBuilt = (file: string, ...runs: Run[]): { runs: Run[] } | { missing: string } =>
+    built.missing.has(file) ? { missing: built.missing.get(file)! } : { runs };
+  const needTool = (tool: string, pkg: string, argv: (exe: string) => string[]): { runs: Run[] } | { missing: string } => {
+    const exe = findExecutable(tool);
+    return exe ? { runs: [{ argv: argv(exe) }] } : { missing: `${tool} (Debian package ${pkg})` };
+  };
+  const env = findExecutable('env') ?? '/usr/bin/env';
+  const java = findExecutable('java') ?? 'java';
+  switch (id) {
+    case 'glibc-dynamic': return needBuilt('connect-glibc', { argv: [bin('connect-glibc')] }, { argv: [bin('connect-glibc')], dns: true });
+    case 'glibc-static': return needBuilt('connect-glibc-static', { argv: [bin('connect-glibc-static')] });
+    case 'musl': return needBuilt('connect-musl', { argv: [bin('connect-musl')] }, { argv: [bin('connect-musl')], dns: true });
+    case 'go-pure': return needBuilt('dial-cgo', { argv: [bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files mdns4_minimal [NOTFOUND=return] dns myhostname\n' },
+      { argv: [env, 'GODEBUG=netdns=go', 'LOCALDOMAIN=', bin('dial-cgo')] }, { argv: [bin('dial-cgo')], dns: true });
+    case 'go-cgo': return needBuilt('dial-cgo', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-cgo')] });
+    case 'go-cgo-fallback': return needBuilt('dial-cgo', { argv: [env, 'LOCALDOMAIN=', bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
+    case 'go-static': return needBuilt('dial-static', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-static')] }, { argv: [env, 'LOCALDOMAIN=', bin('dial-static')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
+    case 'python': return needTool('python3', 'python3-minimal', (exe) => [exe, '-I', '-S', '-c', PYTHON_CLIENT]);
+    case 'ruby': return needTool('ruby', 'ruby', (exe) => [exe, '-rsocket', '-e', RUBY_CLIENT]);
+    case 'curl': return needTool('curl', 'curl', (exe) => [exe, '-s', '-o', '/dev/null', '--max-time', '5']);
+    case 'java-default': return needBuilt('Client.class', { argv: [java, '-cp', built.dir, 'Client'] }, { argv: [java, '-cp', built.dir, 'Client'], dns: true });
+    case 'java-system': return needBuilt('Client.class', { argv: [java, '-Djava.net.preferIPv6Addresses=system', '-cp', built.dir, 'Client'] }, { argv: [env, 'JAVA_TOOL_OPTIONS=-Djava.net.preferIPv6Addresses=system', java, '-cp', built.dir, 'Client'] });
+    case 'java-prefer-ipv6': return needBuilt('Client.class', { argv: [java, '-Djava.net.preferIPv6Addresses=true', '-cp', built.dir, 'Client'] });
+    case 'node': return { runs: [{ argv: [process.execPath, '-e', NODE_CLIENT] }] };
+    case 'node-ipv4first': return { runs: [{ argv: [process.execPath, '--dns-result-order=ipv4first', '-e', NODE_CLIENT] }, { argv: [env, 'NODE_OPTIONS=--dns-result-order=ipv4first', process.execPath, '-e', NODE_CLIENT] }] };
+    case 'node-ipv6first': return { runs: [{ argv: [process.execPath, '--dns-result-order=ipv6first', '-e', NODE_CLIENT] }] };
+    default: return { missing: `no client program for ${id} in this test` };
+  }
+}
+
+/** curl takes a URL, the others name and port. */
+function invocation(id: RuntimeId, argv: string[], port?: number): [string, string[]] {
+  const [file, ...args] = argv;
+  if (id === 'curl') return [file!, [...args, `http://${NAME}:${port}/`]];
+  return [file!, port === undefined ? [...args, NAME] : [...args, NAME, String(port)]];
+}
+
+/** The first line a program prints about its version, on stdout or stderr (java and musl's loader use stderr). */
+function version(argv: string[]): string {
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 10_000 });
+  return `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => /\d+\.\d+/.test(l)) ?? 'unknown';
+}
+
+function runtimeVersions(): string[] {
+  const wanted: [string, string | null, string[]][] = [
+    ['glibc', findExecutable('ldd'), ['--version']], ['python3', findExecutable('python3'), ['--version']], ['curl', findExecutable('curl'), ['--version']],
+    ['ruby', findExecutable('ruby'), ['--version']], ['go', findExecutable('go'), ['version']], ['java', findExecutable('java'), ['-version']],
+    ['node', process.execPath, ['--version']], ['musl', fs.existsSync(MUSL_LIBC) ? MUSL_LIBC : null, []],
+  ];
+  return wanted.map(([tool, exe, args]) => `${tool}: ${exe ? version([exe, ...args]) : 'not installed'}`);
+}
+
+/** Starts the two-family listener inside the namespace; resolves with a reader of the families it saw. */
+async function startListener(ns: OracleNamespace): Promise<{ take(waitMs?: number): Promise<Family | null>; stop(): void }> {
+  const child = ns.spawn(process.execPath, ['-e', LISTENER]);
+  const seen: Family[] = [];
+  let buffer = '';
+  let wake: (() => void) | null = null;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('listener not ready after 10 s')), 10_000);
+    child.on('exit', (code) => reject(new Error(`listener exited (${code})`)));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      buffer += d;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        if (line === 'ready') { clearTimeout(timer); resolve(); } else if (line === '4' || line === '6') { seen.push(line === '4' ? 4 : 6); wake?.(); }
+      }
+    });
+  });
+  return {
+    async take(waitMs = 2000): Promise<Family | null> {
+      if (seen.length === 0) await new Promise<void>((resolve) => { wake = resolve; setTimeout(resolve, waitMs); });
+      wake = null;
+      const first = seen[0] ?? null;
+      seen.length = 0;
+      return first;
+    },
+    stop(): void { child.kill('SIGKILL'); },
+  };
+}
+
+/** The name in DNS too (A and AAAA), from the oracle's small DNS server on 127.0.0.1:53 inside the namespace. */
+async function startDnsServer(ns: OracleNamespace): Promise<ChildProcess> {
+  const server = ns.spawn(process.execPath, [path.join(__dirname, 'dnsServer.js'), JSON.stringify({ [NAME]: { A: [V4], AAAA: [V6] } })]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('DNS server not ready after 10 s')), 10_000);
+    server.stdout!.setEncoding('utf8').on('data', (d: string) => { if (d.includes('ready')) { clearTimeout(timer); resolve(); } });
+    server.on('exit', (code) => reject(new Error(`DNS server exited (${code})`)));
+  });
+  return server;
+}
+
+const unavailable = orderOracleUnavailable();
+const measured = RUNTIMES.flatMap((r) => {
+  const { evidence } = RUNTIME_EVIDENCE[r.id];
+  return evidence.kind === 'measured' ? [{ ...r, evidence: evidence as Measured }] : [];
+});
+
+test('runtime table: every measured claim is measured by this test with the real runtime', { skip: unavailable ?? false, timeout: 300_000 }, async (t) => {
+  const built = buildRuntimePrograms();
+  try {
+    for (const line of runtimeVersions()) t.diagnostic(line);
+    await withOracleNamespace({ addresses: [{ address: V4, prefixLength: 24 }, { address: V6, prefixLength: 64 }] }, async (ns) => {
+      for (const [family, address] of Object.entries(SILENT)) {
+        await ns.exec(findExecutable('ip')!, [...(family === '6' ? ['-6'] : []), 'neigh', 'add', address, 'lladdr', '02:00:00:00:00:99', 'dev', 'd0', 'nud', 'permanent']);
+      }
+      const listener = await startListener(ns);
+      const dns = await startDnsServer(ns);
+      try {
+        for (const entry of measured) {
+          await t.test(`${entry.id}: ${entry.name}`, async (st) => {
+            const client = clientFor(entry.id, built);
+            if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
+            for (const [index, run] of client.runs.entries()) {
+              const got: Record<string, Family | null> = {};
+              ns.writeEtc('nsswitch.conf', run.dns ? 'hosts: dns\n' : run.nsswitch ?? 'hosts: files\n');
+              ns.writeEtc('resolv.conf', run.dns ? 'nameserver 127.0.0.1\n' : '');
+              for (const [label, config, hosts] of [
+                ['preferIPv4File', FULL_PREFER_IPV4, `${V6} ${NAME}\n${V4} ${NAME}\n`],
+                ['preferIPv6File', '', `${V4} ${NAME}\n${V6} ${NAME}\n`],
+              ] as const) {
+                ns.writeEtc('gai.conf', config);
+                ns.writeEtc('hosts', hosts);
+                const [file, args] = invocation(entry.id, run.argv, PORT);
+                await ns.exec(file, args, 30_000);
+                got[label] = await listener.take();
+              }
+              const how = `${run.argv.filter((a) => /^(-D|--|[A-Z_]+=)/.test(a)).join(' ')}${run.nsswitch ? ` nsswitch "${run.nsswitch.trim()}"` : ''}${run.dns ? ' the name from DNS' : ''}`;
+              st.diagnostic(`${entry.evidence.measuredWith}${how ? ` [${how}]` : ''}: first family ${got['preferIPv4File']} under a prefer-IPv4 file, ${got['preferIPv6File']} under a prefer-IPv6 file`);
+              assert.deepEqual(got, entry.evidence.firstFamily, how);
+              const followed = got['preferIPv4File'] === 4 && got['preferIPv6File'] === 6;
+              assert.equal(followed, entry.followsFile === 'yes', `followsFile ${entry.followsFile} but the runtime ${followed ? 'followed' : 'did not follow'} the file ${how}`);
+              if (index > 0) continue; // Happy Eyeballs is the client's, whatever picked the order
+              // Happy Eyeballs: the family it tries first under the prefer-IPv6 file is silent.
+              const first = entry.evidence.firstFamily.preferIPv6File;
+              const other: Family = first === 4 ? 6 : 4;
+              ns.writeEtc('gai.conf', '');
+              ns.writeEtc('hosts', `${SILENT[first]} ${NAME}\n${other === 4 ? V4 : V6} ${NAME}\n`);
+              const [file, args] = invocation(entry.id, run.argv, PORT);
+              await ns.exec(file, args, FALLBACK_WINDOW_MS).catch(() => undefined); // killed at the end of the window when it keeps waiting
+              const reached = await listener.take(100);
+              st.diagnostic(`IPv${first} silent: ${reached ? `connected over IPv${reached} within ${FALLBACK_WINDOW_MS} ms` : `no connection within ${FALLBACK_WINDOW_MS} ms`}`);
+              assert.equal(reached === other, entry.evidence.fallsBack, `fallsBack ${entry.evidence.fallsBack} ${how}`);
+            }
+            ns.writeEtc('nsswitch.conf', 'hosts: files\n');
+            ns.writeEtc('resolv.conf', '');
+          });
+        }
+      } finally {
+        listener.stop();
+        dns.kill('SIGKILL');
+      }
+    });
+    const ula = measured.filter((r) => r.evidence.ulaHost);
+    await withOracleNamespace({ addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] }, async (ns) => {
+      for (const entry of ula) {
+        await t.test(`${entry.id} on a ULA host (fd42::2 + 10.0.0.2)`, async (st) => {
+          const client = clientFor(entry.id, built);
+          if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
+          const got: Record<string, Family> = {};
+          for (const [label, config, hosts] of [
+            ['stockFile', '', `${V6} ${NAME}\n${V4} ${NAME}\n`],
+            ['ulaFixFile', RFC3484_LABEL_ROWS, `${V4} ${NAME}\n${V6} ${NAME}\n`],
+          ] as const) {
+            ns.writeEtc('gai.conf', config);
+            ns.writeEtc('hosts', hosts);
+            const [file, args] = invocation(entry.id, client.runs[0]!.argv);
+            const { stdout } = await ns.exec(file, args, 30_000);
+            const first = /^lookup (\S+)/m.exec(stdout)?.[1];
+            assert.ok(first, `no lookup line in ${JSON.stringify(stdout)}`);
+            got[label] = first.includes(':') ? 6 : 4;
+          }
+          st.diagnostic(`first family ${got['stockFile']} under the stock file, ${got['ulaFixFile']} under the ULA fix`);
+          assert.deepEqual(got, entry.evidence.ulaHost);
+        });
+      }
+    });
+  } finally {
+    fs.rmSync(built.dir, { recursive: true, force: true });
+  }
+});
+
+test('runtime table: every entry names its versions and source, and a documented one its document', () => {
+  const ids = new Set<string>();
+  for (const r of RUNTIMES) {
+    assert.ok(!ids.has(r.id), `duplicate id ${r.id}`);
+    ids.add(r.id);
+    const { versions, source, evidence } = RUNTIME_EVIDENCE[r.id];
+    assert.ok(versions && source && r.behaviour && r.toPreferIPv6, r.id);
+    if (evidence.kind === 'documented') assert.ok(evidence.document.length > 10, r.id);
+    if (r.followsFile === 'yes') assert.ok(r.toFollowFile, `${r.id} follows the file: say so in toFollowFile`);
+  }
+});

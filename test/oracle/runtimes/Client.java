@@ -1,0 +1,16 @@
+// The ordinary Java client: new Socket(name, port), which connects to InetAddress.getByName(name),
+// the first address of InetAddress's order. Prints that order, then the peer; "-sleep" only waits.
+import java.net.InetAddress;
+import java.net.Socket;
+
+public class Client {
+  public static void main(String[] args) throws Exception {
+    if (args[0].equals("-sleep")) { Thread.sleep(60_000); return; }
+    StringBuilder order = new StringBuilder("lookup");
+    for (InetAddress a : InetAddress.getAllByName(args[0])) order.append(' ').append(a.getHostAddress());
+    System.out.println(order);
+    try (Socket s = new Socket(args[0], Integer.parseInt(args[1]))) {
+      System.out.println("connected " + s.getInetAddress().getHostAddress());
+    }
+  }
+}
