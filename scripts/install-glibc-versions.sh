@@ -126,7 +126,7 @@ prepare_apt() {
     echo "deb [signed-by=$keyring] $uri $suite main" >>"$APT/sources.list"
   done
   say "apt-get update of ${SUITES[*]} from $uri (private lists in $APT)"
-  apt_private update >/dev/null
+  apt_private update >/dev/null || say "apt-get update reported errors: a suite it could not fetch is skipped below"
   apt_ready=1
 }
 candidate_of() { # candidate_of SUITE: the libc6 version SUITE's Packages list has
@@ -134,18 +134,10 @@ candidate_of() { # candidate_of SUITE: the libc6 version SUITE's Packages list h
   apt-cache "${options[@]}" madison libc6 | awk -F' [|] ' -v s="$1" '$3 ~ (" " s "/main ") {gsub(/ /, "", $2); print $2; exit}'
 }
 
-for suite in "${SUITES[@]}"; do
-  # A version already set up for this suite is kept unless its marker is stale.
-  existing=$(grep -lx "SUITE=$suite" "$DIR"/*/glibc.env 2>/dev/null | head -1 || true)
-  if [ -n "$existing" ]; then
-    vdir=$(dirname "$existing")
-    deb=$(sed -n 's/^DEBIAN_VERSION=//p' "$existing")
-    if [ -f "$vdir/.installed-$deb-$source_hash" ] && [ -x "$vdir/gai-lookup" ]; then
-      say "glibc $(basename "$vdir") ($suite, $deb) already set up"
-      continue
-    fi
-  fi
-  prepare_apt
+# Sets up one suite's glibc; runs in a subshell of its own, so that a suite Debian no longer
+# serves (or signs with a key this machine lacks) is skipped without stopping the others.
+install_suite() {
+  local suite=$1 deb version vdir root libdir loader target f
   deb=$(candidate_of "$suite")
   [ -n "$deb" ] || die "Debian's $suite has no libc6 in the lists apt-get update fetched"
   version=${deb%%-*}
@@ -170,8 +162,34 @@ for suite in "${SUITES[@]}"; do
     "ROOT=$root" "LIBDIR=$libdir" "DEBUG_DIR=$root/usr/lib/debug" "CHANGELOG=$root/usr/share/doc/libc6/changelog.Debian.gz"
   touch "$vdir/.installed-$deb-$source_hash"
   say "glibc $version ($suite, $deb) set up"
+}
+
+needed=()
+for suite in "${SUITES[@]}"; do
+  # A version already set up for this suite is kept unless its marker is stale.
+  existing=$(grep -lx "SUITE=$suite" "$DIR"/*/glibc.env 2>/dev/null | head -1 || true)
+  if [ -n "$existing" ]; then
+    vdir=$(dirname "$existing")
+    deb=$(sed -n 's/^DEBIAN_VERSION=//p' "$existing")
+    if [ -f "$vdir/.installed-$deb-$source_hash" ] && [ -x "$vdir/gai-lookup" ]; then
+      say "glibc $(basename "$vdir") ($suite, $deb) already set up"
+      continue
+    fi
+  fi
+  needed+=("$suite")
 done
+skipped=()
+if ((${#needed[@]})); then
+  prepare_apt
+  for suite in "${needed[@]}"; do
+    # In the background and waited for: errexit stays on inside, and a failure ends only this suite.
+    (set -e; install_suite "$suite") &
+    wait $! || skipped+=("$suite")
+  done
+fi
+
 
 rm -rf "$APT/cache/archives"
+((${#skipped[@]} == 0)) || say "NOT set up: the glibc of ${skipped[*]} (see above); the oracles will skip it, naming it"
 say "done in $((SECONDS - START)) s: $(cd "$DIR" && ls -d [0-9]* | tr '\n' ' ')"
 echo "$DIR"

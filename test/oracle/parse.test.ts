@@ -14,7 +14,7 @@ import { GlibcVersion, parseGlibcVersion } from '../../server/src/glibc/versions
 import { GLIBC_2_36, GLIBC_2_41, analyze } from '../support/glibc';
 import { GlibcTables, glibcTablesOracleUnavailable, glibcTablesOracleUnavailableWith, readTablesWithGlibc } from './glibcTables';
 import { installedGlibcs, judgingGlibcs } from '../support/glibcVersions';
-import { PARSE_CASES, ParseCase, UNDEFINED_BEHAVIOUR_CASES } from './parseCases';
+import { PARSE_CASES, ParseCase, UNDEFINED_BEHAVIOUR_CASES, generatedUndefinedBehaviourCases } from './parseCases';
 
 function asText(content: string | Buffer): string {
   return typeof content === 'string' ? content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(content);
@@ -39,7 +39,7 @@ function comparable(reading: GlibcTables): unknown {
 }
 
 const stock = existsSync('/etc/gai.conf') ? [{ name: "this machine's /etc/gai.conf", content: readFileSync('/etc/gai.conf') }] : [];
-const CASES: ParseCase[] = [...PARSE_CASES, ...UNDEFINED_BEHAVIOUR_CASES, ...stock];
+const CASES: ParseCase[] = [...PARSE_CASES, ...UNDEFINED_BEHAVIOUR_CASES, ...generatedUndefinedBehaviourCases(Number(process.env['GAI_CONF_GENERATED_PARSE_CASES'] ?? 80)), ...stock];
 const { missing } = installedGlibcs();
 
 /** The file with one undefined-behaviour line read one way: dropped, or with its full length written out. */

@@ -1,3 +1,5 @@
+import { seededRandom } from '../support/generate';
+
 /**
  * Hand-written gai.conf files, each aimed at one rule of how glibc reads the file. The expected
  * tables are never written here: the parse oracle asks the installed glibc for them.
@@ -87,3 +89,31 @@ export const UNDEFINED_BEHAVIOUR_CASES: readonly ParseCase[] = [
   { name: 'empty scopev4 prefix length', content: 'scopev4 10.0.0.0/ 5\n' },
   { name: 'empty scopev4 value', content: 'scopev4 10.0.0.0/8\n' },
 ];
+
+/**
+ * Generated files that mix lines without /bits with rows, comments, blank and refused lines of
+ * varied lengths, so that stale end pointers land on every kind of byte. The same files every run.
+ */
+export function generatedUndefinedBehaviourCases(count: number, seed = 20261201): ParseCase[] {
+  const random = seededRandom(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const number = (): string => String(Math.floor(random() * 10 ** (1 + Math.floor(random() * 4))));
+  const ipv6 = (): string => pick(['::1', '::2', 'fd00::', '2001:db8::1', '2001:db8:1:2::', '::ffff:0:0', 'fec0::1:2:3']);
+  const ipv4 = (): string => pick(['10.0.0.0', '192.168.0.0', '172.16.9.0', '1.2.3.4', '127.0.0.0']);
+  const makers: Array<() => string> = [
+    () => `${pick(['label', 'precedence'])} ${ipv6()}/${pick(['128', '64', '7', '0', '96'])} ${number()}`,
+    () => `${pick(['label', 'precedence'])} ${ipv6()} ${number()}`,
+    () => `scopev4 ${ipv4()}/${pick(['8', '16', '32', '0'])} ${number()}`,
+    () => `scopev4 ::ffff:${ipv4()}/${pick(['104', '128', '96'])} ${number()}`,
+    () => `scopev4 ${ipv4()} ${number()}`,
+    () => `scopev4 ::ffff:${ipv4()} ${number()}`,
+    () => `label ${ipv6()}/128 x${number()}`,
+    () => `# ${'comment '.repeat(Math.floor(random() * 4))}`,
+    () => '',
+    () => `${pick(['label', 'precedence'])}\t${ipv6()}/128   ${number()} extra`,
+  ];
+  return Array.from({ length: count }, (_, i) => {
+    const lines = Array.from({ length: 2 + Math.floor(random() * 4) }, () => pick(makers)());
+    return { name: `generated #${i}: ${JSON.stringify(lines.join('\n'))}`, content: lines.join('\n') + '\n' };
+  });
+}

@@ -72,7 +72,7 @@ const MEASURED_TEXT: Readonly<Record<UndefinedOutcome, string>> = {
 
 /** What glibc up to 2.40 makes of a prefix without /bits, from what decides it on this build. */
 function undefinedReading(reading: MissingBitsReading, full: string): string {
-  const pointer = 'glibc up to 2.40 then tests an end pointer that nothing on this line set';
+  const pointer = 'glibc up to 2.40 then tests an end pointer that nothing on this line set (undefined behaviour)';
   switch (reading.basis) {
     case 'stale-pointer': {
       const lands = `on ${reading.build} it still points where the number on line ${reading.setByLine + 1} ended, which in this line's buffer is`;

@@ -64,8 +64,7 @@ type Pointer =
  * the line's start, in bytes; a line with bytes beyond ASCII makes every followed pointer lost.
  */
 export class EndPointers {
-  private readonly buffer: number[] = [];
-  private capacity = 0;
+  private buffer = new Uint8Array(0);
   private ascii = true;
   private line = -1;
   private followed: Pointer = { state: 'unset' };
@@ -83,17 +82,21 @@ export class EndPointers {
   /** getline() of one line (`line` without its LF), then the NULs gaiconf_init writes into it. */
   startLine(index: number, line: string, hasNewline: boolean): void {
     this.line = index;
+    if (this.build === undefined) return; // nothing followed: no buffer to replay
     const bytes = line.length + (hasNewline ? 1 : 0);
-    if (bytes + 1 > this.capacity) {
-      const grown = this.capacity === 0 ? GETLINE_INITIAL_SIZE : Math.max(bytes + 1, 2 * this.capacity);
-      if (this.capacity !== 0) this.lose();
-      this.capacity = Math.max(grown, bytes + 1);
+    const capacity = this.buffer.length;
+    if (bytes + 1 > capacity) {
+      // realloc: the buffer may move, and a pointer into the old one no longer says anything.
+      if (capacity !== 0) this.lose();
+      const grown = new Uint8Array(Math.max(bytes + 1, capacity === 0 ? GETLINE_INITIAL_SIZE : 2 * capacity));
+      grown.set(this.buffer);
+      this.buffer = grown;
     }
     this.ascii = true;
     for (let i = 0; i < line.length; i++) {
       const ch = line.charCodeAt(i);
       if (ch > 0x7f) this.ascii = false;
-      this.buffer[i] = ch;
+      this.buffer[i] = ch & 0xff;
     }
     if (hasNewline) this.buffer[line.length] = 0x0a;
     this.buffer[bytes] = 0;
@@ -103,6 +106,7 @@ export class EndPointers {
 
   /** gaiconf_init cuts the first value at its '/', if it has one. */
   cutAtSlash(): void {
+    if (this.build === undefined) return;
     const slash = this.slash();
     if (slash >= 0) this.buffer[slash] = 0;
   }
@@ -167,10 +171,12 @@ export class EndPointers {
     const b = this.buffer;
     let end = 0;
     while (b[end] !== 0) end++;
-    const hash = b.indexOf(0x23);
-    if (hash >= 0 && hash < end) {
-      b[hash] = 0;
-      end = hash;
+    for (let i = 0; i < end; i++) {
+      if (b[i] === 0x23) {
+        b[i] = 0;
+        end = i;
+        break;
+      }
     }
     let cp = 0;
     const skipSpace = (): void => {
