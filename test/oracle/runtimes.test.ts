@@ -44,6 +44,7 @@ for (const host of ${JSON.stringify([V4, V6])}) {
 }`;
 
 const PYTHON_CLIENT = 'import socket,sys\nsocket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()';
+const PYTHON_ASYNCIO_CLIENT = 'import asyncio,sys\nasync def main():\n  r, w = await asyncio.open_connection(sys.argv[1], int(sys.argv[2]))\n  w.close()\nasyncio.run(main())';
 const RUBY_CLIENT = 'TCPSocket.new(ARGV[0], ARGV[1].to_i).close';
 const NODE_CLIENT = 'const s=require("net").connect({host:process.argv[1],port:+process.argv[2]},()=>s.destroy());s.on("error",e=>{console.error(e.message);process.exit(3)})';
 
@@ -70,7 +71,10 @@ function clientFor(id: RuntimeId, built: Built): { runs: Run[] } | { missing: st
     case 'go-cgo': return needBuilt('dial-cgo', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-cgo')] });
     case 'go-cgo-fallback': return needBuilt('dial-cgo', { argv: [env, 'LOCALDOMAIN=', bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
     case 'go-static': return needBuilt('dial-static', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-static')] }, { argv: [env, 'LOCALDOMAIN=', bin('dial-static')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
-    case 'python': return needTool('python3', 'python3-minimal', (exe) => [exe, '-I', '-S', '-c', PYTHON_CLIENT]);
+    case 'python': {
+      const python = findExecutable('python3');
+      return python ? { runs: [{ argv: [python, '-I', '-S', '-c', PYTHON_CLIENT] }, { argv: [python, '-I', '-S', '-c', PYTHON_ASYNCIO_CLIENT] }] } : { missing: 'python3 (Debian package python3-minimal)' };
+    }
     case 'ruby': return needTool('ruby', 'ruby', (exe) => [exe, '-rsocket', '-e', RUBY_CLIENT]);
     case 'curl': return needTool('curl', 'curl', (exe) => [exe, '-s', '-o', '/dev/null', '--max-time', '5']);
     case 'java-default': return needBuilt('Client.class', { argv: [java, '-cp', built.dir, 'Client'] }, { argv: [java, '-cp', built.dir, 'Client'], dns: true });

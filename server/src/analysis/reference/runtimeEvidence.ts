@@ -56,7 +56,7 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   python: {
     versions: 'Python 3 on glibc',
     source: 'Python documentation: socket.create_connection, asyncio loop.create_connection',
-    evidence: { kind: 'measured', measuredWith: 'Python 3.11.2', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false },
+    evidence: { kind: 'measured', measuredWith: 'Python 3.11.2, socket.create_connection and asyncio.open_connection', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false },
   },
   curl: {
     versions: 'curl up to 8.9 (the 200 ms head start is CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS, since 7.59.0)',
