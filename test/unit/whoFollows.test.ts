@@ -123,5 +123,6 @@ test("the README's table of programs is the runtime table", () => {
   const end = readme.indexOf('<!-- end of runtimes table -->');
   assert.ok(start >= 0 && end > start, 'README markers around the table');
   const inReadme = readme.slice(readme.indexOf('\n', start) + 1, end).trim();
-  assert.equal(inReadme, runtimesMarkdown(RUNTIMES), 'README.md differs from the table; paste the expected text between the markers');
+  const expected = runtimesMarkdown(RUNTIMES);
+  if (inReadme !== expected) assert.fail(`README.md differs from the typed tables; put this between the markers:\n${expected}`);
 });
