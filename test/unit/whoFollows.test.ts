@@ -16,8 +16,8 @@ import { repoRoot } from '../support/repository';
 const GLIBC: ElfFacts = { interpreter: '/lib64/ld-linux-x86-64.so.2', go: null, readsGaiConf: null };
 const GO_CGO: ElfFacts = { interpreter: '/lib64/ld-linux-x86-64.so.2', go: { version: 'go1.22.1', cgo: true, netcgoTag: false }, readsGaiConf: null };
 
-function facts(overrides: Partial<ProcessFacts>): ProcessFacts {
-  return { pid: 100, command: 'prog', executable: '/usr/bin/prog', elf: GLIBC, options: [], resolverEnvironment: {}, nsswitchHosts: 'files dns', otherMountNamespace: false, gaiConfPath: '/etc/gai.conf', startedAtMs: 1000, ...overrides };
+function facts(overrides: Partial<ProcessFacts>): ProcessFacts & { elf: ElfFacts } {
+  return { pid: 100, command: 'prog', executable: '/usr/bin/prog', options: [], resolverEnvironment: {}, nsswitchHosts: 'files dns', otherMountNamespace: false, gaiConfPath: '/etc/gai.conf', startedAtMs: 1000, ...overrides, elf: overrides.elf ?? GLIBC };
 }
 
 const runtimeOf = (p: Partial<ProcessFacts>) => classifyProcess(facts(p), []).runtime;
@@ -67,7 +67,7 @@ test('the report: non-followers listed, followers that predate the file on the r
       facts({ pid: 2, startedAtMs: 2000 }),
       facts({ pid: 3, startedAtMs: 500, executable: '/usr/bin/java' }),
       facts({ pid: 4, startedAtMs: 500, otherMountNamespace: true, gaiConfPath: '/proc/4/root/etc/gai.conf' }),
-      facts({ pid: 5, elf: null }),
+      { ...facts({ pid: 5 }), elf: null },
     ],
     notInspected: 2,
     runningAsRoot: false,
