@@ -112,7 +112,11 @@ function runtimesMarkdown(entries: readonly RuntimeEntry[]): string {
   const follows = { yes: 'yes', no: '**no**', partly: 'partly' } as const;
   const family = (f: 4 | 6) => `IPv${f}`;
   const ula = (e: RuntimeEvidence['evidence']) => (e.kind === 'measured' && e.ulaHost ? `; ULA host: ${family(e.ulaHost.stockFile)} first with the stock file, ${family(e.ulaHost.ulaFixFile)} first with the ULA fix` : '');
-  const evidence = (e: RuntimeEvidence['evidence']) => (e.kind === 'measured' ? `measured here (${e.measuredWith})${ula(e)}${e.fallsBack ? '; falls back to the other family' : ''}` : `documented: ${e.document}`);
+  const evidence = (e: RuntimeEvidence['evidence']) => {
+    if (e.kind === 'measured') return `measured here (${e.measuredWith})${ula(e)}${e.fallsBack ? '; falls back to the other family' : ''}`;
+    if (e.kind === 'measuredServer') return `measured here (${e.measuredWith})`;
+    return `documented: ${e.document}`;
+  };
   const rows = entries.map((e) => `| ${cell(e.name)} | ${follows[e.followsFile]} | ${cell(e.behaviour)} | ${cell(e.toPreferIPv6)} | ${cell(RUNTIME_EVIDENCE[e.id].versions)} | ${cell(evidence(RUNTIME_EVIDENCE[e.id].evidence))} |`);
   return ['| Program | Follows gai.conf | What it does with the order | To prefer IPv6 | Holds for | Evidence |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
