@@ -13,9 +13,10 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { Family, Measured, RUNTIME_EVIDENCE } from '../../server/src/analysis/reference/runtimeEvidence';
+import { Family, Measured, MeasuredServer, RUNTIME_EVIDENCE } from '../../server/src/analysis/reference/runtimeEvidence';
 import { RUNTIMES, RuntimeId } from '../../server/src/analysis/reference/runtimes';
 import { findExecutable } from '../support/executables';
 import { Built, buildRuntimePrograms } from './runtimePrograms';
@@ -44,6 +45,7 @@ for (const host of ${JSON.stringify([V4, V6])}) {
 }`;
 
 const PYTHON_CLIENT = 'import socket,sys\nsocket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5).close()';
+const PYTHON_ASYNCIO_CLIENT = 'import asyncio,sys\nasync def main():\n  r, w = await asyncio.open_connection(sys.argv[1], int(sys.argv[2]))\n  w.close()\nasyncio.run(main())';
 const RUBY_CLIENT = 'TCPSocket.new(ARGV[0], ARGV[1].to_i).close';
 const NODE_CLIENT = 'const s=require("net").connect({host:process.argv[1],port:+process.argv[2]},()=>s.destroy());s.on("error",e=>{console.error(e.message);process.exit(3)})';
 
@@ -70,7 +72,10 @@ function clientFor(id: RuntimeId, built: Built): { runs: Run[] } | { missing: st
     case 'go-cgo': return needBuilt('dial-cgo', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-cgo')] });
     case 'go-cgo-fallback': return needBuilt('dial-cgo', { argv: [env, 'LOCALDOMAIN=', bin('dial-cgo')] }, { argv: [bin('dial-cgo')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
     case 'go-static': return needBuilt('dial-static', { argv: [env, 'GODEBUG=netdns=cgo', bin('dial-static')] }, { argv: [env, 'LOCALDOMAIN=', bin('dial-static')], nsswitch: 'hosts: files resolve [!UNAVAIL=return] dns\n' });
-    case 'python': return needTool('python3', 'python3-minimal', (exe) => [exe, '-I', '-S', '-c', PYTHON_CLIENT]);
+    case 'python': {
+      const python = findExecutable('python3');
+      return python ? { runs: [{ argv: [python, '-I', '-S', '-c', PYTHON_CLIENT] }, { argv: [python, '-I', '-S', '-c', PYTHON_ASYNCIO_CLIENT] }] } : { missing: 'python3 (Debian package python3-minimal)' };
+    }
     case 'ruby': return needTool('ruby', 'ruby', (exe) => [exe, '-rsocket', '-e', RUBY_CLIENT]);
     case 'curl': return needTool('curl', 'curl', (exe) => [exe, '-s', '-o', '/dev/null', '--max-time', '5']);
     case 'java-default': return needBuilt('Client.class', { argv: [java, '-cp', built.dir, 'Client'] }, { argv: [java, '-cp', built.dir, 'Client'], dns: true });
@@ -147,6 +152,42 @@ async function startDnsServer(ns: OracleNamespace): Promise<ChildProcess> {
   return server;
 }
 
+/** nginx on PATH, or Debian's package unpacked by scripts/install-nginx.sh (never installed as a service). */
+function findNginx(): string | null {
+  const unpacked = path.join(process.env['GAI_CONF_TOOLS'] ?? path.join(os.homedir(), '.cache', 'gai-conf-tools'), 'nginx', 'root', 'usr', 'sbin', 'nginx');
+  return findExecutable('nginx') ?? (fs.existsSync(unpacked) ? unpacked : null);
+}
+
+const NGINX_PORT = 8047;
+
+/** Starts nginx (resolving the upstream name at start, in the namespace), sends four requests through it, and returns the families they reached. */
+async function throughNginx(ns: OracleNamespace, nginx: string, listener: { take(waitMs?: number): Promise<Family | null> }): Promise<Family[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-nginx-'));
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((k) => `${k}_temp_path ${dir}/${k};`).join(' ');
+  fs.writeFileSync(path.join(dir, 'nginx.conf'), `master_process off; pid ${dir}/nginx.pid; error_log stderr; events { worker_connections 16; }
+http { access_log off; ${temp} upstream backend { server ${NAME}:${PORT}; } server { listen 127.0.0.1:${NGINX_PORT}; location / { proxy_pass http://backend; } } }\n`);
+  const server = ns.spawn(nginx, ['-e', 'stderr', '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;']);
+  try {
+    const families: Family[] = [];
+    for (let i = 0; i < 4; i++) {
+      // Retried until nginx listens; each request reaches the listener once.
+      for (let attempt = 0; ; attempt++) {
+        const ok = await ns.exec(findExecutable('curl') ?? 'curl', ['-s', '-o', '/dev/null', '--max-time', '5', `http://127.0.0.1:${NGINX_PORT}/`]).then(() => true, () => false);
+        if (ok) break;
+        if (attempt > 20) throw new Error('nginx did not answer');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const family = await listener.take();
+      assert.ok(family, 'the request reached a listener');
+      families.push(family);
+    }
+    return families;
+  } finally {
+    server.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const unavailable = orderOracleUnavailable();
 const measured = RUNTIMES.flatMap((r) => {
   const { evidence } = RUNTIME_EVIDENCE[r.id];
@@ -203,6 +244,19 @@ test('runtime table: every measured claim is measured by this test with the real
             ns.writeEtc('resolv.conf', '');
           });
         }
+        await t.test('nginx: requests through an upstream name', async (st) => {
+          const nginx = findNginx();
+          if (!nginx) { st.skip('SKIPPED: needs nginx (scripts/install-nginx.sh unpacks Debian\'s package, which .ci/run runs)'); return; }
+          const { evidence } = RUNTIME_EVIDENCE.nginx as { evidence: MeasuredServer };
+          const got: Record<string, Family[]> = {};
+          for (const [label, config] of [['preferIPv4File', FULL_PREFER_IPV4], ['preferIPv6File', '']] as const) {
+            ns.writeEtc('gai.conf', config);
+            ns.writeEtc('hosts', `${V4} ${NAME}\n${V6} ${NAME}\n`);
+            got[label] = await throughNginx(ns, nginx, listener);
+          }
+          st.diagnostic(`${evidence.measuredWith}: ${JSON.stringify(got)}`);
+          assert.deepEqual(got, evidence.requestFamilies);
+        });
       } finally {
         listener.stop();
         dns.kill('SIGKILL');

@@ -78,7 +78,7 @@ test('who follows: each kind of process this test starts is classified as the ru
     for (const { subject, pid } of started.filter((s) => s.subject.follows)) {
       const facts = scan.processes.find((p) => p.pid === pid);
       assert.ok(facts?.elf, `${subject.label} (pid ${pid}) inspected`);
-      assert.equal(classifyProcess(facts, installed).runtime, subject.runtime, subject.label);
+      assert.equal(classifyProcess({ ...facts, elf: facts.elf }, installed).runtime, subject.runtime, subject.label);
     }
   } finally {
     for (const c of children) c.kill('SIGKILL');

@@ -16,8 +16,8 @@ import { repoRoot } from '../support/repository';
 const GLIBC: ElfFacts = { interpreter: '/lib64/ld-linux-x86-64.so.2', go: null, readsGaiConf: null };
 const GO_CGO: ElfFacts = { interpreter: '/lib64/ld-linux-x86-64.so.2', go: { version: 'go1.22.1', cgo: true, netcgoTag: false }, readsGaiConf: null };
 
-function facts(overrides: Partial<ProcessFacts>): ProcessFacts {
-  return { pid: 100, command: 'prog', executable: '/usr/bin/prog', elf: GLIBC, options: [], resolverEnvironment: {}, nsswitchHosts: 'files dns', otherMountNamespace: false, gaiConfPath: '/etc/gai.conf', startedAtMs: 1000, ...overrides };
+function facts(overrides: Partial<ProcessFacts>): ProcessFacts & { elf: ElfFacts } {
+  return { pid: 100, command: 'prog', executable: '/usr/bin/prog', options: [], resolverEnvironment: {}, nsswitchHosts: 'files dns', otherMountNamespace: false, gaiConfPath: '/etc/gai.conf', startedAtMs: 1000, ...overrides, elf: overrides.elf ?? GLIBC };
 }
 
 const runtimeOf = (p: Partial<ProcessFacts>) => classifyProcess(facts(p), []).runtime;
@@ -67,7 +67,7 @@ test('the report: non-followers listed, followers that predate the file on the r
       facts({ pid: 2, startedAtMs: 2000 }),
       facts({ pid: 3, startedAtMs: 500, executable: '/usr/bin/java' }),
       facts({ pid: 4, startedAtMs: 500, otherMountNamespace: true, gaiConfPath: '/proc/4/root/etc/gai.conf' }),
-      facts({ pid: 5, elf: null }),
+      { ...facts({ pid: 5 }), elf: null },
     ],
     notInspected: 2,
     runningAsRoot: false,
@@ -112,7 +112,11 @@ function runtimesMarkdown(entries: readonly RuntimeEntry[]): string {
   const follows = { yes: 'yes', no: '**no**', partly: 'partly' } as const;
   const family = (f: 4 | 6) => `IPv${f}`;
   const ula = (e: RuntimeEvidence['evidence']) => (e.kind === 'measured' && e.ulaHost ? `; ULA host: ${family(e.ulaHost.stockFile)} first with the stock file, ${family(e.ulaHost.ulaFixFile)} first with the ULA fix` : '');
-  const evidence = (e: RuntimeEvidence['evidence']) => (e.kind === 'measured' ? `measured here (${e.measuredWith})${ula(e)}${e.fallsBack ? '; falls back to the other family' : ''}` : `documented: ${e.document}`);
+  const evidence = (e: RuntimeEvidence['evidence']) => {
+    if (e.kind === 'measured') return `measured here (${e.measuredWith})${ula(e)}${e.fallsBack ? '; falls back to the other family' : ''}`;
+    if (e.kind === 'measuredServer') return `measured here (${e.measuredWith})`;
+    return `documented: ${e.document}`;
+  };
   const rows = entries.map((e) => `| ${cell(e.name)} | ${follows[e.followsFile]} | ${cell(e.behaviour)} | ${cell(e.toPreferIPv6)} | ${cell(RUNTIME_EVIDENCE[e.id].versions)} | ${cell(evidence(RUNTIME_EVIDENCE[e.id].evidence))} |`);
   return ['| Program | Follows gai.conf | What it does with the order | To prefer IPv6 | Holds for | Evidence |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -123,5 +127,6 @@ test("the README's table of programs is the runtime table", () => {
   const end = readme.indexOf('<!-- end of runtimes table -->');
   assert.ok(start >= 0 && end > start, 'README markers around the table');
   const inReadme = readme.slice(readme.indexOf('\n', start) + 1, end).trim();
-  assert.equal(inReadme, runtimesMarkdown(RUNTIMES), 'README.md differs from the table; paste the expected text between the markers');
+  const expected = runtimesMarkdown(RUNTIMES);
+  if (inReadme !== expected) assert.fail(`README.md differs from the typed tables; put this between the markers:\n${expected}`);
 });

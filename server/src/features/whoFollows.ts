@@ -154,8 +154,8 @@ function goCgoFallback(p: ProcessFacts): string | null {
   return null;
 }
 
-export function classifyProcess(p: ProcessFacts, installed: readonly InstalledProgram[]): Classification {
-  const elf = p.elf!;
+export function classifyProcess(p: ProcessFacts & { elf: ElfFacts }, installed: readonly InstalledProgram[]): Classification {
+  const { elf } = p;
   const name = basename(p.executable);
   if (elf.go) {
     const go = elf.go.version ?? 'Go';
@@ -215,8 +215,9 @@ export function whoFollowsReport(input: WhoFollowsInput): WhoFollowsReport {
   let followingCurrent = 0;
   let unreadable = 0;
   for (const p of input.scan.processes) {
-    if (!p.elf) { unreadable++; continue; }
-    const { runtime, reason } = classifyProcess(p, input.installed);
+    const { elf } = p;
+    if (!elf) { unreadable++; continue; }
+    const { runtime, reason } = classifyProcess({ ...p, elf }, input.installed);
     const followsFile = runtime !== null && runtimeEntry(runtime).followsFile === 'yes';
     const fileTime = p.gaiConfPath === input.liveFile.path ? input.liveFile.modifiedAtMs : input.modifiedAtMs(p.gaiConfPath);
     const predatesFile = fileTime === null ? null : p.startedAtMs < fileTime;

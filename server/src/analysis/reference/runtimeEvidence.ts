@@ -27,6 +27,16 @@ export interface Measured {
   ulaHost?: { stockFile: Family; ulaFixFile: Family };
 }
 
+/**
+ * A server, measured in the same namespace: the families four requests through it reached, under
+ * the prefer-IPv4 and the prefer-IPv6 file, the upstream being the name with both addresses.
+ */
+export interface MeasuredServer {
+  kind: 'measuredServer';
+  measuredWith: string;
+  requestFamilies: { preferIPv4File: Family[]; preferIPv6File: Family[] };
+}
+
 export interface Documented {
   kind: 'documented';
   document: string;
@@ -35,7 +45,7 @@ export interface Documented {
 export interface RuntimeEvidence {
   versions: string;
   source: string;
-  evidence: Measured | Documented;
+  evidence: Measured | MeasuredServer | Documented;
 }
 
 const CONNECTS_AS_FILE_SAYS = { preferIPv4File: 4, preferIPv6File: 6 } as const;
@@ -56,7 +66,7 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   python: {
     versions: 'Python 3 on glibc',
     source: 'Python documentation: socket.create_connection, asyncio loop.create_connection',
-    evidence: { kind: 'measured', measuredWith: 'Python 3.11.2', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false },
+    evidence: { kind: 'measured', measuredWith: 'Python 3.11.2, socket.create_connection and asyncio.open_connection', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false },
   },
   curl: {
     versions: 'curl up to 8.9 (the 200 ms head start is CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS, since 7.59.0)',
@@ -141,7 +151,7 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   nginx: {
     versions: 'nginx 1.x',
     source: 'nginx documentation: ngx_http_upstream_module (server), ngx_http_core_module (resolver)',
-    evidence: { kind: 'documented', document: 'nginx.org docs: ngx_http_upstream_module "server" ("a domain name that resolves to several IP addresses defines multiple servers at once"), ngx_http_core_module "resolver"' },
+    evidence: { kind: 'measuredServer', measuredWith: "nginx 1.22.1, proxy_pass to an upstream name: the file only picks the first request's family", requestFamilies: { preferIPv4File: [4, 6, 4, 6], preferIPv6File: [6, 4, 6, 4] } },
   },
   postfix: {
     versions: 'Postfix 2.8 and later (smtp_address_preference)',
