@@ -11,7 +11,7 @@ import { Decision, DestinationFacts, OrderResult, RULE_NAMES } from '../glibc/so
 import { EffectiveTables, TableRow, lookupRow } from '../glibc/tables';
 import { addressText } from '../glibc/addresses';
 import { Finding, Severity } from './catalogue';
-import { Effect, FamilyChoice, choosesFamily, hostAddressTexts, lineEffects } from './effects';
+import { Effect, FamilyChoice, choosesFamily, hostAddressTexts, lineCanMatter, lineEffects } from './effects';
 import { PairId } from './reference/hostProfiles';
 import { anchorFor } from './rows';
 
@@ -155,7 +155,7 @@ function ulaFindings(context: Context): Finding[] {
 
 function scopev4Findings(context: Context): Finding[] {
   return context.parsed.lines.flatMap((line) => {
-    if (line.fate.kind !== 'row' || line.fate.row.table !== 'scopev4') return [];
+    if (line.fate.kind !== 'row' || line.fate.row.table !== 'scopev4' || !lineCanMatter(context.tables, line)) return [];
     const changes = lineEffects(context.parsed, context.tables, line);
     if (changes.length === 0) return [];
     const what = changes.map((c) => `${c.host.shortName}, ${c.pair.name}: ${CHOICE_TEXT[c.withLine]} (without this row: ${CHOICE_TEXT[c.withoutLine]})`).join('; ');

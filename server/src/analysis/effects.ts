@@ -166,19 +166,28 @@ export function choosesFamily(host: ProbedHost): boolean {
 /** Every address a probe may use: the candidates of every role. */
 const PROBES: readonly Bytes16[] = Object.values(ROLES).flatMap((role) => role.candidates.map((c) => parseIpAddress(c.split('/')[0])!.bytes));
 
+/** Per tables, the lines whose rows a probe address stops at, or that alone keep their table replaced. */
+const linesThatCanMatter = new WeakMap<EffectiveTables, ReadonlySet<ParsedLine>>();
+
 /**
  * Whether dropping the line can change what any probe address finds in the tables: only if its
  * row is the first match for one of them, or the only row that keeps its table replaced. Saves
- * rebuilding the tables of a long file on every hover.
+ * rebuilding the tables of a long file on every hover and for every scopev4 row.
  */
-function lineCanMatter(tables: EffectiveTables, line: ParsedLine): boolean {
-  if (line.fate.kind !== 'row') return false;
-  const table = tables[line.fate.row.table];
-  const row = table.rows.find((r) => r.origin.kind === 'file' && r.origin.line === line);
-  if (!row) return false;
-  if (table.rows.filter((r) => r.origin.kind === 'file').length === 1) return true;
-  const probes = table.kind === 'scopev4' ? PROBES.filter(isV4Mapped) : PROBES;
-  return probes.some((bytes) => lookupRow(table, bytes) === row);
+export function lineCanMatter(tables: EffectiveTables, line: ParsedLine): boolean {
+  let lines = linesThatCanMatter.get(tables);
+  if (!lines) {
+    const found = new Set<ParsedLine>();
+    for (const kind of ['label', 'precedence', 'scopev4'] as const) {
+      const table = tables[kind];
+      const fileRows = table.rows.filter((r) => r.origin.kind === 'file');
+      const probes = kind === 'scopev4' ? PROBES.filter(isV4Mapped) : PROBES;
+      const rows = fileRows.length === 1 ? fileRows : probes.map((bytes) => lookupRow(table, bytes));
+      for (const row of rows) if (row.origin.kind === 'file') found.add(row.origin.line);
+    }
+    linesThatCanMatter.set(tables, (lines = found));
+  }
+  return lines.has(line);
 }
 
 export interface LineEffect {

@@ -116,10 +116,18 @@ export function firstCatchAll(table: EffectiveTable): TableRow | undefined {
   return table.rows.find((row) => row.bits === catchAllBits(table.kind));
 }
 
+/** Each row's place in lookup order and the first catch-all's, worked out once per table. */
+const positions = new WeakMap<EffectiveTable, { readonly stop: number; readonly index: ReadonlyMap<TableRow, number> }>();
+
 /** The row that makes `row` dead (a catch-all before it), or undefined when lookups can reach it. */
 export function deadBehind(table: EffectiveTable, row: TableRow): TableRow | undefined {
-  const stop = firstCatchAll(table);
-  return stop !== undefined && table.rows.indexOf(row) > table.rows.indexOf(stop) ? stop : undefined;
+  let known = positions.get(table);
+  if (!known) {
+    const stop = firstCatchAll(table);
+    known = { stop: stop ? table.rows.indexOf(stop) : -1, index: new Map(table.rows.map((r, i) => [r, i])) };
+    positions.set(table, known);
+  }
+  return known.stop >= 0 && (known.index.get(row) ?? -1) > known.stop ? table.rows[known.stop] : undefined;
 }
 
 /** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
