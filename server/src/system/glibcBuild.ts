@@ -34,20 +34,26 @@ function readDocument(path: string): string | undefined {
   }
 }
 
-/** "BZ #32465", "BZ#32465", "bug 32465" or NEWS's "[32465] nss: ..." item. */
-function mentions(line: string, bug: number): boolean {
-  return new RegExp(`(?:\\bBZ\\s*#?\\s*|\\bbug\\s*#?\\s*|^\\s*\\[)${bug}\\b`, 'i').test(line);
+/** "BZ #32465", "BZ#32465", "bug 32465" or NEWS's "[32465] nss: ..." item, anywhere in a document. */
+function mentionPattern(bug: number): RegExp {
+  return new RegExp(`(?:\\bBZ\\s*#?\\s*|\\bbug\\s*#?\\s*|^[ \\t]*\\[)${bug}\\b`, 'im');
 }
 
 /** The first line of the package's documentation that records the fix for `bug`, if any. */
 export function findBuildFix(bug: number, docDir: string = LIBC_DOC_DIR): BuildFixEvidence | undefined {
+  // One search over each whole document: a start-up cost of every editor session and check.
+  const pattern = mentionPattern(bug);
   for (const name of DOCUMENTS) {
     const file = join(docDir, name);
     const text = readDocument(file);
     if (text === undefined) continue;
-    const lines = text.split('\n');
-    const index = lines.findIndex((line) => mentions(line, bug));
-    if (index >= 0) return { bug, file, line: index + 1, text: lines[index].trim() };
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const start = text.lastIndexOf('\n', match.index) + 1;
+    const end = text.indexOf('\n', match.index);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
+    return { bug, file, line, text: text.slice(start, end < 0 ? undefined : end).trim() };
   }
   return undefined;
 }
