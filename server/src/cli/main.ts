@@ -8,7 +8,6 @@ import { check } from './commands/check';
 import { explain } from './commands/explain';
 import { order } from './commands/order';
 import { table } from './commands/table';
-import { whoFollows } from './commands/whoFollows';
 
 const USAGE = `Usage:
   gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
@@ -49,7 +48,8 @@ export async function run(argv: string[], output: Output): Promise<number> {
       case 'table': return table(args, output);
       case 'order': return order(args, output);
       case 'explain': return await explain(args, output);
-      case 'who-follows': return whoFollows(args, output);
+      // Loaded only when asked for: the runtime table and the process scan are large.
+      case 'who-follows': return (await import('./commands/whoFollows.js')).whoFollows(args, output);
       default: throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {

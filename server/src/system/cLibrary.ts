@@ -5,7 +5,7 @@
 
 import { HostLibc } from '../analysis/analysis';
 import { FALLBACK_GLIBC, GlibcVersion, parseGlibcVersion, parserGeneration } from '../glibc/versions';
-import { LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG, findBuildFix } from './glibcBuild';
+import { CHANGELOGS, LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG, findBuildFix } from './glibcBuild';
 
 interface RuntimeReport {
   readonly header?: { readonly glibcVersionRuntime?: string };
@@ -35,7 +35,7 @@ function runtimeReport(): RuntimeReport | null {
  */
 export function withRecordedFixes(version: GlibcVersion, docDir: string = LIBC_DOC_DIR): GlibcVersion {
   if (parserGeneration(version) === 'from-2.41') return version;
-  const fix = findBuildFix(PREFIX_LENGTH_FIX_BUG, docDir);
+  const fix = findBuildFix(PREFIX_LENGTH_FIX_BUG, docDir, version.minor >= 39 ? undefined : CHANGELOGS);
   return fix ? { ...version, prefixLengthFix: `${fix.file}:${fix.line}` } : version;
 }
 

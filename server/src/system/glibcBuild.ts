@@ -24,6 +24,12 @@ export interface BuildFixEvidence {
 /** Where Debian-style packages keep glibc's documentation. */
 export const LIBC_DOC_DIR = '/usr/share/doc/libc6';
 const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
+/**
+ * The distribution's own changelog: where a backport to any release shows. Upstream backported
+ * the fix to the 2.39 and 2.40 branches only, so the upstream NEWS of an older branch cannot
+ * list it, and reading that 400 KB file would only slow every start.
+ */
+export const CHANGELOGS = ['changelog.Debian.gz', 'changelog.Debian'];
 
 function readDocument(path: string): string | undefined {
   try {
@@ -40,10 +46,10 @@ function mentionPattern(bug: number): RegExp {
 }
 
 /** The first line of the package's documentation that records the fix for `bug`, if any. */
-export function findBuildFix(bug: number, docDir: string = LIBC_DOC_DIR): BuildFixEvidence | undefined {
+export function findBuildFix(bug: number, docDir: string = LIBC_DOC_DIR, documents: readonly string[] = DOCUMENTS): BuildFixEvidence | undefined {
   // One search over each whole document: a start-up cost of every editor session and check.
   const pattern = mentionPattern(bug);
-  for (const name of DOCUMENTS) {
+  for (const name of documents) {
     const file = join(docDir, name);
     const text = readDocument(file);
     if (text === undefined) continue;
