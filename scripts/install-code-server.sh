@@ -25,17 +25,8 @@ say() { printf 'install-code-server: %s\n' "$*" >&2; }
 # Debian packages: Kerberos headers (code-server's kerberos module), ripgrep (instead of the
 # download), Chromium (the browser playwright-core drives), and a toolchain for native modules.
 APT_PACKAGES=(libkrb5-dev ripgrep chromium g++ make python3)
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  say "apt-get install ${missing[*]}"
-  SUDO=(); [ "$(id -u)" = 0 ] || SUDO=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get update -qq
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$(dirname "$0")/apt-packages.sh"
+apt_install_missing "${APT_PACKAGES[@]}"
 
 if [ -f "$MARKER" ] && [ -x "$BIN" ]; then
   say "code-server $VERSION already installed in $DIR"

@@ -32,17 +32,8 @@ die() { say "$*"; exit 1; }
 # Tools: a C compiler and binutils to link, dpkg-deb to unpack, Debian's keyring to check what apt
 # downloads, gdb and the system glibc's debug symbols for the table oracle.
 APT_PACKAGES=(gcc libc6-dev libc6-dbg gdb debian-archive-keyring)
-missing=()
-for p in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  say "apt-get install ${missing[*]}"
-  SUDO=(); [ "$(id -u)" = 0 ] || SUDO=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get update -qq
-  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+. "$(dirname "$0")/apt-packages.sh"
+apt_install_missing "${APT_PACKAGES[@]}"
 
 source_hash=$(sha256sum "$SOURCE" | cut -c1-16)
 mkdir -p "$DIR"
