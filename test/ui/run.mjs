@@ -21,12 +21,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
   installCodeServer, installExtension, launchChromium, makeLog, newestMtime, newPage, prepareDirs, repo, saveArtifacts,
-  serverExited, startCodeServer, waitFor,
+  startCodeServer, waitFor,
   runnerSession,
 } from '../../scripts/code-server.mjs';
 import {
   clipAround, colourAt, editorLine, escapeRegExp, goToLine, hoverUntil, lineColours, mouseAway, openFromExplorer,
-  openProblems, problemRows, timeout, waitForLanguageMode, webviewBox, webviewContent,
+  openProblems, problemRows, timeout, uiTestRunner, waitForLanguageMode, webviewBox, webviewContent,
 } from './workbench.mjs';
 
 const started = Date.now();
@@ -36,8 +36,7 @@ const images = join(repo, updateReadmeImages ? 'docs/images' : '.test-artifacts/
 
 const session = runnerSession(log);
 let page;
-const results = [];
-const failureShots = [];
+const { test, results, failureShots } = uiTestRunner(session, () => page);
 
 function assert(condition, message) {
   if (!condition) throw new Error(message);
@@ -45,24 +44,6 @@ function assert(condition, message) {
 
 function assertEqual(actual, expected, what) {
   if (actual !== expected) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-/** Runs one test: records it, prints it mocha-style, and on failure screenshots the screen. */
-async function test(title, body) {
-  const start = Date.now();
-  try {
-    if (serverExited(session.server, session.tmp)) throw new Error(serverExited(session.server, session.tmp));
-    await body();
-    results.push({ title, ok: true });
-    console.log(`  ✓ ${title} (${Date.now() - start} ms)`);
-  } catch (error) {
-    results.push({ title, ok: false, error });
-    console.log(`  ✗ ${title} (${Date.now() - start} ms)\n${String(error.stack ?? error).replace(/^/gm, '      ')}`);
-    if (page) {
-      const shot = join(session.tmp, `failed-${results.length}.png`);
-      await page.screenshot({ path: shot, timeout: 10_000 }).then(() => failureShots.push([shot, `failed-${results.length}-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`]), () => {});
-    }
-  }
 }
 
 async function screenshot(name, clip) {

@@ -20,32 +20,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import {
   codeServerEnv, installCodeServer, installExtension, launchChromium, makeLog, newPage, prepareDirs, repo, runnerSession,
-  saveArtifacts, serverExited, startCodeServer, waitFor,
+  saveArtifacts, startCodeServer, waitFor,
 } from '../../scripts/code-server.mjs';
-import { editorLine, hoverUntil, mouseAway, openProblems, timeout } from './workbench.mjs';
+import { editorLine, hoverUntil, mouseAway, openProblems, timeout, uiTestRunner } from './workbench.mjs';
 
 const started = Date.now();
 const log = makeLog('test-ui-root', started);
 const session = runnerSession(log);
-const results = [];
 let page;
+const { test, results } = uiTestRunner(session, () => page);
 
 function assert(condition, message) {
   if (!condition) throw new Error(message);
-}
-
-async function test(title, body) {
-  const start = Date.now();
-  try {
-    if (serverExited(session.server, session.tmp)) throw new Error(serverExited(session.server, session.tmp));
-    await body();
-    results.push({ title, ok: true });
-    console.log(`  ✓ ${title} (${Date.now() - start} ms)`);
-  } catch (error) {
-    results.push({ title, ok: false, error });
-    console.log(`  ✗ ${title} (${Date.now() - start} ms)\n${String(error.stack ?? error).replace(/^/gm, '      ')}`);
-    if (page) await page.screenshot({ path: join(session.tmp, `failed-${results.length}.png`), timeout: 10_000 }).catch(() => {});
-  }
 }
 
 const SCRIPT = join(repo, 'scripts/sudo-test-user.sh');

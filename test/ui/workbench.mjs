@@ -1,6 +1,9 @@
-// What a user sees and does in VS Code's web workbench, for scripts/test-ui.mjs (playwright-core).
+// What a user sees and does in VS Code's web workbench, for the UI tests in test/ui (playwright-core).
 // Every wait is on a condition with a timeout, never a fixed sleep. Plain .mjs: tsc does not
 // compile it and node:test does not pick it up.
+
+import { join } from 'node:path';
+import { serverExited } from '../../scripts/code-server.mjs';
 
 /** The default timeout of one wait, in ms ($GAI_CONF_UI_TIMEOUT seconds, default 30). */
 export const timeout = Number(process.env.GAI_CONF_UI_TIMEOUT ?? 30) * 1000;
@@ -163,4 +166,32 @@ export async function webviewBox(page, heading) {
     if (text.startsWith(heading)) return frame.boundingBox();
   }
   throw new Error(`no visible webview with a heading starting "${heading}"`);
+}
+
+/**
+ * A runner for UI tests: each test is recorded, printed mocha-style, and on failure the screen is
+ * photographed into the session's folder (`failureShots` pairs each picture with a name that says
+ * which test it shows). `currentPage()` is the page once the workbench is open.
+ */
+export function uiTestRunner(session, currentPage) {
+  const results = [];
+  const failureShots = [];
+  async function test(title, body) {
+    const start = Date.now();
+    try {
+      if (serverExited(session.server, session.tmp)) throw new Error(serverExited(session.server, session.tmp));
+      await body();
+      results.push({ title, ok: true });
+      console.log(`  \u2713 ${title} (${Date.now() - start} ms)`);
+    } catch (error) {
+      results.push({ title, ok: false, error });
+      console.log(`  \u2717 ${title} (${Date.now() - start} ms)\n${String(error.stack ?? error).replace(/^/gm, '      ')}`);
+      const page = currentPage();
+      if (page) {
+        const shot = join(session.tmp, `failed-${results.length}.png`);
+        await page.screenshot({ path: shot, timeout: 10_000 }).then(() => failureShots.push([shot, `failed-${results.length}-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`]), () => {});
+      }
+    }
+  }
+  return { test, results, failureShots };
 }
