@@ -65,7 +65,6 @@ export type ReadIssue = { readonly start: number; readonly end: number } & (
   | { readonly code: 'comment-in-token'; readonly word: string }
 );
 
-export type ReadIssueCode = ReadIssue['code'];
 
 export type LineFate =
   | { readonly kind: 'empty' }

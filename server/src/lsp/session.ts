@@ -36,7 +36,9 @@ export class Session {
   readonly hostLibc: HostLibc = runtimeLibc();
   private readonly readme = documentationBase();
   /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
-  readonly store = new DocumentStore((uri) => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc, ...(isLiveDocument(uri) ? { thisMachine: systemHost() } : {}) }));
+  readonly store = new DocumentStore((uri) => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc, ...(this.isLive(uri) ? { thisMachine: systemHost() } : {}) }));
+  /** Whether each open document is the live file, resolved once: every edit asks. */
+  private readonly live = new Map<string, boolean>();
   private initialSettings: unknown;
 
   constructor(readonly connection: Connection) {}
@@ -62,6 +64,18 @@ export class Session {
   documentationLink(code: DiagnosticCode): string {
     if (this.client.commands.includes(CLIENT_COMMANDS.documentation)) return `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`;
     return this.readme + documentationAnchor(code);
+  }
+
+  /** A closed document: its analyses and what is known about it go. */
+  forget(uri: string): void {
+    this.store.forget(uri);
+    this.live.delete(uri);
+  }
+
+  isLive(uri: string): boolean {
+    let live = this.live.get(uri);
+    if (live === undefined) this.live.set(uri, (live = isLiveDocument(uri)));
+    return live;
   }
 
   status(): StatusResult {

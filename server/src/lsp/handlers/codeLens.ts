@@ -1,7 +1,6 @@
 import { CodeLens } from 'vscode-languageserver/node';
 import { awaitsRender } from '../../analysis/analysis';
 import { summarizeEffects } from '../../features/effectsSummary';
-import { isLiveDocument } from '../../system/files';
 import { CLIENT_COMMANDS } from '../protocol';
 import { Session } from '../session';
 
@@ -18,7 +17,7 @@ export function registerCodeLens(session: Session): void {
     if (commands.includes(CLIENT_COMMANDS.explain)) lenses.push({ range: top, command: { title: 'Explain address order…', command: CLIENT_COMMANDS.explain, arguments: [uri] } });
     if (commands.includes(CLIENT_COMMANDS.policyTables)) lenses.push({ range: top, command: { title: 'Effective policy table', command: CLIENT_COMMANDS.policyTables, arguments: [uri] } });
     // On the live file: who on this machine follows it (asked only when the lens is clicked).
-    if (commands.includes(CLIENT_COMMANDS.whoFollows) && isLiveDocument(uri)) lenses.push({ range: top, command: { title: 'Who follows this file?', command: CLIENT_COMMANDS.whoFollows } });
+    if (commands.includes(CLIENT_COMMANDS.whoFollows) && session.isLive(uri)) lenses.push({ range: top, command: { title: 'Who follows this file?', command: CLIENT_COMMANDS.whoFollows } });
     return lenses;
   });
 }

@@ -24,7 +24,7 @@ export function registerDiagnostics(session: Session): void {
   const { store, connection } = session;
   store.documents.onDidChangeContent((event) => store.schedule(event.document.uri, (uri) => publishDiagnostics(session, uri)));
   store.documents.onDidClose((event) => {
-    store.forget(event.document.uri);
+    session.forget(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 }

@@ -6,7 +6,7 @@ import { analyzeGaiConf } from '../../analysis/analysis';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { explainReport } from '../../features/explain';
 import { policyTables } from '../../features/policyTables';
-import { documentName, isLiveDocument } from '../../system/files';
+import { documentName } from '../../system/files';
 import { systemHost } from '../../system/host';
 import { QueryError, resolveQuery } from '../../system/resolve';
 import { whoFollowsThisMachine } from '../../system/whoFollows';
@@ -33,7 +33,7 @@ export function registerViews(session: Session): void {
     });
     // Read after the lookup: the buffer may have changed while DNS answered.
     const current = openDocument(session, document.uri);
-    const live = isLiveDocument(current.uri);
+    const live = session.isLive(current.uri);
     const glibc = session.settings.glibc;
     const report = explainReport({
       ...resolved,
@@ -61,7 +61,7 @@ export function registerViews(session: Session): void {
     const document = openDocument(session, params?.uri);
     if (typeof params?.text !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'text must be the text to be saved.');
     const analysis = analyzeGaiConf(params.text, { glibc: session.settings.glibc });
-    const live = isLiveDocument(document.uri);
+    const live = session.isLive(document.uri);
     const line = analysis.tables.crash;
     if (!line) return { crash: null, live };
     const finding = [...analysis.findings, ...analysis.suppressed].find((f) => f.code === 'scopev4-crash' && f.start >= line.start && f.start <= line.end);
