@@ -5,7 +5,7 @@
  * fails at what it was evidently written for; information when it only affects other kinds of hosts.
  */
 
-import { prefixContains, parseIpv6Bytes } from '../glibc/addresses';
+import { prefixContains } from '../glibc/addresses';
 import { DirectiveReading, ParsedFile, ParsedLine } from '../glibc/reader';
 import { Decision, DestinationFacts, OrderResult, RULE_NAMES } from '../glibc/sort';
 import { EffectiveTables, TableRow, lookupRow } from '../glibc/tables';
@@ -13,6 +13,7 @@ import { addressText } from '../glibc/addresses';
 import { Finding, Severity } from './catalogue';
 import { Effect, FamilyChoice, choosesFamily, hostAddressTexts, lineCanMatter, lineEffects } from './effects';
 import { PairId } from './reference/hostProfiles';
+import { ULA_RANGE } from './reference/wellKnownPrefixes';
 import { anchorFor } from './rows';
 
 const CHOICE_TEXT: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'dns-order': "the resolver's order (a tie)" };
@@ -97,8 +98,6 @@ function finding(context: Context, code: Finding['code'], rows: readonly TableRo
   return { code, start: anchor.start, end: anchor.end, message: anchor.wholeFile ? `(whole file) ${message}` : message, ...(severity ? { severity } : {}) };
 }
 
-const ULA = { bytes: parseIpv6Bytes('fc00::')!, bits: 7 };
-
 /**
  * An active label row inside ULA space other than glibc's own fc00::/7 6: the file was written to
  * change what ULA hosts do.
@@ -107,8 +106,12 @@ function addressesUla(parsed: ParsedFile): boolean {
   return parsed.lines.some((line) => {
     if (line.fate.kind !== 'row' || line.fate.row.table !== 'label') return false;
     const row = line.fate.row;
-    return row.bits >= 7 && prefixContains(ULA.bytes, 7, row.bytes) && !(row.bits === 7 && row.value === 6);
+    return row.bits >= 7 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, row.bytes) && !(row.bits === 7 && row.value === 6);
   });
+}
+
+function hasUlaAddress(e: Effect): boolean {
+  return e.host.host.addresses.some((a) => a.address.family === 6 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, a.address.bytes));
 }
 
 function thisMachineText(e: Effect): string {
@@ -136,7 +139,7 @@ function ulaFindings(context: Context): Finding[] {
   const findings: Finding[] = [];
   const ipv4Preferred = ula.file === 'ipv4' && global.file === 'ipv4';
   if (ula.file === 'ipv4' && !ipv4Preferred) {
-    const machineHasUla = machine !== undefined && machine.file === 'ipv4' && machine.host.host.addresses.some((a) => a.address.family === 6 && prefixContains(ULA.bytes, 7, a.address.bytes));
+    const machineHasUla = machine !== undefined && machine.file === 'ipv4' && hasUlaAddress(machine);
     const globalClause = global.file === 'ipv6' ? 'Hosts with global IPv6 prefer IPv6.' : "Hosts with global IPv6 get the resolver's order (IPv6 and IPv4 tie).";
     const message = `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(ula.fileOrder)}. ${globalClause}${machineHasUla ? ` ${thisMachineText(machine)}` : ''}`;
     const severity: Severity = machineHasUla || addressesUla(context.parsed) ? 'warning' : 'information';
@@ -146,7 +149,7 @@ function ulaFindings(context: Context): Finding[] {
   }
   // When every host prefers IPv4, ULA destinations losing to IPv4 is part of what the file asks for.
   if (local.file === 'ipv4' && local.builtin !== 'ipv4' && !ipv4Preferred) {
-    const machineUla = context.effects.find((e) => e.host.id === 'this-machine' && e.pair.id === 'ula' && e.file === 'ipv4' && e.host.host.addresses.some((a) => a.address.family === 6 && prefixContains(ULA.bytes, 7, a.address.bytes)));
+    const machineUla = context.effects.find((e) => e.host.id === 'this-machine' && e.pair.id === 'ula' && e.file === 'ipv4' && hasUlaAddress(e));
     const message = `From a ULA host, ULA destinations lose to IPv4: ${explainDecision(local.fileOrder)}. glibc's built-in tables put them first.${machineUla ? ` ${thisMachineText(machineUla)}` : ''}`;
     findings.push(finding(context, 'ula-destinations-demoted', responsibleRows(context.tables, local.fileOrder, decisionOf(local.fileOrder)), 'precedence', message, machineUla ? 'warning' : undefined));
   }

@@ -10,6 +10,7 @@ import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { OrderResult, simulateOrder } from '../glibc/sort';
 import { Host, HostAddress } from '../glibc/sourceSelection';
 import { EffectiveTables, buildEffectiveTables, lookupRow } from '../glibc/tables';
+import { GLOBAL_UNICAST_RANGE, ULA_RANGE } from './reference/wellKnownPrefixes';
 import { DESTINATION_PAIRS, DestinationPair, HOST_PROFILES, ProfileId, ROLES, RoleName } from './reference/hostProfiles';
 
 /** 'dns-order': a tie, so the first address the resolver returns wins. */
@@ -159,7 +160,8 @@ export function computeEffects(tables: EffectiveTables, options: EffectsOptions 
 /** Hosts that reach both families, so that there is a choice to make. */
 export function choosesFamily(host: ProbedHost): boolean {
   if (host.id !== 'this-machine') return host.id === 'ula' || host.id === 'global' || host.id === 'ula-global';
-  const usable = host.host.addresses.filter((a) => a.address.family === 4 || (a.address.bytes[0] & 0xe0) === 0x20 || (a.address.bytes[0] & 0xfe) === 0xfc);
+  const reaches = (range: { bytes: Bytes16; bits: number }, bytes: Bytes16) => prefixContains(range.bytes, range.bits, bytes);
+  const usable = host.host.addresses.filter((a) => a.address.family === 4 || reaches(GLOBAL_UNICAST_RANGE, a.address.bytes) || reaches(ULA_RANGE, a.address.bytes));
   return usable.some((a) => a.address.family === 4) && usable.some((a) => a.address.family === 6);
 }
 

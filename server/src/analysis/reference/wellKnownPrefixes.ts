@@ -37,6 +37,11 @@ export const WELL_KNOWN_PREFIXES: readonly WellKnownPrefix[] = [
   { prefix: 'ff00::', bits: 8, name: 'multicast', rfc: 'RFC 4291', note: 'The fourth hex digit is the scope.' },
 ];
 
+/** Unique local addresses, fc00::/7: what the ULA findings, effects and fixes are about. */
+export const ULA_RANGE = { bytes: parseIpv6Bytes('fc00::')!, bits: 7 } as const;
+/** Global unicast, 2000::/3. */
+export const GLOBAL_UNICAST_RANGE = { bytes: parseIpv6Bytes('2000::')!, bits: 3 } as const;
+
 const PARSED = WELL_KNOWN_PREFIXES.map((entry) => ({ entry, bytes: parseIpv6Bytes(entry.prefix)! }));
 
 /** Well-known ranges that contain the whole prefix, most specific first. */

@@ -4,23 +4,23 @@
  * analysed again, no longer has the problem.
  */
 
-import { prefixContains, parseIpv6Bytes } from '../../glibc/addresses';
+import { prefixContains } from '../../glibc/addresses';
 import { GLIBC_DEFAULT_LABELS } from '../../glibc/builtinTables';
 import { ParsedLine, lineAt } from '../../glibc/reader';
 import { droppedBuiltinRows, rowPrefixText } from '../../glibc/tables';
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { DiagnosticCode, Finding } from '../../analysis/catalogue';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from '../../analysis/reference/rfcTables';
+import { ULA_RANGE } from '../../analysis/reference/wellKnownPrefixes';
 import { Fix, TextEdit, applyEdits } from './edits';
 import { TargetRow, commentOut, ensureRows, matchesTarget, prefixTarget } from './tableRows';
 
-const ULA = { bytes: parseIpv6Bytes('fc00::')!, bits: 7 };
 
 function overlapsUla(line: ParsedLine): boolean {
   const fate = line.reading?.fate;
   if (fate?.kind !== 'row' || fate.row.table !== 'label' || fate.row.bits === 0) return false;
-  const bits = Math.min(fate.row.bits, ULA.bits);
-  return prefixContains(ULA.bytes, bits, fate.row.bytes);
+  const bits = Math.min(fate.row.bits, ULA_RANGE.bits);
+  return prefixContains(ULA_RANGE.bytes, bits, fate.row.bytes);
 }
 
 /** An active label row for glibc's ULA, site-local or Teredo departures from RFC 3484 (or one overlapping ULA space). */
