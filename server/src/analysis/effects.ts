@@ -11,6 +11,7 @@ import { OrderResult, simulateOrder } from '../glibc/sort';
 import { Host, HostAddress } from '../glibc/sourceSelection';
 import { EffectiveTables, buildEffectiveTables, lookupRow } from '../glibc/tables';
 import { GLOBAL_UNICAST_RANGE, ULA_RANGE } from './reference/wellKnownPrefixes';
+import { FALLBACK_GLIBC } from '../glibc/versions';
 import { DESTINATION_PAIRS, DestinationPair, HOST_PROFILES, ProfileId, ROLES, RoleName } from './reference/hostProfiles';
 
 /** 'dns-order': a tie, so the first address the resolver returns wins. */
@@ -135,7 +136,8 @@ function builtinChoice(host: Host, key: string, ipv6: string, ipv4: string): Fam
   key = `${key}|${ipv6}|${ipv4}`;
   let choice = builtinChoices.get(key);
   if (choice === undefined) {
-    builtinTables ??= buildEffectiveTables(parseGaiConf('', { glibc: { major: 2, minor: 36, origin: 'option' } }));
+    // An empty file leaves the built-in tables, which no glibc version changes.
+    builtinTables ??= buildEffectiveTables(parseGaiConf('', { glibc: FALLBACK_GLIBC }));
     choice = familyChoice(builtinTables, host, ipv6, ipv4).choice;
     // This machine's addresses change from file to file and run to run: keep the cache small.
     if (builtinChoices.size > 10_000) builtinChoices.clear();
