@@ -63,8 +63,11 @@ function explainDecision(result: OrderResult): string {
     }
     case 6:
       return `${ipv6.text} has precedence ${ipv6.precedence} and ${ipv4.text} ${ipv4.precedence}: ${rule} puts ${winner} first`;
-    case 2:
-      return `${ipv4.text} has scope ${ipv4.scope} but its source ${ipv4.source ? addressText(ipv4.source.address) : ''} scope ${ipv4.sourceScope}, while ${ipv6.text} and its source share scope ${ipv6.scope}: ${rule} puts ${winner} first`;
+    case 2: {
+      // Rule 2 decides when exactly one destination's scope matches its source's.
+      const [matching, other] = winner === 'IPv6' ? [ipv6, ipv4] : [ipv4, ipv6];
+      return `${other.text} has scope ${other.scope} but its source ${addressText(other.source!.address)} scope ${other.sourceScope}, while ${matching.text} and its source share scope ${matching.scope}: ${rule} puts ${winner} first`;
+    }
     default: {
       const values = Object.entries(decision.values).map(([name, [a, b]]) => `${name} ${a} vs ${b}`).join(', ');
       return `${rule} decides (${values})`;
