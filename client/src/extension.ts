@@ -22,23 +22,8 @@ import {
   workspace,
 } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import {
-  CLIENT_COMMANDS,
-  EXPLAIN_REQUEST,
-  ExplainParams,
-  ExplainResult,
-  POLICY_TABLES_REQUEST,
-  PolicyTablesParams,
-  PolicyTablesResult,
-  STATUS_CHANGED_NOTIFICATION,
-  SAVE_CHECK_REQUEST,
-  STATUS_REQUEST,
-  SaveCheckParams,
-  SaveCheckResult,
-  StatusResult,
-  WHO_FOLLOWS_REQUEST,
-  WhoFollowsResult,
-} from '../../server/src/lsp/protocol';
+import type { ExplainParams, ExplainResult, PolicyTablesResult, StatusResult, WhoFollowsResult } from '../../server/src/lsp/protocol';
+import { CLIENT_COMMANDS, ExplainRequest, PolicyTablesRequest, SaveCheckRequest, StatusChangedNotification, StatusRequest, WhoFollowsRequest } from './protocol';
 import { registerDocumentation } from './documentation';
 import { registerSaveAsRoot } from './saveAsRoot';
 import { savedFileText } from './savedFile';
@@ -105,7 +90,7 @@ async function explainAddressOrder(context: ExtensionContext, uriArgument?: unkn
   const params: ExplainParams = { uri: document.uri.toString(), query, savedText: await savedTextOf(document) };
   let result: ExplainResult;
   try {
-    result = await window.withProgress({ location: ProgressLocation.Window, title: `Explaining ${query}…` }, () => client!.sendRequest<ExplainResult>(EXPLAIN_REQUEST, params));
+    result = await window.withProgress({ location: ProgressLocation.Window, title: `Explaining ${query}…` }, () => client!.sendRequest(ExplainRequest, params));
   } catch (error) {
     void window.showErrorMessage(`gai.conf: ${(error as Error).message}`);
     return undefined;
@@ -122,7 +107,7 @@ async function whoFollows(): Promise<WhoFollowsResult | undefined> {
   if (!client) return undefined;
   let result: WhoFollowsResult;
   try {
-    result = await window.withProgress({ location: ProgressLocation.Window, title: 'Looking at the runtimes and processes…' }, () => client!.sendRequest<WhoFollowsResult>(WHO_FOLLOWS_REQUEST));
+    result = await window.withProgress({ location: ProgressLocation.Window, title: 'Looking at the runtimes and processes…' }, () => client!.sendRequest(WhoFollowsRequest));
   } catch (error) {
     void window.showErrorMessage(`gai.conf: ${(error as Error).message}`);
     return undefined;
@@ -141,7 +126,7 @@ const policyPanels = new Map<string, WebviewPanel>();
 
 async function renderPolicyPanel(panel: WebviewPanel, uri: string): Promise<PolicyTablesResult | undefined> {
   try {
-    const result = await client!.sendRequest<PolicyTablesResult>(POLICY_TABLES_REQUEST, { uri } satisfies PolicyTablesParams);
+    const result = await client!.sendRequest(PolicyTablesRequest, { uri });
     panel.webview.html = renderPolicyTables(result);
     return result;
   } catch (error) {
@@ -168,7 +153,7 @@ async function showEffectivePolicyTable(uriArgument?: unknown): Promise<PolicyTa
 }
 
 async function selectGlibcVersion(): Promise<void> {
-  const status = client ? await client.sendRequest<StatusResult>(STATUS_REQUEST).catch(() => undefined) : undefined;
+  const status = client ? await client.sendRequest(StatusRequest).catch(() => undefined) : undefined;
   const items: (QuickPickItem & { value: string })[] = [
     { label: 'auto', description: 'the glibc where the extension runs', detail: status?.origin === 'runtime' ? `This machine: glibc ${status.glibc}` : undefined, value: 'auto' },
     ...KNOWN_GLIBC_VERSIONS.map((v) => ({ label: v.version, description: v.systems, value: v.version })),
@@ -232,14 +217,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
   // After the client's own providers: VS Code shows the newest CodeLens provider's lenses first,
   // and "read-only for you" must not end up past the right edge behind the summary.
   registerSaveAsRoot(context, {
-    check: (document, text) => client!.sendRequest<SaveCheckResult>(SAVE_CHECK_REQUEST, { uri: document.uri.toString(), text } satisfies SaveCheckParams),
+    check: (document, text) => client!.sendRequest(SaveCheckRequest, { uri: document.uri.toString(), text }),
     explain: (document) => void commands.executeCommand(CLIENT_COMMANDS.explain, document.uri.toString()),
   });
-  context.subscriptions.push(client.onNotification(STATUS_CHANGED_NOTIFICATION, (status: StatusResult) => {
+  context.subscriptions.push(client.onNotification(StatusChangedNotification, (status) => {
     showStatus(status);
     for (const [uri, panel] of policyPanels) void renderPolicyPanel(panel, uri);
   }));
-  showStatus(await client.sendRequest<StatusResult>(STATUS_REQUEST));
+  showStatus(await client.sendRequest(StatusRequest));
 }
 
 /** For copies under other names (gai.conf.test, a backup): the same as picking gai.conf in the language mode picker. */

@@ -14,7 +14,7 @@ import { documentationBase } from '../system/documentation';
 import { isLiveDocument } from '../system/files';
 import { systemHost } from '../system/host';
 import { DocumentStore } from './documentStore';
-import { CLIENT_COMMANDS, STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
+import { CLIENT_COMMANDS, StatusChangedNotification, StatusResult } from './protocol';
 import { ServerSettings, readSettings } from './settings';
 
 export interface ClientFeatures {
@@ -117,7 +117,7 @@ export class Session {
     }
     this.settings = readSettings(raw);
     this.reportSettings();
-    if (this.client.commands.length > 0) void this.connection.sendNotification(STATUS_CHANGED_NOTIFICATION, this.status());
+    if (this.client.commands.length > 0) void this.connection.sendNotification(StatusChangedNotification, this.status());
     this.store.invalidate();
     reanalyse();
   }
