@@ -27,7 +27,7 @@ import { LANGUAGE_ID } from './documents';
 import { CLIENT_COMMANDS, SaveCheckRequest } from './protocol';
 import { RootWriteOutcome, writabilityOf, writeAsRoot, writeBackup } from './rootWrite';
 import {
-  COMPARE, Question, changedOnDiskQuestion, crashQuestion, failureMessage, lensFor, offerBeforeFailingSave, passwordPrompt, refusalBeforeWriting,
+  COMPARE, Question, SAVE_AS_ROOT, changedOnDiskQuestion, crashQuestion, failureMessage, lensFor, offerBeforeFailingSave, passwordPrompt, refusalBeforeWriting,
   savedMessage, writePlan,
 } from './saveAsRootDecision';
 import { savedFileText } from './savedFile';
@@ -98,6 +98,26 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
     }
   }
 
+  /** Documents with an offer on screen: a second Ctrl+S meanwhile does not queue a second one. */
+  const offered = new Set<string>();
+
+  /**
+   * A manual save that is about to fail: offers Save as Root in a dialog, which cannot outlive
+   * the answer (a notification would stay on screen beside "Saved … as root" when the user saved
+   * through the CodeLens instead, and VS Code lets no extension take one back).
+   */
+  async function offerSaveAsRoot(document: TextDocument): Promise<void> {
+    const uri = document.uri.toString();
+    if (offered.has(uri) || (await writabilityOf(document.uri.fsPath)) !== 'needs-root') return;
+    offered.add(uri);
+    try {
+      const answer = await window.showWarningMessage(offerBeforeFailingSave(userName(), document.uri.fsPath), { modal: true }, SAVE_AS_ROOT);
+      if (answer === SAVE_AS_ROOT) await saveAsRoot(document.uri);
+    } finally {
+      offered.delete(uri);
+    }
+  }
+
   async function checkAndWrite(uriArgument: unknown): Promise<boolean> {
     const uri = uriArgument instanceof Uri ? uriArgument.toString() : typeof uriArgument === 'string' ? uriArgument : undefined;
     const document = uri ? workspace.textDocuments.find((d) => d.uri.toString() === uri) : window.activeTextEditor?.document;
@@ -159,11 +179,7 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
     workspace.onDidSaveTextDocument((document) => void remember(document)),
     workspace.onWillSaveTextDocument((event) => {
       if (event.reason !== TextDocumentSaveReason.Manual || !isLocalGaiConf(event.document)) return;
-      void writabilityOf(event.document.uri.fsPath).then(async (writability) => {
-        if (writability !== 'needs-root') return;
-        const answer = await window.showWarningMessage(offerBeforeFailingSave(userName(), event.document.uri.fsPath), 'Save as Root…');
-        if (answer) await saveAsRoot(event.document.uri);
-      });
+      void offerSaveAsRoot(event.document);
     }),
     lensesChanged,
   );

@@ -34,6 +34,8 @@ export function lensFor(writability: Writability, user: string): { readonly titl
   return undefined;
 }
 
+export const SAVE_AS_ROOT = 'Save as Root…';
+
 /** Offered when a manual save of a file the user cannot write is about to fail. */
 export function offerBeforeFailingSave(user: string, file: string): string {
   return `${user} cannot write ${file}, so this save fails. Save it through sudo instead?`;
