@@ -7,6 +7,7 @@ import {
   CLIENT_COMMANDS, ExplainRequest, PolicyTablesRequest, SaveCheckRequest, StatusChangedNotification, StatusRequest, StatusResult, WhoFollowsRequest,
 } from '../../server/src/lsp/protocol';
 import { withServer } from '../support/lspClient';
+import { testNeeding } from '../support/prerequisites';
 
 const COPY_URI = 'file:///tmp/gai-conf-views/gai.conf';
 const ULA_FIXED = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n';
@@ -32,7 +33,7 @@ test('explain: literal addresses are ordered with every step in words; a copy of
   });
 });
 
-test('explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now', { skip: existsSync('/etc/gai.conf') ? false : 'no /etc/gai.conf here' }, async () => {
+testNeeding(existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf', 'explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now', {}, async () => {
   await withServer({}, async (client) => {
     const uri = 'file:///etc/gai.conf';
     const text = readFileSync('/etc/gai.conf', 'utf8');
@@ -110,7 +111,7 @@ test('who follows: the report of this machine, with the server itself among the 
   });
 });
 
-test('the live file gets a "Who follows this file?" lens; a copy does not', { skip: existsSync('/etc/gai.conf') ? false : 'no /etc/gai.conf here' }, async () => {
+testNeeding(existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf', 'the live file gets a "Who follows this file?" lens; a copy does not', {}, async () => {
   await withServer(WITH_COMMANDS, async (client) => {
     const titles = async (uri: string, text: string) => {
       await client.open(uri, text);

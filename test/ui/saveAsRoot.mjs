@@ -13,7 +13,8 @@
 // click on a diagnostic's documentation link opening that code's README section, rendered.
 //
 // Needs root (it creates the user and the files), sudo, `npm run build` and tsc's out/ (for the
-// glibc oracle). Skips loudly, with "0 passed, 0 failed", when not root or sudo is missing.
+// glibc oracle). Fails when not root or sudo is missing, naming it; skips only in a partial run
+// (GAI_CONF_PARTIAL=1), ending "0 passed, 0 failed, 1 skipped".
 // Environment: as test/ui/run.mjs, plus GAI_CONF_SUDO_USER (default gaiconf-tester).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -125,9 +126,9 @@ async function assertNoConflict() {
 }
 
 async function main() {
-  if (process.getuid?.() !== 0) return { skipped: 'needs root, to create the ordinary user with sudo and the root-owned file' };
-  if (spawnSync('sh', ['-c', 'command -v sudo']).status !== 0) return { skipped: 'needs sudo (apt-get install sudo; .ci/run installs it)' };
-  if (!existsSync('/etc/gai.conf')) return { skipped: 'needs an /etc/gai.conf to bind-mount the scratch copy over (in a private mount namespace)' };
+  if (process.getuid?.() !== 0) return { missing: 'root, to create the ordinary user with sudo and the root-owned file' };
+  if (spawnSync('sh', ['-c', 'command -v sudo']).status !== 0) return { missing: 'sudo (Debian: sudo; npm test installs it as root)' };
+  if (!existsSync('/etc/gai.conf')) return { missing: 'an /etc/gai.conf to bind-mount the scratch copy over (in a private mount namespace)' };
   for (const f of ['dist/extension.js', 'out/test/support/namespaceResolver.js']) {
     if (!existsSync(join(repo, f))) throw new Error(`missing ${f}: run \`npm run build && npx tsc -p tsconfig.json\` first`);
   }
@@ -361,9 +362,11 @@ async function main() {
 let outcome;
 try {
   outcome = await main();
-  if (outcome.skipped) {
-    console.log(`test-ui-root: SKIPPED: ${outcome.skipped}`);
-    outcome = { passed: 0, failed: 0 };
+  if (outcome.missing) {
+    // As test/support/prerequisites.ts: a failure naming what is missing, a skip only in a partial run.
+    const partial = process.env.GAI_CONF_PARTIAL === '1';
+    console.log(`test-ui-root: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
+    outcome = partial ? { passed: 0, failed: 0, skipped: 1 } : { passed: 0, failed: 1 };
   }
 } catch (error) {
   console.error(`test-ui-root: ${error.stack ?? error}`);
@@ -374,5 +377,5 @@ try {
   if (process.getuid?.() === 0 && existsSync(SCRIPT)) spawnSync('bash', [SCRIPT, 'remove']);
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${outcome.passed} passed, ${outcome.failed} failed`);
+console.log(`${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`);
 process.exit(outcome.failed ? 1 : 0);
