@@ -1,5 +1,6 @@
 // The whole suite (npm test): first what it needs (scripts/install-test-tools.sh, which installs
-// what is missing when run as root), then type-check and compile with tsc, run every *.test.js
+// what is missing when run as root), then the format check (prettier) and the linter (eslint),
+// then type-check and compile with tsc, run every *.test.js
 // under node:test, then the integration suite inside a real VS Code (code-server's remote
 // extension host), then the UI tests (the packaged VSIX in code-server, driven in Chromium; then
 // Save as Root as an ordinary user with sudo). Ends with one "N passed, M failed" line that
@@ -9,8 +10,8 @@
 // the command that installs it, and a test that skips anyway fails the run. GAI_CONF_PARTIAL=1
 // runs without what is missing; the tests that need it are skipped, each naming it, and the
 // closing line says the run was partial and what it lacked.
-//   node scripts/test.mjs --fast    type check, unit, protocol and grammar tests only (development)
-//   node scripts/test.mjs WORD...   only the node:test files whose path contains a WORD
+//   node scripts/test.mjs --fast    format, lint, type check, unit, protocol and grammar tests only (development)
+//   node scripts/test.mjs WORD...   only the node:test files whose path contains a WORD (no format or lint check)
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import { readdirSync, rmSync, statSync } from 'fs';
 import { join } from 'path';
@@ -41,6 +42,30 @@ if (missing.length > 0 && !partial) {
     : 'Run the whole suite as root, which installs them first: sudo npm test');
   console.error('Or run without them, skipping what needs them: GAI_CONF_PARTIAL=1 npm test');
   process.exit(1);
+}
+
+/** Prettier's check and eslint, side by side: both must pass before any test runs. */
+async function styleProblems() {
+  const check = (name, args) => new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => resolve(code === 0 ? [] : [`${name}:\n${output.trim()}`]));
+  });
+  const found = await Promise.all([
+    check('prettier --check (npm run format writes the fixes)', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']),
+    check('eslint (npm run lint -- --fix fixes what it can)', ['node_modules/eslint/bin/eslint.js', '.']),
+  ]);
+  return found.flat();
+}
+
+if (only.length === 0) {
+  const problems = await styleProblems();
+  if (problems.length > 0) {
+    console.error(`\n${problems.join('\n\n')}\n\nThe format or lint check failed: no test ran.`);
+    process.exit(1);
+  }
 }
 
 rmSync('out', { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { CLIENT_COMMANDS } from './protocol';
 
 /** The fragment VS Code's Markdown preview gives a heading: lowercase, spaces as dashes, no punctuation. */
 export function headingSlug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/\s+/g, '-').replace(/[\]\[!/'"#$%&()*+,.:;<=>?@\\^{|}~`]/g, '');
+  return heading.trim().toLowerCase().replace(/\s+/g, '-').replace(/[\][!/'"#$%&()*+,.:;<=>?@\\^{|}~`]/g, '');
 }
 
 export function registerDocumentation(context: ExtensionContext): void {

@@ -62,7 +62,7 @@ export function generatedGaiConf(next: () => number): string {
   const count = 1 + Math.floor(next() * 12);
   for (let i = 0; i < count; i++) {
     const kind = next();
-    let line = '';
+    let line: string;
     if (kind < 0.15) line = next() < 0.5 ? '' : blank();
     else if (kind < 0.3) line = (next() < 0.3 ? blank() : '') + pick(COMMENTS);
     else {

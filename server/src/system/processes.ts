@@ -84,7 +84,7 @@ function elfFactsCached(exe: string, cache: Map<string, ElfFacts | null>): ElfFa
     return null;
   }
   if (!cache.has(key)) {
-    let facts: ElfFacts | null = null;
+    let facts: ElfFacts | null;
     try {
       facts = readElfFacts(exe);
     } catch {
