@@ -86,7 +86,7 @@ suite('what the file does', function () {
     const result = await vscode.commands.executeCommand<PolicyTablesResult>(POLICY);
     const precedence = result.tables.find((t) => t.kind === 'precedence')!;
     assert.equal(precedence.source, 'file');
-    assert.deepEqual(precedence.rows.filter((r) => r.effective !== undefined).map((r) => [r.prefix, r.effective, r.origin]), [['::ffff:0.0.0.0/96', 100, 'line 1'], ['::/0', 40, 'implicit catch-all']]);
+    assert.deepEqual(precedence.rows.filter((r) => r.effective !== undefined).map((r) => [r.prefix, r.effective, r.origin]), [['::ffff:0:0/96', 100, 'line 1'], ['::/0', 40, 'implicit catch-all']]);
     await webviewTab('Policy table: gai.conf');
     await vscode.commands.executeCommand(POLICY, document.uri.toString());
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Policy table: gai.conf').length, 1);

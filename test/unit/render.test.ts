@@ -52,7 +52,7 @@ test('the policy table view highlights rows that differ from glibc and greys row
   const tables = policyTables(analyze('precedence ::ffff:0:0/96 100\n').tables);
   const html = renderPolicyTables({ ...tables, glibcDescription: 'glibc 2.36 (as requested)', fileName: '/tmp/g<a>i.conf' });
   assert.match(html, /\/tmp\/g&lt;a&gt;i\.conf/);
-  assert.match(html, /<tr class="differs"><td class="address">::ffff:0\.0\.0\.0\/96<\/td><td>100<\/td><td>line 1<\/td><td>10<\/td><td>35 <span class="note" title="differs from RFC 6724">≠ RFC<\/span><\/td><\/tr>/);
+  assert.match(html, /<tr class="differs"><td class="address">::ffff:0:0\/96<\/td><td>100<\/td><td>line 1<\/td><td>10<\/td><td>35 <span class="note" title="differs from RFC 6724">≠ RFC<\/span><\/td><\/tr>/);
   assert.match(html, /<tr class="absent differs"><td class="address">::1\/128<\/td><td>not in effect<\/td>/);
   assert.match(html, /<h2>precedence <span class="meta">— replaced by this file<\/span><\/h2>/);
   assert.match(html, /<h2>label <span class="meta">— glibc&#39;s built-in table/);

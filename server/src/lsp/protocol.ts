@@ -71,7 +71,29 @@ export const CLIENT_COMMANDS = {
   /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
   documentation: 'gaiconf.showDocumentation',
   whoFollows: 'gaiconf.whoFollows',
+  /** Says what fix-all fixed and left (argument: a FixAllReport); run after fix-all's edit. */
+  fixAllReport: 'gaiconf.fixAllReport',
 } as const;
+
+/** What fix-all fixed and which findings it left, for the client to say after applying it. */
+export interface FixAllReport {
+  readonly fixed: number;
+  readonly left: readonly { readonly code: string; readonly line: number }[];
+  /** The same in a sentence. */
+  readonly message: string;
+}
+
+/**
+ * Sent to clients that announced CLIENT_COMMANDS after each analysis of a document is published
+ * (its diagnostics sent): views that show the buffer's analysis refresh on it, never on the edit
+ * itself, which the server may not have analysed yet.
+ */
+export const ANALYSIS_PUBLISHED_NOTIFICATION = 'gaiConf/analysisPublished';
+
+export interface AnalysisPublishedParams {
+  readonly uri: string;
+  readonly version: number;
+}
 
 /** Before Save as Root writes `text` over the document's file: what the user must know first. */
 export const SAVE_CHECK_REQUEST = 'gaiConf/saveCheck';
