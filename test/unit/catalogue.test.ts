@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DIAGNOSTIC_CODES, MESSAGE_BUDGET } from '../../server/src/analysis/catalogue';
+import { CATALOGUE, DIAGNOSTIC_CODES, MESSAGE_BUDGET } from '../../server/src/analysis/catalogue';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
@@ -41,4 +41,15 @@ test('every message keeps to the problems list\'s budget and every quick-fix tit
     }
   }
   assert.ok(seen.size >= 30, `only ${seen.size} codes met: ${[...seen].join(', ')}`);
+});
+
+test('the severity setting offers every code, with its summary and default, so that nobody types codes from memory', () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8'));
+  const severity = manifest.contributes.configuration.properties['gaiconf.diagnostics.severity'];
+  assert.deepEqual(Object.keys(severity.properties).sort(), [...DIAGNOSTIC_CODES].sort());
+  for (const code of DIAGNOSTIC_CODES) {
+    assert.deepEqual(severity.properties[code], { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'], description: `${CATALOGUE[code].summary} Default: ${CATALOGUE[code].severity}.` }, code);
+  }
+  // Settings show as "Glibc Version", not "Gaiconf: Glibc Version": the category id trims the prefix.
+  assert.equal(manifest.contributes.configuration.id, 'gaiconf');
 });

@@ -15,7 +15,7 @@ import { readSuppressions, silences } from '../analysis/suppression';
 import { EffectiveTable, builtinTable, lookupRow, rowPrefixText } from '../glibc/tables';
 import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 import { issueDetail } from '../analysis/lineChecks';
-import { rowOriginText } from '../analysis/rows';
+import { countOf, rowOriginText } from '../analysis/rows';
 import { DIRECTIVE_HELP } from './directiveHelp';
 import { describeLineEffect } from './effectsSummary';
 
@@ -40,7 +40,7 @@ function directiveHover(directive: Directive, analysis: Analysis, commented: boo
     const table = analysis.tables[directive];
     parts.push(
       `One valid \`${directive}\` line replaces glibc's whole built-in ${directive} table; glibc then adds only a catch-all row (value ${IMPLICIT_CATCH_ALL[directive]}) unless the file has one. ` +
-        (table.source === 'builtin' ? `This file has no valid ${directive} line, so the built-in table is in effect.` : `This file replaces it: ${table.rows.length} rows in effect.`),
+        (table.source === 'builtin' ? `This file has no valid ${directive} line, so the built-in table is in effect.` : `This file replaces it: ${countOf(table.rows.length, 'row')} in effect.`),
       builtinTableMarkdown(directive),
     );
   }
