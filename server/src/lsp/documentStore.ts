@@ -6,7 +6,6 @@
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis/analysis';
-import { isTemplateName } from '../analysis/templates';
 import { TextLocator } from '../features/positions';
 
 export interface Snapshot {
@@ -28,7 +27,7 @@ export class DocumentStore {
 
   /** Analyses a text as the document at `uri` is analysed (its glibc, machine, template-ness). */
   analyze(uri: string, text: string): Analysis {
-    return analyzeGaiConf(text, { ...this.options(uri), template: isTemplateName(uri) });
+    return analyzeGaiConf(text, this.options(uri));
   }
 
   snapshotOf(document: TextDocument): Snapshot {

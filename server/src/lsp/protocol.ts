@@ -1,15 +1,41 @@
 /**
  * The requests gai-conf adds to LSP, shared by the server and the VS Code client. Other editors
  * can send them too; every answer is plain JSON.
+ *
+ * Each custom method is one typed request (vscode-jsonrpc's RequestType, params and result bound
+ * together) whose type also keeps the method's name. The client imports this module for types
+ * only, so that its bundle holds no server code, and builds the same requests from these types
+ * (client/src/protocol.ts), where the compiler accepts no other method name and no other shape.
  */
 
-import type { ExplainReport } from '../features/explain';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver/node';
 import type { HostLibc } from '../analysis/analysis';
+import type { ExplainReport } from '../features/explain';
 import type { PolicyTables } from '../features/policyTables';
 import type { WhoFollowsReport } from '../features/whoFollows';
 
-/** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
-export const EXPLAIN_REQUEST = 'gaiConf/explain';
+export type { ExplainedDestination, Explanation } from '../features/explain';
+export type { PolicyRow, PolicyTable } from '../features/policyTables';
+export type { ProcessReport } from '../features/whoFollows';
+
+/** A request with params: its method's name, params and result in one type. */
+export type TypedRequest<Method extends string, Params, Result> = RequestType<Params, Result, void> & { readonly method: Method };
+/** A request without params. */
+export type TypedRequest0<Method extends string, Result> = RequestType0<Result, void> & { readonly method: Method };
+export type TypedNotification<Method extends string, Params> = NotificationType<Params> & { readonly method: Method };
+
+/** `requestType<Params, Result>()(method)`: the method's name is inferred, the types are given. */
+function requestType<Params, Result>() {
+  return <Method extends string>(method: Method) => new RequestType<Params, Result, void>(method) as TypedRequest<Method, Params, Result>;
+}
+
+function requestType0<Result>() {
+  return <Method extends string>(method: Method) => new RequestType0<Result, void>(method) as TypedRequest0<Method, Result>;
+}
+
+function notificationType<Params>() {
+  return <Method extends string>(method: Method) => new NotificationType<Params>(method) as TypedNotification<Method, Params>;
+}
 
 export interface ExplainParams {
   readonly uri: string;
@@ -27,8 +53,8 @@ export interface ExplainResult extends ExplainReport {
   readonly live: boolean;
 }
 
-/** The tables glibc holds for the buffer, beside glibc's built-in and RFC 6724's. */
-export const POLICY_TABLES_REQUEST = 'gaiConf/policyTables';
+/** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
+export const ExplainRequest = requestType<ExplainParams, ExplainResult>()('gaiConf/explain');
 
 export interface PolicyTablesParams {
   readonly uri: string;
@@ -39,17 +65,17 @@ export interface PolicyTablesResult extends PolicyTables {
   readonly fileName: string;
 }
 
+/** The tables glibc holds for the buffer, beside glibc's built-in and RFC 6724's. */
+export const PolicyTablesRequest = requestType<PolicyTablesParams, PolicyTablesResult>()('gaiConf/policyTables');
+
+export type WhoFollowsResult = WhoFollowsReport;
+
 /**
  * Which installed runtimes and running processes on the server's machine do not follow the live
  * /etc/gai.conf, and which started before it last changed. No parameters. Only on request: it
  * reads /proc and starts each runtime found once to ask its version.
  */
-export const WHO_FOLLOWS_REQUEST = 'gaiConf/whoFollows';
-
-export type WhoFollowsResult = WhoFollowsReport;
-
-/** What the analysis assumes about the machine, for a status item. */
-export const STATUS_REQUEST = 'gaiConf/status';
+export const WhoFollowsRequest = requestType0<WhoFollowsResult>()('gaiConf/whoFollows');
 
 export interface StatusResult {
   /** "2.36". */
@@ -61,19 +87,23 @@ export interface StatusResult {
   readonly hostLibc: HostLibc;
 }
 
-/** Sent with a StatusResult when settings change, to clients that announced CLIENT_COMMANDS. */
-export const STATUS_CHANGED_NOTIFICATION = 'gaiConf/statusChanged';
+/** What the analysis assumes about the machine, for a status item. */
+export const StatusRequest = requestType0<StatusResult>()('gaiConf/status');
 
-/** Client commands the server may put in CodeLenses when the client says it has them. */
-export const CLIENT_COMMANDS = {
-  explain: 'gaiconf.explainAddressOrder',
-  policyTables: 'gaiconf.showEffectivePolicyTable',
-  /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
-  documentation: 'gaiconf.showDocumentation',
-  whoFollows: 'gaiconf.whoFollows',
-  /** Says what fix-all fixed and left (argument: a FixAllReport); run after fix-all's edit. */
-  fixAllReport: 'gaiconf.fixAllReport',
-} as const;
+/** Sent with a StatusResult when settings change, to clients that announced CLIENT_COMMANDS. */
+export const StatusChangedNotification = notificationType<StatusResult>()('gaiConf/statusChanged');
+
+/**
+ * Sent to clients that announced CLIENT_COMMANDS after each analysis of a document is published
+ * (its diagnostics sent): views that show the buffer's analysis refresh on it, never on the edit
+ * itself, which the server may not have analysed yet.
+ */
+export interface AnalysisPublishedParams {
+  readonly uri: string;
+  readonly version: number;
+}
+
+export const AnalysisPublishedNotification = notificationType<AnalysisPublishedParams>()('gaiConf/analysisPublished');
 
 /** What fix-all fixed and which findings it left, for the client to say after applying it. */
 export interface FixAllReport {
@@ -82,21 +112,6 @@ export interface FixAllReport {
   /** The same in a sentence. */
   readonly message: string;
 }
-
-/**
- * Sent to clients that announced CLIENT_COMMANDS after each analysis of a document is published
- * (its diagnostics sent): views that show the buffer's analysis refresh on it, never on the edit
- * itself, which the server may not have analysed yet.
- */
-export const ANALYSIS_PUBLISHED_NOTIFICATION = 'gaiConf/analysisPublished';
-
-export interface AnalysisPublishedParams {
-  readonly uri: string;
-  readonly version: number;
-}
-
-/** Before Save as Root writes `text` over the document's file: what the user must know first. */
-export const SAVE_CHECK_REQUEST = 'gaiConf/saveCheck';
 
 export interface SaveCheckParams {
   readonly uri: string;
@@ -109,3 +124,19 @@ export interface SaveCheckResult {
   /** Whether the file is the live /etc/gai.conf, which programs already running have read. */
   readonly live: boolean;
 }
+
+/** Before Save as Root writes `text` over the document's file: what the user must know first. */
+export const SaveCheckRequest = requestType<SaveCheckParams, SaveCheckResult>()('gaiConf/saveCheck');
+
+/** Client commands the server may put in CodeLenses when the client says it has them. */
+export const CLIENT_COMMANDS = {
+  explain: 'gaiconf.explainAddressOrder',
+  policyTables: 'gaiconf.showEffectivePolicyTable',
+  /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
+  documentation: 'gaiconf.showDocumentation',
+  whoFollows: 'gaiconf.whoFollows',
+  /** Says what fix-all fixed and left (argument: a FixAllReport); run after fix-all's edit. */
+  fixAllReport: 'gaiconf.fixAllReport',
+} as const;
+
+export type ClientCommands = typeof CLIENT_COMMANDS;

@@ -3,7 +3,7 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { Severity } from '../../analysis/catalogue';
 import { editorDiagnostics } from '../../features/diagnostics';
-import { ANALYSIS_PUBLISHED_NOTIFICATION, AnalysisPublishedParams } from '../protocol';
+import { AnalysisPublishedNotification } from '../protocol';
 import { Session } from '../session';
 
 const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
@@ -20,8 +20,7 @@ export function publishDiagnostics(session: Session, uri: string): void {
     .map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
   void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
   if (session.client.commands.length > 0) {
-    const published: AnalysisPublishedParams = { uri, version: snapshot.document.version };
-    void session.connection.sendNotification(ANALYSIS_PUBLISHED_NOTIFICATION, published);
+    void session.connection.sendNotification(AnalysisPublishedNotification, { uri, version: snapshot.document.version });
   }
 }
 
