@@ -95,7 +95,7 @@ test('the CodeLens offers the views only to clients that have the commands', asy
     const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri: COPY_URI } })) as CodeLens[];
     return lenses.map((l) => l.command?.command).filter((c) => c);
   });
-  // The actions, then (after the summary, which is text) "N more differences", which opens the policy table.
+  // The actions, then (after the summary, which is text) "+N more" (differences), which opens the policy table.
   assert.deepEqual(await lensCommands(WITH_COMMANDS), [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.policyTables, CLIENT_COMMANDS.policyTables]);
   assert.deepEqual(await lensCommands({}), []);
 });

@@ -24,9 +24,9 @@ table { border-collapse: collapse; margin: 0.4em 0; max-width: 100%; }
 th, td { text-align: left; padding: 0.25em 0.9em 0.25em 0; vertical-align: top; }
 /* In a side column, long addresses and command lines break anywhere; words in other cells never one per line. */
 td.address { word-break: break-all; }
-td.kind { min-width: 8em; }
+div.kind { color: var(--vscode-descriptionForeground); }
+td.values { white-space: nowrap; }
 td.verdict { min-width: 11em; }
-th { white-space: nowrap; }
 @media (max-width: 560px) {
   body { padding: 0 0.7em 1.5em; }
   th, td { padding-right: 0.5em; }
@@ -65,13 +65,15 @@ function destinationRow(d: ExplainedDestination, position: number): string {
     : `<span class="unreachable">unreachable: ${escapeHtml(d.unreachable ?? '')}</span>`;
   const label = d.sourceLabel !== undefined ? `${d.label} / ${d.sourceLabel}` : String(d.label);
   const scope = d.sourceScope !== undefined ? `${d.scope} / ${d.sourceScope}` : String(d.scope);
-  return `<tr><td>${position}</td><td class="address">${escapeHtml(d.text)}</td><td class="kind">${escapeHtml(d.kind)}${d.note ? `<div class="note">${escapeHtml(d.note)}</div>` : ''}</td><td>${reach}</td><td>${label}</td><td>${d.precedence}</td><td>${scope}</td></tr>`;
+  // The sort's values in one cell, one per line, so that the table fits a side column.
+  const values = `<td class="values">label ${label}<br>precedence ${d.precedence}<br>scope ${scope}</td>`;
+  return `<tr><td>${position}</td><td class="address">${escapeHtml(d.text)}<div class="kind">${escapeHtml(d.kind)}</div>${d.note ? `<div class="note">${escapeHtml(d.note)}</div>` : ''}</td><td class="address">${reach}</td>${values}</tr>`;
 }
 
 function explanationSection(heading: string, explanation: Explanation): string {
   const parts = [`<h2>${escapeHtml(heading)}</h2>`];
   if (explanation.crashLine !== undefined) parts.push(`<div class="callout"><span class="warn">Line ${explanation.crashLine} makes every program crash</span> before glibc sorts anything (glibc up to 2.40).</div>`);
-  parts.push('<table><thead><tr><th>#</th><th>Destination</th><th>Kind</th><th>Source</th><th>Label / source</th><th>Precedence</th><th>Scope / source</th></tr></thead><tbody>');
+  parts.push('<table><thead><tr><th>#</th><th>Destination</th><th>Source</th><th>Values (destination / source)</th></tr></thead><tbody>');
   explanation.order.forEach((d, i) => parts.push(destinationRow(d, i + 1)));
   parts.push('</tbody></table>');
   if (explanation.steps.length > 0) {

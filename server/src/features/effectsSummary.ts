@@ -36,6 +36,9 @@ export interface LensSummary {
   readonly details: string;
 }
 
+const SHORT_CHOICE: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'dns-order': 'a tie' };
+const SHORT_BUILTIN: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6', ipv4: 'IPv4', 'dns-order': 'a tie' };
+
 /** The first of `effects` that counts most: this machine's, then ULA hosts', then any; global destinations first. */
 function mostTelling(effects: readonly Effect[]): Effect | undefined {
   const byPair = (pair: string) => effects.filter((e) => e.pair.id === pair);
@@ -56,8 +59,9 @@ export function lensSummary(effects: readonly Effect[]): LensSummary {
     const ula = chooses.find((e) => e.host.id === 'ula' && e.pair.id === 'global');
     return { headline: ula ? `ULA hosts: ${CHOICE_TEXT[ula.file]}, as built-in` : 'As glibc\'s built-in tables', moreDifferences: 0, details };
   }
-  const pair = top.pair.id === 'global' ? '' : ` for ${top.pair.name}`;
-  return { headline: `${top.host.shortName}: ${CHOICE_TEXT[top.file]}${pair} (built-in: ${CHOICE_TEXT[top.builtin]})`, moreDifferences: changed.length - 1, details };
+  // "ULA hosts: IPv4 first to ULA (built-in: IPv6)": the pair by its IPv6 side, the rest in the tooltip.
+  const pair = top.pair.id === 'global' ? '' : ` to ${top.pair.name.split(' vs ')[0]}`;
+  return { headline: `${top.host.shortName}: ${SHORT_CHOICE[top.file]}${pair} (built-in: ${SHORT_BUILTIN[top.builtin]})`, moreDifferences: changed.length - 1, details };
 }
 
 export function describeLineEffect(effect: LineEffect): string {
