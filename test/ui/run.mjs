@@ -236,8 +236,9 @@ async function main() {
     const hover = await hoverUntil(page, ulaAddress, /RFC 4193/);
     const text = await hover.innerText();
     assert(/fc00::\/7: unique local addresses, ULA \(RFC 4193\)/.test(text), `hover text: ${text}`);
-    await screenshot('hover.png', clipAround(page, [await hover.boundingBox(), await ulaRow.boundingBox()], {
-      left: (await page.locator('.editor-group-container.active .monaco-editor').boundingBox()).x, pad: 16,
+    const hoverBox = await hover.boundingBox();
+    await screenshot('hover.png', clipAround(page, [hoverBox, await ulaRow.boundingBox()], {
+      left: Math.min(hoverBox.x, (await page.locator('.editor-group-container.active .monaco-editor').boundingBox()).x), pad: 16,
     }));
     await mouseAway(page);
   });

@@ -24,6 +24,7 @@ table { border-collapse: collapse; margin: 0.4em 0; max-width: 100%; }
 th, td { text-align: left; padding: 0.25em 0.9em 0.25em 0; vertical-align: top; }
 /* In a side column, long addresses and command lines break anywhere; words in other cells never one per line. */
 td.address { word-break: break-all; }
+td.address div { word-break: normal; font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
 div.kind { color: var(--vscode-descriptionForeground); }
 td.values { white-space: nowrap; }
 td.verdict { min-width: 11em; }
@@ -67,7 +68,7 @@ function destinationRow(d: ExplainedDestination, position: number): string {
   const scope = d.sourceScope !== undefined ? `${d.scope} / ${d.sourceScope}` : String(d.scope);
   // The sort's values in one cell, one per line, so that the table fits a side column.
   const values = `<td class="values">label ${label}<br>precedence ${d.precedence}<br>scope ${scope}</td>`;
-  return `<tr><td>${position}</td><td class="address">${escapeHtml(d.text)}<div class="kind">${escapeHtml(d.kind)}</div>${d.note ? `<div class="note">${escapeHtml(d.note)}</div>` : ''}</td><td class="address">${reach}</td>${values}</tr>`;
+  return `<tr><td>${position}</td><td class="address">${escapeHtml(d.text)}<div class="kind">${escapeHtml(d.kind)}</div>${d.note ? `<div class="note">${escapeHtml(d.note)}</div>` : ''}</td><td class="source">${reach}</td>${values}</tr>`;
 }
 
 function explanationSection(heading: string, explanation: Explanation): string {
