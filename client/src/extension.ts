@@ -10,7 +10,8 @@ import { ExtensionContext, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
 import { registerDocumentation } from './documentation';
-import { CLIENT_COMMANDS, StatusChangedNotification, StatusRequest } from './protocol';
+import { AnalysisPublishedNotification, CLIENT_COMMANDS, StatusChangedNotification, StatusRequest } from './protocol';
+import { registerFixAllReport } from './fixAllReport';
 import { registerSaveAsRoot } from './saveAsRoot';
 import { registerGlibcStatus } from './status';
 import { registerExplainView } from './views/explain';
@@ -38,6 +39,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerWhoFollowsView(context, languageClient);
   registerTreatAsGaiConf(context);
   registerDocumentation(context);
+  registerFixAllReport(context);
   await languageClient.start();
   // After the client's own providers: VS Code shows the newest CodeLens provider's lenses first,
   // and "read-only for you" must not end up past the right edge behind the summary.
@@ -47,6 +49,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       showStatus(status);
       policyTables.refreshAll();
     }),
+    languageClient.onNotification(AnalysisPublishedNotification, ({ uri }) => policyTables.refresh(uri)),
   );
   showStatus(await languageClient.sendRequest(StatusRequest));
 }

@@ -6,6 +6,7 @@
 
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageclient';
 import type {
+  AnalysisPublishedNotification as AnalysisPublishedNotificationType,
   ClientCommands,
   ExplainRequest as ExplainRequestType,
   PolicyTablesRequest as PolicyTablesRequestType,
@@ -33,10 +34,12 @@ export const WhoFollowsRequest = request0<typeof WhoFollowsRequestType>('gaiConf
 export const StatusRequest = request0<typeof StatusRequestType>('gaiConf/status');
 export const StatusChangedNotification = notification<typeof StatusChangedNotificationType>('gaiConf/statusChanged');
 export const SaveCheckRequest = request<typeof SaveCheckRequestType>('gaiConf/saveCheck');
+export const AnalysisPublishedNotification = notification<typeof AnalysisPublishedNotificationType>('gaiConf/analysisPublished');
 
 export const CLIENT_COMMANDS: ClientCommands = {
   explain: 'gaiconf.explainAddressOrder',
   policyTables: 'gaiconf.showEffectivePolicyTable',
   documentation: 'gaiconf.showDocumentation',
   whoFollows: 'gaiconf.whoFollows',
+  fixAllReport: 'gaiconf.fixAllReport',
 };

@@ -27,7 +27,7 @@ import { LANGUAGE_ID } from './documents';
 import { CLIENT_COMMANDS, SaveCheckRequest } from './protocol';
 import { RootWriteOutcome, writabilityOf, writeAsRoot, writeBackup } from './rootWrite';
 import {
-  COMPARE, Question, SAVE_AS_ROOT, changedOnDiskQuestion, crashQuestion, failureMessage, lensFor, offerBeforeFailingSave, passwordPrompt, refusalBeforeWriting,
+  COMPARE, Question, SAVE_AS_ROOT, changedOnDiskQuestion, crashQuestion, failureMessage, lensFor, offerBeforeFailingSave, ordinarySaveMessage, passwordPrompt, refusalBeforeWriting,
   savedMessage, writePlan,
 } from './saveAsRootDecision';
 import { savedFileText } from './savedFile';
@@ -140,7 +140,12 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
     const changed = changedOnDiskQuestion(file, onDisk, loaded.get(document.uri.toString()));
     if (changed && !(await confirmed(changed, document))) return false;
     const plan = writePlan(writability, text, onDisk);
-    if (plan.kind === 'ordinary-save') return document.save();
+    if (plan.kind === 'ordinary-save') {
+      const dirty = document.isDirty;
+      const saved = !dirty || (await document.save());
+      if (saved) void window.showInformationMessage(ordinarySaveMessage(file, userName(), dirty));
+      return saved;
+    }
     let backup: string | undefined;
     let outcome: RootWriteOutcome | undefined = { kind: 'written' };
     if (plan.kind === 'write') {

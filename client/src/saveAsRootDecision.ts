@@ -89,6 +89,13 @@ export function writePlan(writability: Writability, text: string, onDisk: Uint8A
   return onDisk && sameBytes(onDisk, bytes) ? { kind: 'unchanged', bytes } : { kind: 'write', bytes, previous: onDisk };
 }
 
+/** Save as Root on a file the user can write: an ordinary save does it, and a clean buffer needs none; said either way. */
+export function ordinarySaveMessage(file: string, user: string, dirty: boolean): string {
+  return dirty
+    ? `${file} is writable for ${user}: saved as ${user}, without root.`
+    : `${file} is writable for ${user} and has no unsaved changes: nothing to save, and no root needed.`;
+}
+
 /** The password box's prompt: the first time, and after sudo refused a password. */
 export function passwordPrompt(user: string, file: string, retry: boolean): string {
   return retry ? `Wrong password for ${user}: try again (Escape to cancel)` : `Password of ${user} for sudo, to write ${file} as root`;

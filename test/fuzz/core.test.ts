@@ -137,7 +137,7 @@ test('every quick fix, applied as an editor applies it, changes only its span an
           const shift = fix.edits.filter((e) => e.end <= finding.start && e.start < finding.start).reduce((sum, e) => sum + e.newText.length - (e.end - e.start), 0);
           const before = s.analysis.findings.filter((f) => f.code === finding.code).length;
           assert.ok(remaining.length < before || !remaining.some((f) => f.start === finding.start + shift), `"${fix.title}" left ${finding.code} in ${JSON.stringify(after)}`);
-          if (finding.code === 'ula-demoted' || finding.code === 'table-replaced') assert.equal(fix.safe, false, 'fix-all skips these codes as never safe');
+          if (finding.code === 'ula-demoted' || finding.code === 'table-replaced') assert.equal(fix.sure, false, 'fix-all skips these codes as never sure: they need a choice');
           applied++;
         }
       }

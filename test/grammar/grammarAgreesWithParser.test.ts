@@ -143,7 +143,8 @@ test('addresses: string.unquoted.address.ipv6/ipv4 exactly where glibc inet_pton
     };
     expect(`label ${address}/64 5`, 6, { v6: isV6, v4: false, ipv4Prefix: isV4 });
     expect(`scopev4 ${address}/24 5`, 8, { v6: isV6, v4: isV4 });
-    if (address.includes(':')) expect(`#label ${address}/64 5`, 7, { v6: isV6, v4: false });
+    // A commented-out row is dimmed as a comment whatever its address: never an active row's address scope.
+    if (address.includes(':')) expect(`#label ${address}/64 5`, 7, { v6: false, v4: false });
   }
   assert.deepEqual(mismatches.slice(0, 20), []);
   assert.ok(v6 > 1000 && candidates.length - v6 > 1000 && v4 > 0, `corpus too one-sided: ${v6} IPv6 and ${v4} IPv4 of ${candidates.length}`);

@@ -53,14 +53,14 @@ suite('what the file does', function () {
     const { document, ula } = await openStockCopy(stock);
     const before = await lensTitles(document);
     assert.ok(before.some((t) => /ULA hosts: IPv4 first/.test(t)), JSON.stringify(before));
-    assert.ok(before.includes('Explain address order…') && before.includes('Effective policy table'), JSON.stringify(before));
+    assert.ok(before.includes('Explain…') && before.includes('Policy table'), JSON.stringify(before));
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, ula.range, vscode.CodeActionKind.QuickFix.value);
     const preferred = actions.find((a) => a.isPreferred && a.edit);
     assert.ok(preferred, JSON.stringify(actions.map((a) => a.title)));
     assert.ok(await vscode.workspace.applyEdit(preferred.edit!));
     await waitForDiagnostics(document.uri, 'ula-demoted to go', (d) => only(d, 'ula-demoted').length === 0);
     const after = await lensTitles(document);
-    assert.ok(after.some((t) => /ULA hosts: IPv6 first \(built-in: IPv4 first\)/.test(t)), JSON.stringify(after));
+    assert.ok(after.some((t) => /ULA hosts: IPv6 first \(built-in: IPv4\)/.test(t)), JSON.stringify(after));
   });
 
   test('Explain Address Order… opens its view and explains each step, under the buffer and the saved file', async () => {
@@ -86,7 +86,7 @@ suite('what the file does', function () {
     const result = await vscode.commands.executeCommand<PolicyTablesResult>(POLICY);
     const precedence = result.tables.find((t) => t.kind === 'precedence')!;
     assert.equal(precedence.source, 'file');
-    assert.deepEqual(precedence.rows.filter((r) => r.effective !== undefined).map((r) => [r.prefix, r.effective, r.origin]), [['::ffff:0.0.0.0/96', 100, 'line 1'], ['::/0', 40, 'implicit catch-all']]);
+    assert.deepEqual(precedence.rows.filter((r) => r.effective !== undefined).map((r) => [r.prefix, r.effective, r.origin]), [['::ffff:0:0/96', 100, 'line 1'], ['::/0', 40, 'implicit catch-all']]);
     await webviewTab('Policy table: gai.conf');
     await vscode.commands.executeCommand(POLICY, document.uri.toString());
     assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === 'Policy table: gai.conf').length, 1);

@@ -15,7 +15,7 @@ const STOCK = existsSync('/etc/gai.conf') ? readFileSync('/etc/gai.conf', 'utf8'
 const unavailable = orderOracleUnavailable() ?? (STOCK === undefined ? 'this machine has no /etc/gai.conf' : null);
 
 interface CheckJson {
-  readonly findings: readonly { code: string; severity: string; message: string }[];
+  readonly findings: readonly { code: string; severity: string; message: string; detail?: string }[];
   readonly effects: readonly { host: string; addresses: string[]; pair: string; ipv6: string; ipv4: string; file: string }[];
 }
 
@@ -46,7 +46,8 @@ testNeeding(unavailable, 'a ULA + IPv4 machine: a warning that names its address
   const { json, status, glibcFirst } = await checkOn({ addresses: [{ address: 'fd42::7', prefixLength: 64 }, { address: '10.0.0.7', prefixLength: 24 }] });
   const ula = json.findings.find((f) => f.code === 'ula-demoted');
   assert.equal(ula?.severity, 'warning');
-  assert.match(ula!.message, /This machine \(10\.0\.0\.7\/24, fd42::7\/64\) is such a host/);
+  assert.match(ula!.message, /^ULA hosts like this machine \(fd42::7\) try IPv4 before global IPv6/);
+  assert.match(ula!.detail ?? '', /This machine \(10\.0\.0\.7\/24, fd42::7\/64\) is such a host/);
   const machine = json.effects.find((e) => e.host === 'this-machine' && e.pair === 'global')!;
   assert.equal(machine.file, 'ipv4');
   assert.deepEqual(glibcFirst, [machine.ipv4, machine.ipv4], 'real glibc on this machine puts IPv4 first, whichever is listed first');

@@ -45,14 +45,14 @@ async function ordersFor(configs: string[]): Promise<Orders[]> {
 const unavailable = orderOracleUnavailable();
 
 testNeeding(unavailable, 'each ULA quick fix makes real glibc prefer IPv6 from a ULA host and changes nothing else', { timeout: 300_000 }, async () => {
-  const cases: { name: string; title: string; before: string; after: string }[] = [];
+  const cases: { name: string; title: string; note: string; before: string; after: string }[] = [];
   for (const [name, text] of Object.entries(FILES)) {
     const analysis = analyze(text);
     const finding = analysis.findings.find((f) => f.code === 'ula-demoted');
     assert.ok(finding, `${name}: the ULA warning`);
     const fixes = fixesFor(analysis, finding);
     assert.equal(fixes.length, 2, `${name}: two ULA fixes`);
-    for (const fix of fixes) cases.push({ name, title: fix.title, before: text, after: applyEdits(text, fix.edits) });
+    for (const fix of fixes) cases.push({ name, title: fix.title, note: fix.note ?? '', before: text, after: applyEdits(text, fix.edits) });
   }
   const before = await ordersFor(cases.map((c) => c.before));
   const after = await ordersFor(cases.map((c) => c.after));
@@ -64,7 +64,8 @@ testNeeding(unavailable, 'each ULA quick fix makes real glibc prefer IPv6 from a
       assert.deepEqual(after[i][unchanged], before[i][unchanged], `${label}: ${unchanged} unchanged`);
     }
     assert.equal(after[i].globalToUla[0], 'fd42:0:0:1::10', `${label}: the named trade-off, global hosts now try ULA first`);
-    assert.ok(c.title.includes('ULA destinations before IPv4'), `${label}: the title names the trade-off`);
+    assert.ok(c.note.includes('ULA destinations before IPv4'), `${label}: the fix's preview names the trade-off`);
+    assert.ok(c.title.length <= 60, `${label}: a title short enough for the menu`);
   });
 });
 

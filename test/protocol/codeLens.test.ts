@@ -11,7 +11,8 @@ test('CodeLens on the first line says ULA hosts prefer IPv4, and IPv6 after the 
     const uri = 'file:///tmp/gai-conf-lens/gai.conf';
     const publication = await client.open(uri, STOCK_LIKE);
     const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [[0, 'global IPv6 vs IPv4: ULA hosts: IPv4 first · global-IPv6 hosts: IPv6 first']]);
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [[0, 'ULA hosts: IPv4 first, as built-in']]);
+    assert.match(lenses[0].command?.tooltip ?? '', /^global IPv6 vs IPv4: ULA hosts: IPv4 first · global-IPv6 hosts: IPv6 first$/, 'the tooltip has every line');
     const warning = publication.diagnostics.find((d) => d.code === 'ula-demoted')!;
     const actions = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: warning.range, context: { diagnostics: [warning], only: ['quickfix'] } })) as CodeAction[];
     const edits = editsFor(actions[0].edit, uri);
@@ -20,6 +21,7 @@ test('CodeLens on the first line says ULA hosts prefer IPv4, and IPv6 after the 
     await client.diagnostics(uri, { version: 2 });
     assert.equal(client.text(uri), fixed);
     const after = (await client.request('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[];
-    assert.match(after[0].command?.title ?? '', /^global IPv6 vs IPv4: ULA hosts: IPv6 first \(built-in: IPv4 first\)/);
+    assert.deepEqual(after.map((l) => l.command?.title), ['ULA hosts: IPv6 first (built-in: IPv4)', '+5 more']);
+    assert.match(after[0].command?.tooltip ?? '', /^global IPv6 vs IPv4: ULA hosts: IPv6 first \(built-in: IPv4 first\)/m);
   });
 });

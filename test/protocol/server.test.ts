@@ -514,7 +514,7 @@ describe('templates', () => {
       const formatted = applyEdits(text, edits);
       assert.ok(formatted.includes('label fc00::/7   {{ ula_label }}\n{% if v4 %}\nprecedence ::ffff:0:0/96 100\n'), formatted);
       const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri } })) as { command?: { title: string } }[];
-      assert.deepEqual(lenses.map((l) => l.command?.title), ['Template: what it does to connections is known once it is rendered']);
+      assert.deepEqual(lenses.map((l) => l.command?.title), ['Template: effects known once rendered']);
       const plain = await client.open(freshUri('not-a-template'), text);
       assert.ok(plain.diagnostics.some((d) => d.code === 'invalid-number'), `in a real gai.conf {{ is text: ${show(plain)}`);
     });
@@ -571,9 +571,9 @@ describe('code actions', () => {
         { text: '# x\nLabel ::1/128 5\n', code: 'unknown-directive', title: 'Change "Label" to "label"', after: '# x\nlabel ::1/128 5\n' },
         { text: 'label 10.0.0.0/8 4\n', code: 'ipv4-prefix', title: /::ffff:10\.0\.0\.0\/104/, after: 'label ::ffff:10.0.0.0/104 4\n' },
         { text: 'label ::1/128 0 extra stuff\n', code: 'extra-fields', title: 'Make the extra fields a comment', after: 'label ::1/128 0 # extra stuff\n' },
-        { text: 'label ::1/128 0\nlabel ::1/128 5\nlabel ::/0 1\n', code: 'shadowed-row', title: 'Remove this row, which has no effect', after: 'label ::1/128 0\nlabel ::/0 1\n' },
-        { text: 'label ::1/128 0\nlabel ::1/128 5', code: 'shadowed-row', title: 'Remove this row, which has no effect', after: 'label ::1/128 0' },
-        { text: 'label ::1/128 0\r\nlabel ::1/128 5\r\nlabel ::/0 1\r\n', code: 'shadowed-row', title: 'Remove this row, which has no effect', after: 'label ::1/128 0\r\nlabel ::/0 1\r\n' },
+        { text: 'label ::1/128 0\nlabel ::1/128 5\nlabel ::/0 1\n', code: 'shadowed-row', title: 'Remove this row, which is never read', after: 'label ::1/128 0\nlabel ::/0 1\n' },
+        { text: 'label ::1/128 0\nlabel ::1/128 5', code: 'shadowed-row', title: 'Remove this row, which is never read', after: 'label ::1/128 0' },
+        { text: 'label ::1/128 0\r\nlabel ::1/128 5\r\nlabel ::/0 1\r\n', code: 'shadowed-row', title: 'Remove this row, which is never read', after: 'label ::1/128 0\r\nlabel ::/0 1\r\n' },
       ];
       for (const c of cases) {
         const uri = freshUri(c.code);

@@ -24,7 +24,7 @@ import {
   codeServerEnv, installCodeServer, installExtension, launchChromium, makeLog, newPage, prepareDirs, repo, runnerSession,
   saveArtifacts, startCodeServer, waitFor,
 } from '../../scripts/code-server.mjs';
-import { editorLine, hoverUntil, mouseAway, openProblems, timeout, uiTestRunner } from './workbench.mjs';
+import { editorLine, hoverUntil, mouseAway, openProblems, textInLine, timeout, uiTestRunner } from './workbench.mjs';
 
 const started = Date.now();
 const log = makeLog('test-ui-root', started);
@@ -182,7 +182,7 @@ async function main() {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   log(`workbench loaded (Chromium ${session.browser.version()})`);
 
-  const ulaAddress = editorLine(page, /^#label\s+fc00::\/7\s+6\s*$/).locator(':scope > span > span').filter({ hasText: /^fc00::$/ });
+  const ulaAddress = textInLine(editorLine(page, /^#label\s+fc00::\/7\s+6\s*$/), 'fc00::');
 
   await test('a root-owned /etc/gai.conf opened as the user shows "read-only for you: Save as Root…" before any save', async () => {
     await page.keyboard.press('Control+P');
@@ -199,7 +199,7 @@ async function main() {
     await ulaAddress.waitFor({ timeout });
     const hover = await hoverUntil(page, ulaAddress, /ula-demoted/);
     await hover.locator('a.code-link').filter({ hasText: 'ula-demoted' }).click();
-    await page.locator('.tabs-container .tab.active').filter({ hasText: /Preview (README|readme)\.md/ }).waitFor({ timeout });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: /Preview gai-conf-documentation\.md/ }).waitFor({ timeout });
     const heading = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame').locator('h3#ula-demoted');
     const where = await waitFor('the preview scrolled to the ula-demoted heading', async () => {
       const at = await heading.evaluate((h) => ({ top: h.getBoundingClientRect().top, scrollY: window.scrollY, text: h.textContent }), undefined, { timeout: 2000 }).catch(() => undefined);
@@ -216,7 +216,7 @@ async function main() {
     const link = panel.locator('.monaco-list-row').filter({ hasText: /ula-demoted/ }).locator('.code-link a, a.code-link, .monaco-link').first();
     await link.waitFor({ timeout });
     await link.click();
-    await page.locator('.tabs-container .tab.active').filter({ hasText: /Preview (README|readme)\.md/ }).waitFor({ timeout });
+    await page.locator('.tabs-container .tab.active').filter({ hasText: /Preview gai-conf-documentation\.md/ }).waitFor({ timeout });
     await page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame').locator('h3#ula-demoted').waitFor({ timeout });
     await page.keyboard.press('Control+W');
     await page.keyboard.press('Control+J'); // the panel away again
@@ -228,8 +228,8 @@ async function main() {
     await page.keyboard.press('Control+.');
     const focused = page.locator('.action-widget .monaco-list-row.action.focused');
     await focused.waitFor({ timeout });
-    for (let i = 0; i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith('Use the RFC 3484 label rows'); i++) await page.keyboard.press('ArrowDown');
-    assert(((await focused.getAttribute('aria-label')) ?? '').startsWith('Use the RFC 3484 label rows'), 'could not select the first ULA fix');
+    for (let i = 0; i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows"); i++) await page.keyboard.press('ArrowDown');
+    assert(((await focused.getAttribute('aria-label')) ?? '').startsWith("Use RFC 3484's label rows"), 'could not select the first ULA fix');
     await page.keyboard.press('Enter');
     await activeTab('.dirty').waitFor({ timeout });
     await page.keyboard.press('Control+S');

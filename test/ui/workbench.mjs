@@ -195,3 +195,30 @@ export function uiTestRunner(session, currentPage) {
   }
   return { test, results, failureShots };
 }
+
+/**
+ * The place of `text` in an editor line, to hover or click: Monaco merges neighbouring tokens of
+ * one colour into one span (a commented-out row is one comment-coloured span), so the text is
+ * found by its characters, not by a span of its own.
+ */
+export function textInLine(line, text) {
+  const position = async () => line.evaluate((row, wanted) => {
+    const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent.indexOf(wanted);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + Math.min(2, wanted.length));
+      const box = range.getBoundingClientRect();
+      const outer = row.getBoundingClientRect();
+      return { x: box.left - outer.left + box.width / 2, y: outer.height / 2 };
+    }
+    return undefined;
+  }, text);
+  return {
+    waitFor: (options) => line.filter({ hasText: text }).waitFor(options),
+    hover: async (options) => line.hover({ ...options, position: await position() }),
+    click: async (options) => line.click({ ...options, position: await position() }),
+  };
+}

@@ -47,7 +47,7 @@ test('table --json: the documented shape, rows in lookup order with their lines'
   assert.equal(tables.glibc, '2.36');
   assert.equal(tables.label.source, 'builtin');
   assert.equal(tables.reload, false);
-  assert.deepEqual(tables.precedence.rows.map((r: { prefix: string; value: number; line: number | null }) => [r.prefix, r.value, r.line]), [['::ffff:0.0.0.0/96', 100, 2], ['::/0', 40, null]]);
+  assert.deepEqual(tables.precedence.rows.map((r: { prefix: string; value: number; line: number | null }) => [r.prefix, r.value, r.line]), [['::ffff:0:0/96', 100, 2], ['::/0', 40, null]]);
   assert.equal(tables.scopev4.rows[0].prefix, '169.254.0.0/16');
   assert.ok([...tables.label.rows, ...tables.precedence.rows].every((r: { reached: boolean }) => r.reached === true));
 });

@@ -61,7 +61,8 @@ describe('completion', () => {
   test('at the start of a line: the four directives with their syntax, then the intents', () => {
     const { entries } = complete('‸');
     assert.deepEqual(entries.map((e) => e.label), ['label', 'precedence', 'scopev4', 'reload', 'prefer IPv6 from ULA hosts', 'prefer IPv4', 'RFC 6724 table']);
-    assert.equal(entries[0].detail, 'label <ipv6-prefix>/<bits> <value>');
+    assert.equal(entries[0].detail, '<ipv6-prefix>/<bits> <value>');
+    assert.equal(entries.find((e) => e.label === 'reload')!.detail, 'yes|no', 'the syntax after the keyword, not the keyword twice');
     const sorted = [...entries].sort((a, b) => a.sortText.localeCompare(b.sortText)).map((e) => e.label);
     assert.deepEqual(sorted, entries.map((e) => e.label));
     assert.deepEqual(labels('label ::1/128 0\npre‸'), ['label', 'precedence', 'scopev4', 'reload', 'prefer IPv4'], 'no label-writing intent once the file has label rows');

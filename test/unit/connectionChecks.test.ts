@@ -14,17 +14,19 @@ test('the stock file informs about ULA hosts on the commented fc00::/7 row; on a
   const elsewhere = find(STOCK_LIKE, 'ula-demoted')!;
   assert.equal(severityOf(elsewhere), 'information');
   assert.equal(STOCK_LIKE.slice(elsewhere.start, elsewhere.end), 'label fc00::/7      6');
-  assert.match(elsewhere.message, /Hosts with global IPv6 prefer IPv6\.$/);
+  assert.match(elsewhere.message, /^ULA hosts \(e\.g\. containers\) try IPv4 before global IPv6 \(rule 5: source label 6, destination 1\)\. Write "label fc00::\/7 1"/);
+  assert.match(elsewhere.detail ?? '', /Hosts with global IPv6 prefer IPv6\.$/);
   const here = find(STOCK_LIKE, 'ula-demoted', { thisMachine: host('fd42::9/64', '192.0.2.9/24') })!;
   assert.equal(severityOf(here), 'warning');
-  assert.match(here.message, /This machine \(fd42::9\/64, 192\.0\.2\.9\/24\) is such a host\./);
+  assert.match(here.message, /^ULA hosts like this machine \(fd42::9\) try IPv4/);
+  assert.match(here.detail ?? '', /This machine \(fd42::9\/64, 192\.0\.2\.9\/24\) is such a host\./);
   assert.equal(severityOf(find(STOCK_LIKE, 'ula-demoted', { thisMachine: host('2001:db8:9::9/64', '192.0.2.9/24') })!), 'information');
 });
 
 test('a finding about the whole file with no row to sit on says so, on the first line', () => {
   const finding = find('reload no\nprecedence 2001:db8::/32 45\n', 'ula-demoted')!;
   assert.equal(finding.start, 0);
-  assert.match(finding.message, /^\(whole file\) Hosts whose IPv6/);
+  assert.match(finding.message, /^\(whole file\) ULA hosts/);
 });
 
 test('"precedence ::/0 100" to prefer IPv6 ties instead: the tie is a warning and the ULA finding no longer claims IPv6 wins', () => {
@@ -32,10 +34,11 @@ test('"precedence ::/0 100" to prefer IPv6 ties instead: the tie is a warning an
   const tie = find(text, 'families-tie')!;
   assert.equal(severityOf(tie), 'warning');
   assert.equal(text.slice(tie.start, tie.end), 'precedence ::/0 100');
-  assert.match(tie.message, /global IPv6 vs IPv4 for global-IPv6 hosts and ULA\+global hosts/);
-  assert.match(tie.message, /2001:db8:1::10 and 198\.51\.100\.10 both have precedence 100/);
-  assert.match(tie.message, /for a name in DNS the A record \(IPv4\) comes first/);
-  assert.match(find(text, 'ula-demoted')!.message, /Hosts with global IPv6 get the resolver's order \(IPv6 and IPv4 tie\)\.$/);
+  assert.match(tie.message, /^IPv6 and IPv4 tie for global-IPv6 hosts and \d+ more, so DNS order decides: IPv4 first\. Give ::ffff:0:0\/96 a precedence other than 100\.$/);
+  assert.match(tie.detail ?? '', /global IPv6 vs IPv4 for global-IPv6 hosts and ULA\+global hosts/);
+  assert.match(tie.detail ?? '', /2001:db8:1::10 and 198\.51\.100\.10 both have precedence 100/);
+  assert.match(tie.detail ?? '', /for a name in DNS the A record \(IPv4\) comes first/);
+  assert.match(find(text, 'ula-demoted')!.detail ?? '', /Hosts with global IPv6 get the resolver's order \(IPv6 and IPv4 tie\)\.$/);
 });
 
 test('prefer IPv4: every host, as meant; ULA destinations losing is part of it, not another finding', () => {
@@ -47,7 +50,8 @@ test('prefer IPv4: every host, as meant; ULA destinations losing is part of it, 
 test('private IPv4 at scope 5 makes ULA hosts prefer IPv6 (rule 2); the scopev4 row says so', () => {
   const text = 'scopev4 ::ffff:10.0.0.0/104 5\n';
   const finding = find(text, 'scopev4-family-change')!;
-  assert.match(finding.message, /ULA hosts, global IPv6 vs IPv4: IPv6 first \(without this row: IPv4 first\)/);
+  assert.match(finding.message, /^This scopev4 row makes ULA hosts try IPv6 first for global IPv6 vs IPv4 \(without it: IPv4 first\) and \d+ more/);
+  assert.match(finding.detail ?? '', /ULA hosts, global IPv6 vs IPv4: IPv6 first \(without this row: IPv4 first\)/);
   assert.equal(find(text, 'ula-demoted'), undefined);
 });
 

@@ -39,7 +39,7 @@ test('every finding about connections says what the effects model says', () => {
     const tie = analysis.effects.some((e) => ['ula', 'global', 'ula-global'].includes(e.host.id) && e.file === 'dns-order' && e.builtin !== 'dns-order');
     assert.equal(codes.has('families-tie'), tie, `${file.name}: families-tie`);
     const ulaFinding = analysis.findings.find((f) => f.code === 'ula-demoted');
-    if (ulaFinding) assert.equal(/Hosts with global IPv6 prefer IPv6/.test(ulaFinding.message), global === 'ipv6', `${file.name}: what global hosts do`);
+    if (ulaFinding) assert.equal(/Hosts with global IPv6 prefer IPv6/.test(ulaFinding.detail ?? ''), global === 'ipv6', `${file.name}: what global hosts do`);
   }
 });
 

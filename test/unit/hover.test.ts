@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hoverAt } from '../../server/src/features/hover';
+import { corpus } from '../support/corpus';
 import { GLIBC_2_41, analyze } from '../support/glibc';
 
 function hover(text: string, at: string, glibc = undefined as Parameters<typeof analyze>[1]) {
@@ -35,7 +36,9 @@ test('commented-out rows say whether glibc uses them now', () => {
 });
 
 test('ignored lines say so and why, under the assumed glibc', () => {
-  assert.match(hover('Label ::1/128 5\n', '::1'), /^\*\*Ignored by glibc\.\*\* .*Did you mean "label"/);
+  const typo = hover('Label ::1/128 5\n', '::1');
+  assert.match(typo, /^\*\*Ignored by glibc\.\*\*\n\nglibc knows exactly four directives/);
+  assert.doesNotMatch(typo, /Did you mean/, 'the diagnostic says that; the hover does not repeat it');
   assert.match(hover('label ::1 5\n', '::1'), /Undefined behaviour/);
   assert.match(hover('label ::1 5\n', '::1', GLIBC_2_41), /::1\/128/);
   assert.match(hover('label ::1/128 5 extra\n', 'extra'), /Ignored by glibc/);
@@ -54,7 +57,7 @@ test('a row hover says what the line changes for typical hosts, or that it chang
   const analysis = analyze(text);
   const precedence = hoverAt(analysis, text.indexOf('100'))!.markdown;
   assert.match(precedence, /- ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/);
-  assert.match(precedence, /- and \d+ more$/);
+  assert.match(precedence, /- and \d+ more$/m);
   assert.match(hoverAt(analysis, text.indexOf('fc00'))!.markdown, /none of them changes family preference because of this line/);
   const ulaLabel = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 6\n';
   assert.match(hoverAt(analyze(ulaLabel), ulaLabel.indexOf('fc00'))!.markdown, /ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/);
@@ -77,4 +80,26 @@ test('a scopev4 prefix names its IPv4 network and what its scope does, not the v
   assert.match(at('100.64.1.0'), /within 100\.64\.0\.0\/10, shared address space .*RFC 6598/);
   assert.match(at('::ffff:0.0.0.0'), /every IPv4 address/);
   for (const prefix of ['169.254.0.0', '10.0.0.0', '::ffff:0.0.0.0']) assert.doesNotMatch(at(prefix), /IPv4-mapped|RFC 4291|label and precedence/);
+});
+
+test('a prefix hover speaks of the line as written, beside the built-in value', () => {
+  const text = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n';
+  const md = hover(text, 'fc00::/7');
+  assert.match(md, /label values: this line: 1; built-in: 6\./);
+  assert.doesNotMatch(md, /glibc gives it label 6/);
+  assert.match(hover('#label fc00::/7 6\nlabel ::/0 1\n', 'fc00'), /this commented-out row: 6; in effect now: 1; built-in: 6/);
+});
+
+test('on the corpus, no hover repeats its diagnostic: the editor shows the message, the hover adds the mechanism', () => {
+  for (const file of corpus()) {
+    const analysis = analyze(file.text);
+    for (const finding of analysis.findings) {
+      for (const offset of new Set([finding.start, Math.min(finding.start + 1, finding.end), finding.end])) {
+        const markdown = hoverAt(analysis, offset)?.markdown ?? '';
+        assert.ok(!markdown.includes(finding.message), `${file.name}: the hover at ${offset} repeats ${finding.code}: ${finding.message}`);
+        const core = finding.message.replace(/^\(whole file\) /, '').slice(0, 60);
+        assert.ok(markdown.split(core).length <= 2, `${file.name}: the hover at ${offset} has ${finding.code}'s text twice`);
+      }
+    }
+  }
 });

@@ -15,7 +15,7 @@ test('the built-in tables: every row built-in, none differing from glibc, RFC 67
   assert.deepEqual([ula.effective, ula.builtin, ula.rfc6724, ula.differsFromRfc6724], [6, 6, 13, true]);
   const siteLocal6bone = labels.rows.find((r) => r.prefix === '3ffe::/16')!;
   assert.deepEqual([siteLocal6bone.effective, siteLocal6bone.builtin, siteLocal6bone.rfc6724], [undefined, undefined, 12]);
-  const v4 = table('', 'precedence').rows.find((r) => r.prefix === '::ffff:0.0.0.0/96')!;
+  const v4 = table('', 'precedence').rows.find((r) => r.prefix === '::ffff:0:0/96')!;
   assert.deepEqual([v4.effective, v4.rfc6724, v4.differsFromRfc6724], [10, 35, true]);
   assert.ok(table('', 'scopev4').rows.every((r) => !r.differsFromBuiltin && !r.differsFromRfc6724));
 });
@@ -24,8 +24,8 @@ test('a replacing file: rows by line, the implicit catch-all, dropped built-in r
   const config = '# prefer IPv4\nprecedence ::ffff:0:0/96 100\nprecedence ::ffff:0:0/96 7\n';
   const rows = table(config, 'precedence').rows;
   assert.deepEqual(rows.map((r) => [r.prefix, r.effective, r.origin]), [
-    ['::ffff:0.0.0.0/96', 100, 'line 2'],
-    ['::ffff:0.0.0.0/96', 7, 'line 3 (never reached: an earlier row has this prefix)'],
+    ['::ffff:0:0/96', 100, 'line 2'],
+    ['::ffff:0:0/96', 7, 'line 3 (never reached: an earlier row has this prefix)'],
     ['::/0', 40, 'implicit catch-all'],
     ['::1/128', undefined, undefined],
     ['2002::/16', undefined, undefined],

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
-import { fixAllEdits } from '../../server/src/features/codeActions/fixAll';
+import { fixAllPlan, fixAllReport, fixAllTitle } from '../../server/src/features/codeActions/fixAll';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
-import { parseIpAddress } from '../../server/src/glibc/addresses';
-import { lookupRow } from '../../server/src/glibc/tables';
 import { analyze, codes } from '../support/glibc';
 
 function fixed(text: string, code: string, index = 0): string {
@@ -46,18 +44,19 @@ test('the ULA fixes uncomment the stock rows where they stand', () => {
   assert.equal(fixed(stock, 'ula-demoted', 1), 'label ::1/128       0\nlabel ::/0          1\nlabel 2002::/16     2\nlabel ::/96         3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10     5\nlabel fc00::/7      1\nlabel 2001:0::/32   7\n');
 });
 
-test('fix-all applies only fixes that keep what glibc reads', () => {
-  const text = 'label ::1/+128 0\nlabel ::/0 1 extra\nlabel fd00::/7 1\nlabel fd00::/7 2\nreload YES\nLabel ::2/128 3\n';
+test('fix-all applies every sure fix, the typos included, and says what it left', () => {
+  const text = 'label ::1/+128 0\nlabel ::/0 1 extra\nlabel fd00::/7 1\nlabel fd00::/7 2\nreload YES\nLabel ::2/128 3\nprecendence ::1/128 50\nlabel 10.0.0.0/8 4\n';
   const before = analyze(text);
-  const after = applyEdits(text, fixAllEdits(before));
-  const probes = ['::1', '::', '2002::1', '::ffff:10.0.0.1', '::ffff:169.254.1.1', 'fd00::1', 'fc00::1', '2001:db8::1', 'fec0::1', '2001::1'].map((a) => parseIpAddress(a)!.bytes);
-  const rows = (t: string) => {
-    const tables = analyze(t).tables;
-    return JSON.stringify((['label', 'precedence', 'scopev4'] as const).map((k) => probes.filter((p) => k !== 'scopev4' || p[10] === 0xff).map((p) => lookupRow(tables[k], p).value)));
-  };
-  assert.equal(rows(after), rows(text));
-  assert.deepEqual(codes(after).filter((c) => ['unusual-number', 'extra-fields', 'host-bits', 'shadowed-row', 'reload-value'].includes(c)), []);
-  assert.ok(codes(after).includes('unknown-directive'));
+  const plan = fixAllPlan(before);
+  const after = applyEdits(text, plan.edits);
+  assert.equal(after, 'label ::1/128 0\nlabel ::/0 1 # extra\nlabel fc00::/7 1\nreload no\nlabel ::2/128 3\nprecedence ::1/128 50\nlabel ::ffff:10.0.0.0/104 4\n');
+  const sure = ['unusual-number', 'extra-fields', 'host-bits', 'shadowed-row', 'reload-value', 'unknown-directive', 'ipv4-prefix'];
+  assert.deepEqual(codes(after).filter((c) => sure.includes(c)), []);
+  assert.deepEqual(plan.left.map((f) => f.code), codes(after));
+  assert.equal(plan.fixed, before.findings.length - codes(after).length);
+  assert.match(fixAllTitle(plan), /^Fix \d+ gai\.conf problems \(\d+ left to choose\)$/);
+  assert.match(fixAllReport(plan), /^Fixed \d+ gai\.conf problems\. Left, without one sure fix: table-replaced \(lines 1, 6\), families-tie \(line 1\)\. Each one/);
+  assert.equal(fixAllReport({ fixed: 1, left: [] }), 'Fixed 1 gai.conf problem. Nothing is left.');
 });
 
 test('a byte order mark on a later line: the fix removes that mark, not the first character of the file (found by fuzzing)', () => {

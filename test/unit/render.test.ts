@@ -1,7 +1,7 @@
 /** The views' HTML from real analysis data: escaped, themed, scriptless, every part present. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commandLink, renderExplanation, renderPolicyTables, renderWhoFollows } from '../../client/src/views/render';
+import { commandLink, isEditorProcess, readableTime, renderExplanation, renderPolicyTables, renderWhoFollows } from '../../client/src/views/render';
 import { explainReport } from '../../server/src/features/explain';
 import { policyTables } from '../../server/src/features/policyTables';
 import { whoFollowsReport } from '../../server/src/features/whoFollows';
@@ -52,7 +52,7 @@ test('the policy table view highlights rows that differ from glibc and greys row
   const tables = policyTables(analyze('precedence ::ffff:0:0/96 100\n').tables);
   const html = renderPolicyTables({ ...tables, glibcDescription: 'glibc 2.36 (as requested)', fileName: '/tmp/g<a>i.conf' });
   assert.match(html, /\/tmp\/g&lt;a&gt;i\.conf/);
-  assert.match(html, /<tr class="differs"><td class="address">::ffff:0\.0\.0\.0\/96<\/td><td>100<\/td><td>line 1<\/td><td>10<\/td><td>35 <span class="note" title="differs from RFC 6724">≠ RFC<\/span><\/td><\/tr>/);
+  assert.match(html, /<tr class="differs"><td class="address">::ffff:0:0\/96<\/td><td>100<\/td><td>line 1<\/td><td>10<\/td><td>35 <span class="note" title="differs from RFC 6724">≠ RFC<\/span><\/td><\/tr>/);
   assert.match(html, /<tr class="absent differs"><td class="address">::1\/128<\/td><td>not in effect<\/td>/);
   assert.match(html, /<h2>precedence <span class="meta">— replaced by this file<\/span><\/h2>/);
   assert.match(html, /<h2>label <span class="meta">— glibc&#39;s built-in table/);
@@ -69,10 +69,25 @@ test('the who-follows view: runtimes with what to change, processes that ignore 
   });
   const html = renderWhoFollows(report, commandLink('gaiconf.whoFollows', [], 'Look again'));
   assert.match(html, /<h1>Who follows <code>\/etc\/gai\.conf<\/code>\?<\/h1>/);
-  assert.match(html, /java<\/td><td>17\.0\.15<\/td><td class="address">\/usr\/bin\/java<\/td><td><span class="warn">does not follow the file<\/span>.*To follow the file: -Djava\.net\.preferIPv6Addresses=system/);
-  assert.match(html, /python3<\/td><td>3\.11\.2<\/td><td class="address">\/usr\/bin\/python3<\/td><td><span class="ok">follows the file<\/span><\/td>/);
+  // The verdict comes right after the program, so that a narrow column shows it without scrolling.
+  assert.match(html, /<th>Program<\/th><th>gai\.conf<\/th><th>Executable<\/th>/);
+  assert.match(html, /java<div class="note">17\.0\.15<\/div><\/td><td class="verdict"><span class="warn">does not follow the file<\/span>.*To follow the file: -Djava\.net\.preferIPv6Addresses=system.*<\/td><td class="address">\/usr\/bin\/java<\/td>/);
+  assert.match(html, /python3<div class="note">3\.11\.2<\/div><\/td><td class="verdict"><span class="ok">follows the file<\/span><\/td><td class="address">\/usr\/bin\/python3<\/td>/);
+  assert.match(html, /<title>Who follows \/etc\/gai\.conf\?<\/title>/);
   assert.match(html, /<tr><td>7<\/td><td class="address">java -jar &lt;app&gt;\.jar<\/td><td>Java without/);
   assert.match(html, /Restart these<\/h2>\s*<p class="meta">[^]*<tr><td>8<\/td><td class="address">sshd: \/usr\/sbin\/sshd<\/td><\/tr>/);
   assert.match(html, /href="command:gaiconf\.whoFollows\?%5B%5D">Look again<\/a>/);
   assert.doesNotMatch(html, /<script/i);
+});
+
+test("who follows: a readable time of the last change, and VS Code's own server named as the editor itself", () => {
+  const now = new Date('2026-12-03T10:30:00Z');
+  assert.equal(readableTime('2026-12-03T08:25:00.000Z', now), '3 Dec 2026, 08:25 UTC (2 hours ago)');
+  assert.equal(readableTime('2026-12-03T10:29:10.000Z', now), '3 Dec 2026, 10:29 UTC (just now)');
+  assert.equal(readableTime('2026-11-20T10:30:00.000Z', now), '20 Nov 2026, 10:30 UTC (13 days ago)');
+  assert.equal(readableTime('not a time', now), 'not a time');
+  assert.ok(isEditorProcess('/usr/lib/code-server/lib/node /usr/lib/code-server/out/node/entry'));
+  assert.ok(isEditorProcess('node /home/u/.cache/gai-conf-tools/code-server-4.100.3-linux-amd64/lib/vscode/out/bootstrap-fork --type=extensionHost'));
+  assert.ok(isEditorProcess('sh /home/u/.vscode-server/bin/abc/bin/code-server --start-server'));
+  assert.ok(!isEditorProcess('node server.js'));
 });

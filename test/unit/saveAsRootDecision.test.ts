@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  COMPARE, OVERWRITE, SAVE_ANYWAY, bytesToSave, changedOnDiskQuestion, crashQuestion, failureMessage, lensFor, offerBeforeFailingSave, passwordPrompt,
+  COMPARE, OVERWRITE, SAVE_ANYWAY, bytesToSave, changedOnDiskQuestion, crashQuestion, failureMessage, lensFor, offerBeforeFailingSave, ordinarySaveMessage, passwordPrompt,
   refusalBeforeWriting, savedMessage, writePlan,
 } from '../../client/src/saveAsRootDecision';
 
@@ -71,4 +71,9 @@ test('after the write: the backup named, and for the live file that running prog
   const live = savedMessage(FILE, true, '/b');
   assert.match(live.message, /^Saved \/etc\/gai\.conf as root\. Programs already running keep the tables they read .*The previous version is in \/b\.$/);
   assert.equal(live.action, 'Explain Address Order');
+});
+
+test('Save as Root on a file the user can write says what it did: saved as the user, or nothing to save', () => {
+  assert.equal(ordinarySaveMessage('/tmp/gai.conf', 'alice', false), '/tmp/gai.conf is writable for alice and has no unsaved changes: nothing to save, and no root needed.');
+  assert.equal(ordinarySaveMessage('/tmp/gai.conf', 'alice', true), '/tmp/gai.conf is writable for alice: saved as alice, without root.');
 });

@@ -104,6 +104,6 @@ describe('suppression quick fixes', () => {
     const analysis = analyze('#label fc00::/7 6\n');
     const ula = analysis.findings.find((f) => f.code === 'ula-demoted')!;
     assert.deepEqual(suppressionFixes(analysis, ula).map((f) => f.title), ['Ignore ula-demoted in this file']);
-    assert.ok(suppressionFixes(analysis, ula).every((f) => !f.safe && !f.preferred));
+    assert.ok(suppressionFixes(analysis, ula).every((f) => !f.sure && !f.preferred));
   });
 });

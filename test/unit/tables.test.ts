@@ -15,10 +15,10 @@ test('a kind without valid lines keeps the built-in table', () => {
 });
 
 test('the one-liner replaces the precedence table and adds only the catch-all', () => {
-  assert.deepEqual(rows('precedence ::ffff:0:0/96 100\n', 'precedence'), { source: 'file', rows: ['::ffff:0.0.0.0/96 100 L1', '::/0 40 implicit'] });
+  assert.deepEqual(rows('precedence ::ffff:0:0/96 100\n', 'precedence'), { source: 'file', rows: ['::ffff:0:0/96 100 L1', '::/0 40 implicit'] });
   const finding = analyze('precedence ::ffff:0:0/96 100\n').findings.find((f) => f.code === 'table-replaced')!;
-  assert.match(finding.message, /::1\/128 50 \(now 40\)/);
-  assert.match(finding.message, /2002::\/16 30 \(now 40\)/);
+  assert.equal(finding.message, "This precedence line replaces glibc's whole precedence table: ::1/128 now 40 (was 50) and 2 more. Add the built-in rows to keep them.");
+  assert.match(finding.detail ?? '', /::1\/128 now 40 \(was 50\), 2002::\/16 now 40 \(was 30\)/);
 });
 
 test('rows sort longest prefix first, file order among equals; no catch-all when a /0 row exists', () => {
@@ -60,5 +60,5 @@ test('rows after the first catch-all are dead: every lookup stops there', () => 
 
 test('the finding on a row after the first catch-all says why it is dead', () => {
   const [finding] = analyze('label ::/0 5\nlabel ::1/128 0\nlabel ::1/0 6\n').findings.filter((f) => f.code === 'shadowed-row');
-  assert.equal(finding!.message, "Never reached: line 1 is already a catch-all (::/0 label 5), it matches every address, and glibc's lookup stops there, so no row after it is ever read.");
+  assert.equal(finding!.message, 'Never reached: line 1 (::/0 label 5) matches every address and glibc stops there. Remove this row.');
 });

@@ -1,6 +1,6 @@
 /** "gai.conf: Explain Address Order…": asks for a name or addresses, shows glibc's order for them in a view. */
 
-import { ExtensionContext, commands, window } from 'vscode';
+import { ExtensionContext, WebviewPanel, commands, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ExplainParams, ExplainResult } from '../../../server/src/lsp/protocol';
 import { gaiConfDocument, savedTextOf } from '../documents';
@@ -9,6 +9,9 @@ import { commandLink, renderExplanation } from './render';
 import { answerOf, webviewPanel } from './webview';
 
 const LAST_QUERY_KEY = 'gaiconf.lastExplainQuery';
+
+/** One tab for every explanation: a new query replaces the last one there, rather than piling up tabs. */
+let panel: WebviewPanel | undefined;
 
 async function explainAddressOrder(context: ExtensionContext, client: LanguageClient, uriArgument?: unknown, queryArgument?: unknown): Promise<ExplainResult | undefined> {
   const document = gaiConfDocument(uriArgument);
@@ -29,8 +32,17 @@ async function explainAddressOrder(context: ExtensionContext, client: LanguageCl
   const params: ExplainParams = { uri: document.uri.toString(), query, savedText: await savedTextOf(document) };
   const result = await answerOf(() => client.sendRequest(ExplainRequest, params), `Explaining ${query}…`);
   if (!result) return undefined;
-  const panel = webviewPanel('gaiconf.explain', `Address order: ${result.query}`);
-  panel.webview.html = renderExplanation(result, commandLink(CLIENT_COMMANDS.explain, [params.uri, query], 'Explain again'), commandLink(CLIENT_COMMANDS.whoFollows, [], 'Who follows this file?'));
+  const title = `Address order: ${result.query}`;
+  if (panel) {
+    panel.title = title;
+    panel.reveal(undefined, true);
+  } else {
+    panel = webviewPanel('gaiconf.explain', title);
+    panel.onDidDispose(() => {
+      panel = undefined;
+    });
+  }
+  panel.webview.html = renderExplanation(result, commandLink(CLIENT_COMMANDS.explain, [params.uri, query], 'Explain again'), commandLink(CLIENT_COMMANDS.whoFollows, [], 'Who follows /etc/gai.conf?'));
   return result;
 }
 

@@ -1,7 +1,7 @@
 /** "gai.conf: Show Effective Policy Table": one view per document, following its edits and the settings. */
 
 import * as path from 'path';
-import { ExtensionContext, WebviewPanel, commands, window, workspace } from 'vscode';
+import { ExtensionContext, WebviewPanel, commands, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PolicyTablesResult } from '../../../server/src/lsp/protocol';
 import { gaiConfDocument } from '../documents';
@@ -12,6 +12,11 @@ import { answerOf, webviewPanel } from './webview';
 export interface PolicyTableViews {
   /** Renders every open view again (the settings changed). */
   refreshAll(): void;
+  /**
+   * Renders a document's view again: called when the server has published its analysis of an
+   * edit, so that the view never asks before the server has the edit (it would show the one before).
+   */
+  refresh(uri: string): void;
 }
 
 export function registerPolicyTableView(context: ExtensionContext, client: LanguageClient): PolicyTableViews {
@@ -40,16 +45,14 @@ export function registerPolicyTableView(context: ExtensionContext, client: Langu
     return render(panel, uri);
   }
 
-  context.subscriptions.push(
-    commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => show(uri)),
-    workspace.onDidChangeTextDocument((event) => {
-      const panel = panels.get(event.document.uri.toString());
-      if (panel && event.contentChanges.length > 0) void render(panel, event.document.uri.toString());
-    }),
-  );
+  context.subscriptions.push(commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => show(uri)));
   return {
     refreshAll: () => {
       for (const [uri, panel] of panels) void render(panel, uri);
+    },
+    refresh: (uri) => {
+      const panel = panels.get(uri);
+      if (panel) void render(panel, uri);
     },
   };
 }

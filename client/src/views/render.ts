@@ -15,13 +15,24 @@ export function escapeHtml(text: string): string {
 }
 
 const STYLE = `
-body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.5em 2em; line-height: 1.45; }
+body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); background: var(--vscode-editor-background); padding: 0 1.5em 2em; line-height: 1.45; overflow-wrap: anywhere; }
 h1 { font-size: 1.4em; font-weight: 600; margin: 1em 0 0.3em; }
 h2 { font-size: 1.15em; font-weight: 600; margin: 1.6em 0 0.4em; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); padding-bottom: 0.2em; }
 .meta { color: var(--vscode-descriptionForeground); margin: 0.1em 0; }
 code, .address { font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); }
-table { border-collapse: collapse; margin: 0.4em 0; }
+table { border-collapse: collapse; margin: 0.4em 0; max-width: 100%; }
 th, td { text-align: left; padding: 0.25em 0.9em 0.25em 0; vertical-align: top; }
+/* In a side column, long addresses and command lines break anywhere; words in other cells never one per line. */
+td.address { word-break: break-all; }
+td.address div { word-break: normal; font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); }
+div.kind { color: var(--vscode-descriptionForeground); }
+td.values { white-space: nowrap; }
+td.verdict { min-width: 11em; }
+@media (max-width: 560px) {
+  body { padding: 0 0.7em 1.5em; }
+  th, td { padding-right: 0.5em; }
+  td.address { min-width: 6em; }
+}
 th { color: var(--vscode-descriptionForeground); font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
 tr.differs td { background: var(--vscode-diffEditor-insertedTextBackground, var(--vscode-editor-selectionHighlightBackground)); }
 tr.absent td { color: var(--vscode-disabledForeground, var(--vscode-descriptionForeground)); }
@@ -55,13 +66,15 @@ function destinationRow(d: ExplainedDestination, position: number): string {
     : `<span class="unreachable">unreachable: ${escapeHtml(d.unreachable ?? '')}</span>`;
   const label = d.sourceLabel !== undefined ? `${d.label} / ${d.sourceLabel}` : String(d.label);
   const scope = d.sourceScope !== undefined ? `${d.scope} / ${d.sourceScope}` : String(d.scope);
-  return `<tr><td>${position}</td><td class="address">${escapeHtml(d.text)}</td><td>${escapeHtml(d.kind)}${d.note ? `<div class="note">${escapeHtml(d.note)}</div>` : ''}</td><td>${reach}</td><td>${label}</td><td>${d.precedence}</td><td>${scope}</td></tr>`;
+  // The sort's values in one cell, one per line, so that the table fits a side column.
+  const values = `<td class="values">label ${label}<br>precedence ${d.precedence}<br>scope ${scope}</td>`;
+  return `<tr><td>${position}</td><td class="address">${escapeHtml(d.text)}<div class="kind">${escapeHtml(d.kind)}</div>${d.note ? `<div class="note">${escapeHtml(d.note)}</div>` : ''}</td><td class="source">${reach}</td>${values}</tr>`;
 }
 
 function explanationSection(heading: string, explanation: Explanation): string {
   const parts = [`<h2>${escapeHtml(heading)}</h2>`];
   if (explanation.crashLine !== undefined) parts.push(`<div class="callout"><span class="warn">Line ${explanation.crashLine} makes every program crash</span> before glibc sorts anything (glibc up to 2.40).</div>`);
-  parts.push('<table><thead><tr><th>#</th><th>Destination</th><th>Kind</th><th>Source</th><th>Label / source</th><th>Precedence</th><th>Scope / source</th></tr></thead><tbody>');
+  parts.push('<table><thead><tr><th>#</th><th>Destination</th><th>Source</th><th>Values (destination / source)</th></tr></thead><tbody>');
   explanation.order.forEach((d, i) => parts.push(destinationRow(d, i + 1)));
   parts.push('</tbody></table>');
   if (explanation.steps.length > 0) {
@@ -139,26 +152,48 @@ const FOLLOWS_TEXT: Readonly<Record<WhoFollowsResult['runtimes'][number]['follow
   partly: '<span class="warn">partly follows the file</span>',
 };
 
+/** VS Code's own server processes (code-server, Remote-SSH's server and its extension host): the editor itself, not a program of the user's. */
+export function isEditorProcess(command: string): boolean {
+  return /(^|[/\s])code-server(\s|$)|code-server\/(lib|out)\/|\.vscode-server\/|vscode-reh|--type=extensionHost|server-main\.js|bootstrap-fork/.test(command);
+}
+
 function processRow(p: ProcessReport, withReason: boolean): string {
   const command = p.command.length > 120 ? p.command.slice(0, 119) + '…' : p.command;
-  const where = p.otherMountNamespace ? ' <span class="note">(another mount namespace: its own /etc/gai.conf)</span>' : '';
+  const editor = isEditorProcess(p.command) ? ' <span class="note">(VS Code\'s own server: the editor you are using)</span>' : '';
+  const where = `${editor}${p.otherMountNamespace ? ' <span class="note">(another mount namespace: its own /etc/gai.conf)</span>' : ''}`;
   return `<tr><td>${p.pid}</td><td class="address">${escapeHtml(command)}${where}</td>${withReason ? `<td>${escapeHtml(p.reason)}</td>` : ''}</tr>`;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "3 Dec 2026, 10:30 UTC (2 hours ago)": an ISO time as people read it, with how long ago. */
+export function readableTime(iso: string, now: Date): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) return iso;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const when = `${time.getUTCDate()} ${MONTHS[time.getUTCMonth()]} ${time.getUTCFullYear()}, ${pad(time.getUTCHours())}:${pad(time.getUTCMinutes())} UTC`;
+  const minutes = Math.floor((now.getTime() - time.getTime()) / 60_000);
+  const ago = minutes < 0 ? '' : minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} minute${minutes === 1 ? '' : 's'} ago`
+    : minutes < 48 * 60 ? `${Math.round(minutes / 60)} hour${Math.round(minutes / 60) === 1 ? '' : 's'} ago` : `${Math.round(minutes / 1440)} days ago`;
+  return ago ? `${when} (${ago})` : when;
+}
+
 /** Who on this machine follows the live file: installed runtimes, processes that ignore it, the restart list. */
-export function renderWhoFollows(result: WhoFollowsResult, rerunLink: string): string {
+export function renderWhoFollows(result: WhoFollowsResult, rerunLink: string, now = new Date()): string {
   const runtimes = result.runtimes.map((r) => {
     const advice = r.followsFile === 'yes' ? '' : `<div class="note">${escapeHtml(r.behaviour)}</div>${r.toFollowFile ? `<div>To follow the file: ${escapeHtml(r.toFollowFile)}</div>` : ''}<div>To prefer IPv6: ${escapeHtml(r.toPreferIPv6)}</div>`;
-    return `<tr><td>${escapeHtml(r.program)}</td><td>${escapeHtml(r.version ?? 'unknown')}</td><td class="address">${escapeHtml(r.executable)}</td><td>${FOLLOWS_TEXT[r.followsFile]}${advice}</td></tr>`;
+    // The verdict right after the program, so that it stays in sight in a narrow column.
+    return `<tr><td>${escapeHtml(r.program)}<div class="note">${escapeHtml(r.version ?? 'version unknown')}</div></td><td class="verdict">${FOLLOWS_TEXT[r.followsFile]}${advice}</td><td class="address">${escapeHtml(r.executable)}</td></tr>`;
   }).join('');
   const notFollowing = result.processes.filter((p) => !p.followsFile);
   const stale = result.processes.filter((p) => p.followsFile);
-  const changed = result.liveFile.modifiedAt ? `last changed ${escapeHtml(result.liveFile.modifiedAt)}` : 'missing (built-in tables)';
+  const modified = result.liveFile.modifiedAt;
+  const changed = modified ? `last changed <time datetime="${escapeHtml(modified)}" title="${escapeHtml(modified)}">${escapeHtml(readableTime(modified, now))}</time>` : 'missing (built-in tables)';
   const body = [
     `<h1>Who follows <code>${escapeHtml(result.liveFile.path)}</code>?</h1>`,
     `<p class="meta">${changed}${result.liveFile.reload ? ' · reload yes' : ''} · ${rerunLink}</p>`,
     `<h2>Installed runtimes</h2>`,
-    runtimes ? `<table><thead><tr><th>Program</th><th>Version</th><th>Executable</th><th>gai.conf</th></tr></thead><tbody>${runtimes}</tbody></table>` : '<p>None of the runtimes gai-conf knows was found on PATH.</p>',
+    runtimes ? `<table><thead><tr><th>Program</th><th>gai.conf</th><th>Executable</th></tr></thead><tbody>${runtimes}</tbody></table>` : '<p>None of the runtimes gai-conf knows was found on PATH.</p>',
     `<h2>Running processes that do not follow the file</h2>`,
     notFollowing.length ? `<table><thead><tr><th>PID</th><th>Command</th><th>Why</th></tr></thead><tbody>${notFollowing.map((p) => processRow(p, true)).join('')}</tbody></table>` : '<p>None.</p>',
     `<h2>Restart these</h2>`,
@@ -168,5 +203,5 @@ export function renderWhoFollows(result: WhoFollowsResult, rerunLink: string): s
     `<p class="meta">${result.followingCurrent === 1 ? '1 other process follows' : `${result.followingCurrent} other processes follow`} the file as it is now.</p>`,
     ...result.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`),
   ];
-  return page('Who follows this file?', body.join('\n'));
+  return page(`Who follows ${result.liveFile.path}?`, body.join('\n'));
 }

@@ -1,4 +1,4 @@
-/** "gai.conf: Who Follows This File?": one view, for the machine where the extension runs. */
+/** "gai.conf: Who Follows /etc/gai.conf?": one view, for the machine where the extension runs. */
 
 import { ExtensionContext, WebviewPanel, commands } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';

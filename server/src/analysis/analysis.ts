@@ -53,7 +53,8 @@ function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Findi
     code: 'not-glibc-host',
     start: 0,
     end: first ? first.end : 0,
-    message: `This system runs ${libc}, whose getaddrinfo() never reads gai.conf: nothing in this file takes effect here. The analysis still shows what glibc ${parsed.glibc.major}.${parsed.glibc.minor} would do with it on another machine.`,
+    message: `This system runs ${libc}, whose getaddrinfo() never reads gai.conf: nothing here takes effect. Shown: what glibc ${parsed.glibc.major}.${parsed.glibc.minor} would do.`,
+    detail: 'gai.conf is read only by glibc\'s getaddrinfo(). The analysis still shows what glibc would do with the file on another machine; `gaiconf.glibcVersion` picks which glibc.',
   }];
 }
 
@@ -72,7 +73,8 @@ function familyNeutralFindings(parsed: ParsedFile, tables: EffectiveTables, effe
     code: 'no-family-change',
     start: first.command.start,
     end: (first.value2 ?? first.value1 ?? first.command).end,
-    message: 'No typical host (ULA, global IPv6, both, IPv4-only, IPv6-only) changes which of IPv6 and IPv4 it tries first because of this file, for global, ULA, 6to4, Teredo, NAT64 or loopback destinations: its rows change only the order among addresses of one family, if anything.',
+    message: 'No typical host changes which of IPv6 and IPv4 it tries first because of this file: its rows order only addresses of one family, if any.',
+    detail: 'Typical hosts: ULA, global IPv6, both, IPv4-only, IPv6-only; destinations: global, ULA, 6to4, Teredo, NAT64 and loopback, each against IPv4.',
   }];
 }
 

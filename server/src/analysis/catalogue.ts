@@ -68,7 +68,10 @@ export interface Finding {
   /** Offsets into the document text. */
   readonly start: number;
   readonly end: number;
+  /** What glibc does and what to write, short enough for a problems list (about 160 characters). */
   readonly message: string;
+  /** The mechanism behind the message, for the hover: how glibc gets there, the values compared. */
+  readonly detail?: string;
   /**
    * Where who is affected sets the severity (a warning when the file affects the machine it is on
    * or fails at its evident intent, information otherwise); absent: the code's default.
@@ -79,6 +82,14 @@ export interface Finding {
 /** A finding's severity before the user's settings. */
 export function severityOf(finding: Pick<Finding, 'code' | 'severity'>): Severity {
   return finding.severity ?? CATALOGUE[finding.code].severity;
+}
+
+/** The length a finding's message keeps to, so that a problems list shows what to write. */
+export const MESSAGE_BUDGET = 160;
+
+/** User text quoted in a message, cut so that a long word cannot push the advice out of sight. */
+export function quoted(text: string, limit = 40): string {
+  return `"${text.length > limit ? `${text.slice(0, limit - 1)}…` : text}"`;
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 3, warning: 2, information: 1, hint: 0 };

@@ -75,6 +75,29 @@ function explainDecision(result: OrderResult): string {
   }
 }
 
+/** The decision in a few words, for a message: the rule and the two values it compared. */
+function shortDecision(result: OrderResult): string {
+  const decision = decisionOf(result);
+  if (!decision) return 'the original order decides';
+  const ipv6 = ipv6Of(result);
+  const ipv4 = ipv4Of(result);
+  switch (decision.rule) {
+    case 5: return `rule 5: source label ${ipv6.sourceLabel}, destination ${ipv6.label}`;
+    case 6: return `rule 6: precedence ${ipv6.precedence} vs IPv4's ${ipv4.precedence}`;
+    default: return `rule ${decision.rule}, ${RULE_NAMES[decision.rule]}`;
+  }
+}
+
+/** What to write so that IPv6 wins the decision that put IPv4 first, where one row can do it. */
+function remedy(result: OrderResult, prefix: string): string {
+  const decision = decisionOf(result);
+  const ipv6 = ipv6Of(result);
+  const ipv4 = ipv4Of(result);
+  if (decision?.rule === 5) return ` Write "label ${prefix} ${ipv6.label}", or use a quick fix.`;
+  if (decision?.rule === 6) return ` Give ${prefix} a precedence above ${ipv4.precedence}.`;
+  return '';
+}
+
 /** Why two addresses tie: every rule before the last compared equal values. */
 function explainTie(result: OrderResult): string {
   const ipv6 = ipv6Of(result);
@@ -96,9 +119,20 @@ function effect(context: Context, host: Effect['host']['id'], pair: PairId): Eff
   return context.effects.find((e) => e.host.id === host && e.pair.id === pair);
 }
 
-function finding(context: Context, code: Finding['code'], rows: readonly TableRow[], kind: 'label' | 'precedence' | 'scopev4', message: string, severity?: Severity, builtinPrefix?: string): Finding {
+interface Words {
+  readonly message: string;
+  readonly detail: string;
+}
+
+function finding(context: Context, code: Finding['code'], rows: readonly TableRow[], kind: 'label' | 'precedence' | 'scopev4', words: Words, severity?: Severity, builtinPrefix?: string): Finding {
   const anchor = anchorFor(context.parsed, context.commented, rows[0], kind, builtinPrefix);
-  return { code, start: anchor.start, end: anchor.end, message: anchor.wholeFile ? `(whole file) ${message}` : message, ...(severity ? { severity } : {}) };
+  const message = anchor.wholeFile ? `(whole file) ${words.message}` : words.message;
+  return { code, start: anchor.start, end: anchor.end, message, detail: words.detail, ...(severity ? { severity } : {}) };
+}
+
+/** The machine's ULA addresses, without prefix lengths: enough to recognise it in a short message. */
+function ulaAddressTexts(e: Effect): string {
+  return e.host.host.addresses.filter((a) => a.address.family === 6 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, a.address.bytes)).map((a) => addressText(a.address)).join(', ');
 }
 
 /**
@@ -129,8 +163,12 @@ function tieFindings(context: Context): Finding[] {
   const pairs = [...new Set(ties.map((e) => e.pair))];
   const who = pairs.map((pair) => `${pair.name} for ${ties.filter((e) => e.pair === pair).map((e) => e.host.shortName).join(' and ')}`).join('; ');
   const builtin = [...new Set(ties.map((e) => CHOICE_TEXT[e.builtin]))].join(' or ');
-  const message = `IPv6 and IPv4 tie (${who}): ${explainTie(first.fileOrder)}. ${RESOLVER_ORDER}. With glibc's built-in tables these hosts try ${builtin}.`;
-  return [finding(context, 'families-tie', responsibleRows(context.tables, first.fileOrder, decisionOf(first.fileOrder)), 'precedence', message)];
+  const more = ties.length > 1 ? ` and ${ties.length - 1} more` : '';
+  const precedence = ipv4Of(first.fileOrder).precedence;
+  const pair = first.pair.id === 'global' ? '' : ` (${first.pair.name})`;
+  const message = `IPv6 and IPv4 tie for ${first.host.shortName}${pair}${more}, so DNS order decides: IPv4 first. Give ::ffff:0:0/96 a precedence other than ${precedence}.`;
+  const detail = `IPv6 and IPv4 tie (${who}): ${explainTie(first.fileOrder)}. ${RESOLVER_ORDER}. With glibc's built-in tables these hosts try ${builtin}.`;
+  return [finding(context, 'families-tie', responsibleRows(context.tables, first.fileOrder, decisionOf(first.fileOrder)), 'precedence', { message, detail })];
 }
 
 function ulaFindings(context: Context): Finding[] {
@@ -144,17 +182,23 @@ function ulaFindings(context: Context): Finding[] {
   if (ula.file === 'ipv4' && !ipv4Preferred) {
     const machineHasUla = machine !== undefined && machine.file === 'ipv4' && hasUlaAddress(machine);
     const globalClause = global.file === 'ipv6' ? 'Hosts with global IPv6 prefer IPv6.' : "Hosts with global IPv6 get the resolver's order (IPv6 and IPv4 tie).";
-    const message = `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(ula.fileOrder)}. ${globalClause}${machineHasUla ? ` ${thisMachineText(machine)}` : ''}`;
+    const who = machineHasUla ? `ULA hosts like this machine (${ulaAddressTexts(machine)})` : 'ULA hosts (e.g. containers)';
+    const message = `${who} try IPv4 before global IPv6 (${shortDecision(ula.fileOrder)}).${remedy(ula.fileOrder, 'fc00::/7')}`;
+    const detail = `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(ula.fileOrder)}. ${globalClause}${machineHasUla ? ` ${thisMachineText(machine)}` : ''}`;
     const severity: Severity = machineHasUla || addressesUla(context.parsed) ? 'warning' : 'information';
-    findings.push(finding(context, 'ula-demoted', responsibleRows(context.tables, ula.fileOrder, decisionOf(ula.fileOrder)), 'label', message, severity, 'fc00::/7'));
+    findings.push(finding(context, 'ula-demoted', responsibleRows(context.tables, ula.fileOrder, decisionOf(ula.fileOrder)), 'label', { message, detail }, severity, 'fc00::/7'));
   } else if (ipv4Preferred) {
-    findings.push(finding(context, 'ipv4-preferred', responsibleRows(context.tables, global.fileOrder, decisionOf(global.fileOrder)), 'precedence', `Every host, with ULA or global IPv6, will try IPv4 before IPv6 for dual-stacked destinations: ${explainDecision(global.fileOrder)}.`));
+    const message = `Every host, ULA or global IPv6, tries IPv4 first for dual-stacked names (${shortDecision(global.fileOrder)}).`;
+    const detail = `Every host, with ULA or global IPv6, will try IPv4 before IPv6 for dual-stacked destinations: ${explainDecision(global.fileOrder)}.`;
+    findings.push(finding(context, 'ipv4-preferred', responsibleRows(context.tables, global.fileOrder, decisionOf(global.fileOrder)), 'precedence', { message, detail }));
   }
   // When every host prefers IPv4, ULA destinations losing to IPv4 is part of what the file asks for.
   if (local.file === 'ipv4' && local.builtin !== 'ipv4' && !ipv4Preferred) {
     const machineUla = context.effects.find((e) => e.host.id === 'this-machine' && e.pair.id === 'ula' && e.file === 'ipv4' && hasUlaAddress(e));
-    const message = `From a ULA host, ULA destinations lose to IPv4: ${explainDecision(local.fileOrder)}. glibc's built-in tables put them first.${machineUla ? ` ${thisMachineText(machineUla)}` : ''}`;
-    findings.push(finding(context, 'ula-destinations-demoted', responsibleRows(context.tables, local.fileOrder, decisionOf(local.fileOrder)), 'precedence', message, machineUla ? 'warning' : undefined));
+    const who = machineUla ? `From ULA hosts like this machine (${ulaAddressTexts(machineUla)})` : 'From ULA hosts';
+    const message = `${who}, ULA destinations lose to IPv4 (${shortDecision(local.fileOrder)}); built-in: ULA first.${remedy(local.fileOrder, 'fc00::/7')}`;
+    const detail = `From a ULA host, ULA destinations lose to IPv4: ${explainDecision(local.fileOrder)}. glibc's built-in tables put them first.${machineUla ? ` ${thisMachineText(machineUla)}` : ''}`;
+    findings.push(finding(context, 'ula-destinations-demoted', responsibleRows(context.tables, local.fileOrder, decisionOf(local.fileOrder)), 'precedence', { message, detail }, machineUla ? 'warning' : undefined));
   }
   return findings;
 }
@@ -166,7 +210,10 @@ function scopev4Findings(context: Context): Finding[] {
     if (changes.length === 0) return [];
     const what = changes.map((c) => `${c.host.shortName}, ${c.pair.name}: ${CHOICE_TEXT[c.withLine]} (without this row: ${CHOICE_TEXT[c.withoutLine]})`).join('; ');
     const span = { start: line.reading!.command.start, end: (line.reading!.value2 ?? line.reading!.value1!).end };
-    return [{ code: 'scopev4-family-change' as const, ...span, message: `This scopev4 row changes which family hosts try first, through the scope rules (2 and 8): ${what}.` }];
+    const [first] = changes;
+    const more = changes.length > 1 ? ` and ${changes.length - 1} more` : '';
+    const message = `This scopev4 row makes ${first.host.shortName} try ${CHOICE_TEXT[first.withLine]} for ${first.pair.name} (without it: ${CHOICE_TEXT[first.withoutLine]})${more}, by scope rules 2 and 8.`;
+    return [{ code: 'scopev4-family-change' as const, ...span, message, detail: `This scopev4 row changes which family hosts try first, through the scope rules (2, prefer a source of the same scope; 8, prefer the smaller scope): ${what}.` }];
   });
 }
 

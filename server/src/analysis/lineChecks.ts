@@ -8,7 +8,7 @@ import { IMPLICIT_CATCH_ALL } from '../glibc/builtinTables';
 import { MissingBitsReading, UndefinedOutcome } from '../glibc/endPointer';
 import { ConfiguredRow, DIRECTIVES, Directive, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
 import { rowPrefixText } from '../glibc/tables';
-import { Finding } from './catalogue';
+import { Finding, quoted } from './catalogue';
 
 function levenshtein(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -48,19 +48,18 @@ function ipv6Hint(text: string): string {
   return ' (it needs eight groups, or "::" for a run of zero groups)';
 }
 
-/** What a prefix without /bits means, in the words every message about it uses. */
 /** What a line without /bits can do, as "the line can ..." says it. */
-function outcomeText(outcome: UndefinedOutcome, full: string): string {
+function outcomeText(outcome: UndefinedOutcome, full: string, short: boolean): string {
   switch (outcome) {
     case 'ignored': return 'be ignored';
     case 'full-length': return `be read as ${full}`;
-    case 'crash': return 'crash the program (SIGSEGV) at its first lookup with several answers';
+    case 'crash': return short ? 'crash programs' : 'crash the program (SIGSEGV) at its first lookup with several answers';
   }
 }
 
 /** "be ignored, be read as ... or crash ...", in that order. */
-function outcomeList(outcomes: readonly UndefinedOutcome[], full: string): string {
-  const texts = (['ignored', 'full-length', 'crash'] as const).filter((o) => outcomes.includes(o)).map((o) => outcomeText(o, full));
+function outcomeList(outcomes: readonly UndefinedOutcome[], full: string, short = false): string {
+  const texts = (['ignored', 'full-length', 'crash'] as const).filter((o) => outcomes.includes(o)).map((o) => outcomeText(o, full, short));
   return texts.length <= 1 ? texts.join('') : `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}`;
 }
 
@@ -90,58 +89,82 @@ function undefinedReading(reading: MissingBitsReading, full: string): string {
   }
 }
 
+/** The full prefix a missing /bits stands for, as "write ..." says it. */
+function fullPrefix(issue: Extract<ReadIssue, { code: 'missing-prefix-length' | 'scopev4-crash' }>): string {
+  return `${issue.address}/${issue.fullBits}`;
+}
+
+/** What this glibc build does with the line, first; then what to write. The mechanism is the detail. */
 function missingLengthMessage(issue: Extract<ReadIssue, { code: 'missing-prefix-length' | 'scopev4-crash' }>): string {
-  const directive = issue.code === 'scopev4-crash' ? 'scopev4' : issue.directive;
-  const full = directive === 'scopev4' ? `/${issue.fullBits}` : `${issue.address}/${issue.fullBits}`;
-  const head = `"${issue.written}" has no /bits.`;
+  const bits = `/${issue.fullBits}`;
+  const write = `Write ${quoted(fullPrefix(issue), 48)}.`;
   if (issue.code === 'missing-prefix-length' && issue.generation === 'from-2.41') {
-    return `${head} glibc 2.41 and later read it as ${full}, while glibc up to 2.40 can ignore the line, read it as ${full} or crash, depending on leftover memory. Write /${issue.fullBits} so every version agrees.`;
+    return `No /bits: glibc 2.41+ reads ${bits}, but up to 2.40 the line can be ignored, read as ${bits} or crash programs. ${write}`;
   }
   const reading = issue.reading!;
-  return `${head} ${undefinedReading(reading, full)} From 2.41 it means ${full}. Write "${issue.address}/${issue.fullBits}".`;
+  switch (reading.basis) {
+    case 'stale-pointer':
+      return reading.outcome === 'full-length'
+        ? `No /bits: ${reading.build} reads ${bits} here (by chance of line ${reading.setByLine + 1}'s number); other builds differ. ${write}`
+        : `No /bits: ${reading.build} ignores this line (by chance of line ${reading.setByLine + 1}'s number); other builds differ. ${write}`;
+    case 'wild-pointer':
+      return `No /bits: on ${reading.build} every program crashes (SIGSEGV) at its first lookup with several answers. ${write}`;
+    case 'leftover-memory':
+      return `No /bits: up to glibc 2.40 the line can ${outcomeList(reading.outcomes, bits, true)} (undefined); 2.41+ reads ${bits}. ${write}`;
+  }
+}
+
+/** How glibc gets there: the end pointer nothing on the line set, and what decides where it points. */
+function missingLengthDetail(issue: Extract<ReadIssue, { code: 'missing-prefix-length' | 'scopev4-crash' }>): string {
+  const directive = issue.code === 'scopev4-crash' ? 'scopev4' : issue.directive;
+  const full = directive === 'scopev4' ? `/${issue.fullBits}` : fullPrefix(issue);
+  if (issue.code === 'missing-prefix-length' && issue.generation === 'from-2.41') {
+    return `glibc 2.41 and later read "${issue.written}" as ${full}, while glibc up to 2.40 can ignore the line, read it as ${full} or crash, depending on leftover memory (glibc bug 32465). Writing the length makes every version agree.`;
+  }
+  return `${undefinedReading(issue.reading!, full)} From 2.41 it means ${full} (glibc bug 32465).`;
 }
 
 /** The message for an issue glibc's reader recorded. */
 export function issueMessage(issue: ReadIssue): string {
   switch (issue.code) {
     case 'byte-order-mark':
-      return 'The file starts with a UTF-8 byte order mark; glibc reads it as part of the first word, so it does not recognise this directive and ignores the line. Save the file without a BOM.';
+      return 'glibc ignores this line: the byte order mark at the start of the file glues onto the first word. Save the file without a BOM.';
     case 'unknown-directive': {
       const suggestion = suggestDirective(issue.word);
       const hint = suggestion ? ` Did you mean "${suggestion}"?` : ' Directives are label, precedence, scopev4 and reload, in lower case.';
-      return `glibc ignores this line: "${issue.word}" is not a directive.${hint}`;
+      return `glibc ignores this line: ${quoted(issue.word)} is not a directive.${hint}`;
     }
     case 'extra-fields':
-      return `glibc reads only "${issue.directive}" and two values; it ignores ${issue.words.map((w) => `"${w}"`).join(' ')}.`;
+      return `glibc reads only "${issue.directive}" and two values and ignores the rest: ${quoted(issue.words.join(' '), 60)}. Remove it or make it a comment.`;
     case 'missing-address':
       return issue.where === 'no-values'
         ? `glibc ignores this line: "${issue.directive}" needs a prefix and a value.`
         : `glibc ignores this line: the ${issue.directive === 'scopev4' ? 'scopev4 prefix' : 'prefix'} has no address before "/".`;
     case 'reload-enabled':
-      return "Every getaddrinfo() call with several answers will check whether this file changed and re-read it. glibc's own documentation advises against it (runtime cost, races); edits are picked up by newly started programs anyway.";
+      return 'Every lookup with several answers re-checks this file; glibc advises against it (cost, races). New programs read edits anyway: write "reload no".';
     case 'reload-value':
       return `${issue.value !== undefined ? `"${issue.value}"` : 'a bare "reload"'} turns reloading off: glibc enables it only for a lowercase "yes".`;
     case 'zone-id':
-      return `glibc ignores this line: "${issue.address}" has a zone id, which gai.conf prefixes cannot carry. Remove "%${issue.address.split('%')[1]}".`;
+      return `glibc ignores this line: gai.conf prefixes cannot carry a zone id. Remove ${quoted(`%${issue.address.split('%')[1]}`)}.`;
     case 'invalid-address':
-      return `glibc ignores this line: "${issue.address}" is not an IPv6 address glibc can read${ipv6Hint(issue.address)}.`;
+      return `glibc ignores this line: ${quoted(issue.address)} is not an IPv6 address glibc can read${ipv6Hint(issue.address)}.`;
     case 'ipv4-prefix':
-      return `glibc ignores this line: ${issue.table} takes IPv6 prefixes only, and reads IPv4 addresses as v4-mapped IPv6. Write ::ffff:${issue.address}/${issue.bits !== undefined ? issue.bits + 96 : '(bits+96)'}.`;
+      return `glibc ignores this line: ${issue.table} takes IPv6 prefixes only. Write ::ffff:${issue.address}/${issue.bits !== undefined ? issue.bits + 96 : '(bits+96)'} (v4-mapped IPv6).`;
     case 'scopev4-not-mapped':
-      return `glibc ignores this line: "${issue.address}" is IPv6 but not v4-mapped. scopev4 takes ::ffff:a.b.c.d/96..128 or a.b.c.d/0..32.`;
+      return `glibc ignores this line: ${quoted(issue.address)} is IPv6 but not v4-mapped. scopev4 takes a.b.c.d/0..32 or ::ffff:a.b.c.d/96..128.`;
     case 'empty-number':
       switch (issue.outcome) {
-        case 'read-as-zero': return `The ${issue.field} is empty. glibc up to 2.40 reads an empty number as 0, so this line takes effect with ${issue.field} 0; from 2.41 it is ignored.`;
-        case 'refused': return `glibc ignores this line: the ${issue.field} is empty (from glibc 2.41 an empty number is refused; up to 2.40 it counted as 0).`;
-        case 'zero-out-of-range': return `glibc ignores this line: the ${issue.field} is empty, which glibc up to 2.40 reads as 0, outside ${issue.min}..${issue.max} (from 2.41 an empty number is refused outright).`;
+        case 'read-as-zero': return `The ${issue.field} is empty: glibc up to 2.40 reads it as 0 and uses the line; 2.41+ ignores the line. Write the ${issue.field}.`;
+        case 'refused': return `glibc ignores this line: the ${issue.field} is empty (glibc 2.41+ refuses it; up to 2.40 it counted as 0). Write the ${issue.field}.`;
+        case 'zero-out-of-range': return `glibc ignores this line: the ${issue.field} is empty, which glibc up to 2.40 reads as 0, outside ${issue.min}..${issue.max}. Write the ${issue.field}.`;
       }
       break;
     case 'invalid-number':
-      return `glibc ignores this line: "${issue.text}" is not a plain decimal ${issue.field}${/^[+-]?0[xX]/.test(issue.text) ? ' (hexadecimal is not read)' : ''}.`;
+      return `glibc ignores this line: ${quoted(issue.text)} is not a plain decimal ${issue.field}${/^[+-]?0[xX]/.test(issue.text) ? ' (hexadecimal is not read)' : ''}.`;
     case 'number-out-of-range':
-      return `glibc ignores this line: the ${issue.field} "${issue.text}" is outside ${issue.min}..${issue.max}.`;
+      return `glibc ignores this line: the ${issue.field} ${quoted(issue.text)} is outside ${issue.min}..${issue.max}.`;
     case 'unusual-number':
-      return `glibc reads "${issue.text}" as ${issue.value}; write ${issue.value}.`;
+      return `glibc reads ${quoted(issue.text)} as ${issue.value}; write ${issue.value}.`;
     case 'missing-prefix-length':
       return missingLengthMessage(issue);
     case 'scopev4-crash':
@@ -151,7 +174,28 @@ export function issueMessage(issue: ReadIssue): string {
     case 'carriage-return':
       return 'This CR is not followed by LF: editors show a line break here, but glibc reads the next line as more words of this one.';
     case 'comment-in-token':
-      return `"#" starts a comment even inside a word: glibc reads "${issue.word}" and nothing after the "#".`;
+      return `"#" starts a comment even inside a word: glibc reads ${quoted(issue.word)} and nothing after the "#".`;
+  }
+}
+
+/** How glibc gets to an issue's message, where that takes more than the message says: for the hover. */
+export function issueDetail(issue: ReadIssue): string | undefined {
+  switch (issue.code) {
+    case 'missing-prefix-length':
+    case 'scopev4-crash':
+      return missingLengthDetail(issue);
+    case 'reload-enabled':
+      return "With `reload yes`, every getaddrinfo() call with several answers checks whether /etc/gai.conf changed and re-reads it. glibc's own documentation advises against it (runtime cost, races with a half-written file); programs started after an edit read the new file anyway.";
+    case 'unknown-directive':
+      return 'glibc knows exactly four directives, in lower case: label, precedence, scopev4 and reload. Any other first word makes it skip the line without a word.';
+    case 'byte-order-mark':
+      return 'glibc reads the UTF-8 byte order mark (EF BB BF) as part of the first word, so the first directive is not recognised.';
+    case 'ipv4-prefix':
+      return 'glibc looks IPv4 addresses up in the label and precedence tables in their v4-mapped form (::ffff:a.b.c.d): an IPv4 prefix a.b.c.d/n is written ::ffff:a.b.c.d/(n+96).';
+    case 'empty-number':
+      return 'Up to glibc 2.40 an empty number (`label ::1/128` without a value, `label ::/ 7`) counts as 0; from 2.41 such lines are ignored.';
+    default:
+      return undefined;
   }
 }
 
@@ -189,6 +233,9 @@ function rowFindings(parsed: ParsedFile): Finding[] {
 }
 
 export function lineFindings(parsed: ParsedFile): Finding[] {
-  const fromReader = parsed.issues.map((issue): Finding => ({ code: issue.code, start: issue.start, end: issue.end, message: issueMessage(issue) }));
+  const fromReader = parsed.issues.map((issue): Finding => {
+    const detail = issueDetail(issue);
+    return { code: issue.code, start: issue.start, end: issue.end, message: issueMessage(issue), ...(detail ? { detail } : {}) };
+  });
   return [...fromReader, ...rowFindings(parsed)];
 }

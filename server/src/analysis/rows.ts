@@ -5,6 +5,11 @@ import { TableKind } from '../glibc/builtinTables';
 import { DirectiveReading, ParsedFile, ParsedLine } from '../glibc/reader';
 import { TableRow } from '../glibc/tables';
 
+/** "1 row", "3 rows": a count with its noun, in the number it needs. */
+export function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function fileLine(row: TableRow): ParsedLine | undefined {
   return row.origin.kind === 'file' ? row.origin.line : undefined;
 }

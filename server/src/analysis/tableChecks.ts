@@ -29,11 +29,16 @@ function tableReplacementFindings(table: EffectiveTable): Finding[] {
   const lost = droppedBuiltinRows(table);
   if (lost.length === 0 || isDeliberateRfc3484Labels(table, lost)) return [];
   const lines = table.rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined).sort((a, b) => a.index - b.index);
-  const now = lost.map((row) => `${rowPrefixText(row)} ${row.value} (now ${lookupRow(table, row.bytes).value})`).join(', ');
+  const changes = lost.map((row) => `${rowPrefixText(row)} now ${lookupRow(table, row.bytes).value} (was ${row.value})`);
   const count = lines.length === 1 ? `This ${table.kind} line replaces` : `These ${lines.length} ${table.kind} lines replace`;
-  const message = `${count} glibc's whole built-in ${table.kind} table. Built-in rows no longer in effect: ${now}.`;
-  return [{ code: 'table-replaced', ...spanOfLine(lines[0]), message }];
+  // The first change fits a problems list; the hover lists every one.
+  const shown = changes.length === 1 ? changes[0] : `${changes[0]} and ${changes.length - 1} more`;
+  const message = `${count} glibc's whole ${table.kind} table: ${shown}. Add the built-in rows to keep them.`;
+  const detail = `One valid ${table.kind} line replaces glibc's whole built-in ${table.kind} table; glibc adds back only a catch-all row. Built-in rows no longer in effect: ${changes.join(', ')}.`;
+  return [{ code: 'table-replaced', ...spanOfLine(lines[0]), message, detail }];
 }
+
+const SHADOW_DETAIL = 'glibc looks an address up row by row, longest prefixes first and file order among equal lengths, and stops at the first row that matches: a later row with the same prefix is never read. A zero-length row (::/0, scopev4 0.0.0.0/0) matches every address.';
 
 /** Rows no lookup ever reaches because an earlier row has the same prefix: a repeat, or a value never used. */
 function shadowedRowFindings(table: EffectiveTable): Finding[] {
@@ -53,10 +58,10 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
     const stop = deadBehind(table, row);
     findings.push(
       stop
-        ? { code: 'shadowed-row', ...spanOfLine(line), message: `Never reached: ${where} is already a catch-all (${rowPrefixText(stop)} ${table.kind} ${stop.value}), it matches every address, and glibc's lookup stops there, so no row after it is ever read.` }
+        ? { code: 'shadowed-row', ...spanOfLine(line), message: `Never reached: ${where} (${rowPrefixText(stop)} ${table.kind} ${stop.value}) matches every address and glibc stops there. Remove this row.`, detail: SHADOW_DETAIL }
         : earlier.value === row.value
           ? { code: 'duplicate-row', ...spanOfLine(line), message: `Repeats ${where}: ${rowPrefixText(earlier)} already has ${table.kind} ${earlier.value}.` }
-          : { code: 'shadowed-row', ...spanOfLine(line), message: `Never used: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}, and glibc stops at the first matching row of the same prefix, so this row's ${row.value} is never read.` },
+          : { code: 'shadowed-row', ...spanOfLine(line), message: `Never used: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}. Put ${row.value} there, or remove this row.`, detail: SHADOW_DETAIL },
     );
   }
   return findings;
@@ -101,8 +106,10 @@ function fileChangesNothingFindings(tables: EffectiveTables): Finding[] {
   const restated = kinds.every((kind) => tables[kind].rows.length <= RESTATEMENT_LIMIT && sameLookups(tables[kind], builtinTable(kind)));
   if (!restated) return [];
   const lines = kinds.flatMap((kind) => tables[kind].rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined)).sort((a, b) => a.index - b.index);
-  const message = `Every address gets the ${kinds.join(', ')} values it had without this file: the ${lines.length} active row${lines.length === 1 ? '' : 's'} restate${lines.length === 1 ? 's' : ''} glibc's built-in table${kinds.length === 1 ? '' : 's'}, so no address order changes. To make ULA hosts prefer IPv6 or every host prefer IPv4, the rows must differ from the built-in ones.`;
-  return [{ code: 'file-changes-nothing', ...spanOfLine(lines[0]), message }];
+  const rows = `${lines.length} active row${lines.length === 1 ? '' : 's'}`;
+  const message = `The ${rows} restate${lines.length === 1 ? 's' : ''} glibc's built-in ${kinds.join(', ')} table${kinds.length === 1 ? '' : 's'}: no address order changes. Change a value, or comment the rows out.`;
+  const detail = `Every address gets the ${kinds.join(', ')} values it had without this file. To make ULA hosts prefer IPv6 or every host prefer IPv4, the rows must differ from the built-in ones.`;
+  return [{ code: 'file-changes-nothing', ...spanOfLine(lines[0]), message, detail }];
 }
 
 export function tableFindings(tables: EffectiveTables): Finding[] {

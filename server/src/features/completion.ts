@@ -14,7 +14,7 @@ import { RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES } from '../analysis/refere
 import { Directive, DIRECTIVES, lineAt, parseGaiConf } from '../glibc/reader';
 import { Analysis } from '../analysis/analysis';
 import { CATALOGUE, DIAGNOSTIC_CODES } from '../analysis/catalogue';
-import { rowOriginText } from '../analysis/rows';
+import { countOf, rowOriginText } from '../analysis/rows';
 import { codeBeingTyped } from '../analysis/suppression';
 import { formatEdits } from './formatting';
 import { buildEffectiveTables, lookupRow, rowPrefixText } from '../glibc/tables';
@@ -128,12 +128,13 @@ function intentText(analysis: Analysis, intent: Intent): string {
 }
 
 function startOfLine(analysis: Analysis, span: { start: number; end: number }, restBlank: boolean): CompletionEntry[] {
-  const directives = DIRECTIVES.map((d, i) => entry(d, 'keyword', DIRECTIVE_HELP[d].syntax, DIRECTIVE_HELP[d].text, span, i));
+  // The syntax after the keyword: "reload yes|no" beside "reload" would say the word twice.
+  const directives = DIRECTIVES.map((d, i) => entry(d, 'keyword', DIRECTIVE_HELP[d].syntax.replace(new RegExp(`^${d} `), '').replace(new RegExp(`  or  ${d} `), '  or  '), `\`${DIRECTIVE_HELP[d].syntax}\`\n\n${DIRECTIVE_HELP[d].text}`, span, i));
   if (!restBlank) return directives;
   const active = new Set(analysis.parsed.lines.map((l) => (l.fate.kind === 'row' ? l.fate.row.table : undefined)));
   const intents = INTENTS.filter((intent) => intent.writes.every((kind) => !active.has(kind))).map((intent, i) => {
     const text = intentText(analysis, intent);
-    return entry(intent.label, 'snippet', `${intent.lines.length - 1} ${intent.writes.join(' and ')} rows`, `${intent.documentation}\n\n\`\`\`gaiconf\n${text}\n\`\`\``, span, i, text);
+    return entry(intent.label, 'snippet', `${countOf(intent.lines.length - 1, `${intent.writes.join(' and ')} row`)}`, `${intent.documentation}\n\n\`\`\`gaiconf\n${text}\n\`\`\``, span, i, text);
   });
   return [...directives, ...intents];
 }

@@ -27,6 +27,43 @@ export function summarizeEffects(effects: readonly Effect[]): EffectSummary[] {
   });
 }
 
+export interface LensSummary {
+  /** The one difference that matters most for this file, or what ULA hosts do when nothing differs. */
+  readonly headline: string;
+  /** How many other host and destination pairs differ from the built-in tables. */
+  readonly moreDifferences: number;
+  /** Every line of summarizeEffects, for a tooltip. */
+  readonly details: string;
+}
+
+const SHORT_CHOICE: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'dns-order': 'a tie' };
+const SHORT_BUILTIN: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6', ipv4: 'IPv4', 'dns-order': 'a tie' };
+
+/** The first of `effects` that counts most: this machine's, then ULA hosts', then any; global destinations first. */
+function mostTelling(effects: readonly Effect[]): Effect | undefined {
+  const byPair = (pair: string) => effects.filter((e) => e.pair.id === pair);
+  const ordered = [...byPair('global'), ...effects.filter((e) => e.pair.id !== 'global')];
+  return ordered.find((e) => e.host.id === 'this-machine') ?? ordered.find((e) => e.host.id === 'ula') ?? ordered[0];
+}
+
+/**
+ * A CodeLens-sized summary: one host and destination pair ("ULA hosts: IPv6 first (built-in: IPv4
+ * first)"), and the count of the other differences, so that the lens row fits a narrow editor.
+ */
+export function lensSummary(effects: readonly Effect[]): LensSummary {
+  const chooses = effects.filter((e) => choosesFamily(e.host));
+  const changed = chooses.filter((e) => e.file !== e.builtin);
+  const details = summarizeEffects(effects).map((s) => s.text).join('\n');
+  const top = mostTelling(changed);
+  if (!top) {
+    const ula = chooses.find((e) => e.host.id === 'ula' && e.pair.id === 'global');
+    return { headline: ula ? `ULA hosts: ${CHOICE_TEXT[ula.file]}, as built-in` : 'As glibc\'s built-in tables', moreDifferences: 0, details };
+  }
+  // "ULA hosts: IPv4 first to ULA (built-in: IPv6)": the pair by its IPv6 side, the rest in the tooltip.
+  const pair = top.pair.id === 'global' ? '' : ` to ${top.pair.name.split(' vs ')[0]}`;
+  return { headline: `${top.host.shortName}: ${SHORT_CHOICE[top.file]}${pair} (built-in: ${SHORT_BUILTIN[top.builtin]})`, moreDifferences: changed.length - 1, details };
+}
+
 export function describeLineEffect(effect: LineEffect): string {
   return `${effect.host.shortName}, ${effect.pair.name}: ${CHOICE_TEXT[effect.withLine]} (without this line: ${CHOICE_TEXT[effect.withoutLine]})`;
 }

@@ -7,15 +7,15 @@ import { Bytes16, hasHostBits, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBy
 import { describeGlibcVersion } from '../analysis/glibcDescription';
 import { ConfiguredRow, Directive, DirectiveReading, ParsedLine, lineAt, writtenPrefixBytes } from '../glibc/reader';
 import { Token } from '../glibc/lines';
-import { Analysis } from '../analysis/analysis';
+import { Analysis, awaitsRender } from '../analysis/analysis';
 import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_PRECEDENCE, GLIBC_DEFAULT_SCOPEV4, IMPLICIT_CATCH_ALL, TableKind } from '../glibc/builtinTables';
 import { CATALOGUE } from '../analysis/catalogue';
 import { lineEffects } from '../analysis/effects';
 import { readSuppressions, silences } from '../analysis/suppression';
-import { EffectiveTable, lookupRow, rowPrefixText } from '../glibc/tables';
+import { EffectiveTable, builtinTable, lookupRow, rowPrefixText } from '../glibc/tables';
 import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
-import { issueMessage } from '../analysis/lineChecks';
-import { rowOriginText } from '../analysis/rows';
+import { issueDetail } from '../analysis/lineChecks';
+import { countOf, rowOriginText } from '../analysis/rows';
 import { DIRECTIVE_HELP } from './directiveHelp';
 import { describeLineEffect } from './effectsSummary';
 
@@ -40,7 +40,7 @@ function directiveHover(directive: Directive, analysis: Analysis, commented: boo
     const table = analysis.tables[directive];
     parts.push(
       `One valid \`${directive}\` line replaces glibc's whole built-in ${directive} table; glibc then adds only a catch-all row (value ${IMPLICIT_CATCH_ALL[directive]}) unless the file has one. ` +
-        (table.source === 'builtin' ? `This file has no valid ${directive} line, so the built-in table is in effect.` : `This file replaces it: ${table.rows.length} rows in effect.`),
+        (table.source === 'builtin' ? `This file has no valid ${directive} line, so the built-in table is in effect.` : `This file replaces it: ${countOf(table.rows.length, 'row')} in effect.`),
       builtinTableMarkdown(directive),
     );
   }
@@ -76,6 +76,17 @@ function commentedRowStatus(analysis: Analysis, row: ConfiguredRow): string {
   return `Not in effect, and not a built-in row: uncommenting it would replace the whole built-in ${row.table} table. ${effect}.`;
 }
 
+/**
+ * The line's value beside the built-in one, so that a hover never passes the built-in value off as
+ * the line's: "this line: 1; built-in: 6" (or, for a commented-out row, what is in effect now).
+ */
+function valuesAsWritten(analysis: Analysis, row: ConfiguredRow, commented: boolean): string {
+  const builtin = lookupRow(builtinTable(row.table), row.bytes).value;
+  const now = lookupRow(analysis.tables[row.table], row.bytes).value;
+  if (commented) return `${row.table} values: this commented-out row: ${row.value}; in effect now: ${now}; built-in: ${builtin}.`;
+  return `${row.table} values: this line: ${row.value}; built-in: ${builtin}${now !== row.value ? `; in effect: ${now}` : ''}.`;
+}
+
 function prefixHover(reading: DirectiveReading, analysis: Analysis, line: ParsedLine, commented: boolean): string | undefined {
   const fate = reading.fate;
   const token = reading.value1!;
@@ -94,6 +105,7 @@ function prefixHover(reading: DirectiveReading, analysis: Analysis, line: Parsed
       if (row.bits >= 96 && names.some((n) => n.name === 'IPv4-mapped')) parts.push(`Covers IPv4 ${ipv4Text(maskBytes(row.bytes, row.bits))}/${row.bits - 96}.`);
     }
     parts.push(`Range: ${rangeText(mappedBytes, row.bits, row.table)} (/${displayBits}).`);
+    parts.push(valuesAsWritten(analysis, row, commented));
     if (bytes && hasHostBits(bytes, row.bits)) parts.push(`Has host bits: glibc compares only the first ${displayBits} bits, so this is ${rowPrefixText({ ...row, bytes: maskBytes(bytes, row.bits) })}.`);
     parts.push(commented ? commentedRowStatus(analysis, row) : rowOrigin(analysis.tables[row.table], row, line));
   } else if (bytes) {
@@ -165,6 +177,7 @@ function valueHover(reading: DirectiveReading, analysis: Analysis): string | und
 const MAX_EFFECT_LINES = 4;
 
 function effectsMarkdown(analysis: Analysis, line: ParsedLine): string {
+  if (awaitsRender(analysis.template)) return '**Effect on typical hosts**: known once the template is rendered (its template lines can change what this line does).';
   const effects = lineEffects(analysis.parsed, analysis.tables, line);
   if (effects.length === 0) return '**Effect on typical hosts**: none of them changes family preference because of this line.';
   const shown = effects.slice(0, MAX_EFFECT_LINES).map((e) => `- ${describeLineEffect(e)}`);
@@ -183,8 +196,10 @@ function readingHover(reading: DirectiveReading, analysis: Analysis, line: Parse
   if (!token) return undefined;
   const ignored = fate.kind === 'ignored' || fate.kind === 'undefined';
   if (!commented && ignored) {
-    const why = fate.kind === 'undefined' ? `${fate.crash ? '**Crashes every program** on this glibc build.' : '**Undefined behaviour** in glibc up to 2.40: the outcome is not certain.'} ${issueMessage(fate.issue)}` : `**Ignored by glibc.** ${issueMessage(fate.issue)}`;
-    return { markdown: `${why}\n\n_Read as ${describeGlibcVersion(analysis.parsed.glibc)}._`, start: token.start, end: token.end };
+    // The diagnostic already says what glibc does and what to write: the hover adds how it gets there.
+    const head = fate.kind === 'undefined' ? (fate.crash ? '**Crashes every program** on this glibc build.' : '**Undefined behaviour** in glibc up to 2.40: the outcome is not certain.') : '**Ignored by glibc.**';
+    const detail = issueDetail(fate.issue);
+    return { markdown: [head, detail, `_Read as ${describeGlibcVersion(analysis.parsed.glibc)}._`].filter(Boolean).join('\n\n'), start: token.start, end: token.end };
   }
   if (reading.extra.includes(token)) return { markdown: `**Ignored by glibc**: it reads only the directive and two values.`, start: token.start, end: token.end };
   let markdown: string | undefined;
@@ -204,13 +219,19 @@ export function hoverAt(analysis: Analysis, offset: number): HoverResult | undef
   const line = lineAt(analysis.parsed, offset);
   if (!line) return undefined;
   if (analysis.template?.lines.has(line.index)) return { markdown: TEMPLATE_LINE_HOVER, start: line.start, end: line.end };
-  if (line.reading) {
-    const result = readingHover(line.reading, analysis, line, offset, false);
-    if (result) return result;
-  }
   const commented = analysis.commented.get(line);
-  if (commented) return readingHover(commented, analysis, line, offset, true);
-  return suppressionHover(analysis, line, offset);
+  const result = (line.reading && readingHover(line.reading, analysis, line, offset, false)) || (commented && readingHover(commented, analysis, line, offset, true));
+  return result ? withFindingDetails(analysis, result, offset) : suppressionHover(analysis, line, offset);
+}
+
+/**
+ * The mechanism behind the findings at the hovered place (the editor shows their messages above
+ * the hover already): how glibc gets there, the values compared. Each once.
+ */
+function withFindingDetails(analysis: Analysis, result: HoverResult, offset: number): HoverResult {
+  const details = [...new Set(analysis.findings.filter((f) => f.detail && offset >= f.start && offset <= f.end).map((f) => f.detail!))]
+    .filter((detail) => !result.markdown.includes(detail));
+  return details.length === 0 ? result : { ...result, markdown: [result.markdown, ...details.map((d) => `_Why:_ ${d}`)].join('\n\n') };
 }
 
 /** On a code in a `# gai-conf: ignore` comment: what the code means and what the comment silences now. */

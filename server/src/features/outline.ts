@@ -7,7 +7,7 @@
 import { Analysis } from '../analysis/analysis';
 import { DIRECTIVES, Directive, ParsedLine } from '../glibc/reader';
 import { deadBehind, rowPrefixText } from '../glibc/tables';
-import { rowOriginText } from '../analysis/rows';
+import { countOf, rowOriginText } from '../analysis/rows';
 
 export interface OutlineSymbol {
   readonly name: string;
@@ -55,7 +55,7 @@ function rowSymbol(analysis: Analysis, line: ParsedLine): OutlineSymbol {
 function tableDetail(analysis: Analysis, directive: Directive): string {
   if (directive === 'reload') return analysis.tables.reload ? 'on' : 'off';
   const table = analysis.tables[directive];
-  return table.source === 'builtin' ? "no valid line: glibc's built-in table" : `replaces the built-in table: ${table.rows.length} rows in effect`;
+  return table.source === 'builtin' ? "no valid line: glibc's built-in table" : `replaces the built-in table: ${countOf(table.rows.length, 'row')} in effect`;
 }
 
 export function documentSymbols(analysis: Analysis): OutlineSymbol[] {

@@ -155,9 +155,14 @@ export function ipv6Text(bytes: Bytes16): string {
   return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLength))}`;
 }
 
-/** v4-mapped addresses keep their dotted-quad tail, as people write them in gai.conf. */
+/**
+ * The one spelling of IPv6 text for people, as gai.conf files and glibc's own write it: compressed
+ * hex groups, v4-mapped addresses with their dotted-quad tail except the all-zero one
+ * (`::ffff:10.0.0.0`, but `::ffff:0:0` as in `precedence ::ffff:0:0/96 100`).
+ */
 export function ipv6TextForPeople(bytes: Bytes16): string {
-  return isV4Mapped(bytes) ? `::ffff:${ipv4Text(bytes)}` : ipv6Text(bytes);
+  const zeroTail = bytes[12] === 0 && bytes[13] === 0 && bytes[14] === 0 && bytes[15] === 0;
+  return isV4Mapped(bytes) && !zeroTail ? `::ffff:${ipv4Text(bytes)}` : ipv6Text(bytes);
 }
 
 /** Address text for people: dotted quad for IPv4, v4-mapped IPv6 with its dotted-quad tail. */

@@ -25,11 +25,16 @@ export class DocumentStore {
     return this.documents.get(uri);
   }
 
+  /** Analyses a text as the document at `uri` is analysed (its glibc, machine, template-ness). */
+  analyze(uri: string, text: string): Analysis {
+    return analyzeGaiConf(text, this.options(uri));
+  }
+
   snapshotOf(document: TextDocument): Snapshot {
     const cached = this.snapshots.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, this.options(document.uri)), locator: new TextLocator(text) };
+    const snapshot = { version: document.version, analysis: this.analyze(document.uri, text), locator: new TextLocator(text) };
     this.snapshots.set(document.uri, snapshot);
     return snapshot;
   }

@@ -93,6 +93,26 @@ export const StatusRequest = requestType0<StatusResult>()('gaiConf/status');
 /** Sent with a StatusResult when settings change, to clients that announced CLIENT_COMMANDS. */
 export const StatusChangedNotification = notificationType<StatusResult>()('gaiConf/statusChanged');
 
+/**
+ * Sent to clients that announced CLIENT_COMMANDS after each analysis of a document is published
+ * (its diagnostics sent): views that show the buffer's analysis refresh on it, never on the edit
+ * itself, which the server may not have analysed yet.
+ */
+export interface AnalysisPublishedParams {
+  readonly uri: string;
+  readonly version: number;
+}
+
+export const AnalysisPublishedNotification = notificationType<AnalysisPublishedParams>()('gaiConf/analysisPublished');
+
+/** What fix-all fixed and which findings it left, for the client to say after applying it. */
+export interface FixAllReport {
+  readonly fixed: number;
+  readonly left: readonly { readonly code: string; readonly line: number }[];
+  /** The same in a sentence. */
+  readonly message: string;
+}
+
 export interface SaveCheckParams {
   readonly uri: string;
   readonly text: string;
@@ -115,6 +135,8 @@ export const CLIENT_COMMANDS = {
   /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
   documentation: 'gaiconf.showDocumentation',
   whoFollows: 'gaiconf.whoFollows',
+  /** Says what fix-all fixed and left (argument: a FixAllReport); run after fix-all's edit. */
+  fixAllReport: 'gaiconf.fixAllReport',
 } as const;
 
 export type ClientCommands = typeof CLIENT_COMMANDS;

@@ -76,6 +76,7 @@ export function check(args: ParsedArguments, output: Output): number {
       code: finding.code,
       severity: severityOf(finding),
       message: finding.message,
+      ...(finding.detail ? { detail: finding.detail } : {}),
       documentation: base + documentationAnchor(finding.code),
     };
   };

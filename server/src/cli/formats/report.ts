@@ -13,6 +13,8 @@ export interface CheckedFinding {
   readonly code: DiagnosticCode;
   readonly severity: Severity;
   readonly message: string;
+  /** How glibc gets there (the editor's hover); absent where the message says it all. */
+  readonly detail?: string;
   readonly documentation: string;
 }
 

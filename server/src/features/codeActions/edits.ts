@@ -16,8 +16,13 @@ export interface Fix {
   readonly codes: readonly DiagnosticCode[];
   readonly edits: readonly TextEdit[];
   readonly preferred: boolean;
-  /** Keeps what glibc reads (or only removes what has no effect): fit for "fix all". */
-  readonly safe: boolean;
+  /**
+   * The one fix the finding calls for, with nothing to choose (a typo's directive, the missing
+   * /bits, a plain number): fit for "fix all".
+   */
+  readonly sure: boolean;
+  /** What else the fix changes, beyond what its title says: shown in the edit's preview. */
+  readonly note?: string;
 }
 
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {

@@ -7,7 +7,7 @@ import { Token } from '../../glibc/lines';
 import { lineAt } from '../../glibc/reader';
 import { rowPrefixText } from '../../glibc/tables';
 import { Analysis } from '../../analysis/analysis';
-import { Finding } from '../../analysis/catalogue';
+import { Finding, quoted } from '../../analysis/catalogue';
 import { suggestDirective } from '../../analysis/lineChecks';
 import { Fix, TextEdit, deleteLine } from './edits';
 import { tableReplacedFix, ulaFixes } from './ulaFixes';
@@ -25,7 +25,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
   const text = analysis.parsed.text;
   const reading = readingAt(analysis, finding);
   const span = text.slice(finding.start, finding.end);
-  const single = (title: string, edits: TextEdit[], safe: boolean, preferred = true): Fix[] => [{ title, codes: [finding.code], edits, preferred, safe }];
+  const single = (title: string, edits: TextEdit[], sure: boolean, preferred = true): Fix[] => [{ title, codes: [finding.code], edits, preferred, sure }];
   switch (finding.code) {
     case 'ula-demoted':
       return ulaFixes(analysis);
@@ -35,40 +35,39 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
     }
     case 'unknown-directive': {
       const suggestion = suggestDirective(span);
-      return suggestion ? single(`Change "${span}" to "${suggestion}"`, [replaceToken({ text: span, start: finding.start, end: finding.end }, suggestion)], false) : [];
+      return suggestion ? single(`Change ${quoted(span, 24)} to "${suggestion}"`, [replaceToken({ text: span, start: finding.start, end: finding.end }, suggestion)], true) : [];
     }
     case 'byte-order-mark': {
       // Every leading mark: one left behind would keep glibc from recognising the word.
       const marks = /^\uFEFF+/.exec(span)![0].length;
-      return single('Remove the byte order mark', [{ start: finding.start, end: finding.start + marks, newText: '' }], false);
+      return single('Remove the byte order mark', [{ start: finding.start, end: finding.start + marks, newText: '' }], true);
     }
     case 'ipv4-prefix': {
       const token = reading?.value1;
       const [address, bitsText = '32'] = token ? token.text.split('/') : [];
       const bits = Number(bitsText);
       if (!token || !/^\d+$/.test(bitsText) || bits > 32) return [];
-      return single(`Write it as v4-mapped IPv6: ::ffff:${address}/${bits + 96}`, [replaceToken(token, `::ffff:${address}/${bits + 96}`)], false);
+      return single(`Write ::ffff:${address}/${bits + 96}`, [replaceToken(token, `::ffff:${address}/${bits + 96}`)], true);
     }
     case 'zone-id': {
       const percent = span.indexOf('%');
-      return single(`Remove the zone id "${span.slice(percent)}"`, [{ start: finding.start + percent, end: finding.end, newText: '' }], false);
+      return single(`Remove the zone id ${quoted(span.slice(percent), 24)}`, [{ start: finding.start + percent, end: finding.end, newText: '' }], true);
     }
     case 'missing-prefix-length':
     case 'scopev4-crash': {
       const token = reading?.value1;
       if (!token) return [];
       const full = reading!.directive === 'scopev4' && parseIpv4Bytes(token.text) ? 32 : 128;
-      const keepsMeaning = analysis.parsed.generation === 'from-2.41';
-      return single(`Add "/${full}"`, [{ start: token.end, end: token.end, newText: `/${full}` }], keepsMeaning);
+      return single(`Add "/${full}"`, [{ start: token.end, end: token.end, newText: `/${full}` }], true);
     }
     case 'extra-fields':
       return [
-        { title: 'Make the extra fields a comment', codes: [finding.code], edits: [{ start: finding.start, end: finding.start, newText: '# ' }], preferred: true, safe: true },
-        { title: 'Remove the extra fields', codes: [finding.code], edits: [{ start: reading?.value2?.end ?? finding.start, end: finding.end, newText: '' }], preferred: false, safe: false },
+        { title: 'Make the extra fields a comment', codes: [finding.code], edits: [{ start: finding.start, end: finding.start, newText: '# ' }], preferred: true, sure: true },
+        { title: 'Remove the extra fields', codes: [finding.code], edits: [{ start: reading?.value2?.end ?? finding.start, end: finding.end, newText: '' }], preferred: false, sure: false },
       ];
     case 'shadowed-row': {
       const line = lineAt(analysis.parsed, finding.start);
-      return line ? single('Remove this row, which has no effect', [deleteLine(analysis.parsed, line)], true) : [];
+      return line ? single('Remove this row, which is never read', [deleteLine(analysis.parsed, line)], true) : [];
     }
     case 'host-bits': {
       const fate = reading?.fate;

@@ -30,7 +30,7 @@ function suppressEdit(analysis: Analysis, scope: SuppressionScope, code: Diagnos
 export function suppressionFixes(analysis: Analysis, finding: Finding): Fix[] {
   const line = lineAt(analysis.parsed, finding.start);
   if (!line) return [];
-  const fix = (scope: SuppressionScope, title: string): Fix => ({ title, codes: [finding.code], edits: [suppressEdit(analysis, scope, finding.code, line)], preferred: false, safe: false });
+  const fix = (scope: SuppressionScope, title: string): Fix => ({ title, codes: [finding.code], edits: [suppressEdit(analysis, scope, finding.code, line)], preferred: false, sure: false });
   return [
     ...(FILE_LEVEL_CODES.has(finding.code) ? [] : [fix('line', `Ignore ${finding.code} on this line`)]),
     fix('file', `Ignore ${finding.code} in this file`),

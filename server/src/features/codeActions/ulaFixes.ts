@@ -53,14 +53,14 @@ export function ulaFixes(analysis: Analysis): Fix[] {
     ...lines.filter((l) => isDepartureRow(analysis, l)).map(commentOut),
   ];
   const first = verified(analysis, 'ula-demoted', rfc3484);
-  if (first) fixes.push({ title: `Use the RFC 3484 label rows, without glibc's ULA, site-local and Teredo rows (${ULA_TRADE_OFF})`, codes: ['ula-demoted'], edits: first, preferred: true, safe: false });
+  if (first) fixes.push({ title: "Use RFC 3484's label rows (ULA hosts prefer IPv6)", codes: ['ula-demoted'], edits: first, preferred: true, sure: false, note: `Drops glibc's ULA, site-local and Teredo label rows; ${ULA_TRADE_OFF}.` });
   const keepGlibc = GLIBC_DEFAULT_LABELS.map((e) => prefixTarget('label', e.prefix === 'fc00::' ? { ...e, value: 1 } : e));
   const fcTarget = keepGlibc.find((t) => t.bits === 7)!;
   const second = verified(analysis, 'ula-demoted', [
     ...ensureRows(analysis, 'label', keepGlibc),
     ...lines.filter((l) => overlapsUla(l) && !matchesTarget(analysis, l, 'reading', fcTarget)).map(commentOut),
   ]);
-  if (second) fixes.push({ title: `Keep glibc's label table but give fc00::/7 the global label 1 (${ULA_TRADE_OFF})`, codes: ['ula-demoted'], edits: second, preferred: false, safe: false });
+  if (second) fixes.push({ title: "Give fc00::/7 the global label 1 (keep glibc's table)", codes: ['ula-demoted'], edits: second, preferred: false, sure: false, note: `Keeps glibc's other label rows; ${ULA_TRADE_OFF}.` });
   return fixes;
 }
 
@@ -73,6 +73,7 @@ export function tableReplacedFix(analysis: Analysis, finding: Finding): Fix | un
   const targets = droppedBuiltinRows(table).map((row): TargetRow => ({ kind, prefixText: rowPrefixText(row), bytes: row.bytes, bits: row.bits, value: row.value }));
   const edits = verified(analysis, 'table-replaced', ensureRows(analysis, kind, targets));
   if (!edits) return undefined;
-  return { title: `Add the ${targets.length} built-in ${kind} row${targets.length === 1 ? '' : 's'} this file drops`, codes: ['table-replaced'], edits, preferred: true, safe: false };
+  const rows = targets.map((t) => `${t.prefixText} ${t.value}`).join(', ');
+  return { title: `Add the ${targets.length} built-in ${kind} row${targets.length === 1 ? '' : 's'} this file drops`, codes: ['table-replaced'], edits, preferred: true, sure: false, note: `Adds ${rows}: those addresses get glibc's built-in values again.` };
 }
 

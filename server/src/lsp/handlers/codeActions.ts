@@ -3,10 +3,12 @@
  * command the server carries out by asking the client to apply the edit.
  */
 
-import { CodeAction, CodeActionKind, Command, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
-import { fixAllEdits } from '../../features/codeActions/fixAll';
+import { AnnotatedTextEdit, CodeAction, CodeActionKind, Command, MessageType, ShowMessageNotification, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver/node';
+import { Fix } from '../../features/codeActions/edits';
+import { fixAllPlan, fixAllReport, fixAllTitle } from '../../features/codeActions/fixAll';
 import { fixesFor } from '../../features/codeActions/quickFixes';
 import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
+import { CLIENT_COMMANDS, FixAllReport } from '../protocol';
 import { Session } from '../session';
 import { lspEdits } from './edits';
 
@@ -31,22 +33,33 @@ export function registerCodeActions(session: Session): void {
     const start = locator.offsetAt(params.range.start);
     const end = locator.offsetAt(params.range.end);
     const clientDiagnostics = params.context.diagnostics ?? [];
+    // A fix's side effects go with its edit, where the client shows them in the edit's preview.
+    const fixEdit = (fix: Fix): WorkspaceEdit => {
+      if (!fix.note || !session.client.changeAnnotations) return { changes: { [uri]: lspEdits(locator, fix.edits) } };
+      const edits = lspEdits(locator, fix.edits).map((edit) => AnnotatedTextEdit.replace(edit.range, edit.newText, 'note'));
+      return {
+        documentChanges: [TextDocumentEdit.create({ uri, version: document.version }, edits)],
+        changeAnnotations: { note: { label: fix.title, description: fix.note, needsConfirmation: false } },
+      };
+    };
     if (!only || kindMatches(CodeActionKind.QuickFix, only)) {
       for (const finding of analysis.findings) {
         if (finding.end < start || finding.start > end) continue;
         const range = locator.rangeOf(finding);
         const linked = clientDiagnostics.filter((d) => d.code === finding.code && d.range.start.line === range.start.line);
         for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
-          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred, diagnostics: linked, edit: { changes: { [uri]: lspEdits(locator, fix.edits) } } });
+          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred, diagnostics: linked, edit: fixEdit(fix) });
         }
       }
     }
     // Fix-all looks at every finding, too costly for the requests an editor sends on each cursor
     // move; editors ask for source actions by kind (on save, from the Source Action menu).
     if (only && kindMatches(CodeActionKind.SourceFixAll, only)) {
-      const edits = fixAllEdits(analysis);
-      if (edits.length > 0) {
-        actions.push({ title: 'Fix all safe gai.conf problems', kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, edits) } } });
+      const plan = fixAllPlan(analysis, (text) => store.analyze(uri, text));
+      if (plan.edits.length > 0) {
+        const report: FixAllReport = { fixed: plan.fixed, left: plan.left, message: fixAllReport(plan) };
+        const command = session.client.commands.includes(CLIENT_COMMANDS.fixAllReport) ? { command: { title: 'What fix-all left', command: CLIENT_COMMANDS.fixAllReport, arguments: [report] } } : {};
+        actions.push({ title: fixAllTitle(plan), kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, plan.edits) } }, ...command });
       }
     }
     if (session.client.literalCodeActions) return actions;

@@ -19,6 +19,8 @@ export function registerCompletion(session: Session): void {
       label: entry.label,
       kind: COMPLETION_KINDS[entry.kind],
       detail: entry.detail,
+      // Beside the label in the list, for every entry at once: a prefix's name, a keyword's syntax.
+      labelDetails: { description: entry.detail },
       documentation: { kind: MarkupKind.Markdown, value: entry.documentation },
       sortText: entry.sortText,
       insertTextFormat: InsertTextFormat.PlainText,

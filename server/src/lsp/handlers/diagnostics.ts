@@ -3,6 +3,7 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 import { Severity } from '../../analysis/catalogue';
 import { editorDiagnostics } from '../../features/diagnostics';
+import { AnalysisPublishedNotification } from '../protocol';
 import { Session } from '../session';
 
 const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
@@ -18,6 +19,9 @@ export function publishDiagnostics(session: Session, uri: string): void {
   const diagnostics: Diagnostic[] = editorDiagnostics(snapshot.analysis, snapshot.locator, session.settings.severity, (code) => session.documentationLink(code))
     .map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
   void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
+  if (session.client.commands.length > 0) {
+    void session.connection.sendNotification(AnalysisPublishedNotification, { uri, version: snapshot.document.version });
+  }
 }
 
 export function registerDiagnostics(session: Session): void {
