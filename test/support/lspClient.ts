@@ -36,6 +36,8 @@ import {
   PublishDiagnosticsNotification,
   Range,
   RegistrationRequest,
+  RequestType,
+  RequestType0,
   ShowMessageNotification,
   ShowMessageRequest,
   ShutdownRequest,
@@ -384,9 +386,13 @@ export class LspClient {
     );
   }
 
-  /** Any request, with any params: for malformed input. */
-  request(method: string, params: unknown): Promise<unknown> {
-    return this.guard(method, this.connection.sendRequest(method, params));
+  /** A typed request of the server's protocol.ts; or any method with any params, for malformed input. */
+  request<Params, Result>(type: RequestType<Params, Result, void>, params: Params): Promise<Result>;
+  request<Result>(type: RequestType0<Result, void>): Promise<Result>;
+  request(method: string, params: unknown): Promise<unknown>;
+  request(type: string | { readonly method: string }, params?: unknown): Promise<unknown> {
+    const method = typeof type === 'string' ? type : type.method;
+    return this.guard(method, this.connection.sendRequest(method, params ?? null));
   }
 
   /**
