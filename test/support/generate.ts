@@ -77,3 +77,13 @@ export function generatedGaiConf(next: () => number): string {
   }
   return lines.join(eol) + (next() < 0.8 ? eol : '');
 }
+
+/**
+ * `lines` label rows whose prefixes repeat after 65,535 rows (so every later row is shadowed or a
+ * repeat): the scale probe of issue 22, a file with as many findings as rows.
+ */
+export function repeatingLabelRows(lines: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) out.push(`label 2001:db8:${(i % 65_535).toString(16)}::/48 ${i % 7}`);
+  return `${out.join('\n')}\n`;
+}

@@ -14,6 +14,7 @@ import { Effect, computeEffects } from './effects';
 import { notTextFinding } from './textChecks';
 import { lineFindings } from './lineChecks';
 import { readSuppressions, silences } from './suppression';
+import { LARGEST_FILE_BYTES, LARGEST_FILE_TEXT } from './limits';
 import { tableFindings } from './tableChecks';
 import { TemplateReading, readTemplate } from './templates';
 
@@ -78,7 +79,15 @@ function familyNeutralFindings(parsed: ParsedFile, tables: EffectiveTables, effe
   }];
 }
 
+/** A text too large to be a gai.conf: nothing of it is read, and one finding says so. */
+function refusedAnalysis(text: string, options: AnalysisOptions): Analysis {
+  const parsed = parseGaiConf('', options);
+  const message = `This text is ${(text.length / 1024 / 1024).toFixed(0)} MiB, larger than ${LARGEST_FILE_TEXT} and far beyond any real gai.conf: gai-conf does not analyse it. glibc would still read every line of it at every program's first lookup.`;
+  return { parsed, tables: buildEffectiveTables(parsed), effects: [], commented: new Map(), findings: [{ code: 'file-too-large', start: 0, end: 0, message }], suppressed: [] };
+}
+
 export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis {
+  if (text.length > LARGEST_FILE_BYTES) return refusedAnalysis(text, options);
   const parsed = parseGaiConf(text, options);
   const tables = buildEffectiveTables(parsed);
   const commented = commentedDirectives(parsed);

@@ -47,6 +47,8 @@ export const CATALOGUE = {
   'ula-destinations-demoted': { severity: 'information', summary: 'From a ULA host, ULA destinations lose to IPv4.' },
   'not-glibc-host': { severity: 'warning', summary: 'This Linux system does not run glibc (Alpine uses musl): getaddrinfo() here never reads gai.conf.' },
   'ipv4-preferred': { severity: 'information', summary: 'The file makes every host prefer IPv4 over global IPv6.' },
+  'file-too-large': { severity: 'error', summary: 'The file is larger than 16 MiB, far beyond any real gai.conf: gai-conf does not analyse it.' },
+  'too-many-findings': { severity: 'information', summary: 'The file has more findings than an editor is sent (5,000): the first ones are shown, and the rest are counted.' },
   'unknown-suppression': { severity: 'warning', summary: 'A "# gai-conf:" comment names no code, an unknown code or an unknown keyword, so it silences nothing under that name.' },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -6,6 +6,7 @@
 
 import { Analysis } from '../analysis/analysis';
 import { DiagnosticCode, Finding, Severity, isDiagnosticCode, severityOf } from '../analysis/catalogue';
+import { MOST_DIAGNOSTICS_SENT } from '../analysis/limits';
 import { Range, TextLocator } from './positions';
 
 export type SeveritySetting = Severity | 'off';
@@ -22,7 +23,7 @@ export interface EditorDiagnostic {
 }
 
 /** The user's setting for the code, else the finding's own severity. */
-export function effectiveSeverity(finding: Finding, overrides: SeverityOverrides): SeveritySetting {
+export function effectiveSeverity(finding: Pick<Finding, 'code' | 'severity'>, overrides: SeverityOverrides): SeveritySetting {
   const override = overrides[finding.code];
   return override === 'error' || override === 'warning' || override === 'information' || override === 'hint' || override === 'off'
     ? override
@@ -36,9 +37,14 @@ export function unknownCodes(overrides: SeverityOverrides): string[] {
 
 export function editorDiagnostics(analysis: Analysis, locator: TextLocator, overrides: SeverityOverrides, documentationLink: (code: DiagnosticCode) => string): EditorDiagnostic[] {
   const diagnostics: EditorDiagnostic[] = [];
+  let left = 0;
   for (const finding of analysis.findings) {
     const severity = effectiveSeverity(finding, overrides);
     if (severity === 'off') continue;
+    if (diagnostics.length === MOST_DIAGNOSTICS_SENT) {
+      left++;
+      continue;
+    }
     diagnostics.push({
       range: locator.rangeOf(finding),
       severity,
@@ -48,5 +54,22 @@ export function editorDiagnostics(analysis: Analysis, locator: TextLocator, over
       message: finding.message,
     });
   }
+  const notice = left > 0 ? cappedNotice(diagnostics, left, locator, overrides, documentationLink) : undefined;
+  if (notice) diagnostics.unshift(notice);
   return diagnostics;
+}
+
+/** Tens of thousands of diagnostics stall an editor: past the cap, one more at the top counts the rest. */
+function cappedNotice(sent: readonly EditorDiagnostic[], left: number, locator: TextLocator, overrides: SeverityOverrides, documentationLink: (code: DiagnosticCode) => string): EditorDiagnostic | undefined {
+  const severity = effectiveSeverity({ code: 'too-many-findings' }, overrides);
+  if (severity === 'off') return undefined;
+  const lastLine = sent[sent.length - 1].range.start.line + 1;
+  return {
+    range: locator.rangeOf({ start: 0, end: 0 }),
+    severity,
+    code: 'too-many-findings',
+    codeDescription: { href: documentationLink('too-many-findings') },
+    source: 'gai-conf',
+    message: `${left.toLocaleString('en-US')} more findings after line ${lastLine} are not shown: an editor is sent the first ${MOST_DIAGNOSTICS_SENT.toLocaleString('en-US')}. Fixing or silencing those shows the next ones; \`gai-conf check\` lists them all.`,
+  };
 }

@@ -45,8 +45,13 @@ function columnWidths(layouts: readonly (Layout | undefined)[]): Map<Layout, rea
   const widths = new Map<Layout, readonly [number, number]>();
   let run: Layout[] = [];
   const close = () => {
-    const command = Math.max(...run.map((l) => (l.fields.length > 1 ? l.fields[0].text.length : 0)));
-    const prefix = Math.max(...run.map((l) => (l.fields.length > 2 ? l.fields[1].text.length : 0)));
+    // A loop, not Math.max(...): a run of 100,000 rows is more arguments than the stack holds.
+    let command = 0;
+    let prefix = 0;
+    for (const l of run) {
+      if (l.fields.length > 1) command = Math.max(command, l.fields[0].text.length);
+      if (l.fields.length > 2) prefix = Math.max(prefix, l.fields[1].text.length);
+    }
     for (const layout of run) widths.set(layout, [command, prefix]);
     run = [];
   };
@@ -91,7 +96,7 @@ export function formatEdits(parsed: ParsedFile, from = 0, to = parsed.text.lengt
     // Lines the range touches; an empty range means the line it sits on, and a range ending at a
     // line's start does not take that line.
     if (!layout || layout.line.end < from || layout.line.start > to || (layout.line.start === to && to > from)) continue;
-    edits.push(...lineEdits(layout, widths.get(layout), parsed.text));
+    for (const edit of lineEdits(layout, widths.get(layout), parsed.text)) edits.push(edit);
   }
   return edits;
 }

@@ -3,6 +3,7 @@
  * process: glibc names its version there, musl shows as its loader among the shared objects.
  */
 
+import { readFileSync } from 'fs';
 import { HostLibc } from '../analysis/analysis';
 import { FALLBACK_GLIBC, GlibcVersion, parseGlibcVersion, parserGeneration } from '../glibc/versions';
 import { CHANGELOGS, LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG, findBuildFix } from './glibcBuild';
@@ -15,18 +16,38 @@ interface RuntimeReport {
 let runtimeReportCache: RuntimeReport | null | undefined;
 
 /**
- * Node's diagnostic report of this process, made once: it takes several milliseconds (it walks
- * the heap, handles and libraries), and the C library a process runs on never changes.
+ * The facts of Node's diagnostic report this module uses, made once: from the libraries mapped
+ * into this process where Linux lists them, else from the report itself, which takes 10 to 30
+ * milliseconds of every start (it walks the heap, handles and libraries).
  */
 function runtimeReport(): RuntimeReport | null {
   if (runtimeReportCache === undefined) {
     try {
-      runtimeReportCache = (process.report?.getReport() as RuntimeReport | undefined) ?? null;
+      runtimeReportCache = mappedLibraries() ?? (process.report?.getReport() as RuntimeReport | undefined) ?? null;
     } catch {
       runtimeReportCache = null;
     }
   }
   return runtimeReportCache;
+}
+
+/** glibc's banner (what `libc.so.6` prints when run): "... release version 2.36." */
+const GLIBC_BANNER = /GNU C Library [^\n\0]*release version (\d+\.\d+)/;
+
+/**
+ * The shared objects /proc/self/maps lists, and for glibc the version its banner names (the one
+ * gnu_get_libc_version(), and so the report, gives); undefined when either is not found.
+ */
+function mappedLibraries(): RuntimeReport | undefined {
+  if (process.platform !== 'linux') return undefined;
+  const maps = readFileSync('/proc/self/maps', 'latin1');
+  const sharedObjects = [...new Set(maps.split('\n').map((line) => line.slice(line.indexOf('/'))).filter((path) => path.startsWith('/') && /\.so(\.|$)/.test(path)))];
+  const glibc = sharedObjects.find((path) => /\/libc(\.so\.6|-2\.\d+\.so)$/.test(path));
+  if (!glibc) return sharedObjects.some((path) => /(^|\/)(ld-musl|libc\.musl)/.test(path)) ? { sharedObjects } : undefined;
+  const bytes = readFileSync(glibc);
+  const at = bytes.indexOf('GNU C Library ');
+  const version = at < 0 ? undefined : GLIBC_BANNER.exec(bytes.toString('latin1', at, at + 200))?.[1];
+  return version ? { header: { glibcVersionRuntime: version }, sharedObjects } : undefined;
 }
 
 /**

@@ -35,12 +35,24 @@ function isDepartureRow(analysis: Analysis, line: ParsedLine): boolean {
  */
 function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): TextEdit[] | undefined {
   if (edits.length === 0) return undefined;
+  // An editor asks for the fixes of the same finding at every cursor move: each verdict is
+  // worked out once per analysis, not by a full analysis per request.
+  let verdicts = verdictsOf.get(analysis);
+  if (!verdicts) verdictsOf.set(analysis, (verdicts = new Map()));
+  const key = `${code}\0${JSON.stringify(edits)}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) verdicts.set(key, (verdict = verify(analysis, code, edits)));
+  return verdict ? edits : undefined;
+}
+
+const verdictsOf = new WeakMap<Analysis, Map<string, boolean>>();
+
+function verify(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): boolean {
   const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc });
   const before = new Set(analysis.findings.map((f) => f.code));
-  if (after.findings.some((f) => f.code === code || !before.has(f.code))) return undefined;
+  if (after.findings.some((f) => f.code === code || !before.has(f.code))) return false;
   const choice = (host: 'ula' | 'global') => after.effects.find((e) => e.host.id === host && e.pair.id === 'global')?.file;
-  if (code === 'ula-demoted' && choice('ula') !== choice('global')) return undefined;
-  return edits;
+  return code !== 'ula-demoted' || choice('ula') === choice('global');
 }
 
 const ULA_TRADE_OFF = 'hosts with global IPv6 will also try ULA destinations before IPv4';
