@@ -1,11 +1,12 @@
 /** The command line as the commands read it: options, the glibc to assume, files and hosts. */
 
 import { parseIpAddress } from '../glibc/addresses';
-import { Host, HostAddress } from '../glibc/sourceSelection';
+import { Host, HostAddress, isKernelDefaultLabels } from '../glibc/sourceSelection';
 import { GlibcVersion } from '../glibc/versions';
 import { resolveGlibcVersion } from '../system/cLibrary';
 import { FileReadError, readGaiConfFile } from '../system/files';
 import { systemHost } from '../system/host';
+import { readKernelAddressLabels } from '../system/addressLabels';
 import { LIVE_GAI_CONF } from '../system/liveFile';
 
 export const DEFAULT_FILE = LIVE_GAI_CONF;
@@ -34,12 +35,18 @@ export interface ParsedArguments {
   readonly config?: string;
   readonly sources: string[];
   readonly noDefaultRoute: string[];
+  /** preset, reset: --output FILE (preset) or --write (reset), and --force to replace active lines. */
+  readonly output?: string;
+  readonly write: boolean;
+  readonly force: boolean;
+  /** table: --kernel-labels, to read this machine's `ip addrlabel` table beside glibc's. */
+  readonly kernelLabels: boolean;
 }
 
 export function parseArguments(argv: string[]): ParsedArguments {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [] };
+  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], write: false, force: false, kernelLabels: false };
   const mutable = result as { -readonly [K in keyof ParsedArguments]: ParsedArguments[K] };
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i];
@@ -58,6 +65,10 @@ export function parseArguments(argv: string[]): ParsedArguments {
       case '--config': mutable.config = value(); break;
       case '--source': mutable.sources.push(value()); break;
       case '--no-default-route': mutable.noDefaultRoute.push(value()); break;
+      case '--output': case '-o': mutable.output = value(); break;
+      case '--write': mutable.write = true; break;
+      case '--force': mutable.force = true; break;
+      case '--kernel-labels': mutable.kernelLabels = true; break;
       case '--help': case '-h': throw new UsageError('');
       default:
         if (argument.startsWith('--')) throw new UsageError(`unknown option ${argument}`);
@@ -126,4 +137,19 @@ export function hostFor(args: ParsedArguments): Host {
   const has = (f: 4 | 6) => base.addresses.some((a) => a.address.family === f);
   const routes = base.defaultRoutes ?? { ipv4: has(4), ipv6: has(6) };
   return { ...base, defaultRoutes: { ipv4: routes.ipv4 && !args.noDefaultRoute.includes('4'), ipv6: routes.ipv6 && !args.noDefaultRoute.includes('6') } };
+}
+
+/**
+ * The host for order and explain: with --source as given (Linux's default address labels); else
+ * this machine, with the kernel's address labels read by `ip -6 addrlabel list`, and a note when
+ * they are not Linux's defaults or cannot be read.
+ */
+export function hostWithKernelLabels(args: ParsedArguments): { readonly host: Host; readonly note?: string } {
+  const host = hostFor(args);
+  if (args.sources.length > 0) return { host };
+  const reading = readKernelAddressLabels();
+  if (!reading.ok) return { host, note: `Kernel address labels: ${reading.reason}.` };
+  const note = isKernelDefaultLabels(reading.labels) ? undefined
+    : `Kernel address labels: this machine's differ from Linux's defaults (\`gai-conf table --kernel-labels\` lists them); the sources below follow them.`;
+  return { host: { ...host, addressLabels: reading.labels }, ...(note ? { note } : {}) };
 }

@@ -10,6 +10,7 @@ import { packageVersion } from '../../system/packageManifest';
 import { systemHost } from '../../system/host';
 import { isLiveGaiConf } from '../../system/liveFile';
 import { effectsInWords, effectsJson } from '../../features/effectsSummary';
+import { crashRiskText, crashRisks } from '../../analysis/crashRisk';
 import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
@@ -30,7 +31,7 @@ function textLines(report: CheckReport): string[] {
 }
 
 function jsonLines(report: CheckReport): string[] {
-  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects }, null, 2)];
+  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects, mayCrash: report.mayCrash ?? [] }, null, 2)];
 }
 
 /** Every --format, by name; --json is the same as --format json. */
@@ -93,7 +94,8 @@ export function check(args: ParsedArguments, output: Output): number {
     documentationBase: base,
     toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
-    effectsText: effectsInWords(analysis.effects),
+    effectsText: effectsInWords(analysis.effects, crashRiskText(crashRisks(analysis.parsed))),
+    mayCrash: crashRisks(analysis.parsed),
   };
   for (const line of format(report)) output.out(line);
   return threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
