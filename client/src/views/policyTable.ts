@@ -5,7 +5,9 @@ import { ExtensionContext, WebviewPanel, commands, window, workspace } from 'vsc
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { PolicyTablesResult } from '../../../server/src/lsp/protocol';
 import { gaiConfDocument } from '../documents';
-import { CLIENT_COMMANDS, PolicyTablesRequest } from '../protocol';
+import type { KernelLabelsResult } from '../../../server/src/lsp/protocol';
+import { CLIENT_COMMANDS, KernelLabelsRequest, POLICY_COMMANDS, PolicyTablesRequest } from '../protocol';
+import { policyViewExtras } from './kernelLabels';
 import { renderPolicyTables } from './render';
 import { answerOf, webviewPanel } from './webview';
 
@@ -16,10 +18,12 @@ export interface PolicyTableViews {
 
 export function registerPolicyTableView(context: ExtensionContext, client: LanguageClient): PolicyTableViews {
   const panels = new Map<string, WebviewPanel>();
+  /** Read on request only (it starts `ip`), then shown in every view. */
+  let kernelLabels: KernelLabelsResult | undefined;
 
   async function render(panel: WebviewPanel, uri: string): Promise<PolicyTablesResult | undefined> {
     const result = await answerOf(() => client.sendRequest(PolicyTablesRequest, { uri }));
-    if (result) panel.webview.html = renderPolicyTables(result);
+    if (result) panel.webview.html = renderPolicyTables(result, policyViewExtras(uri, kernelLabels));
     return result;
   }
 
@@ -42,6 +46,12 @@ export function registerPolicyTableView(context: ExtensionContext, client: Langu
 
   context.subscriptions.push(
     commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => show(uri)),
+    commands.registerCommand(POLICY_COMMANDS.kernelLabels, async (uri?: unknown) => {
+      kernelLabels = await answerOf(() => client.sendRequest(KernelLabelsRequest), 'Reading the kernel address labels…');
+      for (const [other, panel] of panels) void render(panel, other);
+      await show(uri);
+      return kernelLabels;
+    }),
     workspace.onDidChangeTextDocument((event) => {
       const panel = panels.get(event.document.uri.toString());
       if (panel && event.contentChanges.length > 0) void render(panel, event.document.uri.toString());

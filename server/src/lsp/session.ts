@@ -21,6 +21,8 @@ export interface ClientFeatures {
   readonly pullConfiguration: boolean;
   readonly registerConfiguration: boolean;
   readonly literalCodeActions: boolean;
+  /** Workspace edits with change annotations, which the client shows for confirmation (a preview). */
+  readonly annotatedEdits: boolean;
   readonly hierarchicalSymbols: boolean;
   /** The client commands the client announced, which lenses may then name. */
   readonly commands: readonly string[];
@@ -32,7 +34,7 @@ function asObject(value: unknown): Record<string, unknown> {
 
 export class Session {
   settings: ServerSettings = readSettings(undefined);
-  client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, hierarchicalSymbols: false, commands: [] };
+  client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, annotatedEdits: false, hierarchicalSymbols: false, commands: [] };
   readonly hostLibc: HostLibc = runtimeLibc();
   private readonly readme = documentationBase();
   /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
@@ -50,6 +52,7 @@ export class Session {
       pullConfiguration: capabilities.workspace?.configuration === true,
       registerConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       literalCodeActions: capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
+      annotatedEdits: capabilities.workspace?.workspaceEdit?.documentChanges === true && capabilities.workspace.workspaceEdit.changeAnnotationSupport !== undefined,
       hierarchicalSymbols: capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
       commands: Array.isArray(options?.clientCommands) ? options.clientCommands.filter((c): c is string => typeof c === 'string') : [],
     };

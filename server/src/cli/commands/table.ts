@@ -5,8 +5,7 @@ import { EffectiveTable, deadBehind, rowPrefixText } from '../../glibc/tables';
 import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
 import { DEFAULT_FILE, InputError, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
 import { exportRefusal, exportTables } from '../../features/tablesFile';
-import { ipv6TextForPeople } from '../../glibc/addresses';
-import { isKernelDefaultLabels } from '../../glibc/sourceSelection';
+import { kernelLabelsReport } from '../../features/kernelLabels';
 import { KernelLabelsReading, readKernelAddressLabels } from '../../system/addressLabels';
 import { writeOrPrint } from './preset';
 
@@ -36,16 +35,12 @@ function tablesJson(analysis: Analysis, glibc: GlibcVersion) {
   };
 }
 
-function kernelLabelsJson(reading: KernelLabelsReading) {
-  if (!reading.ok) return { error: reading.reason };
-  return { default: isKernelDefaultLabels(reading.labels), rows: reading.labels.map((row) => ({ prefix: `${ipv6TextForPeople(row.bytes)}/${row.bits}`, label: row.value, interface: row.interface ?? null })) };
-}
-
 /** The kernel's table beside glibc's label table: the kernel's decides the source, glibc's sorts with it. */
 function kernelLabelLines(reading: KernelLabelsReading): string[] {
-  if (!reading.ok) return ['', `kernel address labels: ${reading.reason}.`];
-  const lines = ['', `kernel address labels (${reading.command}; ${isKernelDefaultLabels(reading.labels) ? "Linux's defaults" : "not Linux's defaults"}): the kernel picks the IPv6 source with them, glibc then sorts with its own label table above`];
-  for (const row of reading.labels) lines.push(`  ${`${ipv6TextForPeople(row.bytes)}/${row.bits}`.padEnd(24)} ${String(row.value).padStart(10)}${row.interface ? `   dev ${row.interface}` : ''}`);
+  const report = kernelLabelsReport(reading);
+  if ('error' in report) return ['', `kernel address labels: ${report.error}.`];
+  const lines = ['', `kernel address labels (${report.command}; ${report.isDefault ? "Linux's defaults" : "not Linux's defaults"}): the kernel picks the IPv6 source with them, glibc then sorts with its own label table above`];
+  for (const row of report.rows) lines.push(`  ${row.prefix.padEnd(24)} ${String(row.label).padStart(10)}${row.interface ? `   dev ${row.interface}` : ''}`);
   return lines;
 }
 
@@ -68,7 +63,7 @@ export function table(args: ParsedArguments, output: Output): number {
   if (args.output !== undefined) throw new UsageError('--output writes the file of --format gai.conf only');
   const kernel = args.kernelLabels ? readKernelAddressLabels() : undefined;
   if (args.json || args.format === 'json') {
-    output.out(JSON.stringify({ ...tablesJson(analysis, glibc), ...(kernel ? { kernelLabels: kernelLabelsJson(kernel) } : {}) }, null, 2));
+    output.out(JSON.stringify({ ...tablesJson(analysis, glibc), ...(kernel ? { kernelLabels: kernelLabelsReport(kernel) } : {}) }, null, 2));
     return 0;
   }
   output.out(`${file}: tables as ${describeGlibcVersion(glibc)} holds them, in lookup order`);
