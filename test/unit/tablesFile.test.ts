@@ -13,11 +13,10 @@ import { EffectiveTables } from '../../server/src/glibc/tables';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { corpus } from '../support/corpus';
 import { GLIBC_2_36, analyze, parse } from '../support/glibc';
-import { PARSE_CASES } from '../oracle/parseCases';
 
 const VERSIONS = ['2.31', '2.36', '2.41', '2.43'].map((v) => parseGlibcVersion(v)!);
-const asText = (content: string | Buffer) => (typeof content === 'string' ? content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(content));
-const FILES = [...corpus(), ...PARSE_CASES.map((c) => ({ name: c.name, text: asText(c.content) }))];
+// The parse cases are exported and read by real glibc in test/oracle/export.test.ts.
+const FILES = corpus();
 
 function picture(tables: EffectiveTables) {
   const kind = (k: 'label' | 'precedence' | 'scopev4') => (tables[k].source === 'builtin' ? 'builtin' : tables[k].rows.map((r) => `${bytesToHex(r.bytes)}/${r.bits}=${r.value}`));
@@ -36,7 +35,7 @@ test('every export reads back into the tables of its original, for every parser 
       exported++;
     }
   }
-  assert.ok(exported > 300, `${exported} exports`);
+  assert.ok(exported > 150, `${exported} exports`);
 });
 
 test('an export marks where each row came from, keeps built-in tables as comments, and formatting leaves it as it is', () => {

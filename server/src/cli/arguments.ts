@@ -1,12 +1,12 @@
 /** The command line as the commands read it: options, the glibc to assume, files and hosts. */
 
 import { parseIpAddress } from '../glibc/addresses';
-import { Host, HostAddress, isKernelDefaultLabels } from '../glibc/sourceSelection';
+import { Host, HostAddress } from '../glibc/sourceSelection';
 import { GlibcVersion } from '../glibc/versions';
 import { resolveGlibcVersion } from '../system/cLibrary';
 import { FileReadError, readGaiConfFile } from '../system/files';
 import { systemHost } from '../system/host';
-import { readKernelAddressLabels } from '../system/addressLabels';
+import { withKernelLabels } from '../system/addressLabels';
 import { LIVE_GAI_CONF } from '../system/liveFile';
 
 export const DEFAULT_FILE = LIVE_GAI_CONF;
@@ -141,15 +141,9 @@ export function hostFor(args: ParsedArguments): Host {
 
 /**
  * The host for order and explain: with --source as given (Linux's default address labels); else
- * this machine, with the kernel's address labels read by `ip -6 addrlabel list`, and a note when
- * they are not Linux's defaults or cannot be read.
+ * this machine with the kernel's address labels, which `ip -6 addrlabel list` reads.
  */
 export function hostWithKernelLabels(args: ParsedArguments): { readonly host: Host; readonly note?: string } {
   const host = hostFor(args);
-  if (args.sources.length > 0) return { host };
-  const reading = readKernelAddressLabels();
-  if (!reading.ok) return { host, note: `Kernel address labels: ${reading.reason}.` };
-  const note = isKernelDefaultLabels(reading.labels) ? undefined
-    : `Kernel address labels: this machine's differ from Linux's defaults (\`gai-conf table --kernel-labels\` lists them); the sources below follow them.`;
-  return { host: { ...host, addressLabels: reading.labels }, ...(note ? { note } : {}) };
+  return args.sources.length > 0 ? { host } : withKernelLabels(host);
 }

@@ -13,7 +13,7 @@ import { reset } from './commands/reset';
 
 const USAGE = `Usage:
   gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
-                 [--fail-on error|warning|information|hint|none] [--template] [--glibc VERSION]
+                 [--fail-on error|warning|information|hint|none] [--template] [--kernel-labels] [--glibc VERSION]
   gai-conf table [FILE] [--json | --format text|json|gai.conf] [--output FILE] [--kernel-labels] [--glibc VERSION]
   gai-conf preset prefer-ipv6|prefer-ipv4|rfc6724|glibc|auto [--source ADDR/LEN]... [--output FILE [--force]]
   gai-conf reset [FILE] [--write] [--glibc VERSION]

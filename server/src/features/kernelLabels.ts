@@ -1,8 +1,7 @@
 /** The kernel's address-label table as the `table` command and the policy table view show it. */
 
 import { ipv6TextForPeople } from '../glibc/addresses';
-import { isKernelDefaultLabels } from '../glibc/sourceSelection';
-import type { KernelLabelsReading } from '../system/addressLabels';
+import { KernelLabelsReading, isKernelDefaultLabels } from '../glibc/sourceSelection';
 
 export interface KernelLabelRow {
   /** "fc00::/7". */

@@ -41,6 +41,11 @@ export interface AddressLabel {
   readonly interface?: string;
 }
 
+/** The kernel's table as read from a machine, or why it could not be. */
+export type KernelLabelsReading =
+  | { readonly ok: true; readonly labels: readonly AddressLabel[]; readonly command: string }
+  | { readonly ok: false; readonly reason: string };
+
 export interface Host {
   /** In the order they were configured; the loopback addresses are implied. */
   readonly addresses: readonly HostAddress[];

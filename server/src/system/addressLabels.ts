@@ -8,14 +8,13 @@
 import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 import { parseIpv6Bytes } from '../glibc/addresses';
-import { AddressLabel } from '../glibc/sourceSelection';
+import { AddressLabel, Host, KernelLabelsReading, isKernelDefaultLabels } from '../glibc/sourceSelection';
+
+export type { KernelLabelsReading };
 
 const IP_CANDIDATES = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip'];
 const TIMEOUT_MS = 5000;
 
-export type KernelLabelsReading =
-  | { readonly ok: true; readonly labels: readonly AddressLabel[]; readonly command: string }
-  | { readonly ok: false; readonly reason: string };
 
 /** One line of `ip -6 addrlabel list`: "prefix 2001:db8::/32 dev eth0 label 9". */
 export function parseAddressLabelLine(line: string): AddressLabel | undefined {
@@ -47,4 +46,16 @@ export function readKernelAddressLabels(): KernelLabelsReading {
   const unread = lines.filter((_, i) => labels[i] === undefined);
   if (unread.length > 0) return { ok: false, reason: `\`${command}\` printed lines gai-conf cannot read (${JSON.stringify(unread[0])}); Linux's default address labels are assumed` };
   return { ok: true, labels: labels as AddressLabel[], command };
+}
+
+/**
+ * This machine as the kernel sees it, with its address labels: a note when they are not Linux's
+ * defaults (the sources follow them) or cannot be read (the defaults are assumed).
+ */
+export function withKernelLabels(host: Host): { readonly host: Host; readonly note?: string } {
+  const reading = readKernelAddressLabels();
+  if (!reading.ok) return { host, note: `Kernel address labels: ${reading.reason}.` };
+  const note = isKernelDefaultLabels(reading.labels) ? undefined
+    : "Kernel address labels: this machine's differ from Linux's defaults (`gai-conf table --kernel-labels` lists them); the sources below follow them.";
+  return { host: { ...host, addressLabels: reading.labels }, ...(note ? { note } : {}) };
 }

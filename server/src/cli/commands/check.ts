@@ -8,6 +8,7 @@ import { runtimeLibc } from '../../system/cLibrary';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
 import { systemHost } from '../../system/host';
+import { withKernelLabels } from '../../system/addressLabels';
 import { isLiveGaiConf } from '../../system/liveFile';
 import { effectsInWords, effectsJson } from '../../features/effectsSummary';
 import { crashRiskText, crashRisks } from '../../analysis/crashRisk';
@@ -67,7 +68,8 @@ export function check(args: ParsedArguments, output: Output): number {
   const glibc = glibcFor(args);
   const text = readConfig(file);
   // The live file is judged for this machine too, from its interface addresses (read locally).
-  const thisMachine = isLiveGaiConf(file) ? systemHost() : undefined;
+  // --kernel-labels: this machine's sources follow its own `ip addrlabel` table (it starts `ip`).
+  const thisMachine = isLiveGaiConf(file) ? (args.kernelLabels ? withKernelLabels(systemHost()).host : systemHost()) : undefined;
   const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc(), template: args.template || isTemplateName(file), ...(thisMachine ? { thisMachine } : {}) });
   const locator = new TextLocator(text);
   const base = documentationBase();
