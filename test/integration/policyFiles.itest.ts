@@ -1,7 +1,6 @@
 /// <reference types="mocha" />
 /**
- * Whole policies inside a real VS Code: the reset quick fix carries an edit VS Code previews
- * before applying it; "Export the Tables in Effect" opens the export as a gai.conf editor;
+ * Whole policies inside a real VS Code: the reset quick fix puts a # before each active line; "Export the Tables in Effect" opens the export as a gai.conf editor;
  * "Show the Kernel's Address Labels" reads the remote machine's table; the commands are in the palette.
  */
 
@@ -17,7 +16,7 @@ suite('whole policies', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  test('the reset quick fix on an active line puts a # before every active line, marked for the refactor preview', async () => {
+  test('the reset quick fix on an active line puts a # before every active line', async () => {
     const document = await open(await writeWorkspaceFile('policy-reset/gai.conf', '# ours\nprecedence ::ffff:0:0/96 100\nlabel fc00::/7 1\n'));
     const range = new vscode.Range(1, 0, 1, 0);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, range, vscode.CodeActionKind.QuickFix.value);
@@ -26,8 +25,6 @@ suite('whole policies', function () {
     const entries = reset.edit.entries();
     assert.equal(entries.length, 1);
     assert.deepEqual(entries[0][1].map((e) => [e.range.start.line, e.newText]), [[1, '#'], [2, '#']]);
-    const metadata = (reset.edit as unknown as { _allEntries(): { metadata?: vscode.WorkspaceEditEntryMetadata }[] })._allEntries?.();
-    if (metadata) assert.ok(metadata.every((entry) => entry.metadata?.needsConfirmation), 'needs confirmation: VS Code shows the preview');
     // Applying it would open the refactor preview and wait for the user, which is the point.
   });
 
