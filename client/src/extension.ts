@@ -17,6 +17,7 @@ import { registerGlibcStatus } from './status';
 import { registerExplainView } from './views/explain';
 import { registerPolicyTableView } from './views/policyTable';
 import { registerWhoFollowsView } from './views/whoFollows';
+import { registerPolicyFiles } from './policyFiles';
 
 let client: LanguageClient | undefined;
 
@@ -37,6 +38,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerExplainView(context, languageClient);
   const policyTables = registerPolicyTableView(context, languageClient);
   registerWhoFollowsView(context, languageClient);
+  registerPolicyFiles(context, languageClient);
   registerTreatAsGaiConf(context);
   registerDocumentation(context);
   registerFixAllReport(context);

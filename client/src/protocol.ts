@@ -14,6 +14,11 @@ import type {
   StatusChangedNotification as StatusChangedNotificationType,
   StatusRequest as StatusRequestType,
   WhoFollowsRequest as WhoFollowsRequestType,
+  ResetToDefaultsRequest as ResetToDefaultsRequestType,
+  PresetsRequest as PresetsRequestType,
+  WritePresetRequest as WritePresetRequestType,
+  ExportTablesRequest as ExportTablesRequestType,
+  KernelLabelsRequest as KernelLabelsRequestType,
 } from '../../server/src/lsp/protocol';
 
 function request<Typed extends { readonly method: string }>(method: Typed['method']): Typed {
@@ -35,6 +40,20 @@ export const StatusRequest = request0<typeof StatusRequestType>('gaiConf/status'
 export const StatusChangedNotification = notification<typeof StatusChangedNotificationType>('gaiConf/statusChanged');
 export const SaveCheckRequest = request<typeof SaveCheckRequestType>('gaiConf/saveCheck');
 export const AnalysisPublishedNotification = notification<typeof AnalysisPublishedNotificationType>('gaiConf/analysisPublished');
+
+export const ResetToDefaultsRequest = request<typeof ResetToDefaultsRequestType>('gaiConf/resetToDefaults');
+export const PresetsRequest = request0<typeof PresetsRequestType>('gaiConf/presets');
+export const WritePresetRequest = request<typeof WritePresetRequestType>('gaiConf/writePreset');
+export const ExportTablesRequest = request<typeof ExportTablesRequestType>('gaiConf/exportTables');
+export const KernelLabelsRequest = request0<typeof KernelLabelsRequestType>('gaiConf/kernelLabels');
+
+/** Commands of the client alone (no lens names them): whole policies and the kernel's labels. */
+export const POLICY_COMMANDS = {
+  resetToDefaults: 'gaiconf.resetToDefaults',
+  writePreset: 'gaiconf.writePreset',
+  exportTables: 'gaiconf.exportTables',
+  kernelLabels: 'gaiconf.showKernelLabels',
+} as const;
 
 export const CLIENT_COMMANDS: ClientCommands = {
   explain: 'gaiconf.explainAddressOrder',

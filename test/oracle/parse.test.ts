@@ -14,6 +14,8 @@ import { GlibcVersion, parseGlibcVersion } from '../../server/src/glibc/versions
 import { GLIBC_2_36, GLIBC_2_41, analyze } from '../support/glibc';
 import { GlibcTables, glibcTablesOracleUnavailable, glibcTablesOracleUnavailableWith, readTablesWithGlibc } from './glibcTables';
 import { corpus } from '../support/corpus';
+import { PRESETS } from '../../server/src/analysis/reference/presets';
+import { presetFile } from '../../server/src/features/tablesFile';
 import { installedGlibcs, judgingGlibcs } from '../support/glibcVersions';
 import { PARSE_CASES, ParseCase, UNDEFINED_BEHAVIOUR_CASES, generatedUndefinedBehaviourCases } from './parseCases';
 import { testNeeding, testPrerequisite } from '../support/prerequisites';
@@ -43,7 +45,9 @@ function comparable(reading: GlibcTables): unknown {
 const stock = existsSync('/etc/gai.conf') ? [{ name: "this machine's /etc/gai.conf", content: readFileSync('/etc/gai.conf') }] : [];
 // The corpus too: the tables behind its effects and its "changes nothing" findings are glibc's.
 const corpusCases = corpus().map((file) => ({ name: `corpus ${file.name}`, content: file.text }));
-const CASES: ParseCase[] = [...PARSE_CASES, ...UNDEFINED_BEHAVIOUR_CASES, ...generatedUndefinedBehaviourCases(Number(process.env['GAI_CONF_GENERATED_PARSE_CASES'] ?? 80)), ...stock, ...corpusCases];
+// The presets too: `gai-conf preset` writes files glibc must read as we say.
+const presetCases = PRESETS.map((preset) => ({ name: `preset ${preset.id}`, content: presetFile(preset, GLIBC_2_36) }));
+const CASES: ParseCase[] = [...PARSE_CASES, ...presetCases, ...UNDEFINED_BEHAVIOUR_CASES, ...generatedUndefinedBehaviourCases(Number(process.env['GAI_CONF_GENERATED_PARSE_CASES'] ?? 80)), ...stock, ...corpusCases];
 const { missing } = installedGlibcs();
 
 /** The file with one undefined-behaviour line read one way: dropped, or with its full length written out. */

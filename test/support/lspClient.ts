@@ -79,6 +79,8 @@ export interface StartOptions {
    * client leaves it unhandled, so the server gets a MethodNotFound error. Default true.
    */
   answerShowMessageRequest?: boolean;
+  /** Advertise workspace edits with documentChanges and change annotations (VS Code's preview). Default false. */
+  annotatedEdits?: boolean;
   /** Advertise codeActionLiteralSupport. Default true. */
   codeActionLiteralSupport?: boolean;
   /**
@@ -220,6 +222,7 @@ export class LspClient {
         workspace: {
           configuration: pull,
           didChangeConfiguration: { dynamicRegistration: pull },
+          ...(this.options.annotatedEdits ? { workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } } } : {}),
         },
         textDocument: {
           synchronization: { dynamicRegistration: false, didSave: false, willSave: false },

@@ -34,6 +34,8 @@ export interface OracleHostAddress {
 export interface OracleHost {
   addresses: OracleHostAddress[];                 // added in this order
   defaultRoutes?: { ipv4: boolean; ipv6: boolean }; // default: a default route (`dev <first interface of that family>`) for each family the host has an address in
+  addressLabels?: string[];                       // `ip addrlabel add` arguments, e.g. 'prefix 2001:db8:9::/48 label 5', added in this order
+  peersDown?: boolean;                            // leave each veth's peer down, so the host's interfaces are the only ones up (one ff00::/8 route each)
 }
 export interface OracleScenario { host: OracleHost; config: string; destinations: string[] }
 
@@ -169,7 +171,7 @@ export function orderOracleUnavailable(): string | null {
 // Host normalisation
 
 interface NormalAddress { family: 4 | 6; text: string; prefixLength: number; deprecated: boolean; homeAddress: boolean; dev: string }
-interface NormalHost { interfaces: string[]; addresses: NormalAddress[]; route4: string | null; route6: string | null }
+interface NormalHost { interfaces: string[]; addresses: NormalAddress[]; route4: string | null; route6: string | null; labels: string[][]; peersDown: boolean }
 
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 
@@ -192,7 +194,12 @@ function normaliseHost(host: OracleHost, where: string): NormalHost {
   const routeDev = (family: 4 | 6): string => addresses.find((a) => a.family === family)?.dev ?? interfaces[0]!;
   const want4 = host.defaultRoutes ? !!host.defaultRoutes.ipv4 : addresses.some((a) => a.family === 4);
   const want6 = host.defaultRoutes ? !!host.defaultRoutes.ipv6 : addresses.some((a) => a.family === 6);
-  return { interfaces, addresses, route4: want4 ? routeDev(4) : null, route6: want6 ? routeDev(6) : null };
+  const labels = (host.addressLabels ?? []).map((spec) => {
+    const words = spec.trim().split(/\s+/);
+    if (words[0] !== 'prefix' || !words.includes('label')) throw new TypeError(`${where}: address label ${JSON.stringify(spec)} is not "prefix P/L [dev D] label N"`);
+    return words;
+  });
+  return { interfaces, addresses, route4: want4 ? routeDev(4) : null, route6: want6 ? routeDev(6) : null, labels, peersDown: !!host.peersDown };
 }
 
 function setupCommands(h: NormalHost): string[][] {
@@ -208,8 +215,9 @@ function setupCommands(h: NormalHost): string[][] {
     cmds.push(['link', 'set', dev, 'addrgenmode', 'none']);
     cmds.push(['link', 'set', peer, 'addrgenmode', 'none']);
     cmds.push(['link', 'set', dev, 'up']);
-    cmds.push(['link', 'set', peer, 'up']);
+    if (!h.peersDown) cmds.push(['link', 'set', peer, 'up']);
   }
+  for (const words of h.labels) cmds.push(['addrlabel', 'add', ...words]);
   for (const a of h.addresses) {
     if (a.family === 4) cmds.push(['addr', 'add', `${a.text}/${a.prefixLength}`, 'dev', a.dev]);
     else {

@@ -3,9 +3,10 @@
 import * as path from 'path';
 import { ExtensionContext, WebviewPanel, commands, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { PolicyTablesResult } from '../../../server/src/lsp/protocol';
+import type { KernelLabelsResult, PolicyTablesResult } from '../../../server/src/lsp/protocol';
 import { gaiConfDocument } from '../documents';
-import { CLIENT_COMMANDS, PolicyTablesRequest } from '../protocol';
+import { CLIENT_COMMANDS, KernelLabelsRequest, POLICY_COMMANDS, PolicyTablesRequest } from '../protocol';
+import { policyViewExtras } from './kernelLabels';
 import { renderPolicyTables } from './render';
 import { answerOf, webviewPanel } from './webview';
 
@@ -21,10 +22,12 @@ export interface PolicyTableViews {
 
 export function registerPolicyTableView(context: ExtensionContext, client: LanguageClient): PolicyTableViews {
   const panels = new Map<string, WebviewPanel>();
+  /** Read on request only (it starts `ip`), then shown in every view. */
+  let kernelLabels: KernelLabelsResult | undefined;
 
   async function render(panel: WebviewPanel, uri: string): Promise<PolicyTablesResult | undefined> {
     const result = await answerOf(() => client.sendRequest(PolicyTablesRequest, { uri }));
-    if (result) panel.webview.html = renderPolicyTables(result);
+    if (result) panel.webview.html = renderPolicyTables(result, policyViewExtras(uri, kernelLabels));
     return result;
   }
 
@@ -45,7 +48,15 @@ export function registerPolicyTableView(context: ExtensionContext, client: Langu
     return render(panel, uri);
   }
 
-  context.subscriptions.push(commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => show(uri)));
+  context.subscriptions.push(
+    commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => show(uri)),
+    commands.registerCommand(POLICY_COMMANDS.kernelLabels, async (uri?: unknown) => {
+      kernelLabels = await answerOf(() => client.sendRequest(KernelLabelsRequest), 'Reading the kernel address labels…');
+      for (const [other, panel] of panels) void render(panel, other);
+      await show(uri);
+      return kernelLabels;
+    }),
+  );
   return {
     refreshAll: () => {
       for (const [uri, panel] of panels) void render(panel, uri);

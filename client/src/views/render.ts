@@ -134,7 +134,8 @@ function policySection(table: PolicyTable): string {
   ].join('\n');
 }
 
-export function renderPolicyTables(result: PolicyTablesResult): string {
+/** `extra`: sections other modules add at the end (the kernel's labels, whole-policy commands). */
+export function renderPolicyTables(result: PolicyTablesResult, extra = ''): string {
   const body = [
     `<h1>Effective policy table</h1>`,
     `<p class="meta">${escapeHtml(result.fileName)} · as ${escapeHtml(result.glibcDescription)} holds it · rows in lookup order: the first matching prefix decides</p>`,
@@ -142,6 +143,7 @@ export function renderPolicyTables(result: PolicyTablesResult): string {
     '<p class="note">Highlighted rows differ from glibc\'s built-in table; "≠ RFC" marks values RFC 6724 sets otherwise; greyed rows exist only in the other tables.</p>',
     ...result.tables.map(policySection),
     `<h2>reload</h2><p>${result.reload ? 'yes: lookups re-read the file when it changes' : 'no: each program reads the file once'}</p>`,
+    extra,
   ];
   return page('Effective policy table', body.join('\n'));
 }

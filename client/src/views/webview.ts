@@ -1,12 +1,12 @@
 /** What the views share: a webview panel beside the editor, and a request whose failure the user sees. */
 
 import { ProgressLocation, ViewColumn, WebviewPanel, window } from 'vscode';
-import { CLIENT_COMMANDS } from '../protocol';
+import { CLIENT_COMMANDS, POLICY_COMMANDS } from '../protocol';
 
 export function webviewPanel(viewType: string, title: string): WebviewPanel {
   return window.createWebviewPanel(viewType, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
     enableScripts: false,
-    enableCommandUris: [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.whoFollows],
+    enableCommandUris: [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.whoFollows, ...Object.values(POLICY_COMMANDS)],
     retainContextWhenHidden: false,
   });
 }

@@ -6,6 +6,7 @@ import { GlibcVersion } from '../glibc/versions';
 import { resolveGlibcVersion } from '../system/cLibrary';
 import { FileReadError, readGaiConfFile } from '../system/files';
 import { systemHost } from '../system/host';
+import { withKernelLabels } from '../system/addressLabels';
 import { LIVE_GAI_CONF } from '../system/liveFile';
 
 export const DEFAULT_FILE = LIVE_GAI_CONF;
@@ -34,12 +35,18 @@ export interface ParsedArguments {
   readonly config?: string;
   readonly sources: string[];
   readonly noDefaultRoute: string[];
+  /** preset, reset: --output FILE (preset) or --write (reset), and --force to replace active lines. */
+  readonly output?: string;
+  readonly write: boolean;
+  readonly force: boolean;
+  /** table: --kernel-labels, to read this machine's `ip addrlabel` table beside glibc's. */
+  readonly kernelLabels: boolean;
 }
 
 export function parseArguments(argv: string[]): ParsedArguments {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [] };
+  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], write: false, force: false, kernelLabels: false };
   const mutable = result as { -readonly [K in keyof ParsedArguments]: ParsedArguments[K] };
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i];
@@ -58,6 +65,10 @@ export function parseArguments(argv: string[]): ParsedArguments {
       case '--config': mutable.config = value(); break;
       case '--source': mutable.sources.push(value()); break;
       case '--no-default-route': mutable.noDefaultRoute.push(value()); break;
+      case '--output': case '-o': mutable.output = value(); break;
+      case '--write': mutable.write = true; break;
+      case '--force': mutable.force = true; break;
+      case '--kernel-labels': mutable.kernelLabels = true; break;
       case '--help': case '-h': throw new UsageError('');
       default:
         if (argument.startsWith('--')) throw new UsageError(`unknown option ${argument}`);
@@ -126,4 +137,13 @@ export function hostFor(args: ParsedArguments): Host {
   const has = (f: 4 | 6) => base.addresses.some((a) => a.address.family === f);
   const routes = base.defaultRoutes ?? { ipv4: has(4), ipv6: has(6) };
   return { ...base, defaultRoutes: { ipv4: routes.ipv4 && !args.noDefaultRoute.includes('4'), ipv6: routes.ipv6 && !args.noDefaultRoute.includes('6') } };
+}
+
+/**
+ * The host for order and explain: with --source as given (Linux's default address labels); else
+ * this machine with the kernel's address labels, which `ip -6 addrlabel list` reads.
+ */
+export function hostWithKernelLabels(args: ParsedArguments): { readonly host: Host; readonly note?: string } {
+  const host = hostFor(args);
+  return args.sources.length > 0 ? { host } : withKernelLabels(host);
 }

@@ -8,11 +8,15 @@ import { check } from './commands/check';
 import { explain } from './commands/explain';
 import { order } from './commands/order';
 import { table } from './commands/table';
+import { preset } from './commands/preset';
+import { reset } from './commands/reset';
 
 const USAGE = `Usage:
   gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
-                 [--fail-on error|warning|information|hint|none] [--template] [--glibc VERSION]
-  gai-conf table [FILE] [--json] [--glibc VERSION]
+                 [--fail-on error|warning|information|hint|none] [--template] [--kernel-labels] [--glibc VERSION]
+  gai-conf table [FILE] [--json | --format text|json|gai.conf] [--output FILE] [--kernel-labels] [--glibc VERSION]
+  gai-conf preset prefer-ipv6|prefer-ipv4|rfc6724|glibc|auto [--source ADDR/LEN]... [--output FILE [--force]]
+  gai-conf reset [FILE] [--write] [--glibc VERSION]
   gai-conf order [--config FILE] [--source ADDR/LEN[,deprecated][,home][,dev=NAME][,tunnel]]...
                  [--no-default-route 4|6] DEST... [--json] [--glibc VERSION]
   gai-conf explain [--config FILE] [--source ...]... [--no-default-route 4|6]
@@ -24,7 +28,12 @@ glibc this runs on. Without --source, "order" and "explain" use this machine's a
 routes. "explain" resolves NAME in DNS (A and AAAA), explains every step of glibc's order under
 FILE, and compares it with what this system's getaddrinfo() returns now. "who-follows" lists
 the installed runtimes (asking each its version) and the running processes (read from /proc)
-that do not follow /etc/gai.conf, and those started before it last changed.`;
+that do not follow /etc/gai.conf, and those started before it last changed. "table --format
+gai.conf" prints the tables in effect as a gai.conf glibc reads into the same tables;
+"--kernel-labels" adds the kernel's address labels (it runs "ip -6 addrlabel list"). "preset"
+prints a whole policy as a gai.conf ("auto": chosen from this machine's addresses, or --source);
+--output writes it (atomically, keeping mode and owner). "reset" shows the diff that comments out
+every active line; --write writes it.`;
 
 function reportError(error: unknown, output: Output): number {
   if (error instanceof UsageError) {
@@ -46,6 +55,8 @@ export async function run(argv: string[], output: Output): Promise<number> {
     switch (args.command) {
       case 'check': return check(args, output);
       case 'table': return table(args, output);
+      case 'preset': return preset(args, output);
+      case 'reset': return reset(args, output);
       case 'order': return order(args, output);
       case 'explain': return await explain(args, output);
       // Loaded only when asked for: the runtime table and the process scan are large.

@@ -9,8 +9,9 @@ import { parseIpv6Bytes } from '../glibc/addresses';
 import { DIRECTIVE_HELP } from './directiveHelp';
 import { labelValueHover, precedenceValueHover } from './hover';
 import { applyEdits, endOfLine, rowLine } from './codeActions/edits';
-import { GLIBC_DEFAULT_PRECEDENCE, PrefixTableEntry, TableKind } from '../glibc/builtinTables';
-import { RFC3484_LABELS, RFC6724_POLICY, SCOPE_VALUES } from '../analysis/reference/rfcTables';
+import { PrefixTableEntry, TableKind } from '../glibc/builtinTables';
+import { SCOPE_VALUES } from '../analysis/reference/rfcTables';
+import { PRESETS } from '../analysis/reference/presets';
 import { Directive, DIRECTIVES, lineAt, parseGaiConf } from '../glibc/reader';
 import { Analysis } from '../analysis/analysis';
 import { CATALOGUE, DIAGNOSTIC_CODES } from '../analysis/catalogue';
@@ -49,33 +50,13 @@ interface Intent {
 const prefixText = (entry: { prefix: string; bits: number }) => `${entry.prefix}/${entry.bits}`;
 const prefixRows = (kind: 'label' | 'precedence', entries: readonly PrefixTableEntry[]) => entries.map((e) => rowLine(kind, prefixText(e), e.value));
 
-const INTENTS: readonly Intent[] = [
-  {
-    label: 'prefer IPv6 from ULA hosts',
-    documentation:
-      "The RFC 3484 label rows: glibc's label table without its own labels for ULA (fc00::/7), site-local and Teredo, so a host whose IPv6 addresses are ULAs (LXD, Docker) prefers IPv6 for global destinations, as hosts with global IPv6 do. Trade-off: hosts with global IPv6 also try ULA destinations before IPv4.",
-    writes: ['label'],
-    lines: ['# RFC 3484 labels: ULA hosts prefer IPv6 too.', ...prefixRows('label', RFC3484_LABELS)],
-  },
-  {
-    label: 'prefer IPv4',
-    documentation:
-      "glibc's whole precedence table with IPv4 (::ffff:0:0/96) raised to 100, so every host tries IPv4 first. Unlike the one-liner `precedence ::ffff:0:0/96 100`, it keeps ::1, 6to4 and ::/96 at their built-in precedences. ULA destinations come after IPv4 too, which the ula-destinations-demoted warning points out.",
-    writes: ['precedence'],
-    lines: ['# Prefer IPv4: the built-in precedence table with IPv4 raised to 100.', ...prefixRows('precedence', GLIBC_DEFAULT_PRECEDENCE.map((e) => (e.prefix === '::ffff:0:0' ? { ...e, value: 100 } : e)))],
-  },
-  {
-    label: 'RFC 6724 table',
-    documentation:
-      "RFC 6724's policy table (section 2.1) as label and precedence rows, which no glibc uses by default. Under it hosts whose IPv6 addresses are ULAs prefer IPv4 for global destinations, and ULA destinations rank below IPv4.",
-    writes: ['label', 'precedence'],
-    lines: [
-      '# RFC 6724 section 2.1 policy table.',
-      ...RFC6724_POLICY.map((e) => rowLine('label', prefixText(e), e.label)),
-      ...RFC6724_POLICY.map((e) => rowLine('precedence', prefixText(e), e.precedence)),
-    ],
-  },
-];
+/** The presets that write a table, as whole tables to insert at the start of a line. */
+const INTENTS: readonly Intent[] = PRESETS.filter((preset) => preset.label || preset.precedence).map((preset) => ({
+  label: preset.title,
+  documentation: preset.description,
+  writes: (['label', 'precedence'] as const).filter((kind) => preset[kind]),
+  lines: [`# ${preset.comment}`, ...(preset.label ? prefixRows('label', preset.label) : []), ...(preset.precedence ? prefixRows('precedence', preset.precedence) : [])],
+}));
 
 /** The fields of a line before an offset, and the word the offset is in. */
 interface LineContext {

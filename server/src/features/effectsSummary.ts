@@ -69,7 +69,7 @@ export function describeLineEffect(effect: LineEffect): string {
 }
 
 /** The CLI's summary after the findings: what typical hosts (and this machine) try first, and what differs from the built-in tables. */
-export function effectsInWords(effects: readonly Effect[]): string[] {
+export function effectsInWords(effects: readonly Effect[], crashRisk?: string): string[] {
   if (effects.length === 0) return [];
   const lines = effects
     .filter((e) => e.pair.id === 'global' && choosesFamily(e.host))
@@ -80,7 +80,7 @@ export function effectsInWords(effects: readonly Effect[]): string[] {
   lines.push(changed.length === 0
     ? "  as glibc's built-in tables do, for every typical host and destination"
     : `  differs from glibc's built-in tables: ${changed.map((e) => `${e.host.shortName}, ${e.pair.name}: ${CHOICE_TEXT[e.file]} (built-in: ${CHOICE_TEXT[e.builtin]})`).join('; ')}`);
-  return ['What this file does to connections:', ...lines];
+  return ['What this file does to connections:', ...(crashRisk ? [`  ${crashRisk}`] : []), ...lines];
 }
 
 export interface EffectJson {

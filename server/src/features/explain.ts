@@ -7,7 +7,7 @@
 
 import { IpAddress, addressText, ipv6Scope, isV4Mapped, parseIpAddress, sameBytes } from '../glibc/addresses';
 import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, simulateOrder } from '../glibc/sort';
-import { Host, defaultRoutesOf } from '../glibc/sourceSelection';
+import { Host, defaultRoutesOf, sourceUnderDefaultLabels } from '../glibc/sourceSelection';
 import { EffectiveTables } from '../glibc/tables';
 import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 
@@ -81,7 +81,10 @@ function familyOf(address: IpAddress): 4 | 6 {
 /** Why the kernel would give glibc no source address for this destination on this host. */
 function unreachableReason(host: Host, address: IpAddress): string {
   const family = familyOf(address);
-  if (family === 6 && address.bytes[0] === 0xff) return 'without an interface to send on, the kernel has no source address for a multicast destination';
+  if (family === 6 && address.bytes[0] === 0xff) {
+    return ipv6Scope(address.bytes) <= 2 ? 'a link-scoped multicast destination needs an interface (zone) named, and resolver answers carry none, so connect() fails'
+      : "a multicast destination leaves by the interface whose ff00::/8 route the kernel takes, and only that interface's addresses can be its source: on a host with addresses on several interfaces (or none with an IPv6 address) which one is not decided by the address rules, so no source is predicted";
+  }
   if (family === 6 && ipv6Scope(address.bytes) <= 2) return 'a link-local destination needs an interface (zone) named, and resolver answers carry none, so connect() fails';
   const own = host.addresses.filter((a) => (a.address.family === 4 ? 4 : 6) === family);
   const routes = defaultRoutesOf(host);
@@ -95,9 +98,17 @@ function specialNote(address: IpAddress, reachable: boolean): string | undefined
   return undefined;
 }
 
+/** When the kernel's own address labels (`ip addrlabel`) move the source away from the one its defaults give. */
+function labelNote(host: Host, facts: DestinationFacts): string | undefined {
+  const standard = sourceUnderDefaultLabels(host, facts.address);
+  if (!standard) return undefined;
+  const chosen = facts.source ? `give it the source ${addressText(facts.source.address)}` : 'leave it without a source';
+  return `the kernel's address labels (ip addrlabel) ${chosen}; with Linux's default labels the source would be ${addressText(standard.address)}`;
+}
+
 function explainDestination(host: Host, facts: DestinationFacts): ExplainedDestination {
   const reachable = facts.source !== undefined;
-  const note = specialNote(facts.address, reachable);
+  const note = [specialNote(facts.address, reachable), labelNote(host, facts)].filter((n) => n !== undefined).join('; ') || undefined;
   return {
     text: facts.text,
     family: familyOf(facts.address),

@@ -2,7 +2,8 @@
  * Which source address Linux picks for a destination, as glibc observes it by connecting a UDP
  * socket and asking getsockname(). IPv4 follows the routes a host gets from its addresses (local,
  * connected subnet, default); IPv6 follows the kernel's source address rules (RFC 6724 section 5
- * with Linux's default address labels), which gai.conf does not influence.
+ * with the kernel's address labels, `ip addrlabel`: Linux's defaults unless the host says
+ * otherwise), which gai.conf does not influence.
  */
 
 import {
@@ -31,11 +32,30 @@ export interface HostAddress {
   readonly tunnel?: boolean;
 }
 
+/** A row of the kernel's address-label table (`ip addrlabel`). */
+export interface AddressLabel {
+  readonly bytes: Bytes16;
+  readonly bits: number;
+  readonly value: number;
+  /** The row applies only to addresses on this interface (`dev NAME`). */
+  readonly interface?: string;
+}
+
+/** The kernel's table as read from a machine, or why it could not be. */
+export type KernelLabelsReading =
+  | { readonly ok: true; readonly labels: readonly AddressLabel[]; readonly command: string }
+  | { readonly ok: false; readonly reason: string };
+
 export interface Host {
   /** In the order they were configured; the loopback addresses are implied. */
   readonly addresses: readonly HostAddress[];
   /** Default: a default route for each family the host has an address in. */
   readonly defaultRoutes?: { readonly ipv4: boolean; readonly ipv6: boolean };
+  /**
+   * The kernel's address-label table in its lookup order (as `ip addrlabel list` prints it);
+   * default: Linux's built-in table.
+   */
+  readonly addressLabels?: readonly AddressLabel[];
 }
 
 export const MAIN_INTERFACE = 'eth0';
@@ -75,15 +95,25 @@ function selectIpv4Source(host: Host, destination: Bytes16): HostAddress | undef
   return defaultRoutesOf(host).ipv4 ? own[0] : undefined;
 }
 
-const KERNEL_LABELS = LINUX_DEFAULT_ADDRLABELS.map((e) => ({ bytes: parseIpv6Bytes(e.prefix)!, bits: e.bits, value: e.value }))
+/** Linux's built-in address labels in the kernel's lookup order: longest prefix first, as it inserts them. */
+export const KERNEL_DEFAULT_LABELS: readonly AddressLabel[] = LINUX_DEFAULT_ADDRLABELS.map((e) => ({ bytes: parseIpv6Bytes(e.prefix)!, bits: e.bits, value: e.value }))
   .sort((a, b) => b.bits - a.bits);
 
-export function kernelLabel(bytes: Bytes16): number {
-  return KERNEL_LABELS.find((row) => prefixContains(row.bytes, row.bits, bytes))!.value;
+/**
+ * The kernel's label for an address on an interface: the first row that matches, a row bound to
+ * another interface being skipped; an address no row matches gets IPV6_ADDR_LABEL_DEFAULT.
+ */
+export function kernelLabel(host: Host, bytes: Bytes16, onInterface: string): number {
+  const rows = host.addressLabels ?? KERNEL_DEFAULT_LABELS;
+  const row = rows.find((r) => (r.interface === undefined || r.interface === onInterface) && prefixContains(r.bytes, r.bits, bytes));
+  return row?.value ?? KERNEL_LABEL_NONE;
 }
 
+/** The kernel's IPV6_ADDR_LABEL_DEFAULT, for an address no row matches (a table without ::/0). */
+const KERNEL_LABEL_NONE = 0xffffffff;
+
 /** Scores in rule order; higher is better at each position. */
-function kernelScore(candidate: HostAddress, destination: Bytes16, outgoingInterface: string): number[] {
+function kernelScore(host: Host, candidate: HostAddress, destination: Bytes16, outgoingInterface: string): number[] {
   const sourceScope = ipv6Scope(candidate.address.bytes);
   const destinationScope = ipv6Scope(destination);
   return [
@@ -93,7 +123,7 @@ function kernelScore(candidate: HostAddress, destination: Bytes16, outgoingInter
     // No home-address rule: kernels build it only with CONFIG_IPV6_MIP6=y; Debian's is a module, and
     // the measured kernel picks a non-home source over a home one.
     interfaceOf(candidate) === outgoingInterface ? 1 : 0,
-    kernelLabel(candidate.address.bytes) === kernelLabel(destination) ? 1 : 0,
+    kernelLabel(host, candidate.address.bytes, interfaceOf(candidate)) === kernelLabel(host, destination, outgoingInterface) ? 1 : 0,
     Math.min(commonPrefixLength(candidate.address.bytes, destination), candidate.prefixLength),
   ];
 }
@@ -122,17 +152,34 @@ function selectIpv6Source(host: Host, destination: Bytes16): HostAddress | undef
   if (sameBytes(destination, IPV6_LOOPBACK.address.bytes)) return IPV6_LOOPBACK;
   const local = own.find((a) => sameBytes(a.address.bytes, destination));
   if (local) return local;
-  // Without a zone id, connect() to a link-scoped destination fails (EINVAL); to a multicast one
-  // the kernel finds no source (EADDRNOTAVAIL), as measured in the namespace oracle.
-  if (ipv6Scope(destination) <= 2 || destination[0] === 0xff) return undefined;
+  // Without a zone id, connect() to a link-scoped destination fails (EINVAL).
+  if (ipv6Scope(destination) <= 2) return undefined;
+  if (destination[0] === 0xff) return multicastSource(host, own, destination);
   const connected = own.find((a) => inSubnet(a, destination));
   if (!connected && !defaultRoutesOf(host).ipv6) return undefined;
   const outgoingInterface = connected ? interfaceOf(connected) : own.length > 0 ? interfaceOf(own[0]) : MAIN_INTERFACE;
-  const candidates = [IPV6_LOOPBACK, ...own];
+  return bestCandidate(host, [IPV6_LOOPBACK, ...own], destination, outgoingInterface);
+}
+
+/**
+ * A multicast destination wider than link scope leaves by the interface whose `ff00::/8` route
+ * the kernel takes (every interface that is up has one), and its source comes from that
+ * interface alone. On a host whose addresses sit on one interface that is the interface; with
+ * several, which route wins is not the kernel's rules but its routing table's state, so the
+ * destination is left without a source, as the kernel leaves it when the route it takes is on an
+ * interface without IPv6 addresses (EADDRNOTAVAIL).
+ */
+function multicastSource(host: Host, own: readonly HostAddress[], destination: Bytes16): HostAddress | undefined {
+  const interfaces = new Set(host.addresses.map(interfaceOf));
+  if (interfaces.size !== 1 || own.length === 0) return undefined;
+  return bestCandidate(host, own, destination, interfaceOf(own[0]));
+}
+
+function bestCandidate(host: Host, candidates: readonly HostAddress[], destination: Bytes16, outgoingInterface: string): HostAddress | undefined {
   let best: HostAddress | undefined;
   let bestScore: number[] = [];
   for (const candidate of kernelIterationOrder(candidates)) {
-    const score = kernelScore(candidate, destination, outgoingInterface);
+    const score = kernelScore(host, candidate, destination, outgoingInterface);
     if (!best || better(score, bestScore)) {
       best = candidate;
       bestScore = score;
@@ -171,4 +218,28 @@ function uncachedSelectSource(host: Host, destination: IpAddress): SelectedSourc
   }
   const chosen = selectIpv6Source(host, destination.bytes);
   return chosen && { address: chosen.address, host: chosen };
+}
+
+/** Whether a label table is Linux's built-in one, row for row. */
+export function isKernelDefaultLabels(labels: readonly AddressLabel[]): boolean {
+  return labels.length === KERNEL_DEFAULT_LABELS.length && labels.every((row, i) => {
+    const builtin = KERNEL_DEFAULT_LABELS[i];
+    return row.interface === undefined && row.bits === builtin.bits && row.value === builtin.value && sameBytes(row.bytes, builtin.bytes);
+  });
+}
+
+const withDefaultLabels = new WeakMap<Host, Host>();
+
+/**
+ * The source the kernel would choose with Linux's default address labels, when the host's own
+ * labels make it choose another; undefined when they agree (or the host has the defaults).
+ */
+export function sourceUnderDefaultLabels(host: Host, destination: IpAddress): SelectedSource | undefined {
+  if (!host.addressLabels || destination.family === 4 || isV4Mapped(destination.bytes)) return undefined;
+  let plain = withDefaultLabels.get(host);
+  if (!plain) withDefaultLabels.set(host, (plain = { addresses: host.addresses, ...(host.defaultRoutes ? { defaultRoutes: host.defaultRoutes } : {}) }));
+  const custom = selectSource(host, destination);
+  const standard = selectSource(plain, destination);
+  if (!standard || (custom && sameBytes(custom.address.bytes, standard.address.bytes))) return undefined;
+  return standard;
 }

@@ -8,14 +8,16 @@
  * (client/src/protocol.ts), where the compiler accepts no other method name and no other shape.
  */
 
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver/node';
+import { NotificationType, RequestType, RequestType0, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { HostLibc } from '../analysis/analysis';
 import type { ExplainReport } from '../features/explain';
 import type { PolicyTables } from '../features/policyTables';
+import type { KernelLabelsReport } from '../features/kernelLabels';
 import type { WhoFollowsReport } from '../features/whoFollows';
 
 export type { ExplainedDestination, Explanation } from '../features/explain';
 export type { PolicyRow, PolicyTable } from '../features/policyTables';
+export type { KernelLabelRow } from '../features/kernelLabels';
 export type { ProcessReport } from '../features/whoFollows';
 
 /** A request with params: its method's name, params and result in one type. */
@@ -127,6 +129,55 @@ export interface SaveCheckResult {
 
 /** Before Save as Root writes `text` over the document's file: what the user must know first. */
 export const SaveCheckRequest = requestType<SaveCheckParams, SaveCheckResult>()('gaiConf/saveCheck');
+
+export interface DocumentParams {
+  readonly uri: string;
+}
+
+/** An edit for the user to preview and apply: annotated as needing confirmation where the client can show that. */
+export interface PolicyEditResult {
+  /** null when there is nothing to change. */
+  readonly edit: WorkspaceEdit | null;
+  /** What the edit does, in one sentence. */
+  readonly summary: string;
+}
+
+/** Comments out every active line of the document, so that glibc uses its built-in tables. */
+export const ResetToDefaultsRequest = requestType<DocumentParams, PolicyEditResult>()('gaiConf/resetToDefaults');
+
+export interface PresetSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+}
+
+/** The presets `gaiConf/writePreset` takes, besides `auto`. */
+export const PresetsRequest = requestType0<readonly PresetSummary[]>()('gaiConf/presets');
+
+export interface WritePresetParams {
+  readonly uri: string;
+  /** A PresetSummary id, or 'auto' (chosen from `sources`, else from the server machine's addresses). */
+  readonly preset: string;
+  /** For 'auto': a container's or another host's addresses, "fd42::2/64". */
+  readonly sources?: readonly string[];
+}
+
+/** Comments out the active lines and adds the preset's whole tables at the end of the document. */
+export const WritePresetRequest = requestType<WritePresetParams, PolicyEditResult & { readonly preset: string }>()('gaiConf/writePreset');
+
+export interface ExportTablesResult {
+  /** A complete gai.conf that glibc reads into the tables it holds for the document; null when it crashes instead. */
+  readonly text: string | null;
+  readonly warnings: readonly string[];
+}
+
+/** The tables in effect as a gai.conf (`gai-conf table --format gai.conf`). */
+export const ExportTablesRequest = requestType<DocumentParams, ExportTablesResult>()('gaiConf/exportTables');
+
+export type KernelLabelsResult = KernelLabelsReport;
+
+/** The server machine's kernel address labels. Only on request: it starts `ip -6 addrlabel list`. */
+export const KernelLabelsRequest = requestType0<KernelLabelsResult>()('gaiConf/kernelLabels');
 
 /** Client commands the server may put in CodeLenses when the client says it has them. */
 export const CLIENT_COMMANDS = {

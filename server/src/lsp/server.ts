@@ -18,6 +18,8 @@ import { registerSaveCheck } from './handlers/saveCheck';
 import { registerStatus } from './handlers/status';
 import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
+import { registerPolicyFiles } from './handlers/policyFiles';
+import { registerKernelLabels } from './handlers/kernelLabels';
 import { Session } from './session';
 
 export function startServer(connection: Connection): void {
@@ -63,6 +65,8 @@ export function startServer(connection: Connection): void {
   registerWhoFollows(session);
   registerStatus(session);
   registerSaveCheck(session);
+  registerPolicyFiles(session);
+  registerKernelLabels(session);
 
   store.documents.listen(connection);
   connection.listen();

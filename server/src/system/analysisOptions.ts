@@ -10,6 +10,7 @@ import { isTemplateName } from '../analysis/templates';
 import { GlibcVersion } from '../glibc/versions';
 import { runtimeLibc } from './cLibrary';
 import { isLiveDocument } from './files';
+import { withKernelLabels } from './addressLabels';
 import { systemHost } from './host';
 import { isLiveGaiConf } from './liveFile';
 
@@ -18,10 +19,13 @@ export interface FileFacts {
   readonly live?: boolean;
   /** Read as a template even when its name does not say so (the CLI's --template). */
   readonly template?: boolean;
+  /** For the live file: this machine's sources follow its own `ip addrlabel` table (starts `ip`). */
+  readonly kernelLabels?: boolean;
 }
 
 /** The options for the file `name`: a path, or a document's uri (`file:` for a local file). */
 export function analysisOptionsFor(name: string, glibc: GlibcVersion, facts: FileFacts = {}): AnalysisOptions {
   const live = facts.live ?? (name.startsWith('file:') ? isLiveDocument(name) : isLiveGaiConf(name));
-  return { glibc, hostLibc: runtimeLibc(), template: facts.template || isTemplateName(name), ...(live ? { thisMachine: systemHost() } : {}) };
+  const thisMachine = live ? (facts.kernelLabels ? withKernelLabels(systemHost()).host : systemHost()) : undefined;
+  return { glibc, hostLibc: runtimeLibc(), template: facts.template || isTemplateName(name), ...(thisMachine ? { thisMachine } : {}) };
 }

@@ -7,6 +7,7 @@ import { analysisOptionsFor } from '../../system/analysisOptions';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
 import { effectsInWords, effectsJson } from '../../features/effectsSummary';
+import { crashRiskText, crashRisks } from '../../analysis/crashRisk';
 import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
@@ -27,7 +28,7 @@ function textLines(report: CheckReport): string[] {
 }
 
 function jsonLines(report: CheckReport): string[] {
-  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects }, null, 2)];
+  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects, mayCrash: report.mayCrash ?? [] }, null, 2)];
 }
 
 /** Every --format, by name; --json is the same as --format json. */
@@ -62,7 +63,7 @@ export function check(args: ParsedArguments, output: Output): number {
   const file = args.positional[0] ?? DEFAULT_FILE;
   const glibc = glibcFor(args);
   const text = readConfig(file);
-  const analysis = analyzeGaiConf(text, analysisOptionsFor(file, glibc, { template: args.template }));
+  const analysis = analyzeGaiConf(text, analysisOptionsFor(file, glibc, { template: args.template, kernelLabels: args.kernelLabels }));
   const locator = new TextLocator(text);
   const base = documentationBase();
   const located = (finding: Finding): CheckedFinding => {
@@ -89,7 +90,8 @@ export function check(args: ParsedArguments, output: Output): number {
     documentationBase: base,
     toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
-    effectsText: effectsInWords(analysis.effects),
+    effectsText: effectsInWords(analysis.effects, crashRiskText(crashRisks(analysis.parsed))),
+    mayCrash: crashRisks(analysis.parsed),
   };
   for (const line of format(report)) output.out(line);
   return threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;

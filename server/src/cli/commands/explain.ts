@@ -4,7 +4,7 @@ import { ExplainReport, Explanation, explainReport, scopeText } from '../../feat
 import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
 import { isLiveGaiConf } from '../../system/liveFile';
 import { QueryError, resolveQuery } from '../../system/resolve';
-import { InputError, Output, ParsedArguments, UsageError, configOf, glibcFor, hostFor } from '../arguments';
+import { InputError, Output, ParsedArguments, UsageError, configOf, glibcFor, hostWithKernelLabels } from '../arguments';
 
 function explanationLines(explanation: Explanation): string[] {
   const lines: string[] = [];
@@ -42,7 +42,8 @@ export async function explain(args: ParsedArguments, output: Output): Promise<nu
     throw error instanceof QueryError ? new InputError(error.message) : error;
   });
   const tables = analyzeGaiConf(text, { glibc }).tables;
-  const report = explainReport({ ...resolved, host: hostFor(args), buffer: tables, saved: tables, live: isLiveGaiConf(file), hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0 });
+  const { host, note } = hostWithKernelLabels(args);
+  const report = explainReport({ ...resolved, notes: note ? [...resolved.notes, note] : resolved.notes, host, buffer: tables, saved: tables, live: isLiveGaiConf(file), hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0 });
   if (args.json) output.out(JSON.stringify({ glibc: glibcVersionText(glibc), file, ...report }, null, 2));
   else for (const line of explainTextLines(report, file, glibc)) output.out(line);
   return 0;

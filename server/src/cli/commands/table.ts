@@ -3,7 +3,11 @@ import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { rowOriginText } from '../../analysis/rows';
 import { EffectiveTable, deadBehind, rowPrefixText } from '../../glibc/tables';
 import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
-import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
+import { DEFAULT_FILE, InputError, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
+import { exportRefusal, exportTables } from '../../features/tablesFile';
+import { kernelLabelsReport } from '../../features/kernelLabels';
+import { KernelLabelsReading, readKernelAddressLabels } from '../../system/addressLabels';
+import { writeOrPrint } from './preset';
 
 function tableJson(table: EffectiveTable) {
   return {
@@ -31,13 +35,35 @@ function tablesJson(analysis: Analysis, glibc: GlibcVersion) {
   };
 }
 
+/** The kernel's table beside glibc's label table: the kernel's decides the source, glibc's sorts with it. */
+function kernelLabelLines(reading: KernelLabelsReading): string[] {
+  const report = kernelLabelsReport(reading);
+  if ('error' in report) return ['', `kernel address labels: ${report.error}.`];
+  const lines = ['', `kernel address labels (${report.command}; ${report.isDefault ? "Linux's defaults" : "not Linux's defaults"}): the kernel picks the IPv6 source with them, glibc then sorts with its own label table above`];
+  for (const row of report.rows) lines.push(`  ${row.prefix.padEnd(24)} ${String(row.label).padStart(10)}${row.interface ? `   dev ${row.interface}` : ''}`);
+  return lines;
+}
+
 export function table(args: ParsedArguments, output: Output): number {
   if (args.positional.length > 1) throw new UsageError('table takes one file');
   const file = args.positional[0] ?? DEFAULT_FILE;
   const glibc = glibcFor(args);
   const analysis = analyzeGaiConf(readConfig(file), { glibc });
-  if (args.json) {
-    output.out(JSON.stringify(tablesJson(analysis, glibc), null, 2));
+  if (args.format !== undefined && args.format !== 'gai.conf' && args.format !== 'text' && args.format !== 'json') {
+    throw new UsageError(`table --format takes text, json or gai.conf, not "${args.format}"`);
+  }
+  if (args.format === 'gai.conf') {
+    if (args.kernelLabels) throw new UsageError('--kernel-labels lists the kernel\'s table, which gai.conf cannot hold: use it without --format gai.conf');
+    const refusal = exportRefusal(analysis);
+    if (refusal) throw new InputError(`${file}: ${refusal}`);
+    const exported = exportTables(analysis, file, describeGlibcVersion(glibc));
+    for (const warning of exported.warnings) output.err(`gai-conf: warning: ${warning}`);
+    return writeOrPrint(args, output, exported.text, `the tables of ${file}`);
+  }
+  if (args.output !== undefined) throw new UsageError('--output writes the file of --format gai.conf only');
+  const kernel = args.kernelLabels ? readKernelAddressLabels() : undefined;
+  if (args.json || args.format === 'json') {
+    output.out(JSON.stringify({ ...tablesJson(analysis, glibc), ...(kernel ? { kernelLabels: kernelLabelsReport(kernel) } : {}) }, null, 2));
     return 0;
   }
   output.out(`${file}: tables as ${describeGlibcVersion(glibc)} holds them, in lookup order`);
@@ -54,6 +80,7 @@ export function table(args: ParsedArguments, output: Output): number {
   }
   output.out('');
   output.out(`reload: ${analysis.tables.reload ? 'yes' : 'no'}`);
+  if (kernel) for (const line of kernelLabelLines(kernel)) output.out(line);
   return 0;
 }
 

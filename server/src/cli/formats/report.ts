@@ -1,5 +1,6 @@
 /** What `gai-conf check` found in one file, in the shape every output format reads. */
 
+import type { CrashRisk } from '../../analysis/crashRisk';
 import { DiagnosticCode, Severity } from '../../analysis/catalogue';
 import { EffectJson } from '../../features/effectsSummary';
 
@@ -34,4 +35,6 @@ export interface CheckReport {
   /** What the file does to connections: the effects model's entries, and in words. */
   readonly effects: readonly EffectJson[];
   readonly effectsText: readonly string[];
+  /** Lines whose undefined behaviour on this glibc may crash every program (a prefix without /bits). */
+  readonly mayCrash?: readonly CrashRisk[];
 }

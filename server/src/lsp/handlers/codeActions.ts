@@ -10,7 +10,8 @@ import { fixesFor } from '../../features/codeActions/quickFixes';
 import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
 import { CLIENT_COMMANDS, FixAllReport } from '../protocol';
 import { Session } from '../session';
-import { lspEdits } from './edits';
+import { confirmedEdit, lspEdits } from './edits';
+import { activeLines, resetEdits, resetTitle } from '../../features/codeActions/resetToDefaults';
 
 /** Applies a quick fix for clients that take code actions only as commands. */
 export const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
@@ -50,6 +51,12 @@ export function registerCodeActions(session: Session): void {
         for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
           actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred, diagnostics: linked, edit: fixEdit(fix) });
         }
+      }
+      // On an active line: the way back to glibc's built-in tables, previewed before it lands.
+      const active = activeLines(analysis);
+      if (active.some((line) => line.end >= start && line.start <= end)) {
+        const title = `Reset to glibc's defaults: ${resetTitle(active.length)}`;
+        actions.push({ title, kind: CodeActionKind.QuickFix, isPreferred: false, edit: confirmedEdit(session.client, document, locator, resetEdits(analysis), "Reset to glibc's defaults", title) });
       }
     }
     // Fix-all looks at every finding, too costly for the requests an editor sends on each cursor

@@ -6,6 +6,7 @@ import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { explainReport } from '../../features/explain';
 import { documentName } from '../../system/files';
 import { systemHost } from '../../system/host';
+import { withKernelLabels } from '../../system/addressLabels';
 import { QueryError, resolveQuery } from '../../system/resolve';
 import { ExplainParams, ExplainRequest, ExplainResult } from '../protocol';
 import { Session } from '../session';
@@ -23,9 +24,12 @@ export function registerExplain(session: Session): void {
     const current = openDocument(session, document.uri);
     const live = session.isLive(current.uri);
     const glibc = session.settings.glibc;
+    // The kernel's own address labels choose each source on this machine (read with `ip`, as the lookup is).
+    const { host, note } = withKernelLabels(systemHost());
     const report = explainReport({
       ...resolved,
-      host: systemHost(),
+      notes: note ? [...resolved.notes, note] : resolved.notes,
+      host,
       buffer: session.store.snapshotOf(current).analysis.tables,
       saved: savedText === undefined ? undefined : analyzeGaiConf(savedText, { glibc }).tables,
       live,
