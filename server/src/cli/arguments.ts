@@ -34,12 +34,18 @@ export interface ParsedArguments {
   readonly config?: string;
   readonly sources: string[];
   readonly noDefaultRoute: string[];
+  /** connections: --watch DURATION, --interval DURATION, --save FILE, --compare FILE, --resolve. */
+  readonly watch?: string;
+  readonly interval?: string;
+  readonly save?: string;
+  readonly compare?: string;
+  readonly resolve: boolean;
 }
 
 export function parseArguments(argv: string[]): ParsedArguments {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [] };
+  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], resolve: false };
   const mutable = result as { -readonly [K in keyof ParsedArguments]: ParsedArguments[K] };
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i];
@@ -58,6 +64,11 @@ export function parseArguments(argv: string[]): ParsedArguments {
       case '--config': mutable.config = value(); break;
       case '--source': mutable.sources.push(value()); break;
       case '--no-default-route': mutable.noDefaultRoute.push(value()); break;
+      case '--watch': mutable.watch = value(); break;
+      case '--interval': mutable.interval = value(); break;
+      case '--save': mutable.save = value(); break;
+      case '--compare': mutable.compare = value(); break;
+      case '--resolve': mutable.resolve = true; break;
       case '--help': case '-h': throw new UsageError('');
       default:
         if (argument.startsWith('--')) throw new UsageError(`unknown option ${argument}`);

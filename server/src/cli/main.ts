@@ -18,13 +18,18 @@ const USAGE = `Usage:
   gai-conf explain [--config FILE] [--source ...]... [--no-default-route 4|6]
                  NAME|ADDR... [--json] [--glibc VERSION]
   gai-conf who-follows [--json]
+  gai-conf connections [--json] [--watch DURATION [--interval DURATION]] [--save FILE]
+                 [--compare FILE] [--resolve]
 
 FILE defaults to ${DEFAULT_FILE}. VERSION is a glibc version such as 2.36 or 2.41; by default the
 glibc this runs on. Without --source, "order" and "explain" use this machine's addresses and
 routes. "explain" resolves NAME in DNS (A and AAAA), explains every step of glibc's order under
 FILE, and compares it with what this system's getaddrinfo() returns now. "who-follows" lists
 the installed runtimes (asking each its version) and the running processes (read from /proc)
-that do not follow /etc/gai.conf, and those started before it last changed.`;
+that do not follow /etc/gai.conf, and those started before it last changed. "connections"
+counts this host's and every container's TCP connections and connected UDP sockets by family
+(from /proc and the host's ss), with the IPv6 share and a reason for every IPv4 connection;
+DURATION is e.g. 30s, 2m or 500ms; --resolve looks up the IPv4 peers' names in DNS.`;
 
 function reportError(error: unknown, output: Output): number {
   if (error instanceof UsageError) {
@@ -50,6 +55,7 @@ export async function run(argv: string[], output: Output): Promise<number> {
       case 'explain': return await explain(args, output);
       // Loaded only when asked for: the runtime table and the process scan are large.
       case 'who-follows': return (await import('./commands/whoFollows.js')).whoFollows(args, output);
+      case 'connections': return await (await import('./commands/connections.js')).connections(args, output);
       default: throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {
