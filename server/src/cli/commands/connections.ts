@@ -33,7 +33,9 @@ export async function connections(args: ParsedArguments, output: Output): Promis
   if (args.watch !== undefined) {
     const durationMs = parseDuration(args.watch, '--watch');
     const intervalMs = args.interval === undefined ? DEFAULT_INTERVAL_MS : parseDuration(args.interval, '--interval');
-    census = await censusOverWindow({ durationMs, intervalMs, resolve: args.resolve });
+    // On stderr, so that --json stays clean: the first sample is taken, connections from now on count.
+    const onProgress = (p: { samples: number }) => { if (p.samples === 1) output.err(`Watching for ${durationMs / 1000} s, a sample every ${intervalMs} ms…`); };
+    census = await censusOverWindow({ durationMs, intervalMs, resolve: args.resolve, onProgress });
   } else {
     census = await censusNow({ resolve: args.resolve });
   }

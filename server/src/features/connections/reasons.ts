@@ -103,11 +103,11 @@ export function namespaceReasoner(ns: NamespaceInput): NamespaceReasoner {
 
   const reasoner = ((context: ReasonContext): Reason => {
     const peer = endpointText(context.row.peer);
+    if (context.inbound) return { code: 'inbound', text: `${peer} connected to this listener over IPv4: the client chose the family.`, fix: null };
     if (!usableIpv6) {
       const why = !choosesFamily(probe) ? `no global or ULA IPv6 address (${hostText})` : 'no IPv6 default route';
       return { code: 'no-usable-ipv6', text: `${where} has ${why}: every program there connects over IPv4.`, fix: 'Give the namespace a global or ULA IPv6 address and an IPv6 default route.' };
     }
-    if (context.inbound) return { code: 'inbound', text: `${peer} connected to this listener over IPv4: the client chose the family.`, fix: null };
     const pinned = pinnedIpv4(context.program, context.options);
     if (pinned) return { code: 'program-pins-ipv4', text: `The program runs with ${pinned}: IPv4 only.`, fix: `Drop ${pinned}.` };
     const c = context.classification;

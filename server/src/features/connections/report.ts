@@ -135,7 +135,9 @@ export function compareCensuses(before: Census, after: Census): Comparison {
   for (const container of containers) {
     const b = before.namespaces.find((n) => n.container === container);
     const a = after.namespaces.find((n) => n.container === container);
-    rows.push({ container, program: null, before: withCounts(b), after: withCounts(a) });
+    const containerRow = { container, program: null, before: withCounts(b), after: withCounts(a) };
+    if (containerRow.before.ipv4 + containerRow.before.ipv6 + containerRow.after.ipv4 + containerRow.after.ipv6 === 0) continue;
+    rows.push(containerRow);
     const bp = b ? programsOf(b) : new Map();
     const ap = a ? programsOf(a) : new Map();
     for (const exe of [...new Set([...bp.keys(), ...ap.keys()])].sort()) {
