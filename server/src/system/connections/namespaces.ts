@@ -1,11 +1,12 @@
 /**
  * The network namespaces the census visits: one process per distinct /proc/PID/ns/net, the
- * lowest PID, and the name of the container it belongs to (null for this process's own
- * namespace, the host's). Kept behind this small interface so that container discovery can name
- * them; until then a namespace of another process is named by its kernel id.
+ * lowest PID, and the container it belongs to (null for this process's own namespace, the
+ * host's). Container discovery (system/containers) names them and gives their file, libc and
+ * addresses; a namespace no discovered container has is named by its kernel id.
  */
 
-import { lstatSync, readdirSync, readlinkSync } from 'fs';
+import { readdirSync, readlinkSync } from 'fs';
+import type { DiscoveredContainer } from '../containers/model';
 
 export interface NetworkNamespace {
   /** As the kernel names it: "net:[4026531840]". */
@@ -16,6 +17,8 @@ export interface NetworkNamespace {
   readonly container: string | null;
   /** The process sees another mount namespace: its /etc is its own (read through /proc/PID/root). */
   readonly otherMountNamespace: boolean;
+  /** What container discovery found about it, when it did. */
+  readonly discovered?: DiscoveredContainer;
 }
 
 function readlinkOrNull(path: string): string | null {
@@ -27,7 +30,7 @@ function readlinkOrNull(path: string): string | null {
 }
 
 /** Every network namespace a process this user may inspect is in; the host's first. */
-export function networkNamespaces(proc = '/proc'): NetworkNamespace[] {
+export function networkNamespaces(proc = '/proc', containers: readonly DiscoveredContainer[] = []): NetworkNamespace[] {
   const own = readlinkOrNull(`${proc}/self/ns/net`);
   const ownMount = readlinkOrNull(`${proc}/self/ns/mnt`);
   const first = new Map<string, number>();
@@ -38,21 +41,10 @@ export function networkNamespaces(proc = '/proc'): NetworkNamespace[] {
   }
   const namespaces = [...first].map(([id, pid]): NetworkNamespace => {
     const mount = readlinkOrNull(`${proc}/${pid}/ns/mnt`);
-    return { id, pid, container: id === own ? null : id, otherMountNamespace: mount !== null && ownMount !== null && mount !== ownMount };
+    const discovered = id === own ? undefined : containers.find((c) => c.namespaces?.net === id);
+    const otherMountNamespace = mount !== null && ownMount !== null && mount !== ownMount;
+    return { id, pid, container: id === own ? null : discovered?.name ?? id, otherMountNamespace, ...(discovered ? { discovered } : {}) };
   });
   return namespaces.sort((a, b) => Number(b.container === null) - Number(a.container === null) || a.pid - b.pid);
 }
 
-/** The gai.conf a namespace's programs read; inside a container it is theirs, and a symbolic link there is not followed from the host. */
-export function gaiConfOf(ns: NetworkNamespace, proc = '/proc'): { path: string; guarded: string | null } {
-  if (!ns.otherMountNamespace) return { path: '/etc/gai.conf', guarded: null };
-  const path = `${proc}/${ns.pid}/root/etc/gai.conf`;
-  for (const step of [`${proc}/${ns.pid}/root/etc`, path]) {
-    try {
-      if (lstatSync(step).isSymbolicLink()) return { path, guarded: `${step.replace(`${proc}/${ns.pid}/root`, '')} is a symbolic link inside the container: not followed from the host, so its tables are unknown` };
-    } catch {
-      break;
-    }
-  }
-  return { path, guarded: null };
-}

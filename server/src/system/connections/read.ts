@@ -19,7 +19,8 @@ import { resolveGlibcVersion } from '../cLibrary';
 import { namespaceHost } from '../host';
 import { findOnPath } from '../installedRuntimes';
 import { scanProcesses } from '../processes';
-import { NetworkNamespace, gaiConfOf, networkNamespaces } from './namespaces';
+import { readContainerFile } from '../containers/containerFiles';
+import { NetworkNamespace, networkNamespaces } from './namespaces';
 
 const TABLES = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
 const SS_TIMEOUT_MS = 10_000;
@@ -58,14 +59,28 @@ function ssBytes(ns: NetworkNamespace, proc: string): Map<number, ByteCounts> | 
   }
 }
 
+/**
+ * The gai.conf a namespace's programs read: the one discovery read, else the host's own for the
+ * host's mount namespace, else the container's through its root, walked by containerFiles.ts so
+ * that a symbolic link inside the container never leads to a host file.
+ */
 function readGaiConf(ns: NetworkNamespace, proc: string): NamespaceInput['gaiConf'] {
-  const { path, guarded } = gaiConfOf(ns, proc);
-  if (guarded) return { path, text: null, note: guarded };
+  const found = ns.discovered?.gaiConf;
+  if (found) {
+    if (found.state === 'present') return { path: found.hostPath, text: found.content };
+    if (found.state === 'absent') return { path: found.hostPath, text: null };
+    return { path: found.hostPath, text: null, note: `${found.hostPath}: ${found.reason}; judged as if missing.` };
+  }
+  const root = ns.otherMountNamespace ? `${proc}/${ns.pid}/root` : '';
+  const path = `${root}/etc/gai.conf`;
   try {
-    return { path, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileSync(path)) };
+    if (!root) return { path, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileSync(path)) };
+    const read = readContainerFile(root, '/etc/gai.conf');
+    return read.kind === 'absent' ? { path, text: null } : { path, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.bytes) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? { path, text: null } : { path, text: null, note: `${path} could not be read (${code ?? 'error'}): judged as if missing.` };
+    if (code === 'ENOENT') return { path, text: null };
+    return { path, text: null, note: `${path} could not be read (${code ?? (error as Error).message}): judged as if missing.` };
   }
 }
 
