@@ -12,7 +12,7 @@ import { defaultRoutesOf } from '../../glibc/sourceSelection';
 import { EffectiveTables } from '../../glibc/tables';
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { DiagnosticCode } from '../../analysis/catalogue';
-import { choosesFamily, familyChoice, hostAddressTexts, probeFor, thisMachineProbe } from '../../analysis/effects';
+import { FamilyChoice, choosesFamily, familyChoice, hostAddressTexts, probeFor, thisMachineProbe } from '../../analysis/effects';
 import { RFC6724_POLICY } from '../../analysis/reference/rfcTables';
 import { RuntimeId, runtimeEntry } from '../../analysis/reference/runtimes';
 import { ulaFixes } from '../codeActions/ulaFixes';
@@ -92,13 +92,28 @@ export function namespaceReasoner(ns: NamespaceInput): NamespaceReasoner {
   const fileName = ns.gaiConf.text === null ? `glibc's built-in tables (${ns.gaiConf.path} is missing)` : ns.gaiConf.path;
   const where = ns.container === null ? 'the host' : `container ${ns.container}`;
   const connectionFinding = analysis.findings.find((f) => f.code === 'ula-demoted' || f.code === 'ipv4-preferred' || f.code === 'ula-destinations-demoted');
+  // Re-analysing the fixed file is the costly part: once per namespace, and only when a reason needs it.
+  let fix: string | undefined;
   const fileFix = (): string => {
-    const fix = ulaFixes(analysis).find((f) => f.preferred) ?? ulaFixes(analysis)[0];
-    if (fix) return `Quick fix on ${ns.gaiConf.path}: ${fix.title}; then restart the program.`;
-    return `Edit ${ns.gaiConf.path} so that IPv6 ranks first for these addresses (gai-conf explain shows why it does not), then restart the program.`;
+    if (fix === undefined) {
+      const fixes = ulaFixes(analysis);
+      const chosen = fixes.find((f) => f.preferred) ?? fixes[0];
+      fix = chosen
+        ? `Quick fix on ${ns.gaiConf.path}: ${chosen.title}; then restart the program.`
+        : `Edit ${ns.gaiConf.path} so that IPv6 ranks first for these addresses (gai-conf explain shows why it does not), then restart the program.`;
+    }
+    return fix;
   };
   const followsFile = (c: { readonly runtime: RuntimeId | null }): boolean => c.runtime !== null && runtimeEntry(c.runtime).followsFile === 'yes';
-  const choiceFor = (tables: EffectiveTables, peer: SocketRow['peer']) => familyChoice(tables, ns.host, globalIpv6, addressText({ family: 4, bytes: peer.bytes })).choice;
+  // glibc's sort, simulated once per table and peer address: a busy host has thousands of connections to a few peers.
+  const choices = new Map<string, FamilyChoice>();
+  const choiceFor = (tables: EffectiveTables, peer: SocketRow['peer']): FamilyChoice => {
+    const ipv4 = addressText({ family: 4, bytes: peer.bytes });
+    const key = `${tables === analysis.tables ? 'file' : 'rfc6724'}|${ipv4}`;
+    let choice = choices.get(key);
+    if (choice === undefined) choices.set(key, (choice = familyChoice(tables, ns.host, globalIpv6, ipv4).choice));
+    return choice;
+  };
   const hostText = hostAddressTexts(ns.host).join(', ') || 'no addresses';
 
   const reasoner = ((context: ReasonContext): Reason => {
