@@ -8,7 +8,8 @@
 # @vscode/ripgrep downloads its binary from GitHub. So: install with --ignore-scripts, give ripgrep
 # Debian's rg, then run the remaining install scripts by hand.
 #
-# Idempotent: a marker file records a finished install, and a second run only checks it.
+# Idempotent: a marker file records a finished install, and a second run only checks it; --check
+# only checks (code-server and Chromium), installing nothing.
 # Installs into ${GAI_CONF_TOOLS:-$HOME/.cache/gai-conf-tools}/code-server and prints the path of
 # the code-server command as its last line of output.
 set -euo pipefail
@@ -22,11 +23,13 @@ START=$SECONDS
 
 say() { printf 'install-code-server: %s\n' "$*" >&2; }
 
-# Debian packages: Kerberos headers (code-server's kerberos module), ripgrep (instead of the
-# download), Chromium (the browser playwright-core drives), and a toolchain for native modules.
-APT_PACKAGES=(libkrb5-dev ripgrep chromium g++ make python3)
-. "$(dirname "$0")/apt-packages.sh"
-apt_install_missing "${APT_PACKAGES[@]}"
+# It needs Debian's Kerberos headers (code-server's kerberos module), ripgrep (instead of the
+# download), Chromium (the browser playwright-core drives) and a toolchain for native modules:
+# scripts/install-test-tools.sh installs them first.
+if [ "${1:-}" = --check ]; then
+  [ -f "$MARKER" ] && [ -x "$BIN" ] && [ -x /usr/bin/chromium ]
+  exit
+fi
 
 if [ -f "$MARKER" ] && [ -x "$BIN" ]; then
   say "code-server $VERSION already installed in $DIR"

@@ -11,7 +11,8 @@
 #   glibc.env        what the oracles read: version, Debian version, suite, loader, library and
 #                    debug-symbol folders, the package changelog
 # Idempotent: a marker per version records a finished install (the package version and a hash of
-# the program's source); a second run only checks it. The apt mirror is the one this machine's own
+# the program's source); a second run only checks it, and --check only checks, installing nothing.
+# Exits 1 when a version could not be set up. The apt mirror is the one this machine's own
 # /etc/apt/sources.list.d/debian.sources (or sources.list) names, read at run time.
 # Prints the glibc folder as its last line of output.
 set -euo pipefail
@@ -29,13 +30,22 @@ die() { say "$*"; exit 1; }
 
 [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ] || die "only amd64 builds are set up (this machine: $(dpkg --print-architecture 2>/dev/null || uname -m))"
 
-# Tools: a C compiler and binutils to link, dpkg-deb to unpack, Debian's keyring to check what apt
-# downloads, gdb and the system glibc's debug symbols for the table oracle.
-APT_PACKAGES=(gcc libc6-dev libc6-dbg gdb debian-archive-keyring)
-. "$(dirname "$0")/apt-packages.sh"
-apt_install_missing "${APT_PACKAGES[@]}"
-
+# It needs a C compiler and binutils to link, dpkg-deb to unpack, Debian's keyring to check what
+# apt downloads: scripts/install-test-tools.sh installs them first.
 source_hash=$(sha256sum "$SOURCE" | cut -c1-16)
+
+# --check: whether every version is set up, installing nothing.
+if [ "${1:-}" = --check ]; then
+  system_version=$(getconf GNU_LIBC_VERSION | awk '{print $2}')
+  [ -f "$DIR/$system_version/.installed-$(dpkg-query -W -f='${Version}' libc6)-$source_hash" ] || die "glibc $system_version (this machine's) is not set up"
+  for suite in "${SUITES[@]}"; do
+    env=$(grep -lx "SUITE=$suite" "$DIR"/*/glibc.env 2>/dev/null | head -1 || true)
+    [ -n "$env" ] || die "the glibc of $suite is not set up"
+    deb=$(sed -n 's/^DEBIAN_VERSION=//p' "$env")
+    [ -f "$(dirname "$env")/.installed-$deb-$source_hash" ] || die "the glibc of $suite is not set up"
+  done
+  exit 0
+fi
 mkdir -p "$DIR"
 
 # Links the oracle program against one glibc and checks it runs on exactly that version.
@@ -181,6 +191,6 @@ fi
 
 
 rm -rf "$APT/cache/archives"
-((${#skipped[@]} == 0)) || say "NOT set up: the glibc of ${skipped[*]} (see above); the oracles will skip it, naming it"
 say "done in $((SECONDS - START)) s: $(cd "$DIR" && ls -d [0-9]* | tr '\n' ' ')"
+((${#skipped[@]} == 0)) || die "NOT set up: the glibc of ${skipped[*]} (see above); the oracles need it"
 echo "$DIR"

@@ -95,7 +95,7 @@ async function main() {
   printResult(result, log);
   const ok = succeeded(result);
   if (!ok) await saveArtifacts(`${result.failed} failed, ${result.passed} passed${result.error ? `; ${result.error}` : ''}`);
-  return { passed: result.passed, failed: result.failed, code: ok ? 0 : 1 };
+  return { passed: result.passed, failed: result.failed, skipped: result.pending ?? 0, code: ok ? 0 : 1 };
 }
 
 let outcome;
@@ -109,5 +109,5 @@ try {
   await session.cleanUp();
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${outcome.passed} passed, ${outcome.failed} failed`); // the last line, for CI
+console.log(`${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`); // the last line, for CI
 process.exit(outcome.code);

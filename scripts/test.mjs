@@ -1,12 +1,47 @@
-// The whole suite: type-check and compile with tsc, run every *.test.js under node:test, then the
-// integration suite inside a real VS Code (code-server's remote extension host), then the UI tests
-// (the packaged VSIX in code-server, driven in Chromium; then Save as Root as an ordinary user with
-// sudo). Ends with one "N passed, M failed" line that totals them all.
+// The whole suite (npm test): first what it needs (scripts/install-test-tools.sh, which installs
+// what is missing when run as root), then type-check and compile with tsc, run every *.test.js
+// under node:test, then the integration suite inside a real VS Code (code-server's remote
+// extension host), then the UI tests (the packaged VSIX in code-server, driven in Chromium; then
+// Save as Root as an ordinary user with sudo). Ends with one "N passed, M failed" line that
+// totals them all.
+//
+// Nothing is skipped silently: where a tool is missing the run stops before testing, naming it and
+// the command that installs it, and a test that skips anyway fails the run. GAI_CONF_PARTIAL=1
+// runs without what is missing; the tests that need it are skipped, each naming it, and the
+// closing line says the run was partial and what it lacked.
 //   node scripts/test.mjs --fast    type check, unit, protocol and grammar tests only (development)
 //   node scripts/test.mjs WORD...   only the node:test files whose path contains a WORD
-import { execFileSync, spawn } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import { readdirSync, rmSync, statSync } from 'fs';
 import { join } from 'path';
+
+const fast = process.argv.includes('--fast');
+const only = process.argv.slice(2).filter((a) => a !== '--fast');
+const whole = !fast && only.length === 0;
+const partial = process.env.GAI_CONF_PARTIAL === '1';
+
+/** What the whole suite needs and this machine lacks, after installing what it can (as root). */
+function prerequisitesMissing() {
+  // As root its progress shows (apt, the glibc builds); as anyone else it only checks, and the
+  // message below says what to do.
+  const root = process.getuid?.() === 0;
+  const run = spawnSync('bash', ['scripts/install-test-tools.sh'], { stdio: ['ignore', 'pipe', root ? 'inherit' : 'ignore'], encoding: 'utf8' });
+  const line = run.stdout.split('\n').find((l) => l.startsWith('missing: '));
+  const missing = line ? line.slice('missing: '.length).split(', ') : run.status === 0 ? [] : ['scripts/install-test-tools.sh failed'];
+  // The oracles make network namespaces, the Save as Root tests a user with sudo: only root can.
+  if (!root) missing.unshift('root');
+  return missing;
+}
+
+const missing = whole ? prerequisitesMissing() : [];
+if (missing.length > 0 && !partial) {
+  console.error(`\nnpm test needs ${missing.join(', ')}, and would otherwise skip the tests that use ${missing.length === 1 ? 'it' : 'them'}.`);
+  console.error(process.getuid?.() === 0
+    ? 'Install them with: bash scripts/install-test-tools.sh (see above for what failed)'
+    : 'Run the whole suite as root, which installs them first: sudo npm test');
+  console.error('Or run without them, skipping what needs them: GAI_CONF_PARTIAL=1 npm test');
+  process.exit(1);
+}
 
 rmSync('out', { recursive: true, force: true });
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
@@ -30,26 +65,36 @@ function run(args, patterns) {
     });
     child.on('close', (code) => {
       const count = (pattern) => Number([...output.matchAll(pattern)].at(-1)?.[1] ?? 0);
-      resolve({ code: code ?? 1, passed: count(patterns.passed), failed: count(patterns.failed) });
+      resolve({ code: code ?? 1, passed: count(patterns.passed), failed: count(patterns.failed), skipped: count(patterns.skipped) });
     });
   });
 }
 
-const fast = process.argv.includes('--fast');
 const FAST_TIERS = ['unit', 'protocol', 'grammar'].map((tier) => join('out', 'test', tier));
-const only = process.argv.slice(2).filter((a) => a !== '--fast');
 const files = testFiles('out/test')
   .filter((f) => !fast || FAST_TIERS.some((tier) => f.startsWith(tier)))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
-const unit = await run(['--test', '--test-concurrency=2', ...files], { passed: /^# pass (\d+)$/gm, failed: /^# fail (\d+)$/gm });
-const results = [unit];
-if (only.length === 0 && !fast) {
-  const counts = { passed: /^(\d+) passed, \d+ failed$/gm, failed: /^\d+ passed, (\d+) failed$/gm };
+const nodeTest = { passed: /^# pass (\d+)$/gm, failed: /^# fail (\d+)$/gm, skipped: /^# skipped (\d+)$/gm };
+const results = [await run(['--test', '--test-concurrency=2', ...files], nodeTest)];
+if (whole) {
+  // Each suite's last line: "N passed, M failed", with ", K skipped" where it skipped any.
+  const counts = {
+    passed: /^(\d+) passed, \d+ failed(?:, \d+ skipped)?$/gm,
+    failed: /^\d+ passed, (\d+) failed(?:, \d+ skipped)?$/gm,
+    skipped: /^\d+ passed, \d+ failed, (\d+) skipped$/gm,
+  };
   results.push(await run(['scripts/test-remote.mjs'], counts));
   results.push(await run(['test/ui/run.mjs'], counts));
   results.push(await run(['test/ui/saveAsRoot.mjs'], counts));
 }
-const passed = results.reduce((sum, r) => sum + r.passed, 0);
-const failed = results.reduce((sum, r) => sum + r.failed, 0);
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(results.every((r) => r.code === 0) ? 0 : 1);
+const total = (key) => results.reduce((sum, r) => sum + r[key], 0);
+const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];
+// Outside a partial run, a skip is a test that checked nothing while the run claims it did.
+const silentSkips = skipped > 0 && !partial;
+const notes = [
+  ...(skipped > 0 ? [`${skipped} skipped`] : []),
+  ...(partial ? [`partial run (GAI_CONF_PARTIAL=1)${missing.length > 0 ? `: without ${missing.join(', ')}` : ''}`] : []),
+  ...(silentSkips ? ['a test skipped outside a partial run: that fails the run'] : []),
+];
+console.log(`\n${passed} passed, ${failed} failed${notes.map((n) => `, ${n}`).join('')}`);
+process.exit(results.every((r) => r.code === 0) && !silentSkips ? 0 : 1);

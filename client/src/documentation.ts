@@ -9,7 +9,7 @@
 import { existsSync } from 'fs';
 import { readFile } from 'fs/promises';
 import { ExtensionContext, Position, Range, Uri, commands, window } from 'vscode';
-import { CLIENT_COMMANDS } from '../../server/src/lsp/protocol';
+import { CLIENT_COMMANDS } from './protocol';
 
 
 /** The fragment VS Code's Markdown preview gives a heading: lowercase, spaces as dashes, no punctuation. */

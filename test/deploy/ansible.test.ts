@@ -9,9 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { after, test } from 'node:test';
+import { after } from 'node:test';
 import { readmeBlock } from '../support/readme';
 import { repoRoot } from '../support/repository';
+import { testNeeding } from '../support/prerequisites';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
 const OLD_TEXT = '# the file in place before the play\nprecedence ::ffff:0:0/96 100\n';
@@ -59,7 +60,7 @@ const ansible = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' 
 const absent = ansible.error || ansible.status !== 0 ? 'ansible-playbook is not installed (Debian: apt-get install ansible-core)' : undefined;
 if (!absent) setUp();
 
-test('Ansible installs a gai.conf that gai-conf check passes', { skip: absent }, () => {
+testNeeding(absent, 'Ansible installs a gai.conf that gai-conf check passes', {}, () => {
   const { status, context } = play('1');
   assert.equal(status, 0, context);
   const installed = readFileSync(dest, 'utf8');
@@ -68,7 +69,7 @@ test('Ansible installs a gai.conf that gai-conf check passes', { skip: absent },
   assert.equal(statSync(dest).mode & 0o777, 0o644, 'the mode the recipe asks for');
 });
 
-test('Ansible refuses a render glibc would misread and keeps the old file', { skip: absent }, () => {
+testNeeding(absent, 'Ansible refuses a render glibc would misread and keeps the old file', {}, () => {
   const { status, context, stdout } = play('');
   assert.notEqual(status, 0, context);
   assert.match(stdout, /failed to validate/, context);

@@ -5,7 +5,6 @@
  */
 
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { simulateOrder } from '../../server/src/glibc/sort';
@@ -14,6 +13,7 @@ import { analyze } from '../support/glibc';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
 import { validConfig } from './arbitraries';
 import { FUZZ_SEED } from './budget';
+import { testNeeding } from '../support/prerequisites';
 
 const CONFIGS = Number(process.env.GAI_CONF_FUZZ_CONFIGS ?? 20);
 
@@ -37,7 +37,7 @@ function simulatorHost(h: OracleHost): Host {
 
 const unavailable = orderOracleUnavailable();
 
-test(`${CONFIGS} random configurations x 3 scenarios order as real glibc orders them`, { skip: unavailable ?? false, timeout: 300_000 }, async () => {
+testNeeding(unavailable, `${CONFIGS} random configurations x 3 scenarios order as real glibc orders them`, { timeout: 300_000 }, async () => {
   const configs = fc.sample(validConfig, { seed: FUZZ_SEED, numRuns: CONFIGS });
   const scenarios = configs.flatMap((config, i) => fc.sample(scenario, { seed: FUZZ_SEED + i + 1, numRuns: 3 }).map((s) => ({ ...s, config })));
   const real = await resolveWithGlibc(scenarios);
@@ -49,9 +49,3 @@ test(`${CONFIGS} random configurations x 3 scenarios order as real glibc orders 
   });
   assert.deepEqual(mismatches, [], `${mismatches.length} of ${scenarios.length} differ (seed ${FUZZ_SEED}):\n${mismatches.slice(0, 5).join('\n\n')}`);
 });
-
-if (unavailable) {
-  test('differential fuzzing prerequisites', () => {
-    process.stderr.write(`\n*** SKIPPED the differential run against real glibc: ${unavailable} ***\n\n`);
-  });
-}

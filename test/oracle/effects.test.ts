@@ -4,16 +4,16 @@
  * network namespace set up as that host must be the one the model says (a tie: the listed order kept).
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { addressText } from '../../server/src/glibc/addresses';
 import { FamilyChoice } from '../../server/src/analysis/effects';
 import { corpus } from '../support/corpus';
 import { analyze } from '../support/glibc';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
+import { testNeeding } from '../support/prerequisites';
 
 const unavailable = orderOracleUnavailable();
 
-test('every effects entry of every corpus file agrees with real glibc, with both DNS orders', { skip: unavailable ?? false, timeout: 900_000 }, async () => {
+testNeeding(unavailable, 'every effects entry of every corpus file agrees with real glibc, with both DNS orders', { timeout: 900_000 }, async () => {
   const scenarios: OracleScenario[] = [];
   const expectations: { name: string; ours: FamilyChoice; ipv6: string }[] = [];
   for (const file of corpus()) {
@@ -37,9 +37,3 @@ test('every effects entry of every corpus file agrees with real glibc, with both
   assert.ok(expectations.length >= 40 * 36, `${expectations.length} effects`);
   assert.deepEqual(mismatches, []);
 });
-
-if (unavailable) {
-  test('effects oracle prerequisites', () => {
-    process.stderr.write(`\n*** SKIPPED the real-glibc effects oracle: ${unavailable} ***\n\n`);
-  });
-}

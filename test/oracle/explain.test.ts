@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { ExplainReport } from '../../server/src/features/explain';
 import { analyze } from '../support/glibc';
 import { OracleHost, OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
+import { testNeeding } from '../support/prerequisites';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const DNS_SERVER = join(__dirname, 'dnsServer.js');
@@ -77,7 +77,7 @@ function systemOrder(report: ExplainReport): readonly string[] {
 
 const unavailable = orderOracleUnavailable() ?? (existsSync('/etc/resolv.conf') ? null : 'no /etc/resolv.conf to mount a test resolver over');
 
-test('explain on a ULA host: the stock file puts IPv4 first by rule 5, the quick fix IPv6 first, as getaddrinfo() does', { skip: unavailable ?? false, timeout: 120_000 }, async () => {
+testNeeding(unavailable, 'explain on a ULA host: the stock file puts IPv4 first by rule 5, the quick fix IPv6 first, as getaddrinfo() does', { timeout: 120_000 }, async () => {
   await withDns(ULA_HOST, async (ns) => {
     const before = await explainIn(ns, STOCK, 'dual.test');
     assert.equal(before.origin, 'dns');
@@ -96,7 +96,7 @@ test('explain on a ULA host: the stock file puts IPv4 first by rule 5, the quick
   });
 });
 
-test('explain keeps the resolver order glibc sees, A answers before AAAA answers, where no rule decides', { skip: unavailable ?? false, timeout: 120_000 }, async () => {
+testNeeding(unavailable, 'explain keeps the resolver order glibc sees, A answers before AAAA answers, where no rule decides', { timeout: 120_000 }, async () => {
   await withDns(GLOBAL_HOST, async (ns) => {
     const report = await explainIn(ns, 'label ::/0 1\nprecedence ::/0 1\n', 'dual.test');
     assert.deepEqual(predicted(report), systemOrder(report));
@@ -105,7 +105,7 @@ test('explain keeps the resolver order glibc sees, A answers before AAAA answers
   });
 });
 
-test('explain says why a family is unreachable and agrees with getaddrinfo() for single-family names', { skip: unavailable ?? false, timeout: 120_000 }, async () => {
+testNeeding(unavailable, 'explain says why a family is unreachable and agrees with getaddrinfo() for single-family names', { timeout: 120_000 }, async () => {
   await withDns({ addresses: [{ address: '10.0.0.2', prefixLength: 24 }] }, async (ns) => {
     const dual = await explainIn(ns, STOCK, 'dual.test');
     assert.deepEqual(predicted(dual), systemOrder(dual));

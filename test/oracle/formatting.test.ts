@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { test } from 'node:test';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { formatEdits } from '../../server/src/features/formatting';
 import { analyze } from '../support/glibc';
@@ -13,10 +12,11 @@ import { generatedGaiConf } from '../support/generate';
 import { glibcTablesOracleUnavailable, readTablesWithGlibc } from './glibcTables';
 import { PARSE_CASES } from './parseCases';
 import { seededRandom } from '../support/generate';
+import { testNeeding } from '../support/prerequisites';
 
 const unavailable = glibcTablesOracleUnavailable();
 
-test('formatting never changes the tables real glibc builds', { skip: unavailable ?? false, timeout: 600_000 }, async () => {
+testNeeding(unavailable, 'formatting never changes the tables real glibc builds', { timeout: 600_000 }, async () => {
   const next = seededRandom(0x5eed);
   const texts = [
     ...PARSE_CASES.map((c) => (typeof c.content === 'string' ? c.content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(c.content))),
@@ -32,9 +32,3 @@ test('formatting never changes the tables real glibc builds', { skip: unavailabl
   const differ = texts.flatMap((text, i) => (JSON.stringify(before[i]) === JSON.stringify(after[i]) ? [] : [`${JSON.stringify(text)}\n  before: ${JSON.stringify(before[i])}\n  after:  ${JSON.stringify(after[i])}`]));
   assert.deepEqual(differ, [], `${differ.length} of ${texts.length} files read differently after formatting:\n${differ.join('\n')}`);
 });
-
-if (unavailable) {
-  test('formatting oracle prerequisites', () => {
-    process.stderr.write(`\n*** SKIPPED the real-glibc formatting oracle: ${unavailable} ***\n\n`);
-  });
-}

@@ -118,20 +118,20 @@ def check_chunk(ptr, nbytes, what):
     return usable
 
 
+def unpack_rows(ptr, n, fmt):
+    """The n structs of layout fmt (struct module syntax) at ptr, as tuples."""
+    size = struct.calcsize(fmt)
+    data = read(ptr, n * size)
+    return [struct.unpack_from(fmt, data, i * size) for i in range(n)]
+
+
 def prefix_rows(ptr, n):
-    data = read(ptr, n * 24)
-    rows = []
-    for i in range(n):
-        prefix, bits, val = struct.unpack_from("<16sIi", data, i * 24)
-        rows.append({"bytes": prefix.hex(), "bits": bits, "value": val})
-    return rows
+    return [{"bytes": prefix.hex(), "bits": bits, "value": val} for prefix, bits, val in unpack_rows(ptr, n, "<16sIi")]
 
 
 def scope_rows(ptr, n):
-    data = read(ptr, n * 12)
     rows = []
-    for i in range(n):
-        addr, mask, scope = struct.unpack_from("<4s4si", data, i * 12)
+    for i, (addr, mask, scope) in enumerate(unpack_rows(ptr, n, "<4s4si")):
         m = int.from_bytes(mask, "big")  # stored in network order
         bits = bin(m).count("1")
         if m != ((0xFFFFFFFF << (32 - bits)) & 0xFFFFFFFF):

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 import { OracleHost, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 import { repoRoot } from '../support/repository';
+import { testNeeding } from '../support/prerequisites';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
 const STOCK = existsSync('/etc/gai.conf') ? readFileSync('/etc/gai.conf', 'utf8') : undefined;
@@ -42,7 +42,7 @@ async function checkOn(host: OracleHost): Promise<{ json: CheckJson; status: num
   });
 }
 
-test('a ULA + IPv4 machine: a warning that names its address, and exit 1', { skip: unavailable ?? false, timeout: 60_000 }, async () => {
+testNeeding(unavailable, 'a ULA + IPv4 machine: a warning that names its address, and exit 1', { timeout: 60_000 }, async () => {
   const { json, status, glibcFirst } = await checkOn({ addresses: [{ address: 'fd42::7', prefixLength: 64 }, { address: '10.0.0.7', prefixLength: 24 }] });
   const ula = json.findings.find((f) => f.code === 'ula-demoted');
   assert.equal(ula?.severity, 'warning');
@@ -53,7 +53,7 @@ test('a ULA + IPv4 machine: a warning that names its address, and exit 1', { ski
   assert.equal(status, 1);
 });
 
-test('a machine with global IPv6: information only, and exit 0', { skip: unavailable ?? false, timeout: 60_000 }, async () => {
+testNeeding(unavailable, 'a machine with global IPv6: information only, and exit 0', { timeout: 60_000 }, async () => {
   const { json, status, glibcFirst } = await checkOn({ addresses: [{ address: '2001:db8:7::7', prefixLength: 64 }, { address: '10.0.0.7', prefixLength: 24 }] });
   assert.deepEqual(json.findings.map((f) => [f.code, f.severity]), [['ula-demoted', 'information']]);
   const machine = json.effects.find((e) => e.host === 'this-machine' && e.pair === 'global')!;
@@ -61,9 +61,3 @@ test('a machine with global IPv6: information only, and exit 0', { skip: unavail
   assert.deepEqual(glibcFirst, [machine.ipv6, machine.ipv6], 'real glibc on this machine puts IPv6 first, whichever is listed first');
   assert.equal(status, 0);
 });
-
-if (unavailable) {
-  test('live-machine oracle prerequisites', () => {
-    process.stderr.write(`\n*** SKIPPED the live-machine checks: ${unavailable} ***\n\n`);
-  });
-}

@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { test } from 'node:test';
 import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { RuleNumber, simulateOrder } from '../../server/src/glibc/sort';
 import { Host } from '../../server/src/glibc/sourceSelection';
@@ -14,6 +13,7 @@ import { installedGlibcs, judgingGlibcs } from '../support/glibcVersions';
 import { OracleHost, OracleScenario, orderOracleUnavailable, resolveWithGlibc } from '../support/namespaceResolver';
 import { seededRandom } from '../support/generate';
 import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
+import { testNeeding, testPrerequisite } from '../support/prerequisites';
 
 const HOSTS: Record<string, OracleHost> = {
   ula: { addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] },
@@ -111,7 +111,7 @@ const list = scenarios();
 
 for (const glibc of judgingGlibcs()) {
   const which = glibc === undefined ? "this machine's glibc" : `glibc ${glibc.version} (${glibc.suite === 'system' ? "this machine's" : `Debian ${glibc.suite}`}, ${glibc.debianVersion})`;
-  test(`address order agrees with real getaddrinfo() of ${which} in network namespaces`, { skip: unavailable ?? false, timeout: 300_000 }, async () => {
+  testNeeding(unavailable, `address order agrees with real getaddrinfo() of ${which} in network namespaces`, { timeout: 300_000 }, async () => {
     assert.ok(list.length >= 300, `${list.length} scenarios`);
     // The quirks config holds an empty value, which the two parser generations read differently.
     const modelled = glibc === undefined ? GLIBC_2_36 : parseGlibcVersion(glibc.version)!;
@@ -135,8 +135,4 @@ for (const glibc of judgingGlibcs()) {
   });
 }
 
-if (unavailable || missing) {
-  test('order oracle prerequisites', () => {
-    process.stderr.write(`\n*** SKIPPED ${unavailable ? 'the real-glibc ordering oracle' : 'part of the real-glibc ordering oracle'}: ${unavailable ?? missing} ***\n\n`);
-  });
-}
+testPrerequisite('order oracle: every judging glibc', unavailable ? null : missing);

@@ -16,6 +16,7 @@ import { GlibcTables, glibcTablesOracleUnavailable, glibcTablesOracleUnavailable
 import { corpus } from '../support/corpus';
 import { installedGlibcs, judgingGlibcs } from '../support/glibcVersions';
 import { PARSE_CASES, ParseCase, UNDEFINED_BEHAVIOUR_CASES, generatedUndefinedBehaviourCases } from './parseCases';
+import { testNeeding, testPrerequisite } from '../support/prerequisites';
 
 function asText(content: string | Buffer): string {
   return typeof content === 'string' ? content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(content);
@@ -80,7 +81,7 @@ function allowedReadings(text: string, version: GlibcVersion): unknown[] {
 for (const glibc of judgingGlibcs()) {
   const which = glibc === undefined ? "this machine's glibc" : `glibc ${glibc.version} (${glibc.suite === 'system' ? "this machine's" : `Debian ${glibc.suite}`}, ${glibc.debianVersion})`;
   const unavailable = glibc === undefined ? glibcTablesOracleUnavailable() : glibcTablesOracleUnavailableWith(glibc);
-  test(`tables agree with what real ${which} builds from each file`, { skip: unavailable ?? false, timeout: 300_000 }, async () => {
+  testNeeding(unavailable, `tables agree with what real ${which} builds from each file`, { timeout: 300_000 }, async () => {
     assert.ok(PARSE_CASES.length >= 40);
     const version = glibc === undefined ? GLIBC_2_36 : parseGlibcVersion(glibc.version)!;
     const started = Date.now();
@@ -96,18 +97,9 @@ for (const glibc of judgingGlibcs()) {
     process.stderr.write(`parse oracle, ${which}: ${CASES.length} files in ${((Date.now() - started) / 1000).toFixed(1)} s, ${CASES.length - open} with one reading, ${open} with undefined behaviour the tool leaves open\n`);
     assert.deepEqual(mismatches, [], `${mismatches.length} of ${CASES.length} files differ:\n${mismatches.join('\n')}`);
   });
-  if (unavailable) {
-    test(`parse oracle prerequisites (${which})`, () => {
-      process.stderr.write(`\n*** SKIPPED the real-glibc parse oracle for ${which}: ${unavailable} ***\n\n`);
-    });
-  }
 }
 
-if (missing) {
-  test('parse oracle: every judging glibc', () => {
-    process.stderr.write(`\n*** SKIPPED part of the real-glibc parse oracle: ${missing} ***\n\n`);
-  });
-}
+testPrerequisite('parse oracle: every judging glibc', missing);
 
 test('glibc 2.41 reading of the version-dependent cases (the newer parser, from its source)', () => {
   const tables = (text: string) => ourReading(analyze(text, GLIBC_2_41).tables);

@@ -22,6 +22,7 @@ import { findExecutable } from '../support/executables';
 import { Built, buildRuntimePrograms } from './runtimePrograms';
 import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS } from '../support/sampleFiles';
+import { testNeeding, lacks } from '../support/prerequisites';
 
 const NAME = 'dual.test';
 const V4 = '198.51.100.10';
@@ -194,7 +195,7 @@ const measured = RUNTIMES.flatMap((r) => {
   return evidence.kind === 'measured' ? [{ ...r, evidence: evidence as Measured }] : [];
 });
 
-test('runtime table: every measured claim is measured by this test with the real runtime', { skip: unavailable ?? false, timeout: 300_000 }, async (t) => {
+testNeeding(unavailable, 'runtime table: every measured claim is measured by this test with the real runtime', { timeout: 300_000 }, async (t) => {
   const built = buildRuntimePrograms();
   try {
     for (const line of runtimeVersions()) t.diagnostic(line);
@@ -208,7 +209,7 @@ test('runtime table: every measured claim is measured by this test with the real
         for (const entry of measured) {
           await t.test(`${entry.id}: ${entry.name}`, async (st) => {
             const client = clientFor(entry.id, built);
-            if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
+            if ('missing' in client) return void lacks(st, client.missing);
             for (const [index, run] of client.runs.entries()) {
               const got: Record<string, Family | null> = {};
               ns.writeEtc('nsswitch.conf', run.dns ? 'hosts: dns\n' : run.nsswitch ?? 'hosts: files\n');
@@ -246,7 +247,7 @@ test('runtime table: every measured claim is measured by this test with the real
         }
         await t.test('nginx: requests through an upstream name', async (st) => {
           const nginx = findNginx();
-          if (!nginx) { st.skip('SKIPPED: needs nginx (scripts/install-nginx.sh unpacks Debian\'s package, which .ci/run runs)'); return; }
+          if (!nginx) return void lacks(st, "nginx (scripts/install-nginx.sh unpacks Debian's package)");
           const { evidence } = RUNTIME_EVIDENCE.nginx as { evidence: MeasuredServer };
           const got: Record<string, Family[]> = {};
           for (const [label, config] of [['preferIPv4File', FULL_PREFER_IPV4], ['preferIPv6File', '']] as const) {
@@ -267,7 +268,7 @@ test('runtime table: every measured claim is measured by this test with the real
       for (const entry of ula) {
         await t.test(`${entry.id} on a ULA host (fd42::2 + 10.0.0.2)`, async (st) => {
           const client = clientFor(entry.id, built);
-          if ('missing' in client) { st.skip(`SKIPPED: needs ${client.missing}`); return; }
+          if ('missing' in client) return void lacks(st, client.missing);
           const got: Record<string, Family> = {};
           for (const [label, config, hosts] of [
             ['stockFile', '', `${V6} ${NAME}\n${V4} ${NAME}\n`],

@@ -19,6 +19,7 @@ import { modifiedAtMs, scanProcesses } from '../../server/src/system/processes';
 import { findExecutable } from '../support/executables';
 import { orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 import { Built, buildRuntimePrograms } from './runtimePrograms';
+import { testNeeding, lacks } from '../support/prerequisites';
 
 interface Subject { label: string; product?: string; argv: (built: Built) => string[]; env?: Record<string, string>; runtime: RuntimeId | null; follows: boolean }
 
@@ -54,8 +55,8 @@ test('who follows: each kind of process this test starts is classified as the ru
   try {
     const started: { subject: Subject; pid: number }[] = [];
     for (const subject of SUBJECTS) {
-      if (subject.product && built.missing.has(subject.product)) { t.diagnostic(`SKIPPED ${subject.label}: needs ${built.missing.get(subject.product)}`); continue; }
-      if (subject.argv(built)[0] === null) { t.diagnostic(`SKIPPED ${subject.label}: needs java`); continue; }
+      if (subject.product && built.missing.has(subject.product) && lacks(t, `${built.missing.get(subject.product)} (for ${subject.label})`)) continue;
+      if (subject.argv(built)[0] === null && lacks(t, `java (for ${subject.label})`)) continue;
       const child = start(subject.argv(built), subject.env);
       children.push(child);
       started.push({ subject, pid: child.pid! });
@@ -118,7 +119,7 @@ test('who follows: a glibc process started before the file changed is on the res
 
 const CLI = path.join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
-test('gai-conf who-follows --json: after the live /etc/gai.conf changes, the process started before is on the restart list, the one after is not; reload yes empties it', { skip: orderOracleUnavailable() ?? false, timeout: 60_000 }, async () => {
+testNeeding(orderOracleUnavailable(), 'gai-conf who-follows --json: after the live /etc/gai.conf changes, the process started before is on the restart list, the one after is not; reload yes empties it', { timeout: 60_000 }, async () => {
   await withOracleNamespace({ addresses: [{ address: '10.0.0.2', prefixLength: 24 }] }, async (ns) => {
     const sleeper = findExecutable('sleep')!;
     ns.writeEtc('gai.conf', '# stock\n');
@@ -148,7 +149,7 @@ test('gai-conf who-follows --json: after the live /etc/gai.conf changes, the pro
   });
 });
 
-test('gai-conf who-follows as an ordinary user: sees its own processes, counts the others as not inspected, says root shows all', { skip: process.getuid?.() === 0 && findExecutable('runuser') ? false : 'needs root and runuser (util-linux) to run the CLI as nobody', timeout: 60_000 }, async () => {
+testNeeding(process.getuid?.() === 0 && findExecutable('runuser') ? null : 'root and runuser (util-linux) to run the CLI as nobody', 'gai-conf who-follows as an ordinary user: sees its own processes, counts the others as not inspected, says root shows all', { timeout: 60_000 }, async () => {
   const rootProcess = start([findExecutable('sleep')!, '60']);
   try {
     await sleep(100);

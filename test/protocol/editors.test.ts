@@ -12,6 +12,7 @@ import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
 import { serverPath } from '../support/lspClient';
 import { readmeBlock } from '../support/readme';
+import { lacks } from '../support/prerequisites';
 
 const EMACS_DRIVER = `
 (load (expand-file-name "readme.el"))
@@ -54,8 +55,7 @@ const FORMATTED = 'label  ::1/128  0\nLabel  ::/0     1\nlabel  fc00::/7 1 # ULA
 test('Emacs with eglot, set up as the README says', (t) => {
   const probe = spawnSync('emacs', ['--batch', '--eval', "(progn (require 'eglot) (princ \"eglot ok\"))"], { encoding: 'utf8' });
   if (probe.error || !probe.stdout.includes('eglot ok')) {
-    t.skip('emacs with eglot is not installed (Debian: apt-get install emacs-nox elpa-eglot)');
-    return;
+    if (lacks(t, 'Emacs with eglot (Debian: emacs-nox, elpa-eglot)')) return;
   }
   const { status, out, stderr, context } = runEditor({ 'readme.el': readmeBlock('Emacs', 'elisp'), 'driver.el': EMACS_DRIVER }, 'emacs', ['--batch', '-l', 'driver.el']);
   assert.equal(status, 0, context);
@@ -106,8 +106,7 @@ vim.cmd('qa!')
 test('Neovim, set up as the README says', (t) => {
   const probe = spawnSync('nvim', ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    t.skip('nvim is not installed');
-    return;
+    if (lacks(t, 'Neovim (Debian: neovim)')) return;
   }
   // Neovim 0.7 reads vim.filetype.add() only with do_filetype_lua set before start-up; 0.8+ always does.
   const { status, out, context } = runEditor({ 'readme.lua': readmeBlock('Neovim', 'lua'), 'driver.lua': NVIM_DRIVER }, 'nvim', ['--headless', '--clean', '--cmd', 'let g:do_filetype_lua = 1', '-c', 'luafile driver.lua']);

@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, test } from 'node:test';
+import { TestContext, describe, test } from 'node:test';
 import { CodeAction, CodeActionKind, Command, Diagnostic, Hover, MarkupContent, Range, TextDocumentSyncKind, TextEdit } from 'vscode-languageserver-protocol/node';
 import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { editorDiagnostics } from '../../server/src/features/diagnostics';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { TextLocator } from '../../server/src/features/positions';
 import { LspClient, Publication, applyEdits, editsFor, isCodeAction, lspLines, withServer } from '../support/lspClient';
+import { lacks } from '../support/prerequisites';
 
 const GLIBC_236 = { glibcVersion: '2.36' };
 const GLIBC_241 = { glibcVersion: '2.41' };
@@ -129,14 +130,13 @@ function stockFile(): string | undefined {
   return stock ? text : undefined;
 }
 
-function skipWithoutStockFile(t: { skip(message?: string): void }): string | undefined {
+/** Debian's stock /etc/gai.conf (every Debian machine has it), or undefined in a partial run without it. */
+function skipWithoutStockFile(t: TestContext): string | undefined {
   const text = stockFile();
   if (text === undefined) {
-    const message = existsSync('/etc/gai.conf')
-      ? '/etc/gai.conf here is not the stock (all commented) glibc example file'
-      : '/etc/gai.conf does not exist on this machine';
-    process.stderr.write(`\n*** SKIPPED: ${message}; the stock-file protocol tests did not run. ***\n\n`);
-    t.skip(message);
+    lacks(t, existsSync('/etc/gai.conf')
+      ? "Debian's stock /etc/gai.conf (all commented: the glibc example file); this machine's is another"
+      : "Debian's stock /etc/gai.conf, which this machine does not have");
   }
   return text;
 }

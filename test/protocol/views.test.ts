@@ -4,10 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CodeLens } from 'vscode-languageserver-protocol/node';
 import {
-  CLIENT_COMMANDS, EXPLAIN_REQUEST, ExplainResult, POLICY_TABLES_REQUEST, PolicyTablesResult, SAVE_CHECK_REQUEST, STATUS_CHANGED_NOTIFICATION, STATUS_REQUEST, SaveCheckResult, StatusResult,
-  WHO_FOLLOWS_REQUEST, WhoFollowsResult,
+  CLIENT_COMMANDS, ExplainRequest, PolicyTablesRequest, SaveCheckRequest, StatusChangedNotification, StatusRequest, StatusResult, WhoFollowsRequest,
 } from '../../server/src/lsp/protocol';
 import { withServer } from '../support/lspClient';
+import { testNeeding } from '../support/prerequisites';
 
 const COPY_URI = 'file:///tmp/gai-conf-views/gai.conf';
 const ULA_FIXED = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n';
@@ -16,7 +16,7 @@ const WITH_COMMANDS = { initializationOptions: { clientCommands: Object.values(C
 test('explain: literal addresses are ordered with every step in words; a copy of the file is not compared with the system', async () => {
   await withServer({ settings: { glibcVersion: '2.36' } }, async (client) => {
     await client.open(COPY_URI, ULA_FIXED);
-    const literal = (await client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: '198.51.100.10 ::1 2001:db8::10', savedText: '' })) as ExplainResult;
+    const literal = await client.request(ExplainRequest, { uri: COPY_URI, query: '198.51.100.10 ::1 2001:db8::10', savedText: '' });
     assert.equal(literal.origin, 'addresses');
     assert.equal(literal.buffer.order[0].text, '::1');
     assert.ok(literal.buffer.steps.length >= 2 && literal.buffer.steps.every((s) => s.reason.length > 20));
@@ -26,19 +26,19 @@ test('explain: literal addresses are ordered with every step in words; a copy of
     assert.equal(literal.fileName, '/tmp/gai-conf-views/gai.conf');
     // Saved as empty (built-in tables) while the buffer has the fix: both orders are reported.
     assert.equal(literal.savedDiffers, literal.saved !== undefined);
-    const named = (await client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: 'localhost', savedText: ULA_FIXED })) as ExplainResult;
+    const named = await client.request(ExplainRequest, { uri: COPY_URI, query: 'localhost', savedText: ULA_FIXED });
     assert.equal(named.origin, 'system');
     assert.ok(named.system && 'comparedWithSaved' in named.system && !named.system.comparedWithSaved);
     assert.match(named.system.comment, /not the live \/etc\/gai\.conf/);
   });
 });
 
-test('explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now', { skip: existsSync('/etc/gai.conf') ? false : 'no /etc/gai.conf here' }, async () => {
+testNeeding(existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf', 'explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now', {}, async () => {
   await withServer({}, async (client) => {
     const uri = 'file:///etc/gai.conf';
     const text = readFileSync('/etc/gai.conf', 'utf8');
     await client.open(uri, text);
-    const report = (await client.request(EXPLAIN_REQUEST, { uri, query: 'localhost', savedText: text })) as ExplainResult;
+    const report = await client.request(ExplainRequest, { uri, query: 'localhost', savedText: text });
     assert.equal(report.live, true);
     assert.ok(report.system && 'matchesSaved' in report.system, JSON.stringify(report.system));
     assert.equal(report.system.comparedWithSaved, true);
@@ -49,12 +49,12 @@ test('explain on the live /etc/gai.conf compares the saved file with what getadd
 test('explain and the table refuse bad input with a message, and the server answers afterwards', async () => {
   await withServer({}, async (client) => {
     await client.open(COPY_URI, ULA_FIXED);
-    await assert.rejects(client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: 'host!', savedText: null }), /neither a host name nor an IPv4\/IPv6 address/);
-    await assert.rejects(client.request(EXPLAIN_REQUEST, { uri: 'file:///nowhere/gai.conf', query: '::1', savedText: null }), /is not an open gai\.conf document/);
-    await assert.rejects(client.request(EXPLAIN_REQUEST, null), /not an open gai\.conf document/);
-    await assert.rejects(client.request(EXPLAIN_REQUEST, { uri: COPY_URI, query: 42 }), /query must be/);
-    await assert.rejects(client.request(POLICY_TABLES_REQUEST, { uri: 7 }), /not an open gai\.conf document/);
-    const tables = (await client.request(POLICY_TABLES_REQUEST, { uri: COPY_URI })) as PolicyTablesResult;
+    await assert.rejects(client.request(ExplainRequest, { uri: COPY_URI, query: 'host!', savedText: null }), /neither a host name nor an IPv4\/IPv6 address/);
+    await assert.rejects(client.request(ExplainRequest, { uri: 'file:///nowhere/gai.conf', query: '::1', savedText: null }), /is not an open gai\.conf document/);
+    await assert.rejects(client.request(ExplainRequest.method, null), /not an open gai\.conf document/);
+    await assert.rejects(client.request(ExplainRequest.method, { uri: COPY_URI, query: 42 }), /query must be/);
+    await assert.rejects(client.request(PolicyTablesRequest.method, { uri: 7 }), /not an open gai\.conf document/);
+    const tables = await client.request(PolicyTablesRequest, { uri: COPY_URI });
     assert.equal(tables.tables.length, 3);
   });
 });
@@ -62,11 +62,11 @@ test('explain and the table refuse bad input with a message, and the server answ
 test('the policy table follows the buffer: rows with their lines, dropped built-in rows, differences', async () => {
   await withServer({ settings: { glibcVersion: '2.41' } }, async (client) => {
     await client.open(COPY_URI, '');
-    const before = (await client.request(POLICY_TABLES_REQUEST, { uri: COPY_URI })) as PolicyTablesResult;
+    const before = await client.request(PolicyTablesRequest, { uri: COPY_URI });
     assert.ok(before.tables.every((t) => t.source === 'builtin'));
     assert.equal(before.glibc, '2.41');
     await client.change(COPY_URI, 2, [{ text: ULA_FIXED }]);
-    const after = (await client.request(POLICY_TABLES_REQUEST, { uri: COPY_URI })) as PolicyTablesResult;
+    const after = await client.request(PolicyTablesRequest, { uri: COPY_URI });
     const label = after.tables.find((t) => t.kind === 'label')!;
     assert.equal(label.source, 'file');
     const ula = label.rows.find((r) => r.prefix === 'fc00::/7')!;
@@ -78,13 +78,13 @@ test('the policy table follows the buffer: rows with their lines, dropped built-
 test('status names the glibc assumed and announces changes to clients with the commands', async () => {
   await withServer({ ...WITH_COMMANDS, configurationCapability: false }, async (client) => {
     const changed: StatusResult[] = [];
-    client.connection.onNotification(STATUS_CHANGED_NOTIFICATION, (status: StatusResult) => {
+    client.connection.onNotification(StatusChangedNotification, (status: StatusResult) => {
       changed.push(status);
     });
-    const first = (await client.request(STATUS_REQUEST, null)) as StatusResult;
+    const first = await client.request(StatusRequest);
     assert.deepEqual([first.origin, first.hostLibc], ['runtime', 'glibc']);
     await client.changeConfiguration({ glibcVersion: '2.41' });
-    const second = (await client.request(STATUS_REQUEST, null)) as StatusResult;
+    const second = await client.request(StatusRequest);
     assert.deepEqual([second.glibc, second.origin], ['2.41', 'option']);
     assert.deepEqual(changed.map((s) => s.glibc), ['2.41']);
   });
@@ -102,7 +102,7 @@ test('the CodeLens offers the views only to clients that have the commands', asy
 
 test('who follows: the report of this machine, with the server itself among the processes that follow the file', async () => {
   await withServer({}, async (client) => {
-    const report = (await client.request(WHO_FOLLOWS_REQUEST, null)) as WhoFollowsResult;
+    const report = await client.request(WhoFollowsRequest);
     assert.equal(report.liveFile.path, '/etc/gai.conf');
     assert.ok(report.runtimes.some((r) => r.program === 'node' && r.version === process.versions.node), JSON.stringify(report.runtimes.map((r) => [r.program, r.version])));
     assert.ok(report.followingCurrent + report.processes.length > 0);
@@ -111,7 +111,7 @@ test('who follows: the report of this machine, with the server itself among the 
   });
 });
 
-test('the live file gets a "Who follows this file?" lens; a copy does not', { skip: existsSync('/etc/gai.conf') ? false : 'no /etc/gai.conf here' }, async () => {
+testNeeding(existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf', 'the live file gets a "Who follows this file?" lens; a copy does not', {}, async () => {
   await withServer(WITH_COMMANDS, async (client) => {
     const titles = async (uri: string, text: string) => {
       await client.open(uri, text);
@@ -141,14 +141,14 @@ test('the save check names the crashing line whatever the severity settings and 
   await withServer({ ...WITH_COMMANDS, settings: { glibcVersion: '2.36', diagnostics: { severity: { 'scopev4-crash': 'off' } } } }, async (client) => {
     await client.open(COPY_URI, 'label ::1/128 0\n');
     const crashing = '# gai-conf: ignore scopev4-crash\nscopev4 ::ffff:169.254.0.0 2\n';
-    const result = (await client.request(SAVE_CHECK_REQUEST, { uri: COPY_URI, text: crashing })) as SaveCheckResult;
+    const result = await client.request(SaveCheckRequest, { uri: COPY_URI, text: crashing });
     assert.equal(result.crash?.line, 2);
     assert.match(result.crash?.message ?? '', /crashes/);
     assert.equal(result.live, false);
-    assert.deepEqual(await client.request(SAVE_CHECK_REQUEST, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0/112 2\n' }), { crash: null, live: false });
+    assert.deepEqual(await client.request(SaveCheckRequest, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0/112 2\n' }), { crash: null, live: false });
   });
   await withServer({ ...WITH_COMMANDS, settings: { glibcVersion: '2.41' } }, async (client) => {
     await client.open(COPY_URI, 'label ::1/128 0\n');
-    assert.equal(((await client.request(SAVE_CHECK_REQUEST, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0 2\n' })) as SaveCheckResult).crash, null, 'glibc 2.41 reads it as /128');
+    assert.equal((await client.request(SaveCheckRequest, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0 2\n' })).crash, null, 'glibc 2.41 reads it as /128');
   });
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CodeAction, CodeActionKind } from 'vscode-languageserver-protocol/node';
 import { generateGaiConf } from '../support/generate';
-import { EXPLAIN_REQUEST, POLICY_TABLES_REQUEST, SAVE_CHECK_REQUEST, STATUS_REQUEST, WHO_FOLLOWS_REQUEST } from '../../server/src/lsp/protocol';
+import { ExplainRequest, PolicyTablesRequest, SaveCheckRequest, StatusRequest, WhoFollowsRequest } from '../../server/src/lsp/protocol';
 import { LspClient, editsAsContentChanges, editsFor, withServer } from '../support/lspClient';
 import { repoRoot } from '../support/repository';
 
@@ -74,11 +74,11 @@ test('names are resolved, interfaces read and a program started only for an expl
     const uri = 'file:///tmp/gai-conf-security/explain/gai.conf';
     await client.open(uri, STOCK_LIKE);
     await client.hover(uri, { line: 2, character: 9 });
-    await client.request(POLICY_TABLES_REQUEST, { uri });
-    await client.request(STATUS_REQUEST, null);
-    await client.request(SAVE_CHECK_REQUEST, { uri, text: STOCK_LIKE }); // Save as Root asks it first: the server itself writes nothing
+    await client.request(PolicyTablesRequest, { uri });
+    await client.request(StatusRequest);
+    await client.request(SaveCheckRequest, { uri, text: STOCK_LIKE }); // Save as Root asks it first: the server itself writes nothing
     beforeExplain = client.stderr;
-    await client.request(EXPLAIN_REQUEST, { uri, query: 'localhost', savedText: null });
+    await client.request(ExplainRequest, { uri, query: 'localhost', savedText: null });
   });
   assert.ok(!beforeExplain.includes('TRIPWIRE'), `before the explain request:\n${beforeExplain}`);
   // What the explanation needs, and only that: DNS answers, interface addresses, getaddrinfo() in a
@@ -98,9 +98,9 @@ test('the process table is read, and runtimes started to ask their versions, onl
     await client.open(uri, STOCK_LIKE);
     await client.hover(uri, { line: 2, character: 9 });
     await client.request('textDocument/codeLens', { textDocument: { uri } });
-    await client.request(STATUS_REQUEST, null);
+    await client.request(StatusRequest);
     beforeRequest = client.stderr;
-    report = (await client.request(WHO_FOLLOWS_REQUEST, null)) as typeof report;
+    report = await client.request(WhoFollowsRequest);
   });
   assert.ok(!beforeRequest.includes('TRIPWIRE'), `before the request:\n${beforeRequest}`);
   assert.ok(report && report.processes.length + report.followingCurrent > 0, 'the scan saw processes (at least the server itself)');

@@ -1,22 +1,22 @@
 /**
  * Save as Root's write (client/src/rootWrite.ts) against the real sudo, run as an ordinary user
  * (scripts/sudo-test-user.sh) on scratch root-owned files, never the machine's /etc/gai.conf.
- * Needs root (to create the user and the files) and sudo; skips loudly without them.
+ * Needs root (to create the user and the files) and sudo; fails without them, naming them.
  */
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before } from 'node:test';
+import { testNeeding } from '../support/prerequisites';
 
 const REPO = join(__dirname, '..', '..', '..');
 const SCRIPT = join(REPO, 'scripts', 'sudo-test-user.sh');
 const ROOT_WRITE = join(REPO, 'out', 'client', 'src', 'rootWrite.js');
 const isRoot = process.getuid?.() === 0;
 const hasSudo = spawnSync('sh', ['-c', 'command -v sudo']).status === 0;
-const skip = !isRoot ? 'needs root (to create the test user and root-owned files)' : !hasSudo ? 'needs sudo (apt-get install sudo; .ci/run installs it)' : false;
-if (skip) console.log(`# SKIPPED test/sudo/rootWrite: ${skip}`);
+const missing = !isRoot ? 'root (to create the test user and root-owned files)' : !hasSudo ? 'sudo (Debian: sudo)' : null;
 
 let scratch: string;
 let sudoLog: string;
@@ -55,13 +55,13 @@ function commandsRunAsRoot(log: string): string[] {
 }
 
 before(() => {
-  if (skip) return;
+  if (missing) return;
   scratch = mkdtempSync('/tmp/gai-conf-sudo-');
   chmodSync(scratch, 0o755);
   sudoLog = join(scratch, 'sudo.log');
 });
 after(() => {
-  if (skip) return;
+  if (missing) return;
   setSudo('remove');
   if (!process.env.GAI_CONF_KEEP_TMP) rmSync(scratch, { recursive: true, force: true });
 });
@@ -69,7 +69,7 @@ after(() => {
 // Bytes an editor must not touch: a BOM, CRLF, a lone CR, a NUL, a non-UTF-8 byte.
 const NEW_BYTES = Buffer.concat([Buffer.from('\ufefflabel ::1/128 0\r\nprecedence ::/0 40\rx\0y\n', 'utf8'), Buffer.from([0xff, 0x0a])]);
 
-test('with the password: sudo -n is refused, a wrong password is reported, the right one writes in place', { skip }, () => {
+testNeeding(missing, 'with the password: sudo -n is refused, a wrong password is reported, the right one writes in place', {}, () => {
   setSudo('password');
   const file = rootFile('gai.conf', '# old\nlabel fc00::/7 6\n');
   const before = identity(file);
@@ -88,7 +88,7 @@ test('with the password: sudo -n is refused, a wrong password is reported, the r
   for (const command of commands) assert.match(command, new RegExp(`^/(usr/)?bin/dd if=/tmp/gai-conf-save-\\w+/content of=${file} bs=1M conv=nocreat,fsync status=none$`));
 });
 
-test('with NOPASSWD: sudo -n writes at once; the temporary copy is gone afterwards', { skip }, () => {
+testNeeding(missing, 'with NOPASSWD: sudo -n writes at once; the temporary copy is gone afterwards', {}, () => {
   setSudo('nopasswd');
   const file = rootFile('gai.conf.dpkg-dist', 'label ::1/128 0\n');
   const before = identity(file);
@@ -98,7 +98,7 @@ test('with NOPASSWD: sudo -n writes at once; the temporary copy is gone afterwar
   assert.deepEqual(readdirSync('/tmp').filter((n) => n.startsWith('gai-conf-save-')), []);
 });
 
-test('a user sudo does not allow the write, or not at all, is told so, and the file is left alone', { skip }, () => {
+testNeeding(missing, 'a user sudo does not allow the write, or not at all, is told so, and the file is left alone', {}, () => {
   const file = rootFile('gai.conf', 'label ::1/128 0\n');
   setSudo('true-only');
   const limited = writeAsUser(file, NEW_BYTES, 'secret');
@@ -111,7 +111,7 @@ test('a user sudo does not allow the write, or not at all, is told so, and the f
   assert.equal(readFileSync(file, 'utf8'), 'label ::1/128 0\n');
 });
 
-test('a read-only file system, a deleted file and a machine without sudo each get their own outcome', { skip }, () => {
+testNeeding(missing, 'a read-only file system, a deleted file and a machine without sudo each get their own outcome', {}, () => {
   setSudo('nopasswd');
   const file = rootFile('gai.conf', 'label ::1/128 0\n');
   // The scratch folder read-only in a private mount namespace only.
@@ -123,7 +123,7 @@ test('a read-only file system, a deleted file and a machine without sudo each ge
   assert.equal(readFileSync(file, 'utf8'), 'label ::1/128 0\n');
 });
 
-test('the backup goes to ~/.cache/gai-conf/backups as the user, mode 0600, named after the path', { skip }, () => {
+testNeeding(missing, 'the backup goes to ~/.cache/gai-conf/backups as the user, mode 0600, named after the path', {}, () => {
   setSudo('remove');
   const script = `require(${JSON.stringify(ROOT_WRITE)}).writeBackup('/etc/gai.conf', Buffer.from('old\\n'), new Date('2026-12-01T20:30:05.123Z')).then((p) => console.log(p))`;
   const run = spawnSync('runuser', ['-u', user, '--', 'env', '-i', `HOME=/home/${user}`, process.execPath, '-e', script], { encoding: 'utf8' });

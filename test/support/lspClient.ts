@@ -36,6 +36,8 @@ import {
   PublishDiagnosticsNotification,
   Range,
   RegistrationRequest,
+  RequestType,
+  RequestType0,
   ShowMessageNotification,
   ShowMessageRequest,
   ShutdownRequest,
@@ -246,30 +248,14 @@ export class LspClient {
 
   /** A request raced against the server's death and the timeout. */
   async guard<T>(what: string, request: Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => finish(() => reject(this.failure(`timed out after ${this.timeoutMs} ms waiting for ${what}`))), this.timeoutMs);
-      const waiter: Waiter = {
-        check: () => {
-          if (this.exited) finish(() => reject(this.failure(`the server exited during ${what}`)));
-          return settled;
-        },
-        fail: (error) => finish(() => reject(error)),
-      };
-      const finish = (action: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
-        action();
-      };
-      this.waiters.add(waiter);
-      waiter.check();
-      request.then(
-        (value) => finish(() => resolve(value)),
-        (error) => finish(() => reject(error)),
-      );
-    });
+    let settled: { readonly value: T } | { readonly error: unknown } | undefined;
+    request.then(
+      (value) => (settled = { value }),
+      (error: unknown) => (settled = { error }),
+    ).finally(() => this.notifyWaiters());
+    const outcome = await this.waitFor(what, () => settled);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
   }
 
   /** Resolves with the first non-undefined value of `probe`, re-checked on every message from the server. */
@@ -384,9 +370,13 @@ export class LspClient {
     );
   }
 
-  /** Any request, with any params: for malformed input. */
-  request(method: string, params: unknown): Promise<unknown> {
-    return this.guard(method, this.connection.sendRequest(method, params));
+  /** A typed request of the server's protocol.ts; or any method with any params, for malformed input. */
+  request<Params, Result>(type: RequestType<Params, Result, void>, params: Params): Promise<Result>;
+  request<Result>(type: RequestType0<Result, void>): Promise<Result>;
+  request(method: string, params: unknown): Promise<unknown>;
+  request(type: string | { readonly method: string }, params?: unknown): Promise<unknown> {
+    const method = typeof type === 'string' ? type : type.method;
+    return this.guard(method, this.connection.sendRequest(method, params ?? null));
   }
 
   /**

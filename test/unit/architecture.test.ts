@@ -16,6 +16,8 @@ const ROOT = repoRoot();
 interface LayerRule {
   /** Folders of the repository this layer may import from, its own included. */
   readonly folders: readonly string[];
+  /** Folders or files it may import types from (`import type`), and nothing else. */
+  readonly typesFrom?: readonly string[];
   /** npm packages it may import. */
   readonly packages: readonly string[];
   readonly nodeModules: boolean;
@@ -36,7 +38,8 @@ const LAYERS: Readonly<Record<string, LayerRule>> = {
     machineGlobals: false,
   },
   [`${SERVER}/cli`]: { folders: [`${SERVER}/glibc`, `${SERVER}/analysis`, `${SERVER}/features`, `${SERVER}/system`, `${SERVER}/cli`], packages: [], nodeModules: false, machineGlobals: false },
-  'client/src': { folders: ['client/src', `${SERVER}/lsp/protocol.ts`, `${SERVER}/features`], packages: ['vscode', 'vscode-languageclient'], nodeModules: true, machineGlobals: true },
+  // The client's bundle holds no server code: of the server, it knows the protocol's types alone.
+  'client/src': { folders: ['client/src'], typesFrom: [`${SERVER}/lsp/protocol.ts`], packages: ['vscode', 'vscode-languageclient'], nodeModules: true, machineGlobals: true },
 };
 
 /** The entry points own the process they start: arguments, standard streams, the exit code. */
@@ -60,13 +63,15 @@ export function violations(file: string, source: string): Violation[] {
   const rule = LAYERS[layer];
   const code = stripComments(source);
   const found: Violation[] = [];
-  const specifiers = [...code.matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'\s*\)|\brequire\s*\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
-  for (const specifier of specifiers) {
+  const imports = [...code.matchAll(/\b(?:import|export)(\s+type\b)?[^;'"]*?\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'\s*\)|\brequire\s*\(\s*'([^']+)'\s*\)/g)]
+    .map((m) => ({ specifier: m[2] ?? m[3] ?? m[4], typesOnly: m[1] !== undefined }));
+  const within = (target: string, folders: readonly string[]) => folders.some((folder) => target === folder.replace(/\.ts$/, '') || target.startsWith(`${folder}/`));
+  for (const { specifier, typesOnly } of imports) {
     if (specifier.startsWith('.')) {
       const target = relative(ROOT, resolve(ROOT, file, '..', specifier));
-      if (!rule.folders.some((folder) => target === folder.replace(/\.ts$/, '') || target.startsWith(`${folder}/`))) {
-        found.push({ file, problem: `imports ${target}, outside ${rule.folders.join(', ')}` });
-      }
+      if (within(target, rule.folders)) continue;
+      if (!within(target, rule.typesFrom ?? [])) found.push({ file, problem: `imports ${target}, outside ${[...rule.folders, ...(rule.typesFrom ?? [])].join(', ')}` });
+      else if (!typesOnly) found.push({ file, problem: `imports ${target} for more than types (import type only)` });
     } else if (builtinModules.includes(specifier.replace(/^node:/, '').split('/')[0])) {
       if (!rule.nodeModules) found.push({ file, problem: `imports Node's ${specifier}: only server/src/system may touch the machine` });
     } else {
@@ -106,6 +111,19 @@ test('the rules catch what they forbid', () => {
   // A comment may name what the code may not use.
   assert.deepEqual(violations(`${SERVER}/glibc/reader.ts`, "// glibc reads the file once per process.\nconst x = 'once per process.';\n"), []);
   assert.deepEqual(violations(`${SERVER}/system/host.ts`, "import { readFileSync } from 'fs';\nconst p = process.platform;\n"), []);
+});
+
+test("the client imports the server's protocol for types only, and nothing else of the server", () => {
+  const client = 'client/src/views/explain.ts';
+  assert.deepEqual(violations(client, "import type { ExplainResult } from '../../../server/src/lsp/protocol';\n"), []);
+  assert.deepEqual(violations(client, "import type {\n  ExplainParams,\n  ExplainResult,\n} from '../../../server/src/lsp/protocol';\n"), []);
+  assert.deepEqual(violations(client, "import { ExplainRequest } from '../../../server/src/lsp/protocol';\n").map((v) => v.problem), [
+    `imports ${SERVER}/lsp/protocol for more than types (import type only)`,
+  ]);
+  assert.deepEqual(violations(client, "import type { Explanation } from '../../../server/src/features/explain';\n").map((v) => v.problem), [
+    `imports ${SERVER}/features/explain, outside client/src, ${SERVER}/lsp/protocol.ts`,
+  ]);
+  assert.equal(violations(client, "import { LSPErrorCodes } from 'vscode-languageserver/node';\n").length, 1);
 });
 
 /** Test tiers share code only through test/support. */

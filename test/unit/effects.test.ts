@@ -7,6 +7,7 @@ import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { computeEffects, hostAddressTexts } from '../../server/src/analysis/effects';
 import { summarizeEffects } from '../../server/src/features/effectsSummary';
 import { GLIBC_2_36, analyze, host as hostOf } from '../support/glibc';
+import { testNeeding } from '../support/prerequisites';
 
 const summary = (text: string) => summarizeEffects(computeEffects(analyze(text).tables)).map((s) => s.text);
 const STOCK_LIKE = '#label ::1/128       0\n#label ::/0          1\n#label 2002::/16     2\n#label ::/96         3\n#label ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n';
@@ -25,7 +26,7 @@ test('the prefer-IPv4 table shows as a change for every dual-stacked host', () =
   assert.match(lines[0], /global-IPv6 hosts: IPv4 first \(built-in: IPv6 first\)/);
 });
 
-test('the machine\'s own file, when it changes no table (Debian\'s stock file), reads exactly as the built-in tables', { skip: !existsSync('/etc/gai.conf') }, () => {
+testNeeding(existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf', 'the machine\'s own file, when it changes no table (Debian\'s stock file), reads exactly as the built-in tables', {}, () => {
   const text = readFileSync('/etc/gai.conf', 'utf8');
   const { tables } = analyze(text);
   if (tables.label.source === 'file' || tables.precedence.source === 'file' || tables.scopev4.source === 'file') return;

@@ -4,10 +4,9 @@
  * no script, and their only links are command links that VS Code allows by name.
  */
 
-import type { ExplainedDestination, Explanation } from '../../../server/src/features/explain';
-import type { PolicyRow, PolicyTable } from '../../../server/src/features/policyTables';
-import type { ProcessReport } from '../../../server/src/features/whoFollows';
-import type { ExplainResult, PolicyTablesResult, WhoFollowsResult } from '../../../server/src/lsp/protocol';
+import type {
+  ExplainedDestination, ExplainResult, Explanation, PolicyRow, PolicyTable, PolicyTablesResult, ProcessReport, WhoFollowsResult,
+} from '../../../server/src/lsp/protocol';
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -6,7 +6,6 @@
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis/analysis';
-import { isTemplateName } from '../analysis/templates';
 import { TextLocator } from '../features/positions';
 
 export interface Snapshot {
@@ -30,7 +29,7 @@ export class DocumentStore {
     const cached = this.snapshots.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, { ...this.options(document.uri), template: isTemplateName(document.uri) }), locator: new TextLocator(text) };
+    const snapshot = { version: document.version, analysis: analyzeGaiConf(text, this.options(document.uri)), locator: new TextLocator(text) };
     this.snapshots.set(document.uri, snapshot);
     return snapshot;
   }

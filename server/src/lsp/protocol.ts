@@ -1,15 +1,41 @@
 /**
  * The requests gai-conf adds to LSP, shared by the server and the VS Code client. Other editors
  * can send them too; every answer is plain JSON.
+ *
+ * Each custom method is one typed request (vscode-jsonrpc's RequestType, params and result bound
+ * together) whose type also keeps the method's name. The client imports this module for types
+ * only, so that its bundle holds no server code, and builds the same requests from these types
+ * (client/src/protocol.ts), where the compiler accepts no other method name and no other shape.
  */
 
-import type { ExplainReport } from '../features/explain';
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver/node';
 import type { HostLibc } from '../analysis/analysis';
+import type { ExplainReport } from '../features/explain';
 import type { PolicyTables } from '../features/policyTables';
 import type { WhoFollowsReport } from '../features/whoFollows';
 
-/** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
-export const EXPLAIN_REQUEST = 'gaiConf/explain';
+export type { ExplainedDestination, Explanation } from '../features/explain';
+export type { PolicyRow, PolicyTable } from '../features/policyTables';
+export type { ProcessReport } from '../features/whoFollows';
+
+/** A request with params: its method's name, params and result in one type. */
+export type TypedRequest<Method extends string, Params, Result> = RequestType<Params, Result, void> & { readonly method: Method };
+/** A request without params. */
+export type TypedRequest0<Method extends string, Result> = RequestType0<Result, void> & { readonly method: Method };
+export type TypedNotification<Method extends string, Params> = NotificationType<Params> & { readonly method: Method };
+
+/** `requestType<Params, Result>()(method)`: the method's name is inferred, the types are given. */
+function requestType<Params, Result>() {
+  return <Method extends string>(method: Method) => new RequestType<Params, Result, void>(method) as TypedRequest<Method, Params, Result>;
+}
+
+function requestType0<Result>() {
+  return <Method extends string>(method: Method) => new RequestType0<Result, void>(method) as TypedRequest0<Method, Result>;
+}
+
+function notificationType<Params>() {
+  return <Method extends string>(method: Method) => new NotificationType<Params>(method) as TypedNotification<Method, Params>;
+}
 
 export interface ExplainParams {
   readonly uri: string;
@@ -27,8 +53,8 @@ export interface ExplainResult extends ExplainReport {
   readonly live: boolean;
 }
 
-/** The tables glibc holds for the buffer, beside glibc's built-in and RFC 6724's. */
-export const POLICY_TABLES_REQUEST = 'gaiConf/policyTables';
+/** Explains glibc's order for a host name or addresses under the buffer and the saved file. */
+export const ExplainRequest = requestType<ExplainParams, ExplainResult>()('gaiConf/explain');
 
 export interface PolicyTablesParams {
   readonly uri: string;
@@ -39,17 +65,17 @@ export interface PolicyTablesResult extends PolicyTables {
   readonly fileName: string;
 }
 
+/** The tables glibc holds for the buffer, beside glibc's built-in and RFC 6724's. */
+export const PolicyTablesRequest = requestType<PolicyTablesParams, PolicyTablesResult>()('gaiConf/policyTables');
+
+export type WhoFollowsResult = WhoFollowsReport;
+
 /**
  * Which installed runtimes and running processes on the server's machine do not follow the live
  * /etc/gai.conf, and which started before it last changed. No parameters. Only on request: it
  * reads /proc and starts each runtime found once to ask its version.
  */
-export const WHO_FOLLOWS_REQUEST = 'gaiConf/whoFollows';
-
-export type WhoFollowsResult = WhoFollowsReport;
-
-/** What the analysis assumes about the machine, for a status item. */
-export const STATUS_REQUEST = 'gaiConf/status';
+export const WhoFollowsRequest = requestType0<WhoFollowsResult>()('gaiConf/whoFollows');
 
 export interface StatusResult {
   /** "2.36". */
@@ -61,20 +87,11 @@ export interface StatusResult {
   readonly hostLibc: HostLibc;
 }
 
+/** What the analysis assumes about the machine, for a status item. */
+export const StatusRequest = requestType0<StatusResult>()('gaiConf/status');
+
 /** Sent with a StatusResult when settings change, to clients that announced CLIENT_COMMANDS. */
-export const STATUS_CHANGED_NOTIFICATION = 'gaiConf/statusChanged';
-
-/** Client commands the server may put in CodeLenses when the client says it has them. */
-export const CLIENT_COMMANDS = {
-  explain: 'gaiconf.explainAddressOrder',
-  policyTables: 'gaiconf.showEffectivePolicyTable',
-  /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
-  documentation: 'gaiconf.showDocumentation',
-  whoFollows: 'gaiconf.whoFollows',
-} as const;
-
-/** Before Save as Root writes `text` over the document's file: what the user must know first. */
-export const SAVE_CHECK_REQUEST = 'gaiConf/saveCheck';
+export const StatusChangedNotification = notificationType<StatusResult>()('gaiConf/statusChanged');
 
 export interface SaveCheckParams {
   readonly uri: string;
@@ -87,3 +104,17 @@ export interface SaveCheckResult {
   /** Whether the file is the live /etc/gai.conf, which programs already running have read. */
   readonly live: boolean;
 }
+
+/** Before Save as Root writes `text` over the document's file: what the user must know first. */
+export const SaveCheckRequest = requestType<SaveCheckParams, SaveCheckResult>()('gaiConf/saveCheck');
+
+/** Client commands the server may put in CodeLenses when the client says it has them. */
+export const CLIENT_COMMANDS = {
+  explain: 'gaiconf.explainAddressOrder',
+  policyTables: 'gaiconf.showEffectivePolicyTable',
+  /** Opens a diagnostic code's documentation (argument: the code); diagnostics link to it. */
+  documentation: 'gaiconf.showDocumentation',
+  whoFollows: 'gaiconf.whoFollows',
+} as const;
+
+export type ClientCommands = typeof CLIENT_COMMANDS;

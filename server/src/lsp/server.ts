@@ -1,7 +1,7 @@
 /**
- * The language server: wiring only. Each handler module answers one kind of request by calling
- * one feature; the session holds the client's capabilities and the settings, the store the
- * documents and their analyses. Runs over stdio (`--stdio`) or Node IPC (`--node-ipc`), as
+ * The language server: wiring only. Each handler module answers one request (one LSP method or
+ * one custom request of protocol.ts) by calling one feature; the session holds the client's
+ * capabilities and the settings, the store the documents and their analyses. Runs over stdio (`--stdio`) or Node IPC (`--node-ipc`), as
  * vscode-languageserver picks from argv.
  */
 
@@ -10,10 +10,14 @@ import { APPLY_FIX_COMMAND, registerCodeActions } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
 import { registerCompletion } from './handlers/completion';
 import { publishDiagnostics, registerDiagnostics } from './handlers/diagnostics';
+import { registerExplain } from './handlers/explain';
 import { registerFormatting } from './handlers/formatting';
 import { registerHover } from './handlers/hover';
+import { registerPolicyTables } from './handlers/policyTables';
+import { registerSaveCheck } from './handlers/saveCheck';
+import { registerStatus } from './handlers/status';
 import { registerSymbols } from './handlers/symbols';
-import { registerViews } from './handlers/views';
+import { registerWhoFollows } from './handlers/whoFollows';
 import { Session } from './session';
 
 export function startServer(connection: Connection): void {
@@ -54,7 +58,11 @@ export function startServer(connection: Connection): void {
   registerCompletion(session);
   registerFormatting(session);
   registerSymbols(session);
-  registerViews(session);
+  registerExplain(session);
+  registerPolicyTables(session);
+  registerWhoFollows(session);
+  registerStatus(session);
+  registerSaveCheck(session);
 
   store.documents.listen(connection);
   connection.listen();

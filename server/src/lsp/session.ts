@@ -9,12 +9,12 @@ import { DiagnosticCode, documentationAnchor } from '../analysis/catalogue';
 import { describeGlibcVersion } from '../analysis/glibcDescription';
 import { unknownCodes } from '../features/diagnostics';
 import { glibcVersionText } from '../glibc/versions';
+import { analysisOptionsFor } from '../system/analysisOptions';
 import { runtimeLibc } from '../system/cLibrary';
 import { documentationBase } from '../system/documentation';
 import { isLiveDocument } from '../system/files';
-import { systemHost } from '../system/host';
 import { DocumentStore } from './documentStore';
-import { CLIENT_COMMANDS, STATUS_CHANGED_NOTIFICATION, StatusResult } from './protocol';
+import { CLIENT_COMMANDS, StatusChangedNotification, StatusResult } from './protocol';
 import { ServerSettings, readSettings } from './settings';
 
 export interface ClientFeatures {
@@ -36,7 +36,7 @@ export class Session {
   readonly hostLibc: HostLibc = runtimeLibc();
   private readonly readme = documentationBase();
   /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
-  readonly store = new DocumentStore((uri) => ({ glibc: this.settings.glibc, hostLibc: this.hostLibc, ...(this.isLive(uri) ? { thisMachine: systemHost() } : {}) }));
+  readonly store = new DocumentStore((uri) => analysisOptionsFor(uri, this.settings.glibc, { live: this.isLive(uri) }));
   /** Whether each open document is the live file, resolved once: every edit asks. */
   private readonly live = new Map<string, boolean>();
   private initialSettings: unknown;
@@ -117,7 +117,7 @@ export class Session {
     }
     this.settings = readSettings(raw);
     this.reportSettings();
-    if (this.client.commands.length > 0) void this.connection.sendNotification(STATUS_CHANGED_NOTIFICATION, this.status());
+    if (this.client.commands.length > 0) void this.connection.sendNotification(StatusChangedNotification, this.status());
     this.store.invalidate();
     reanalyse();
   }

@@ -1,14 +1,11 @@
 import { analyzeGaiConf } from '../../analysis/analysis';
-import { isTemplateName } from '../../analysis/templates';
 import { Finding, SEVERITY_RANK, Severity, documentationAnchor, severityOf } from '../../analysis/catalogue';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { TextLocator } from '../../features/positions';
 import { glibcVersionText } from '../../glibc/versions';
-import { runtimeLibc } from '../../system/cLibrary';
+import { analysisOptionsFor } from '../../system/analysisOptions';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
-import { systemHost } from '../../system/host';
-import { isLiveGaiConf } from '../../system/liveFile';
 import { effectsInWords, effectsJson } from '../../features/effectsSummary';
 import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
 import { githubAnnotations } from '../formats/github';
@@ -65,9 +62,7 @@ export function check(args: ParsedArguments, output: Output): number {
   const file = args.positional[0] ?? DEFAULT_FILE;
   const glibc = glibcFor(args);
   const text = readConfig(file);
-  // The live file is judged for this machine too, from its interface addresses (read locally).
-  const thisMachine = isLiveGaiConf(file) ? systemHost() : undefined;
-  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc(), template: args.template || isTemplateName(file), ...(thisMachine ? { thisMachine } : {}) });
+  const analysis = analyzeGaiConf(text, analysisOptionsFor(file, glibc, { template: args.template }));
   const locator = new TextLocator(text);
   const base = documentationBase();
   const located = (finding: Finding): CheckedFinding => {

@@ -1,0 +1,42 @@
+/**
+ * The server's custom requests and client commands as the client uses them. The server's
+ * lsp/protocol.ts is imported for types only (the client's bundle holds no server code): each
+ * request here is built from its type, which names the one method the compiler accepts.
+ */
+
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageclient';
+import type {
+  ClientCommands,
+  ExplainRequest as ExplainRequestType,
+  PolicyTablesRequest as PolicyTablesRequestType,
+  SaveCheckRequest as SaveCheckRequestType,
+  StatusChangedNotification as StatusChangedNotificationType,
+  StatusRequest as StatusRequestType,
+  WhoFollowsRequest as WhoFollowsRequestType,
+} from '../../server/src/lsp/protocol';
+
+function request<Typed extends { readonly method: string }>(method: Typed['method']): Typed {
+  return new RequestType(method) as unknown as Typed;
+}
+
+function request0<Typed extends { readonly method: string }>(method: Typed['method']): Typed {
+  return new RequestType0(method) as unknown as Typed;
+}
+
+function notification<Typed extends { readonly method: string }>(method: Typed['method']): Typed {
+  return new NotificationType(method) as unknown as Typed;
+}
+
+export const ExplainRequest = request<typeof ExplainRequestType>('gaiConf/explain');
+export const PolicyTablesRequest = request<typeof PolicyTablesRequestType>('gaiConf/policyTables');
+export const WhoFollowsRequest = request0<typeof WhoFollowsRequestType>('gaiConf/whoFollows');
+export const StatusRequest = request0<typeof StatusRequestType>('gaiConf/status');
+export const StatusChangedNotification = notification<typeof StatusChangedNotificationType>('gaiConf/statusChanged');
+export const SaveCheckRequest = request<typeof SaveCheckRequestType>('gaiConf/saveCheck');
+
+export const CLIENT_COMMANDS: ClientCommands = {
+  explain: 'gaiconf.explainAddressOrder',
+  policyTables: 'gaiconf.showEffectivePolicyTable',
+  documentation: 'gaiconf.showDocumentation',
+  whoFollows: 'gaiconf.whoFollows',
+};
