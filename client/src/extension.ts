@@ -16,6 +16,7 @@ import { registerGlibcStatus } from './status';
 import { registerExplainView } from './views/explain';
 import { registerPolicyTableView } from './views/policyTable';
 import { registerWhoFollowsView } from './views/whoFollows';
+import { registerMeasureView } from './views/measure';
 
 let client: LanguageClient | undefined;
 
@@ -36,6 +37,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerExplainView(context, languageClient);
   const policyTables = registerPolicyTableView(context, languageClient);
   registerWhoFollowsView(context, languageClient);
+  registerMeasureView(context, languageClient);
   registerTreatAsGaiConf(context);
   registerDocumentation(context);
   await languageClient.start();

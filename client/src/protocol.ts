@@ -7,6 +7,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageclient';
 import type {
   ClientCommands,
+  ConnectionsRequest as ConnectionsRequestType,
   ExplainRequest as ExplainRequestType,
   PolicyTablesRequest as PolicyTablesRequestType,
   SaveCheckRequest as SaveCheckRequestType,
@@ -33,10 +34,12 @@ export const WhoFollowsRequest = request0<typeof WhoFollowsRequestType>('gaiConf
 export const StatusRequest = request0<typeof StatusRequestType>('gaiConf/status');
 export const StatusChangedNotification = notification<typeof StatusChangedNotificationType>('gaiConf/statusChanged');
 export const SaveCheckRequest = request<typeof SaveCheckRequestType>('gaiConf/saveCheck');
+export const ConnectionsRequest = request<typeof ConnectionsRequestType>('gaiConf/connections');
 
 export const CLIENT_COMMANDS: ClientCommands = {
   explain: 'gaiconf.explainAddressOrder',
   policyTables: 'gaiconf.showEffectivePolicyTable',
   documentation: 'gaiconf.showDocumentation',
   whoFollows: 'gaiconf.whoFollows',
+  measureIpv6Share: 'gaiconf.measureIpv6Share',
 };

@@ -14,6 +14,7 @@ import { isConnected, parseSocketTable, parseSsBytes, peerFamily } from '../../s
 import type { ElfFacts, ProcessFacts } from '../../server/src/features/whoFollows';
 import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { FALLBACK_GLIBC } from '../../server/src/glibc/versions';
+import { renderMeasure } from '../../client/src/views/measureRender';
 import { repoRoot } from '../support/repository';
 import { RFC3484_LABEL_ROWS } from '../support/sampleFiles';
 
@@ -168,4 +169,21 @@ test('gai-conf connections: clear messages for wrong use, before any waiting', (
     assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
     assert.match(result.stderr, message);
   }
+});
+
+test('the Measure view: an SVG chart within a 500 px column, before and after per container and program, and the reasons table', () => {
+  const before = census(namespace(), [proc(10, '/usr/bin/curl', [101]), proc(20, '/usr/lib/jvm/bin/java', [104])]);
+  const after = census(namespace({ gaiConf: { path: '/etc/gai.conf', text: RFC3484_LABEL_ROWS } }), [proc(30, '/usr/bin/curl', [103]), proc(40, '/usr/lib/jvm/bin/java', [101])]);
+  const html = renderMeasure(compareCensuses(before, after), '<a href="command:gaiconf.measureIpv6Share">Measure again</a>');
+  const svg = /<svg[^>]*width="(\d+)"[^>]*>[^]*?<\/svg>/.exec(html);
+  assert.ok(svg, 'an SVG chart');
+  assert.ok(Number(svg[1]) <= 500, 'fits a 500 px column');
+  for (const x of svg[0].matchAll(/<rect x="(\d+)"[^>]*width="(\d+)"/g)) assert.ok(Number(x[1]) + Number(x[2]) <= 500, x[0]);
+  assert.match(svg[0], />web</, 'the container row');
+  assert.match(svg[0], />curl</, 'a program row');
+  assert.match(svg[0], /<title>IPv6: 1 of 1<\/title>/, 'curl after the fix: all IPv6');
+  assert.match(html, /IPv4 connections that remain: 2/);
+  assert.match(html, /<code>program-ignores-file<\/code><div>Java without preferIPv6Addresses=system/);
+  assert.match(html, /-Djava\.net\.preferIPv6Addresses=system/);
+  assert.doesNotMatch(html, /<script/);
 });

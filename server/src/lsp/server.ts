@@ -18,6 +18,7 @@ import { registerSaveCheck } from './handlers/saveCheck';
 import { registerStatus } from './handlers/status';
 import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
+import { registerConnections } from './handlers/connections';
 import { Session } from './session';
 
 export function startServer(connection: Connection): void {
@@ -61,6 +62,7 @@ export function startServer(connection: Connection): void {
   registerExplain(session);
   registerPolicyTables(session);
   registerWhoFollows(session);
+  registerConnections(session);
   registerStatus(session);
   registerSaveCheck(session);
 
