@@ -324,6 +324,27 @@ process.stderr.write('CLI\n');
   record(`gai-conf check ${STOCK} (floor: node -e '')`, 'ms', median(times.floor), median(times.ours), ratioAtMost(1.15));
 }
 
+process.stderr.write('Connections census\n');
+{
+  await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', entryPoints: [join(ROOT, 'test/bench/census.ts')], outfile: join(BUILD, 'census.js') });
+  const census = createRequire(import.meta.url)(join(BUILD, 'census.js'));
+  const tree = census.fakeProc(100, 100);
+  try {
+    const times = [];
+    const cpu = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const { ms, cpuMs, sockets } = await census.timeCensus(tree);
+      if (sockets !== 10_000) throw new Error(`the census counted ${sockets} sockets, not 10,000`);
+      times.push(ms);
+      cpu.push(cpuMs);
+    }
+    record('census of 10,000 sockets (100 processes)', 'ms', undefined, median(times), atMost(500, 'ms'));
+    record('census of 10,000 sockets, CPU time', 'ms', undefined, median(cpu));
+  } finally {
+    tree.remove();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 

@@ -18,6 +18,7 @@ import { registerExplainView } from './views/explain';
 import { registerPolicyTableView } from './views/policyTable';
 import { registerWhoFollowsView } from './views/whoFollows';
 import { registerPolicyFiles } from './policyFiles';
+import { registerMeasureView } from './views/measure';
 
 let client: LanguageClient | undefined;
 
@@ -39,6 +40,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const policyTables = registerPolicyTableView(context, languageClient);
   registerWhoFollowsView(context, languageClient);
   registerPolicyFiles(context, languageClient);
+  registerMeasureView(context, languageClient);
   registerTreatAsGaiConf(context);
   registerDocumentation(context);
   registerFixAllReport(context);

@@ -8,6 +8,7 @@ import { NotificationType, RequestType, RequestType0 } from 'vscode-languageclie
 import type {
   AnalysisPublishedNotification as AnalysisPublishedNotificationType,
   ClientCommands,
+  ConnectionsRequest as ConnectionsRequestType,
   ExplainRequest as ExplainRequestType,
   PolicyTablesRequest as PolicyTablesRequestType,
   SaveCheckRequest as SaveCheckRequestType,
@@ -54,6 +55,7 @@ export const POLICY_COMMANDS = {
   exportTables: 'gaiconf.exportTables',
   kernelLabels: 'gaiconf.showKernelLabels',
 } as const;
+export const ConnectionsRequest = request<typeof ConnectionsRequestType>('gaiConf/connections');
 
 export const CLIENT_COMMANDS: ClientCommands = {
   explain: 'gaiconf.explainAddressOrder',
@@ -61,4 +63,5 @@ export const CLIENT_COMMANDS: ClientCommands = {
   documentation: 'gaiconf.showDocumentation',
   whoFollows: 'gaiconf.whoFollows',
   fixAllReport: 'gaiconf.fixAllReport',
+  measureIpv6Share: 'gaiconf.measureIpv6Share',
 };

@@ -32,6 +32,8 @@ import {
 } from './saveAsRootDecision';
 import { savedFileText } from './savedFile';
 
+const MEASURE_ACTION = 'Measure IPv6 Share…';
+
 export const SAVE_AS_ROOT_COMMAND = 'gaiconf.saveAsRoot';
 const DISK_SCHEME = 'gaiconf-disk';
 
@@ -164,8 +166,10 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
     lensesChanged.fire();
     const saved = savedMessage(file, check.live, backup);
     if (saved.action) {
-      const answer = await window.showInformationMessage(saved.message, saved.action);
+      // Measuring now, then after the restarts the message asks for, shows whether the fix moved real traffic.
+      const answer = await window.showInformationMessage(saved.message, saved.action, MEASURE_ACTION);
       if (answer === saved.action) void commands.executeCommand(CLIENT_COMMANDS.explain, document.uri.toString());
+      if (answer === MEASURE_ACTION) void commands.executeCommand(CLIENT_COMMANDS.measureIpv6Share);
     } else {
       void window.showInformationMessage(saved.message);
     }

@@ -12,6 +12,7 @@ import { CodeAction, CodeActionKind } from 'vscode-languageserver-protocol/node'
 import { generateGaiConf } from '../support/generate';
 import { ExplainRequest, PolicyTablesRequest, SaveCheckRequest, StatusRequest, WhoFollowsRequest } from '../../server/src/lsp/protocol';
 import { LspClient, editsAsContentChanges, editsFor, withServer } from '../support/lspClient';
+import { repoRoot } from '../support/repository';
 
 const TRIPWIRE = join(__dirname, 'tripwire.js');
 const STOCK_LIKE = '# gai.conf\n#label ::1/128       0\n#label fc00::/7      6\nLabel ::1/128 5\nlabel 10.0.0.0/8 4\nprecedence ::ffff:0:0/96 100 extra\nreload maybe\n';
@@ -123,4 +124,22 @@ test('the live /etc/gai.conf: the machine\'s interface addresses are read to jud
   // On a machine without /proc the IPv6 addresses come from os.networkInterfaces too; on Linux
   // the IPv4 ones always do. No DNS, no socket, no program, no write.
   assert.deepEqual([...new Set(calls)], ['os.networkInterfaces'], stderr);
+});
+
+test('a connections census reads /proc and runs only the host\'s ss (through nsenter for another namespace): no lookup, no socket, nothing written', { timeout: 120_000 }, () => {
+  const cli = join(repoRoot(), 'dist', 'cli.js');
+  const result = spawnSync(process.execPath, ['--require', TRIPWIRE, cli, 'connections', '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(result.status, 0, result.stderr);
+  const calls = new Set([...result.stderr.matchAll(/^TRIPWIRE (\S+(?: \/proc\/PID)?)/gm)].map((m) => m[1]));
+  const allowed = new Set(['fs.readdirSync /proc/PID', 'fs.readFileSync /proc/PID', 'fs.readlinkSync /proc/PID', 'fs.openSync /proc/PID', 'fs.statSync /proc/PID', 'child_process.execFileSync']);
+  assert.ok(calls.has('fs.readFileSync /proc/PID') && calls.has('fs.readlinkSync /proc/PID'), [...calls].join(', '));
+  assert.deepEqual([...calls].filter((c) => !allowed.has(c)), [], 'only reads of /proc, and ss');
+  const programs = [...result.stderr.matchAll(/^TRIPWIRE-EXEC (\S+) (.*)$/gm)].map((m) => [m[1], m[2]] as const);
+  assert.ok(programs.length > 0, 'ss read the byte counters');
+  for (const [file, args] of programs) {
+    assert.ok(/^\/(usr\/)?s?bin\/(ss|nsenter)$/.test(file), `only the host's ss or nsenter: ${file}`);
+    if (file.endsWith('nsenter')) assert.match(args, /^--net=\/proc\/\d+\/ns\/net -- \/(usr\/)?s?bin\/ss /, 'nsenter enters only the network namespace, to run the host\'s ss');
+  }
+  // The census itself names no peer: no DNS unless --resolve.
+  assert.doesNotMatch(result.stderr, /TRIPWIRE dns/);
 });

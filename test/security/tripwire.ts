@@ -25,6 +25,8 @@ function watch(moduleName: string, target: object, names: readonly string[]): vo
     if (typeof original !== 'function') continue;
     record[name] = function (this: unknown, ...args: unknown[]) {
       report(`${moduleName}.${name}`);
+      // Which program: a line of its own, so that the lines above keep their shape.
+      if (moduleName === 'child_process') process.stderr.write(`TRIPWIRE-EXEC ${String(args[0])} ${Array.isArray(args[1]) ? args[1].map(String).join(' ') : ''}\n`);
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     };
   }

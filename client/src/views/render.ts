@@ -46,7 +46,7 @@ ol.steps li { margin: 0.25em 0; }
 a { color: var(--vscode-textLink-foreground); }
 `;
 
-function page(title: string, body: string): string {
+export function page(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">

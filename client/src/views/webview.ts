@@ -6,7 +6,7 @@ import { CLIENT_COMMANDS, POLICY_COMMANDS } from '../protocol';
 export function webviewPanel(viewType: string, title: string): WebviewPanel {
   return window.createWebviewPanel(viewType, title, { viewColumn: ViewColumn.Beside, preserveFocus: true }, {
     enableScripts: false,
-    enableCommandUris: [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.whoFollows, ...Object.values(POLICY_COMMANDS)],
+    enableCommandUris: [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.whoFollows, CLIENT_COMMANDS.measureIpv6Share, ...Object.values(POLICY_COMMANDS)],
     retainContextWhenHidden: false,
   });
 }

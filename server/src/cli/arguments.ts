@@ -41,12 +41,18 @@ export interface ParsedArguments {
   readonly force: boolean;
   /** table: --kernel-labels, to read this machine's `ip addrlabel` table beside glibc's. */
   readonly kernelLabels: boolean;
+  /** connections: --watch DURATION, --interval DURATION, --save FILE, --compare FILE, --resolve. */
+  readonly watch?: string;
+  readonly interval?: string;
+  readonly save?: string;
+  readonly compare?: string;
+  readonly resolve: boolean;
 }
 
 export function parseArguments(argv: string[]): ParsedArguments {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], write: false, force: false, kernelLabels: false };
+  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], write: false, force: false, kernelLabels: false, resolve: false };
   const mutable = result as { -readonly [K in keyof ParsedArguments]: ParsedArguments[K] };
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i];
@@ -69,6 +75,11 @@ export function parseArguments(argv: string[]): ParsedArguments {
       case '--write': mutable.write = true; break;
       case '--force': mutable.force = true; break;
       case '--kernel-labels': mutable.kernelLabels = true; break;
+      case '--watch': mutable.watch = value(); break;
+      case '--interval': mutable.interval = value(); break;
+      case '--save': mutable.save = value(); break;
+      case '--compare': mutable.compare = value(); break;
+      case '--resolve': mutable.resolve = true; break;
       case '--help': case '-h': throw new UsageError('');
       default:
         if (argument.startsWith('--')) throw new UsageError(`unknown option ${argument}`);

@@ -22,6 +22,8 @@ const USAGE = `Usage:
   gai-conf explain [--config FILE] [--source ...]... [--no-default-route 4|6]
                  NAME|ADDR... [--json] [--glibc VERSION]
   gai-conf who-follows [--json]
+  gai-conf connections [--json] [--watch DURATION [--interval DURATION]] [--save FILE]
+                 [--compare FILE] [--resolve]
 
 FILE defaults to ${DEFAULT_FILE}. VERSION is a glibc version such as 2.36 or 2.41; by default the
 glibc this runs on. Without --source, "order" and "explain" use this machine's addresses and
@@ -33,7 +35,10 @@ gai.conf" prints the tables in effect as a gai.conf glibc reads into the same ta
 "--kernel-labels" adds the kernel's address labels (it runs "ip -6 addrlabel list"). "preset"
 prints a whole policy as a gai.conf ("auto": chosen from this machine's addresses, or --source);
 --output writes it (atomically, keeping mode and owner). "reset" shows the diff that comments out
-every active line; --write writes it.`;
+every active line; --write writes it. "connections"
+counts this host's and every container's TCP connections and connected UDP sockets by family
+(from /proc and the host's ss), with the IPv6 share and a reason for every IPv4 connection;
+DURATION is e.g. 30s, 2m or 500ms; --resolve looks up the IPv4 peers' names in DNS.`;
 
 function reportError(error: unknown, output: Output): number {
   if (error instanceof UsageError) {
@@ -61,6 +66,7 @@ export async function run(argv: string[], output: Output): Promise<number> {
       case 'explain': return await explain(args, output);
       // Loaded only when asked for: the runtime table and the process scan are large.
       case 'who-follows': return (await import('./commands/whoFollows.js')).whoFollows(args, output);
+      case 'connections': return await (await import('./commands/connections.js')).connections(args, output);
       default: throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {

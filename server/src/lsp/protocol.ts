@@ -14,11 +14,15 @@ import type { ExplainReport } from '../features/explain';
 import type { PolicyTables } from '../features/policyTables';
 import type { KernelLabelsReport } from '../features/kernelLabels';
 import type { WhoFollowsReport } from '../features/whoFollows';
+import type { Census } from '../features/connections/census';
+import type { Comparison } from '../features/connections/report';
 
 export type { ExplainedDestination, Explanation } from '../features/explain';
 export type { PolicyRow, PolicyTable } from '../features/policyTables';
 export type { KernelLabelRow } from '../features/kernelLabels';
 export type { ProcessReport } from '../features/whoFollows';
+export type { Census, Connection } from '../features/connections/census';
+export type { Comparison, ShareRow, Remaining } from '../features/connections/report';
 
 /** A request with params: its method's name, params and result in one type. */
 export type TypedRequest<Method extends string, Params, Result> = RequestType<Params, Result, void> & { readonly method: Method };
@@ -78,6 +82,22 @@ export type WhoFollowsResult = WhoFollowsReport;
  * reads /proc and starts each runtime found once to ask its version.
  */
 export const WhoFollowsRequest = requestType0<WhoFollowsResult>()('gaiConf/whoFollows');
+
+export interface ConnectionsParams {
+  /** An earlier census (this request's own result), to compare the new one with; null for none. */
+  readonly before: Census | null;
+}
+
+export interface ConnectionsResult {
+  readonly census: Census;
+  readonly comparison: Comparison | null;
+}
+
+/**
+ * A census of the server machine's connections (see `gai-conf connections`), compared with an
+ * earlier one when given. Only on request: it reads /proc and runs the host's ss for bytes.
+ */
+export const ConnectionsRequest = requestType<ConnectionsParams, ConnectionsResult>()('gaiConf/connections');
 
 export interface StatusResult {
   /** "2.36". */
@@ -188,6 +208,8 @@ export const CLIENT_COMMANDS = {
   whoFollows: 'gaiconf.whoFollows',
   /** Says what fix-all fixed and left (argument: a FixAllReport); run after fix-all's edit. */
   fixAllReport: 'gaiconf.fixAllReport',
+  /** Measures the IPv6 share before and after a wait; the Containers view and Save as Root offer it. */
+  measureIpv6Share: 'gaiconf.measureIpv6Share',
 } as const;
 
 export type ClientCommands = typeof CLIENT_COMMANDS;

@@ -20,6 +20,7 @@ import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
 import { registerPolicyFiles } from './handlers/policyFiles';
 import { registerKernelLabels } from './handlers/kernelLabels';
+import { registerConnections } from './handlers/connections';
 import { Session } from './session';
 
 export function startServer(connection: Connection): void {
@@ -63,6 +64,7 @@ export function startServer(connection: Connection): void {
   registerExplain(session);
   registerPolicyTables(session);
   registerWhoFollows(session);
+  registerConnections(session);
   registerStatus(session);
   registerSaveCheck(session);
   registerPolicyFiles(session);

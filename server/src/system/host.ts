@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'fs';
 import { networkInterfaces } from 'os';
-import { IpAddress, bytesFromHex, parseIpAddress } from '../glibc/addresses';
+import { IpAddress, bytesFromHex, parseIpAddress, prefixContains } from '../glibc/addresses';
 import { Host, HostAddress } from '../glibc/sourceSelection';
 
 const IFA_F_HOMEADDRESS = 0x10;
@@ -50,8 +50,8 @@ function fromNetworkInterfaces(family: 'IPv4' | 'IPv6'): HostAddress[] {
   return addresses;
 }
 
-function hasIpv4DefaultRoute(): boolean | undefined {
-  const table = readProc('/proc/net/route');
+function hasIpv4DefaultRoute(netDir = '/proc/net'): boolean | undefined {
+  const table = readProc(`${netDir}/route`);
   if (table === undefined) return undefined;
   return table.split('\n').slice(1).some((line) => {
     const [, destination, , flags, , , , mask] = line.trim().split(/\s+/);
@@ -59,8 +59,8 @@ function hasIpv4DefaultRoute(): boolean | undefined {
   });
 }
 
-function hasIpv6DefaultRoute(): boolean | undefined {
-  const table = readProc('/proc/net/ipv6_route');
+function hasIpv6DefaultRoute(netDir = '/proc/net'): boolean | undefined {
+  const table = readProc(`${netDir}/ipv6_route`);
   if (table === undefined) return undefined;
   const RTF_REJECT = 0x200;
   return table.split('\n').some((line) => {
@@ -77,4 +77,35 @@ export function systemHost(): Host {
   const ipv6 = hasIpv6DefaultRoute();
   if (ipv4 === undefined || ipv6 === undefined) return { addresses };
   return { addresses, defaultRoutes: { ipv4, ipv6 } };
+}
+
+/**
+ * The IPv4 addresses of a network namespace from its fib_trie: each local address (a leaf with a
+ * "/32 host LOCAL" entry), with the length of the connected subnet ("/N link UNICAST") it is in.
+ */
+function ipv4FromFibTrie(text: string): HostAddress[] {
+  const local = new Set<string>();
+  const subnets: { bytes: Uint8Array; bits: number }[] = [];
+  let leaf: string | undefined;
+  for (const line of text.split('\n')) {
+    const address = /^\s*\|-- (\S+)$/.exec(line);
+    if (address) { leaf = address[1]; continue; }
+    const entry = /^\s*\/(\d+) (\S+) (\S+)/.exec(line);
+    if (!entry || leaf === undefined) continue;
+    if (entry[1] === '32' && entry[2] === 'host' && entry[3] === 'LOCAL' && !leaf.startsWith('127.')) local.add(leaf);
+    if (entry[2] === 'link' && entry[3] === 'UNICAST') subnets.push({ bytes: parseIpAddress(leaf)!.bytes, bits: Number(entry[1]) + 96 });
+  }
+  return [...local].map((text) => {
+    const address = parseIpAddress(text)!;
+    const subnet = subnets.filter((s) => prefixContains(s.bytes, s.bits, address.bytes)).sort((a, b) => b.bits - a.bits)[0];
+    return { address, prefixLength: subnet ? subnet.bits - 96 : 32 };
+  });
+}
+
+/** Another network namespace's addresses and default routes, read through /proc/PID/net only. */
+export function namespaceHost(netDir: string): Host {
+  const addresses = [...ipv4FromFibTrie(readProc(`${netDir}/fib_trie`) ?? ''), ...ipv6FromProc(readProc(`${netDir}/if_inet6`) ?? '')];
+  const ipv4 = hasIpv4DefaultRoute(netDir);
+  const ipv6 = hasIpv6DefaultRoute(netDir);
+  return { addresses, defaultRoutes: { ipv4: ipv4 ?? false, ipv6: ipv6 ?? false } };
 }

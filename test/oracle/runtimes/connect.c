@@ -1,9 +1,12 @@
 /* The ordinary C client: getaddrinfo(name, port, {AF_UNSPEC, SOCK_STREAM}), then connect() to each
  * address in the order returned until one succeeds. Prints the lookup order; without a port, only
- * that; "-sleep" only waits (a process to detect). Built against glibc (dynamic and static) and musl. */
+ * that; "-sleep" only waits (a process to detect). With a count after the port it makes that many
+ * connections the same way, prints "held", and keeps them open until killed (for the census).
+ * Built against glibc (dynamic and static) and musl. */
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,10 +29,16 @@ int main(int argc, char **argv) {
   }
   printf("\n");
   if (argc < 3) return 0;
-  for (ai = res; ai; ai = ai->ai_next) {
-    int s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-    if (s >= 0 && connect(s, ai->ai_addr, ai->ai_addrlen) == 0) { printf("connected %d\n", ai->ai_family == AF_INET6 ? 6 : 4); return 0; }
-    if (s >= 0) close(s);
+  int count = argc > 3 ? atoi(argv[3]) : 1;
+  for (int i = 0; i < count; i++) {
+    int connected = 0;
+    for (ai = res; ai && !connected; ai = ai->ai_next) {
+      int s = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+      if (s >= 0 && connect(s, ai->ai_addr, ai->ai_addrlen) == 0) { printf("connected %d\n", ai->ai_family == AF_INET6 ? 6 : 4); connected = 1; }
+      else if (s >= 0) close(s);
+    }
+    if (!connected) return 4;
   }
-  return 4;
+  if (argc > 3) { printf("held\n"); fflush(stdout); for (;;) pause(); }
+  return 0;
 }
