@@ -12,6 +12,7 @@ import { table } from './commands/table';
 const USAGE = `Usage:
   gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
                  [--fail-on error|warning|information|hint|none] [--template] [--glibc VERSION]
+                 [--kind gai.conf|dockerfile|shell|cloud-init|ansible|nixos] [--base FILE]
   gai-conf table [FILE] [--json] [--glibc VERSION]
   gai-conf order [--config FILE] [--source ADDR/LEN[,deprecated][,home][,dev=NAME][,tunnel]]...
                  [--no-default-route 4|6] DEST... [--json] [--glibc VERSION]
@@ -19,7 +20,9 @@ const USAGE = `Usage:
                  NAME|ADDR... [--json] [--glibc VERSION]
   gai-conf who-follows [--json]
 
-FILE defaults to ${DEFAULT_FILE}. VERSION is a glibc version such as 2.36 or 2.41; by default the
+FILE defaults to ${DEFAULT_FILE}; a Dockerfile, shell script, cloud-init file, Ansible task
+file or NixOS module is read for the gai.conf it writes (--kind says which; --base names the file
+its appends and edits start from, by default the stock ${DEFAULT_FILE} of this machine). VERSION is a glibc version such as 2.36 or 2.41; by default the
 glibc this runs on. Without --source, "order" and "explain" use this machine's addresses and
 routes. "explain" resolves NAME in DNS (A and AAAA), explains every step of glibc's order under
 FILE, and compares it with what this system's getaddrinfo() returns now. "who-follows" lists
