@@ -48,6 +48,7 @@ export const CATALOGUE = {
   'not-glibc-host': { severity: 'warning', summary: 'This Linux system does not run glibc (Alpine uses musl): getaddrinfo() here never reads gai.conf.' },
   'ipv4-preferred': { severity: 'information', summary: 'The file makes every host prefer IPv4 over global IPv6.' },
   'unknown-suppression': { severity: 'warning', summary: 'A "# gai-conf:" comment names no code, an unknown code or an unknown keyword, so it silences nothing under that name.' },
+  'borrowed-address-space': { severity: 'information', summary: 'This machine numbers a network from documentation space (2001:db8::/32, 3fff::/20) to look global; a ULA with fc00::/7 given the global label does that honestly.' },
   'embedded-edit-unmatched': { severity: 'warning', summary: 'An edit of /etc/gai.conf in a Dockerfile, script or task (sed -i, replace) finds nothing to change, so the file stays as it was.' },
   'embedded-not-followed': { severity: 'information', summary: 'A Dockerfile, script or task writes /etc/gai.conf from something it does not show (a copied file, a template, a command\'s output), or in a way gai-conf does not follow.' },
 } as const satisfies Record<string, CatalogueEntry>;

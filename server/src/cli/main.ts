@@ -10,7 +10,7 @@ import { order } from './commands/order';
 import { table } from './commands/table';
 
 const USAGE = `Usage:
-  gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
+  gai-conf check [FILE...] [--format text|json|gnu|sarif|github] [--json]
                  [--fail-on error|warning|information|hint|none] [--template] [--glibc VERSION]
                  [--kind gai.conf|dockerfile|shell|cloud-init|ansible|nixos] [--base FILE]
   gai-conf table [FILE] [--json] [--glibc VERSION]

@@ -93,6 +93,16 @@ function lastIndexMatching(lines: readonly MappedText[], test: (line: string) =>
   return -1;
 }
 
+/** Where lineinfile and blockinfile insert: before insertbefore's last match (BOF: the top), after insertafter's, else at the end. */
+function insertionIndex(lines: readonly MappedText[], insertBefore: string | undefined, insertAfter: string | undefined): number {
+  if (insertBefore === 'BOF') return 0;
+  const anchor = insertBefore ?? (insertAfter === 'EOF' ? undefined : insertAfter);
+  const regex = anchor !== undefined ? pythonRegex(anchor) : undefined;
+  const hit = regex ? lastIndexMatching(lines, (t) => regex.test(t)) : -1;
+  if (hit < 0) return lines.length;
+  return insertBefore !== undefined ? hit : hit + 1;
+}
+
 /** Lines with a final line break (the modules add one before appending to a file without it). */
 function terminated(lines: MappedText[], at: number): MappedText[] {
   const last = lines[lines.length - 1];
@@ -127,17 +137,7 @@ function lineinfileEdit(args: Arguments, at: Span): FileEdit | undefined {
         return { text: concat(...lines), matched: true };
       }
       if (lines.some((l) => withoutBreak(l).text === line.text)) return { text: current, matched: true };
-      let index = lines.length;
-      if (insertBefore === 'BOF') index = 0;
-      else if (insertBefore !== undefined) {
-        const before = pythonRegex(insertBefore);
-        const hit = before ? lastIndexMatching(lines, (t) => before.test(t)) : -1;
-        if (hit >= 0) index = hit;
-      } else if (insertAfter !== undefined && insertAfter !== 'EOF') {
-        const after = pythonRegex(insertAfter);
-        const hit = after ? lastIndexMatching(lines, (t) => after.test(t)) : -1;
-        if (hit >= 0) index = hit + 1;
-      }
+      const index = insertionIndex(lines, insertBefore, insertAfter);
       terminated(lines, at.start).splice(index, 0, newLine);
       // A regexp that finds nothing is how lineinfile adds a line: not a failure.
       return { text: concat(...lines), matched: true };
@@ -160,22 +160,7 @@ function blockinfileEdit(args: Arguments, at: Span): FileEdit {
       const first = lines.findIndex((l) => withoutBreak(l).text === begin);
       const last = lines.findIndex((l, i) => i >= first && withoutBreak(l).text === end);
       if (first >= 0 && last >= 0) lines.splice(first, last - first + 1, ...inserted);
-      else {
-        const after = args.get('insertafter')?.text;
-        const before = args.get('insertbefore')?.text;
-        let index = lines.length;
-        if (before === 'BOF') index = 0;
-        else if (before !== undefined) {
-          const regex = pythonRegex(before);
-          const hit = regex ? lastIndexMatching(lines, (t) => regex.test(t)) : -1;
-          if (hit >= 0) index = hit;
-        } else if (after !== undefined && after !== 'EOF') {
-          const regex = pythonRegex(after);
-          const hit = regex ? lastIndexMatching(lines, (t) => regex.test(t)) : -1;
-          if (hit >= 0) index = hit + 1;
-        }
-        lines.splice(index, 0, ...inserted);
-      }
+      else lines.splice(insertionIndex(lines, args.get('insertbefore')?.text, args.get('insertafter')?.text), 0, ...inserted);
       return { text: concat(...lines), matched: true };
     },
   };

@@ -5,7 +5,7 @@ import { isTemplateName } from '../../analysis/templates';
 import { Finding, SEVERITY_RANK, Severity, documentationAnchor, severityOf } from '../../analysis/catalogue';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { TextLocator } from '../../features/positions';
-import { glibcVersionText } from '../../glibc/versions';
+import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
 import { runtimeLibc } from '../../system/cLibrary';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
@@ -46,13 +46,16 @@ function jsonLines(report: CheckReport): string[] {
   return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects, ...source }, null, 2)];
 }
 
-/** Every --format, by name; --json is the same as --format json. */
-const FORMATS: Readonly<Record<string, (report: CheckReport) => string[]>> = {
-  text: textLines,
-  json: jsonLines,
-  gnu: gnuLines,
-  sarif: (report) => [JSON.stringify(sarifLog(report), null, 2)],
-  github: githubAnnotations,
+/**
+ * Every --format, by name, over the reports of the files checked together; --json is the same as
+ * --format json (one file's object, or an array of them for several).
+ */
+const FORMATS: Readonly<Record<string, (reports: readonly CheckReport[]) => string[]>> = {
+  text: (reports) => reports.flatMap((r, i) => [...(i > 0 ? [''] : []), ...textLines(r)]),
+  json: (reports) => (reports.length === 1 ? jsonLines(reports[0]) : [`[${reports.map((r) => jsonLines(r).join('\n')).join(',\n')}]`]),
+  gnu: (reports) => reports.flatMap(gnuLines),
+  sarif: (reports) => [JSON.stringify(sarifLog(reports), null, 2)],
+  github: (reports) => reports.flatMap(githubAnnotations),
 };
 
 /** The least severity that makes check exit 1, from --fail-on; undefined for "none". */
@@ -63,7 +66,7 @@ function failureThreshold(args: ParsedArguments): Severity | undefined {
   throw new UsageError(`--fail-on takes error, warning, information, hint or none, not "${value}"`);
 }
 
-function formatOf(args: ParsedArguments): (report: CheckReport) => string[] {
+function formatOf(args: ParsedArguments): (reports: readonly CheckReport[]) => string[] {
   if (args.json && args.format !== undefined && args.format !== 'json') throw new UsageError(`--json and --format ${args.format} ask for two formats`);
   const name = args.format ?? (args.json ? 'json' : 'text');
   const format = Object.prototype.hasOwnProperty.call(FORMATS, name) ? FORMATS[name] : undefined;
@@ -103,12 +106,7 @@ function sourceReport(check: EmbeddedCheck, how: string, stock: StockFile | unde
   };
 }
 
-export function check(args: ParsedArguments, output: Output): number {
-  if (args.positional.length > 1) throw new UsageError('check takes one file');
-  const format = formatOf(args);
-  const threshold = failureThreshold(args);
-  const file = args.positional[0] ?? DEFAULT_FILE;
-  const glibc = glibcFor(args);
+function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): CheckReport {
   const text = readConfig(file);
   const { kind, how } = sourceKindFor(args, file, text);
   if (args.base !== undefined && !kind) throw new UsageError('--base is for a Dockerfile, script, cloud-init file, Ansible task file or NixOS module');
@@ -157,6 +155,17 @@ export function check(args: ParsedArguments, output: Output): number {
     effectsText: source ? source.files.flatMap((f) => (f.effectsText.length > 0 && source!.files.length > 1 ? [`${f.name}:`, ...f.effectsText] : f.effectsText)) : effectsInWords(analysis.effects),
     ...(source ? { source } : {}),
   };
-  for (const line of format(report)) output.out(line);
-  return threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
+  return report;
+}
+
+/** Checks each FILE (pre-commit passes several); all must be readable, or nothing is reported. */
+export function check(args: ParsedArguments, output: Output): number {
+  const format = formatOf(args);
+  const threshold = failureThreshold(args);
+  const glibc = glibcFor(args);
+  const files = args.positional.length > 0 ? args.positional : [DEFAULT_FILE];
+  const reports = files.map((file) => checkFile(file, args, glibc));
+  for (const line of format(reports)) output.out(line);
+  const fails = (report: CheckReport) => threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
+  return reports.some(fails) ? 1 : 0;
 }
