@@ -41,6 +41,8 @@ ripgrep                  scripts/install-code-server.sh: instead of the download
 g++                      scripts/install-code-server.sh: code-server'"'"'s native modules
 make                     scripts/install-code-server.sh: code-server'"'"'s native modules
 python3                  scripts/install-code-server.sh: node-gyp
+pre-commit               test/deploy/preCommit.test.ts: the README'"'"'s pre-commit hooks, run by the real tool
+git                      test/deploy/preCommit.test.ts: the scratch repository pre-commit runs in
 '
 
 # One line a tool set up outside the system's packages: its name, the script that sets it up

@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { bytesToHex } from '../../server/src/glibc/addresses';
 import { LineFate, ParsedLine } from '../../server/src/glibc/reader';
-import { EffectiveTable, EffectiveTables } from '../../server/src/glibc/tables';
 import { GlibcVersion, parseGlibcVersion } from '../../server/src/glibc/versions';
 import { GLIBC_2_36, GLIBC_2_41, analyze } from '../support/glibc';
+import { ourReading } from './ourTables';
 import { GlibcTables, glibcTablesOracleUnavailable, glibcTablesOracleUnavailableWith, readTablesWithGlibc } from './glibcTables';
 import { corpus } from '../support/corpus';
 import { PRESETS } from '../../server/src/analysis/reference/presets';
@@ -22,20 +21,6 @@ import { testNeeding, testPrerequisite } from '../support/prerequisites';
 
 function asText(content: string | Buffer): string {
   return typeof content === 'string' ? content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(content);
-}
-
-function rowsOf(table: EffectiveTable) {
-  if (table.source === 'builtin') return 'builtin' as const;
-  return table.rows.map((row) =>
-    table.kind === 'scopev4'
-      ? { bytes: bytesToHex(row.bytes.slice(12)), bits: row.bits - 96, value: row.value }
-      : { bytes: bytesToHex(row.bytes), bits: row.bits, value: row.value },
-  );
-}
-
-function ourReading(tables: EffectiveTables): GlibcTables {
-  if (tables.crash) return { outcome: 'crash', detail: `line ${tables.crash.index + 1}` };
-  return { outcome: 'tables', label: rowsOf(tables.label), precedence: rowsOf(tables.precedence), scopev4: rowsOf(tables.scopev4), reload: tables.reload };
 }
 
 function comparable(reading: GlibcTables): unknown {

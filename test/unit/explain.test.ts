@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { explainOrder, explainReport, sameOrder, scopeText } from '../../server/src/features/explain';
+import { explainOrder, explainReport, firstAttemptNote, sameOrder, scopeText } from '../../server/src/features/explain';
 import { libcFromReport, runtimeLibc } from '../../server/src/system/cLibrary';
 import { analyze, GLIBC_2_36, host } from '../support/glibc';
 import { Host } from '../../server/src/glibc/sourceSelection';
@@ -108,4 +108,13 @@ test('a Linux host without glibc is said to ignore the file; the libc is read fr
   assert.equal(libcFromReport({ header: {}, sharedObjects: [] }, 'linux'), 'other-linux');
   assert.equal(libcFromReport({ header: {} }, 'darwin'), 'not-linux');
   assert.equal(runtimeLibc(), 'glibc', 'this test machine runs glibc');
+});
+
+test('the first attempt is the file\'s; Happy Eyeballs clients may race the other family', () => {
+  const note = firstAttemptNote(['2001:db8:1::10', 'fd42::10', '198.51.100.10']);
+  assert.match(note ?? '', /^gai\.conf decides the first attempt: a program that connects in getaddrinfo\(\)'s order tries 2001:db8:1::10 \(IPv6\) first/);
+  assert.match(note ?? '', /start 198\.51\.100\.10 \(IPv4\) 200 to 300 ms later/);
+  assert.match(firstAttemptNote(['198.51.100.10', '2001:db8:1::10']) ?? '', /tries 198\.51\.100\.10 \(IPv4\) first.*start 2001:db8:1::10 \(IPv6\)/);
+  assert.equal(firstAttemptNote(['2001:db8:1::10', 'fd42::10']), undefined, 'one family: nothing to race');
+  assert.equal(firstAttemptNote([]), undefined);
 });

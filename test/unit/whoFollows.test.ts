@@ -52,6 +52,32 @@ test("Go: GODEBUG first, then -tags netcgo, then Go's own reasons to hand lookup
   assert.equal(runtimeOf({ elf: { ...GO_CGO, go: { version: 'go1.22.1', cgo: false, netcgoTag: false } }, resolverEnvironment: { LOCALDOMAIN: '' } }), 'go-static');
 });
 
+test('Chromium browsers and Electron apps: the built-in DNS client unless AsyncDns is disabled; helpers are not listed', () => {
+  const chromium = { executable: '/usr/lib/chromium/chromium' };
+  assert.equal(runtimeOf({ ...chromium, options: ['--enable-features=Foo'] }), 'chromium');
+  assert.equal(runtimeOf({ ...chromium, options: ['--disable-features=Translate,AsyncDns'] }), 'chromium-system');
+  assert.equal(runtimeOf({ executable: '/opt/google/chrome/chrome', options: ['--disable-features=AsyncDns', '--disable-features=Translate'] }), 'chromium', 'the last --disable-features counts');
+  assert.equal(runtimeOf({ executable: '/usr/share/code/code', electronApp: true }), 'electron');
+  assert.equal(runtimeOf({ executable: '/usr/share/code/code', electronApp: true, options: ['--enable-features=AsyncDns'] }), 'chromium');
+  const report = whoFollowsReport({
+    liveFile: { path: '/etc/gai.conf', modifiedAtMs: 500, reload: false },
+    installed: [],
+    scan: {
+      processes: [
+        facts({ pid: 10, ...chromium, command: '/usr/lib/chromium/chromium' }),
+        facts({ pid: 11, ...chromium, command: 'chromium --type=renderer', options: ['--type=renderer'] }),
+        facts({ pid: 12, ...chromium, command: 'chromium --type=utility', options: ['--type=utility', '--utility-sub-type=network.mojom.NetworkService'] }),
+      ],
+      notInspected: 0,
+      runningAsRoot: true,
+    },
+    modifiedAtMs: () => null,
+  });
+  assert.deepEqual(report.processes.map((p) => [p.pid, p.runtime, p.followsFile]), [[10, 'chromium', false], [12, 'chromium', false]]);
+  assert.match(report.processes[0].toFollowFile ?? '', /--disable-features=AsyncDns/);
+  assert.match(whoFollowsText(report), /10 \/usr\/lib\/chromium\/chromium: Chromium browser: its built-in DNS client and address sorter\n {4}To follow the file: --disable-features=AsyncDns/);
+});
+
 test('static and musl binaries: glibc inside follows the file, anything else does not', () => {
   assert.equal(runtimeOf({ elf: { interpreter: '/lib/ld-musl-x86_64.so.1', go: null, readsGaiConf: null } }), 'musl');
   assert.equal(runtimeOf({ elf: { interpreter: null, go: null, readsGaiConf: true } }), 'glibc-static');
@@ -117,8 +143,8 @@ function runtimesMarkdown(entries: readonly RuntimeEntry[]): string {
     if (e.kind === 'measuredServer') return `measured here (${e.measuredWith})`;
     return `documented: ${e.document}`;
   };
-  const rows = entries.map((e) => `| ${cell(e.name)} | ${follows[e.followsFile]} | ${cell(e.behaviour)} | ${cell(e.toPreferIPv6)} | ${cell(RUNTIME_EVIDENCE[e.id].versions)} | ${cell(evidence(RUNTIME_EVIDENCE[e.id].evidence))} |`);
-  return ['| Program | Follows gai.conf | What it does with the order | To prefer IPv6 | Holds for | Evidence |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  const rows = entries.map((e) => `| ${cell(e.name)} | ${follows[e.followsFile]} | ${cell(e.behaviour)} | ${cell(e.toFollowFile ?? 'nothing can')} | ${cell(e.toPreferIPv6)} | ${cell(RUNTIME_EVIDENCE[e.id].versions)} | ${cell(evidence(RUNTIME_EVIDENCE[e.id].evidence))} |`);
+  return ['| Program | Follows gai.conf | What it does with the order | To follow the file | To prefer IPv6 | Holds for | Evidence |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 test("the README's table of programs is the runtime table", () => {

@@ -107,6 +107,7 @@ export function renderExplanation(result: ExplainResult, rerunLink: string, whoF
     `<p class="meta">Default route: IPv4 ${result.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${result.defaultRoutes.ipv6 ? 'yes' : 'no'}. Loopback (::1, 127.0.0.1) is always available.</p>`,
     explanationSection(result.savedDiffers ? 'Under the edited buffer (unsaved changes)' : 'Order under this file', result.buffer),
     result.saved ? explanationSection('Under the saved file', result.saved) : '',
+    result.firstAttempt ? `<p class="note">${escapeHtml(result.firstAttempt)}</p>` : '',
     systemSection(result),
     result.live && whoFollowsLink ? `<p class="meta">glibc's order is one step of many: some programs on this machine may not follow this file. ${whoFollowsLink}</p>` : '',
   ];
@@ -163,7 +164,8 @@ function processRow(p: ProcessReport, withReason: boolean): string {
   const command = p.command.length > 120 ? p.command.slice(0, 119) + '…' : p.command;
   const editor = isEditorProcess(p.command) ? ' <span class="note">(VS Code\'s own server: the editor you are using)</span>' : '';
   const where = `${editor}${p.otherMountNamespace ? ' <span class="note">(another mount namespace: its own /etc/gai.conf)</span>' : ''}`;
-  return `<tr><td>${p.pid}</td><td class="address">${escapeHtml(command)}${where}</td>${withReason ? `<td>${escapeHtml(p.reason)}</td>` : ''}</tr>`;
+  const toFollow = withReason && p.toFollowFile ? `<div>To follow the file: ${escapeHtml(p.toFollowFile)}</div>` : '';
+  return `<tr><td>${p.pid}</td><td class="address">${escapeHtml(command)}${where}</td>${withReason ? `<td>${escapeHtml(p.reason)}${toFollow}</td>` : ''}</tr>`;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -8,6 +8,7 @@ import { EffectiveTables, buildEffectiveTables } from '../glibc/tables';
 import { Host } from '../glibc/sourceSelection';
 import { GlibcVersion } from '../glibc/versions';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
+import { borrowedSpaceFindings } from './borrowedSpace';
 import { commentedDirectives } from './commentedRows';
 import { connectionFindings } from './connectionChecks';
 import { Effect, computeEffects } from './effects';
@@ -98,7 +99,11 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const onTemplateLine = (finding: Finding) => template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const notText = notTextFinding(parsed);
   const tableLevel = notText || !wholeFileKnown ? [] : tableFindings(tables);
-  const connectionLevel = notText || !wholeFileKnown ? [] : [...connectionFindings(parsed, commented, tables, effects), ...familyNeutralFindings(parsed, tables, effects, tableLevel)];
+  const connectionLevel = notText || !wholeFileKnown ? [] : [
+    ...connectionFindings(parsed, commented, tables, effects),
+    ...familyNeutralFindings(parsed, tables, effects, tableLevel),
+    ...borrowedSpaceFindings(parsed, commented, tables, options.thisMachine),
+  ];
   const all = [
     ...hostFindings(parsed, options.hostLibc),
     ...(notText ? [notText] : [...lineFindings(parsed).filter((f) => !onTemplateLine(f)), ...problems, ...tableLevel, ...connectionLevel]),

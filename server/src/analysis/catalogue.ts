@@ -50,6 +50,9 @@ export const CATALOGUE = {
   'file-too-large': { severity: 'error', summary: 'The file is larger than 16 MiB, far beyond any real gai.conf: gai-conf does not analyse it.' },
   'too-many-findings': { severity: 'information', summary: 'The file has more findings than an editor is sent (5,000): the first ones are shown, and the rest are counted.' },
   'unknown-suppression': { severity: 'warning', summary: 'A "# gai-conf:" comment names no code, an unknown code or an unknown keyword, so it silences nothing under that name.' },
+  'borrowed-address-space': { severity: 'information', summary: 'This machine numbers a network from documentation space (2001:db8::/32, 3fff::/20) to look global; a ULA with fc00::/7 given the global label does that honestly.' },
+  'embedded-edit-unmatched': { severity: 'warning', summary: 'An edit of /etc/gai.conf in a Dockerfile, script or task (sed -i, replace) finds nothing to change, so the file stays as it was.' },
+  'embedded-not-followed': { severity: 'information', summary: 'A Dockerfile, script or task writes /etc/gai.conf from something it does not show (a copied file, a template, a command\'s output), or in a way gai-conf does not follow.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type DiagnosticCode = keyof typeof CATALOGUE;

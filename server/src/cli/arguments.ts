@@ -31,6 +31,9 @@ export interface ParsedArguments {
   readonly failOn?: string;
   /** check: --template, to read FILE as a template whatever its name. */
   readonly template: boolean;
+  /** check: --kind (gai.conf, dockerfile, shell, cloud-init, ansible, nixos) and --base FILE. */
+  readonly kind?: string;
+  readonly base?: string;
   readonly glibc?: string;
   readonly config?: string;
   readonly sources: string[];
@@ -67,6 +70,8 @@ export function parseArguments(argv: string[]): ParsedArguments {
       case '--format': mutable.format = value(); break;
       case '--fail-on': mutable.failOn = value(); break;
       case '--template': mutable.template = true; break;
+      case '--kind': mutable.kind = value(); break;
+      case '--base': mutable.base = value(); break;
       case '--glibc': mutable.glibc = value(); break;
       case '--config': mutable.config = value(); break;
       case '--source': mutable.sources.push(value()); break;

@@ -12,8 +12,9 @@ import { preset } from './commands/preset';
 import { reset } from './commands/reset';
 
 const USAGE = `Usage:
-  gai-conf check [FILE] [--format text|json|gnu|sarif|github] [--json]
+  gai-conf check [FILE...] [--format text|json|gnu|sarif|github] [--json]
                  [--fail-on error|warning|information|hint|none] [--template] [--kernel-labels] [--glibc VERSION]
+                 [--kind gai.conf|dockerfile|shell|cloud-init|ansible|nixos] [--base FILE]
   gai-conf table [FILE] [--json | --format text|json|gai.conf] [--output FILE] [--kernel-labels] [--glibc VERSION]
   gai-conf preset prefer-ipv6|prefer-ipv4|rfc6724|glibc|auto [--source ADDR/LEN]... [--output FILE [--force]]
   gai-conf reset [FILE] [--write] [--glibc VERSION]
@@ -25,7 +26,9 @@ const USAGE = `Usage:
   gai-conf connections [--json] [--watch DURATION [--interval DURATION]] [--save FILE]
                  [--compare FILE] [--resolve]
 
-FILE defaults to ${DEFAULT_FILE}. VERSION is a glibc version such as 2.36 or 2.41; by default the
+FILE defaults to ${DEFAULT_FILE}; a Dockerfile, shell script, cloud-init file, Ansible task
+file or NixOS module is read for the gai.conf it writes (--kind says which; --base names the file
+its appends and edits start from, by default the stock ${DEFAULT_FILE} of this machine). VERSION is a glibc version such as 2.36 or 2.41; by default the
 glibc this runs on. Without --source, "order" and "explain" use this machine's addresses and
 routes. "explain" resolves NAME in DNS (A and AAAA), explains every step of glibc's order under
 FILE, and compares it with what this system's getaddrinfo() returns now. "who-follows" lists

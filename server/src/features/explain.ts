@@ -256,6 +256,24 @@ export interface ExplainReport {
   readonly system?:
     | { readonly order: readonly string[]; readonly comparedWithSaved: boolean; readonly matchesSaved: boolean; readonly comment: string }
     | { readonly error: string };
+  /** When the order holds both families: gai.conf picks the first attempt, Happy Eyeballs clients may race the other. */
+  readonly firstAttempt?: string;
+}
+
+/**
+ * What the order means for a connection: the file decides which address a client tries first;
+ * a Happy Eyeballs client (RFC 8305) then starts the other family after a short delay if the
+ * first has not connected, so the family that carries the connection is not the file's alone.
+ */
+export function firstAttemptNote(order: readonly string[]): string | undefined {
+  const familyOf = (text: string) => parseIpAddress(text)?.family;
+  const first = order[0];
+  if (first === undefined) return undefined;
+  const firstFamily = familyOf(first);
+  const other = order.find((text) => familyOf(text) !== firstFamily);
+  if (other === undefined) return undefined;
+  const [mine, theirs] = firstFamily === 6 ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
+  return `gai.conf decides the first attempt: a program that connects in getaddrinfo()'s order tries ${first} (${mine}) first, and ${other} only if that fails. Happy Eyeballs clients (curl, Go's dialer, Node.js 20+, Chromium, Python's asyncio with happy_eyeballs_delay) start ${other} (${theirs}) 200 to 300 ms later when ${first} has not connected by then, so a slow ${mine} path still ends on ${theirs}; a client that resolves by itself may not use this order at all (see who-follows).`;
 }
 
 function summarizeHost(host: Host): HostAddressSummary[] {
@@ -296,6 +314,7 @@ export function explainReport(request: ExplainRequest): ExplainReport {
   const buffer = explainOrder(request.buffer, request.host, request.destinations);
   const saved = request.saved ? explainOrder(request.saved, request.host, request.destinations) : undefined;
   const savedDiffers = saved !== undefined && !sameExplanation(saved, buffer);
+  const firstAttempt = firstAttemptNote((saved ?? buffer).order.map((d) => d.text));
   return {
     query: request.query,
     origin: request.origin,
@@ -306,6 +325,7 @@ export function explainReport(request: ExplainRequest): ExplainReport {
     ...(saved && savedDiffers ? { saved } : {}),
     savedDiffers,
     system: systemComparison(request, (saved ?? buffer).order.map((d) => d.text)),
+    ...(firstAttempt ? { firstAttempt } : {}),
   };
 }
 

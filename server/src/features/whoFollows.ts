@@ -40,6 +40,8 @@ export interface ProcessFacts {
   /** The gai.conf this process reads: /etc/gai.conf, or its container's through /proc/PID/root. */
   gaiConfPath: string;
   startedAtMs: number;
+  /** The executable sits beside an Electron app's resources/app.asar or resources/app folder. */
+  electronApp?: boolean;
 }
 
 export interface ProcessScan {
@@ -83,6 +85,8 @@ export interface ProcessReport {
   runtime: RuntimeId | null;
   followsFile: boolean;
   reason: string;
+  /** What makes this program follow the file (its table entry's switch); null when nothing can. */
+  toFollowFile: string | null;
   /** Started before the gai.conf it reads last changed; null when that file does not exist or cannot be read. */
   predatesFile: boolean | null;
   otherMountNamespace: boolean;
@@ -116,6 +120,7 @@ function defaultRuntime(program: string, version: string | null): RuntimeId | nu
     case 'postfix': return 'postfix';
     case 'exim': return 'exim';
     case 'musl': return 'musl';
+    case 'chromium': return 'chromium';
     default: return null;
   }
 }
@@ -135,6 +140,28 @@ function lastOption(options: string[], name: string): string | null {
 }
 
 interface Classification { runtime: RuntimeId | null; reason: string }
+
+/** The executables of Chromium browsers (Debian's chromium, Google Chrome, Edge, Brave, Vivaldi, Opera). */
+const CHROMIUM_BROWSERS = new Set(['chromium', 'chromium-browser', 'chrome', 'msedge', 'brave', 'vivaldi-bin', 'opera']);
+
+/** The features a Chromium --disable-features / --enable-features list names (the last of each option counts). */
+function featureList(options: string[], name: string): string[] {
+  return (lastOption(options, name) ?? '').split(',').map((f) => f.split('<')[0]!.trim());
+}
+
+/** A Chromium browser or Electron app: whether its built-in DNS client (which never reads gai.conf) is on. */
+function chromiumClassification(p: ProcessFacts, electron: boolean): Classification {
+  const app = electron ? 'Electron app' : 'Chromium browser';
+  if (featureList(p.options, '--disable-features').includes('AsyncDns')) return { runtime: 'chromium-system', reason: `${app}, --disable-features=AsyncDns: getaddrinfo` };
+  if (electron && !featureList(p.options, '--enable-features').includes('AsyncDns')) return { runtime: 'electron', reason: `${app}: getaddrinfo (Electron's default on Linux)` };
+  return { runtime: 'chromium', reason: `${app}: its built-in DNS client and address sorter` };
+}
+
+/** Chromium's helper processes (renderers, GPU, zygote): they resolve nothing; the network service does. */
+export function isChromiumHelper(p: Pick<ProcessFacts, 'options'>): boolean {
+  const type = lastOption(p.options, '--type');
+  return type !== null && !(type === 'utility' && (lastOption(p.options, '--utility-sub-type') ?? '').startsWith('network.mojom.NetworkService'));
+}
 
 /** Why Go 1.19's hostLookupOrder would hand a cgo-enabled binary's lookups to getaddrinfo, or null. */
 function goCgoFallback(p: ProcessFacts): string | null {
@@ -188,6 +215,7 @@ export function classifyProcess(p: ProcessFacts & { elf: ElfFacts }, installed: 
     if (same && defaultRuntime('node', same.version) === 'node-ipv4first') return { runtime: 'node-ipv4first', reason: `Node.js ${same.version}: before v17 dns.lookup puts IPv4 first` };
     return { runtime: 'node', reason: 'Node.js' };
   }
+  if (CHROMIUM_BROWSERS.has(name) || p.electronApp) return chromiumClassification(p, p.electronApp === true);
   if (name === 'nginx') return { runtime: 'nginx', reason: 'nginx spreads requests over every address of an upstream name' };
   if (/\/postfix\//.test(p.executable)) return { runtime: 'postfix', reason: 'Postfix looks up addresses itself (smtp_address_preference)' };
   if (/^exim/.test(name)) return { runtime: 'exim', reason: 'Exim looks up addresses itself and puts IPv6 first' };
@@ -218,10 +246,12 @@ export function whoFollowsReport(input: WhoFollowsInput): WhoFollowsReport {
     const { elf } = p;
     if (!elf) { unreadable++; continue; }
     const { runtime, reason } = classifyProcess({ ...p, elf }, input.installed);
+    if ((runtime === 'chromium' || runtime === 'chromium-system' || runtime === 'electron') && isChromiumHelper(p)) continue;
     const followsFile = runtime !== null && runtimeEntry(runtime).followsFile === 'yes';
     const fileTime = p.gaiConfPath === input.liveFile.path ? input.liveFile.modifiedAtMs : input.modifiedAtMs(p.gaiConfPath);
     const predatesFile = fileTime === null ? null : p.startedAtMs < fileTime;
-    const report: ProcessReport = { pid: p.pid, command: p.command, executable: p.executable, runtime, followsFile, reason, predatesFile, otherMountNamespace: p.otherMountNamespace };
+    const toFollowFile = runtime === null ? null : runtimeEntry(runtime).toFollowFile;
+    const report: ProcessReport = { pid: p.pid, command: p.command, executable: p.executable, runtime, followsFile, reason, toFollowFile, predatesFile, otherMountNamespace: p.otherMountNamespace };
     if (!followsFile) notFollowing.push(report);
     else if (predatesFile && !input.liveFile.reload) stale.push(report);
     else followingCurrent++;
@@ -263,7 +293,10 @@ export function whoFollowsText(r: WhoFollowsReport): string {
   const stale = r.processes.filter((p) => p.followsFile);
   lines.push('', `Running processes that do not follow the file: ${not.length === 0 ? 'none' : not.length}`);
   const where = (p: ProcessReport) => (p.otherMountNamespace ? ' [another mount namespace]' : '');
-  for (const p of not) lines.push(`  ${p.pid} ${truncate(p.command)}${where(p)}: ${p.reason}`);
+  for (const p of not) {
+    lines.push(`  ${p.pid} ${truncate(p.command)}${where(p)}: ${p.reason}`);
+    if (p.toFollowFile) lines.push(`    To follow the file: ${p.toFollowFile}`);
+  }
   lines.push('', r.liveFile.reload ? 'Restart these: none (reload yes)' : `Restart these (started before the file last changed): ${stale.length === 0 ? 'none' : stale.length}`);
   for (const p of stale) lines.push(`  ${p.pid} ${truncate(p.command)}${where(p)}`);
   lines.push('', `${r.followingCurrent === 1 ? '1 other process follows' : `${r.followingCurrent} other processes follow`} the file as it is now.`);

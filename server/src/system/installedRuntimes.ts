@@ -22,6 +22,7 @@ export const PROBES: readonly Probe[] = [
   { program: 'nginx', names: ['nginx'], versionArgs: ['-v'], pattern: /nginx\/(\S+)/ },
   { program: 'postfix', names: ['postconf'], versionArgs: ['-h', 'mail_version'], pattern: /^(\S+)/ },
   { program: 'exim', names: ['exim4', 'exim'], versionArgs: ['-bV'], pattern: /Exim version (\S+)/ },
+  { program: 'chromium', names: ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'], versionArgs: ['--version'], pattern: /(\d+\.\d+\.\d+\.\d+)/ },
   { program: 'musl', names: ['ld-musl-x86_64.so.1', 'ld-musl-aarch64.so.1'], versionArgs: [], pattern: /Version (\S+)/ },
 ];
 

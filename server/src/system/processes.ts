@@ -5,7 +5,8 @@
  * mount namespace's /etc/gai.conf (a container), and when it started. Nothing is run or written.
  */
 
-import { readFileSync, readdirSync, readlinkSync, statSync } from 'fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'fs';
+import { dirname } from 'path';
 import type { ElfFacts, ProcessFacts, ProcessScan } from '../features/whoFollows';
 import { readElfFacts } from './elf';
 
@@ -61,9 +62,17 @@ export function scanProcesses(proc = '/proc'): ProcessScan {
       otherMountNamespace,
       gaiConfPath: otherMountNamespace ? `${base}/root/etc/gai.conf` : '/etc/gai.conf',
       startedAtMs: bootMs + (startTicks / TICKS_PER_SECOND) * 1000,
+      // Only in this mount namespace: a path inside a container is not followed from the host.
+      electronApp: !otherMountNamespace && isElectronApp(executable.replace(/ \(deleted\)$/, '')),
     });
   }
   return { processes, notInspected, runningAsRoot: typeof process.getuid === 'function' && process.getuid() === 0 };
+}
+
+/** An Electron app ships its code beside the executable, in resources/app.asar or resources/app/. */
+function isElectronApp(executable: string): boolean {
+  const resources = `${dirname(executable)}/resources`;
+  return existsSync(`${resources}/app.asar`) || existsSync(`${resources}/app/package.json`);
 }
 
 /** The file's modification time in ms, or null when it is missing or unreadable. */

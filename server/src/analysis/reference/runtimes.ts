@@ -10,7 +10,8 @@ export type RuntimeId =
   | 'go-pure' | 'go-cgo' | 'go-cgo-fallback' | 'go-static' | 'musl' | 'c-ares'
   | 'java-default' | 'java-system' | 'java-prefer-ipv6'
   | 'node' | 'node-ipv4first' | 'node-ipv6first'
-  | 'nginx' | 'postfix' | 'exim';
+  | 'nginx' | 'postfix' | 'exim'
+  | 'chromium' | 'chromium-system' | 'electron';
 
 export interface RuntimeEntry {
   id: RuntimeId;
@@ -199,6 +200,30 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
     behaviour: 'Looks up addresses itself; a host\'s addresses are put in random order, except that IPv6 addresses come before IPv4 ones.',
     toFollowFile: null,
     toPreferIPv6: 'Already prefers IPv6; dns_ipv4_lookup (or disable_ipv6) is the switch the other way.',
+  },
+  {
+    id: 'chromium',
+    name: 'Chrome, Chromium and other Chromium browsers (the built-in DNS client, the default on Linux)',
+    followsFile: 'no',
+    behaviour: "Resolves with its own DNS client (and its DNS-over-HTTPS client) and sorts the answers with its own RFC 3484 table, never gai.conf: ULAs have label 13 and precedence 3, IPv4 precedence 35, so ULA hosts reach dual-stacked names over IPv4. It steps aside for getaddrinfo() (and keeps glibc's order) for .local names and when nsswitch.conf's hosts line is more than files then dns (with mdns*_minimal or myhostname), e.g. with resolve (systemd-resolved) or mdns4, or resolv.conf has options it does not handle.",
+    toFollowFile: '--disable-features=AsyncDns on the command line (or the policy BuiltInDnsClientEnabled: false), and no DNS-over-HTTPS.',
+    toPreferIPv6: 'Give the host a global IPv6 address, or make it follow the file and edit /etc/gai.conf.',
+  },
+  {
+    id: 'chromium-system',
+    name: 'Chromium browsers and Electron apps resolving with getaddrinfo()',
+    followsFile: 'yes',
+    behaviour: "Keeps getaddrinfo()'s order and connects to the first address; when that is IPv6 it starts IPv4 300 ms later (Happy Eyeballs).",
+    toFollowFile: 'Nothing more to change.',
+    toPreferIPv6: 'Edit /etc/gai.conf, then restart the browser or app.',
+  },
+  {
+    id: 'electron',
+    name: 'Electron apps (VS Code, Slack, Discord, ...) on Linux',
+    followsFile: 'yes',
+    behaviour: "Electron turns Chromium's built-in DNS client off on Linux, so its network stack uses getaddrinfo() and keeps glibc's order (IPv4 raced 300 ms after a first IPv6 address), as does Node's dns.lookup() in its main process; an app that calls app.configureHostResolver({ enableBuiltInResolver: true }), or uses DNS-over-HTTPS, sorts as Chromium does instead.",
+    toFollowFile: 'Nothing to change, unless the app enables the built-in resolver: then --disable-features=AsyncDns on its command line.',
+    toPreferIPv6: 'Edit /etc/gai.conf, then restart the app.',
   },
 ];
 

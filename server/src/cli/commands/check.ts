@@ -1,43 +1,61 @@
-import { analyzeGaiConf } from '../../analysis/analysis';
+import { basename } from '../../analysis/embedded/paths';
+import { EmbeddedCheck, SOURCE_KINDS, SourceKind, StockFile, checkEmbedded, isSourceKindName, sourceKindNamed, sourceKindOf, startInWords } from '../../analysis/embedded/embedded';
+import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
+import { isTemplateName } from '../../analysis/templates';
 import { Finding, SEVERITY_RANK, Severity, documentationAnchor, severityOf } from '../../analysis/catalogue';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { TextLocator } from '../../features/positions';
-import { glibcVersionText } from '../../glibc/versions';
+import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
+import { runtimeLibc } from '../../system/cLibrary';
 import { analysisOptionsFor } from '../../system/analysisOptions';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
+import { stockGaiConf } from '../../system/stockFile';
 import { effectsInWords, effectsJson } from '../../features/effectsSummary';
 import { crashRiskText, crashRisks } from '../../analysis/crashRisk';
 import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
-import { CheckReport, CheckedFinding } from '../formats/report';
+import { CheckReport, CheckedFinding, SourceReport } from '../formats/report';
 import { sarifLog } from '../formats/sarif';
+
+/** A source's header: its kind, then each file it writes and what that starts from. */
+function sourceLines(source: SourceReport | undefined): string[] {
+  if (!source) return [];
+  if (source.files.length === 0) return [`No gai.conf in it: nothing here writes /etc/gai.conf.`];
+  return source.files.map((f) => `  ${f.summary}`);
+}
 
 function textLines(report: CheckReport): string[] {
   const { findings } = report;
   const counts = (['error', 'warning', 'information', 'hint'] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const silenced = report.suppressed.length;
+  const source = report.source;
   return [
-    `${report.file}: read as ${report.glibcDescription}`,
+    source ? `${report.file}: ${source.description}, /etc/gai.conf read as ${report.glibcDescription}` : `${report.file}: read as ${report.glibcDescription}`,
+    ...sourceLines(source),
     ...findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`),
-    findings.length === 0 ? 'No findings: glibc reads every line as written.' : `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : 's'}`).join(', ')}.`,
+    findings.length === 0 ? (source?.files.length === 0 ? 'No findings.' : 'No findings: glibc reads every line as written.') : `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : 's'}`).join(', ')}.`,
     ...(silenced > 0 ? [`${silenced} more finding${silenced === 1 ? ' is' : 's are'} silenced by "# gai-conf: ignore" comments.`] : []),
     ...report.effectsText,
   ];
 }
 
 function jsonLines(report: CheckReport): string[] {
-  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects, mayCrash: report.mayCrash ?? [] }, null, 2)];
+  const source = report.source ? { source: { ...report.source, files: report.source.files.map(({ effectsText: _words, ...file }) => file) } } : {};
+  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects, mayCrash: report.mayCrash ?? [], ...source }, null, 2)];
 }
 
-/** Every --format, by name; --json is the same as --format json. */
-const FORMATS: Readonly<Record<string, (report: CheckReport) => string[]>> = {
-  text: textLines,
-  json: jsonLines,
-  gnu: gnuLines,
-  sarif: (report) => [JSON.stringify(sarifLog(report), null, 2)],
-  github: githubAnnotations,
+/**
+ * Every --format, by name, over the reports of the files checked together; --json is the same as
+ * --format json (one file's object, or an array of them for several).
+ */
+const FORMATS: Readonly<Record<string, (reports: readonly CheckReport[]) => string[]>> = {
+  text: (reports) => reports.flatMap((r, i) => [...(i > 0 ? [''] : []), ...textLines(r)]),
+  json: (reports) => (reports.length === 1 ? jsonLines(reports[0]) : [`[${reports.map((r) => jsonLines(r).join('\n')).join(',\n')}]`]),
+  gnu: (reports) => reports.flatMap(gnuLines),
+  sarif: (reports) => [JSON.stringify(sarifLog(reports), null, 2)],
+  github: (reports) => reports.flatMap(githubAnnotations),
 };
 
 /** The least severity that makes check exit 1, from --fail-on; undefined for "none". */
@@ -48,7 +66,7 @@ function failureThreshold(args: ParsedArguments): Severity | undefined {
   throw new UsageError(`--fail-on takes error, warning, information, hint or none, not "${value}"`);
 }
 
-function formatOf(args: ParsedArguments): (report: CheckReport) => string[] {
+function formatOf(args: ParsedArguments): (reports: readonly CheckReport[]) => string[] {
   if (args.json && args.format !== undefined && args.format !== 'json') throw new UsageError(`--json and --format ${args.format} ask for two formats`);
   const name = args.format ?? (args.json ? 'json' : 'text');
   const format = Object.prototype.hasOwnProperty.call(FORMATS, name) ? FORMATS[name] : undefined;
@@ -56,14 +74,61 @@ function formatOf(args: ParsedArguments): (report: CheckReport) => string[] {
   return format;
 }
 
-export function check(args: ParsedArguments, output: Output): number {
-  if (args.positional.length > 1) throw new UsageError('check takes one file');
-  const format = formatOf(args);
-  const threshold = failureThreshold(args);
-  const file = args.positional[0] ?? DEFAULT_FILE;
-  const glibc = glibcFor(args);
+/** What FILE is: a source kind from --kind, its name or its content, or (undefined) a gai.conf. */
+function sourceKindFor(args: ParsedArguments, file: string, text: string): { kind?: SourceKind; how: string } {
+  if (args.kind !== undefined) {
+    if (args.kind === 'gai.conf') return { how: 'given with --kind' };
+    if (!isSourceKindName(args.kind)) throw new UsageError(`--kind takes gai.conf, ${SOURCE_KINDS.map((k) => k.name).join(', ')}, not "${args.kind}"`);
+    return { kind: sourceKindNamed(args.kind), how: 'given with --kind' };
+  }
+  if (args.template || isTemplateName(file)) return { how: 'by its name' };
+  const kind = sourceKindOf(basename(file), text);
+  return kind ? { kind, how: kind.byName(basename(file)) ? 'by its name' : 'by its content' } : { how: 'by its name' };
+}
+
+function stockFor(args: ParsedArguments): StockFile | undefined {
+  if (args.base === undefined) return stockGaiConf();
+  return { text: readConfig(args.base), description: `${args.base} (given with --base)` };
+}
+
+function sourceReport(check: EmbeddedCheck, how: string, stock: StockFile | undefined): SourceReport {
+  return {
+    kind: check.kind.name,
+    description: `${check.kind.description} (${how})`,
+    files: check.files.map((f) => ({
+      ...(f.built.sequence.name ? { name: f.built.sequence.name } : {}),
+      start: f.built.start,
+      summary: startInWords(f.built, stock),
+      text: f.built.text,
+      effects: effectsJson(f.analysis.effects),
+      effectsText: effectsInWords(f.analysis.effects),
+    })),
+  };
+}
+
+function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): CheckReport {
   const text = readConfig(file);
-  const analysis = analyzeGaiConf(text, analysisOptionsFor(file, glibc, { template: args.template, kernelLabels: args.kernelLabels }));
+  const { kind, how } = sourceKindFor(args, file, text);
+  if (args.base !== undefined && !kind) throw new UsageError('--base is for a Dockerfile, script, cloud-init file, Ansible task file or NixOS module');
+  let analysis: Pick<Analysis, 'findings' | 'suppressed' | 'effects'>;
+  let source: SourceReport | undefined;
+  // Lines that may crash glibc, for a gai.conf itself (a source's findings name its lines).
+  let mayCrash: ReturnType<typeof crashRisks> = [];
+  if (kind) {
+    const stock = stockFor(args);
+    const embedded = checkEmbedded(text, kind, { glibc, hostLibc: runtimeLibc(), template: args.template }, stock);
+    source = sourceReport(embedded, how, stock);
+    const byOffset = (a: Finding, b: Finding) => a.start - b.start;
+    analysis = {
+      findings: [...embedded.sourceFindings, ...embedded.files.flatMap((f) => f.findings)].sort(byOffset),
+      suppressed: embedded.files.flatMap((f) => f.suppressed),
+      effects: embedded.files.length === 1 ? embedded.files[0].analysis.effects : [],
+    };
+  } else {
+    const parsed = analyzeGaiConf(text, analysisOptionsFor(file, glibc, { template: args.template, kernelLabels: args.kernelLabels }));
+    mayCrash = crashRisks(parsed.parsed);
+    analysis = parsed;
+  }
   const locator = new TextLocator(text);
   const base = documentationBase();
   const located = (finding: Finding): CheckedFinding => {
@@ -90,9 +155,21 @@ export function check(args: ParsedArguments, output: Output): number {
     documentationBase: base,
     toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
-    effectsText: effectsInWords(analysis.effects, crashRiskText(crashRisks(analysis.parsed))),
-    mayCrash: crashRisks(analysis.parsed),
+    effectsText: source ? source.files.flatMap((f) => (f.effectsText.length > 0 && source!.files.length > 1 ? [`${f.name}:`, ...f.effectsText] : f.effectsText)) : effectsInWords(analysis.effects, crashRiskText(mayCrash)),
+    mayCrash,
+    ...(source ? { source } : {}),
   };
-  for (const line of format(report)) output.out(line);
-  return threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
+  return report;
+}
+
+/** Checks each FILE (pre-commit passes several); all must be readable, or nothing is reported. */
+export function check(args: ParsedArguments, output: Output): number {
+  const format = formatOf(args);
+  const threshold = failureThreshold(args);
+  const glibc = glibcFor(args);
+  const files = args.positional.length > 0 ? args.positional : [DEFAULT_FILE];
+  const reports = files.map((file) => checkFile(file, args, glibc));
+  for (const line of format(reports)) output.out(line);
+  const fails = (report: CheckReport) => threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
+  return reports.some(fails) ? 1 : 0;
 }

@@ -25,6 +25,7 @@ function explainTextLines(report: ExplainReport, file: string, glibc: GlibcVersi
   const lines = [`Explaining ${report.query} as ${describeGlibcVersion(glibc)}.`, ...report.notes];
   lines.push(`This host: ${report.host.map((a) => `${a.address}/${a.prefixLength} (${[a.interface, ...a.flags].join(', ')})`).join(', ') || 'no addresses but loopback'}; default routes: IPv4 ${report.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${report.defaultRoutes.ipv6 ? 'yes' : 'no'}.`);
   lines.push('', `Order under ${file}:`, ...explanationLines(report.buffer));
+  if (report.firstAttempt) lines.push('', report.firstAttempt);
   const system = report.system;
   if (system) {
     lines.push('');

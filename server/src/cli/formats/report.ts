@@ -37,4 +37,25 @@ export interface CheckReport {
   readonly effectsText: readonly string[];
   /** Lines whose undefined behaviour on this glibc may crash every program (a prefix without /bits). */
   readonly mayCrash?: readonly CrashRisk[];
+  /** For a Dockerfile, script, cloud-init file, Ansible task file or NixOS module: what it writes. */
+  readonly source?: SourceReport;
+}
+
+/** The gai.conf files a source writes, each as built and judged. */
+export interface SourceReport {
+  /** dockerfile, shell, cloud-init, ansible or nixos. */
+  readonly kind: string;
+  /** "a Dockerfile (by its name)". */
+  readonly description: string;
+  readonly files: readonly {
+    readonly name?: string;
+    /** stock, written, opaque or none: what the file starts from. */
+    readonly start: string;
+    /** How it came about, in words. */
+    readonly summary: string;
+    /** The /etc/gai.conf that results. */
+    readonly text: string;
+    readonly effects: readonly EffectJson[];
+    readonly effectsText: readonly string[];
+  }[];
 }

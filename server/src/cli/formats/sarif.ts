@@ -42,7 +42,9 @@ function result(finding: CheckedFinding, suppressed: boolean) {
   };
 }
 
-export function sarifLog(report: CheckReport) {
+/** One run for every file checked together (the first file's glibc is every file's: one --glibc). */
+export function sarifLog(reports: readonly CheckReport[]) {
+  const report = reports[0];
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -56,7 +58,7 @@ export function sarifLog(report: CheckReport) {
         },
       },
       columnKind: 'utf16CodeUnits',
-      results: [...report.findings.map((f) => result(f, false)), ...report.suppressed.map((f) => result(f, true))],
+      results: reports.flatMap((r) => [...r.findings.map((f) => result(f, false)), ...r.suppressed.map((f) => result(f, true))]),
       properties: { glibc: report.glibc },
     }],
   };

@@ -28,6 +28,7 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
   const single = (title: string, edits: TextEdit[], sure: boolean, preferred = true): Fix[] => [{ title, codes: [finding.code], edits, preferred, sure }];
   switch (finding.code) {
     case 'ula-demoted':
+    case 'borrowed-address-space':
       return ulaFixes(analysis);
     case 'table-replaced': {
       const fix = tableReplacedFix(analysis, finding);
