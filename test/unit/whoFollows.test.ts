@@ -52,13 +52,12 @@ test("Go: GODEBUG first, then -tags netcgo, then Go's own reasons to hand lookup
   assert.equal(runtimeOf({ elf: { ...GO_CGO, go: { version: 'go1.22.1', cgo: false, netcgoTag: false } }, resolverEnvironment: { LOCALDOMAIN: '' } }), 'go-static');
 });
 
-test('Chromium browsers and Electron apps: the built-in DNS client unless AsyncDns is disabled; helpers are not listed', () => {
+test('Chromium browsers and Electron apps: their own entries; helpers are not listed', () => {
   const chromium = { executable: '/usr/lib/chromium/chromium' };
-  assert.equal(runtimeOf({ ...chromium, options: ['--enable-features=Foo'] }), 'chromium');
-  assert.equal(runtimeOf({ ...chromium, options: ['--disable-features=Translate,AsyncDns'] }), 'chromium-system');
-  assert.equal(runtimeOf({ executable: '/opt/google/chrome/chrome', options: ['--disable-features=AsyncDns', '--disable-features=Translate'] }), 'chromium', 'the last --disable-features counts');
+  assert.equal(runtimeOf({ ...chromium, options: ['--disable-features=AsyncDns'] }), 'chromium');
+  assert.equal(runtimeOf({ executable: '/opt/google/chrome/chrome' }), 'chromium');
   assert.equal(runtimeOf({ executable: '/usr/share/code/code', electronApp: true }), 'electron');
-  assert.equal(runtimeOf({ executable: '/usr/share/code/code', electronApp: true, options: ['--enable-features=AsyncDns'] }), 'chromium');
+  assert.equal(runtimeOf({ executable: '/usr/share/code/code' }), 'glibc-dynamic', 'without its resources/app beside it');
   const report = whoFollowsReport({
     liveFile: { path: '/etc/gai.conf', modifiedAtMs: 500, reload: false },
     installed: [],
@@ -73,9 +72,19 @@ test('Chromium browsers and Electron apps: the built-in DNS client unless AsyncD
     },
     modifiedAtMs: () => null,
   });
-  assert.deepEqual(report.processes.map((p) => [p.pid, p.runtime, p.followsFile]), [[10, 'chromium', false], [12, 'chromium', false]]);
-  assert.match(report.processes[0].toFollowFile ?? '', /--disable-features=AsyncDns/);
-  assert.match(whoFollowsText(report), /10 \/usr\/lib\/chromium\/chromium: Chromium browser: its built-in DNS client and address sorter\n {4}To follow the file: --disable-features=AsyncDns/);
+  assert.deepEqual(report.processes.map((p) => [p.pid, p.runtime, p.followsFile, p.toFollowFile]), [[10, 'chromium', false, null], [12, 'chromium', false, null]]);
+  assert.match(whoFollowsText(report), /10 \/usr\/lib\/chromium\/chromium: Chromium browser: tries IPv6 first whatever the order\n/);
+});
+
+test('each process that does not follow the file carries its entry\'s switch', () => {
+  const report = whoFollowsReport({
+    liveFile: { path: '/etc/gai.conf', modifiedAtMs: 500, reload: false },
+    installed: [],
+    scan: { processes: [facts({ pid: 20, executable: '/usr/bin/java', command: 'java -jar app.jar' })], notInspected: 0, runningAsRoot: true },
+    modifiedAtMs: () => null,
+  });
+  assert.equal(report.processes[0].toFollowFile, '-Djava.net.preferIPv6Addresses=system, on the command line or in JAVA_TOOL_OPTIONS.');
+  assert.match(whoFollowsText(report), /20 java -jar app\.jar: Java without preferIPv6Addresses=system: IPv4 first\n {4}To follow the file: -Djava\.net\.preferIPv6Addresses=system/);
 });
 
 test('static and musl binaries: glibc inside follows the file, anything else does not', () => {

@@ -144,17 +144,11 @@ interface Classification { runtime: RuntimeId | null; reason: string }
 /** The executables of Chromium browsers (Debian's chromium, Google Chrome, Edge, Brave, Vivaldi, Opera). */
 const CHROMIUM_BROWSERS = new Set(['chromium', 'chromium-browser', 'chrome', 'msedge', 'brave', 'vivaldi-bin', 'opera']);
 
-/** The features a Chromium --disable-features / --enable-features list names (the last of each option counts). */
-function featureList(options: string[], name: string): string[] {
-  return (lastOption(options, name) ?? '').split(',').map((f) => f.split('<')[0]!.trim());
-}
-
-/** A Chromium browser or Electron app: whether its built-in DNS client (which never reads gai.conf) is on. */
-function chromiumClassification(p: ProcessFacts, electron: boolean): Classification {
-  const app = electron ? 'Electron app' : 'Chromium browser';
-  if (featureList(p.options, '--disable-features').includes('AsyncDns')) return { runtime: 'chromium-system', reason: `${app}, --disable-features=AsyncDns: getaddrinfo` };
-  if (electron && !featureList(p.options, '--enable-features').includes('AsyncDns')) return { runtime: 'electron', reason: `${app}: getaddrinfo (Electron's default on Linux)` };
-  return { runtime: 'chromium', reason: `${app}: its built-in DNS client and address sorter` };
+/** A Chromium browser or Electron app: its Chromium side tries IPv6 first, whatever resolver it uses. */
+function chromiumClassification(electron: boolean): Classification {
+  return electron
+    ? { runtime: 'electron', reason: 'Electron app: its Chromium side tries IPv6 first; its Node.js side follows the file' }
+    : { runtime: 'chromium', reason: 'Chromium browser: tries IPv6 first whatever the order' };
 }
 
 /** Chromium's helper processes (renderers, GPU, zygote): they resolve nothing; the network service does. */
@@ -215,7 +209,7 @@ export function classifyProcess(p: ProcessFacts & { elf: ElfFacts }, installed: 
     if (same && defaultRuntime('node', same.version) === 'node-ipv4first') return { runtime: 'node-ipv4first', reason: `Node.js ${same.version}: before v17 dns.lookup puts IPv4 first` };
     return { runtime: 'node', reason: 'Node.js' };
   }
-  if (CHROMIUM_BROWSERS.has(name) || p.electronApp) return chromiumClassification(p, p.electronApp === true);
+  if (CHROMIUM_BROWSERS.has(name) || p.electronApp) return chromiumClassification(p.electronApp === true);
   if (name === 'nginx') return { runtime: 'nginx', reason: 'nginx spreads requests over every address of an upstream name' };
   if (/\/postfix\//.test(p.executable)) return { runtime: 'postfix', reason: 'Postfix looks up addresses itself (smtp_address_preference)' };
   if (/^exim/.test(name)) return { runtime: 'exim', reason: 'Exim looks up addresses itself and puts IPv6 first' };
@@ -246,7 +240,7 @@ export function whoFollowsReport(input: WhoFollowsInput): WhoFollowsReport {
     const { elf } = p;
     if (!elf) { unreadable++; continue; }
     const { runtime, reason } = classifyProcess({ ...p, elf }, input.installed);
-    if ((runtime === 'chromium' || runtime === 'chromium-system' || runtime === 'electron') && isChromiumHelper(p)) continue;
+    if ((runtime === 'chromium' || runtime === 'electron') && isChromiumHelper(p)) continue;
     const followsFile = runtime !== null && runtimeEntry(runtime).followsFile === 'yes';
     const fileTime = p.gaiConfPath === input.liveFile.path ? input.liveFile.modifiedAtMs : input.modifiedAtMs(p.gaiConfPath);
     const predatesFile = fileTime === null ? null : p.startedAtMs < fileTime;

@@ -11,7 +11,7 @@ export type RuntimeId =
   | 'java-default' | 'java-system' | 'java-prefer-ipv6'
   | 'node' | 'node-ipv4first' | 'node-ipv6first'
   | 'nginx' | 'postfix' | 'exim'
-  | 'chromium' | 'chromium-system' | 'electron';
+  | 'chromium' | 'electron';
 
 export interface RuntimeEntry {
   id: RuntimeId;
@@ -203,27 +203,19 @@ export const RUNTIMES: readonly RuntimeEntry[] = [
   },
   {
     id: 'chromium',
-    name: 'Chrome, Chromium and other Chromium browsers (the built-in DNS client, the default on Linux)',
+    name: 'Chrome, Chromium and other Chromium browsers',
     followsFile: 'no',
-    behaviour: "Resolves with its own DNS client (and its DNS-over-HTTPS client) and sorts the answers with its own RFC 3484 table, never gai.conf: ULAs have label 13 and precedence 3, IPv4 precedence 35, so ULA hosts reach dual-stacked names over IPv4. It steps aside for getaddrinfo() (and keeps glibc's order) for .local names and when nsswitch.conf's hosts line is more than files then dns (with mdns*_minimal or myhostname), e.g. with resolve (systemd-resolved) or mdns4, or resolv.conf has options it does not handle.",
-    toFollowFile: '--disable-features=AsyncDns on the command line (or the policy BuiltInDnsClientEnabled: false), and no DNS-over-HTTPS.',
-    toPreferIPv6: 'Give the host a global IPv6 address, or make it follow the file and edit /etc/gai.conf.',
-  },
-  {
-    id: 'chromium-system',
-    name: 'Chromium browsers and Electron apps resolving with getaddrinfo()',
-    followsFile: 'yes',
-    behaviour: "Keeps getaddrinfo()'s order and connects to the first address; when that is IPv6 it starts IPv4 300 ms later (Happy Eyeballs).",
-    toFollowFile: 'Nothing more to change.',
-    toPreferIPv6: 'Edit /etc/gai.conf, then restart the browser or app.',
+    behaviour: "Connects to an IPv6 address first whatever order its resolver returned, and to IPv4 300 ms later if IPv6 has not connected. Its resolver is its own DNS client, which sorts with Chromium's own RFC 3484 table and never reads gai.conf, unless nsswitch.conf's hosts line is more than files then dns (with mdns*_minimal or myhostname), resolv.conf has options it does not handle, the name ends in .local, or it runs with --disable-features=AsyncDns: then getaddrinfo(), whose order it does not follow either.",
+    toFollowFile: null,
+    toPreferIPv6: 'Already tries IPv6 first.',
   },
   {
     id: 'electron',
-    name: 'Electron apps (VS Code, Slack, Discord, ...) on Linux',
-    followsFile: 'yes',
-    behaviour: "Electron turns Chromium's built-in DNS client off on Linux, so its network stack uses getaddrinfo() and keeps glibc's order (IPv4 raced 300 ms after a first IPv6 address), as does Node's dns.lookup() in its main process; an app that calls app.configureHostResolver({ enableBuiltInResolver: true }), or uses DNS-over-HTTPS, sorts as Chromium does instead.",
-    toFollowFile: 'Nothing to change, unless the app enables the built-in resolver: then --disable-features=AsyncDns on its command line.',
-    toPreferIPv6: 'Edit /etc/gai.conf, then restart the app.',
+    name: 'Electron apps (VS Code, Slack, Discord, ...)',
+    followsFile: 'partly',
+    behaviour: "Requests from its Chromium side (windows, the net module) try IPv6 first as Chromium does (Electron also keeps Chromium's DNS client off on Linux unless the app calls app.configureHostResolver({ enableBuiltInResolver: true })); code in its Node.js main process (http, net) follows the file as Node.js does.",
+    toFollowFile: "Only the Node.js side follows it; the Chromium side cannot be made to.",
+    toPreferIPv6: 'Already tries IPv6 first from its Chromium side; edit /etc/gai.conf for its Node.js side.',
   },
 ];
 
