@@ -24,12 +24,13 @@ export function borrowedSpaceFindings(parsed: ParsedFile, commented: ReadonlyMap
   const ulaRow = lookupRow(tables.label, ULA_RANGE.bytes);
   const globalLabel = lookupRow(tables.label, GLOBAL_UNICAST_RANGE.bytes).value;
   const anchor = anchorFor(parsed, commented, ulaRow, 'label', 'fc00::/7');
-  const list = borrowed.map(({ a, documentation }) => `${addressText(a.address)}/${a.prefixLength}${a.interface ? ` (${a.interface})` : ''} is in ${documentation.prefix}/${documentation.bits}, ${documentation.rfc}'s documentation prefix`).join('; ');
+  const list = borrowed.map(({ a, documentation }) => `${addressText(a.address)}/${a.prefixLength}${a.interface ? ` (${a.interface})` : ''} is in ${documentation.prefix}/${documentation.bits}, documentation space (${documentation.rfc})`).join('; ');
   const fixed = ulaRow.value === globalLabel;
   return [{
     code: 'borrowed-address-space',
     start: anchor.start,
     end: anchor.end,
-    message: `This machine's ${list}. glibc gives it the global label, so it prefers IPv6 from it, but the space is for examples only and may be routed nowhere or clash with another network's copy. Number the network from a ULA (fd00::/8) instead${fixed ? ': this file already gives fc00::/7 the global label, so ULA hosts will prefer IPv6 too.' : ' and give fc00::/7 the global label here (the ULA quick fix on this row), so that ULA hosts prefer IPv6 as well.'}`,
+    message: `${list}. Use a ULA (fd00::/8) instead, and give fc00::/7 the global label${fixed ? ': this file already does.' : ' here (quick fix).'}`,
+    detail: `glibc gives documentation space the global label, so the host prefers IPv6 from it, but the space is for examples only: routed nowhere, and another network may use the same copy.${fixed ? ' This file already gives fc00::/7 the global label, so ULA hosts prefer IPv6 too.' : ' With fc00::/7 given the global label here, ULA hosts prefer IPv6 as well.'}`,
   }];
 }
