@@ -1,5 +1,5 @@
 /**
- * The gai-conf command: check, table, order, explain and who-follows, over the same analysis as the editor.
+ * The gai-conf command: check, table, order, explain, who-follows and containers, over the same analysis as the editor.
  * Exit codes: 0 clean, 1 findings at the --fail-on level (warning) or above (check), 2 usage or I/O errors.
  */
 
@@ -18,13 +18,18 @@ const USAGE = `Usage:
   gai-conf explain [--config FILE] [--source ...]... [--no-default-route 4|6]
                  NAME|ADDR... [--json] [--glibc VERSION]
   gai-conf who-follows [--json]
+  gai-conf containers [--format text|json|gnu|sarif|github] [--json]
+                 [--fail-on error|warning|information|hint|none] [--sudo]
 
 FILE defaults to ${DEFAULT_FILE}. VERSION is a glibc version such as 2.36 or 2.41; by default the
 glibc this runs on. Without --source, "order" and "explain" use this machine's addresses and
 routes. "explain" resolves NAME in DNS (A and AAAA), explains every step of glibc's order under
 FILE, and compares it with what this system's getaddrinfo() returns now. "who-follows" lists
 the installed runtimes (asking each its version) and the running processes (read from /proc)
-that do not follow /etc/gai.conf, and those started before it last changed.`;
+that do not follow /etc/gai.conf, and those started before it last changed. "containers" finds
+every container of this host (LXD, Incus, LXC, Docker, Podman, systemd-nspawn, Kubernetes, other
+namespaces) from /proc and judges each by its own gai.conf, libc, addresses and routes; --sudo
+scans as root through sudo.`;
 
 function reportError(error: unknown, output: Output): number {
   if (error instanceof UsageError) {
@@ -50,6 +55,7 @@ export async function run(argv: string[], output: Output): Promise<number> {
       case 'explain': return await explain(args, output);
       // Loaded only when asked for: the runtime table and the process scan are large.
       case 'who-follows': return (await import('./commands/whoFollows.js')).whoFollows(args, output);
+      case 'containers': return await (await import('./commands/containers.js')).containers(args, output, argv.slice(1));
       default: throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {

@@ -30,6 +30,8 @@ export interface ContainerVerdict {
   readonly glibc?: GlibcVersion;
   /** The text the findings point into: the file, or '' for the built-in tables. */
   readonly text: string;
+  /** Whether the file replaces any of glibc's tables (false: the built-in tables decide, or the file is ignored). */
+  readonly ownTables: boolean;
   /** One entry per destination pair, of `check --json`'s shape, host "this-machine". */
   readonly effects: readonly EffectJson[];
   readonly findings: readonly Finding[];
@@ -85,15 +87,17 @@ function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc
   let reason: string | undefined;
   if (globalFirst === 'ipv4') {
     const global = own.find((e) => e.pair.id === 'global')!;
-    const deciding = global.fileOrder.decisions.find((d) => d.winner !== d.a || d.rule !== 10)?.rule ?? global.fileOrder.decisions[0]?.rule;
-    const tables = text.trim() === '' || !analysis.tables.label.rows.some((r) => r.origin.kind === 'file') ? "glibc's built-in label table" : 'the label table of its gai.conf';
+    // Two destinations: glibc's sort compares them once.
+    const deciding = global.fileOrder.decisions[0]?.rule;
+    const tables = analysis.tables.label.rows.some((r) => r.origin.kind === 'file') ? 'the label table of its gai.conf' : "glibc's built-in label table";
     if (analysis.tables.crash) reason = 'a gai.conf that crashes getaddrinfo()';
     else if (deciding === 1) reason = host.defaultRoutes?.ipv6 === false ? 'no IPv6 default route' : 'no route to global IPv6';
     else if (deciding === 5) reason = `${ipv6Kind(host)} and ${tables}`;
     else if (deciding === 6) reason = 'a gai.conf that gives IPv4 the higher precedence';
     else reason = `glibc's rule ${deciding}`;
   }
-  return { reader, glibc, text, effects, findings: analysis.findings, suppressed: analysis.suppressed, globalFirst, ...(reason ? { reason } : {}) };
+  const ownTables = (['label', 'precedence', 'scopev4'] as const).some((kind) => analysis.tables[kind].rows.some((r) => r.origin.kind === 'file'));
+  return { reader, glibc, text, ownTables, effects, findings: analysis.findings, suppressed: analysis.suppressed, globalFirst, ...(reason ? { reason } : {}) };
 }
 
 /** musl: the file is ignored, its own table decides; the only finding is that the file does nothing here. */
@@ -116,7 +120,7 @@ function muslVerdict(container: DiscoveredContainer, host: Host): ContainerVerdi
     const ipv6Key = key.find((k) => k.destination.family === 6)!;
     reason = !ipv6Key.usable ? (host.defaultRoutes?.ipv6 === false ? 'no IPv6 default route' : 'no route to global IPv6') : `${ipv6Kind(host)} and musl's fixed label table`;
   }
-  return { reader: 'musl', text, effects, findings, suppressed: [], globalFirst, ...(reason ? { reason } : {}) };
+  return { reader: 'musl', text, ownTables: false, effects, findings, suppressed: [], globalFirst, ...(reason ? { reason } : {}) };
 }
 
 export function judgeContainer(container: DiscoveredContainer): ContainerVerdict {
@@ -124,7 +128,7 @@ export function judgeContainer(container: DiscoveredContainer): ContainerVerdict
   switch (container.libc.kind) {
     case 'glibc': return glibcVerdict(container, host, 'glibc');
     case 'musl': return muslVerdict(container, host);
-    case 'none': return { reader: 'none', text: '', effects: [], findings: [], suppressed: [], globalFirst: 'not-judged', reason: 'no C library that reads gai.conf' };
+    case 'none': return { reader: 'none', text: '', ownTables: false, effects: [], findings: [], suppressed: [], globalFirst: 'not-judged', reason: 'no C library that reads gai.conf' };
     case 'unknown': return glibcVerdict(container, host, 'unknown');
   }
 }

@@ -43,34 +43,35 @@ const FORMATS: Readonly<Record<string, (report: CheckReport) => string[]>> = {
 };
 
 /** The least severity that makes check exit 1, from --fail-on; undefined for "none". */
-function failureThreshold(args: ParsedArguments): Severity | undefined {
+export function failureThreshold(args: ParsedArguments): Severity | undefined {
   const value = args.failOn ?? 'warning';
   if (value === 'none') return undefined;
   if (Object.prototype.hasOwnProperty.call(SEVERITY_RANK, value)) return value as Severity;
   throw new UsageError(`--fail-on takes error, warning, information, hint or none, not "${value}"`);
 }
 
-function formatOf(args: ParsedArguments): (report: CheckReport) => string[] {
+/** The --format (or --json) asked for, one of `names`. */
+export function formatName(args: ParsedArguments, names: readonly string[]): string {
   if (args.json && args.format !== undefined && args.format !== 'json') throw new UsageError(`--json and --format ${args.format} ask for two formats`);
   const name = args.format ?? (args.json ? 'json' : 'text');
-  const format = Object.prototype.hasOwnProperty.call(FORMATS, name) ? FORMATS[name] : undefined;
-  if (!format) throw new UsageError(`--format takes ${Object.keys(FORMATS).join(', ')}, not "${name}"`);
-  return format;
+  if (!names.includes(name)) throw new UsageError(`--format takes ${names.join(', ')}, not "${name}"`);
+  return name;
 }
 
-export function check(args: ParsedArguments, output: Output): number {
-  if (args.positional.length > 1) throw new UsageError('check takes one file');
-  const format = formatOf(args);
-  const threshold = failureThreshold(args);
-  const file = args.positional[0] ?? DEFAULT_FILE;
-  const glibc = glibcFor(args);
-  const text = readConfig(file);
-  // The live file is judged for this machine too, from its interface addresses (read locally).
-  const thisMachine = isLiveGaiConf(file) ? systemHost() : undefined;
-  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc(), template: args.template || isTemplateName(file), ...(thisMachine ? { thisMachine } : {}) });
+function formatOf(args: ParsedArguments): (report: CheckReport) => string[] {
+  return FORMATS[formatName(args, Object.keys(FORMATS))];
+}
+
+/** Whether any finding is at the --fail-on level or above: the exit status of check and containers. */
+export function failsAt(threshold: Severity | undefined, findings: readonly CheckedFinding[]): boolean {
+  return threshold !== undefined && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
+}
+
+/** The findings of an analysis, located in its text, as every format prints them. */
+export function locateFindings(file: string, text: string, findings: readonly Finding[]): CheckedFinding[] {
   const locator = new TextLocator(text);
   const base = documentationBase();
-  const located = (finding: Finding): CheckedFinding => {
+  return findings.map((finding) => {
     const range = locator.rangeOf(finding);
     return {
       file,
@@ -83,18 +84,30 @@ export function check(args: ParsedArguments, output: Output): number {
       message: finding.message,
       documentation: base + documentationAnchor(finding.code),
     };
-  };
+  });
+}
+
+export function check(args: ParsedArguments, output: Output): number {
+  if (args.positional.length > 1) throw new UsageError('check takes one file');
+  const format = formatOf(args);
+  const threshold = failureThreshold(args);
+  const file = args.positional[0] ?? DEFAULT_FILE;
+  const glibc = glibcFor(args);
+  const text = readConfig(file);
+  // The live file is judged for this machine too, from its interface addresses (read locally).
+  const thisMachine = isLiveGaiConf(file) ? systemHost() : undefined;
+  const analysis = analyzeGaiConf(text, { glibc, hostLibc: runtimeLibc(), template: args.template || isTemplateName(file), ...(thisMachine ? { thisMachine } : {}) });
   const report: CheckReport = {
     file,
     glibc: glibcVersionText(glibc),
     glibcDescription: describeGlibcVersion(glibc),
-    findings: analysis.findings.map(located),
-    suppressed: analysis.suppressed.map(located),
-    documentationBase: base,
+    findings: locateFindings(file, text, analysis.findings),
+    suppressed: locateFindings(file, text, analysis.suppressed),
+    documentationBase: documentationBase(),
     toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
     effectsText: effectsInWords(analysis.effects),
   };
   for (const line of format(report)) output.out(line);
-  return threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]) ? 1 : 0;
+  return failsAt(threshold, report.findings) ? 1 : 0;
 }

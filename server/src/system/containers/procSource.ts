@@ -303,7 +303,9 @@ async function scan(options: Required<ProcSourceOptions>, context: DiscoveryCont
     }
     context.progress({ source: 'proc', done: index + 1, total: all.length });
   }
-  if (hiddenProcesses > 0) {
+  // As root a refusal is a process changing credentials while we looked (exec of a setuid program), not a secret.
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (hiddenProcesses > 0 && !asRoot) {
     unreadable.push({
       what: `the namespaces of ${hiddenProcesses} process${hiddenProcesses === 1 ? '' : 'es'} of other users`,
       reason: 'permission denied: only root may read them, so bare-namespace containers among them stay unseen',
