@@ -28,6 +28,7 @@ const LIBC_WARNINGS: Readonly<Partial<Record<StatusResult['hostLibc'], string>>>
 const ORIGINS: Readonly<Record<StatusResult['origin'], string>> = {
   option: 'set by gaiconf.glibcVersion',
   runtime: 'the glibc of this machine',
+  container: "the container's glibc",
   fallback: 'no glibc here; newest parser assumed',
 };
 

@@ -15,7 +15,15 @@ export const CONTAINER_RUNTIMES: readonly ContainerRuntime[] = ['lxd', 'incus', 
  * them: glibc's version from libc.so.6's bytes, musl from its loader ld-musl-ARCH.so.1.
  */
 export type ContainerLibc =
-  | { readonly kind: 'glibc'; readonly version: string; /** Inside the container, e.g. /lib/x86_64-linux-gnu/libc.so.6. */ readonly path: string }
+  | {
+      readonly kind: 'glibc';
+      /** "2.36". */
+      readonly version: string;
+      /** Inside the container, e.g. /lib/x86_64-linux-gnu/libc.so.6. */
+      readonly path: string;
+      /** Where the container's libc6 documentation records the fix for BZ #32465 (a backport), e.g. "/usr/share/doc/libc6/changelog.Debian.gz:120". */
+      readonly prefixLengthFix?: string;
+    }
   | { readonly kind: 'musl'; readonly path: string; /** From the loader's bytes when it names one. */ readonly version?: string }
   /** No C library that reads gai.conf (a static or distroless image): nothing in it follows the file. */
   | { readonly kind: 'none' }

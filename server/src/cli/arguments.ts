@@ -20,6 +20,8 @@ export class InputError extends Error {}
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** A progress line for long work, shown only where someone watches (standard error is a terminal). */
+  progress?(text: string): void;
 }
 
 export interface ParsedArguments {
@@ -50,12 +52,14 @@ export interface ParsedArguments {
   readonly save?: string;
   readonly compare?: string;
   readonly resolve: boolean;
+  /** containers: scan as root through sudo (only when asked). */
+  readonly sudo: boolean;
 }
 
 export function parseArguments(argv: string[]): ParsedArguments {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], write: false, force: false, kernelLabels: false, resolve: false };
+  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], write: false, force: false, kernelLabels: false, resolve: false, sudo: false };
   const mutable = result as { -readonly [K in keyof ParsedArguments]: ParsedArguments[K] };
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i];
@@ -72,6 +76,7 @@ export function parseArguments(argv: string[]): ParsedArguments {
       case '--template': mutable.template = true; break;
       case '--kind': mutable.kind = value(); break;
       case '--base': mutable.base = value(); break;
+      case '--sudo': mutable.sudo = true; break;
       case '--glibc': mutable.glibc = value(); break;
       case '--config': mutable.config = value(); break;
       case '--source': mutable.sources.push(value()); break;

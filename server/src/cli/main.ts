@@ -1,5 +1,5 @@
 /**
- * The gai-conf command: check, table, order, explain and who-follows, over the same analysis as the editor.
+ * The gai-conf command: check, table, order, explain, who-follows and containers, over the same analysis as the editor.
  * Exit codes: 0 clean, 1 findings at the --fail-on level (warning) or above (check), 2 usage or I/O errors.
  */
 
@@ -25,6 +25,8 @@ const USAGE = `Usage:
   gai-conf who-follows [--json]
   gai-conf connections [--json] [--watch DURATION [--interval DURATION]] [--save FILE]
                  [--compare FILE] [--resolve]
+  gai-conf containers [--format text|json|gnu|sarif|github] [--json]
+                 [--fail-on error|warning|information|hint|none] [--sudo]
 
 FILE defaults to ${DEFAULT_FILE}; a Dockerfile, shell script, cloud-init file, Ansible task
 file or NixOS module is read for the gai.conf it writes (--kind says which; --base names the file
@@ -41,7 +43,10 @@ prints a whole policy as a gai.conf ("auto": chosen from this machine's addresse
 every active line; --write writes it. "connections"
 counts this host's and every container's TCP connections and connected UDP sockets by family
 (from /proc and the host's ss), with the IPv6 share and a reason for every IPv4 connection;
-DURATION is e.g. 30s, 2m or 500ms; --resolve looks up the IPv4 peers' names in DNS.`;
+DURATION is e.g. 30s, 2m or 500ms; --resolve looks up the IPv4 peers' names in DNS. "containers" finds
+every container of this host (LXD, Incus, LXC, Docker, Podman, systemd-nspawn, Kubernetes, other
+namespaces) from /proc and judges each by its own gai.conf, libc, addresses and routes; --sudo
+scans as root through sudo.`;
 
 function reportError(error: unknown, output: Output): number {
   if (error instanceof UsageError) {
@@ -70,6 +75,7 @@ export async function run(argv: string[], output: Output): Promise<number> {
       // Loaded only when asked for: the runtime table and the process scan are large.
       case 'who-follows': return (await import('./commands/whoFollows.js')).whoFollows(args, output);
       case 'connections': return await (await import('./commands/connections.js')).connections(args, output);
+      case 'containers': return await (await import('./commands/containers.js')).containers(args, output, argv.slice(1));
       default: throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {

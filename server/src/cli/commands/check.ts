@@ -59,19 +59,49 @@ const FORMATS: Readonly<Record<string, (reports: readonly CheckReport[]) => stri
 };
 
 /** The least severity that makes check exit 1, from --fail-on; undefined for "none". */
-function failureThreshold(args: ParsedArguments): Severity | undefined {
+export function failureThreshold(args: ParsedArguments): Severity | undefined {
   const value = args.failOn ?? 'warning';
   if (value === 'none') return undefined;
   if (Object.prototype.hasOwnProperty.call(SEVERITY_RANK, value)) return value as Severity;
   throw new UsageError(`--fail-on takes error, warning, information, hint or none, not "${value}"`);
 }
 
-function formatOf(args: ParsedArguments): (reports: readonly CheckReport[]) => string[] {
+/** The --format (or --json) asked for, one of `names`. */
+export function formatName(args: ParsedArguments, names: readonly string[]): string {
   if (args.json && args.format !== undefined && args.format !== 'json') throw new UsageError(`--json and --format ${args.format} ask for two formats`);
   const name = args.format ?? (args.json ? 'json' : 'text');
-  const format = Object.prototype.hasOwnProperty.call(FORMATS, name) ? FORMATS[name] : undefined;
-  if (!format) throw new UsageError(`--format takes ${Object.keys(FORMATS).join(', ')}, not "${name}"`);
-  return format;
+  if (!names.includes(name)) throw new UsageError(`--format takes ${names.join(', ')}, not "${name}"`);
+  return name;
+}
+
+function formatOf(args: ParsedArguments): (reports: readonly CheckReport[]) => string[] {
+  return FORMATS[formatName(args, Object.keys(FORMATS))];
+}
+
+/** Whether any finding is at the --fail-on level or above: the exit status of check and containers. */
+export function failsAt(threshold: Severity | undefined, findings: readonly CheckedFinding[]): boolean {
+  return threshold !== undefined && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
+}
+
+/** The findings of an analysis, located in its text, as every format prints them. */
+export function locateFindings(file: string, text: string, findings: readonly Finding[]): CheckedFinding[] {
+  const locator = new TextLocator(text);
+  const base = documentationBase();
+  return findings.map((finding) => {
+    const range = locator.rangeOf(finding);
+    return {
+      file,
+      line: range.start.line + 1,
+      column: range.start.character + 1,
+      endLine: range.end.line + 1,
+      endColumn: range.end.character + 1,
+      code: finding.code,
+      severity: severityOf(finding),
+      message: finding.message,
+      ...(finding.detail ? { detail: finding.detail } : {}),
+      documentation: base + documentationAnchor(finding.code),
+    };
+  });
 }
 
 /** What FILE is: a source kind from --kind, its name or its content, or (undefined) a gai.conf. */
@@ -129,30 +159,13 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
     mayCrash = crashRisks(parsed.parsed);
     analysis = parsed;
   }
-  const locator = new TextLocator(text);
-  const base = documentationBase();
-  const located = (finding: Finding): CheckedFinding => {
-    const range = locator.rangeOf(finding);
-    return {
-      file,
-      line: range.start.line + 1,
-      column: range.start.character + 1,
-      endLine: range.end.line + 1,
-      endColumn: range.end.character + 1,
-      code: finding.code,
-      severity: severityOf(finding),
-      message: finding.message,
-      ...(finding.detail ? { detail: finding.detail } : {}),
-      documentation: base + documentationAnchor(finding.code),
-    };
-  };
   const report: CheckReport = {
     file,
     glibc: glibcVersionText(glibc),
     glibcDescription: describeGlibcVersion(glibc),
-    findings: analysis.findings.map(located),
-    suppressed: analysis.suppressed.map(located),
-    documentationBase: base,
+    findings: locateFindings(file, text, analysis.findings),
+    suppressed: locateFindings(file, text, analysis.suppressed),
+    documentationBase: documentationBase(),
     toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
     effectsText: source ? source.files.flatMap((f) => (f.effectsText.length > 0 && source!.files.length > 1 ? [`${f.name}:`, ...f.effectsText] : f.effectsText)) : effectsInWords(analysis.effects, crashRiskText(mayCrash)),
@@ -170,6 +183,5 @@ export function check(args: ParsedArguments, output: Output): number {
   const files = args.positional.length > 0 ? args.positional : [DEFAULT_FILE];
   const reports = files.map((file) => checkFile(file, args, glibc));
   for (const line of format(reports)) output.out(line);
-  const fails = (report: CheckReport) => threshold !== undefined && report.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[threshold]);
-  return reports.some(fails) ? 1 : 0;
+  return reports.some((report) => failsAt(threshold, report.findings)) ? 1 : 0;
 }

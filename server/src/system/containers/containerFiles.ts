@@ -158,8 +158,8 @@ function openChecked(root: string, resolved: ResolvedPath, flags: number): { fd:
   }
 }
 
-function readDescriptor(fd: number, size: number): Buffer {
-  if (size > MAX_FILE_BYTES) throw new ContainerPathRefused(`the file is ${size} bytes long, more than any gai.conf`);
+function readDescriptor(fd: number, size: number, maxBytes = MAX_FILE_BYTES): Buffer {
+  if (size > maxBytes) throw new ContainerPathRefused(`the file is ${size} bytes long, more than ${maxBytes}`);
   const buffer = Buffer.alloc(size);
   let filled = 0;
   while (filled < size) {
@@ -179,13 +179,13 @@ export type ContainerFileRead =
  * them, inside the container; anything but a regular file, or a file swapped while it was
  * opened, is refused with ContainerPathRefused.
  */
-export function readContainerFile(root: string, path: string): ContainerFileRead {
+export function readContainerFile(root: string, path: string, maxBytes = MAX_FILE_BYTES): ContainerFileRead {
   const resolved = resolveInContainer(root, path);
   if (!resolved || !resolved.stat) return { kind: 'absent', ...(resolved ? { resolved } : {}) };
   if (!resolved.stat.isFile()) throw new ContainerPathRefused(`${resolved.inside} in the container is not a regular file`);
   const { fd, stat } = openChecked(root, resolved, constants.O_RDONLY);
   try {
-    return { kind: 'file', bytes: readDescriptor(fd, stat.size), identity: identity(stat), resolved };
+    return { kind: 'file', bytes: readDescriptor(fd, stat.size, maxBytes), identity: identity(stat), resolved };
   } finally {
     closeSync(fd);
   }
