@@ -200,7 +200,7 @@ export class LxdFixture {
   async pushFile(short: string, path: string, text: string, mode = '0644'): Promise<void> {
     const local = join(this.scratch, `push-${short}`);
     writeFileSync(local, text);
-    await this.lxc(['file', 'push', local, `${this.nameOf(short)}${path}`, '--uid', '0', '--gid', '0', '--mode', mode]);
+    await this.lxc(['file', 'push', '--create-dirs', local, `${this.nameOf(short)}${path}`, '--uid', '0', '--gid', '0', '--mode', mode]);
   }
 
   async teardown(): Promise<void> {

@@ -151,6 +151,14 @@ export class LxdApi {
     return { content: response.body, ...this.ownerOf(response), type: type || 'file' };
   }
 
+  /** A regular file's content, symlinks followed by the daemon inside the instance's root; undefined when absent. */
+  async readFollowing(instance: Pick<ApiInstance, 'name' | 'project'>, path: string, signal?: AbortSignal): Promise<Buffer | undefined> {
+    const response = await socketRequest(this.endpoint.socketPath, { path: this.filesPath(instance, path), ...(signal ? { signal } : {}) });
+    if (response.status === 404) return undefined;
+    if (response.status !== 200) throw errorOf(response, `reading ${instance.name}:${path}`);
+    return header(response, `${this.prefix}-type`) === 'file' ? response.body : undefined;
+  }
+
   private ownerOf(response: SocketResponse): { uid: number; gid: number; mode: number } {
     return {
       uid: Number(header(response, `${this.prefix}-uid`)),
