@@ -196,7 +196,7 @@ function createStatusItem(context: ExtensionContext): (status: StatusResult) => 
   return (status) => {
     item.text = `glibc ${status.glibc}`;
     const warning = LIBC_WARNINGS[status.hostLibc];
-    const origin = { option: 'set by gaiconf.glibcVersion', runtime: 'the glibc of this machine', fallback: 'no glibc here; newest parser assumed' }[status.origin];
+    const origin = { option: 'set by gaiconf.glibcVersion', runtime: 'the glibc of this machine', fallback: 'no glibc here; newest parser assumed', container: "the container's glibc" }[status.origin];
     item.detail = warning ?? (status.prefixLengthFix ? `${origin}, with the 2.41 parser fix backported (BZ #32465)` : origin);
     item.severity = warning ? LanguageStatusSeverity.Warning : LanguageStatusSeverity.Information;
   };

@@ -11,7 +11,7 @@ export interface GlibcVersion {
   readonly major: number;
   readonly minor: number;
   /** Where the version came from, for every output to state. */
-  readonly origin: 'option' | 'runtime' | 'fallback';
+  readonly origin: 'option' | 'runtime' | 'fallback' | 'container';
   /**
    * Where this build records that it carries the fix for BZ #32465 although its version is
    * older than 2.41 (a distribution backport), e.g. "/usr/share/doc/libc6/changelog.Debian.gz:120".

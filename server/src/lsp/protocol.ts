@@ -54,7 +54,7 @@ export const STATUS_REQUEST = 'gaiConf/status';
 export interface StatusResult {
   /** "2.36". */
   readonly glibc: string;
-  readonly origin: 'option' | 'runtime' | 'fallback';
+  readonly origin: 'option' | 'runtime' | 'fallback' | 'container';
   /** Where this machine's glibc build records carrying the 2.41 parser fix (BZ #32465), if it is older. */
   readonly prefixLengthFix?: string;
   readonly description: string;

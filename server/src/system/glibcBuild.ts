@@ -31,9 +31,13 @@ const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS']
  */
 export const CHANGELOGS = ['changelog.Debian.gz', 'changelog.Debian'];
 
-function readDocument(path: string): string | undefined {
+/** Reads a document's bytes, undefined when it is not there; a container's are read through its root (containerLibc.ts). */
+export type DocumentReader = (path: string) => Buffer | undefined;
+
+function readDocument(path: string, read: DocumentReader): string | undefined {
   try {
-    const raw = readFileSync(path);
+    const raw = read(path);
+    if (raw === undefined) return undefined;
     return (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('latin1');
   } catch {
     return undefined;
@@ -46,12 +50,12 @@ function mentionPattern(bug: number): RegExp {
 }
 
 /** The first line of the package's documentation that records the fix for `bug`, if any. */
-export function findBuildFix(bug: number, docDir: string = LIBC_DOC_DIR, documents: readonly string[] = DOCUMENTS): BuildFixEvidence | undefined {
+export function findBuildFix(bug: number, docDir: string = LIBC_DOC_DIR, documents: readonly string[] = DOCUMENTS, read: DocumentReader = readFileSync): BuildFixEvidence | undefined {
   // One search over each whole document: a start-up cost of every editor session and check.
   const pattern = mentionPattern(bug);
   for (const name of documents) {
     const file = join(docDir, name);
-    const text = readDocument(file);
+    const text = readDocument(file, read);
     if (text === undefined) continue;
     const match = pattern.exec(text);
     if (!match) continue;
