@@ -18,10 +18,11 @@ import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { ulaFixes } from '../../server/src/features/codeActions/ulaFixes';
 import { judgeContainer } from '../../server/src/features/containerVerdict';
-import { addressText } from '../../server/src/glibc/addresses';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
-import { discoverLxdContainers } from '../../server/src/system/containers/lxdSource';
-import { RuntimeContainer } from '../../server/src/system/containers/runtimeModel';
+import { discoverContainers } from '../../server/src/system/containers/discovery';
+import { lxdSource } from '../../server/src/system/containers/lxdSource';
+import { DiscoveredContainer } from '../../server/src/system/containers/model';
+import { procSource } from '../../server/src/system/containers/procSource';
 import { LxdFixture, lxdUnavailable, run } from '../support/lxd';
 import { repoRoot } from '../support/repository';
 
@@ -35,7 +36,7 @@ const FILES: Readonly<Record<string, string>> = { stock: STOCK, fixed: FIXED, br
 const EXPECTED: Readonly<Record<string, 'ipv6' | 'ipv4'>> = { stock: 'ipv4', fixed: 'ipv6', broken: 'ipv4', noroute6: 'ipv4' };
 const NAMES = Object.keys(FILES);
 
-let found: Map<string, RuntimeContainer>;
+let found: Map<string, DiscoveredContainer>;
 
 before(async () => {
   if (skip) return;
@@ -70,7 +71,7 @@ before(async () => {
     if (i > 60) throw new Error(`noroute6 still has an IPv6 default route (${routes}) or lost its ULA`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  const discovered = await discoverLxdContainers();
+  const discovered = await discoverContainers([lxdSource()]);
   found = new Map(discovered.containers.map((c) => [c.name, c]));
 }, { timeout: 600_000 });
 
@@ -94,16 +95,31 @@ test('the LXD API finds every container of this run with its PID, addresses, gli
     assert.equal(container.runtime, 'lxd');
     assert.equal(container.project, 'default');
     assert.equal(container.pid, made.pid);
-    assert.match(container.image, /Debian 12/);
-    const addresses = container.host.addresses.map((a) => `${addressText(a.address)}/${a.prefixLength}`);
+    assert.match(container.image ?? '', /Debian 12/);
+    const addresses = container.addresses.map((a) => `${a.address}/${a.prefixLength}`);
     assert.ok(addresses.includes(`${made.ipv4}/24`), addresses.join());
     assert.ok(addresses.some((a) => a.startsWith(`${made.ula.split(':').slice(0, 4).join(':')}:`) && a.endsWith('/64')), `the fd42: ULA by SLAAC, with its /64: ${addresses.join()}`);
-    assert.equal(container.libc.kind, 'glibc');
-    assert.equal(container.libc.kind === 'glibc' && container.libc.version && `${container.libc.version.major}.${container.libc.version.minor}`, '2.36');
+    assert.deepEqual(container.libc, { kind: 'glibc', version: '2.36', path: '/lib/x86_64-linux-gnu/libc.so.6' });
     assert.equal(container.gaiConf.state, 'present');
-    assert.equal(container.gaiConf.state === 'present' && container.gaiConf.text, FILES[short]);
-    assert.deepEqual(container.gaiConf.state === 'present' && container.gaiConf.owner, { uid: 0, gid: 0, mode: 0o644 });
-    assert.deepEqual(container.host.defaultRoutes, { ipv4: true, ipv6: short !== 'noroute6' });
+    assert.equal(container.gaiConf.state === 'present' && container.gaiConf.content, FILES[short]);
+    assert.equal(container.gaiConf.hostPath, `lxd:${made.name}/etc/gai.conf`);
+    assert.deepEqual(container.gaiConf.state === 'present' && container.gaiConf.owner, { uid: 100000, gid: 100000, mode: 0o644 }, 'as the host sees the owner');
+    assert.deepEqual(container.routes, { ipv4: true, ipv6: short !== 'noroute6' });
+  }
+});
+
+test('as root, the /proc source reads the same files and addresses as the LXD API', { skip }, async () => {
+  const { containers } = await discoverContainers([procSource()]);
+  for (const short of NAMES) {
+    const name = fixture.nameOf(short);
+    const fromProc = containers.find((c) => c.name === name);
+    assert.ok(fromProc, `${name} found in /proc`);
+    const fromApi = found.get(name)!;
+    assert.equal(fromProc.runtime, 'lxd');
+    assert.equal(fromProc.pid, fromApi.pid);
+    assert.deepEqual(fromProc.gaiConf.state === 'present' && { content: fromProc.gaiConf.content, owner: fromProc.gaiConf.owner }, fromApi.gaiConf.state === 'present' && { content: fromApi.gaiConf.content, owner: fromApi.gaiConf.owner });
+    assert.deepEqual(fromProc.routes, fromApi.routes);
+    assert.equal(judgeContainer(fromProc).globalFirst, judgeContainer(fromApi).globalFirst);
   }
 });
 
@@ -111,17 +127,12 @@ for (const short of NAMES) {
   test(`${short}: the verdict is what real glibc inside the container does, with both orders of the answers`, { skip }, async () => {
     const name = fixture.nameOf(short);
     const container = found.get(name)!;
-    const verdict = judgeContainer({
-      gaiConf: container.gaiConf.state === 'present' ? container.gaiConf.text : undefined,
-      glibc: container.libc.kind === 'glibc' ? container.libc.version : undefined,
-      libc: 'glibc',
-      host: container.host,
-    });
+    const verdict = judgeContainer(container);
     const real = [await glibcFirst(name, 'dual-v6-listed-first'), await glibcFirst(name, 'dual-v4-listed-first')];
     const glibcSays = real[0] === real[1] ? real[0] : 'dns-order';
     assert.equal(verdict.globalFirst, glibcSays, `our verdict for ${short} against glibc inside it (${real.join(', ')})`);
     assert.equal(glibcSays, EXPECTED[short], `the scenario ${short} itself`);
-    const codes = verdict.analysis.findings.map((f) => f.code);
+    const codes = verdict.findings.map((f) => f.code);
     if (short === 'stock') assert.ok(codes.includes('ula-demoted'), codes.join());
     if (short === 'broken') assert.ok(codes.includes('unknown-directive') && codes.includes('ula-demoted'), codes.join());
     if (short === 'fixed') assert.ok(!codes.includes('ula-demoted'), codes.join());
@@ -175,26 +186,32 @@ test('a user outside the lxd group is told what to do, and nothing is read', { s
   await withUser([], async (user) => {
     const listed = await asUser(user, ['discover']);
     assert.equal(listed.status, 0, listed.stderr);
-    const result = listed.output as { containers: unknown[]; unreadable: { runtime: string; reason: string }[] };
+    const result = listed.output as { containers: unknown[]; unreadable: { runtime: string; remedy: string }[] };
     assert.deepEqual(result.containers, []);
-    assert.ok(result.unreadable.some((u) => u.runtime === 'lxd' && /join the lxd group/.test(u.reason)), JSON.stringify(result.unreadable));
+    assert.ok(result.unreadable.some((u) => u.runtime === 'lxd' && /join the lxd group/.test(u.remedy)), JSON.stringify(result.unreadable));
   });
 });
 
-test('a symlink at /etc/gai.conf inside a container is reported, not followed, and not written through', { skip }, async () => {
+test('a gai.conf symlinked to /etc/shadow is the container\'s own shadow, never the host\'s, and is not written through', { skip }, async () => {
   const name = fixture.nameOf('broken');
   await fixture.exec(name, ['ln', '-sf', '/etc/shadow', '/etc/gai.conf']);
   try {
-    const { containers } = await discoverLxdContainers();
-    const container = containers.find((c) => c.name === name)!;
-    assert.equal(container.gaiConf.state, 'refused');
-    const hostShadow = readFileSync('/etc/shadow');
+    const hostShadow = readFileSync('/etc/shadow', 'utf8');
+    const containerShadow = (await fixture.exec(name, ['cat', '/etc/shadow'])).stdout;
+    assert.notEqual(containerShadow, hostShadow);
+    for (const source of [lxdSource(), procSource()]) {
+      const { containers } = await discoverContainers([source]);
+      const gaiConf = containers.find((c) => c.name === name)!.gaiConf;
+      // What the container's own glibc would read through its link: its own file.
+      assert.equal(gaiConf.state === 'present' && gaiConf.content, containerShadow, `${source.name}: ${gaiConf.state}`);
+    }
     await withUser(['lxd'], async (user) => {
       const saved = await asUser(user, ['save', name, 'label fc00::/7 1\n']);
       assert.notEqual(saved.status, 0);
       assert.match(saved.stderr, /is now a symlink: not written/);
     });
-    assert.deepEqual(readFileSync('/etc/shadow'), hostShadow);
+    assert.equal(readFileSync('/etc/shadow', 'utf8'), hostShadow);
+    assert.equal((await fixture.exec(name, ['cat', '/etc/shadow'])).stdout, containerShadow);
     assert.equal((await fixture.exec(name, ['readlink', '/etc/gai.conf'])).stdout.trim(), '/etc/shadow', 'the link is left as it was');
   } finally {
     await fixture.exec(name, ['rm', '-f', '/etc/gai.conf']);

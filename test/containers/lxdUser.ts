@@ -6,24 +6,26 @@
  *                                 this user can read the container's root under /proc itself
  */
 import { readFileSync } from 'node:fs';
-import { discoverLxdContainers, writeLxdFile, GAI_CONF_PATH } from '../../server/src/system/containers/lxdSource';
+import { discoverContainers } from '../../server/src/system/containers/discovery';
+import { lxdSource, writeLxdFile } from '../../server/src/system/containers/lxdSource';
+import { GAI_CONF_IN_CONTAINER } from '../../server/src/system/containers/procSource';
 
 async function main(): Promise<void> {
   const [command, name, text] = process.argv.slice(2);
   if (command === 'discover') {
-    console.log(JSON.stringify(await discoverLxdContainers()));
+    console.log(JSON.stringify(await discoverContainers([lxdSource()])));
     return;
   }
-  const { containers } = await discoverLxdContainers();
+  const { containers } = await discoverContainers([lxdSource()]);
   const container = containers.find((c) => c.name === name);
   if (!container) throw new Error(`${name} not found`);
   let procRoot = 'readable';
   try {
-    readFileSync(`/proc/${container.pid}/root${GAI_CONF_PATH}`);
+    readFileSync(`/proc/${container.pid}/root${GAI_CONF_IN_CONTAINER}`);
   } catch (error) {
     procRoot = (error as NodeJS.ErrnoException).code ?? 'error';
   }
-  await writeLxdFile(container, GAI_CONF_PATH, text ?? '');
+  await writeLxdFile(container, GAI_CONF_IN_CONTAINER, text ?? '');
   console.log(JSON.stringify({ procRoot }));
 }
 

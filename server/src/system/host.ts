@@ -50,8 +50,8 @@ function fromNetworkInterfaces(family: 'IPv4' | 'IPv6'): HostAddress[] {
   return addresses;
 }
 
-function hasIpv4DefaultRoute(netDir: string): boolean | undefined {
-  const table = readProc(`${netDir}/route`);
+function hasIpv4DefaultRoute(): boolean | undefined {
+  const table = readProc('/proc/net/route');
   if (table === undefined) return undefined;
   return table.split('\n').slice(1).some((line) => {
     const [, destination, , flags, , , , mask] = line.trim().split(/\s+/);
@@ -59,8 +59,8 @@ function hasIpv4DefaultRoute(netDir: string): boolean | undefined {
   });
 }
 
-function hasIpv6DefaultRoute(netDir: string): boolean | undefined {
-  const table = readProc(`${netDir}/ipv6_route`);
+function hasIpv6DefaultRoute(): boolean | undefined {
+  const table = readProc('/proc/net/ipv6_route');
   if (table === undefined) return undefined;
   const RTF_REJECT = 0x200;
   return table.split('\n').some((line) => {
@@ -73,22 +73,8 @@ function hasIpv6DefaultRoute(netDir: string): boolean | undefined {
 export function systemHost(): Host {
   const ipv6Proc = readProc('/proc/net/if_inet6');
   const addresses = [...fromNetworkInterfaces('IPv4'), ...(ipv6Proc !== undefined ? ipv6FromProc(ipv6Proc) : fromNetworkInterfaces('IPv6'))];
-  const routes = defaultRoutesIn('/proc/net');
-  return routes ? { addresses, defaultRoutes: routes } : { addresses };
-}
-
-/**
- * Which families have a default route in the network namespace whose /proc net folder this is
- * (`/proc/PID/net` for a container's: readable by any user, unlike the container's root).
- */
-export function defaultRoutesIn(netDir: string): { ipv4: boolean; ipv6: boolean } | undefined {
-  const ipv4 = hasIpv4DefaultRoute(netDir);
-  const ipv6 = hasIpv6DefaultRoute(netDir);
-  return ipv4 === undefined || ipv6 === undefined ? undefined : { ipv4, ipv6 };
-}
-
-/** The IPv6 addresses of that network namespace with the kernel's flags (deprecated, home address). */
-export function ipv6AddressesIn(netDir: string): HostAddress[] | undefined {
-  const text = readProc(`${netDir}/if_inet6`);
-  return text === undefined ? undefined : ipv6FromProc(text);
+  const ipv4 = hasIpv4DefaultRoute();
+  const ipv6 = hasIpv6DefaultRoute();
+  if (ipv4 === undefined || ipv6 === undefined) return { addresses };
+  return { addresses, defaultRoutes: { ipv4, ipv6 } };
 }

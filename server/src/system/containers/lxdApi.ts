@@ -151,12 +151,26 @@ export class LxdApi {
     return { content: response.body, ...this.ownerOf(response), type: type || 'file' };
   }
 
-  /** A regular file's content, symlinks followed by the daemon inside the instance's root; undefined when absent. */
-  async readFollowing(instance: Pick<ApiInstance, 'name' | 'project'>, path: string, signal?: AbortSignal): Promise<Buffer | undefined> {
-    const response = await socketRequest(this.endpoint.socketPath, { path: this.filesPath(instance, path), ...(signal ? { signal } : {}) });
-    if (response.status === 404) return undefined;
-    if (response.status !== 200) throw errorOf(response, `reading ${instance.name}:${path}`);
-    return header(response, `${this.prefix}-type`) === 'file' ? response.body : undefined;
+  /**
+   * A regular file, symlinks followed inside the instance's own root (the daemon resolves every
+   * path there, never on the host); undefined when absent, not a file, or a link loop.
+   */
+  async readFollowing(instance: Pick<ApiInstance, 'name' | 'project'>, path: string, signal?: AbortSignal): Promise<InstanceFile | undefined> {
+    let current = path;
+    // The kernel's own limit on symlinks followed in one lookup.
+    for (let hops = 0; hops <= 40; hops++) {
+      const response = await socketRequest(this.endpoint.socketPath, { path: this.filesPath(instance, current), ...(signal ? { signal } : {}) });
+      if (response.status === 404) return undefined;
+      if (response.status !== 200) throw errorOf(response, `reading ${instance.name}:${current}`);
+      const type = header(response, `${this.prefix}-type`);
+      if (type === 'file') return { content: response.body, ...this.ownerOf(response), type: 'file' };
+      if (type !== 'symlink') return undefined;
+      // LXD answers a symlink with its target as the body.
+      const target = response.body.toString('utf8').trim();
+      if (!target) return undefined;
+      current = target.startsWith('/') ? target : `${current.replace(/[^/]*$/, '')}${target}`;
+    }
+    return undefined;
   }
 
   private ownerOf(response: SocketResponse): { uid: number; gid: number; mode: number } {
