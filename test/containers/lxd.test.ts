@@ -11,7 +11,8 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { analyzeGaiConf } from '../../server/src/analysis/analysis';
@@ -24,6 +25,7 @@ import { lxdSource } from '../../server/src/system/containers/lxdSource';
 import { DiscoveredContainer } from '../../server/src/system/containers/model';
 import { procSource } from '../../server/src/system/containers/procSource';
 import { LxdFixture, lxdUnavailable, run } from '../support/lxd';
+import { readmeBlock } from '../support/readme';
 import { repoRoot } from '../support/repository';
 
 const skip = lxdUnavailable();
@@ -216,5 +218,46 @@ test('a gai.conf symlinked to /etc/shadow is the container\'s own shadow, never 
   } finally {
     await fixture.exec(name, ['rm', '-f', '/etc/gai.conf']);
     await fixture.pushFile('broken', '/etc/gai.conf', BROKEN);
+  }
+});
+
+const LXD_CONNECTION = '/usr/lib/python3/dist-packages/ansible_collections/community/general/plugins/connection/lxd.py';
+const noAnsible = skip ?? (spawnSync('ansible-playbook', ['--version']).status !== 0 || !statSync(LXD_CONNECTION, { throwIfNoEntry: false })
+  ? "ansible-playbook with community.general.lxd is not installed (scripts/install-lxd.sh installs Debian's ansible)" : undefined);
+
+/** gai-conf installed in a container as a user would (Node and the CLI bundle), for the fleet recipe. */
+async function installGaiConf(short: string): Promise<void> {
+  const name = fixture.nameOf(short);
+  const root = repoRoot();
+  await fixture.lxc(['file', 'push', '--create-dirs', '--mode', '0755', process.execPath, `${name}/usr/local/bin/node`], { timeoutMs: 300_000 });
+  await fixture.lxc(['file', 'push', '--create-dirs', '--mode', '0755', join(root, 'dist', 'cli.js'), `${name}/usr/local/lib/gai-conf/dist/cli.js`]);
+  await fixture.lxc(['file', 'push', '--create-dirs', join(root, 'package.json'), `${name}/usr/local/lib/gai-conf/package.json`]);
+  await fixture.exec(name, ['ln', '-sf', '/usr/local/lib/gai-conf/dist/cli.js', '/usr/local/bin/gai-conf']);
+}
+
+test('the README\'s fleet recipe, run by real ansible-playbook over LXD, reports each host\'s own verdict in one file', { skip: noAnsible, timeout: 600_000 }, async () => {
+  const hosts = ['stock', 'fixed'];
+  await Promise.all(hosts.map(installGaiConf));
+  const scratch = mkdtempSync(join(tmpdir(), 'gai-conf-fleet-'));
+  try {
+    const report = join(scratch, 'report.json');
+    writeFileSync(join(scratch, 'play.yml'), readmeBlock('Every host of an inventory in one report', 'yaml'));
+    writeFileSync(join(scratch, 'inventory.ini'), `[containers]\n${hosts.map((h) => `${fixture.nameOf(h)} ansible_connection=community.general.lxd`).join('\n')}\n`);
+    const played = await run('/usr/bin/ansible-playbook', ['-i', join(scratch, 'inventory.ini'), '-e', `gai_report=${report}`, '-e', 'ansible_python_interpreter=auto_silent', join(scratch, 'play.yml')], {
+      timeoutMs: 300_000,
+      // Ansible insists on a UTF-8 locale; its temporary files go into the scratch folder.
+      env: { LC_ALL: 'C.UTF-8', HOME: scratch, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_LOCAL_TEMP: join(scratch, 'tmp') },
+    });
+    assert.equal(played.status, 0, `${played.stdout}\n${played.stderr}`);
+    const entries = JSON.parse(readFileSync(report, 'utf8')) as Record<string, { effects: { host: string; pair: string; file: string; addresses: string[] }[] }>;
+    assert.deepEqual(Object.keys(entries).sort(), hosts.map((h) => fixture.nameOf(h)).sort());
+    for (const short of hosts) {
+      const own = entries[fixture.nameOf(short)]!.effects.find((e) => e.host === 'this-machine' && e.pair === 'global');
+      assert.ok(own, `${short} judged with its own addresses`);
+      assert.ok(own.addresses.some((a) => a.startsWith(fixture.containers.get(short)!.ipv4)), own.addresses.join());
+      assert.equal(own.file, EXPECTED[short], `${short}: the report agrees with glibc inside it`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 });
