@@ -43,6 +43,15 @@ make                     scripts/install-code-server.sh: code-server'"'"'s nativ
 python3                  scripts/install-code-server.sh: node-gyp
 pre-commit               test/deploy/preCommit.test.ts: the README'"'"'s pre-commit hooks, run by the real tool
 git                      test/deploy/preCommit.test.ts: the scratch repository pre-commit runs in
+lxd                      test/containers: real LXD containers (the daemon is started by the tests, never as a service)
+lxd-client               test/containers: lxc, to set up and drive the containers under test
+debootstrap              scripts/build-container-image.sh: the Debian image the containers start from
+dnsmasq-base             test/containers: DHCP and router advertisements on LXD's bridge
+nftables                 test/containers: LXD's NAT rules
+podman                   test/containers: real Podman containers
+runc                     test/containers: Podman's runtime (crun refuses these machines' hybrid cgroups)
+iptables                 test/containers: netavark, Podman's network set-up
+ansible                  test/containers/lxd.test.ts: community.general.lxd for the README's fleet recipe
 '
 
 # One line a tool set up outside the system's packages: its name, the script that sets it up
@@ -51,6 +60,7 @@ TOOLS='
 glibc-builds   install-glibc-versions.sh   test/oracle: Debian'"'"'s glibc 2.31, 2.41 and 2.43 beside this machine'"'"'s
 code-server    install-code-server.sh      test/integration, test/ui: a real VS Code server
 nginx          install-nginx.sh            test/oracle/runtimes.test.ts: nginx unpacked, never started as a service
+lxd-image      build-container-image.sh    test/containers: a Debian 12 image built with debootstrap (no image server here)
 '
 
 say() { printf 'install-test-tools: %s\n' "$*" >&2; }

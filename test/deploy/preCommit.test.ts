@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, test } from 'node:test';
+import { after } from 'node:test';
+import { testNeeding } from '../support/prerequisites';
 import { readmeBlock } from '../support/readme';
 import { repoRoot } from '../support/repository';
 
@@ -44,7 +45,7 @@ function hookRepository(): { path: string; rev: string } {
 const preCommit = run('pre-commit', ['--version'], tmpdir());
 const absent = preCommit.error || preCommit.status !== 0 ? 'pre-commit is not installed (Debian: apt-get install pre-commit; scripts/install-test-tools.sh)' : undefined;
 
-test("the README's pre-commit hooks fail a commit on gai.conf findings and pass it once fixed, offline", { skip: absent ?? false, timeout: 600_000 }, () => {
+testNeeding(absent, "the README's pre-commit hooks fail a commit on gai.conf findings and pass it once fixed, offline", { timeout: 600_000 }, () => {
   const hooks = hookRepository();
   const work = join(scratch, 'work');
   mkdirSync(join(work, 'files'), { recursive: true });

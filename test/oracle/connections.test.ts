@@ -12,6 +12,7 @@
  * Assertions are on this test's own processes and namespaces only: others run namespaces too.
  */
 import assert from 'node:assert/strict';
+import { lacks } from '../support/prerequisites';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -178,8 +179,11 @@ test('connections census: real clients in a ULA container, under the stock file 
         ...(built.missing.has('dial-cgo') ? [] : [{ label: 'go', argv: [bin('dial-cgo'), NAME, String(PORT), '3'], count: 3, follows: false, reasonWhenIpv4: 'program-ignores-file', runtime: 'go-pure' }]),
         ...(built.missing.has('connect-musl') ? [] : [{ label: 'musl static', argv: [bin('connect-musl'), NAME, String(PORT), '2'], count: 2, follows: false, reasonWhenIpv4: 'program-ignores-file', runtime: null }]),
       ];
-      for (const [what, name] of [['python3', python], ['curl', curl], ['java', java]] as const) if (!name) t.diagnostic(`SKIPPED client: ${what} is not installed`);
-      for (const [file, why] of built.missing) t.diagnostic(`SKIPPED client ${file}: needs ${why}`);
+      const absent = [
+        ...([['python3', python], ['curl', curl], ['java', java]] as const).filter(([, name]) => !name).map(([what]) => what),
+        ...[...built.missing].map(([file, why]) => `${file} (needs ${why})`),
+      ];
+      if (lacks(t, absent.length > 0 ? `clients ${absent.join(', ')}` : undefined)) return;
       assert.ok(clients.length >= 7, `at least seven real clients run here (${clients.map((c) => c.label).join(', ')})`);
       const total = clients.reduce((n, c) => n + c.count, 0);
 

@@ -229,7 +229,8 @@ function readGaiConf(root: string, rootOnHost: string | undefined): ContainerGai
   }
 }
 
-function readNetwork(proc: string, pid: number): Pick<DiscoveredContainer, 'addresses' | 'routes'> {
+/** A network namespace's addresses and default routes from /proc/PID/net, which any user may read. */
+export function readNetwork(proc: string, pid: number): Pick<DiscoveredContainer, 'addresses' | 'routes'> {
   const net = `${proc}/${pid}/net`;
   const routeText = readFileSync(`${net}/route`, 'latin1');
   const routes = parseIpv4Routes(routeText);

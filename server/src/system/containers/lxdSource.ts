@@ -1,0 +1,149 @@
+/**
+ * Containers as LXD or Incus know them, through the daemon's API alone: the path for an ordinary
+ * user in the `lxd` or `incus` group, who cannot read a container's root under /proc/PID/root.
+ * Per running container: name, project, image and host PID from the API; addresses and default
+ * routes from /proc/PID/net, which any user may read; the C library and /etc/gai.conf through the
+ * API's file endpoint. Nothing is started, inside the container or on the host.
+ */
+
+import { readFileSync } from 'fs';
+import { ApiInstance, LXD_ENDPOINTS, LxdApi, LxdApiError, LxdEndpoint } from './lxdApi';
+import { glibcVersionFromBytes } from './containerLibc';
+import type { ContainerGaiConf, ContainerLibc, DiscoveredContainer, DiscoveryContext, DiscoverySource, FileOwner, SourceResult, UnreadableContainer } from './model';
+import { GAI_CONF_IN_CONTAINER, readNetwork } from './procSource';
+import { socketAccess } from './unixSocketHttp';
+
+const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i386', ppc64: 'powerpc64le', s390x: 's390x' };
+
+function libcCandidates(): { glibc: string[]; musl: string[] } {
+  const arch = MULTIARCH[process.arch] ?? process.arch;
+  return {
+    musl: [`/lib/ld-musl-${arch}.so.1`],
+    glibc: [`/lib/${arch}-linux-gnu/libc.so.6`, `/usr/lib/${arch}-linux-gnu/libc.so.6`, '/lib64/libc.so.6', '/usr/lib64/libc.so.6', '/lib/libc.so.6', '/usr/lib/libc.so.6'],
+  };
+}
+
+/** The container's C library from its files, read through the API: musl's loader, or the version glibc's libc.so.6 states. */
+async function libcOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<ContainerLibc> {
+  const candidates = libcCandidates();
+  for (const path of candidates.glibc) {
+    // Older glibc installs libc.so.6 as a symlink to libc-2.NN.so: the daemon follows it inside the container.
+    const file = await api.readFollowing(instance, path, signal);
+    const version = file && glibcVersionFromBytes(file.content);
+    if (version) return { kind: 'glibc', version, path };
+  }
+  for (const path of candidates.musl) {
+    if (await api.readFile(instance, path, signal)) return { kind: 'musl', path };
+  }
+  return { kind: 'none' };
+}
+
+/** The first host id a container id maps to, from /proc/PID/uid_map or gid_map (readable by any user). */
+function hostId(pid: number, map: 'uid_map' | 'gid_map', inside: number): number {
+  try {
+    for (const line of readFileSync(`/proc/${pid}/${map}`, 'latin1').split('\n')) {
+      const [start, hostStart, length] = line.trim().split(/\s+/).map(Number);
+      if (inside >= start && inside < start + length) return hostStart + (inside - start);
+    }
+  } catch {
+    // the process is gone: keep the container's own id
+  }
+  return inside;
+}
+
+async function gaiConfOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<ContainerGaiConf> {
+  const path = GAI_CONF_IN_CONTAINER;
+  const hostPath = `${api.endpoint.flavour}:${instance.project === 'default' ? '' : `${instance.project}/`}${instance.name}${path}`;
+  const entry = await api.readFile(instance, path, signal);
+  if (!entry) return { state: 'absent', path, hostPath };
+  // A symlink is followed as the container's glibc follows it: by the daemon, inside the container's root.
+  const file = entry.type === 'symlink' ? await api.readFollowing(instance, path, signal) : entry;
+  if (!file) return entry.type === 'symlink' ? { state: 'absent', path, hostPath } : { state: 'refused', path, hostPath, reason: `${path} in the container is a ${entry.type}, not a file` };
+  if (file.type !== 'file') return { state: 'refused', path, hostPath, reason: `${path} in the container is a ${file.type}, not a file` };
+  const owner: FileOwner = { uid: hostId(instance.pid, 'uid_map', file.uid), gid: hostId(instance.pid, 'gid_map', file.gid), mode: file.mode };
+  // As glibc reads it: every byte, a byte order mark included.
+  return { state: 'present', path, hostPath, content: new TextDecoder('utf-8', { ignoreBOM: true }).decode(file.content), owner };
+}
+
+async function containerOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<DiscoveredContainer> {
+  const [libc, gaiConf] = await Promise.all([libcOf(api, instance, signal), gaiConfOf(api, instance, signal)]);
+  const flavour = api.endpoint.flavour;
+  return {
+    id: `${flavour}:${instance.project}/${instance.name}`,
+    name: instance.name,
+    runtime: flavour,
+    project: instance.project,
+    ...(instance.image ? { image: instance.image } : {}),
+    pid: instance.pid,
+    libc,
+    gaiConf,
+    // The kernel's own tables of the container's namespace: deprecated flags and routes the API leaves out.
+    ...readNetwork('/proc', instance.pid),
+    source: flavour,
+  };
+}
+
+function remedyFor(endpoint: LxdEndpoint): string {
+  return `join the ${endpoint.flavour} group (sudo adduser $USER ${endpoint.flavour}, then log in again) or scan as root`;
+}
+
+async function scan(endpoints: readonly LxdEndpoint[], context: DiscoveryContext): Promise<SourceResult> {
+  const containers: DiscoveredContainer[] = [];
+  const unreadable: UnreadableContainer[] = [];
+  for (const endpoint of endpoints) {
+    const access = socketAccess(endpoint.socketPath);
+    if (access === 'absent') continue;
+    const runtime = endpoint.flavour;
+    if (access === 'permission') {
+      unreadable.push({ runtime, what: `every ${runtime} container (${endpoint.socketPath})`, reason: `this user may not use ${endpoint.socketPath}`, remedy: remedyFor(endpoint) });
+      continue;
+    }
+    const api = new LxdApi(endpoint);
+    let instances: ApiInstance[];
+    try {
+      instances = await api.instances(context.signal);
+    } catch (error) {
+      context.signal.throwIfAborted();
+      unreadable.push({ runtime, what: `every ${runtime} container (${endpoint.socketPath})`, reason: (error as Error).message, remedy: `start the ${runtime} daemon, or scan as root` });
+      continue;
+    }
+    const running = instances.filter((i) => i.type === 'container' && i.pid > 0);
+    for (const instance of instances.filter((i) => !running.includes(i))) {
+      const reason = instance.type === 'container' ? `not running (${instance.status.toLowerCase()}): glibc reads the file only in running programs` : `a ${instance.type}, with its own kernel: not a container of this host`;
+      unreadable.push({ name: instance.name, runtime, what: `${runtime}:${instance.name}`, reason, remedy: instance.type === 'container' ? `start it (lxc start ${instance.name})` : 'run gai-conf inside it' });
+    }
+    for (const [index, instance] of running.entries()) {
+      context.signal.throwIfAborted();
+      try {
+        containers.push(await containerOf(api, instance, context.signal));
+      } catch (error) {
+        context.signal.throwIfAborted();
+        const reason = error instanceof LxdApiError ? error.message : (error as Error).message;
+        unreadable.push({ name: instance.name, runtime, pid: instance.pid, what: `${runtime}:${instance.name}`, reason, remedy: 'scan again, or as root' });
+      }
+      context.progress({ source: runtime, done: index + 1, total: running.length });
+    }
+  }
+  return { containers, unreadable };
+}
+
+/** LXD and Incus through their API, for a user in their group (and for root, with the project names). */
+export function lxdSource(endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS): DiscoverySource {
+  return { name: 'lxd', discover: (context) => scan(endpoints, context) };
+}
+
+/**
+ * Writes a container's file back through the API with the owner and mode it has now (the daemon
+ * truncates and writes the existing file: the inode stays). Refuses when the path is no longer a
+ * regular file (a symlink put there since it was read).
+ */
+export async function writeLxdFile(container: Pick<DiscoveredContainer, 'runtime' | 'name' | 'project'>, path: string, text: string, endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS): Promise<void> {
+  const endpoint = endpoints.find((e) => e.flavour === container.runtime && socketAccess(e.socketPath) === 'ok');
+  if (!endpoint) throw new Error(`no ${container.runtime} daemon this user may use: join the ${container.runtime} group, or save as root`);
+  const api = new LxdApi(endpoint);
+  const instance = { name: container.name, project: container.project ?? 'default' };
+  const current = await api.readFile(instance, path);
+  if (current && current.type !== 'file') throw new Error(`${container.name}:${path} is now a ${current.type}: not written`);
+  const owner = current ? { uid: current.uid, gid: current.gid, mode: current.mode } : { uid: 0, gid: 0, mode: 0o644 };
+  await api.writeFile(instance, path, text, owner);
+}
