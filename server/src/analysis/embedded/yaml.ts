@@ -176,8 +176,6 @@ class YamlReader {
     const builder = new MappedBuilder();
     let i = at + 1;
     const text = this.text;
-    let pendingBreaks = 0;
-    let pendingBreakAt = i;
     while (i < text.length && text[i] !== quote) {
       if (quote === "'" && text[i] === "'" && text[i + 1] === "'") {
         builder.push("'", i);
@@ -187,8 +185,8 @@ class YamlReader {
       if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] === '\n')) {
         // Folding: trailing blanks go, a single break is a space, each further one a newline.
         builder.dropTrailingBlanks();
-        pendingBreaks = 0;
-        pendingBreakAt = i;
+        let pendingBreaks = 0;
+        const pendingBreakAt = i;
         while (i < text.length && /[\s]/.test(text[i])) {
           if (text[i] === '\n') pendingBreaks++;
           i++;

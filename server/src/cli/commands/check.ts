@@ -42,7 +42,7 @@ function textLines(report: CheckReport): string[] {
 }
 
 function jsonLines(report: CheckReport): string[] {
-  const source = report.source ? { source: { ...report.source, files: report.source.files.map(({ effectsText: _words, ...file }) => file) } } : {};
+  const source = report.source ? { source: { ...report.source, files: report.source.files.map(({ effectsText, ...file }) => file) } } : {};
   return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects, mayCrash: report.mayCrash ?? [], ...source }, null, 2)];
 }
 

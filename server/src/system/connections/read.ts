@@ -193,7 +193,7 @@ export async function censusOverWindow(request: CensusRequest & { durationMs: nu
   const before = new Set<string>();
   const owners = new Map<number, { namespace: string; inodes: Set<number> }>();
   const known = new Set<number>();
-  let namespaces: NetworkNamespace[] = [];
+  let namespaces: NetworkNamespace[];
   const started = Date.now();
   let samples = 0;
   const key = (r: SocketRow) => `${r.protocol}|${r.local.bytes.join('.')}|${r.local.port}|${r.peer.bytes.join('.')}|${r.peer.port}`;
