@@ -46,7 +46,7 @@ git                      test/deploy/preCommit.test.ts: the scratch repository p
 lxd                      test/containers: real LXD containers (the daemon is started by the tests, never as a service)
 lxd-client               test/containers: lxc, to set up and drive the containers under test
 debootstrap              scripts/build-container-image.sh: the Debian image the containers start from
-dnsmasq-base             test/containers: DHCP and router advertisements on LXD's bridge
+dnsmasq-base             test/containers: DHCP and router advertisements on the LXD bridge
 nftables                 test/containers: LXD's NAT rules
 podman                   test/containers: real Podman containers
 runc                     test/containers: Podman's runtime (crun refuses these machines' hybrid cgroups)
