@@ -47,11 +47,11 @@ lxd                      test/containers: real LXD containers (the daemon is sta
 lxd-client               test/containers: lxc, to set up and drive the containers under test
 debootstrap              scripts/build-container-image.sh: the Debian image the containers start from
 dnsmasq-base             test/containers: DHCP and router advertisements on the LXD bridge
-nftables                 test/containers: LXD's NAT rules
+nftables                 test/containers: the NAT rules of LXD
 podman                   test/containers: real Podman containers
-runc                     test/containers: Podman's runtime (crun refuses these machines' hybrid cgroups)
-iptables                 test/containers: netavark, Podman's network set-up
-ansible                  test/containers/lxd.test.ts: community.general.lxd for the README's fleet recipe
+runc                     test/containers: the runtime Podman runs with (crun refuses the hybrid cgroups here)
+iptables                 test/containers: netavark, the network set-up of Podman
+ansible                  test/containers/lxd.test.ts: community.general.lxd for the fleet recipe of the README
 '
 
 # One line a tool set up outside the system's packages: its name, the script that sets it up
