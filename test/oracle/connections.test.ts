@@ -12,12 +12,11 @@
  * Assertions are on this test's own processes and namespaces only: others run namespaces too.
  */
 import assert from 'node:assert/strict';
-import { lacks } from '../support/prerequisites';
+import { lacks, testNeeding } from '../support/prerequisites';
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { test } from 'node:test';
 import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { ulaFixes } from '../../server/src/features/codeActions/ulaFixes';
@@ -147,7 +146,7 @@ function processOf(ns: NamespaceCensus, pid: number): ProcessCensus {
 
 const unavailable = orderOracleUnavailable() ?? (findExecutable('ss') ? null : 'ss (Debian package iproute2)');
 
-test('connections census: real clients in a ULA container, under the stock file and after the ULA fix', { skip: unavailable ?? false, timeout: 400_000 }, async (t) => {
+testNeeding(unavailable, 'connections census: real clients in a ULA container, under the stock file and after the ULA fix', { timeout: 400_000 }, async (t) => {
   const built = buildRuntimePrograms();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-census-'));
   const server = await ServerNamespace.start(findExecutable('unshare')!);

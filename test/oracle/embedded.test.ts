@@ -10,10 +10,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { after, test } from 'node:test';
+import { after } from 'node:test';
 import { checkEmbedded, sourceKindOf, StockFile } from '../../server/src/analysis/embedded/embedded';
 import { dockerInstructions } from '../../server/src/analysis/embedded/dockerfile';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
+import { testNeeding } from '../support/prerequisites';
 import { repoRoot } from '../support/repository';
 import { judgingGlibcs } from '../support/glibcVersions';
 import { GlibcTables, glibcTablesOracleUnavailable, glibcTablesOracleUnavailableWith, readTablesWithGlibc } from './glibcTables';
@@ -22,6 +23,7 @@ import { ourReading } from './ourTables';
 const SOURCES = join(repoRoot(), 'test', 'embedded', 'sources');
 const STOCK_PATH = '/etc/gai.conf';
 const stock: StockFile | undefined = existsSync(STOCK_PATH) ? { text: readFileSync(STOCK_PATH, 'utf8'), description: "this machine's /etc/gai.conf" } : undefined;
+const noStock = stock ? undefined : 'a /etc/gai.conf (Debian ships one with libc-bin)';
 const scratch = mkdtempSync(join(tmpdir(), `gai-conf-embedded-${process.pid}-`));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -60,14 +62,14 @@ function runScripts(scripts: readonly string[], shell: string, start: string | u
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
-test('a script: dash with GNU sed, tee and printf makes the file gai-conf builds', { skip: stock ? false : 'no /etc/gai.conf' }, () => {
+testNeeding(noStock, 'a script: dash with GNU sed, tee and printf makes the file gai-conf builds', {}, () => {
   const path = join(SOURCES, 'prefer-ipv4.sh');
   const [file] = built(path).files;
   assert.equal(runScripts([readFileSync(path, 'utf8')], 'sh', stock!.text), file.built.text);
   assert.match(file.built.text, /^precedence ::ffff:0:0\/96  100$/m, 'the sed on the stock line took effect');
 });
 
-test("Dockerfiles: every stage's RUN lines, run by dash, make the file gai-conf builds", { skip: stock ? false : 'no /etc/gai.conf' }, () => {
+testNeeding(noStock, "Dockerfiles: every stage's RUN lines, run by dash, make the file gai-conf builds", {}, () => {
   for (const name of ['Dockerfile', 'Containerfile.heredoc']) {
     const text = readFileSync(join(SOURCES, name), 'utf8');
     const check = built(join(SOURCES, name));
@@ -113,7 +115,7 @@ function runTasks(tasks: string): string {
   return readFileSync(file, 'utf8');
 }
 
-test('Ansible: lineinfile, blockinfile and copy run by real ansible-playbook make the file gai-conf builds', { skip: noAnsible ?? (stock ? false : 'no /etc/gai.conf'), timeout: 400_000 }, () => {
+testNeeding(noAnsible ?? noStock, 'Ansible: lineinfile, blockinfile and copy run by real ansible-playbook make the file gai-conf builds', { timeout: 400_000 }, () => {
   const role = join(SOURCES, 'role', 'tasks', 'main.yml');
   assert.equal(runTasks(readFileSync(role, 'utf8')), built(role).files[0].built.text);
   // The playbook's tasks, as a task list (the play's hosts and become are the test's own).
@@ -125,7 +127,7 @@ test('Ansible: lineinfile, blockinfile and copy run by real ansible-playbook mak
 for (const glibc of judgingGlibcs()) {
   const which = glibc === undefined ? "this machine's glibc" : `glibc ${glibc.version} (${glibc.suite === 'system' ? "this machine's" : `Debian ${glibc.suite}`})`;
   const unavailable = glibc === undefined ? glibcTablesOracleUnavailable() : glibcTablesOracleUnavailableWith(glibc);
-  test(`every file the sources write: real ${which} builds the tables gai-conf reads`, { skip: unavailable ?? false, timeout: 300_000 }, async () => {
+  testNeeding(unavailable, `every file the sources write: real ${which} builds the tables gai-conf reads`, { timeout: 300_000 }, async () => {
     const version = glibc?.version ?? '2.36';
     const files = sourceFiles().flatMap((path) => built(path, version).files.map((f) => ({ name: `${basename(path)} ${f.built.sequence.name ?? ''}`, text: f.built.text, ours: ourReading(f.analysis.tables) })));
     assert.ok(files.length >= 9, `${files.length} files built`);
