@@ -225,7 +225,7 @@ testNeeding(unavailable, 'connections census: real clients in a ULA container, u
             if (client.runtime !== undefined) assert.equal(c.reason?.runtime ?? null, client.runtime, `${client.label}: ${c.reason?.text}`);
             if (c.reason?.code === 'file-prefers-ipv4') {
               assert.equal(c.reason.finding, 'ula-demoted');
-              assert.match(c.reason.fix ?? '', /RFC 3484 label rows/);
+              assert.match(c.reason.fix ?? '', /RFC 3484's label rows/);
             }
             if (client.label === 'java') assert.match(c.reason?.fix ?? '', /-Djava\.net\.preferIPv6Addresses=system/);
             if (client.label === 'go') assert.match(c.reason?.fix ?? '', /GODEBUG=netdns=cgo/);

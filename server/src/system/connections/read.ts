@@ -20,6 +20,9 @@ import { namespaceHost } from '../host';
 import { findOnPath } from '../installedRuntimes';
 import { scanProcesses } from '../processes';
 import { readContainerFile } from '../containers/containerFiles';
+import { discoverContainers } from '../containers/discovery';
+import type { DiscoveredContainer } from '../containers/model';
+import { procSource } from '../containers/procSource';
 import { NetworkNamespace, networkNamespaces } from './namespaces';
 
 const TABLES = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
@@ -164,10 +167,20 @@ export interface CensusRequest extends CensusOptions {
   readonly resolve?: boolean;
 }
 
+/**
+ * This machine's containers, which name its namespaces and give each its own gai.conf and libc
+ * (from /proc, as the containers command reads them); none for a /proc tree given by a bench.
+ */
+async function containersFor(request: CensusRequest): Promise<readonly DiscoveredContainer[]> {
+  if (request.proc !== undefined) return [];
+  return (await discoverContainers([procSource()])).containers;
+}
+
 /** A census of this moment. */
 export async function censusNow(request: CensusRequest = {}): Promise<Census> {
   const proc = request.proc ?? '/proc';
-  const namespaces = networkNamespaces(proc).map((ns) => readNamespace(ns, request));
+  const containers = await containersFor(request);
+  const namespaces = networkNamespaces(proc, containers).map((ns) => readNamespace(ns, request));
   const wanted = new Set(namespaces.flatMap((ns) => ns.rows.filter((r) => r.inode !== 0).map((r) => r.inode)));
   const processes = processInputs(socketOwners(wanted, proc), proc);
   const input: CensusInput = { namespaces, processes, takenAt: new Date(), window: { kind: 'snapshot' }, runningAsRoot: runningAsRoot(), ...(request.resolve ? { peerNames: await resolvePeers(namespaces) } : {}) };
@@ -194,11 +207,12 @@ export async function censusOverWindow(request: CensusRequest & { durationMs: nu
   const owners = new Map<number, { namespace: string; inodes: Set<number> }>();
   const known = new Set<number>();
   let namespaces: NetworkNamespace[];
+  const containers = await containersFor(request);
   const started = Date.now();
   let samples = 0;
   const key = (r: SocketRow) => `${r.protocol}|${r.local.bytes.join('.')}|${r.local.port}|${r.peer.bytes.join('.')}|${r.peer.port}`;
   for (;;) {
-    namespaces = networkNamespaces(proc);
+    namespaces = networkNamespaces(proc, containers);
     const fresh = new Set<number>();
     for (const ns of namespaces) {
       let rows = seen.get(ns.id);
