@@ -32,14 +32,18 @@ function watch(moduleName: string, target: object, names: readonly string[]): vo
   }
 }
 
-/** Reading another process's /proc entries (or listing them) is looking at what runs on the machine. */
+/**
+ * Reading another process's /proc entries (or listing them) is looking at what runs on the machine.
+ * The server's own memory map is not: it tells which C library the server itself was loaded with.
+ */
 const PROCESS_TABLE = /^\/proc(\/?$|\/(\d+|self)(\/|$))/;
+const OWN_MEMORY_MAP = '/proc/self/maps';
 
 function watchProcessTable(target: Record<string, unknown>, names: readonly string[]): void {
   for (const name of names) {
     const original = target[name] as (...a: unknown[]) => unknown;
     target[name] = function (this: unknown, ...args: unknown[]) {
-      if (typeof args[0] === 'string' && PROCESS_TABLE.test(args[0])) report(`fs.${name} /proc/PID`);
+      if (typeof args[0] === 'string' && args[0] !== OWN_MEMORY_MAP && PROCESS_TABLE.test(args[0])) report(`fs.${name} /proc/PID`);
       return original.apply(this, args);
     };
   }
