@@ -41,10 +41,16 @@ export function networkNamespaces(proc = '/proc', containers: readonly Discovere
   }
   const namespaces = [...first].map(([id, pid]): NetworkNamespace => {
     const mount = readlinkOrNull(`${proc}/${pid}/ns/mnt`);
-    const discovered = id === own ? undefined : containers.find((c) => c.namespaces?.net === id);
     const otherMountNamespace = mount !== null && ownMount !== null && mount !== ownMount;
-    return { id, pid, container: id === own ? null : discovered?.name ?? id, otherMountNamespace, ...(discovered ? { discovered } : {}) };
+    return namedBy({ id, pid, container: id === own ? null : id, otherMountNamespace }, containers);
   });
   return namespaces.sort((a, b) => Number(b.container === null) - Number(a.container === null) || a.pid - b.pid);
+}
+
+/** A namespace named by the container discovered in it, with that container's facts (the host's stays null). */
+export function namedBy(namespace: NetworkNamespace, containers: readonly DiscoveredContainer[]): NetworkNamespace {
+  if (namespace.container === null) return namespace;
+  const discovered = containers.find((c) => c.namespaces?.net === namespace.id);
+  return discovered ? { ...namespace, container: discovered.name, discovered } : namespace;
 }
 

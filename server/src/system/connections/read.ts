@@ -23,7 +23,7 @@ import { readContainerFile } from '../containers/containerFiles';
 import { discoverContainers } from '../containers/discovery';
 import type { DiscoveredContainer } from '../containers/model';
 import { procSource } from '../containers/procSource';
-import { NetworkNamespace, networkNamespaces } from './namespaces';
+import { NetworkNamespace, namedBy, networkNamespaces } from './namespaces';
 
 const TABLES = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
 const SS_TIMEOUT_MS = 10_000;
@@ -207,12 +207,11 @@ export async function censusOverWindow(request: CensusRequest & { durationMs: nu
   const owners = new Map<number, { namespace: string; inodes: Set<number> }>();
   const known = new Set<number>();
   let namespaces: NetworkNamespace[];
-  const containers = await containersFor(request);
   const started = Date.now();
   let samples = 0;
   const key = (r: SocketRow) => `${r.protocol}|${r.local.bytes.join('.')}|${r.local.port}|${r.peer.bytes.join('.')}|${r.peer.port}`;
   for (;;) {
-    namespaces = networkNamespaces(proc, containers);
+    namespaces = networkNamespaces(proc);
     const fresh = new Set<number>();
     for (const ns of namespaces) {
       let rows = seen.get(ns.id);
@@ -240,7 +239,10 @@ export async function censusOverWindow(request: CensusRequest & { durationMs: nu
     if (elapsedMs >= request.durationMs || request.signal?.aborted) break;
     await new Promise((resolve) => setTimeout(resolve, Math.min(request.intervalMs, request.durationMs - elapsedMs)));
   }
-  const inputs = namespaces.map((ns) => readNamespace(ns, request, [...(seen.get(ns.id)?.entries() ?? [])].filter(([k]) => !before.has(`${ns.id}|${k}`)).map(([, row]) => row)));
+  // Containers are looked for once the window has closed, so that no sample waits for the scan;
+  // a container gone by then keeps its namespace's id for a name.
+  const containers = await containersFor(request);
+  const inputs = namespaces.map((ns) => readNamespace(namedBy(ns, containers), request, [...(seen.get(ns.id)?.entries() ?? [])].filter(([k]) => !before.has(`${ns.id}|${k}`)).map(([, row]) => row)));
   const processes = processInputs(new Map([...owners].map(([pid, o]) => [pid, { namespace: o.namespace, inodes: [...o.inodes] }])), proc);
   const window: CensusWindow = { kind: 'watch', durationMs: Date.now() - started, intervalMs: request.intervalMs, samples };
   return takeCensus({ namespaces: inputs, processes, takenAt: new Date(started), window, runningAsRoot: runningAsRoot(), ...(request.resolve ? { peerNames: await resolvePeers(inputs) } : {}) });
