@@ -3,10 +3,11 @@
  * bare-namespace "container" this test starts (`unshare --mount --net --pid --fork`), with its own
  * /etc (a temporary folder bind-mounted over /etc inside the namespace only), its own addresses and
  * routes. One /proc scan finds them (others on the machine are left alone: ours are picked by
- * PID); each verdict must match what real glibc run inside the container (its gai.conf, its
- * addresses; nsenter -m -n) does with a dual-stacked name in both orders of the answers, for the pair of global addresses the scenario sets and for every
- * destination pair the verdict judges, with the verdict's own destinations. The judge is
- * getaddrinfo() with flags 0, as most programs call it (`getent ahosts` adds AI_ADDRCONFIG).
+ * PID); each verdict must match what real glibc run inside the container (nsenter -m -n: its
+ * gai.conf, its addresses) does with a dual-stacked name in both orders of the answers, for the
+ * global pair the scenario sets and for every destination pair the verdict judges, with the
+ * verdict's own destinations. The judge is getaddrinfo() with flags 0, as most programs call it
+ * (`getent ahosts` adds AI_ADDRCONFIG, which drops ::1 on a host without other IPv6).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
