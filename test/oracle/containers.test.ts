@@ -2,7 +2,7 @@
  * Container discovery and verdicts judged by real glibc inside real namespaces. Each scenario is a
  * bare-namespace "container" this test starts (`unshare --mount --net --pid --fork`), with its own
  * /etc (a temporary folder bind-mounted over /etc inside the namespace only), its own addresses and
- * routes. One /proc scan finds them (others on the machine are left alone: ours are picked by
+ * routes. One /proc scan (and the CLI, `gai-conf containers --json`) finds them (others on the machine are left alone: ours are picked by
  * PID); each verdict must match what real glibc run inside the container (nsenter -m -n: its
  * gai.conf, its addresses) does with a dual-stacked name in both orders of the answers, for the
  * global pair the scenario sets and for every destination pair the verdict judges, with the
@@ -10,6 +10,7 @@
  * (`getent ahosts` adds AI_ADDRCONFIG, which drops ::1 on a host without other IPv6).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ import { BareAddress, BareContainer, buildLookupProgram, choiceFrom, dualStackHo
 import { orderOracleUnavailable } from '../support/namespaceResolver';
 
 const STOCK_PATH = '/etc/gai.conf';
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 type FileKind = 'stock' | 'ula-fix' | 'prefer-ipv4' | 'none';
 interface Scenario { kind: string; addresses: BareAddress[]; ipv6Route: boolean; file: FileKind }
@@ -94,6 +96,7 @@ test('every bare-namespace container is found with its addresses and routes, and
     const scan = await discoverContainers([procSource()]);
     const failures: string[] = [];
     const seen = new Set<string>();
+    const verdicts = new Map<number, ReturnType<typeof judgeContainer>>();
     for (const [index, ours] of started.entries()) {
       const scenario = all[index];
       const where = describe(scenario);
@@ -111,6 +114,7 @@ test('every bare-namespace container is found with its addresses and routes, and
       else assert.ok(container.gaiConf.state === 'present' && container.gaiConf.content === expectedText, `${where}: the container's own gai.conf is read`);
       assert.equal(container.libc.kind, 'glibc', where);
       const verdict = judgeContainer(container);
+      verdicts.set(ours.pid, verdict);
       // Every pair the verdict judges, with the verdict's own destinations, goes into the container's hosts file.
       writeFileSync(join(ours.etc, 'hosts'), dualStackHosts({ dual: GLOBAL_PAIR, ...Object.fromEntries(verdict.effects.map((e) => [e.pair, { ipv6: e.ipv6, ipv4: e.ipv4 }])) }));
       const model = verdict.globalFirst === 'ipv4-only' ? 'ipv4' : verdict.globalFirst;
@@ -123,6 +127,23 @@ test('every bare-namespace container is found with its addresses and routes, and
       }
     }
     assert.deepEqual(failures, []);
+    // The CLI reports the same containers, addresses, routes and verdicts (JSON as documented).
+    const containersCli = (...args: string[]) => spawnSync(process.execPath, [CLI, 'containers', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const cli = containersCli('--json', '--fail-on', 'none');
+    assert.equal(cli.status, 0, cli.stderr);
+    // As `check`: a warning (the stock file in a ULA container) fails by default.
+    assert.equal(containersCli('--json').status, 1);
+    const report = JSON.parse(cli.stdout) as { containers: { pid: number; runtime: string; addresses: unknown; routes: unknown; effects: { host: string }[]; globalFirst: string }[] };
+    for (const [index, ours] of started.entries()) {
+      const where = describe(all[index]);
+      const listed = report.containers.find((c) => c.pid === ours.pid);
+      assert.ok(listed, `${where}: listed by gai-conf containers --json`);
+      const found = scan.containers.find((c) => c.pid === ours.pid)!;
+      assert.deepEqual([listed.runtime, listed.addresses, listed.routes], [found.runtime, found.addresses, found.routes], where);
+      assert.deepEqual(listed.effects, verdicts.get(ours.pid)!.effects, where);
+      assert.ok(listed.effects.every((e) => e.host === 'this-machine'), where);
+      assert.equal(listed.globalFirst, verdicts.get(ours.pid)!.globalFirst, where);
+    }
     // The scenarios must make glibc choose both ways, or the comparison proves little.
     assert.ok([...seen].some((s) => s.endsWith(': ipv6')) && [...seen].some((s) => s.endsWith(': ipv4')), [...seen].join('\n'));
     assert.ok(seen.has('ULA only stock true: ipv4') && seen.has('ULA only ula-fix true: ipv6'), [...seen].join('\n'));
