@@ -27,13 +27,14 @@ import { orderOracleUnavailable } from '../support/namespaceResolver';
 const STOCK_PATH = '/etc/gai.conf';
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
-type FileKind = 'stock' | 'ula-fix' | 'prefer-ipv4' | 'none';
+/** typo and ula-row-only: broken files as people write them (glibc ignores a capitalised keyword; one label row replaces the whole table). */
+type FileKind = 'stock' | 'ula-fix' | 'prefer-ipv4' | 'none' | 'typo' | 'ula-row-only';
 interface Scenario { kind: string; addresses: BareAddress[]; ipv6Route: boolean; file: FileKind }
 
 const IPV4: BareAddress = { family: 4, address: '10.0.0.2', prefixLength: 24 };
 const ULA: BareAddress = { family: 6, address: 'fd42::2', prefixLength: 64 };
 const GLOBAL: BareAddress = { family: 6, address: '2001:db8:2::2', prefixLength: 64 };
-const KINDS: Record<string, BareAddress[]> = { 'ULA only': [ULA, IPV4], 'ULA and global': [ULA, GLOBAL, IPV4], global: [GLOBAL, IPV4], 'IPv4 only': [IPV4] };
+const KINDS: Record<string, BareAddress[]> = { 'ULA only': [ULA, IPV4], 'ULA and global': [ULA, GLOBAL, IPV4], global: [GLOBAL, IPV4], 'IPv4 only': [IPV4], 'IPv6 only': [GLOBAL] };
 
 function scenarios(): Scenario[] {
   const all: Scenario[] = [];
@@ -41,6 +42,8 @@ function scenarios(): Scenario[] {
     for (const file of ['stock', 'ula-fix', 'prefer-ipv4', 'none'] as const) all.push({ kind, addresses: KINDS[kind], ipv6Route: true, file });
     for (const file of ['stock', 'ula-fix'] as const) all.push({ kind, addresses: KINDS[kind], ipv6Route: false, file });
   }
+  for (const kind of ['ULA only', 'global']) for (const file of ['typo', 'ula-row-only'] as const) all.push({ kind, addresses: KINDS[kind], ipv6Route: true, file });
+  for (const file of ['stock', 'prefer-ipv4'] as const) all.push({ kind: 'IPv6 only', addresses: KINDS['IPv6 only'], ipv6Route: true, file });
   for (const file of ['stock', 'prefer-ipv4'] as const) all.push({ kind: 'IPv4 only', addresses: KINDS['IPv4 only'], ipv6Route: false, file });
   return all;
 }
@@ -49,6 +52,8 @@ function fileText(kind: FileKind, stock: string): string | undefined {
   switch (kind) {
     case 'none': return undefined;
     case 'stock': return stock;
+    case 'typo': return 'Precedence ::ffff:0:0/96 100\n';
+    case 'ula-row-only': return 'label fc00::/7 1\n';
     case 'prefer-ipv4': return `${stock}${stock.endsWith('\n') ? '' : '\n'}precedence ::ffff:0:0/96 100\n`;
     case 'ula-fix': {
       // What the editor's quick fix writes: glibc's label rows with fc00::/7 given the global label.
@@ -89,7 +94,7 @@ test('every bare-namespace container is found with its addresses and routes, and
           const text = fileText(scenario.file, stock);
           // Without `multi on` glibc's files backend returns only the first line of a name.
           const etc = { hosts: dualStackHosts({ dual: GLOBAL_PAIR }), 'host.conf': 'multi on\n', 'nsswitch.conf': 'hosts: files\n', ...(text === undefined ? {} : { 'gai.conf': text }) };
-          return { addresses: scenario.addresses, ipv4Route: true, ipv6Route: scenario.ipv6Route, etc };
+          return { addresses: scenario.addresses, ipv4Route: scenario.addresses.some((a) => a.family === 4), ipv6Route: scenario.ipv6Route, etc };
         }),
       )),
     );
@@ -108,16 +113,17 @@ test('every bare-namespace container is found with its addresses and routes, and
       assert.equal(container.runtime, 'namespace', where);
       const addresses = container.addresses.map((a) => `${a.family} ${a.address}/${a.prefixLength} ${a.interface}`).sort();
       assert.deepEqual(addresses, scenario.addresses.map((a) => `${a.family} ${a.address}/${a.prefixLength} d0`).sort(), `${where}: addresses`);
-      assert.deepEqual(container.routes, { ipv4: true, ipv6: scenario.ipv6Route }, `${where}: default routes`);
+      assert.deepEqual(container.routes, { ipv4: scenario.addresses.some((a) => a.family === 4), ipv6: scenario.ipv6Route }, `${where}: default routes`);
       const expectedText = fileText(scenario.file, stock);
       if (expectedText === undefined) assert.equal(container.gaiConf.state, 'absent', where);
       else assert.ok(container.gaiConf.state === 'present' && container.gaiConf.content === expectedText, `${where}: the container's own gai.conf is read`);
       assert.equal(container.libc.kind, 'glibc', where);
       const verdict = judgeContainer(container);
       verdicts.set(ours.pid, verdict);
+      if (scenario.file === 'typo' || scenario.file === 'ula-row-only') assert.ok(verdict.findings.length > 0, `${where}: the broken file has findings`);
       // Every pair the verdict judges, with the verdict's own destinations, goes into the container's hosts file.
       writeFileSync(join(ours.etc, 'hosts'), dualStackHosts({ dual: GLOBAL_PAIR, ...Object.fromEntries(verdict.effects.map((e) => [e.pair, { ipv6: e.ipv6, ipv4: e.ipv4 }])) }));
-      const model = verdict.globalFirst === 'ipv4-only' ? 'ipv4' : verdict.globalFirst;
+      const model = verdict.globalFirst === 'ipv4-only' ? 'ipv4' : verdict.globalFirst === 'ipv6-only' ? 'ipv6' : verdict.globalFirst;
       const real = await glibcChoice(glibc, ours.pid, 'dual');
       seen.add(`${scenario.kind} ${scenario.file} ${scenario.ipv6Route}: ${real}`);
       if (model !== real) failures.push(`${where}: the verdict says ${verdict.globalFirst} (${verdict.reason ?? 'no reason'}), real glibc inside says ${real}`);
