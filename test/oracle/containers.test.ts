@@ -120,6 +120,10 @@ test('every bare-namespace container is found with its addresses and routes, and
       assert.equal(container.libc.kind, 'glibc', where);
       const verdict = judgeContainer(container);
       verdicts.set(ours.pid, verdict);
+      // The reasons that group containers in the summary.
+      if (scenario.kind === 'ULA only' && scenario.ipv6Route && (scenario.file === 'stock' || scenario.file === 'none')) assert.equal(verdict.reason, "a ULA only and glibc's built-in label table", where);
+      if (!scenario.ipv6Route && verdict.globalFirst === 'ipv4') assert.equal(verdict.reason, 'no IPv6 default route', where);
+      if (scenario.file === 'prefer-ipv4' && scenario.kind === 'global') assert.equal(verdict.reason, 'a gai.conf that gives IPv4 the higher precedence', where);
       if (scenario.file === 'typo' || scenario.file === 'ula-row-only') assert.ok(verdict.findings.length > 0, `${where}: the broken file has findings`);
       // Every pair the verdict judges, with the verdict's own destinations, goes into the container's hosts file.
       writeFileSync(join(ours.etc, 'hosts'), dualStackHosts({ dual: GLOBAL_PAIR, ...Object.fromEntries(verdict.effects.map((e) => [e.pair, { ipv6: e.ipv6, ipv4: e.ipv4 }])) }));
