@@ -102,7 +102,8 @@ function contains(route: Ipv4Route, quad: readonly number[]): boolean {
 /**
  * The IPv4 addresses with prefix length and interface: the connected (gatewayless) route that
  * holds the address gives both; an address without one (a /32, or noprefixroute) is a /32 on the
- * interface of any route, as the kernel sees it for source selection.
+ * interface of any route that has one, as the kernel sees it for source selection (route does not
+ * say which interface such an address is on).
  */
 export function ipv4Addresses(fibTrie: string, routes: readonly Ipv4Route[]): ContainerAddress[] {
   return parseFibTrieLocal(fibTrie).map((address) => {
@@ -110,6 +111,8 @@ export function ipv4Addresses(fibTrie: string, routes: readonly Ipv4Route[]): Co
     const connected = routes
       .filter((r) => (r.flags & RTF_GATEWAY) === 0 && r.prefixLength > 0 && contains(r, quad))
       .sort((a, b) => b.prefixLength - a.prefixLength)[0];
-    return { family: 4, address, prefixLength: connected?.prefixLength ?? 32, interface: connected?.interface ?? routes[0]?.interface ?? 'eth0' };
+    // A reject route (unreachable, prohibit, blackhole) names no interface: route prints "*".
+    const anyInterface = routes.find((r) => (r.flags & RTF_REJECT) === 0 && r.interface !== '*')?.interface;
+    return { family: 4, address, prefixLength: connected?.prefixLength ?? 32, interface: connected?.interface ?? anyInterface ?? 'eth0' };
   });
 }

@@ -1,0 +1,48 @@
+/**
+ * `gai-conf containers` only looks: with a real bare-namespace container on the machine, the
+ * built CLI, run with test/security/tripwire.ts preloaded, reads /proc and nothing else of note.
+ * It starts no program (nothing inside a container, no sudo when --sudo was not given), opens no
+ * socket, resolves no name, reads no interface list and opens no file for writing; the
+ * container's gai.conf is byte-identical afterwards.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BareContainer, startBareContainer } from '../support/bareContainers';
+import { orderOracleUnavailable } from '../support/namespaceResolver';
+
+const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
+const TRIPWIRE = join(__dirname, 'tripwire.js');
+
+const unavailable = orderOracleUnavailable();
+
+test('a container scan reads /proc and starts, connects and writes nothing', { skip: unavailable ?? false, timeout: 60_000 }, async () => {
+  let container: BareContainer | undefined;
+  try {
+    container = await startBareContainer({
+      addresses: [{ family: 6, address: 'fd42::2', prefixLength: 64 }, { family: 4, address: '10.0.0.2', prefixLength: 24 }],
+      ipv4Route: true,
+      ipv6Route: true,
+      etc: { 'gai.conf': '#precedence ::ffff:0:0/96 100\n' },
+    });
+    const gaiConf = join(container.etc, 'gai.conf');
+    const before = createHash('sha256').update(readFileSync(gaiConf)).digest('hex');
+    for (const format of ['json', 'text']) {
+      const run = spawnSync(process.execPath, ['--require', TRIPWIRE, CLI, 'containers', '--format', format, '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(run.status, 0, run.stderr);
+      if (format === 'json') {
+        const report = JSON.parse(run.stdout) as { containers: { pid: number }[] };
+        assert.ok(report.containers.some((c) => c.pid === container!.pid), 'the container was scanned');
+      }
+      const trips = [...run.stderr.matchAll(/^TRIPWIRE (.*)$/gm)].map((m) => m[1]);
+      assert.ok(trips.some((t) => t.endsWith('/proc/PID')), 'the tripwire saw the /proc reads (else it watched nothing)');
+      assert.deepEqual(trips.filter((t) => !t.endsWith('/proc/PID')), [], `${format}: ${run.stderr.slice(0, 4000)}`);
+    }
+    assert.equal(createHash('sha256').update(readFileSync(gaiConf)).digest('hex'), before);
+  } finally {
+    container?.stop();
+  }
+});
