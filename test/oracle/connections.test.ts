@@ -288,7 +288,7 @@ testNeeding(unavailable, 'connections census: real clients in a ULA container, u
       await t.test('--watch: a client that connects and closes every 100 ms', async () => {
         if (!python) return;
         const connections = 10;
-        const watcher = spawn(process.execPath, [CLI, 'connections', '--json', '--watch', '3s'], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const watcher = spawn(process.execPath, [CLI, 'connections', '--json', '--watch', '8s'], { stdio: ['ignore', 'pipe', 'pipe'] });
         children.push(watcher);
         let output = '';
         watcher.stdout!.setEncoding('utf8').on('data', (d: string) => { output += d; });

@@ -82,12 +82,15 @@ test('names are resolved, interfaces read and a program started only for an expl
   });
   assert.ok(!beforeExplain.includes('TRIPWIRE'), `before the explain request:\n${beforeExplain}`);
   // What the explanation needs, and only that: DNS answers, interface addresses, getaddrinfo() in a
-  // fresh process started without a shell.
-  for (const name of ['dns.promises.Resolver.resolve4', 'dns.promises.Resolver.resolve6', 'os.networkInterfaces', 'child_process.execFile']) {
+  // fresh process started without a shell, and the kernel's address labels (`ip -6 addrlabel list`).
+  for (const name of ['dns.promises.Resolver.resolve4', 'dns.promises.Resolver.resolve6', 'os.networkInterfaces', 'child_process.execFile', 'child_process.spawnSync']) {
     assert.match(stderr, new RegExp(`TRIPWIRE ${name.replace(/\./g, '\\.')}\n`), name);
   }
   const calls = [...stderr.matchAll(/^TRIPWIRE (\S+)/gm)].map((m) => m[1]);
-  assert.deepEqual([...new Set(calls)].sort(), ['child_process.execFile', 'dns.promises.Resolver.resolve4', 'dns.promises.Resolver.resolve6', 'os.networkInterfaces']);
+  assert.deepEqual([...new Set(calls)].sort(), ['child_process.execFile', 'child_process.spawnSync', 'dns.promises.Resolver.resolve4', 'dns.promises.Resolver.resolve6', 'os.networkInterfaces']);
+  const programs = [...stderr.matchAll(/^TRIPWIRE-EXEC (.*)$/gm)].map((m) => m[1].trim());
+  assert.ok(programs.some((p) => /(^|\/)ip -6 addrlabel list$/.test(p)), programs.join('\n'));
+  assert.ok(programs.every((p) => /(^|\/)ip -6 addrlabel list$/.test(p) || p.startsWith(process.execPath)), programs.join('\n'));
 });
 
 test('the process table is read, and runtimes started to ask their versions, only for a "who follows" the user asked for; nothing written, no network', { timeout: 120_000 }, async () => {
