@@ -75,6 +75,20 @@ export interface LxdFixtureOptions {
 }
 
 /** The run's LXD objects and how to reach and remove them. */
+/**
+ * Whether an IPv6 address of the container is still in duplicate address detection (IFA_F_TENTATIVE
+ * in /proc/PID/net/if_inet6): until it is done the kernel gives it to no socket, so glibc would find
+ * the IPv6 destination unreachable (rule 1) while the address is already listed.
+ */
+function hasTentativeAddress(pid: number): boolean {
+  const IFA_F_TENTATIVE = 0x40;
+  const lines = readFileSync(`/proc/${pid}/net/if_inet6`, 'utf8').split('\n');
+  return lines.some((line) => {
+    const fields = line.trim().split(/\s+/);
+    return fields.length >= 6 && (parseInt(fields[4], 16) & IFA_F_TENTATIVE) !== 0;
+  });
+}
+
 export class LxdFixture {
   /** The name of the bridge, pool, profile and image alias, and the prefix of container names. */
   readonly runName: string;
@@ -187,7 +201,7 @@ export class LxdFixture {
       const ipv4 = addresses.find((a) => a.family === 'inet')?.address;
       const ula = addresses.find((a) => a.family === 'inet6' && a.scope === 'global' && /^fd/i.test(a.address))?.address;
       const pid = state?.state?.pid ?? 0;
-      if (ipv4 && ula && pid > 0) {
+      if (ipv4 && ula && pid > 0 && !hasTentativeAddress(pid)) {
         this.containers.set(short, { name, pid, ipv4, ula });
         return;
       }
