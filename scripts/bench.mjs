@@ -19,14 +19,39 @@ const STOCK = '/etc/gai.conf';
 
 mkdirSync(BUILD, { recursive: true });
 execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-const serverOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', minify: true, banner: { js: '#!/usr/bin/env node' } };
-await build({ ...serverOptions, entryPoints: [join(ROOT, 'test/bench/floorServer.ts')], outfile: join(BUILD, 'floor-server.js') });
-await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', entryPoints: [join(ROOT, 'test/bench/core.ts')], outfile: join(BUILD, 'core.js') });
+const serverOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  minify: true,
+  banner: { js: '#!/usr/bin/env node' },
+};
+await build({
+  ...serverOptions,
+  entryPoints: [join(ROOT, 'test/bench/floorServer.ts')],
+  outfile: join(BUILD, 'floor-server.js'),
+});
+await build({
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  entryPoints: [join(ROOT, 'test/bench/core.ts')],
+  outfile: join(BUILD, 'core.js'),
+});
 const core = createRequire(import.meta.url)(join(BUILD, 'core.js'));
 
 const SERVERS = { floor: join(BUILD, 'floor-server.js'), ours: join(ROOT, 'dist/server.js') };
 if (!existsSync(STOCK)) throw new Error(`${STOCK} is missing: the benchmark reads the stock Debian file at run time`);
-const FILES = { stock: readFileSync(STOCK, 'utf8'), '10k': core.generateGaiConf(10_000), '100k': core.generateGaiConf(100_000) };
+const FILES = {
+  stock: readFileSync(STOCK, 'utf8'),
+  '10k': core.generateGaiConf(10_000),
+  '100k': core.generateGaiConf(100_000),
+};
 
 // ---------------------------------------------------------------------------------------------
 // A bare LSP client over stdio: framing, requests, and waiting for a publication.
@@ -89,7 +114,10 @@ class Client {
 
   publication(uri, version) {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} v${version}\n${this.stderr}`)), 120_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no diagnostics for ${uri} v${version}\n${this.stderr}`)),
+        120_000,
+      );
       const check = () => {
         const found = this.publications.find((p) => p.uri === uri && (version === undefined || p.version === version));
         if (found) {
@@ -110,7 +138,10 @@ class Client {
         textDocument: {
           publishDiagnostics: { versionSupport: true },
           hover: { contentFormat: ['markdown'] },
-          codeAction: { isPreferredSupport: true, codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } },
+          codeAction: {
+            isPreferredSupport: true,
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } },
+          },
         },
       },
     });
@@ -163,7 +194,6 @@ function fittedExponent(points) {
   return sxy / sxx;
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // The figures
 
@@ -171,7 +201,9 @@ const figures = [];
 function record(name, unit, floor, value, target) {
   const met = target ? target.check(value, floor) : undefined;
   figures.push({ name, unit, floor, value, ratio: floor ? value / floor : undefined, target: target?.text, met });
-  process.stderr.write(`  ${name}: ${format(value, unit)}${floor !== undefined ? ` (floor ${format(floor, unit)})` : ''}\n`);
+  process.stderr.write(
+    `  ${name}: ${format(value, unit)}${floor !== undefined ? ` (floor ${format(floor, unit)})` : ''}\n`,
+  );
 }
 const ratioAtMost = (limit) => ({ text: `<= ${limit}x floor`, check: (value, floor) => value <= floor * limit });
 const atMost = (limit, unit) => ({ text: `< ${format(limit, unit)}`, check: (value) => value < limit });
@@ -186,13 +218,26 @@ async function timeToFirstDiagnostics(kind, text) {
 }
 
 process.stderr.write('Time to first diagnostics (spawn to the first publishDiagnostics)\n');
-for (const [name, target] of [['stock', ratioAtMost(1.1)], ['10k', ratioAtMost(1.5)], ['100k', undefined]]) {
+for (const [name, target] of [
+  ['stock', ratioAtMost(1.1)],
+  ['10k', ratioAtMost(1.5)],
+  ['100k', undefined],
+]) {
   const times = { floor: [], ours: [] };
-  for (let round = 0; round < ROUNDS; round++) for (const kind of ['floor', 'ours']) times[kind].push(await timeToFirstDiagnostics(kind, FILES[name]));
-  record(`first diagnostics, ${name === 'stock' ? `stock ${STOCK}` : `${name} lines`}`, 'ms', median(times.floor), median(times.ours), target);
+  for (let round = 0; round < ROUNDS; round++)
+    for (const kind of ['floor', 'ours']) times[kind].push(await timeToFirstDiagnostics(kind, FILES[name]));
+  record(
+    `first diagnostics, ${name === 'stock' ? `stock ${STOCK}` : `${name} lines`}`,
+    'ms',
+    median(times.floor),
+    median(times.ours),
+    target,
+  );
 }
 
-process.stderr.write('Scale: 200,000 label rows whose prefixes repeat after 65,535 (as many findings as rows; diagnostics capped)\n');
+process.stderr.write(
+  'Scale: 200,000 label rows whose prefixes repeat after 65,535 (as many findings as rows; diagnostics capped)\n',
+);
 {
   const text = core.repeatingLabelRows(200_000);
   const times = { floor: [], ours: [] };
@@ -209,7 +254,10 @@ async function editLatencies(kind, count) {
     const version = i + 2;
     const started = performance.now();
     const range = { start: { line, character: 0 }, end: { line, character: 1 } };
-    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: i % 2 === 0 ? 'L' : 'l' }] });
+    client.notify('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range, text: i % 2 === 0 ? 'L' : 'l' }],
+    });
     const publication = await client.publication(uri, version);
     latencies.push(publication.at - started);
   }
@@ -220,7 +268,8 @@ async function editLatencies(kind, count) {
 process.stderr.write('Re-analysis after a one-character edit (10k lines)\n');
 {
   const times = { floor: [], ours: [] };
-  for (let round = 0; round < ROUNDS; round++) for (const kind of ['floor', 'ours']) times[kind].push(...(await editLatencies(kind, 10)));
+  for (let round = 0; round < ROUNDS; round++)
+    for (const kind of ['floor', 'ours']) times[kind].push(...(await editLatencies(kind, 10)));
   record('edit to new diagnostics, 10k lines, median', 'ms', median(times.floor), median(times.ours), atMost(5, 'ms'));
 }
 
@@ -241,7 +290,11 @@ async function requestLatencies(kind, diagnostics) {
   for (let i = 0; i < 200; i++) {
     const diagnostic = diagnostics[Math.floor(random() * diagnostics.length)];
     const started = performance.now();
-    await client.request('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+    await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    });
     if (i >= 20) action.push(performance.now() - started);
   }
   await client.stop();
@@ -261,9 +314,18 @@ process.stderr.write('Hover and code-action latency (10k lines)\n');
       times[kind].action.push(...action);
     }
   }
-  for (const [name, key] of [['hover', 'hover'], ['code action (on a diagnostic)', 'action']]) {
+  for (const [name, key] of [
+    ['hover', 'hover'],
+    ['code action (on a diagnostic)', 'action'],
+  ]) {
     record(`${name} p50, 10k lines`, 'ms', quantile(times.floor[key], 0.5), quantile(times.ours[key], 0.5));
-    record(`${name} p99, 10k lines`, 'ms', quantile(times.floor[key], 0.99), quantile(times.ours[key], 0.99), atMost(5, 'ms'));
+    record(
+      `${name} p99, 10k lines`,
+      'ms',
+      quantile(times.floor[key], 0.99),
+      quantile(times.ours[key], 0.99),
+      atMost(5, 'ms'),
+    );
   }
 }
 
@@ -278,7 +340,13 @@ process.stderr.write('Memory after opening the 100k-line file\n');
       await client.stop();
     }
   }
-  record('server RSS, 100k lines open', 'bytes', median(rss.floor), median(rss.ours), atMost(100 * 1024 * 1024, 'bytes'));
+  record(
+    'server RSS, 100k lines open',
+    'bytes',
+    median(rss.floor),
+    median(rss.ours),
+    atMost(100 * 1024 * 1024, 'bytes'),
+  );
 }
 
 process.stderr.write('Cost growth (analysis in-process)\n');
@@ -297,17 +365,36 @@ const growth = [];
     }
   }
   for (const size of sizes) growth.push({ size, ms: median(samples.get(size)) });
-  for (const point of growth.filter((p) => [1_000, 10_000, 100_000].includes(p.size))) record(`analysis, ${point.size / 1000}k lines`, 'ms', undefined, point.ms);
-  record('fitted exponent (time ~ lines^k), 1k..100k', '', undefined, fittedExponent(growth), { text: '<= 1.05 (linear)', check: (value) => value <= 1.05 });
+  for (const point of growth.filter((p) => [1_000, 10_000, 100_000].includes(p.size)))
+    record(`analysis, ${point.size / 1000}k lines`, 'ms', undefined, point.ms);
+  record('fitted exponent (time ~ lines^k), 1k..100k', '', undefined, fittedExponent(growth), {
+    text: '<= 1.05 (linear)',
+    check: (value) => value <= 1.05,
+  });
 }
 
 process.stderr.write('Size\n');
 {
   const vsix = join(OUT, 'gai-conf.vsix');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '-o', vsix], { cwd: ROOT, stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules/@vscode/vsce/vsce'),
+      'package',
+      '--no-dependencies',
+      '--allow-missing-repository',
+      '--no-rewrite-relative-links',
+      '-o',
+      vsix,
+    ],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
   record('server bundle', 'bytes', statSync(SERVERS.floor).size, statSync(SERVERS.ours).size);
   record('client bundle', 'bytes', undefined, statSync(join(ROOT, 'dist/extension.js')).size);
-  record('VSIX', 'bytes', undefined, statSync(vsix).size, { text: '<= 384 KiB (the package test\'s budget)', check: (value) => value <= 384 * 1024 });
+  record('VSIX', 'bytes', undefined, statSync(vsix).size, {
+    text: "<= 384 KiB (the package test's budget)",
+    check: (value) => value <= 384 * 1024,
+  });
 }
 
 process.stderr.write('CLI\n');
@@ -321,12 +408,26 @@ process.stderr.write('CLI\n');
       times[kind].push(performance.now() - started);
     }
   }
-  record(`gai-conf check ${STOCK} (floor: node -e '')`, 'ms', median(times.floor), median(times.ours), ratioAtMost(1.15));
+  record(
+    `gai-conf check ${STOCK} (floor: node -e '')`,
+    'ms',
+    median(times.floor),
+    median(times.ours),
+    ratioAtMost(1.15),
+  );
 }
 
 process.stderr.write('Connections census\n');
 {
-  await build({ bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', entryPoints: [join(ROOT, 'test/bench/census.ts')], outfile: join(BUILD, 'census.js') });
+  await build({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    entryPoints: [join(ROOT, 'test/bench/census.ts')],
+    outfile: join(BUILD, 'census.js'),
+  });
   const census = createRequire(import.meta.url)(join(BUILD, 'census.js'));
   const tree = census.fakeProc(100, 100);
   try {
@@ -350,15 +451,29 @@ process.stderr.write('Connections census\n');
 
 function format(value, unit) {
   if (value === undefined) return '';
-  if (unit === 'bytes') return value >= 1024 * 1024 ? `${(value / 1024 / 1024).toFixed(1)} MiB` : `${(value / 1024).toFixed(1)} KiB`;
+  if (unit === 'bytes')
+    return value >= 1024 * 1024 ? `${(value / 1024 / 1024).toFixed(1)} MiB` : `${(value / 1024).toFixed(1)} KiB`;
   if (unit === 'ms') return `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
   return value.toFixed(2);
 }
 
-const rows = [['figure', 'floor', 'gai-conf', 'ratio', 'target', 'met'], ...figures.map((f) => [f.name, format(f.floor, f.unit), format(f.value, f.unit), f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`, f.target ?? '', f.met === undefined ? '' : f.met ? 'yes' : 'NO'])];
+const rows = [
+  ['figure', 'floor', 'gai-conf', 'ratio', 'target', 'met'],
+  ...figures.map((f) => [
+    f.name,
+    format(f.floor, f.unit),
+    format(f.value, f.unit),
+    f.ratio === undefined ? '' : `${f.ratio.toFixed(2)}x`,
+    f.target ?? '',
+    f.met === undefined ? '' : f.met ? 'yes' : 'NO',
+  ]),
+];
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-const line = (r) => r.map((cell, i) => (i === 0 || i === 4 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
-console.log(`\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.slice(1).map(line).join('\n')}`);
+const line = (r) =>
+  r.map((cell, i) => (i === 0 || i === 4 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+console.log(
+  `\n${line(rows[0])}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.slice(1).map(line).join('\n')}`,
+);
 
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
 const result = { commit, date: new Date().toISOString(), node: process.version, rounds: ROUNDS, figures, growth };

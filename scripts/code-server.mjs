@@ -3,7 +3,16 @@
 // and code-server state on a free port of 127.0.0.1, launching Debian's Chromium through
 // playwright-core, saving logs when something fails, and stopping all of it again.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +40,9 @@ export function installCodeServer() {
   const result = spawnSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   const bin = result.stdout.trim().split('\n').at(-1);
   if (result.status !== 0 || !bin || !existsSync(bin)) {
-    throw new Error(`code-server is not installed and ${relative(repo, script)} failed (exit ${result.status}); run it by hand to see why`);
+    throw new Error(
+      `code-server is not installed and ${relative(repo, script)} failed (exit ${result.status}); run it by hand to see why`,
+    );
   }
   return bin;
 }
@@ -73,23 +84,36 @@ export function prepareDirs(tmp, settings = {}) {
   const extensions = join(tmp, 'extensions');
   const workspace = join(tmp, 'workspace');
   for (const d of [join(userData, 'User'), extensions, workspace]) mkdirSync(d, { recursive: true });
-  writeFileSync(join(userData, 'User/settings.json'), JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'security.workspace.trust.enabled': false,
-    ...settings,
-  }, null, 2));
+  writeFileSync(
+    join(userData, 'User/settings.json'),
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'security.workspace.trust.enabled': false,
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
   return { userData, extensions, workspace };
 }
 
 /** The flags that keep code-server's state inside `tmp`. */
 function isolationFlags(tmp, userData, extensions) {
   return [
-    '--user-data-dir', userData, '--extensions-dir', extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--config', join(tmp, 'config.yaml'), // else it creates ~/.config/code-server/config.yaml
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extensions,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--config',
+    join(tmp, 'config.yaml'), // else it creates ~/.config/code-server/config.yaml
   ];
 }
 
@@ -97,10 +121,15 @@ function isolationFlags(tmp, userData, extensions) {
 export function installExtension(bin, vsix, { tmp, userData, extensions, wrap = [] }) {
   const command = [...wrap, bin, ...isolationFlags(tmp, userData, extensions), '--install-extension', vsix];
   const result = spawnSync(command[0], command.slice(1), {
-    env: codeServerEnv(), encoding: 'utf8', timeout: 120_000,
+    env: codeServerEnv(),
+    encoding: 'utf8',
+    timeout: 120_000,
   });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
-  if (result.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${result.status ?? result.signal}):\n${output}`);
+  if (result.status !== 0)
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (exit ${result.status ?? result.signal}):\n${output}`,
+    );
   return output;
 }
 
@@ -110,12 +139,19 @@ export function installExtension(bin, vsix, { tmp, userData, extensions, wrap = 
  * gets the child process at once, so a caller's clean-up can stop it while this still waits.
  * `wrap`: a command line code-server runs under (`runuser -u USER --`, `unshare ...`).
  */
-export async function startCodeServer(bin, { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn, wrap = [] }) {
+export async function startCodeServer(
+  bin,
+  { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn, wrap = [] },
+) {
   const port = await freePort();
   const output = createWriteStream(join(tmp, 'code-server.log'));
   const command = [
-    ...wrap, bin,
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    ...wrap,
+    bin,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     ...isolationFlags(tmp, userData, extensions),
     folder,
   ];
@@ -124,22 +160,28 @@ export async function startCodeServer(bin, { tmp, userData, extensions, folder, 
   server.stderr.pipe(output);
   onSpawn?.(server);
   log?.(`code-server ${bin} on 127.0.0.1:${port} (pid ${server.pid}), temp ${tmp}`);
-  await waitFor('code-server to answer /healthz', async () => {
-    const exited = serverExited(server, tmp);
-    if (exited) throw new Error(exited);
-    try {
-      return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
-    } catch {
-      return false;
-    }
-  }, 60_000);
+  await waitFor(
+    'code-server to answer /healthz',
+    async () => {
+      const exited = serverExited(server, tmp);
+      if (exited) throw new Error(exited);
+      try {
+        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+  );
   log?.('code-server is up');
   return { server, port };
 }
 
 /** A message when code-server has exited, else undefined. */
 export function serverExited(server, tmp) {
-  return server && server.exitCode !== null ? `code-server exited with ${server.exitCode} (see ${join(tmp, 'code-server.log')})` : undefined;
+  return server && server.exitCode !== null
+    ? `code-server exited with ${server.exitCode} (see ${join(tmp, 'code-server.log')})`
+    : undefined;
 }
 
 /** Debian's Chromium, headless, with its profile and cache inside `tmp` (not ~/.config/chromium). */
@@ -149,7 +191,15 @@ export async function launchChromium(tmp) {
     executablePath: chromiumPath,
     headless: true,
     env: { ...process.env, XDG_CONFIG_HOME: join(tmp, 'xdg-config'), XDG_CACHE_HOME: join(tmp, 'xdg-cache') },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -165,7 +215,8 @@ export async function newPage(browser, tmp, viewport = { width: 1400, height: 90
 /** The extension host's own log and the extension's output channel, under `dir`. */
 export function exthostLogs(dir) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true }).map(String)
+  return readdirSync(dir, { recursive: true })
+    .map(String)
     .filter((p) => /exthost/i.test(p) && /remoteexthost\.log$|gai-conf/.test(p) && statSync(join(dir, p)).isFile());
 }
 
@@ -205,10 +256,15 @@ export async function stopCodeServer(server) {
       process.kill(-server.pid, 'SIGTERM');
     } catch {}
     const killed = await Promise.race([exited.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))]);
-    if (!killed) try { process.kill(-server.pid, 'SIGKILL'); } catch {}
+    if (!killed)
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {}
   }
   // Children that outlive code-server still belong to its process group.
-  try { process.kill(-server.pid, 'SIGKILL'); } catch {}
+  try {
+    process.kill(-server.pid, 'SIGKILL');
+  } catch {}
 }
 
 /**

@@ -12,10 +12,21 @@
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import {
-  installCodeServer, launchChromium, makeLog, newestMtime, newPage, prepareDirs, repo, saveArtifacts as saveRunArtifacts,
-  codeServerEnv, serverExited as exitedMessage, startCodeServer, waitFor,
+  codeServerEnv,
+  installCodeServer,
+  launchChromium,
+  makeLog,
+  newestMtime,
+  newPage,
+  prepareDirs,
+  repo,
   runnerSession,
+  saveArtifacts as saveRunArtifacts,
+  serverExited as exitedMessage,
+  startCodeServer,
+  waitFor,
 } from './code-server.mjs';
 import { printResult, readResult, succeeded } from './integration-results.mjs';
 
@@ -28,11 +39,18 @@ let page;
 
 /** dist/ and out/ must exist; say so when they are older than their sources. */
 function checkBuilt() {
-  const missing = ['dist/extension.js', 'dist/server.js', 'out/test/integration/index.js'].filter((f) => !existsSync(join(repo, f)));
+  const missing = ['dist/extension.js', 'dist/server.js', 'out/test/integration/index.js'].filter(
+    (f) => !existsSync(join(repo, f)),
+  );
   if (missing.length) {
-    throw new Error(`missing ${missing.join(', ')}: run \`npm run build && node_modules/.bin/tsc -p tsconfig.json\` first`);
+    throw new Error(
+      `missing ${missing.join(', ')}: run \`npm run build && node_modules/.bin/tsc -p tsconfig.json\` first`,
+    );
   }
-  const dist = Math.min(statSync(join(repo, 'dist/extension.js')).mtimeMs, statSync(join(repo, 'dist/server.js')).mtimeMs);
+  const dist = Math.min(
+    statSync(join(repo, 'dist/extension.js')).mtimeMs,
+    statSync(join(repo, 'dist/server.js')).mtimeMs,
+  );
   const sources = Math.max(newestMtime(join(repo, 'server/src'), '.ts'), newestMtime(join(repo, 'client/src'), '.ts'));
   if (sources > dist) log('WARNING: dist/ is older than server/src or client/src: run `npm run build`');
   if (newestMtime(join(repo, 'test/integration'), '.ts') > newestMtime(join(repo, 'out/test/integration'), '.js')) {
@@ -44,7 +62,11 @@ const serverExited = () => exitedMessage(session.server, session.tmp);
 
 async function saveArtifacts(reason) {
   await saveRunArtifacts({
-    prefix: 'remote', reason, page, tmp: session.tmp, log,
+    prefix: 'remote',
+    reason,
+    page,
+    tmp: session.tmp,
+    log,
     extra: [[join(session.tmp, 'workspace/.gai-conf-test-result.json'), 'result.json']],
   });
 }
@@ -58,9 +80,15 @@ async function main() {
   const resultFile = join(workspace, '.gai-conf-test-result.json');
 
   const { port } = await startCodeServer(bin, {
-    tmp: session.tmp, userData, extensions, folder: workspace, log,
+    tmp: session.tmp,
+    userData,
+    extensions,
+    folder: workspace,
+    log,
     env: codeServerEnv({ GAI_CONF_TEST_RESULT: resultFile }),
-    onSpawn: (child) => { session.server = child; },
+    onSpawn: (child) => {
+      session.server = child;
+    },
   });
 
   session.browser = await launchChromium(session.tmp);
@@ -77,15 +105,19 @@ async function main() {
   log(`workbench loaded (Chromium ${session.browser.version()}); waiting for the suite's results`);
 
   let startedSeen = false;
-  await waitFor(`${resultFile}`, () => {
-    const exited = serverExited();
-    if (exited) throw new Error(exited);
-    if (!startedSeen && existsSync(`${resultFile}.started`)) {
-      startedSeen = true;
-      log('run() started in the extension host');
-    }
-    return existsSync(resultFile);
-  }, timeoutMs).catch((error) => {
+  await waitFor(
+    `${resultFile}`,
+    () => {
+      const exited = serverExited();
+      if (exited) throw new Error(exited);
+      if (!startedSeen && existsSync(`${resultFile}.started`)) {
+        startedSeen = true;
+        log('run() started in the extension host');
+      }
+      return existsSync(resultFile);
+    },
+    timeoutMs,
+  ).catch((error) => {
     error.message += existsSync(`${resultFile}.started`)
       ? ': the suite started in the extension host but did not finish'
       : ": the extension host never called the suite's run()";
@@ -94,7 +126,8 @@ async function main() {
   const result = readResult(resultFile);
   printResult(result, log);
   const ok = succeeded(result);
-  if (!ok) await saveArtifacts(`${result.failed} failed, ${result.passed} passed${result.error ? `; ${result.error}` : ''}`);
+  if (!ok)
+    await saveArtifacts(`${result.failed} failed, ${result.passed} passed${result.error ? `; ${result.error}` : ''}`);
   return { passed: result.passed, failed: result.failed, skipped: result.pending ?? 0, code: ok ? 0 : 1 };
 }
 
@@ -103,11 +136,14 @@ try {
   outcome = await main();
 } catch (error) {
   console.error(`test-remote: ${error.stack ?? error}`);
-  if (session.tmp) await saveArtifacts(String(error.stack ?? error)).catch((e) => console.error(`could not save artifacts: ${e}`));
+  if (session.tmp)
+    await saveArtifacts(String(error.stack ?? error)).catch((e) => console.error(`could not save artifacts: ${e}`));
   outcome = { passed: 0, failed: 1, code: 1 };
 } finally {
   await session.cleanUp();
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`); // the last line, for CI
+console.log(
+  `${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`,
+); // the last line, for CI
 process.exit(outcome.code);

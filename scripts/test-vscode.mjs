@@ -5,11 +5,13 @@
 // test-electron downloads VS Code VSCODE_VERSION (default 1.100.3) into .vscode-test/, which needs
 // the internet. On a machine without a display run it under `xvfb-run -a`.
 // Needs `npm run build` and `tsc -p tsconfig.json` first. Last line: "N passed, M failed".
-import { runTests } from '@vscode/test-electron';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { runTests } from '@vscode/test-electron';
+
 import { printResult, readResult, succeeded } from './integration-results.mjs';
 
 const repo = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -29,7 +31,9 @@ const resultFile = join(workspace, '.gai-conf-test-result.json');
 let launchError;
 try {
   await runTests({
-    ...(process.env.VSCODE_EXECUTABLE ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE } : { version: process.env.VSCODE_VERSION ?? '1.100.3' }),
+    ...(process.env.VSCODE_EXECUTABLE
+      ? { vscodeExecutablePath: process.env.VSCODE_EXECUTABLE }
+      : { version: process.env.VSCODE_VERSION ?? '1.100.3' }),
     extensionDevelopmentPath: repo,
     extensionTestsPath: join(repo, 'out/test/integration/index'),
     extensionTestsEnv: { GAI_CONF_TEST_RESULT: resultFile },
@@ -38,8 +42,10 @@ try {
       '--disable-extensions', // every other extension; the one under development still loads
       '--disable-workspace-trust',
       '--skip-welcome',
-      '--user-data-dir', join(tmp, 'user-data'),
-      '--extensions-dir', join(tmp, 'extensions'),
+      '--user-data-dir',
+      join(tmp, 'user-data'),
+      '--extensions-dir',
+      join(tmp, 'extensions'),
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), // Electron refuses root otherwise
     ],
   });
@@ -49,7 +55,8 @@ try {
 
 const result = readResult(resultFile);
 if (result) printResult(result);
-else console.error(`VS Code ran no suite (no ${resultFile}): ${launchError?.stack ?? launchError ?? 'no error reported'}`);
+else
+  console.error(`VS Code ran no suite (no ${resultFile}): ${launchError?.stack ?? launchError ?? 'no error reported'}`);
 rmSync(tmp, { recursive: true, force: true });
 const ok = succeeded(result) && !launchError;
 console.log(`${result?.passed ?? 0} passed, ${result ? result.failed : 1} failed`);

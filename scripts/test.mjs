@@ -26,9 +26,16 @@ function prerequisitesMissing() {
   // As root its progress shows (apt, the glibc builds); as anyone else it only checks, and the
   // message below says what to do.
   const root = process.getuid?.() === 0;
-  const run = spawnSync('bash', ['scripts/install-test-tools.sh'], { stdio: ['ignore', 'pipe', root ? 'inherit' : 'ignore'], encoding: 'utf8' });
+  const run = spawnSync('bash', ['scripts/install-test-tools.sh'], {
+    stdio: ['ignore', 'pipe', root ? 'inherit' : 'ignore'],
+    encoding: 'utf8',
+  });
   const line = run.stdout.split('\n').find((l) => l.startsWith('missing: '));
-  const missing = line ? line.slice('missing: '.length).split(', ') : run.status === 0 ? [] : ['scripts/install-test-tools.sh failed'];
+  const missing = line
+    ? line.slice('missing: '.length).split(', ')
+    : run.status === 0
+      ? []
+      : ['scripts/install-test-tools.sh failed'];
   // The oracles make network namespaces, the Save as Root tests a user with sudo: only root can.
   if (!root) missing.unshift('root');
   return missing;
@@ -36,25 +43,36 @@ function prerequisitesMissing() {
 
 const missing = whole ? prerequisitesMissing() : [];
 if (missing.length > 0 && !partial) {
-  console.error(`\nnpm test needs ${missing.join(', ')}, and would otherwise skip the tests that use ${missing.length === 1 ? 'it' : 'them'}.`);
-  console.error(process.getuid?.() === 0
-    ? 'Install them with: bash scripts/install-test-tools.sh (see above for what failed)'
-    : 'Run the whole suite as root, which installs them first: sudo npm test');
+  console.error(
+    `\nnpm test needs ${missing.join(', ')}, and would otherwise skip the tests that use ${missing.length === 1 ? 'it' : 'them'}.`,
+  );
+  console.error(
+    process.getuid?.() === 0
+      ? 'Install them with: bash scripts/install-test-tools.sh (see above for what failed)'
+      : 'Run the whole suite as root, which installs them first: sudo npm test',
+  );
   console.error('Or run without them, skipping what needs them: GAI_CONF_PARTIAL=1 npm test');
   process.exit(1);
 }
 
 /** Prettier's check and eslint, side by side: both must pass before any test runs. */
 async function styleProblems() {
-  const check = (name, args) => new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code) => resolve(code === 0 ? [] : [`${name}:\n${output.trim()}`]));
-  });
+  const check = (name, args) =>
+    new Promise((resolve) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      child.on('close', (code) => resolve(code === 0 ? [] : [`${name}:\n${output.trim()}`]));
+    });
   const found = await Promise.all([
-    check('prettier --check (npm run format writes the fixes)', ['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']),
+    check('prettier --check (npm run format writes the fixes)', [
+      'node_modules/prettier/bin/prettier.cjs',
+      '--check',
+      '--log-level',
+      'warn',
+      '.',
+    ]),
     check('eslint (npm run lint -- --fix fixes what it can)', ['node_modules/eslint/bin/eslint.js', '.']),
   ]);
   return found.flat();
@@ -90,7 +108,12 @@ function run(args, patterns) {
     });
     child.on('close', (code) => {
       const count = (pattern) => Number([...output.matchAll(pattern)].at(-1)?.[1] ?? 0);
-      resolve({ code: code ?? 1, passed: count(patterns.passed), failed: count(patterns.failed), skipped: count(patterns.skipped) });
+      resolve({
+        code: code ?? 1,
+        passed: count(patterns.passed),
+        failed: count(patterns.failed),
+        skipped: count(patterns.skipped),
+      });
     });
   });
 }
@@ -118,7 +141,9 @@ const [passed, failed, skipped] = [total('passed'), total('failed'), total('skip
 const silentSkips = skipped > 0 && !partial;
 const notes = [
   ...(skipped > 0 ? [`${skipped} skipped`] : []),
-  ...(partial ? [`partial run (GAI_CONF_PARTIAL=1)${missing.length > 0 ? `: without ${missing.join(', ')}` : ''}`] : []),
+  ...(partial
+    ? [`partial run (GAI_CONF_PARTIAL=1)${missing.length > 0 ? `: without ${missing.join(', ')}` : ''}`]
+    : []),
   ...(silentSkips ? ['a test skipped outside a partial run: that fails the run'] : []),
 ];
 console.log(`\n${passed} passed, ${failed} failed${notes.map((n) => `, ${n}`).join('')}`);

@@ -12,7 +12,8 @@
  */
 
 import { existsSync } from 'fs';
-import { ExtensionContext, Position, Range, Uri, commands, window, workspace } from 'vscode';
+import { commands, ExtensionContext, Position, Range, Uri, window, workspace } from 'vscode';
+
 import { CLIENT_COMMANDS } from './protocol';
 
 const COPY_NAME = 'gai-conf-documentation.md';
@@ -21,12 +22,18 @@ const IMAGES = ['docs', 'images'];
 
 /** The fragment VS Code's Markdown preview gives a heading: lowercase, spaces as dashes, no punctuation. */
 export function headingSlug(heading: string): string {
-  return heading.trim().toLowerCase().replace(/\s+/g, '-').replace(/[\][!/'"#$%&()*+,.:;<=>?@\\^{|}~`]/g, '');
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, '-')
+    .replace(/[\][!/'"#$%&()*+,.:;<=>?@\\^{|}~`]/g, '');
 }
 
 export function registerDocumentation(context: ExtensionContext): void {
   // vsce packages README.md as readme.md.
-  const readme = ['README.md', 'readme.md'].map((name) => Uri.joinPath(context.extensionUri, name)).find((uri) => existsSync(uri.fsPath));
+  const readme = ['README.md', 'readme.md']
+    .map((name) => Uri.joinPath(context.extensionUri, name))
+    .find((uri) => existsSync(uri.fsPath));
   let copied: Promise<Uri> | undefined;
 
   /** The README and its images copied into the extension's storage, once per activation (a new version may have changed them). */
@@ -37,7 +44,8 @@ export function registerDocumentation(context: ExtensionContext): void {
     await workspace.fs.writeFile(copy, await workspace.fs.readFile(source));
     const images = Uri.joinPath(context.extensionUri, ...IMAGES);
     const entries = existsSync(images.fsPath) ? await workspace.fs.readDirectory(images) : [];
-    for (const [name] of entries) await workspace.fs.copy(Uri.joinPath(images, name), Uri.joinPath(folder, ...IMAGES, name), { overwrite: true });
+    for (const [name] of entries)
+      await workspace.fs.copy(Uri.joinPath(images, name), Uri.joinPath(folder, ...IMAGES, name), { overwrite: true });
     return copy;
   }
 
@@ -60,8 +68,14 @@ export function registerDocumentation(context: ExtensionContext): void {
     } catch {
       // The built-in Markdown extension is disabled: the source, at the heading.
       const lines = new TextDecoder().decode(await workspace.fs.readFile(document)).split('\n');
-      const line = Math.max(0, lines.findIndex((l) => /^#+\s/.test(l) && headingSlug(l.replace(/^#+\s+/, '')) === fragment));
-      await window.showTextDocument(document, { selection: new Range(new Position(line, 0), new Position(line, 0)), preview: true });
+      const line = Math.max(
+        0,
+        lines.findIndex((l) => /^#+\s/.test(l) && headingSlug(l.replace(/^#+\s+/, '')) === fragment),
+      );
+      await window.showTextDocument(document, {
+        selection: new Range(new Position(line, 0), new Position(line, 0)),
+        preview: true,
+      });
     }
   }
 

@@ -1,13 +1,15 @@
 /** Which document a command means, what its file holds on disk, and treating a copy as gai.conf. */
 
-import { ExtensionContext, TextDocument, Uri, commands, languages, window, workspace } from 'vscode';
+import { commands, ExtensionContext, languages, TextDocument, Uri, window, workspace } from 'vscode';
+
 import { savedFileText } from './savedFile';
 
 export const LANGUAGE_ID = 'gaiconf';
 
 /** The open document a command's argument (a uri, as a string or a Uri) names, else the active gai.conf editor's. */
 export function gaiConfDocument(uriArgument: unknown): TextDocument | undefined {
-  const uri = typeof uriArgument === 'string' ? uriArgument : uriArgument instanceof Uri ? uriArgument.toString() : undefined;
+  const uri =
+    typeof uriArgument === 'string' ? uriArgument : uriArgument instanceof Uri ? uriArgument.toString() : undefined;
   if (uri) return workspace.textDocuments.find((d) => d.uri.toString() === uri);
   const active = window.activeTextEditor?.document;
   return active?.languageId === LANGUAGE_ID ? active : undefined;

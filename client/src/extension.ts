@@ -8,17 +8,18 @@
 import * as path from 'path';
 import { ExtensionContext, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
+
 import { registerDocumentation } from './documentation';
-import { AnalysisPublishedNotification, CLIENT_COMMANDS, StatusChangedNotification, StatusRequest } from './protocol';
+import { LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
 import { registerFixAllReport } from './fixAllReport';
+import { registerPolicyFiles } from './policyFiles';
+import { AnalysisPublishedNotification, CLIENT_COMMANDS, StatusChangedNotification, StatusRequest } from './protocol';
 import { registerSaveAsRoot } from './saveAsRoot';
 import { registerGlibcStatus } from './status';
 import { registerExplainView } from './views/explain';
+import { registerMeasureView } from './views/measure';
 import { registerPolicyTableView } from './views/policyTable';
 import { registerWhoFollowsView } from './views/whoFollows';
-import { registerPolicyFiles } from './policyFiles';
-import { registerMeasureView } from './views/measure';
 
 let client: LanguageClient | undefined;
 
@@ -31,7 +32,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }],
     synchronize: { configurationSection: 'gaiconf' },
-    initializationOptions: { gaiconf: workspace.getConfiguration('gaiconf'), clientCommands: Object.values(CLIENT_COMMANDS) },
+    initializationOptions: {
+      gaiconf: workspace.getConfiguration('gaiconf'),
+      clientCommands: Object.values(CLIENT_COMMANDS),
+    },
   };
   const languageClient = (client = new LanguageClient('gaiconf', 'gai.conf', serverOptions, clientOptions));
   context.subscriptions.push(languageClient);

@@ -4,11 +4,18 @@
  * confirmation, so VS Code shows it in its refactor preview before anything changes.
  */
 
-import { ExtensionContext, QuickPickItem, commands, window, workspace } from 'vscode';
+import { commands, ExtensionContext, QuickPickItem, window, workspace } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+
 import type { PolicyEditResult } from '../../server/src/lsp/protocol';
-import { LANGUAGE_ID, gaiConfDocument } from './documents';
-import { ExportTablesRequest, POLICY_COMMANDS, PresetsRequest, ResetToDefaultsRequest, WritePresetRequest } from './protocol';
+import { gaiConfDocument, LANGUAGE_ID } from './documents';
+import {
+  ExportTablesRequest,
+  POLICY_COMMANDS,
+  PresetsRequest,
+  ResetToDefaultsRequest,
+  WritePresetRequest,
+} from './protocol';
 import { answerOf } from './views/webview';
 
 async function applyPreviewed(client: LanguageClient, result: PolicyEditResult | undefined): Promise<boolean> {
@@ -30,7 +37,10 @@ function documentOrWarn(uriArgument: unknown, what: string) {
 async function resetToDefaults(client: LanguageClient, uriArgument?: unknown): Promise<boolean> {
   const document = documentOrWarn(uriArgument, 'the reset comments out its active lines');
   if (!document) return false;
-  return applyPreviewed(client, await answerOf(() => client.sendRequest(ResetToDefaultsRequest, { uri: document.uri.toString() })));
+  return applyPreviewed(
+    client,
+    await answerOf(() => client.sendRequest(ResetToDefaultsRequest, { uri: document.uri.toString() })),
+  );
 }
 
 interface PresetItem extends QuickPickItem {
@@ -45,15 +55,28 @@ async function writePreset(client: LanguageClient, uriArgument?: unknown, preset
     const presets = await answerOf(() => client.sendRequest(PresetsRequest));
     if (!presets) return false;
     const items: PresetItem[] = [
-      { id: 'auto', label: 'auto', description: "chosen from this machine's addresses", detail: "Prefer IPv6 from ULA hosts where the built-in tables make this machine try IPv4 first, else glibc's built-in tables." },
+      {
+        id: 'auto',
+        label: 'auto',
+        description: "chosen from this machine's addresses",
+        detail:
+          "Prefer IPv6 from ULA hosts where the built-in tables make this machine try IPv4 first, else glibc's built-in tables.",
+      },
       ...presets.map((p) => ({ id: p.id, label: p.title, description: p.id, detail: p.description })),
     ];
-    const picked = await window.showQuickPick(items, { title: 'gai.conf: Write a Preset', placeHolder: 'A whole policy: active lines are commented out, the preset is added at the end (previewed first)', matchOnDetail: true });
+    const picked = await window.showQuickPick(items, {
+      title: 'gai.conf: Write a Preset',
+      placeHolder: 'A whole policy: active lines are commented out, the preset is added at the end (previewed first)',
+      matchOnDetail: true,
+    });
     if (!picked) return false;
     id = picked.id;
   }
   const preset = id;
-  return applyPreviewed(client, await answerOf(() => client.sendRequest(WritePresetRequest, { uri: document.uri.toString(), preset })));
+  return applyPreviewed(
+    client,
+    await answerOf(() => client.sendRequest(WritePresetRequest, { uri: document.uri.toString(), preset })),
+  );
 }
 
 async function exportTables(client: LanguageClient, uriArgument?: unknown): Promise<void> {
@@ -70,7 +93,9 @@ async function exportTables(client: LanguageClient, uriArgument?: unknown): Prom
 export function registerPolicyFiles(context: ExtensionContext, client: LanguageClient): void {
   context.subscriptions.push(
     commands.registerCommand(POLICY_COMMANDS.resetToDefaults, (uri?: unknown) => resetToDefaults(client, uri)),
-    commands.registerCommand(POLICY_COMMANDS.writePreset, (uri?: unknown, preset?: unknown) => writePreset(client, uri, preset)),
+    commands.registerCommand(POLICY_COMMANDS.writePreset, (uri?: unknown, preset?: unknown) =>
+      writePreset(client, uri, preset),
+    ),
     commands.registerCommand(POLICY_COMMANDS.exportTables, (uri?: unknown) => exportTables(client, uri)),
   );
 }

@@ -5,21 +5,22 @@
  */
 
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageclient';
+
 import type {
   AnalysisPublishedNotification as AnalysisPublishedNotificationType,
   ClientCommands,
   ConnectionsRequest as ConnectionsRequestType,
   ExplainRequest as ExplainRequestType,
+  ExportTablesRequest as ExportTablesRequestType,
+  KernelLabelsRequest as KernelLabelsRequestType,
   PolicyTablesRequest as PolicyTablesRequestType,
+  PresetsRequest as PresetsRequestType,
+  ResetToDefaultsRequest as ResetToDefaultsRequestType,
   SaveCheckRequest as SaveCheckRequestType,
   StatusChangedNotification as StatusChangedNotificationType,
   StatusRequest as StatusRequestType,
   WhoFollowsRequest as WhoFollowsRequestType,
-  ResetToDefaultsRequest as ResetToDefaultsRequestType,
-  PresetsRequest as PresetsRequestType,
   WritePresetRequest as WritePresetRequestType,
-  ExportTablesRequest as ExportTablesRequestType,
-  KernelLabelsRequest as KernelLabelsRequestType,
 } from '../../server/src/lsp/protocol';
 
 function request<Typed extends { readonly method: string }>(method: Typed['method']): Typed {
@@ -40,7 +41,8 @@ export const WhoFollowsRequest = request0<typeof WhoFollowsRequestType>('gaiConf
 export const StatusRequest = request0<typeof StatusRequestType>('gaiConf/status');
 export const StatusChangedNotification = notification<typeof StatusChangedNotificationType>('gaiConf/statusChanged');
 export const SaveCheckRequest = request<typeof SaveCheckRequestType>('gaiConf/saveCheck');
-export const AnalysisPublishedNotification = notification<typeof AnalysisPublishedNotificationType>('gaiConf/analysisPublished');
+export const AnalysisPublishedNotification =
+  notification<typeof AnalysisPublishedNotificationType>('gaiConf/analysisPublished');
 
 export const ResetToDefaultsRequest = request<typeof ResetToDefaultsRequestType>('gaiConf/resetToDefaults');
 export const PresetsRequest = request0<typeof PresetsRequestType>('gaiConf/presets');

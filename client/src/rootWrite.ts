@@ -50,9 +50,18 @@ export type RootWriteOutcome =
 
 /** What sudo's (or dd's) standard error and exit status mean; sudo runs with LC_ALL=C. */
 export function classifySudoFailure(stderr: string): RootWriteOutcome {
-  const detail = stderr.trim().split('\n').filter((line) => line && line !== 'Sorry, try again.').join(' ');
+  const detail = stderr
+    .trim()
+    .split('\n')
+    .filter((line) => line && line !== 'Sorry, try again.')
+    .join(' ');
   if (/incorrect password attempt/.test(stderr)) return { kind: 'wrong-password' };
-  if (/is not in the sudoers file|is not allowed to (execute|run)|may not run sudo|you must have a tty|a terminal is required/.test(stderr)) return { kind: 'not-allowed', detail };
+  if (
+    /is not in the sudoers file|is not allowed to (execute|run)|may not run sudo|you must have a tty|a terminal is required/.test(
+      stderr,
+    )
+  )
+    return { kind: 'not-allowed', detail };
   if (/a password is required/.test(stderr)) return { kind: 'password-required' };
   if (/Read-only file system/.test(stderr)) return { kind: 'read-only-file-system' };
   if (/failed to open .*No such file or directory/.test(stderr)) return { kind: 'missing' };
@@ -60,14 +69,24 @@ export function classifySudoFailure(stderr: string): RootWriteOutcome {
 }
 
 /** Runs sudo with `args`, the password (if any) as the only thing on its standard input. */
-function runSudo(args: readonly string[], password: string | undefined): Promise<{ code: number | null; stderr: string } | 'sudo-missing'> {
+function runSudo(
+  args: readonly string[],
+  password: string | undefined,
+): Promise<{ code: number | null; stderr: string } | 'sudo-missing'> {
   return new Promise((resolve) => {
     // LC_ALL=C: sudo's and dd's messages in English, so that classifySudoFailure can read them.
-    const child = spawn('sudo', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' }, stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn('sudo', args, {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => { stderr += chunk; });
-    child.on('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ENOENT' ? 'sudo-missing' : { code: null, stderr: error.message }));
+    child.stderr.on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      resolve(error.code === 'ENOENT' ? 'sudo-missing' : { code: null, stderr: error.message }),
+    );
     child.on('close', (code) => resolve({ code, stderr }));
     child.stdin.on('error', () => {}); // sudo may exit (NOPASSWD, a bad rule) before reading it
     child.stdin.end(password === undefined ? '' : `${password}\n`);
@@ -109,9 +128,11 @@ export async function writeAsRoot(target: string, bytes: Uint8Array, password?: 
     if (run.code !== 0) return classifySudoFailure(run.stderr);
     const after = await identityOf(target);
     const changed = (Object.keys(before) as (keyof Identity)[]).filter((key) => before[key] !== after[key]);
-    if (changed.length > 0) return { kind: 'failed', detail: `the file's ${changed.join(', ')} changed during the write` };
+    if (changed.length > 0)
+      return { kind: 'failed', detail: `the file's ${changed.join(', ')} changed during the write` };
     const written = await readFile(target).catch(() => undefined);
-    if (written && !Buffer.from(bytes).equals(written)) return { kind: 'failed', detail: 'the file on disk does not hold the bytes written' };
+    if (written && !Buffer.from(bytes).equals(written))
+      return { kind: 'failed', detail: 'the file on disk does not hold the bytes written' };
     return { kind: 'written' };
   } finally {
     await rm(folder, { recursive: true, force: true });
@@ -130,7 +151,10 @@ export function backupFolder(): string {
 export async function writeBackup(target: string, bytes: Uint8Array, now = new Date()): Promise<string> {
   const folder = backupFolder();
   await mkdir(folder, { recursive: true, mode: 0o700 });
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   for (let n = 0; ; n++) {
     const path = join(folder, `${encodeURIComponent(target)}.${stamp}${n ? `-${n}` : ''}`);
     try {

@@ -11,24 +11,36 @@ import { userInfo } from 'os';
 import {
   CodeLens,
   CodeLensProvider,
+  commands,
   EventEmitter,
   ExtensionContext,
+  languages,
   TextDocument,
   TextDocumentContentProvider,
   TextDocumentSaveReason,
   Uri,
-  commands,
-  languages,
   window,
   workspace,
 } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+
 import { LANGUAGE_ID } from './documents';
 import { CLIENT_COMMANDS, SaveCheckRequest } from './protocol';
 import { RootWriteOutcome, writabilityOf, writeAsRoot, writeBackup } from './rootWrite';
 import {
-  COMPARE, Question, SAVE_AS_ROOT, changedOnDiskQuestion, crashQuestion, failureMessage, lensFor, offerBeforeFailingSave, ordinarySaveMessage, passwordPrompt, refusalBeforeWriting,
-  savedMessage, writePlan,
+  changedOnDiskQuestion,
+  COMPARE,
+  crashQuestion,
+  failureMessage,
+  lensFor,
+  offerBeforeFailingSave,
+  ordinarySaveMessage,
+  passwordPrompt,
+  Question,
+  refusalBeforeWriting,
+  SAVE_AS_ROOT,
+  savedMessage,
+  writePlan,
 } from './saveAsRootDecision';
 import { savedFileText } from './savedFile';
 
@@ -44,7 +56,8 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
   const loaded = new Map<string, Uint8Array>();
   const lensesChanged = new EventEmitter<void>();
 
-  const isLocalGaiConf = (document: TextDocument) => document.languageId === LANGUAGE_ID && document.uri.scheme === 'file';
+  const isLocalGaiConf = (document: TextDocument) =>
+    document.languageId === LANGUAGE_ID && document.uri.scheme === 'file';
 
   async function remember(document: TextDocument): Promise<void> {
     if (!isLocalGaiConf(document)) return;
@@ -58,7 +71,9 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
       if (!isLocalGaiConf(document)) return [];
       const lens = lensFor(await writabilityOf(document.uri.fsPath), userName());
       if (!lens) return [];
-      const command = lens.saveAsRoot ? { title: lens.title, command: SAVE_AS_ROOT_COMMAND, arguments: [document.uri], tooltip: lens.tooltip } : { title: lens.title, command: '' };
+      const command = lens.saveAsRoot
+        ? { title: lens.title, command: SAVE_AS_ROOT_COMMAND, arguments: [document.uri], tooltip: lens.tooltip }
+        : { title: lens.title, command: '' };
       return [new CodeLens(document.lineAt(0).range, command)];
     },
   };
@@ -71,7 +86,12 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
 
   async function compareWithDisk(document: TextDocument): Promise<void> {
     const onDisk = Uri.from({ scheme: DISK_SCHEME, path: document.uri.fsPath, query: String(Date.now()) });
-    await commands.executeCommand('vscode.diff', onDisk, document.uri, `${document.uri.fsPath}: on disk now ↔ your edits`);
+    await commands.executeCommand(
+      'vscode.diff',
+      onDisk,
+      document.uri,
+      `${document.uri.fsPath}: on disk now ↔ your edits`,
+    );
   }
 
   /** Asks a modal question; true when the user chose to go on. "Compare" opens the diff (and stops). */
@@ -84,7 +104,12 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
   /** Asks for the password until sudo takes it or the user gives up; the password goes to sudo only. */
   async function writeWithPassword(file: string, bytes: Uint8Array): Promise<RootWriteOutcome | undefined> {
     for (let retry = false; ; retry = true) {
-      const password = await window.showInputBox({ title: 'gai.conf: Save as Root', prompt: passwordPrompt(userName(), file, retry), password: true, ignoreFocusOut: true });
+      const password = await window.showInputBox({
+        title: 'gai.conf: Save as Root',
+        prompt: passwordPrompt(userName(), file, retry),
+        password: true,
+        ignoreFocusOut: true,
+      });
       if (password === undefined) return undefined;
       const outcome = await writeAsRoot(file, bytes, password);
       if (outcome.kind !== 'wrong-password') return outcome;
@@ -113,7 +138,11 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
     if (offered.has(uri) || (await writabilityOf(document.uri.fsPath)) !== 'needs-root') return;
     offered.add(uri);
     try {
-      const answer = await window.showWarningMessage(offerBeforeFailingSave(userName(), document.uri.fsPath), { modal: true }, SAVE_AS_ROOT);
+      const answer = await window.showWarningMessage(
+        offerBeforeFailingSave(userName(), document.uri.fsPath),
+        { modal: true },
+        SAVE_AS_ROOT,
+      );
       if (answer === SAVE_AS_ROOT) await saveAsRoot(document.uri);
     } finally {
       offered.delete(uri);
@@ -121,10 +150,15 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
   }
 
   async function checkAndWrite(uriArgument: unknown): Promise<boolean> {
-    const uri = uriArgument instanceof Uri ? uriArgument.toString() : typeof uriArgument === 'string' ? uriArgument : undefined;
-    const document = uri ? workspace.textDocuments.find((d) => d.uri.toString() === uri) : window.activeTextEditor?.document;
+    const uri =
+      uriArgument instanceof Uri ? uriArgument.toString() : typeof uriArgument === 'string' ? uriArgument : undefined;
+    const document = uri
+      ? workspace.textDocuments.find((d) => d.uri.toString() === uri)
+      : window.activeTextEditor?.document;
     if (!document || document.uri.scheme !== 'file') {
-      void window.showWarningMessage('Save as Root writes a file on the machine where the extension runs: open that file first.');
+      void window.showWarningMessage(
+        'Save as Root writes a file on the machine where the extension runs: open that file first.',
+      );
       return false;
     }
     const file = document.uri.fsPath;

@@ -28,9 +28,18 @@ export function bytesToSave(text: string, onDisk: Uint8Array | undefined): Uint8
 }
 
 /** The CodeLens on the first line of a file the user cannot save as it is; none for a writable one. */
-export function lensFor(writability: Writability, user: string): { readonly title: string; readonly tooltip?: string; readonly saveAsRoot: boolean } | undefined {
-  if (writability === 'needs-root') return { title: 'read-only for you: Save as Root…', tooltip: `${user} cannot write this file; write it through sudo`, saveAsRoot: true };
-  if (writability === 'read-only-file-system') return { title: 'read-only file system: cannot be saved here', saveAsRoot: false };
+export function lensFor(
+  writability: Writability,
+  user: string,
+): { readonly title: string; readonly tooltip?: string; readonly saveAsRoot: boolean } | undefined {
+  if (writability === 'needs-root')
+    return {
+      title: 'read-only for you: Save as Root…',
+      tooltip: `${user} cannot write this file; write it through sudo`,
+      saveAsRoot: true,
+    };
+  if (writability === 'read-only-file-system')
+    return { title: 'read-only file system: cannot be saved here', saveAsRoot: false };
   return undefined;
 }
 
@@ -43,8 +52,10 @@ export function offerBeforeFailingSave(user: string, file: string): string {
 
 /** Why nothing can be written, not even as root, when that is known before asking anything. */
 export function refusalBeforeWriting(file: string, writability: Writability): string | undefined {
-  if (writability === 'read-only-file-system') return `Cannot save ${file}: it is on a read-only file system; not even root can write it here.`;
-  if (writability === 'missing') return `Cannot save ${file} as root: the file no longer exists. Save as Root only writes over an existing file.`;
+  if (writability === 'read-only-file-system')
+    return `Cannot save ${file}: it is on a read-only file system; not even root can write it here.`;
+  if (writability === 'missing')
+    return `Cannot save ${file} as root: the file no longer exists. Save as Root only writes over an existing file.`;
   return undefined;
 }
 
@@ -70,9 +81,17 @@ export function crashQuestion(check: SaveCheckResult): Question | undefined {
 }
 
 /** The file changed on disk since the editor loaded it (or last wrote it): another's changes would be lost. */
-export function changedOnDiskQuestion(file: string, onDisk: Uint8Array | undefined, loaded: Uint8Array | undefined): Question | undefined {
+export function changedOnDiskQuestion(
+  file: string,
+  onDisk: Uint8Array | undefined,
+  loaded: Uint8Array | undefined,
+): Question | undefined {
   if (!onDisk || !loaded || sameBytes(onDisk, loaded)) return undefined;
-  return { message: `${file} changed on disk since it was opened here. Saving now replaces those changes.`, choices: [COMPARE, OVERWRITE], proceed: OVERWRITE };
+  return {
+    message: `${file} changed on disk since it was opened here. Saving now replaces those changes.`,
+    choices: [COMPARE, OVERWRITE],
+    proceed: OVERWRITE,
+  };
 }
 
 export type WritePlan =
@@ -98,7 +117,9 @@ export function ordinarySaveMessage(file: string, user: string, dirty: boolean):
 
 /** The password box's prompt: the first time, and after sudo refused a password. */
 export function passwordPrompt(user: string, file: string, retry: boolean): string {
-  return retry ? `Wrong password for ${user}: try again (Escape to cancel)` : `Password of ${user} for sudo, to write ${file} as root`;
+  return retry
+    ? `Wrong password for ${user}: try again (Escape to cancel)`
+    : `Password of ${user} for sudo, to write ${file} as root`;
 }
 
 /** What a failed write tells the user; undefined for an outcome that is not a failure. */
@@ -121,7 +142,11 @@ export function failureMessage(file: string, user: string, outcome: RootWriteOut
 export const EXPLAIN_ACTION = 'Explain Address Order';
 
 /** After a write: where the previous content went, and for the live file that running programs keep the old tables. */
-export function savedMessage(file: string, live: boolean, backup: string | undefined): { readonly message: string; readonly action?: string } {
+export function savedMessage(
+  file: string,
+  live: boolean,
+  backup: string | undefined,
+): { readonly message: string; readonly action?: string } {
   const kept = backup ? ` The previous version is in ${backup}.` : '';
   if (!live) return { message: `Saved ${file} as root.${kept}` };
   return {

@@ -1,7 +1,17 @@
 /** The language status item showing the glibc the analysis assumes, and the picker that changes it. */
 
-import { ConfigurationTarget, ExtensionContext, LanguageStatusSeverity, QuickPickItem, commands, languages, window, workspace } from 'vscode';
+import {
+  commands,
+  ConfigurationTarget,
+  ExtensionContext,
+  languages,
+  LanguageStatusSeverity,
+  QuickPickItem,
+  window,
+  workspace,
+} from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+
 import type { StatusResult } from '../../server/src/lsp/protocol';
 import { LANGUAGE_ID } from './documents';
 import { StatusRequest } from './protocol';
@@ -35,13 +45,27 @@ const ORIGINS: Readonly<Record<StatusResult['origin'], string>> = {
 async function selectGlibcVersion(client: LanguageClient): Promise<void> {
   const status = await client.sendRequest(StatusRequest).catch(() => undefined);
   const items: (QuickPickItem & { value: string })[] = [
-    { label: 'auto', description: 'the glibc where the extension runs', detail: status?.origin === 'runtime' ? `This machine: glibc ${status.glibc}` : undefined, value: 'auto' },
+    {
+      label: 'auto',
+      description: 'the glibc where the extension runs',
+      detail: status?.origin === 'runtime' ? `This machine: glibc ${status.glibc}` : undefined,
+      value: 'auto',
+    },
     ...KNOWN_GLIBC_VERSIONS.map((v) => ({ label: v.version, description: v.systems, value: v.version })),
     { label: 'Other version…', value: '' },
   ];
-  const picked = await window.showQuickPick(items, { title: 'glibc version the gai.conf analysis imitates', placeHolder: status ? `Now: ${status.description}` : undefined });
+  const picked = await window.showQuickPick(items, {
+    title: 'glibc version the gai.conf analysis imitates',
+    placeHolder: status ? `Now: ${status.description}` : undefined,
+  });
   if (!picked) return;
-  const value = picked.value || await window.showInputBox({ title: 'glibc version', placeHolder: '2.38', validateInput: (v) => (/^2\.\d+$/.test(v.trim()) ? undefined : 'A version such as 2.38') });
+  const value =
+    picked.value ||
+    (await window.showInputBox({
+      title: 'glibc version',
+      placeHolder: '2.38',
+      validateInput: (v) => (/^2\.\d+$/.test(v.trim()) ? undefined : 'A version such as 2.38'),
+    }));
   if (!value) return;
   const setting = workspace.getConfiguration('gaiconf').inspect<string>('glibcVersion');
   const target = setting?.workspaceValue !== undefined ? ConfigurationTarget.Workspace : ConfigurationTarget.Global;
@@ -52,13 +76,21 @@ async function selectGlibcVersion(client: LanguageClient): Promise<void> {
 export function registerGlibcStatus(context: ExtensionContext, client: LanguageClient): (status: StatusResult) => void {
   const item = languages.createLanguageStatusItem('gaiconf.glibc', { language: LANGUAGE_ID });
   item.name = 'gai.conf: glibc version';
-  item.command = { title: 'Change', command: SELECT_GLIBC_COMMAND, tooltip: 'Choose the glibc version the analysis imitates' };
-  context.subscriptions.push(item, commands.registerCommand(SELECT_GLIBC_COMMAND, () => selectGlibcVersion(client)));
+  item.command = {
+    title: 'Change',
+    command: SELECT_GLIBC_COMMAND,
+    tooltip: 'Choose the glibc version the analysis imitates',
+  };
+  context.subscriptions.push(
+    item,
+    commands.registerCommand(SELECT_GLIBC_COMMAND, () => selectGlibcVersion(client)),
+  );
   return (status) => {
     item.text = `glibc ${status.glibc}`;
     const warning = LIBC_WARNINGS[status.hostLibc];
     const origin = ORIGINS[status.origin];
-    item.detail = warning ?? (status.prefixLengthFix ? `${origin}, with the 2.41 parser fix backported (BZ #32465)` : origin);
+    item.detail =
+      warning ?? (status.prefixLengthFix ? `${origin}, with the 2.41 parser fix backported (BZ #32465)` : origin);
     item.severity = warning ? LanguageStatusSeverity.Warning : LanguageStatusSeverity.Information;
   };
 }

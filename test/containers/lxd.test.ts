@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
+
 import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { ulaFixes } from '../../server/src/features/codeActions/ulaFixes';
@@ -36,51 +37,64 @@ const STOCK = skip ? '' : readFileSync('/etc/gai.conf', 'utf8');
 const FIXED = skip ? '' : applyEdits(STOCK, ulaFixes(analyzeGaiConf(STOCK, { glibc: GLIBC }))[0]!.edits);
 const BROKEN = `${STOCK}# the fix as it was typed: glibc's directives are lower case, so it ignores this line\nLabel fc00::/7 1\n`;
 const FILES: Readonly<Record<string, string>> = { stock: STOCK, fixed: FIXED, broken: BROKEN, noroute6: FIXED };
-const EXPECTED: Readonly<Record<string, 'ipv6' | 'ipv4'>> = { stock: 'ipv4', fixed: 'ipv6', broken: 'ipv4', noroute6: 'ipv4' };
+const EXPECTED: Readonly<Record<string, 'ipv6' | 'ipv4'>> = {
+  stock: 'ipv4',
+  fixed: 'ipv6',
+  broken: 'ipv4',
+  noroute6: 'ipv4',
+};
 const NAMES = Object.keys(FILES);
 
 let found: Map<string, DiscoveredContainer>;
 
-before(async () => {
-  if (skip) return;
-  await fixture.start({ containers: NAMES });
-  const hosts = [
-    '127.0.0.1\tlocalhost',
-    '::1\tlocalhost',
-    `${fixture.globalDestination}\tdual-v6-listed-first`,
-    `${fixture.ipv4Destination}\tdual-v6-listed-first`,
-    `${fixture.ipv4Destination}\tdual-v4-listed-first`,
-    `${fixture.globalDestination}\tdual-v4-listed-first`,
-    '',
-  ].join('\n');
-  await Promise.all(NAMES.map(async (short) => {
-    await fixture.pushFile(short, '/etc/hosts', hosts);
-    await fixture.pushFile(short, '/etc/gai.conf', FILES[short]!);
-  }));
-  // noroute6 keeps its addresses but loses its IPv6 default route: its networkd (which takes router
-  // advertisements itself, and re-adds the route from the next one) is stopped, then the route goes.
-  const noroute = fixture.nameOf('noroute6');
-  await fixture.exec(noroute, ['systemctl', 'stop', 'systemd-networkd.socket', 'systemd-networkd.service']);
-  await fixture.exec(noroute, ['ip', '-6', 'route', 'del', 'default']);
-  // Stopping networkd released the DHCP lease: the same IPv4 address and route again, by hand.
-  const { ipv4 } = fixture.containers.get('noroute6')!;
-  await fixture.exec(noroute, ['ip', 'addr', 'replace', `${ipv4}/24`, 'dev', 'eth0']);
-  await fixture.exec(noroute, ['ip', 'route', 'replace', 'default', 'via', fixture.ipv4Destination]);
-  for (let i = 0; ; i++) {
-    const routes = (await fixture.exec(noroute, ['ip', '-6', 'route', 'show', 'default'])).stdout.trim();
-    const ula = (await fixture.exec(noroute, ['ip', '-6', 'addr', 'show', 'scope', 'global'])).stdout;
-    const ipv4Routes = (await fixture.exec(noroute, ['ip', '-4', 'route', 'show', 'default'])).stdout.trim();
-    if (routes === '' && /inet6 fd/.test(ula) && ipv4Routes !== '') break;
-    if (i > 60) throw new Error(`noroute6 still has an IPv6 default route (${routes}) or lost its ULA`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  const discovered = await discoverContainers([lxdSource()]);
-  found = new Map(discovered.containers.map((c) => [c.name, c]));
-}, { timeout: 600_000 });
+before(
+  async () => {
+    if (skip) return;
+    await fixture.start({ containers: NAMES });
+    const hosts = [
+      '127.0.0.1\tlocalhost',
+      '::1\tlocalhost',
+      `${fixture.globalDestination}\tdual-v6-listed-first`,
+      `${fixture.ipv4Destination}\tdual-v6-listed-first`,
+      `${fixture.ipv4Destination}\tdual-v4-listed-first`,
+      `${fixture.globalDestination}\tdual-v4-listed-first`,
+      '',
+    ].join('\n');
+    await Promise.all(
+      NAMES.map(async (short) => {
+        await fixture.pushFile(short, '/etc/hosts', hosts);
+        await fixture.pushFile(short, '/etc/gai.conf', FILES[short]!);
+      }),
+    );
+    // noroute6 keeps its addresses but loses its IPv6 default route: its networkd (which takes router
+    // advertisements itself, and re-adds the route from the next one) is stopped, then the route goes.
+    const noroute = fixture.nameOf('noroute6');
+    await fixture.exec(noroute, ['systemctl', 'stop', 'systemd-networkd.socket', 'systemd-networkd.service']);
+    await fixture.exec(noroute, ['ip', '-6', 'route', 'del', 'default']);
+    // Stopping networkd released the DHCP lease: the same IPv4 address and route again, by hand.
+    const { ipv4 } = fixture.containers.get('noroute6')!;
+    await fixture.exec(noroute, ['ip', 'addr', 'replace', `${ipv4}/24`, 'dev', 'eth0']);
+    await fixture.exec(noroute, ['ip', 'route', 'replace', 'default', 'via', fixture.ipv4Destination]);
+    for (let i = 0; ; i++) {
+      const routes = (await fixture.exec(noroute, ['ip', '-6', 'route', 'show', 'default'])).stdout.trim();
+      const ula = (await fixture.exec(noroute, ['ip', '-6', 'addr', 'show', 'scope', 'global'])).stdout;
+      const ipv4Routes = (await fixture.exec(noroute, ['ip', '-4', 'route', 'show', 'default'])).stdout.trim();
+      if (routes === '' && /inet6 fd/.test(ula) && ipv4Routes !== '') break;
+      if (i > 60) throw new Error(`noroute6 still has an IPv6 default route (${routes}) or lost its ULA`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const discovered = await discoverContainers([lxdSource()]);
+    found = new Map(discovered.containers.map((c) => [c.name, c]));
+  },
+  { timeout: 600_000 },
+);
 
-after(async () => {
-  if (!skip) await fixture.teardown();
-}, { timeout: 180_000 });
+after(
+  async () => {
+    if (!skip) await fixture.teardown();
+  },
+  { timeout: 180_000 },
+);
 
 /** The family real glibc inside the container puts first for a name, from `getent ahosts`. */
 async function glibcFirst(container: string, name: string): Promise<'ipv6' | 'ipv4'> {
@@ -90,26 +104,38 @@ async function glibcFirst(container: string, name: string): Promise<'ipv6' | 'ip
   return first.includes(':') ? 'ipv6' : 'ipv4';
 }
 
-testNeeding(skip, 'the LXD API finds every container of this run with its PID, addresses, glibc and gai.conf', {}, () => {
-  for (const short of NAMES) {
-    const made = fixture.containers.get(short)!;
-    const container = found.get(made.name);
-    assert.ok(container, `${made.name} found`);
-    assert.equal(container.runtime, 'lxd');
-    assert.equal(container.project, 'default');
-    assert.equal(container.pid, made.pid);
-    assert.match(container.image ?? '', /Debian 12/);
-    const addresses = container.addresses.map((a) => `${a.address}/${a.prefixLength}`);
-    assert.ok(addresses.includes(`${made.ipv4}/24`), addresses.join());
-    assert.ok(addresses.some((a) => a.startsWith(`${made.ula.split(':').slice(0, 4).join(':')}:`) && a.endsWith('/64')), `the fd42: ULA by SLAAC, with its /64: ${addresses.join()}`);
-    assert.deepEqual(container.libc, { kind: 'glibc', version: '2.36', path: '/lib/x86_64-linux-gnu/libc.so.6' });
-    assert.equal(container.gaiConf.state, 'present');
-    assert.equal(container.gaiConf.state === 'present' && container.gaiConf.content, FILES[short]);
-    assert.equal(container.gaiConf.hostPath, `lxd:${made.name}/etc/gai.conf`);
-    assert.deepEqual(container.gaiConf.state === 'present' && container.gaiConf.owner, { uid: 100000, gid: 100000, mode: 0o644 }, 'as the host sees the owner');
-    assert.deepEqual(container.routes, { ipv4: true, ipv6: short !== 'noroute6' });
-  }
-});
+testNeeding(
+  skip,
+  'the LXD API finds every container of this run with its PID, addresses, glibc and gai.conf',
+  {},
+  () => {
+    for (const short of NAMES) {
+      const made = fixture.containers.get(short)!;
+      const container = found.get(made.name);
+      assert.ok(container, `${made.name} found`);
+      assert.equal(container.runtime, 'lxd');
+      assert.equal(container.project, 'default');
+      assert.equal(container.pid, made.pid);
+      assert.match(container.image ?? '', /Debian 12/);
+      const addresses = container.addresses.map((a) => `${a.address}/${a.prefixLength}`);
+      assert.ok(addresses.includes(`${made.ipv4}/24`), addresses.join());
+      assert.ok(
+        addresses.some((a) => a.startsWith(`${made.ula.split(':').slice(0, 4).join(':')}:`) && a.endsWith('/64')),
+        `the fd42: ULA by SLAAC, with its /64: ${addresses.join()}`,
+      );
+      assert.deepEqual(container.libc, { kind: 'glibc', version: '2.36', path: '/lib/x86_64-linux-gnu/libc.so.6' });
+      assert.equal(container.gaiConf.state, 'present');
+      assert.equal(container.gaiConf.state === 'present' && container.gaiConf.content, FILES[short]);
+      assert.equal(container.gaiConf.hostPath, `lxd:${made.name}/etc/gai.conf`);
+      assert.deepEqual(
+        container.gaiConf.state === 'present' && container.gaiConf.owner,
+        { uid: 100000, gid: 100000, mode: 0o644 },
+        'as the host sees the owner',
+      );
+      assert.deepEqual(container.routes, { ipv4: true, ipv6: short !== 'noroute6' });
+    }
+  },
+);
 
 testNeeding(skip, 'as root, the /proc source reads the same files and addresses as the LXD API', {}, async () => {
   const { containers } = await discoverContainers([procSource()]);
@@ -120,32 +146,49 @@ testNeeding(skip, 'as root, the /proc source reads the same files and addresses 
     const fromApi = found.get(name)!;
     assert.equal(fromProc.runtime, 'lxd');
     assert.equal(fromProc.pid, fromApi.pid);
-    assert.deepEqual(fromProc.gaiConf.state === 'present' && { content: fromProc.gaiConf.content, owner: fromProc.gaiConf.owner }, fromApi.gaiConf.state === 'present' && { content: fromApi.gaiConf.content, owner: fromApi.gaiConf.owner });
+    assert.deepEqual(
+      fromProc.gaiConf.state === 'present' && { content: fromProc.gaiConf.content, owner: fromProc.gaiConf.owner },
+      fromApi.gaiConf.state === 'present' && { content: fromApi.gaiConf.content, owner: fromApi.gaiConf.owner },
+    );
     assert.deepEqual(fromProc.routes, fromApi.routes);
     assert.equal(judgeContainer(fromProc).globalFirst, judgeContainer(fromApi).globalFirst);
   }
 });
 
 for (const short of NAMES) {
-  testNeeding(skip, `${short}: the verdict is what real glibc inside the container does, with both orders of the answers`, {}, async () => {
-    const name = fixture.nameOf(short);
-    const container = found.get(name)!;
-    const verdict = judgeContainer(container);
-    const real = [await glibcFirst(name, 'dual-v6-listed-first'), await glibcFirst(name, 'dual-v4-listed-first')];
-    const glibcSays = real[0] === real[1] ? real[0] : 'dns-order';
-    assert.equal(verdict.globalFirst, glibcSays, `our verdict for ${short} against glibc inside it (${real.join(', ')})`);
-    assert.equal(glibcSays, EXPECTED[short], `the scenario ${short} itself`);
-    const codes = verdict.findings.map((f) => f.code);
-    if (short === 'stock') assert.ok(codes.includes('ula-demoted'), codes.join());
-    if (short === 'broken') assert.ok(codes.includes('unknown-directive') && codes.includes('ula-demoted'), codes.join());
-    if (short === 'fixed') assert.ok(!codes.includes('ula-demoted'), codes.join());
-  });
+  testNeeding(
+    skip,
+    `${short}: the verdict is what real glibc inside the container does, with both orders of the answers`,
+    {},
+    async () => {
+      const name = fixture.nameOf(short);
+      const container = found.get(name)!;
+      const verdict = judgeContainer(container);
+      const real = [await glibcFirst(name, 'dual-v6-listed-first'), await glibcFirst(name, 'dual-v4-listed-first')];
+      const glibcSays = real[0] === real[1] ? real[0] : 'dns-order';
+      assert.equal(
+        verdict.globalFirst,
+        glibcSays,
+        `our verdict for ${short} against glibc inside it (${real.join(', ')})`,
+      );
+      assert.equal(glibcSays, EXPECTED[short], `the scenario ${short} itself`);
+      const codes = verdict.findings.map((f) => f.code);
+      if (short === 'stock') assert.ok(codes.includes('ula-demoted'), codes.join());
+      if (short === 'broken')
+        assert.ok(codes.includes('unknown-directive') && codes.includes('ula-demoted'), codes.join());
+      if (short === 'fixed') assert.ok(!codes.includes('ula-demoted'), codes.join());
+    },
+  );
 }
 
 /** A user of this run (machine-wide: the name carries the PID), removed afterwards. */
 function withUser(groups: string[], body: (user: string) => Promise<void>): Promise<void> {
   const user = `gaic${process.pid.toString(36)}${groups.length ? 'g' : 'n'}`;
-  const added = spawnSync('useradd', ['-M', '-s', '/bin/sh', ...(groups.length ? ['-G', groups.join(',')] : []), user], { encoding: 'utf8' });
+  const added = spawnSync(
+    'useradd',
+    ['-M', '-s', '/bin/sh', ...(groups.length ? ['-G', groups.join(',')] : []), user],
+    { encoding: 'utf8' },
+  );
   assert.equal(added.status, 0, added.stderr);
   return body(user).finally(() => spawnSync('userdel', [user]));
 }
@@ -163,27 +206,46 @@ async function asUser(user: string, args: string[]): Promise<{ status: number; o
   return { status: result.status, output, stderr: result.stderr };
 }
 
-testNeeding(skip, 'an ordinary user in the lxd group discovers, opens and saves a container file through the API, without root', {}, async () => {
-  const short = 'fixed';
-  const made = fixture.containers.get(short)!;
-  const onHost = `/proc/${made.pid}/root/etc/gai.conf`;
-  const before = statSync(onHost);
-  assert.equal(before.uid, 100000, 'container root is the shifted uid 100000 on the host');
-  await withUser(['lxd'], async (user) => {
-    const listed = await asUser(user, ['discover']);
-    assert.equal(listed.status, 0, listed.stderr);
-    const mine = (listed.output as { containers: { name: string; gaiConf: { state: string } }[] }).containers.filter((c) => c.name.startsWith(fixture.runName));
-    assert.deepEqual(mine.map((c) => c.name).sort(), NAMES.map((n) => fixture.nameOf(n)).sort(), 'the user sees every container of this run');
-    const edited = `${FIXED}# saved by ${user} through the LXD API\n`;
-    const saved = await asUser(user, ['save', made.name, edited]);
-    assert.equal(saved.status, 0, saved.stderr);
-    assert.deepEqual(saved.output, { procRoot: 'EACCES' }, 'the user cannot read the container root under /proc, only through the API');
-    const after = statSync(onHost);
-    assert.equal(readFileSync(onHost, 'utf8'), edited);
-    assert.deepEqual([after.uid, after.gid, after.mode & 0o7777, after.ino], [before.uid, before.gid, before.mode & 0o7777, before.ino], 'owner, group, mode and inode kept');
-  });
-  await fixture.pushFile(short, '/etc/gai.conf', FIXED);
-});
+testNeeding(
+  skip,
+  'an ordinary user in the lxd group discovers, opens and saves a container file through the API, without root',
+  {},
+  async () => {
+    const short = 'fixed';
+    const made = fixture.containers.get(short)!;
+    const onHost = `/proc/${made.pid}/root/etc/gai.conf`;
+    const before = statSync(onHost);
+    assert.equal(before.uid, 100000, 'container root is the shifted uid 100000 on the host');
+    await withUser(['lxd'], async (user) => {
+      const listed = await asUser(user, ['discover']);
+      assert.equal(listed.status, 0, listed.stderr);
+      const mine = (listed.output as { containers: { name: string; gaiConf: { state: string } }[] }).containers.filter(
+        (c) => c.name.startsWith(fixture.runName),
+      );
+      assert.deepEqual(
+        mine.map((c) => c.name).sort(),
+        NAMES.map((n) => fixture.nameOf(n)).sort(),
+        'the user sees every container of this run',
+      );
+      const edited = `${FIXED}# saved by ${user} through the LXD API\n`;
+      const saved = await asUser(user, ['save', made.name, edited]);
+      assert.equal(saved.status, 0, saved.stderr);
+      assert.deepEqual(
+        saved.output,
+        { procRoot: 'EACCES' },
+        'the user cannot read the container root under /proc, only through the API',
+      );
+      const after = statSync(onHost);
+      assert.equal(readFileSync(onHost, 'utf8'), edited);
+      assert.deepEqual(
+        [after.uid, after.gid, after.mode & 0o7777, after.ino],
+        [before.uid, before.gid, before.mode & 0o7777, before.ino],
+        'owner, group, mode and inode kept',
+      );
+    });
+    await fixture.pushFile(short, '/etc/gai.conf', FIXED);
+  },
+);
 
 testNeeding(skip, 'a user outside the lxd group is told what to do, and nothing is read', {}, async () => {
   await withUser([], async (user) => {
@@ -191,74 +253,144 @@ testNeeding(skip, 'a user outside the lxd group is told what to do, and nothing 
     assert.equal(listed.status, 0, listed.stderr);
     const result = listed.output as { containers: unknown[]; unreadable: { runtime: string; remedy: string }[] };
     assert.deepEqual(result.containers, []);
-    assert.ok(result.unreadable.some((u) => u.runtime === 'lxd' && /join the lxd group/.test(u.remedy)), JSON.stringify(result.unreadable));
+    assert.ok(
+      result.unreadable.some((u) => u.runtime === 'lxd' && /join the lxd group/.test(u.remedy)),
+      JSON.stringify(result.unreadable),
+    );
   });
 });
 
-testNeeding(skip, 'a gai.conf symlinked to /etc/shadow is the container\'s own shadow, never the host\'s, and is not written through', {}, async () => {
-  const name = fixture.nameOf('broken');
-  await fixture.exec(name, ['ln', '-sf', '/etc/shadow', '/etc/gai.conf']);
-  try {
-    const hostShadow = readFileSync('/etc/shadow', 'utf8');
-    const containerShadow = (await fixture.exec(name, ['cat', '/etc/shadow'])).stdout;
-    assert.notEqual(containerShadow, hostShadow);
-    for (const source of [lxdSource(), procSource()]) {
-      const { containers } = await discoverContainers([source]);
-      const gaiConf = containers.find((c) => c.name === name)!.gaiConf;
-      // What the container's own glibc would read through its link: its own file.
-      assert.equal(gaiConf.state === 'present' && gaiConf.content, containerShadow, `${source.name}: ${gaiConf.state}`);
+testNeeding(
+  skip,
+  "a gai.conf symlinked to /etc/shadow is the container's own shadow, never the host's, and is not written through",
+  {},
+  async () => {
+    const name = fixture.nameOf('broken');
+    await fixture.exec(name, ['ln', '-sf', '/etc/shadow', '/etc/gai.conf']);
+    try {
+      const hostShadow = readFileSync('/etc/shadow', 'utf8');
+      const containerShadow = (await fixture.exec(name, ['cat', '/etc/shadow'])).stdout;
+      assert.notEqual(containerShadow, hostShadow);
+      for (const source of [lxdSource(), procSource()]) {
+        const { containers } = await discoverContainers([source]);
+        const gaiConf = containers.find((c) => c.name === name)!.gaiConf;
+        // What the container's own glibc would read through its link: its own file.
+        assert.equal(
+          gaiConf.state === 'present' && gaiConf.content,
+          containerShadow,
+          `${source.name}: ${gaiConf.state}`,
+        );
+      }
+      await withUser(['lxd'], async (user) => {
+        const saved = await asUser(user, ['save', name, 'label fc00::/7 1\n']);
+        assert.notEqual(saved.status, 0);
+        assert.match(saved.stderr, /is now a symlink: not written/);
+      });
+      assert.equal(readFileSync('/etc/shadow', 'utf8'), hostShadow);
+      assert.equal((await fixture.exec(name, ['cat', '/etc/shadow'])).stdout, containerShadow);
+      assert.equal(
+        (await fixture.exec(name, ['readlink', '/etc/gai.conf'])).stdout.trim(),
+        '/etc/shadow',
+        'the link is left as it was',
+      );
+    } finally {
+      await fixture.exec(name, ['rm', '-f', '/etc/gai.conf']);
+      await fixture.pushFile('broken', '/etc/gai.conf', BROKEN);
     }
-    await withUser(['lxd'], async (user) => {
-      const saved = await asUser(user, ['save', name, 'label fc00::/7 1\n']);
-      assert.notEqual(saved.status, 0);
-      assert.match(saved.stderr, /is now a symlink: not written/);
-    });
-    assert.equal(readFileSync('/etc/shadow', 'utf8'), hostShadow);
-    assert.equal((await fixture.exec(name, ['cat', '/etc/shadow'])).stdout, containerShadow);
-    assert.equal((await fixture.exec(name, ['readlink', '/etc/gai.conf'])).stdout.trim(), '/etc/shadow', 'the link is left as it was');
-  } finally {
-    await fixture.exec(name, ['rm', '-f', '/etc/gai.conf']);
-    await fixture.pushFile('broken', '/etc/gai.conf', BROKEN);
-  }
-});
+  },
+);
 
 const LXD_CONNECTION = '/usr/lib/python3/dist-packages/ansible_collections/community/general/plugins/connection/lxd.py';
-const noAnsible = skip ?? (spawnSync('ansible-playbook', ['--version']).status !== 0 || !statSync(LXD_CONNECTION, { throwIfNoEntry: false })
-  ? "ansible-playbook with community.general.lxd is not installed (scripts/install-test-tools.sh installs Debian's ansible)" : undefined);
+const noAnsible =
+  skip ??
+  (spawnSync('ansible-playbook', ['--version']).status !== 0 || !statSync(LXD_CONNECTION, { throwIfNoEntry: false })
+    ? "ansible-playbook with community.general.lxd is not installed (scripts/install-test-tools.sh installs Debian's ansible)"
+    : undefined);
 
 /** gai-conf installed in a container as a user would (Node and the CLI bundle), for the fleet recipe. */
 async function installGaiConf(short: string): Promise<void> {
   const name = fixture.nameOf(short);
   const root = repoRoot();
-  await fixture.lxc(['file', 'push', '--create-dirs', '--mode', '0755', process.execPath, `${name}/usr/local/bin/node`], { timeoutMs: 300_000 });
-  await fixture.lxc(['file', 'push', '--create-dirs', '--mode', '0755', join(root, 'dist', 'cli.js'), `${name}/usr/local/lib/gai-conf/dist/cli.js`]);
-  await fixture.lxc(['file', 'push', '--create-dirs', join(root, 'package.json'), `${name}/usr/local/lib/gai-conf/package.json`]);
+  await fixture.lxc(
+    ['file', 'push', '--create-dirs', '--mode', '0755', process.execPath, `${name}/usr/local/bin/node`],
+    { timeoutMs: 300_000 },
+  );
+  await fixture.lxc([
+    'file',
+    'push',
+    '--create-dirs',
+    '--mode',
+    '0755',
+    join(root, 'dist', 'cli.js'),
+    `${name}/usr/local/lib/gai-conf/dist/cli.js`,
+  ]);
+  await fixture.lxc([
+    'file',
+    'push',
+    '--create-dirs',
+    join(root, 'package.json'),
+    `${name}/usr/local/lib/gai-conf/package.json`,
+  ]);
   await fixture.exec(name, ['ln', '-sf', '/usr/local/lib/gai-conf/dist/cli.js', '/usr/local/bin/gai-conf']);
 }
 
-testNeeding(noAnsible, 'the README\'s fleet recipe, run by real ansible-playbook over LXD, reports each host\'s own verdict in one file', { timeout: 600_000 }, async () => {
-  const hosts = ['stock', 'fixed'];
-  await Promise.all(hosts.map(installGaiConf));
-  const scratch = mkdtempSync(join(tmpdir(), 'gai-conf-fleet-'));
-  try {
-    const report = join(scratch, 'report.json');
-    writeFileSync(join(scratch, 'play.yml'), readmeBlock('Every host of an inventory in one report', 'yaml'));
-    writeFileSync(join(scratch, 'inventory.ini'), `[containers]\n${hosts.map((h) => `${fixture.nameOf(h)} ansible_connection=community.general.lxd`).join('\n')}\n`);
-    const played = await run('/usr/bin/ansible-playbook', ['-i', join(scratch, 'inventory.ini'), '-e', `gai_report=${report}`, '-e', 'ansible_python_interpreter=auto_silent', join(scratch, 'play.yml')], {
-      timeoutMs: 300_000,
-      // Ansible insists on a UTF-8 locale; its temporary files go into the scratch folder.
-      env: { LC_ALL: 'C.UTF-8', HOME: scratch, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_LOCAL_TEMP: join(scratch, 'tmp') },
-    });
-    assert.equal(played.status, 0, `${played.stdout}\n${played.stderr}`);
-    const entries = JSON.parse(readFileSync(report, 'utf8')) as Record<string, { effects: { host: string; pair: string; file: string; addresses: string[] }[] }>;
-    assert.deepEqual(Object.keys(entries).sort(), hosts.map((h) => fixture.nameOf(h)).sort());
-    for (const short of hosts) {
-      const own = entries[fixture.nameOf(short)]!.effects.find((e) => e.host === 'this-machine' && e.pair === 'global');
-      assert.ok(own, `${short} judged with its own addresses`);
-      assert.ok(own.addresses.some((a) => a.startsWith(fixture.containers.get(short)!.ipv4)), own.addresses.join());
-      assert.equal(own.file, EXPECTED[short], `${short}: the report agrees with glibc inside it`);
+testNeeding(
+  noAnsible,
+  "the README's fleet recipe, run by real ansible-playbook over LXD, reports each host's own verdict in one file",
+  { timeout: 600_000 },
+  async () => {
+    const hosts = ['stock', 'fixed'];
+    await Promise.all(hosts.map(installGaiConf));
+    const scratch = mkdtempSync(join(tmpdir(), 'gai-conf-fleet-'));
+    try {
+      const report = join(scratch, 'report.json');
+      writeFileSync(join(scratch, 'play.yml'), readmeBlock('Every host of an inventory in one report', 'yaml'));
+      writeFileSync(
+        join(scratch, 'inventory.ini'),
+        `[containers]\n${hosts.map((h) => `${fixture.nameOf(h)} ansible_connection=community.general.lxd`).join('\n')}\n`,
+      );
+      const played = await run(
+        '/usr/bin/ansible-playbook',
+        [
+          '-i',
+          join(scratch, 'inventory.ini'),
+          '-e',
+          `gai_report=${report}`,
+          '-e',
+          'ansible_python_interpreter=auto_silent',
+          join(scratch, 'play.yml'),
+        ],
+        {
+          timeoutMs: 300_000,
+          // Ansible insists on a UTF-8 locale; its temporary files go into the scratch folder.
+          env: {
+            LC_ALL: 'C.UTF-8',
+            HOME: scratch,
+            ANSIBLE_NOCOLOR: '1',
+            ANSIBLE_RETRY_FILES_ENABLED: 'false',
+            ANSIBLE_LOCAL_TEMP: join(scratch, 'tmp'),
+          },
+        },
+      );
+      assert.equal(played.status, 0, `${played.stdout}\n${played.stderr}`);
+      const entries = JSON.parse(readFileSync(report, 'utf8')) as Record<
+        string,
+        { effects: { host: string; pair: string; file: string; addresses: string[] }[] }
+      >;
+      assert.deepEqual(Object.keys(entries).sort(), hosts.map((h) => fixture.nameOf(h)).sort());
+      for (const short of hosts) {
+        const own = entries[fixture.nameOf(short)]!.effects.find(
+          (e) => e.host === 'this-machine' && e.pair === 'global',
+        );
+        assert.ok(own, `${short} judged with its own addresses`);
+        assert.ok(
+          own.addresses.some((a) => a.startsWith(fixture.containers.get(short)!.ipv4)),
+          own.addresses.join(),
+        );
+        assert.equal(own.file, EXPECTED[short], `${short}: the report agrees with glibc inside it`);
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-});
+  },
+);

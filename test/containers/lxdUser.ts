@@ -6,6 +6,7 @@
  *                                 this user can read the container's root under /proc itself
  */
 import { readFileSync } from 'node:fs';
+
 import { discoverContainers } from '../../server/src/system/containers/discovery';
 import { lxdSource, writeLxdFile } from '../../server/src/system/containers/lxdSource';
 import { GAI_CONF_IN_CONTAINER } from '../../server/src/system/containers/procSource';

@@ -10,9 +10,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, syml
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after } from 'node:test';
+
+import { testNeeding } from '../support/prerequisites';
 import { readmeBlock } from '../support/readme';
 import { repoRoot } from '../support/repository';
-import { testNeeding } from '../support/prerequisites';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
 const OLD_TEXT = '# the file in place before the play\nprecedence ::ffff:0:0/96 100\n';
@@ -36,35 +37,50 @@ function setUp(): void {
 function play(ulaLabel: string) {
   writeFileSync(dest, OLD_TEXT);
   chmodSync(dest, 0o640);
-  const run = spawnSync('ansible-playbook', ['-i', 'localhost,', '-e', 'ansible_python_interpreter=auto_silent', '-e', JSON.stringify({ gai_ula_label: ulaLabel }), 'play.yml'], {
-    cwd: scratch,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: {
-      ...process.env,
-      PATH: `${join(scratch, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
-      HOME: scratch,
-      ANSIBLE_LOCAL_TEMP: join(scratch, 'tmp'),
-      ANSIBLE_REMOTE_TEMP: join(scratch, 'tmp'),
-      ANSIBLE_STDOUT_CALLBACK: 'minimal',
-      ANSIBLE_NOCOLOR: '1',
-      ANSIBLE_RETRY_FILES_ENABLED: 'false',
-      ANSIBLE_LOCALHOST_WARNING: 'false',
-      ANSIBLE_INVENTORY_UNPARSED_WARNING: 'false',
+  const run = spawnSync(
+    'ansible-playbook',
+    [
+      '-i',
+      'localhost,',
+      '-e',
+      'ansible_python_interpreter=auto_silent',
+      '-e',
+      JSON.stringify({ gai_ula_label: ulaLabel }),
+      'play.yml',
+    ],
+    {
+      cwd: scratch,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        ...process.env,
+        PATH: `${join(scratch, 'bin')}${delimiter}${process.env.PATH ?? ''}`,
+        HOME: scratch,
+        ANSIBLE_LOCAL_TEMP: join(scratch, 'tmp'),
+        ANSIBLE_REMOTE_TEMP: join(scratch, 'tmp'),
+        ANSIBLE_STDOUT_CALLBACK: 'minimal',
+        ANSIBLE_NOCOLOR: '1',
+        ANSIBLE_RETRY_FILES_ENABLED: 'false',
+        ANSIBLE_LOCALHOST_WARNING: 'false',
+        ANSIBLE_INVENTORY_UNPARSED_WARNING: 'false',
+      },
     },
-  });
+  );
   return { status: run.status, context: `${run.stdout}\n--- stderr ---\n${run.stderr}`, stdout: run.stdout };
 }
 
 const ansible = spawnSync('ansible-playbook', ['--version'], { encoding: 'utf8' });
-const absent = ansible.error || ansible.status !== 0 ? 'ansible-playbook is not installed (Debian: apt-get install ansible-core)' : undefined;
+const absent =
+  ansible.error || ansible.status !== 0
+    ? 'ansible-playbook is not installed (Debian: apt-get install ansible-core)'
+    : undefined;
 if (!absent) setUp();
 
 testNeeding(absent, 'Ansible installs a gai.conf that gai-conf check passes', {}, () => {
   const { status, context } = play('1');
   assert.equal(status, 0, context);
   const installed = readFileSync(dest, 'utf8');
-  assert.match(installed, /^label fc00::\/7      1$/m, installed);
+  assert.match(installed, /^label fc00::\/7 {6}1$/m, installed);
   assert.match(installed, /^# Ansible managed/, installed);
   assert.equal(statSync(dest).mode & 0o777, 0o644, 'the mode the recipe asks for');
 });

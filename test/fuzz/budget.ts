@@ -13,7 +13,12 @@ export const FUZZ_SEED = Number(process.env.GAI_CONF_FUZZ_SEED ?? 20261126);
 
 /** fast-check parameters: stop at the time budget (not a failure), or after `runs` inputs. */
 export function budget(share = 1): fc.Parameters<unknown> {
-  return { seed: FUZZ_SEED, numRuns: runs, interruptAfterTimeLimit: Math.round(seconds * 1000 * share), markInterruptAsFailure: false };
+  return {
+    seed: FUZZ_SEED,
+    numRuns: runs,
+    interruptAfterTimeLimit: Math.round(seconds * 1000 * share),
+    markInterruptAsFailure: false,
+  };
 }
 
 /** node:test timeout for a property: its budget plus room for shrinking a failure. */

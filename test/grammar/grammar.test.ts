@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+
 import { repoRoot } from '../support/repository';
 
 test('grammar unit tests in test/grammar/*.gaiconf pass under vscode-tmgrammar-test', () => {
@@ -30,6 +31,9 @@ test('grammar unit tests in test/grammar/*.gaiconf pass under vscode-tmgrammar-t
 
   // Every file must have been found and run, not just "no failure reported".
   for (const name of cases) {
-    assert.ok(output.includes(`test/grammar/${name} run successful`), `test/grammar/${name} was not reported as passing:\n${output}`);
+    assert.ok(
+      output.includes(`test/grammar/${name} run successful`),
+      `test/grammar/${name} was not reported as passing:\n${output}`,
+    );
   }
 });

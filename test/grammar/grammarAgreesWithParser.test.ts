@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
+
 import { parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/glibc/addresses';
 import { strtoul10 } from '../../server/src/glibc/numbers';
 import { DIRECTIVES, parseGaiConf } from '../../server/src/glibc/reader';
@@ -53,7 +54,10 @@ before(async () => {
     createOnigString: (text: string) => new onig.OnigString(text),
   }));
   const path = join(root, 'syntaxes', 'gaiconf.tmLanguage.json');
-  const registry = new tm.Registry({ onigLib, loadGrammar: async () => tm.parseRawGrammar(readFileSync(path, 'utf8'), path) });
+  const registry = new tm.Registry({
+    onigLib,
+    loadGrammar: async () => tm.parseRawGrammar(readFileSync(path, 'utf8'), path),
+  });
   const loaded = await registry.loadGrammar('source.gaiconf');
   assert.ok(loaded, 'grammar source.gaiconf did not load');
   grammar = loaded;
@@ -65,7 +69,12 @@ function tokens(line: string): TmToken[] {
 }
 
 /** The "start-end" spans of the tokens that carry `scope`, adjacent tokens merged. */
-function spans(line: string, toks: readonly TmToken[], scope: string, only: (t: TmToken) => boolean = () => true): string[] {
+function spans(
+  line: string,
+  toks: readonly TmToken[],
+  scope: string,
+  only: (t: TmToken) => boolean = () => true,
+): string[] {
   const out: Array<[number, number]> = [];
   for (const t of toks.filter(only)) {
     if (!t.scopes.includes(scope)) continue;
@@ -90,11 +99,56 @@ function random(seed: number): (n: number) => number {
 function addressCandidates(): string[] {
   const rnd = random(6724);
   const pick = (s: string | string[]) => s[rnd(s.length)];
-  const group = () => Array.from({ length: 1 + rnd(rnd(6) === 0 ? 5 : 4) }, () => pick('0123456789abcdefABCDEF000')).join('');
-  const octet = () => pick(['0', '1', '9', '10', '99', '100', '199', '200', '249', '250', '255', '256', '300', '01', '00', String(rnd(256))]);
-  const fixed = ['::', '::1', '1::', '::ffff:0:0', '::ffff:10.0.0.0', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8::',
-    '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', '1:2:3:4:5::1.2.3.4', '1:2:3:4:5:6::1.2.3.4', ':::', ':1', '1:', '1::2::3', '12345::',
-    '::ffff:010.0.0.1', '::ffff:1.2.3', '10.0.0.0', '010.0.0.0', '255.255.255.255', '256.0.0.0', '1.2.3.4.5', 'g::', '::g'];
+  const group = () =>
+    Array.from({ length: 1 + rnd(rnd(6) === 0 ? 5 : 4) }, () => pick('0123456789abcdefABCDEF000')).join('');
+  const octet = () =>
+    pick([
+      '0',
+      '1',
+      '9',
+      '10',
+      '99',
+      '100',
+      '199',
+      '200',
+      '249',
+      '250',
+      '255',
+      '256',
+      '300',
+      '01',
+      '00',
+      String(rnd(256)),
+    ]);
+  const fixed = [
+    '::',
+    '::1',
+    '1::',
+    '::ffff:0:0',
+    '::ffff:10.0.0.0',
+    '1:2:3:4:5:6:7::',
+    '::2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7:8',
+    '1:2:3:4:5:6:7:8::',
+    '1:2:3:4:5:6:1.2.3.4',
+    '1:2:3:4:5:6:7:1.2.3.4',
+    '1:2:3:4:5::1.2.3.4',
+    '1:2:3:4:5:6::1.2.3.4',
+    ':::',
+    ':1',
+    '1:',
+    '1::2::3',
+    '12345::',
+    '::ffff:010.0.0.1',
+    '::ffff:1.2.3',
+    '10.0.0.0',
+    '010.0.0.0',
+    '255.255.255.255',
+    '256.0.0.0',
+    '1.2.3.4.5',
+    'g::',
+    '::g',
+  ];
   const out = new Set(fixed);
   for (let i = 0; i < 12000; i++) {
     if (rnd(4) === 0) {
@@ -136,10 +190,17 @@ test('addresses: string.unquoted.address.ipv6/ipv4 exactly where glibc inet_pton
         v4: v4Spans.join(' ') === span,
         anyV6: v6Spans.length > 0,
         anyV4: v4Spans.length > 0,
-        ipv4Prefix: spans(line, toks, SCOPE('invalid.illegal.ipv4-prefix')).join(' ') === `${at}-${at + address.length + 3}`,
+        ipv4Prefix:
+          spans(line, toks, SCOPE('invalid.illegal.ipv4-prefix')).join(' ') === `${at}-${at + address.length + 3}`,
       };
-      const ok = got.v6 === want.v6 && got.anyV6 === want.v6 && got.v4 === want.v4 && got.anyV4 === want.v4 && (want.ipv4Prefix === undefined || got.ipv4Prefix === want.ipv4Prefix);
-      if (!ok) mismatches.push(`${JSON.stringify(line)}: parser says ${JSON.stringify(want)}, grammar ${JSON.stringify(got)}`);
+      const ok =
+        got.v6 === want.v6 &&
+        got.anyV6 === want.v6 &&
+        got.v4 === want.v4 &&
+        got.anyV4 === want.v4 &&
+        (want.ipv4Prefix === undefined || got.ipv4Prefix === want.ipv4Prefix);
+      if (!ok)
+        mismatches.push(`${JSON.stringify(line)}: parser says ${JSON.stringify(want)}, grammar ${JSON.stringify(got)}`);
     };
     expect(`label ${address}/64 5`, 6, { v6: isV6, v4: false, ipv4Prefix: isV4 });
     expect(`scopev4 ${address}/24 5`, 8, { v6: isV6, v4: isV4 });
@@ -147,28 +208,54 @@ test('addresses: string.unquoted.address.ipv6/ipv4 exactly where glibc inet_pton
     if (address.includes(':')) expect(`#label ${address}/64 5`, 7, { v6: false, v4: false });
   }
   assert.deepEqual(mismatches.slice(0, 20), []);
-  assert.ok(v6 > 1000 && candidates.length - v6 > 1000 && v4 > 0, `corpus too one-sided: ${v6} IPv6 and ${v4} IPv4 of ${candidates.length}`);
+  assert.ok(
+    v6 > 1000 && candidates.length - v6 > 1000 && v4 > 0,
+    `corpus too one-sided: ${v6} IPv6 and ${v4} IPv4 of ${candidates.length}`,
+  );
 });
 
 test('numbers: a bits or value field is a number exactly when strtoul base 10 reads all of it', () => {
   const rnd = random(3484);
-  const texts = new Set(['0', '128', '+5', '-0', '-5', '007', '0x10', '5a', '1e2', '1.5', '+', '-', '++1', '+-1', '99999999999999999999999', '8/8']);
+  const texts = new Set([
+    '0',
+    '128',
+    '+5',
+    '-0',
+    '-5',
+    '007',
+    '0x10',
+    '5a',
+    '1e2',
+    '1.5',
+    '+',
+    '-',
+    '++1',
+    '+-1',
+    '99999999999999999999999',
+    '8/8',
+  ]);
   const alphabet = '0123456789+-xXaAe./';
-  for (let i = 0; i < 3000; i++) texts.add(Array.from({ length: 1 + rnd(5) }, () => alphabet[rnd(alphabet.length)]).join(''));
+  for (let i = 0; i < 3000; i++)
+    texts.add(Array.from({ length: 1 + rnd(5) }, () => alphabet[rnd(alphabet.length)]).join(''));
   const mismatches: string[] = [];
   for (const text of texts) {
     const decimal = strtoul10(text).consumed === text.length;
     const line = `label ::/${text} ${text}`;
     const bits = `9-${9 + text.length}`;
     const value = `${10 + text.length}-${10 + 2 * text.length}`;
-    const want = decimal ? { bits: [bits], value: [value], invalid: [] } : { bits: [], value: [], invalid: [bits, value] };
+    const want = decimal
+      ? { bits: [bits], value: [value], invalid: [] }
+      : { bits: [], value: [], invalid: [bits, value] };
     const toks = tokens(line);
     const got = {
       bits: spans(line, toks, SCOPE('constant.numeric.prefix-length')),
       value: spans(line, toks, SCOPE('constant.numeric.integer')),
       invalid: spans(line, toks, SCOPE('invalid.illegal.number')),
     };
-    if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${JSON.stringify(line)}: strtoul reads ${decimal ? 'all of it' : 'not all of it'}; grammar ${JSON.stringify(got)}`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      mismatches.push(
+        `${JSON.stringify(line)}: strtoul reads ${decimal ? 'all of it' : 'not all of it'}; grammar ${JSON.stringify(got)}`,
+      );
   }
   assert.deepEqual(mismatches.slice(0, 20), []);
 });
@@ -176,15 +263,45 @@ test('numbers: a bits or value field is a number exactly when strtoul base 10 re
 test('lines: directive word, unknown word, extra fields, reload value and comment start agree with the parser', () => {
   const rnd = random(1981);
   const pick = <T>(xs: readonly T[]) => xs[rnd(xs.length)];
-  const words = [...DIRECTIVES, ...DIRECTIVES, 'Label', 'RELOAD', 'lable', 'prefer', 'labels', 'scopev4:', '::1/128', '::/0', '10.0.0.0/8', '::ffff:0:0/96',
-    'fe80::1%eth0/64', '5', '100', '0x10', 'yes', 'no', 'yes', 'no', 'yes', 'no', 'YES', 'true', 'x', 'a#b', '#', '##', '1#note'];
+  const words = [
+    ...DIRECTIVES,
+    ...DIRECTIVES,
+    'Label',
+    'RELOAD',
+    'lable',
+    'prefer',
+    'labels',
+    'scopev4:',
+    '::1/128',
+    '::/0',
+    '10.0.0.0/8',
+    '::ffff:0:0/96',
+    'fe80::1%eth0/64',
+    '5',
+    '100',
+    '0x10',
+    'yes',
+    'no',
+    'yes',
+    'no',
+    'yes',
+    'no',
+    'YES',
+    'true',
+    'x',
+    'a#b',
+    '#',
+    '##',
+    '1#note',
+  ];
   const blanks = [' ', '  ', '\t', ' \t ', '\x0B', '\x0C', '\r'];
   const mismatches: string[] = [];
   const seen = { keyword: 0, unknown: 0, extra: 0, comment: 0, boolean: 0, reloadValue: 0 };
   for (let i = 0; i < 4000; i++) {
     let line = rnd(4) === 0 ? pick(blanks) : '';
     const n = 1 + rnd(6);
-    for (let w = 0; w < n; w++) line += (w > 0 ? pick(blanks) : '') + (w === 0 && rnd(2) === 0 ? pick(DIRECTIVES) : pick(words));
+    for (let w = 0; w < n; w++)
+      line += (w > 0 ? pick(blanks) : '') + (w === 0 && rnd(2) === 0 ? pick(DIRECTIVES) : pick(words));
     if (rnd(4) === 0) line += pick(blanks);
     if (line.endsWith('\r')) line += 'z'; // glibc and the parser drop a CR before LF; an editor never shows one there anyway
 
@@ -196,8 +313,12 @@ test('lines: directive word, unknown word, extra fields, reload value and commen
       unknown: reading && !reading.directive ? span(reading.command) : [],
       extra: reading?.directive ? reading.extra.map((t) => `${t.start}-${t.end}`) : [],
       comment: parsed?.comment ? parsed.comment.start : -1,
-      boolean: reading?.directive === 'reload' && /^(yes|no)$/.test(reading.value1?.text ?? '') ? span(reading.value1) : [],
-      reloadValue: reading?.directive === 'reload' && reading.value1 && !/^(yes|no)$/.test(reading.value1.text) ? span(reading.value1) : [],
+      boolean:
+        reading?.directive === 'reload' && /^(yes|no)$/.test(reading.value1?.text ?? '') ? span(reading.value1) : [],
+      reloadValue:
+        reading?.directive === 'reload' && reading.value1 && !/^(yes|no)$/.test(reading.value1.text)
+          ? span(reading.value1)
+          : [],
     };
     const toks = tokens(line);
     const active = (t: TmToken) => !t.scopes.includes(SCOPE('comment.line.number-sign'));
@@ -210,12 +331,16 @@ test('lines: directive word, unknown word, extra fields, reload value and commen
       boolean: spans(line, toks, SCOPE('constant.language.boolean'), active),
       reloadValue: spans(line, toks, SCOPE('invalid.illegal.reload-value')),
     };
-    if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${JSON.stringify(line)}: parser ${JSON.stringify(want)}, grammar ${JSON.stringify(got)}`);
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      mismatches.push(`${JSON.stringify(line)}: parser ${JSON.stringify(want)}, grammar ${JSON.stringify(got)}`);
     for (const key of Object.keys(seen) as Array<keyof typeof seen>) {
       const value = want[key];
       if (Array.isArray(value) ? value.length > 0 : value >= 0) seen[key]++;
     }
   }
   assert.deepEqual(mismatches.slice(0, 20), []);
-  assert.ok(Object.values(seen).every((count) => count >= 50), `corpus misses a case: ${JSON.stringify(seen)}`);
+  assert.ok(
+    Object.values(seen).every((count) => count >= 50),
+    `corpus misses a case: ${JSON.stringify(seen)}`,
+  );
 });

@@ -8,8 +8,22 @@
 
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+
 import {
-  EXTENSION_ID, WAIT_MS, codeOf, describeRange, hoverText, only, open, openStockCopy, rangeOf, requireStock, setWorkspaceSetting, show, waitForDiagnostics, writeWorkspaceFile,
+  codeOf,
+  describeRange,
+  EXTENSION_ID,
+  hoverText,
+  only,
+  open,
+  openStockCopy,
+  rangeOf,
+  requireStock,
+  setWorkspaceSetting,
+  show,
+  WAIT_MS,
+  waitForDiagnostics,
+  writeWorkspaceFile,
 } from './helpers';
 
 const BROKEN = [
@@ -25,7 +39,10 @@ suite('gai.conf in a real VS Code', function () {
   this.timeout(60_000);
 
   suiteSetup(async () => {
-    assert.ok(vscode.extensions.getExtension(EXTENSION_ID), `extension ${EXTENSION_ID} is not loaded from the development path`);
+    assert.ok(
+      vscode.extensions.getExtension(EXTENSION_ID),
+      `extension ${EXTENSION_ID} is not loaded from the development path`,
+    );
   });
 
   teardown(async () => {
@@ -33,7 +50,16 @@ suite('gai.conf in a real VS Code', function () {
   });
 
   test('the language id is gaiconf for gai.conf, etc/gai.conf, copies and templates, not for other names', async () => {
-    const names = ['gai.conf', 'etc/gai.conf', 'etc/gai.conf.dpkg-dist', 'roles/net/templates/gai.conf.j2', 'templates/gai.conf.jinja2', 'templates/gai.conf.erb', 'templates/gai.conf.tmpl', 'files/lxd-hosts.gai.conf'];
+    const names = [
+      'gai.conf',
+      'etc/gai.conf',
+      'etc/gai.conf.dpkg-dist',
+      'roles/net/templates/gai.conf.j2',
+      'templates/gai.conf.jinja2',
+      'templates/gai.conf.erb',
+      'templates/gai.conf.tmpl',
+      'files/lxd-hosts.gai.conf',
+    ];
     for (const name of names) {
       const document = await vscode.workspace.openTextDocument(await writeWorkspaceFile(name, '# nothing\n'));
       assert.equal(document.languageId, 'gaiconf', `${name}: ${document.uri.fsPath}`);
@@ -71,9 +97,19 @@ suite('gai.conf in a real VS Code', function () {
     assert.equal(code.target.path, 'gaiconf.showDocumentation');
     assert.deepEqual(JSON.parse(code.target.query), ['ula-demoted']);
     await vscode.commands.executeCommand(code.target.path, ...JSON.parse(code.target.query));
-    const preview = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
-    for (const deadline = Date.now() + WAIT_MS; !preview() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
-    assert.ok(preview(), `no Markdown preview among the tabs: ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
+    const preview = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+    for (const deadline = Date.now() + WAIT_MS; !preview() && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 100));
+    assert.ok(
+      preview(),
+      `no Markdown preview among the tabs: ${vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .map((t) => t.label)
+        .join(', ')}`,
+    );
     // A copy under another name: VS Code lints a README.md beside package.json as the packaged readme.
     assert.match(preview()!.label, /gai-conf-documentation\.md/);
     await vscode.window.tabGroups.close(preview()!);
@@ -81,7 +117,11 @@ suite('gai.conf in a real VS Code', function () {
 
   test('a broken file: codes, ranges and severities of what glibc ignores', async () => {
     const document = await open(await writeWorkspaceFile('gai.conf', BROKEN));
-    const diagnostics = await waitForDiagnostics(document.uri, 'the unknown-directive warning', (d) => only(d, 'unknown-directive').length > 0);
+    const diagnostics = await waitForDiagnostics(
+      document.uri,
+      'the unknown-directive warning',
+      (d) => only(d, 'unknown-directive').length > 0,
+    );
     const seen = diagnostics
       .map((d) => `${codeOf(d)} ${describeRange(d.range)} ${vscode.DiagnosticSeverity[d.severity]}`)
       .sort();
@@ -99,11 +139,19 @@ suite('gai.conf in a real VS Code', function () {
 
   test('typing updates the diagnostics: fixing "Label" removes unknown-directive', async () => {
     const document = await open(await writeWorkspaceFile('gai.conf', BROKEN));
-    await waitForDiagnostics(document.uri, 'the unknown-directive warning', (d) => only(d, 'unknown-directive').length > 0);
+    await waitForDiagnostics(
+      document.uri,
+      'the unknown-directive warning',
+      (d) => only(d, 'unknown-directive').length > 0,
+    );
     const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, rangeOf(document, 1, 'Label'), 'label');
     assert.equal(await vscode.workspace.applyEdit(edit), true);
-    const after = await waitForDiagnostics(document.uri, 'unknown-directive to go', (d) => only(d, 'unknown-directive').length === 0 && only(d, 'ipv4-prefix').length > 0);
+    const after = await waitForDiagnostics(
+      document.uri,
+      'unknown-directive to go',
+      (d) => only(d, 'unknown-directive').length === 0 && only(d, 'ipv4-prefix').length > 0,
+    );
     assert.deepEqual(only(after, 'unknown-directive'), [], show(after));
     await document.save();
   });
@@ -112,29 +160,52 @@ suite('gai.conf in a real VS Code', function () {
     const stock = requireStock(this);
     const { document, line } = await openStockCopy(stock);
     const prefix = rangeOf(document, line, 'fc00::/7');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, prefix.start.translate(0, 3));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      prefix.start.translate(0, 3),
+    );
     assert.ok(hovers && hovers.length > 0, 'no hover');
     const text = hoverText(hovers);
     assert.match(text, /RFC 4193/, text);
     assert.match(text, /unique local/i, text);
     const ours = hovers.find((h) => h.range && h.range.isEqual(prefix));
-    assert.ok(ours, `a hover whose range is the prefix ${describeRange(prefix)}: ${hovers.map((h) => h.range && describeRange(h.range)).join(', ')}`);
+    assert.ok(
+      ours,
+      `a hover whose range is the prefix ${describeRange(prefix)}: ${hovers.map((h) => h.range && describeRange(h.range)).join(', ')}`,
+    );
   });
 
   test('the two ULA quick fixes at the ula-demoted warning; applying one uncomments the label table and the warning goes', async function () {
     const stock = requireStock(this);
     const { document, ula } = await openStockCopy(stock);
-    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, ula.range);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      ula.range,
+    );
     assert.ok(Array.isArray(actions), `code actions: ${JSON.stringify(actions)}`);
     // VS Code's command converts only title, kind, edit, command and isPreferred back (not
     // `diagnostics`), so the ULA fixes are told apart by their titles.
     const ulaTitles = [/^Use RFC 3484's label rows/, /^Give fc00::\/7 the global label 1/];
     const fixes = actions.filter(
-      (a): a is vscode.CodeAction => 'kind' in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && ulaTitles.some((t) => t.test(a.title)),
+      (a): a is vscode.CodeAction =>
+        'kind' in a &&
+        a.kind !== undefined &&
+        vscode.CodeActionKind.QuickFix.contains(a.kind) &&
+        ulaTitles.some((t) => t.test(a.title)),
     );
     const titles = fixes.map((f) => f.title);
-    assert.equal(fixes.length, 2, `two ula-demoted quick fixes, offered: ${JSON.stringify(actions.map((a) => a.title))}`);
-    for (const pattern of ulaTitles) assert.ok(titles.some((t) => pattern.test(t)), `${pattern}: ${JSON.stringify(titles)}`);
+    assert.equal(
+      fixes.length,
+      2,
+      `two ula-demoted quick fixes, offered: ${JSON.stringify(actions.map((a) => a.title))}`,
+    );
+    for (const pattern of ulaTitles)
+      assert.ok(
+        titles.some((t) => pattern.test(t)),
+        `${pattern}: ${JSON.stringify(titles)}`,
+      );
     const preferred = fixes.filter((f) => f.isPreferred);
     assert.equal(preferred.length, 1, `exactly one preferred fix: ${JSON.stringify(titles)}`);
 
@@ -143,7 +214,11 @@ suite('gai.conf in a real VS Code', function () {
     assert.equal(await vscode.workspace.applyEdit(fix.edit), true, 'applyEdit');
     const text = document.getText();
     assert.match(text, /^label ::\/0 {10}1\r?$/m, `"label ::/0          1" is uncommented:\n${text}`);
-    const after = await waitForDiagnostics(document.uri, 'ula-demoted to go after the fix', (d) => only(d, 'ula-demoted').length === 0);
+    const after = await waitForDiagnostics(
+      document.uri,
+      'ula-demoted to go after the fix',
+      (d) => only(d, 'ula-demoted').length === 0,
+    );
     assert.ok(!after.some((d) => d.severity === vscode.DiagnosticSeverity.Error), show(after));
     await document.save();
   });
@@ -158,8 +233,14 @@ suite('gai.conf in a real VS Code', function () {
       const stock = requireStock(this);
       const { document } = await openStockCopy(stock);
       await setWorkspaceSetting('diagnostics.severity', { 'ula-demoted': 'off' });
-      assert.deepEqual(vscode.workspace.getConfiguration('gaiconf').get('diagnostics.severity'), { 'ula-demoted': 'off' });
-      await waitForDiagnostics(document.uri, 'ula-demoted to be switched off', (d) => only(d, 'ula-demoted').length === 0);
+      assert.deepEqual(vscode.workspace.getConfiguration('gaiconf').get('diagnostics.severity'), {
+        'ula-demoted': 'off',
+      });
+      await waitForDiagnostics(
+        document.uri,
+        'ula-demoted to be switched off',
+        (d) => only(d, 'ula-demoted').length === 0,
+      );
       await setWorkspaceSetting('diagnostics.severity', undefined);
       await waitForDiagnostics(document.uri, 'ula-demoted to come back', (d) => only(d, 'ula-demoted').length === 1);
     });
@@ -168,19 +249,30 @@ suite('gai.conf in a real VS Code', function () {
       await setWorkspaceSetting('glibcVersion', '2.36');
       const document = await open(await writeWorkspaceFile('gai.conf', 'label ::1 5\n'));
       const range = describeRange(rangeOf(document, 0, '::1'));
-      const old = await waitForDiagnostics(document.uri, 'missing-prefix-length under 2.36', (d) => only(d, 'missing-prefix-length').length === 1);
+      const old = await waitForDiagnostics(
+        document.uri,
+        'missing-prefix-length under 2.36',
+        (d) => only(d, 'missing-prefix-length').length === 1,
+      );
       const [oldMissing] = only(old, 'missing-prefix-length');
       assert.equal(describeRange(oldMissing.range), range);
       assert.match(oldMissing.message, /up to glibc 2\.40 the line can be ignored/);
       assert.deepEqual(only(old, 'table-replaced'), [], `2.36 ignores the line: ${show(old)}`);
 
       await setWorkspaceSetting('glibcVersion', '2.41');
-      const recent = await waitForDiagnostics(document.uri, 'a different missing-prefix-length message under 2.41', (d) =>
-        only(d, 'missing-prefix-length').some((m) => m.message !== oldMissing.message));
+      const recent = await waitForDiagnostics(
+        document.uri,
+        'a different missing-prefix-length message under 2.41',
+        (d) => only(d, 'missing-prefix-length').some((m) => m.message !== oldMissing.message),
+      );
       const [newMissing] = only(recent, 'missing-prefix-length');
       assert.equal(describeRange(newMissing.range), range);
       assert.match(newMissing.message, /^No \/bits: glibc 2\.41\+ reads \/128/);
-      assert.equal(only(recent, 'table-replaced').length, 1, `2.41 reads the line as ::1/128, replacing the label table: ${show(recent)}`);
+      assert.equal(
+        only(recent, 'table-replaced').length,
+        1,
+        `2.41 reads the line as ::1/128, replacing the label table: ${show(recent)}`,
+      );
     });
   });
 });

@@ -88,7 +88,11 @@ export function waitForDiagnostics(
       if (event.uris.some((u) => u.toString() === key)) check();
     });
     const timer = setTimeout(() => {
-      finish(new Error(`timed out after ${timeoutMs} ms waiting for ${what} on ${uri.fsPath}; diagnostics now: ${show(vscode.languages.getDiagnostics(uri))}`));
+      finish(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for ${what} on ${uri.fsPath}; diagnostics now: ${show(vscode.languages.getDiagnostics(uri))}`,
+        ),
+      );
     }, timeoutMs);
     check();
   });
@@ -111,7 +115,13 @@ export function configurationChanged(section: string, timeoutMs = WAIT_MS): { do
       reject(new Error(`timed out after ${timeoutMs} ms waiting for a change of ${section}`));
     }, timeoutMs);
   });
-  return { done, dispose: () => { clearTimeout(timer); subscription?.dispose(); } };
+  return {
+    done,
+    dispose: () => {
+      clearTimeout(timer);
+      subscription?.dispose();
+    },
+  };
 }
 
 /** Updates a `gaiconf` setting in the workspace settings and waits until this host has seen it. */
@@ -177,9 +187,15 @@ export function requireStock(context: Mocha.Context): string {
 }
 
 /** Opens a copy of the stock file and waits for its single ula-demoted warning. */
-export async function openStockCopy(stock: string): Promise<{ document: vscode.TextDocument; ula: vscode.Diagnostic; line: number }> {
+export async function openStockCopy(
+  stock: string,
+): Promise<{ document: vscode.TextDocument; ula: vscode.Diagnostic; line: number }> {
   const document = await open(await writeWorkspaceFile('etc/gai.conf', stock));
   const line = lineMatching(document, /^#label fc00::\/7\s+6/);
-  const diagnostics = await waitForDiagnostics(document.uri, 'the ula-demoted warning', (d) => only(d, 'ula-demoted').length > 0);
+  const diagnostics = await waitForDiagnostics(
+    document.uri,
+    'the ula-demoted warning',
+    (d) => only(d, 'ula-demoted').length > 0,
+  );
   return { document, ula: only(diagnostics, 'ula-demoted')[0], line };
 }

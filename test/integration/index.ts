@@ -9,8 +9,8 @@
  */
 
 import * as fs from 'fs';
-import * as path from 'path';
 import Mocha from 'mocha';
+import * as path from 'path';
 import * as vscode from 'vscode';
 
 export interface TestOutcome {
@@ -35,7 +35,7 @@ export interface SuiteResult {
 function resultFile(): string {
   if (process.env.GAI_CONF_TEST_RESULT) return process.env.GAI_CONF_TEST_RESULT;
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder || folder.uri.scheme !== 'file' && folder.uri.scheme !== 'vscode-remote') {
+  if (!folder || (folder.uri.scheme !== 'file' && folder.uri.scheme !== 'vscode-remote')) {
     throw new Error('set GAI_CONF_TEST_RESULT or open a workspace folder: the results need a place');
   }
   return path.join(folder.uri.fsPath, '.gai-conf-test-result.json');
@@ -55,19 +55,35 @@ function describeError(error: unknown): string {
 
 export async function run(): Promise<void> {
   const file = resultFile();
-  writeAtomically(`${file}.started`, JSON.stringify({ pid: process.pid, vscodeVersion: vscode.version, at: new Date().toISOString() }));
+  writeAtomically(
+    `${file}.started`,
+    JSON.stringify({ pid: process.pid, vscodeVersion: vscode.version, at: new Date().toISOString() }),
+  );
 
   const tests: TestOutcome[] = [];
   let loadError: string | undefined;
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
   try {
-    for (const name of fs.readdirSync(__dirname).filter((n) => n.endsWith('.itest.js')).sort()) {
+    for (const name of fs
+      .readdirSync(__dirname)
+      .filter((n) => n.endsWith('.itest.js'))
+      .sort()) {
       mocha.addFile(path.join(__dirname, name));
     }
     await new Promise<void>((resolve) => {
       const runner = mocha.run(() => resolve());
-      runner.on('pass', (test) => tests.push({ title: test.title, fullTitle: test.fullTitle(), state: 'passed', durationMs: test.duration }));
-      runner.on('fail', (test, error) => tests.push({ title: test.title, fullTitle: test.fullTitle(), state: 'failed', durationMs: test.duration, error: describeError(error) }));
+      runner.on('pass', (test) =>
+        tests.push({ title: test.title, fullTitle: test.fullTitle(), state: 'passed', durationMs: test.duration }),
+      );
+      runner.on('fail', (test, error) =>
+        tests.push({
+          title: test.title,
+          fullTitle: test.fullTitle(),
+          state: 'failed',
+          durationMs: test.duration,
+          error: describeError(error),
+        }),
+      );
       runner.on('pending', (test) => tests.push({ title: test.title, fullTitle: test.fullTitle(), state: 'pending' }));
     });
   } catch (error) {
@@ -86,6 +102,8 @@ export async function run(): Promise<void> {
   };
   writeAtomically(file, `${JSON.stringify(result, null, 2)}\n`);
   if (result.failed > 0 || tests.length === 0) {
-    throw new Error(loadError ?? (tests.length === 0 ? 'no integration test ran' : `${result.failed} integration test(s) failed`));
+    throw new Error(
+      loadError ?? (tests.length === 0 ? 'no integration test ran' : `${result.failed} integration test(s) failed`),
+    );
   }
 }

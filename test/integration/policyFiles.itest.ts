@@ -6,6 +6,7 @@
 
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+
 import type { KernelLabelsResult } from '../../server/src/lsp/protocol';
 import { open, writeWorkspaceFile } from './helpers';
 
@@ -17,14 +18,27 @@ suite('whole policies', function () {
   });
 
   test('the reset quick fix on an active line puts a # before every active line', async () => {
-    const document = await open(await writeWorkspaceFile('policy-reset/gai.conf', '# ours\nprecedence ::ffff:0:0/96 100\nlabel fc00::/7 1\n'));
+    const document = await open(
+      await writeWorkspaceFile('policy-reset/gai.conf', '# ours\nprecedence ::ffff:0:0/96 100\nlabel fc00::/7 1\n'),
+    );
     const range = new vscode.Range(1, 0, 1, 0);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const reset = actions.find((a) => a.title.startsWith("Reset to glibc's defaults"));
     assert.ok(reset?.edit, JSON.stringify(actions.map((a) => a.title)));
     const entries = reset.edit.entries();
     assert.equal(entries.length, 1);
-    assert.deepEqual(entries[0][1].map((e) => [e.range.start.line, e.newText]), [[1, '#'], [2, '#']]);
+    assert.deepEqual(
+      entries[0][1].map((e) => [e.range.start.line, e.newText]),
+      [
+        [1, '#'],
+        [2, '#'],
+      ],
+    );
     // Applying it would open the refactor preview and wait for the user, which is the point.
   });
 
@@ -41,9 +55,21 @@ suite('whole policies', function () {
   test("the kernel's address labels, read on the machine of the extension host, and the commands in the palette", async () => {
     const document = await open(await writeWorkspaceFile('policy-kernel/gai.conf', ''));
     await vscode.window.showTextDocument(document);
-    const labels = await vscode.commands.executeCommand<KernelLabelsResult | undefined>('gaiconf.showKernelLabels', document.uri.toString());
-    assert.ok(labels && ('rows' in labels ? labels.rows.some((r) => r.prefix === '::/0') : /ip/.test(labels.error)), JSON.stringify(labels));
+    const labels = await vscode.commands.executeCommand<KernelLabelsResult | undefined>(
+      'gaiconf.showKernelLabels',
+      document.uri.toString(),
+    );
+    assert.ok(
+      labels && ('rows' in labels ? labels.rows.some((r) => r.prefix === '::/0') : /ip/.test(labels.error)),
+      JSON.stringify(labels),
+    );
     const all = await vscode.commands.getCommands(true);
-    for (const command of ['gaiconf.resetToDefaults', 'gaiconf.writePreset', 'gaiconf.exportTables', 'gaiconf.showKernelLabels']) assert.ok(all.includes(command), command);
+    for (const command of [
+      'gaiconf.resetToDefaults',
+      'gaiconf.writePreset',
+      'gaiconf.exportTables',
+      'gaiconf.showKernelLabels',
+    ])
+      assert.ok(all.includes(command), command);
   });
 });

@@ -38,7 +38,9 @@ function addressBytes(text: string, type: number): Buffer {
   // Expand "::" and write the eight groups.
   const [head, tail = ''] = text.split('::');
   const groups = (part: string) => (part ? part.split(':') : []);
-  const all = text.includes('::') ? [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)] : groups(text);
+  const all = text.includes('::')
+    ? [...groups(head), ...Array(8 - groups(head).length - groups(tail).length).fill('0'), ...groups(tail)]
+    : groups(text);
   const out = Buffer.alloc(16);
   all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
   return out;
@@ -48,7 +50,7 @@ function answer(query: Buffer, zone: Zone): Buffer | undefined {
   const question = readQuestion(query);
   if (!question) return undefined;
   const entry = zone[question.name];
-  const records = question.type === TYPE_A ? entry?.A ?? [] : question.type === TYPE_AAAA ? entry?.AAAA ?? [] : [];
+  const records = question.type === TYPE_A ? (entry?.A ?? []) : question.type === TYPE_AAAA ? (entry?.AAAA ?? []) : [];
   const header = Buffer.alloc(12);
   header.writeUInt16BE(query.readUInt16BE(0), 0);
   // QR, AA, RD copied, RA; NXDOMAIN for names the zone lacks, else NOERROR (possibly no data).
@@ -70,7 +72,8 @@ function answer(query: Buffer, zone: Zone): Buffer | undefined {
 
 const zone = JSON.parse(process.argv[2] ?? '{}') as Zone;
 for (const entry of Object.values(zone)) {
-  for (const text of entry.AAAA ?? []) if (!isIPv6(text) || text.includes('.')) throw new Error(`AAAA ${text}: write IPv6 in hex groups`);
+  for (const text of entry.AAAA ?? [])
+    if (!isIPv6(text) || text.includes('.')) throw new Error(`AAAA ${text}: write IPv6 in hex groups`);
 }
 const socket = createSocket('udp4');
 socket.on('message', (message, peer) => {

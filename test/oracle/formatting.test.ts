@@ -5,21 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { formatEdits } from '../../server/src/features/formatting';
-import { analyze } from '../support/glibc';
 import { generatedGaiConf } from '../support/generate';
+import { seededRandom } from '../support/generate';
+import { analyze } from '../support/glibc';
+import { testNeeding } from '../support/prerequisites';
 import { glibcTablesOracleUnavailable, readTablesWithGlibc } from './glibcTables';
 import { PARSE_CASES } from './parseCases';
-import { seededRandom } from '../support/generate';
-import { testNeeding } from '../support/prerequisites';
 
 const unavailable = glibcTablesOracleUnavailable();
 
 testNeeding(unavailable, 'formatting never changes the tables real glibc builds', { timeout: 600_000 }, async () => {
   const next = seededRandom(0x5eed);
   const texts = [
-    ...PARSE_CASES.map((c) => (typeof c.content === 'string' ? c.content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(c.content))),
+    ...PARSE_CASES.map((c) =>
+      typeof c.content === 'string' ? c.content : new TextDecoder('utf-8', { ignoreBOM: true }).decode(c.content),
+    ),
     ...(existsSync('/etc/gai.conf') ? [readFileSync('/etc/gai.conf', 'utf8')] : []),
     ...Array.from({ length: 150 }, () => generatedGaiConf(next)),
   ]
@@ -29,6 +32,14 @@ testNeeding(unavailable, 'formatting never changes the tables real glibc builds'
   const changed = texts.filter((text, i) => formatted[i] !== text).length;
   assert.ok(changed > 50, `only ${changed} of ${texts.length} files change when formatted`);
   const [before, after] = [await readTablesWithGlibc(texts), await readTablesWithGlibc(formatted)];
-  const differ = texts.flatMap((text, i) => (JSON.stringify(before[i]) === JSON.stringify(after[i]) ? [] : [`${JSON.stringify(text)}\n  before: ${JSON.stringify(before[i])}\n  after:  ${JSON.stringify(after[i])}`]));
-  assert.deepEqual(differ, [], `${differ.length} of ${texts.length} files read differently after formatting:\n${differ.join('\n')}`);
+  const differ = texts.flatMap((text, i) =>
+    JSON.stringify(before[i]) === JSON.stringify(after[i])
+      ? []
+      : [`${JSON.stringify(text)}\n  before: ${JSON.stringify(before[i])}\n  after:  ${JSON.stringify(after[i])}`],
+  );
+  assert.deepEqual(
+    differ,
+    [],
+    `${differ.length} of ${texts.length} files read differently after formatting:\n${differ.join('\n')}`,
+  );
 });

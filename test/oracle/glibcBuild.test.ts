@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
+
 import { describeGlibcVersion } from '../../server/src/analysis/glibcDescription';
 import { parseGlibcVersion, parserGeneration } from '../../server/src/glibc/versions';
 import { withRecordedFixes } from '../../server/src/system/cLibrary';
-import { PREFIX_LENGTH_FIX_BUG, findBuildFix } from '../../server/src/system/glibcBuild';
+import { findBuildFix, PREFIX_LENGTH_FIX_BUG } from '../../server/src/system/glibcBuild';
 import { installedGlibcs } from '../support/glibcVersions';
 import { testPrerequisite } from '../support/prerequisites';
 
@@ -31,7 +32,11 @@ for (const glibc of installed) {
   test(`a 2.39 build documented like glibc ${glibc.version}'s package is read with the ${fixed ? '2.41' : 'old'} parser, and says so`, () => {
     const runtime = withRecordedFixes(parseGlibcVersion('2.39', 'runtime')!, dirname(glibc.changelog));
     assert.equal(parserGeneration(runtime), fixed ? 'from-2.41' : 'up-to-2.40');
-    if (fixed) assert.match(describeGlibcVersion(runtime), /^glibc 2\.39 \(the glibc this runs on; its build carries the fix for glibc bug 32465 \(.*NEWS\.gz:\d+\), so it reads gai\.conf as 2\.41 does\)$/);
+    if (fixed)
+      assert.match(
+        describeGlibcVersion(runtime),
+        /^glibc 2\.39 \(the glibc this runs on; its build carries the fix for glibc bug 32465 \(.*NEWS\.gz:\d+\), so it reads gai\.conf as 2\.41 does\)$/,
+      );
     else assert.equal(describeGlibcVersion(runtime), 'glibc 2.39 (the glibc this runs on)');
     // A version asked for by a setting or --glibc is taken as it is.
     assert.equal(parserGeneration(parseGlibcVersion('2.39')!), 'up-to-2.40');

@@ -12,13 +12,28 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { findExecutable } from '../support/executables';
 import { InstalledGlibc } from '../support/glibcVersions';
 
-export interface GlibcPrefixRow { bytes: string; bits: number; value: number }
-export interface GlibcScopeRow { bytes: string; bits: number; value: number }
+export interface GlibcPrefixRow {
+  bytes: string;
+  bits: number;
+  value: number;
+}
+export interface GlibcScopeRow {
+  bytes: string;
+  bits: number;
+  value: number;
+}
 export type GlibcTables =
-  | { outcome: 'tables'; label: GlibcPrefixRow[] | 'builtin'; precedence: GlibcPrefixRow[] | 'builtin'; scopev4: GlibcScopeRow[] | 'builtin'; reload: boolean }
+  | {
+      outcome: 'tables';
+      label: GlibcPrefixRow[] | 'builtin';
+      precedence: GlibcPrefixRow[] | 'builtin';
+      scopev4: GlibcScopeRow[] | 'builtin';
+      reload: boolean;
+    }
   | { outcome: 'crash'; detail: string };
 
 const SHELL_ASSET = 'glibc-tables.sh';
@@ -29,7 +44,13 @@ const NSSWITCH_FILE = 'hosts: files\n';
 /** Files that must exist to be bind-mounted over inside the namespace. */
 const BIND_TARGETS = ['/etc/gai.conf', '/etc/hosts', '/etc/nsswitch.conf'];
 
-interface Tools { unshare: string; gdb: string; getent: string; sh: string; assetDir: string }
+interface Tools {
+  unshare: string;
+  gdb: string;
+  getent: string;
+  sh: string;
+  assetDir: string;
+}
 
 let cachedTools: Tools | undefined;
 let cachedUnavailable: string | null | undefined;
@@ -37,7 +58,8 @@ let cachedUnavailable: string | null | undefined;
 function findRepoRoot(start: string): string | null {
   let dir = path.resolve(start);
   for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'test', 'oracle', SHELL_ASSET))) return dir;
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'test', 'oracle', SHELL_ASSET)))
+      return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return null;
     dir = parent;
@@ -49,7 +71,6 @@ function findAssetDir(): string | null {
   return root === null ? null : path.join(root, 'test', 'oracle');
 }
 
-
 /** The libc.so.6 this Node process (and so every program here) is linked with. */
 function systemLibc(): string | null {
   try {
@@ -60,7 +81,8 @@ function systemLibc(): string | null {
   } catch {
     // fall through
   }
-  for (const p of ['/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libc.so.6']) if (fs.existsSync(p)) return p;
+  for (const p of ['/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libc.so.6'])
+    if (fs.existsSync(p)) return p;
   return null;
 }
 
@@ -81,7 +103,12 @@ function tail(text: string, max = 1500): string {
   return t.length <= max ? t : '...' + t.slice(t.length - max);
 }
 
-interface Job { dir: string; outFile: string; args: string[]; env: NodeJS.ProcessEnv }
+interface Job {
+  dir: string;
+  outFile: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+}
 
 /** The program glibc runs in: the machine's getent, or the oracle program linked against another glibc. */
 function programOf(tools: Tools, glibc: InstalledGlibc | undefined): string[] {
@@ -101,7 +128,15 @@ function prepareJob(tools: Tools, configs: Array<string | Buffer>, glibc: Instal
   const outFile = path.join(dir, 'out.jsonl');
   const indexCache = path.join(dir, 'gdb-index-cache');
   fs.mkdirSync(indexCache);
-  const job = { gaiconf: '/etc/gai.conf', configs: files, out: outFile, program: programOf(tools, glibc), indexCache, env: PROGRAM_ENV, debugDir: glibc?.debugDir ?? null };
+  const job = {
+    gaiconf: '/etc/gai.conf',
+    configs: files,
+    out: outFile,
+    program: programOf(tools, glibc),
+    indexCache,
+    env: PROGRAM_ENV,
+    debugDir: glibc?.debugDir ?? null,
+  };
   fs.writeFileSync(path.join(dir, 'job.json'), JSON.stringify(job));
   return {
     dir,
@@ -114,7 +149,10 @@ function prepareJob(tools: Tools, configs: Array<string | Buffer>, glibc: Instal
 function parseResults(job: Job, count: number, log: string): GlibcTables[] {
   let lines: string[] = [];
   try {
-    lines = fs.readFileSync(job.outFile, 'utf8').split('\n').filter((l) => l !== '');
+    lines = fs
+      .readFileSync(job.outFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
   } catch {
     // handled below
   }
@@ -125,9 +163,17 @@ function parseResults(job: Job, count: number, log: string): GlibcTables[] {
 }
 
 function isRowArray(v: unknown): v is GlibcPrefixRow[] {
-  return Array.isArray(v) && v.every((r) => typeof r === 'object' && r !== null
-    && typeof (r as GlibcPrefixRow).bytes === 'string' && typeof (r as GlibcPrefixRow).bits === 'number'
-    && typeof (r as GlibcPrefixRow).value === 'number');
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (r) =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof (r as GlibcPrefixRow).bytes === 'string' &&
+        typeof (r as GlibcPrefixRow).bits === 'number' &&
+        typeof (r as GlibcPrefixRow).value === 'number',
+    )
+  );
 }
 
 function rows(v: unknown, what: string, i: number): GlibcPrefixRow[] | 'builtin' {
@@ -165,7 +211,8 @@ function timeoutMs(count: number): number {
 function checkTools(): Tools | string {
   if (process.platform !== 'linux') return `The glibc table oracle needs Linux; this is ${process.platform}.`;
   const uid = typeof process.getuid === 'function' ? process.getuid() : -1;
-  if (uid !== 0) return `The glibc table oracle needs root (unshare -m -n and bind mounts over /etc); this process runs as uid ${uid}.`;
+  if (uid !== 0)
+    return `The glibc table oracle needs root (unshare -m -n and bind mounts over /etc); this process runs as uid ${uid}.`;
   const unshare = findExecutable('unshare');
   if (unshare === null) return 'The glibc table oracle needs `unshare` (util-linux), which is not on PATH.';
   const gdb = findExecutable('gdb');
@@ -181,7 +228,8 @@ function checkTools(): Tools | string {
   if (assetDir === null) {
     return `The glibc table oracle cannot find test/oracle/${SHELL_ASSET} in a directory with package.json above ${__dirname} or ${process.cwd()}.`;
   }
-  if (!fs.existsSync(path.join(assetDir, GDB_ASSET))) return `The glibc table oracle's gdb script ${path.join(assetDir, GDB_ASSET)} is missing.`;
+  if (!fs.existsSync(path.join(assetDir, GDB_ASSET)))
+    return `The glibc table oracle's gdb script ${path.join(assetDir, GDB_ASSET)} is missing.`;
   return { unshare, gdb, getent, sh, assetDir };
 }
 
@@ -197,7 +245,12 @@ function probe(): string | null {
   if (typeof tools === 'string') return tools;
   const env = minimalEnv(os.tmpdir());
 
-  const ns = spawnSync(tools.unshare, ['-m', '-n', '--', 'true'], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000, encoding: 'utf8' });
+  const ns = spawnSync(tools.unshare, ['-m', '-n', '--', 'true'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 10_000,
+    encoding: 'utf8',
+  });
   if (ns.status !== 0) {
     return `The glibc table oracle cannot create private mount and network namespaces: \`unshare -m -n true\` failed (${ns.error?.message ?? tail(ns.stderr || `status ${ns.status}, signal ${ns.signal}`, 300)}).`;
   }
@@ -212,7 +265,12 @@ function probe(): string | null {
   ].join('\n');
   const cmdFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gai-oracle-probe-')), 'probe.gdb');
   fs.writeFileSync(cmdFile, py + '\n');
-  const sym = spawnSync(tools.gdb, ['-batch', '-nx', '-x', cmdFile, libc], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, encoding: 'utf8' });
+  const sym = spawnSync(tools.gdb, ['-batch', '-nx', '-x', cmdFile, libc], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+    encoding: 'utf8',
+  });
   removeDir(path.dirname(cmdFile));
   const symOut = `${sym.stdout ?? ''}${sym.stderr ?? ''}`;
   if (!symOut.includes('ORACLE-SYMBOLS-')) {
@@ -230,7 +288,13 @@ function trialRun(tools: Tools, glibc: InstalledGlibc | undefined): string | nul
   const job = prepareJob(tools, [''], glibc);
   const which = glibc === undefined ? 'gdb on getent' : `gdb on ${glibc.program} (glibc ${glibc.version})`;
   try {
-    const run = spawnSync(tools.unshare, job.args, { env: job.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, killSignal: 'SIGKILL', encoding: 'utf8' });
+    const run = spawnSync(tools.unshare, job.args, {
+      env: job.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+      encoding: 'utf8',
+    });
     const log = `${run.stdout ?? ''}${run.stderr ?? ''}`;
     let r: GlibcTables[];
     try {
@@ -239,7 +303,13 @@ function trialRun(tools: Tools, glibc: InstalledGlibc | undefined): string | nul
       return `The glibc table oracle's trial run (${which} under unshare -m -n) failed: ${(e as Error).message}`;
     }
     const t = r[0];
-    if (t.outcome !== 'tables' || t.label !== 'builtin' || t.precedence !== 'builtin' || t.scopev4 !== 'builtin' || t.reload) {
+    if (
+      t.outcome !== 'tables' ||
+      t.label !== 'builtin' ||
+      t.precedence !== 'builtin' ||
+      t.scopev4 !== 'builtin' ||
+      t.reload
+    ) {
       return `The glibc table oracle's trial run (${which}) with an empty gai.conf did not report the built-in tables: ${JSON.stringify(t)}.`;
     }
   } finally {
@@ -269,7 +339,10 @@ export function glibcTablesOracleUnavailableWith(glibc: InstalledGlibc): string 
  * of configs. Without `glibc`, the machine's own glibc in getent; with it, that build in the
  * oracle program.
  */
-export async function readTablesWithGlibc(configs: Array<string | Buffer>, glibc?: InstalledGlibc): Promise<GlibcTables[]> {
+export async function readTablesWithGlibc(
+  configs: Array<string | Buffer>,
+  glibc?: InstalledGlibc,
+): Promise<GlibcTables[]> {
   if (configs.length === 0) return [];
   const why = glibc === undefined ? glibcTablesOracleUnavailable() : glibcTablesOracleUnavailableWith(glibc);
   if (why !== null) throw new Error(why);
@@ -281,7 +354,10 @@ export async function readTablesWithGlibc(configs: Array<string | Buffer>, glibc
   const tools = cachedTools;
   // Each config costs about 0.1-0.2 s of gdb CPU time: split a batch over a few gdb sessions,
   // each in its own namespaces (so each has its own /etc/gai.conf).
-  const workers = Math.max(1, Math.min(os.availableParallelism(), MAX_WORKERS, Math.ceil(configs.length / MIN_CONFIGS_PER_WORKER)));
+  const workers = Math.max(
+    1,
+    Math.min(os.availableParallelism(), MAX_WORKERS, Math.ceil(configs.length / MIN_CONFIGS_PER_WORKER)),
+  );
   const chunks: Array<Array<string | Buffer>> = [];
   const per = Math.ceil(configs.length / workers);
   for (let i = 0; i < configs.length; i += per) chunks.push(configs.slice(i, i + per));
@@ -292,7 +368,11 @@ export async function readTablesWithGlibc(configs: Array<string | Buffer>, glibc
 const MAX_WORKERS = 4;
 const MIN_CONFIGS_PER_WORKER = 8;
 
-async function runJob(tools: Tools, configs: Array<string | Buffer>, glibc: InstalledGlibc | undefined): Promise<GlibcTables[]> {
+async function runJob(
+  tools: Tools,
+  configs: Array<string | Buffer>,
+  glibc: InstalledGlibc | undefined,
+): Promise<GlibcTables[]> {
   const job = prepareJob(tools, configs, glibc);
   try {
     const log = await new Promise<string>((resolve, reject) => {
@@ -313,7 +393,11 @@ async function runJob(tools: Tools, configs: Array<string | Buffer>, glibc: Inst
         } catch {
           // already gone
         }
-        reject(new Error(`glibc table oracle: gdb did not finish ${configs.length} configs within ${ms} ms; output:\n${tail(out)}`));
+        reject(
+          new Error(
+            `glibc table oracle: gdb did not finish ${configs.length} configs within ${ms} ms; output:\n${tail(out)}`,
+          ),
+        );
       }, ms);
       child.on('error', (e) => {
         clearTimeout(timer);

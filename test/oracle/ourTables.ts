@@ -14,5 +14,11 @@ function rowsOf(table: EffectiveTable) {
 
 export function ourReading(tables: EffectiveTables): GlibcTables {
   if (tables.crash) return { outcome: 'crash', detail: `line ${tables.crash.index + 1}` };
-  return { outcome: 'tables', label: rowsOf(tables.label), precedence: rowsOf(tables.precedence), scopev4: rowsOf(tables.scopev4), reload: tables.reload };
+  return {
+    outcome: 'tables',
+    label: rowsOf(tables.label),
+    precedence: rowsOf(tables.precedence),
+    scopev4: rowsOf(tables.scopev4),
+    reload: tables.reload,
+  };
 }

@@ -7,9 +7,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { findExecutable } from '../support/executables';
 
-export interface Built { dir: string; missing: Map<string, string> }
+export interface Built {
+  dir: string;
+  missing: Map<string, string>;
+}
 
 const SOURCES = path.join(__dirname, '..', '..', '..', 'test', 'oracle', 'runtimes');
 
@@ -17,11 +21,31 @@ export function buildRuntimePrograms(): Built {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-runtimes-'));
   const missing = new Map<string, string>();
   // A Go build cache outside the home folder, kept between runs (the std library compiles once).
-  const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, GOCACHE: path.join(os.tmpdir(), 'gai-conf-go-cache'), GOPATH: path.join(dir, 'gopath'), GO111MODULE: 'off' };
-  const compile = (product: string, tool: string, pkg: string, args: string[], extraEnv: Record<string, string> = {}): void => {
+  const env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: dir,
+    GOCACHE: path.join(os.tmpdir(), 'gai-conf-go-cache'),
+    GOPATH: path.join(dir, 'gopath'),
+    GO111MODULE: 'off',
+  };
+  const compile = (
+    product: string,
+    tool: string,
+    pkg: string,
+    args: string[],
+    extraEnv: Record<string, string> = {},
+  ): void => {
     const exe = findExecutable(tool);
-    if (!exe) { missing.set(product, `${tool} (Debian package ${pkg})`); return; }
-    execFileSync(exe, args, { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+    if (!exe) {
+      missing.set(product, `${tool} (Debian package ${pkg})`);
+      return;
+    }
+    execFileSync(exe, args, {
+      cwd: dir,
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 180_000,
+    });
   };
   const c = path.join(SOURCES, 'connect.c');
   compile('connect-glibc', 'gcc', 'gcc', ['-O1', '-o', 'connect-glibc', c]);

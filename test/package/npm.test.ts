@@ -9,8 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
 import { withServer } from '../support/lspClient';
 import { repoRoot } from '../support/repository';
 
@@ -28,7 +29,11 @@ const scratch = mkdtempSync(join(tmpdir(), 'gai-conf-npm-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function npm(args: string[], cwd: string) {
-  const run = spawnSync('npm', [...args, '--cache', join(scratch, 'npm-cache'), '--no-audit', '--no-fund', '--no-update-notifier'], { cwd, encoding: 'utf8' });
+  const run = spawnSync(
+    'npm',
+    [...args, '--cache', join(scratch, 'npm-cache'), '--no-audit', '--no-fund', '--no-update-notifier'],
+    { cwd, encoding: 'utf8' },
+  );
   assert.equal(run.status, 0, `npm ${args.join(' ')}\n${run.stdout}${run.stderr}`);
   return run.stdout;
 }
@@ -43,7 +48,10 @@ interface PackReport {
 /** Packs a checkout copied without dist/ and installs the tarball into a fresh prefix; returns the prefix's bin folder. */
 function packAndInstall(): { report: PackReport; bin: string } {
   const checkout = join(scratch, 'checkout');
-  cpSync(ROOT, checkout, { recursive: true, filter: (source) => !NOT_SOURCES.has(relative(ROOT, source).split('/')[0]) });
+  cpSync(ROOT, checkout, {
+    recursive: true,
+    filter: (source) => !NOT_SOURCES.has(relative(ROOT, source).split('/')[0]),
+  });
   symlinkSync(join(ROOT, 'node_modules'), join(checkout, 'node_modules'));
   const [report] = JSON.parse(npm(['pack', '--json', '--pack-destination', scratch], checkout)) as PackReport[];
   const prefix = join(scratch, 'prefix');
@@ -55,10 +63,19 @@ const installed = packAndInstall();
 
 test('the npm package holds only the bundles, README, LICENSE and package.json, within budget', () => {
   const { report } = installed;
-  assert.deepEqual(report.files.map((f) => f.path).sort(), ['LICENSE', 'README.md', 'dist/cli.js', 'dist/server.js', 'package.json']);
+  assert.deepEqual(report.files.map((f) => f.path).sort(), [
+    'LICENSE',
+    'README.md',
+    'dist/cli.js',
+    'dist/server.js',
+    'package.json',
+  ]);
   assert.deepEqual(report.bundled, []);
   assert.ok(report.size <= SIZE_BUDGET_BYTES, `${report.size} bytes, budget ${SIZE_BUDGET_BYTES}`);
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: object; private?: boolean };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    dependencies?: object;
+    private?: boolean;
+  };
   assert.equal(manifest.private, undefined, 'the package can be published');
   assert.equal(manifest.dependencies, undefined, 'the bundles need nothing at run time');
 });
@@ -66,21 +83,34 @@ test('the npm package holds only the bundles, README, LICENSE and package.json, 
 test('gai-conf check from the installed package reads a file as glibc does', () => {
   const file = join(scratch, 'gai.conf');
   writeFileSync(file, 'precedence ::ffff:0:0/96 100\nprecedence  ::/0 40 # comment\nprefer ipv4\n');
-  const run = spawnSync(join(installed.bin, 'gai-conf'), ['check', file, '--glibc', '2.36'], { cwd: scratch, encoding: 'utf8' });
+  const run = spawnSync(join(installed.bin, 'gai-conf'), ['check', file, '--glibc', '2.36'], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
   assert.equal(run.status, 1, run.stdout + run.stderr);
   assert.match(run.stdout, new RegExp(`^${file}:3:1: warning \\[unknown-directive\\]`, 'm'), run.stdout);
   assert.equal(run.stderr, '');
-  const clean = spawnSync(join(installed.bin, 'gai-conf'), ['check', join(scratch, 'absent.conf')], { cwd: scratch, encoding: 'utf8' });
+  const clean = spawnSync(join(installed.bin, 'gai-conf'), ['check', join(scratch, 'absent.conf')], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
   assert.equal(clean.status, 2, 'an unreadable file is a usage error, with a message');
   assert.match(clean.stderr, /cannot read .*absent\.conf: no such file/);
 });
 
 test('gai-conf-language-server from the installed package answers over stdio', async () => {
-  await withServer({ minimal: true, initializationOptions: { glibcVersion: '2.36' }, command: { argv: [join(installed.bin, 'gai-conf-language-server'), '--stdio'], cwd: scratch } }, async (client) => {
-    assert.equal(client.initializeResult?.serverInfo?.name, 'gai-conf-language-server');
-    const uri = pathToFileURL(join(scratch, 'etc', 'gai.conf')).href;
-    const publication = await client.open(uri, 'label ::1/128 0\nLabel ::/0 1\n');
-    const codes = publication.diagnostics.map((d) => d.code);
-    assert.ok(codes.includes('unknown-directive'), `diagnostics: ${codes.join(', ')}`);
-  });
+  await withServer(
+    {
+      minimal: true,
+      initializationOptions: { glibcVersion: '2.36' },
+      command: { argv: [join(installed.bin, 'gai-conf-language-server'), '--stdio'], cwd: scratch },
+    },
+    async (client) => {
+      assert.equal(client.initializeResult?.serverInfo?.name, 'gai-conf-language-server');
+      const uri = pathToFileURL(join(scratch, 'etc', 'gai.conf')).href;
+      const publication = await client.open(uri, 'label ::1/128 0\nLabel ::/0 1\n');
+      const codes = publication.diagnostics.map((d) => d.code);
+      assert.ok(codes.includes('unknown-directive'), `diagnostics: ${codes.join(', ')}`);
+    },
+  );
 });

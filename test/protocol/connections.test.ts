@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { test } from 'node:test';
+
 import { ConnectionsRequest } from '../../server/src/lsp/protocol';
 import { withServer } from '../support/lspClient';
 

@@ -6,10 +6,20 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+
 import {
-  CodeAction, Command, CompletionItem, CompletionList, DocumentSymbol, FoldingRange, MarkupContent, SymbolInformation, TextEdit,
+  CodeAction,
+  Command,
+  CompletionItem,
+  CompletionList,
+  DocumentSymbol,
+  FoldingRange,
+  MarkupContent,
+  SymbolInformation,
+  TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { LspClient, Publication, applyEdits, editsFor, withServer } from '../support/lspClient';
+
+import { applyEdits, editsFor, LspClient, Publication, withServer } from '../support/lspClient';
 
 const SETTINGS = { glibcVersion: '2.36' };
 
@@ -23,13 +33,21 @@ function codes(publication: Publication): string[] {
 }
 
 async function completions(client: LspClient, uri: string, line: number, character: number): Promise<CompletionItem[]> {
-  const result = (await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character } })) as CompletionItem[] | CompletionList | null;
+  const result = (await client.request('textDocument/completion', {
+    textDocument: { uri },
+    position: { line, character },
+  })) as CompletionItem[] | CompletionList | null;
   assert.ok(result, 'a completion result');
   return Array.isArray(result) ? result : result.items;
 }
 
 async function formatting(client: LspClient, uri: string): Promise<TextEdit[]> {
-  return ((await client.request('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 4, insertSpaces: true } })) as TextEdit[] | null) ?? [];
+  return (
+    ((await client.request('textDocument/formatting', {
+      textDocument: { uri },
+      options: { tabSize: 4, insertSpaces: true },
+    })) as TextEdit[] | null) ?? []
+  );
 }
 
 /** Applies a completion item's textEdit (and any additional edits) to the open document. */
@@ -39,8 +57,10 @@ async function acceptCompletion(client: LspClient, uri: string, item: Completion
   return client.applyAsChange(uri, [main, ...(item.additionalTextEdits ?? [])]);
 }
 
-const MESSY = 'label\t::1/128   0\r\nlabel fc00::/7 1    # ULA as global\r\n  precedence ::ffff:0:0/96  100\r\n#  kept   as is  \r\n';
-const MESSY_FORMATTED = 'label      ::1/128       0\r\nlabel      fc00::/7      1 # ULA as global\r\nprecedence ::ffff:0:0/96 100\r\n#  kept   as is  \r\n';
+const MESSY =
+  'label\t::1/128   0\r\nlabel fc00::/7 1    # ULA as global\r\n  precedence ::ffff:0:0/96  100\r\n#  kept   as is  \r\n';
+const MESSY_FORMATTED =
+  'label      ::1/128       0\r\nlabel      fc00::/7      1 # ULA as global\r\nprecedence ::ffff:0:0/96 100\r\n#  kept   as is  \r\n';
 
 /** Checks every feature once; `minimal` says which answers the client gets. */
 async function everyFeature(client: LspClient, minimal: boolean): Promise<void> {
@@ -53,10 +73,19 @@ async function everyFeature(client: LspClient, minimal: boolean): Promise<void> 
   assert.match((hover?.contents as MarkupContent).value, /fc00::\/7/);
 
   const rangeEdits = (await client.request('textDocument/rangeFormatting', {
-    textDocument: { uri }, range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } }, options: { tabSize: 4, insertSpaces: true },
+    textDocument: { uri },
+    range: { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } },
+    options: { tabSize: 4, insertSpaces: true },
   })) as TextEdit[];
-  assert.ok(rangeEdits.length > 0 && rangeEdits.every((e) => e.range.start.line === 1 && e.range.end.line === 1), JSON.stringify(rangeEdits));
-  assert.equal(applyEdits(MESSY, rangeEdits).split('\r\n')[1], MESSY_FORMATTED.split('\r\n')[1], 'the selected line as whole-file formatting writes it');
+  assert.ok(
+    rangeEdits.length > 0 && rangeEdits.every((e) => e.range.start.line === 1 && e.range.end.line === 1),
+    JSON.stringify(rangeEdits),
+  );
+  assert.equal(
+    applyEdits(MESSY, rangeEdits).split('\r\n')[1],
+    MESSY_FORMATTED.split('\r\n')[1],
+    'the selected line as whole-file formatting writes it',
+  );
 
   const edits = await formatting(client, uri);
   assert.ok(edits.length > 1 && edits.every((e) => /^ *$/.test(e.newText)), JSON.stringify(edits));
@@ -65,13 +94,20 @@ async function everyFeature(client: LspClient, minimal: boolean): Promise<void> 
   assert.deepEqual(codes(formatted), before, 'formatting changes nothing glibc reads');
   assert.deepEqual(await formatting(client, uri), [], 'formatting twice changes nothing');
   const ranged = (await client.request('textDocument/rangeFormatting', {
-    textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, options: { tabSize: 4, insertSpaces: true },
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } },
+    options: { tabSize: 4, insertSpaces: true },
   })) as TextEdit[];
   assert.deepEqual(ranged, []);
 
   const items = await completions(client, uri, 3, 0);
-  assert.deepEqual(items.slice(0, 4).map((i) => i.label), ['label', 'precedence', 'scopev4', 'reload']);
-  const afterLabel = await client.applyAsChange(uri, [{ range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, newText: 'label ' }]);
+  assert.deepEqual(
+    items.slice(0, 4).map((i) => i.label),
+    ['label', 'precedence', 'scopev4', 'reload'],
+  );
+  const afterLabel = await client.applyAsChange(uri, [
+    { range: { start: { line: 4, character: 0 }, end: { line: 4, character: 0 } }, newText: 'label ' },
+  ]);
   assert.ok(afterLabel);
   const prefixes = await completions(client, uri, 4, 6);
   const teredo = prefixes.find((i) => i.label === '2001::/32');
@@ -79,27 +115,57 @@ async function everyFeature(client: LspClient, minimal: boolean): Promise<void> 
   assert.match(teredo.detail ?? '', /Teredo, RFC 4380/);
   await acceptCompletion(client, uri, teredo);
   const end = 6 + '2001::/32'.length;
-  await client.applyAsChange(uri, [{ range: { start: { line: 4, character: end }, end: { line: 4, character: end } }, newText: ' ' }]);
+  await client.applyAsChange(uri, [
+    { range: { start: { line: 4, character: end }, end: { line: 4, character: end } }, newText: ' ' },
+  ]);
   const values = await completions(client, uri, 4, end + 1);
-  assert.deepEqual(values.map((i) => i.label), ['0', '1'], 'the label values this file uses');
+  assert.deepEqual(
+    values.map((i) => i.label),
+    ['0', '1'],
+    'the label values this file uses',
+  );
 
-  const symbols = (await client.request('textDocument/documentSymbol', { textDocument: { uri } })) as DocumentSymbol[] | SymbolInformation[];
+  const symbols = (await client.request('textDocument/documentSymbol', { textDocument: { uri } })) as
+    DocumentSymbol[] | SymbolInformation[];
   if (minimal) {
     const flat = symbols as SymbolInformation[];
-    assert.ok(flat.every((s) => 'location' in s), 'flat SymbolInformation for a client without hierarchical symbols');
-    assert.deepEqual(flat.map((s) => [s.name, s.containerName ?? null]), [
-      ['label', null], ['::1/128 0', 'label'], ['fc00::/7 1', 'label'], ['2001::/32', 'label'], ['precedence', null], ['::ffff:0:0/96 100', 'precedence'],
-    ]);
+    assert.ok(
+      flat.every((s) => 'location' in s),
+      'flat SymbolInformation for a client without hierarchical symbols',
+    );
+    assert.deepEqual(
+      flat.map((s) => [s.name, s.containerName ?? null]),
+      [
+        ['label', null],
+        ['::1/128 0', 'label'],
+        ['fc00::/7 1', 'label'],
+        ['2001::/32', 'label'],
+        ['precedence', null],
+        ['::ffff:0:0/96 100', 'precedence'],
+      ],
+    );
   } else {
     const tree = symbols as DocumentSymbol[];
-    assert.deepEqual(tree.map((s) => [s.name, (s.children ?? []).map((c) => c.name)]), [
-      ['label', ['::1/128 0', 'fc00::/7 1', '2001::/32']], ['precedence', ['::ffff:0:0/96 100']],
-    ]);
+    assert.deepEqual(
+      tree.map((s) => [s.name, (s.children ?? []).map((c) => c.name)]),
+      [
+        ['label', ['::1/128 0', 'fc00::/7 1', '2001::/32']],
+        ['precedence', ['::ffff:0:0/96 100']],
+      ],
+    );
   }
   const folds = (await client.request('textDocument/foldingRange', { textDocument: { uri } })) as FoldingRange[];
-  assert.deepEqual(folds.map((f) => [f.startLine, f.endLine, f.kind]), [[0, 1, 'region']]);
+  assert.deepEqual(
+    folds.map((f) => [f.startLine, f.endLine, f.kind]),
+    [[0, 1, 'region']],
+  );
 
-  const reload = await client.applyAsChange(uri, [{ range: { start: { line: 4, character: end + 1 }, end: { line: 4, character: end + 1 } }, newText: '7\r\nreload yes\r\n' }]);
+  const reload = await client.applyAsChange(uri, [
+    {
+      range: { start: { line: 4, character: end + 1 }, end: { line: 4, character: end + 1 } },
+      newText: '7\r\nreload yes\r\n',
+    },
+  ]);
   const warning = reload.diagnostics.find((d) => d.code === 'reload-enabled');
   assert.ok(warning, JSON.stringify(reload.diagnostics));
   const actions = (await client.codeActions(uri, warning.range, [warning])) ?? [];
@@ -108,7 +174,10 @@ async function everyFeature(client: LspClient, minimal: boolean): Promise<void> 
   assert.ok(action, JSON.stringify(actions.map((a) => a.title)));
   let fixEdits: TextEdit[];
   if (minimal) {
-    assert.ok(actions.every((a) => typeof (a as Command).command === 'string'), 'Commands for a client without code action literals');
+    assert.ok(
+      actions.every((a) => typeof (a as Command).command === 'string'),
+      'Commands for a client without code action literals',
+    );
     const command = action as Command;
     const applied = client.appliedEdits.length;
     await client.request('workspace/executeCommand', { command: command.command, arguments: command.arguments });
@@ -126,9 +195,17 @@ describe('editing features', () => {
   test('with a client like VS Code: completion, formatting, outline, folding, suppression', async () => {
     await withServer({ settings: SETTINGS }, async (client) => {
       const capabilities = client.initializeResult!.capabilities;
-      assert.ok(capabilities.completionProvider && capabilities.documentFormattingProvider && capabilities.documentRangeFormattingProvider);
+      assert.ok(
+        capabilities.completionProvider &&
+          capabilities.documentFormattingProvider &&
+          capabilities.documentRangeFormattingProvider,
+      );
       assert.ok(capabilities.documentSymbolProvider && capabilities.foldingRangeProvider);
-      assert.equal(capabilities.executeCommandProvider, undefined, 'no command needed by a client that takes CodeAction literals');
+      assert.equal(
+        capabilities.executeCommandProvider,
+        undefined,
+        'no command needed by a client that takes CodeAction literals',
+      );
       await everyFeature(client, false);
     });
   });
@@ -143,12 +220,18 @@ describe('editing features', () => {
   test('a client that offers workspace/configuration with nothing for gai-conf there (Neovim, eglot): initializationOptions still apply', async () => {
     const messages: string[] = [];
     for (const glibcVersion of ['2.36', '2.41']) {
-      await withServer({ settings: { diagnostics: { severity: { 'reload-enabled': 'off' } } }, initializationOptions: { glibcVersion } }, async (client) => {
-        const opened = await client.open(uriFor(`pulled-${glibcVersion}`), 'label ::1 5\nreload yes\n');
-        assert.ok(client.configurationRequests.length > 0, 'the server pulled its settings');
-        assert.ok(!codes(opened).includes('reload-enabled'), 'the pulled severity applies');
-        messages.push(String(opened.diagnostics.find((d) => d.code === 'missing-prefix-length')?.message));
-      });
+      await withServer(
+        {
+          settings: { diagnostics: { severity: { 'reload-enabled': 'off' } } },
+          initializationOptions: { glibcVersion },
+        },
+        async (client) => {
+          const opened = await client.open(uriFor(`pulled-${glibcVersion}`), 'label ::1 5\nreload yes\n');
+          assert.ok(client.configurationRequests.length > 0, 'the server pulled its settings');
+          assert.ok(!codes(opened).includes('reload-enabled'), 'the pulled severity applies');
+          messages.push(String(opened.diagnostics.find((d) => d.code === 'missing-prefix-length')?.message));
+        },
+      );
     }
     assert.match(messages[0], /up to glibc 2\.40 the line can be ignored/);
     assert.match(messages[1], /^No \/bits: glibc 2\.41\+ reads \/128/);

@@ -6,13 +6,14 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { test } from 'node:test';
+
 import { serverPath } from '../support/lspClient';
-import { readmeBlock } from '../support/readme';
 import { lacks } from '../support/prerequisites';
+import { readmeBlock } from '../support/readme';
 
 const EMACS_DRIVER = `
 (load (expand-file-name "readme.el"))
@@ -42,22 +43,39 @@ function runEditor(files: Record<string, string>, command: string, args: string[
   mkdirSync(join(dir, 'bin'));
   mkdirSync(join(dir, 'etc'));
   symlinkSync(serverPath(), join(dir, 'bin', 'gai-conf-language-server'));
-  writeFileSync(join(dir, 'etc', 'gai.conf'), 'label\t::1/128   0\nLabel ::/0 1\nlabel fc00::/7 1   # ULA\nreload yes\n');
+  writeFileSync(
+    join(dir, 'etc', 'gai.conf'),
+    'label\t::1/128   0\nLabel ::/0 1\nlabel fc00::/7 1   # ULA\nreload yes\n',
+  );
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const run = spawnSync(command, args, {
-    cwd: dir, encoding: 'utf8', timeout: 120_000, env: { ...process.env, PATH: `${join(dir, 'bin')}${delimiter}${process.env.PATH ?? ''}` },
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, PATH: `${join(dir, 'bin')}${delimiter}${process.env.PATH ?? ''}` },
   });
-  return { status: run.status, out: run.stdout, stderr: run.stderr, context: `${run.stdout}\n--- stderr ---\n${run.stderr}` };
+  return {
+    status: run.status,
+    out: run.stdout,
+    stderr: run.stderr,
+    context: `${run.stdout}\n--- stderr ---\n${run.stderr}`,
+  };
 }
 
 const FORMATTED = 'label  ::1/128  0\nLabel  ::/0     1\nlabel  fc00::/7 1 # ULA\nreload yes\n';
 
 test('Emacs with eglot, set up as the README says', (t) => {
-  const probe = spawnSync('emacs', ['--batch', '--eval', "(progn (require 'eglot) (princ \"eglot ok\"))"], { encoding: 'utf8' });
+  const probe = spawnSync('emacs', ['--batch', '--eval', '(progn (require \'eglot) (princ "eglot ok"))'], {
+    encoding: 'utf8',
+  });
   if (probe.error || !probe.stdout.includes('eglot ok')) {
     if (lacks(t, 'Emacs with eglot (Debian: emacs-nox, elpa-eglot)')) return;
   }
-  const { status, out, stderr, context } = runEditor({ 'readme.el': readmeBlock('Emacs', 'elisp'), 'driver.el': EMACS_DRIVER }, 'emacs', ['--batch', '-l', 'driver.el']);
+  const { status, out, stderr, context } = runEditor(
+    { 'readme.el': readmeBlock('Emacs', 'elisp'), 'driver.el': EMACS_DRIVER },
+    'emacs',
+    ['--batch', '-l', 'driver.el'],
+  );
   assert.equal(status, 0, context);
   assert.match(out, /^MODE gai-conf-mode$/m, context);
   assert.match(out, /^DIAG .*\[unknown-directive\]/m, context);
@@ -109,7 +127,11 @@ test('Neovim, set up as the README says', (t) => {
     if (lacks(t, 'Neovim (Debian: neovim)')) return;
   }
   // Neovim 0.7 reads vim.filetype.add() only with do_filetype_lua set before start-up; 0.8+ always does.
-  const { status, out, context } = runEditor({ 'readme.lua': readmeBlock('Neovim', 'lua'), 'driver.lua': NVIM_DRIVER }, 'nvim', ['--headless', '--clean', '--cmd', 'let g:do_filetype_lua = 1', '-c', 'luafile driver.lua']);
+  const { status, out, context } = runEditor(
+    { 'readme.lua': readmeBlock('Neovim', 'lua'), 'driver.lua': NVIM_DRIVER },
+    'nvim',
+    ['--headless', '--clean', '--cmd', 'let g:do_filetype_lua = 1', '-c', 'luafile driver.lua'],
+  );
   assert.equal(status, 0, context);
   assert.match(out, /^FT gaiconf$/m, context);
   assert.match(out, /^DIAG \[unknown-directive\]$/m, context);

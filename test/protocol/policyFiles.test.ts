@@ -5,8 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { CodeAction, TextDocumentEdit } from 'vscode-languageserver-protocol/node';
-import { ExportTablesRequest, KernelLabelsRequest, PresetsRequest, ResetToDefaultsRequest, WritePresetRequest } from '../../server/src/lsp/protocol';
+
+import {
+  ExportTablesRequest,
+  KernelLabelsRequest,
+  PresetsRequest,
+  ResetToDefaultsRequest,
+  WritePresetRequest,
+} from '../../server/src/lsp/protocol';
 import { analyze } from '../support/glibc';
 import { applyEdits, editsFor, isCodeAction, withServer } from '../support/lspClient';
 
@@ -16,20 +24,31 @@ const TEXT = '# site policy\r\nprecedence ::ffff:0:0/96 100  # IPv4 first\r\nlab
 test('reset: a quick fix on an active line and a request, annotated for a preview, commenting out every active line and nothing else', async () => {
   await withServer({ settings: { glibcVersion: '2.36' }, annotatedEdits: true }, async (client) => {
     await client.open(URI, TEXT);
-    const actions = (await client.codeActions(URI, { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, [])) ?? [];
-    const reset = actions.filter(isCodeAction).find((a) => a.title.startsWith("Reset to glibc's defaults")) as CodeAction;
+    const actions =
+      (await client.codeActions(URI, { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, [])) ?? [];
+    const reset = actions
+      .filter(isCodeAction)
+      .find((a) => a.title.startsWith("Reset to glibc's defaults")) as CodeAction;
     assert.equal(reset.title, "Reset to glibc's defaults: comment out the 2 active lines");
-    const noAction = (await client.codeActions(URI, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [])) ?? [];
+    const noAction =
+      (await client.codeActions(URI, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, [])) ?? [];
     assert.ok(!noAction.some((a) => a.title.startsWith('Reset')), 'not offered on a comment line');
     const result = await client.request(ResetToDefaultsRequest, { uri: URI });
     assert.deepEqual(result.edit!.documentChanges, reset.edit!.documentChanges);
     const change = result.edit!.documentChanges![0] as TextDocumentEdit;
     assert.equal(change.textDocument.version, 1);
-    assert.ok(change.edits.every((e) => 'annotationId' in e && result.edit!.changeAnnotations![e.annotationId as string].needsConfirmation));
+    assert.ok(
+      change.edits.every(
+        (e) => 'annotationId' in e && result.edit!.changeAnnotations![e.annotationId as string].needsConfirmation,
+      ),
+    );
     const after = applyEdits(TEXT, editsFor(result.edit!, URI));
     assert.equal(after, '# site policy\r\n#precedence ::ffff:0:0/96 100  # IPv4 first\r\n#label fc00::/7 1\r\n');
     await client.open('file:///tmp/gai-conf-policy/empty.conf', '# nothing\n');
-    assert.deepEqual(await client.request(ResetToDefaultsRequest, { uri: 'file:///tmp/gai-conf-policy/empty.conf' }), { edit: null, summary: 'No active line: glibc already uses its built-in tables.' });
+    assert.deepEqual(await client.request(ResetToDefaultsRequest, { uri: 'file:///tmp/gai-conf-policy/empty.conf' }), {
+      edit: null,
+      summary: 'No active line: glibc already uses its built-in tables.',
+    });
   });
 });
 
@@ -37,8 +56,15 @@ test('presets: listed, written as the reset plus whole tables; auto from given a
   await withServer({ settings: { glibcVersion: '2.36' } }, async (client) => {
     await client.open(URI, TEXT);
     const presets = await client.request(PresetsRequest);
-    assert.deepEqual(presets.map((p) => p.id), ['prefer-ipv6', 'prefer-ipv4', 'rfc6724', 'glibc']);
-    const written = await client.request(WritePresetRequest, { uri: URI, preset: 'auto', sources: ['fd42::2/64', '10.0.0.2/24'] });
+    assert.deepEqual(
+      presets.map((p) => p.id),
+      ['prefer-ipv6', 'prefer-ipv4', 'rfc6724', 'glibc'],
+    );
+    const written = await client.request(WritePresetRequest, {
+      uri: URI,
+      preset: 'auto',
+      sources: ['fd42::2/64', '10.0.0.2/24'],
+    });
     assert.equal(written.preset, 'prefer-ipv6');
     assert.ok(written.edit!.changes, 'plain edits: this client shows no preview');
     const after = applyEdits(TEXT, editsFor(written.edit!, URI));
@@ -47,7 +73,10 @@ test('presets: listed, written as the reset plus whole tables; auto from given a
     assert.equal(tables.label.rows.length, 5);
     assert.equal(tables.precedence.source, 'builtin');
     await assert.rejects(client.request(WritePresetRequest, { uri: URI, preset: 'fastest' }), /unknown preset/);
-    await assert.rejects(client.request(WritePresetRequest, { uri: URI, preset: 'auto', sources: ['fd42::2'] }), /ADDRESS\/LENGTH/);
+    await assert.rejects(
+      client.request(WritePresetRequest, { uri: URI, preset: 'auto', sources: ['fd42::2'] }),
+      /ADDRESS\/LENGTH/,
+    );
   });
 });
 

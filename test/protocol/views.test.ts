@@ -2,9 +2,18 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
+
 import { CodeLens } from 'vscode-languageserver-protocol/node';
+
 import {
-  CLIENT_COMMANDS, ExplainRequest, PolicyTablesRequest, SaveCheckRequest, StatusChangedNotification, StatusRequest, StatusResult, WhoFollowsRequest,
+  CLIENT_COMMANDS,
+  ExplainRequest,
+  PolicyTablesRequest,
+  SaveCheckRequest,
+  StatusChangedNotification,
+  StatusRequest,
+  StatusResult,
+  WhoFollowsRequest,
 } from '../../server/src/lsp/protocol';
 import { withServer } from '../support/lspClient';
 import { testNeeding } from '../support/prerequisites';
@@ -16,7 +25,11 @@ const WITH_COMMANDS = { initializationOptions: { clientCommands: Object.values(C
 test('explain: literal addresses are ordered with every step in words; a copy of the file is not compared with the system', async () => {
   await withServer({ settings: { glibcVersion: '2.36' } }, async (client) => {
     await client.open(COPY_URI, ULA_FIXED);
-    const literal = await client.request(ExplainRequest, { uri: COPY_URI, query: '198.51.100.10 ::1 2001:db8::10', savedText: '' });
+    const literal = await client.request(ExplainRequest, {
+      uri: COPY_URI,
+      query: '198.51.100.10 ::1 2001:db8::10',
+      savedText: '',
+    });
     assert.equal(literal.origin, 'addresses');
     assert.equal(literal.buffer.order[0].text, '::1');
     assert.ok(literal.buffer.steps.length >= 2 && literal.buffer.steps.every((s) => s.reason.length > 20));
@@ -33,24 +46,35 @@ test('explain: literal addresses are ordered with every step in words; a copy of
   });
 });
 
-testNeeding(existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf', 'explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now', {}, async () => {
-  await withServer({}, async (client) => {
-    const uri = 'file:///etc/gai.conf';
-    const text = readFileSync('/etc/gai.conf', 'utf8');
-    await client.open(uri, text);
-    const report = await client.request(ExplainRequest, { uri, query: 'localhost', savedText: text });
-    assert.equal(report.live, true);
-    assert.ok(report.system && 'matchesSaved' in report.system, JSON.stringify(report.system));
-    assert.equal(report.system.comparedWithSaved, true);
-    assert.equal(report.system.matchesSaved, true, report.system.comment);
-  });
-});
+testNeeding(
+  existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf',
+  'explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now',
+  {},
+  async () => {
+    await withServer({}, async (client) => {
+      const uri = 'file:///etc/gai.conf';
+      const text = readFileSync('/etc/gai.conf', 'utf8');
+      await client.open(uri, text);
+      const report = await client.request(ExplainRequest, { uri, query: 'localhost', savedText: text });
+      assert.equal(report.live, true);
+      assert.ok(report.system && 'matchesSaved' in report.system, JSON.stringify(report.system));
+      assert.equal(report.system.comparedWithSaved, true);
+      assert.equal(report.system.matchesSaved, true, report.system.comment);
+    });
+  },
+);
 
 test('explain and the table refuse bad input with a message, and the server answers afterwards', async () => {
   await withServer({}, async (client) => {
     await client.open(COPY_URI, ULA_FIXED);
-    await assert.rejects(client.request(ExplainRequest, { uri: COPY_URI, query: 'host!', savedText: null }), /neither a host name nor an IPv4\/IPv6 address/);
-    await assert.rejects(client.request(ExplainRequest, { uri: 'file:///nowhere/gai.conf', query: '::1', savedText: null }), /is not an open gai\.conf document/);
+    await assert.rejects(
+      client.request(ExplainRequest, { uri: COPY_URI, query: 'host!', savedText: null }),
+      /neither a host name nor an IPv4\/IPv6 address/,
+    );
+    await assert.rejects(
+      client.request(ExplainRequest, { uri: 'file:///nowhere/gai.conf', query: '::1', savedText: null }),
+      /is not an open gai\.conf document/,
+    );
     await assert.rejects(client.request(ExplainRequest.method, null), /not an open gai\.conf document/);
     await assert.rejects(client.request(ExplainRequest.method, { uri: COPY_URI, query: 42 }), /query must be/);
     await assert.rejects(client.request(PolicyTablesRequest.method, { uri: 7 }), /not an open gai\.conf document/);
@@ -86,18 +110,26 @@ test('status names the glibc assumed and announces changes to clients with the c
     await client.changeConfiguration({ glibcVersion: '2.41' });
     const second = await client.request(StatusRequest);
     assert.deepEqual([second.glibc, second.origin], ['2.41', 'option']);
-    assert.deepEqual(changed.map((s) => s.glibc), ['2.41']);
+    assert.deepEqual(
+      changed.map((s) => s.glibc),
+      ['2.41'],
+    );
   });
 });
 
 test('the CodeLens offers the views only to clients that have the commands', async () => {
-  const lensCommands = async (options: Parameters<typeof withServer>[0]) => withServer(options, async (client) => {
-    await client.open(COPY_URI, ULA_FIXED);
-    const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri: COPY_URI } })) as CodeLens[];
-    return lenses.map((l) => l.command?.command).filter((c) => c);
-  });
+  const lensCommands = async (options: Parameters<typeof withServer>[0]) =>
+    withServer(options, async (client) => {
+      await client.open(COPY_URI, ULA_FIXED);
+      const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri: COPY_URI } })) as CodeLens[];
+      return lenses.map((l) => l.command?.command).filter((c) => c);
+    });
   // The actions, then (after the summary, which is text) "+N more" (differences), which opens the policy table.
-  assert.deepEqual(await lensCommands(WITH_COMMANDS), [CLIENT_COMMANDS.explain, CLIENT_COMMANDS.policyTables, CLIENT_COMMANDS.policyTables]);
+  assert.deepEqual(await lensCommands(WITH_COMMANDS), [
+    CLIENT_COMMANDS.explain,
+    CLIENT_COMMANDS.policyTables,
+    CLIENT_COMMANDS.policyTables,
+  ]);
   assert.deepEqual(await lensCommands({}), []);
 });
 
@@ -105,29 +137,46 @@ test('who follows: the report of this machine, with the server itself among the 
   await withServer({}, async (client) => {
     const report = await client.request(WhoFollowsRequest);
     assert.equal(report.liveFile.path, '/etc/gai.conf');
-    assert.ok(report.runtimes.some((r) => r.program === 'node' && r.version === process.versions.node), JSON.stringify(report.runtimes.map((r) => [r.program, r.version])));
+    assert.ok(
+      report.runtimes.some((r) => r.program === 'node' && r.version === process.versions.node),
+      JSON.stringify(report.runtimes.map((r) => [r.program, r.version])),
+    );
     assert.ok(report.followingCurrent + report.processes.length > 0);
-    for (const p of report.processes) assert.ok(Number.isInteger(p.pid) && typeof p.reason === 'string' && typeof p.followsFile === 'boolean', JSON.stringify(p));
-    assert.ok(report.restart.every((pid) => report.processes.some((p) => p.pid === pid && p.followsFile && p.predatesFile)));
+    for (const p of report.processes)
+      assert.ok(
+        Number.isInteger(p.pid) && typeof p.reason === 'string' && typeof p.followsFile === 'boolean',
+        JSON.stringify(p),
+      );
+    assert.ok(
+      report.restart.every((pid) => report.processes.some((p) => p.pid === pid && p.followsFile && p.predatesFile)),
+    );
   });
 });
 
-testNeeding(existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf', 'the live file gets a "Who follows this file?" lens; a copy does not', {}, async () => {
-  await withServer(WITH_COMMANDS, async (client) => {
-    const titles = async (uri: string, text: string) => {
-      await client.open(uri, text);
-      return ((await client.request('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) => l.command?.title);
-    };
-    assert.ok((await titles('file:///etc/gai.conf', readFileSync('/etc/gai.conf', 'utf8'))).includes('Who follows?'));
-    assert.ok(!(await titles(COPY_URI, ULA_FIXED)).includes('Who follows?'));
-  });
-});
+testNeeding(
+  existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf',
+  'the live file gets a "Who follows this file?" lens; a copy does not',
+  {},
+  async () => {
+    await withServer(WITH_COMMANDS, async (client) => {
+      const titles = async (uri: string, text: string) => {
+        await client.open(uri, text);
+        return ((await client.request('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map(
+          (l) => l.command?.title,
+        );
+      };
+      assert.ok((await titles('file:///etc/gai.conf', readFileSync('/etc/gai.conf', 'utf8'))).includes('Who follows?'));
+      assert.ok(!(await titles(COPY_URI, ULA_FIXED)).includes('Who follows?'));
+    });
+  },
+);
 
 test("diagnostics link to the client's documentation command when it has one, else to the README's section", async () => {
-  const hrefs = async (options: Parameters<typeof withServer>[0]) => withServer(options, async (client) => {
-    const publication = await client.open(COPY_URI, 'label fc00::/7 6\nscopev4 ::ffff:169.254.0.0 2\n');
-    return publication.diagnostics.map((d) => [String(d.code), d.codeDescription?.href ?? '']);
-  });
+  const hrefs = async (options: Parameters<typeof withServer>[0]) =>
+    withServer(options, async (client) => {
+      const publication = await client.open(COPY_URI, 'label fc00::/7 6\nscopev4 ::ffff:169.254.0.0 2\n');
+      return publication.diagnostics.map((d) => [String(d.code), d.codeDescription?.href ?? '']);
+    });
   const withCommands = await hrefs(WITH_COMMANDS);
   assert.ok(withCommands.length >= 2);
   for (const [code, href] of withCommands) {
@@ -139,17 +188,27 @@ test("diagnostics link to the client's documentation command when it has one, el
 });
 
 test('the save check names the crashing line whatever the severity settings and suppressions, and whether the file is live', async () => {
-  await withServer({ ...WITH_COMMANDS, settings: { glibcVersion: '2.36', diagnostics: { severity: { 'scopev4-crash': 'off' } } } }, async (client) => {
-    await client.open(COPY_URI, 'label ::1/128 0\n');
-    const crashing = '# gai-conf: ignore scopev4-crash\nscopev4 ::ffff:169.254.0.0 2\n';
-    const result = await client.request(SaveCheckRequest, { uri: COPY_URI, text: crashing });
-    assert.equal(result.crash?.line, 2);
-    assert.match(result.crash?.message ?? '', /crashes/);
-    assert.equal(result.live, false);
-    assert.deepEqual(await client.request(SaveCheckRequest, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0/112 2\n' }), { crash: null, live: false });
-  });
+  await withServer(
+    { ...WITH_COMMANDS, settings: { glibcVersion: '2.36', diagnostics: { severity: { 'scopev4-crash': 'off' } } } },
+    async (client) => {
+      await client.open(COPY_URI, 'label ::1/128 0\n');
+      const crashing = '# gai-conf: ignore scopev4-crash\nscopev4 ::ffff:169.254.0.0 2\n';
+      const result = await client.request(SaveCheckRequest, { uri: COPY_URI, text: crashing });
+      assert.equal(result.crash?.line, 2);
+      assert.match(result.crash?.message ?? '', /crashes/);
+      assert.equal(result.live, false);
+      assert.deepEqual(
+        await client.request(SaveCheckRequest, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0/112 2\n' }),
+        { crash: null, live: false },
+      );
+    },
+  );
   await withServer({ ...WITH_COMMANDS, settings: { glibcVersion: '2.41' } }, async (client) => {
     await client.open(COPY_URI, 'label ::1/128 0\n');
-    assert.equal((await client.request(SaveCheckRequest, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0 2\n' })).crash, null, 'glibc 2.41 reads it as /128');
+    assert.equal(
+      (await client.request(SaveCheckRequest, { uri: COPY_URI, text: 'scopev4 ::ffff:169.254.0.0 2\n' })).crash,
+      null,
+      'glibc 2.41 reads it as /128',
+    );
   });
 });

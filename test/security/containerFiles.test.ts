@@ -9,11 +9,29 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { ContainerPathRefused, readContainerFile, writeContainerFile } from '../../server/src/system/containers/containerFiles';
+
+import {
+  ContainerPathRefused,
+  readContainerFile,
+  writeContainerFile,
+} from '../../server/src/system/containers/containerFiles';
 
 const CANARY = 'host secret: never to be read or written through a container\n';
 const ATTACK = Buffer.from('label ::/0 1\n');
@@ -22,7 +40,12 @@ function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-interface Fixture { root: string; hostDir: string; canary: string; cleanup(): void }
+interface Fixture {
+  root: string;
+  hostDir: string;
+  canary: string;
+  cleanup(): void;
+}
 
 /** A container root and, outside it, a host folder with a canary file (and a canary named gai.conf). */
 function fixture(): Fixture {
@@ -32,7 +55,12 @@ function fixture(): Fixture {
   const canary = join(hostDir, 'shadow');
   writeFileSync(canary, CANARY, { mode: 0o600 });
   writeFileSync(join(hostDir, 'gai.conf'), CANARY);
-  return { root, hostDir, canary, cleanup: () => [root, hostDir].forEach((d) => rmSync(d, { recursive: true, force: true })) };
+  return {
+    root,
+    hostDir,
+    canary,
+    cleanup: () => [root, hostDir].forEach((d) => rmSync(d, { recursive: true, force: true })),
+  };
 }
 
 /** The read never hands back the canary's bytes: it refuses, finds nothing, or reads the container's own file. */
@@ -46,7 +74,10 @@ function assertReadStaysInside(root: string, path: string): void {
   }
   if (result.kind === 'file') {
     assert.notEqual(result.bytes.toString(), CANARY, 'the host file was read');
-    assert.ok(result.resolved.hostPath.startsWith(root + '/'), `read ${result.resolved.hostPath}, outside the container`);
+    assert.ok(
+      result.resolved.hostPath.startsWith(root + '/'),
+      `read ${result.resolved.hostPath}, outside the container`,
+    );
   }
 }
 
@@ -108,7 +139,11 @@ test('a relative link climbing with .. stops at the container root', () => {
     // Far more `..` than the root is deep: on the host this reaches the canary.
     const climb = `${'../'.repeat(12)}${relative('/', f.canary)}`;
     symlinkSync(climb, join(f.root, 'etc', 'gai.conf'));
-    assert.equal(readFileSync(join(f.root, 'etc', 'gai.conf'), 'utf8'), CANARY, 'the kernel itself follows it to the host file');
+    assert.equal(
+      readFileSync(join(f.root, 'etc', 'gai.conf'), 'utf8'),
+      CANARY,
+      'the kernel itself follows it to the host file',
+    );
     assertReadStaysInside(f.root, '/etc/gai.conf');
     assertWriteRefused(f.root, '/etc/gai.conf', [f.canary]);
     unlinkSync(join(f.root, 'etc', 'gai.conf'));
@@ -132,13 +167,19 @@ test('a file swapped after the read (for a symlink to the host, or another file)
     renameSync(file, join(f.root, 'etc', 'original'));
     symlinkSync(f.canary, file);
     const before = sha256(f.canary);
-    assert.throws(() => writeContainerFile(f.root, '/etc/gai.conf', ATTACK, { expected: read.identity }), ContainerPathRefused);
+    assert.throws(
+      () => writeContainerFile(f.root, '/etc/gai.conf', ATTACK, { expected: read.identity }),
+      ContainerPathRefused,
+    );
     assert.equal(sha256(f.canary), before);
     // A regular file renamed over it: another inode than the one read.
     unlinkSync(file);
     writeFileSync(join(f.root, 'etc', 'other'), '# another file\n');
     renameSync(join(f.root, 'etc', 'other'), file);
-    assert.throws(() => writeContainerFile(f.root, '/etc/gai.conf', ATTACK, { expected: read.identity }), ContainerPathRefused);
+    assert.throws(
+      () => writeContainerFile(f.root, '/etc/gai.conf', ATTACK, { expected: read.identity }),
+      ContainerPathRefused,
+    );
     assert.equal(readFileSync(file, 'utf8'), '# another file\n');
   } finally {
     f.cleanup();
@@ -155,7 +196,9 @@ test('a normal write keeps the inode, the shifted owner and the mode', () => {
     const before = statSync(file);
     const read = readContainerFile(f.root, '/etc/gai.conf');
     assert.ok(read.kind === 'file');
-    const result = writeContainerFile(f.root, '/etc/gai.conf', Buffer.from('label fc00::/7 1\n'), { expected: read.identity });
+    const result = writeContainerFile(f.root, '/etc/gai.conf', Buffer.from('label fc00::/7 1\n'), {
+      expected: read.identity,
+    });
     const after = statSync(file);
     assert.equal(readFileSync(file, 'utf8'), 'label fc00::/7 1\n');
     assert.deepEqual([after.ino, after.uid, after.gid, after.mode & 0o7777], [before.ino, 100000, 100000, 0o640]);
@@ -185,32 +228,47 @@ async function chrootedChild(unsharePid: number, root: string): Promise<number> 
   throw new Error('the chrooted process did not start');
 }
 
-test("through a real container's /proc/PID/root, an absolute symlink is the container's, not the host's", { skip: process.getuid?.() !== 0 ? 'needs root (unshare, chroot)' : false }, async () => {
-  const f = fixture();
-  // The container: its own mount namespace and root (f.root), with the host's /usr bound inside
-  // so that sleep runs; Debian's /bin and /lib are links into /usr.
-  mkdirSync(join(f.root, 'usr'));
-  for (const dir of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${dir}`, join(f.root, dir));
-  const child = spawn('unshare', ['--mount', '--fork', '--kill-child', 'sh', '-c', `mount --bind /usr '${f.root}/usr' && exec chroot '${f.root}' /usr/bin/sleep 600`], { stdio: ['ignore', 'ignore', 'inherit'] });
-  try {
-    symlinkSync(f.canary, join(f.root, 'etc', 'gai.conf'));
-    const pid = await chrootedChild(child.pid!, f.root);
-    const root = `/proc/${pid}/root`;
-    // The kernel, walking from the host, follows the container's absolute link to the host's canary.
-    assert.equal(readFileSync(`${root}/etc/gai.conf`, 'utf8'), CANARY);
-    assert.equal(readContainerFile(root, '/etc/gai.conf').kind, 'absent');
-    assertReadStaysInside(root, '/etc/gai.conf');
-    assertWriteRefused(root, '/etc/gai.conf', [f.canary]);
-    // A plain file in the container is read and written in place.
-    unlinkSync(join(f.root, 'etc', 'gai.conf'));
-    writeFileSync(join(f.root, 'etc', 'gai.conf'), '# inside\n');
-    const read = readContainerFile(root, '/etc/gai.conf');
-    assert.ok(read.kind === 'file' && read.bytes.toString() === '# inside\n');
-    writeContainerFile(root, '/etc/gai.conf', Buffer.from('# written\n'), { expected: read.identity });
-    assert.equal(readFileSync(join(f.root, 'etc', 'gai.conf'), 'utf8'), '# written\n');
-    assert.equal(readFileSync(f.canary, 'utf8'), CANARY);
-  } finally {
-    child.kill('SIGKILL');
-    f.cleanup();
-  }
-});
+test(
+  "through a real container's /proc/PID/root, an absolute symlink is the container's, not the host's",
+  { skip: process.getuid?.() !== 0 ? 'needs root (unshare, chroot)' : false },
+  async () => {
+    const f = fixture();
+    // The container: its own mount namespace and root (f.root), with the host's /usr bound inside
+    // so that sleep runs; Debian's /bin and /lib are links into /usr.
+    mkdirSync(join(f.root, 'usr'));
+    for (const dir of ['bin', 'lib', 'lib64', 'sbin']) symlinkSync(`usr/${dir}`, join(f.root, dir));
+    const child = spawn(
+      'unshare',
+      [
+        '--mount',
+        '--fork',
+        '--kill-child',
+        'sh',
+        '-c',
+        `mount --bind /usr '${f.root}/usr' && exec chroot '${f.root}' /usr/bin/sleep 600`,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    try {
+      symlinkSync(f.canary, join(f.root, 'etc', 'gai.conf'));
+      const pid = await chrootedChild(child.pid!, f.root);
+      const root = `/proc/${pid}/root`;
+      // The kernel, walking from the host, follows the container's absolute link to the host's canary.
+      assert.equal(readFileSync(`${root}/etc/gai.conf`, 'utf8'), CANARY);
+      assert.equal(readContainerFile(root, '/etc/gai.conf').kind, 'absent');
+      assertReadStaysInside(root, '/etc/gai.conf');
+      assertWriteRefused(root, '/etc/gai.conf', [f.canary]);
+      // A plain file in the container is read and written in place.
+      unlinkSync(join(f.root, 'etc', 'gai.conf'));
+      writeFileSync(join(f.root, 'etc', 'gai.conf'), '# inside\n');
+      const read = readContainerFile(root, '/etc/gai.conf');
+      assert.ok(read.kind === 'file' && read.bytes.toString() === '# inside\n');
+      writeContainerFile(root, '/etc/gai.conf', Buffer.from('# written\n'), { expected: read.identity });
+      assert.equal(readFileSync(join(f.root, 'etc', 'gai.conf'), 'utf8'), '# written\n');
+      assert.equal(readFileSync(f.canary, 'utf8'), CANARY);
+    } finally {
+      child.kill('SIGKILL');
+      f.cleanup();
+    }
+  },
+);

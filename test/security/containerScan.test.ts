@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+
 import { BareContainer, startBareContainer } from '../support/bareContainers';
 import { orderOracleUnavailable } from '../support/namespaceResolver';
 
@@ -19,30 +20,51 @@ const TRIPWIRE = join(__dirname, 'tripwire.js');
 
 const unavailable = orderOracleUnavailable();
 
-test('a container scan reads /proc and starts, connects and writes nothing', { skip: unavailable ?? false, timeout: 60_000 }, async () => {
-  let container: BareContainer | undefined;
-  try {
-    container = await startBareContainer({
-      addresses: [{ family: 6, address: 'fd42::2', prefixLength: 64 }, { family: 4, address: '10.0.0.2', prefixLength: 24 }],
-      ipv4Route: true,
-      ipv6Route: true,
-      etc: { 'gai.conf': '#precedence ::ffff:0:0/96 100\n' },
-    });
-    const gaiConf = join(container.etc, 'gai.conf');
-    const before = createHash('sha256').update(readFileSync(gaiConf)).digest('hex');
-    for (const format of ['json', 'text']) {
-      const run = spawnSync(process.execPath, ['--require', TRIPWIRE, CLI, 'containers', '--format', format, '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      assert.equal(run.status, 0, run.stderr);
-      if (format === 'json') {
-        const report = JSON.parse(run.stdout) as { containers: { pid: number }[] };
-        assert.ok(report.containers.some((c) => c.pid === container!.pid), 'the container was scanned');
+test(
+  'a container scan reads /proc and starts, connects and writes nothing',
+  { skip: unavailable ?? false, timeout: 60_000 },
+  async () => {
+    let container: BareContainer | undefined;
+    try {
+      container = await startBareContainer({
+        addresses: [
+          { family: 6, address: 'fd42::2', prefixLength: 64 },
+          { family: 4, address: '10.0.0.2', prefixLength: 24 },
+        ],
+        ipv4Route: true,
+        ipv6Route: true,
+        etc: { 'gai.conf': '#precedence ::ffff:0:0/96 100\n' },
+      });
+      const gaiConf = join(container.etc, 'gai.conf');
+      const before = createHash('sha256').update(readFileSync(gaiConf)).digest('hex');
+      for (const format of ['json', 'text']) {
+        const run = spawnSync(
+          process.execPath,
+          ['--require', TRIPWIRE, CLI, 'containers', '--format', format, '--fail-on', 'none'],
+          { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+        );
+        assert.equal(run.status, 0, run.stderr);
+        if (format === 'json') {
+          const report = JSON.parse(run.stdout) as { containers: { pid: number }[] };
+          assert.ok(
+            report.containers.some((c) => c.pid === container!.pid),
+            'the container was scanned',
+          );
+        }
+        const trips = [...run.stderr.matchAll(/^TRIPWIRE (.*)$/gm)].map((m) => m[1]);
+        assert.ok(
+          trips.some((t) => t.endsWith('/proc/PID')),
+          'the tripwire saw the /proc reads (else it watched nothing)',
+        );
+        assert.deepEqual(
+          trips.filter((t) => !t.endsWith('/proc/PID')),
+          [],
+          `${format}: ${run.stderr.slice(0, 4000)}`,
+        );
       }
-      const trips = [...run.stderr.matchAll(/^TRIPWIRE (.*)$/gm)].map((m) => m[1]);
-      assert.ok(trips.some((t) => t.endsWith('/proc/PID')), 'the tripwire saw the /proc reads (else it watched nothing)');
-      assert.deepEqual(trips.filter((t) => !t.endsWith('/proc/PID')), [], `${format}: ${run.stderr.slice(0, 4000)}`);
+      assert.equal(createHash('sha256').update(readFileSync(gaiConf)).digest('hex'), before);
+    } finally {
+      container?.stop();
     }
-    assert.equal(createHash('sha256').update(readFileSync(gaiConf)).digest('hex'), before);
-  } finally {
-    container?.stop();
-  }
-});
+  },
+);

@@ -16,7 +16,8 @@ import net from 'node:net';
 import os from 'node:os';
 import tls from 'node:tls';
 
-const report = (name: string) => process.stderr.write(`TRIPWIRE ${name}\n${new Error().stack?.split('\n').slice(3, 8).join('\n')}\n`);
+const report = (name: string) =>
+  process.stderr.write(`TRIPWIRE ${name}\n${new Error().stack?.split('\n').slice(3, 8).join('\n')}\n`);
 
 function watch(moduleName: string, target: object, names: readonly string[]): void {
   const record = target as Record<string, unknown>;
@@ -26,7 +27,10 @@ function watch(moduleName: string, target: object, names: readonly string[]): vo
     record[name] = function (this: unknown, ...args: unknown[]) {
       report(`${moduleName}.${name}`);
       // Which program: a line of its own, so that the lines above keep their shape.
-      if (moduleName === 'child_process') process.stderr.write(`TRIPWIRE-EXEC ${String(args[0])} ${Array.isArray(args[1]) ? args[1].map(String).join(' ') : ''}\n`);
+      if (moduleName === 'child_process')
+        process.stderr.write(
+          `TRIPWIRE-EXEC ${String(args[0])} ${Array.isArray(args[1]) ? args[1].map(String).join(' ') : ''}\n`,
+        );
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     };
   }
@@ -43,7 +47,8 @@ function watchProcessTable(target: Record<string, unknown>, names: readonly stri
   for (const name of names) {
     const original = target[name] as (...a: unknown[]) => unknown;
     target[name] = function (this: unknown, ...args: unknown[]) {
-      if (typeof args[0] === 'string' && args[0] !== OWN_MEMORY_MAP && PROCESS_TABLE.test(args[0])) report(`fs.${name} /proc/PID`);
+      if (typeof args[0] === 'string' && args[0] !== OWN_MEMORY_MAP && PROCESS_TABLE.test(args[0]))
+        report(`fs.${name} /proc/PID`);
       return original.apply(this, args);
     };
   }
@@ -54,7 +59,12 @@ function watchOpen(target: Record<string, unknown>, name: string): void {
   const original = target[name] as (...a: unknown[]) => unknown;
   target[name] = function (this: unknown, ...args: unknown[]) {
     const flags = args[1];
-    if (typeof flags === 'string' ? /[wa+]/.test(flags) : typeof flags === 'number' && (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0) report(`fs.${name} for writing`);
+    if (
+      typeof flags === 'string'
+        ? /[wa+]/.test(flags)
+        : typeof flags === 'number' && (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR)) !== 0
+    )
+      report(`fs.${name} for writing`);
     return original.apply(this, args);
   };
 }
@@ -67,13 +77,72 @@ watch('http', http, ['request', 'get', 'createServer']);
 watch('https', https, ['request', 'get', 'createServer']);
 watch('http2', http2, ['connect', 'createServer', 'createSecureServer']);
 watch('dns', dns, ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse']);
-watch('dns.promises', dns.promises, ['lookup', 'lookupService', 'resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse']);
-watch('dns.promises.Resolver', dns.promises.Resolver.prototype, ['resolve', 'resolve4', 'resolve6', 'resolveAny', 'reverse']);
+watch('dns.promises', dns.promises, [
+  'lookup',
+  'lookupService',
+  'resolve',
+  'resolve4',
+  'resolve6',
+  'resolveAny',
+  'reverse',
+]);
+watch('dns.promises.Resolver', dns.promises.Resolver.prototype, [
+  'resolve',
+  'resolve4',
+  'resolve6',
+  'resolveAny',
+  'reverse',
+]);
 watch('os', os, ['networkInterfaces']);
-const writers = ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'rename', 'renameSync', 'copyFile', 'copyFileSync', 'cp', 'cpSync', 'truncate', 'truncateSync', 'symlink', 'symlinkSync', 'link', 'linkSync', 'chmod', 'chmodSync', 'chown', 'chownSync', 'utimes', 'utimesSync'];
+const writers = [
+  'writeFile',
+  'writeFileSync',
+  'appendFile',
+  'appendFileSync',
+  'createWriteStream',
+  'mkdir',
+  'mkdirSync',
+  'rm',
+  'rmSync',
+  'rmdir',
+  'rmdirSync',
+  'unlink',
+  'unlinkSync',
+  'rename',
+  'renameSync',
+  'copyFile',
+  'copyFileSync',
+  'cp',
+  'cpSync',
+  'truncate',
+  'truncateSync',
+  'symlink',
+  'symlinkSync',
+  'link',
+  'linkSync',
+  'chmod',
+  'chmodSync',
+  'chown',
+  'chownSync',
+  'utimes',
+  'utimesSync',
+];
 watch('fs', fs, writers);
-watch('fs.promises', fs.promises, writers.filter((n) => !n.endsWith('Sync') && n !== 'createWriteStream'));
+watch(
+  'fs.promises',
+  fs.promises,
+  writers.filter((n) => !n.endsWith('Sync') && n !== 'createWriteStream'),
+);
 watchOpen(fs as unknown as Record<string, unknown>, 'open');
 watchOpen(fs as unknown as Record<string, unknown>, 'openSync');
 watchOpen(fs.promises as unknown as Record<string, unknown>, 'open');
-watchProcessTable(fs as unknown as Record<string, unknown>, ['readdirSync', 'readFileSync', 'readlinkSync', 'openSync', 'statSync', 'readdir', 'readFile', 'readlink']);
+watchProcessTable(fs as unknown as Record<string, unknown>, [
+  'readdirSync',
+  'readFileSync',
+  'readlinkSync',
+  'openSync',
+  'statSync',
+  'readdir',
+  'readFile',
+  'readlink',
+]);

@@ -5,18 +5,23 @@
  * /proc scan as runtime "namespace", with the unshare process's PID. Stop each with stop(): the
  * namespace's init is killed with SIGKILL (it ignores SIGTERM) and the folder removed.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable } from './executables';
 import { promisify } from 'node:util';
+
+import { findExecutable } from './executables';
 
 const run = promisify(execFile);
 export const CHILD_ENV = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
 const READY_TIMEOUT_MS = 10_000;
 
-export interface BareAddress { family: 4 | 6; address: string; prefixLength: number }
+export interface BareAddress {
+  family: 4 | 6;
+  address: string;
+  prefixLength: number;
+}
 
 export interface BareContainerSpec {
   readonly addresses: readonly BareAddress[];
@@ -58,10 +63,24 @@ export async function startBareContainer(spec: BareContainerSpec): Promise<BareC
   if (existsSync('/etc/ld.so.cache')) copyFileSync('/etc/ld.so.cache', join(etc, 'ld.so.cache'));
   for (const [name, text] of Object.entries(spec.etc)) writeFileSync(join(etc, name), text);
   // --kill-child: the namespace's init dies with unshare.
-  const child = spawn('unshare', ['--mount', '--net', '--pid', '--fork', '--mount-proc', '--kill-child', 'sh', '-c', `mount --bind '${etc}' /etc && echo ready && exec sleep 600`], {
-    env: CHILD_ENV,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'unshare',
+    [
+      '--mount',
+      '--net',
+      '--pid',
+      '--fork',
+      '--mount-proc',
+      '--kill-child',
+      'sh',
+      '-c',
+      `mount --bind '${etc}' /etc && echo ready && exec sleep 600`,
+    ],
+    {
+      env: CHILD_ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const container: BareContainer = {
     pid: child.pid!,
     etc,
@@ -72,7 +91,8 @@ export async function startBareContainer(spec: BareContainerSpec): Promise<BareC
   };
   try {
     await waitForReady(child);
-    const ip = (...args: string[]) => run('nsenter', ['-t', String(container.pid), '-n', 'ip', ...args], { env: CHILD_ENV });
+    const ip = (...args: string[]) =>
+      run('nsenter', ['-t', String(container.pid), '-n', 'ip', ...args], { env: CHILD_ENV });
     await ip('link', 'set', 'lo', 'up');
     // addrgenmode none: no automatic fe80:: address, so the addresses are exactly the scenario's.
     await ip('link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'p0');
@@ -116,14 +136,23 @@ export async function runInside(pid: number, program: string, args: readonly str
 export function dualStackHosts(pairs: Readonly<Record<string, { ipv6: string; ipv4: string }>>): string {
   const lines = ['127.0.0.1 localhost'];
   for (const [name, { ipv6, ipv4 }] of Object.entries(pairs)) {
-    lines.push(`${ipv6} ${name}-v6first.test`, `${ipv4} ${name}-v6first.test`, `${ipv4} ${name}-v4first.test`, `${ipv6} ${name}-v4first.test`);
+    lines.push(
+      `${ipv6} ${name}-v6first.test`,
+      `${ipv4} ${name}-v6first.test`,
+      `${ipv4} ${name}-v4first.test`,
+      `${ipv6} ${name}-v4first.test`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** From the first family a resolver listed for each order: both IPv6 first, both IPv4 first, or the resolver's order. */
 export function choiceFrom(firstOfV6First: 4 | 6, firstOfV4First: 4 | 6): 'ipv6' | 'ipv4' | 'dns-order' {
-  return firstOfV6First === 6 && firstOfV4First === 6 ? 'ipv6' : firstOfV6First === 4 && firstOfV4First === 4 ? 'ipv4' : 'dns-order';
+  return firstOfV6First === 6 && firstOfV4First === 6
+    ? 'ipv6'
+    : firstOfV6First === 4 && firstOfV4First === 4
+      ? 'ipv4'
+      : 'dns-order';
 }
 
 const CONNECT_SOURCE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'runtimes', 'connect.c');
@@ -138,7 +167,10 @@ export function buildLookupProgram(compiler: 'gcc' | 'musl-gcc', dir: string): s
   const exe = findExecutable(compiler);
   if (!exe) return undefined;
   const output = join(dir, `lookup-${compiler}`);
-  execFileSync(exe, ['-O1', ...(compiler === 'musl-gcc' ? ['-static'] : []), '-o', output, CONNECT_SOURCE], { env: CHILD_ENV, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(exe, ['-O1', ...(compiler === 'musl-gcc' ? ['-static'] : []), '-o', output, CONNECT_SOURCE], {
+    env: CHILD_ENV,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return output;
 }
 

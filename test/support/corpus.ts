@@ -5,8 +5,9 @@
  * test/corpus/, plus lines appended to this machine's stock /etc/gai.conf, read at run time.
  */
 
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+
 import { repoRoot } from './repository';
 
 export interface CorpusFile {
@@ -16,7 +17,7 @@ export interface CorpusFile {
 }
 
 const STOCK_ADDITIONS: Readonly<Record<string, string>> = {
-  'stock': '',
+  stock: '',
   'stock+prefer-ipv6-tie': 'precedence ::/0 100\n',
   'stock+prefer-ipv4': 'precedence ::ffff:0:0/96 100\n',
   'stock+ula-label': 'label fc00::/7 1\n',
@@ -25,10 +26,13 @@ const STOCK_ADDITIONS: Readonly<Record<string, string>> = {
 
 export function corpus(): CorpusFile[] {
   const dir = join(repoRoot(), 'test', 'corpus');
-  const files = readdirSync(dir).filter((name) => name.endsWith('.conf')).sort().map((name) => ({
-    name,
-    text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileSync(join(dir, name))),
-  }));
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.conf'))
+    .sort()
+    .map((name) => ({
+      name,
+      text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileSync(join(dir, name))),
+    }));
   if (!existsSync('/etc/gai.conf')) return files;
   const stock = readFileSync('/etc/gai.conf', 'utf8');
   return [...files, ...Object.entries(STOCK_ADDITIONS).map(([name, added]) => ({ name, text: stock + added }))];

@@ -6,7 +6,15 @@ import * as path from 'node:path';
  * shims (pyenv, asdf) are skipped: they are slow wrapper scripts around the same programs.
  */
 export function findExecutable(name: string): string | null {
-  const dirs = [...(process.env['PATH'] ?? '').split(path.delimiter), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+  const dirs = [
+    ...(process.env['PATH'] ?? '').split(path.delimiter),
+    '/usr/local/sbin',
+    '/usr/local/bin',
+    '/usr/sbin',
+    '/usr/bin',
+    '/sbin',
+    '/bin',
+  ];
   for (const dir of dirs) {
     if (!dir || !path.isAbsolute(dir) || dir.includes('/shims')) continue;
     const candidate = path.join(dir, name);

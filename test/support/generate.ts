@@ -7,8 +7,22 @@
  *   glibc and editors disagree on.
  */
 
-const LARGE_FILE_COMMENTS = ['# ordering for the lab network', '#label fc00::/7      6', '#precedence ::ffff:0:0/96  100', '#', '#    rows below are ours'];
-const MISTAKES = ['Label ::1/128 5', 'label 10.0.0.0/8 4', 'precedence fe80::%eth0/10 1', 'label ::1/128 0 extra', 'reload maybe', 'lable ::/0 1', 'precedence ::/0 0x28'];
+const LARGE_FILE_COMMENTS = [
+  '# ordering for the lab network',
+  '#label fc00::/7      6',
+  '#precedence ::ffff:0:0/96  100',
+  '#',
+  '#    rows below are ours',
+];
+const MISTAKES = [
+  'Label ::1/128 5',
+  'label 10.0.0.0/8 4',
+  'precedence fe80::%eth0/10 1',
+  'label ::1/128 0 extra',
+  'reload maybe',
+  'lable ::/0 1',
+  'precedence ::/0 0x28',
+];
 
 function hex(random: () => number): string {
   return Math.floor(random() * 0x10000).toString(16);
@@ -17,7 +31,10 @@ function hex(random: () => number): string {
 function row(random: () => number): string {
   const pick = random();
   if (pick < 0.45) return `label 2001:db8:${hex(random)}:${hex(random)}::/64 ${1 + Math.floor(random() * 20)}`;
-  if (pick < 0.85) return `precedence fd${Math.floor(random() * 256).toString(16).padStart(2, '0')}:${hex(random)}::/32 ${Math.floor(random() * 100)}`;
+  if (pick < 0.85)
+    return `precedence fd${Math.floor(random() * 256)
+      .toString(16)
+      .padStart(2, '0')}:${hex(random)}::/32 ${Math.floor(random() * 100)}`;
   return `scopev4 10.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}.0/24 ${1 + Math.floor(random() * 14)}`;
 }
 
@@ -48,10 +65,35 @@ export function seededRandom(seed: number): () => number {
 }
 
 const WORDS = ['label', 'precedence', 'scopev4', 'reload', 'Label', 'lable', '\uFEFFlabel', 'prefer', ''];
-const PREFIXES = ['::1/128', '::/0', 'fc00::/7', 'fd00::/8', '::ffff:0:0/96', '2002::/16', '10.0.0.0/8', '::ffff:10.0.0.0/104', '169.254.0.0/16', '::1', '::1/', 'fe80::1%eth0/64', 'zz::/3', '::/129', '2001:db8::/+032', '0.0.0.0/0', ''];
+const PREFIXES = [
+  '::1/128',
+  '::/0',
+  'fc00::/7',
+  'fd00::/8',
+  '::ffff:0:0/96',
+  '2002::/16',
+  '10.0.0.0/8',
+  '::ffff:10.0.0.0/104',
+  '169.254.0.0/16',
+  '::1',
+  '::1/',
+  'fe80::1%eth0/64',
+  'zz::/3',
+  '::/129',
+  '2001:db8::/+032',
+  '0.0.0.0/0',
+  '',
+];
 const VALUES = ['0', '1', '6', '40', '100', '', '+7', '007', '0x10', '-1', '2147483648', 'yes', 'no', 'YES', '5#c'];
 const BLANKS = [' ', '  ', '\t', ' \t ', '\v', '\f', '\r'];
-const COMMENTS = ['# a comment', '#label fc00::/7 6', '#  precedence ::ffff:0:0/96  100  ', '# gai-conf: ignore reload-enabled', '#', '#\t tabs \t'];
+const COMMENTS = [
+  '# a comment',
+  '#label fc00::/7 6',
+  '#  precedence ::ffff:0:0/96  100  ',
+  '# gai-conf: ignore reload-enabled',
+  '#',
+  '#\t tabs \t',
+];
 
 /** A file of random lines, valid and broken, with every kind of blank glibc and editors disagree on. */
 export function generatedGaiConf(next: () => number): string {

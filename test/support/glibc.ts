@@ -1,8 +1,8 @@
-import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { analyzeGaiConf } from '../../server/src/analysis/analysis';
-import { GlibcVersion, parseGlibcVersion } from '../../server/src/glibc/versions';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { ParsedLine, parseGaiConf } from '../../server/src/glibc/reader';
 import { Host, HostAddress } from '../../server/src/glibc/sourceSelection';
+import { GlibcVersion, parseGlibcVersion } from '../../server/src/glibc/versions';
 
 export const GLIBC_2_36: GlibcVersion = parseGlibcVersion('2.36')!;
 export const GLIBC_2_41: GlibcVersion = parseGlibcVersion('2.41')!;
@@ -27,9 +27,12 @@ export function fateOf(line: ParsedLine): string {
       const { table, bits, value } = fate.row;
       return `row ${table} /${bits} ${value}`;
     }
-    case 'reload': return `reload ${fate.enabled ? 'yes' : 'no'}`;
-    case 'undefined': return fate.crash ? 'crash' : 'undefined';
-    default: return fate.kind;
+    case 'reload':
+      return `reload ${fate.enabled ? 'yes' : 'no'}`;
+    case 'undefined':
+      return fate.crash ? 'crash' : 'undefined';
+    default:
+      return fate.kind;
   }
 }
 
@@ -39,7 +42,14 @@ export function host(...specs: string[]): Host {
     addresses: specs.map((spec): HostAddress => {
       const [addressPart, ...flags] = spec.split(',');
       const [address, length] = addressPart.split('/');
-      return { address: parseIpAddress(address)!, prefixLength: Number(length), deprecated: flags.includes('deprecated'), homeAddress: flags.includes('home'), tunnel: flags.includes('tunnel'), interface: flags.find((f) => f.startsWith('dev='))?.slice(4) };
+      return {
+        address: parseIpAddress(address)!,
+        prefixLength: Number(length),
+        deprecated: flags.includes('deprecated'),
+        homeAddress: flags.includes('home'),
+        tunnel: flags.includes('tunnel'),
+        interface: flags.find((f) => f.startsWith('dev='))?.slice(4),
+      };
     }),
   };
 }

@@ -65,12 +65,21 @@ export function installedGlibcs(): { installed: InstalledGlibc[]; missing: strin
     if (!/^\d+\.\d+$/.test(name) || !fs.existsSync(envFile) || !fs.existsSync(program)) continue;
     const env = readEnvFile(envFile);
     if (env['GLIBC_VERSION'] !== name || !env['DEBUG_DIR'] || !env['CHANGELOG']) continue;
-    installed.push({ version: name, debianVersion: env['DEBIAN_VERSION'] ?? '?', suite: env['SUITE'] ?? '?', program, debugDir: env['DEBUG_DIR'], changelog: env['CHANGELOG'] });
+    installed.push({
+      version: name,
+      debianVersion: env['DEBIAN_VERSION'] ?? '?',
+      suite: env['SUITE'] ?? '?',
+      program,
+      debugDir: env['DEBUG_DIR'],
+      changelog: env['CHANGELOG'],
+    });
   }
   installed.sort(byVersion);
   const absent = JUDGING_VERSIONS.filter((v) => !installed.some((g) => g.version === v));
-  const missing = absent.length === 0 ? null
-    : `glibc ${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not set up in ${dir} (run scripts/install-glibc-versions.sh; it needs Debian's mirror, gcc and dpkg-deb)`;
+  const missing =
+    absent.length === 0
+      ? null
+      : `glibc ${absent.join(', ')} ${absent.length === 1 ? 'is' : 'are'} not set up in ${dir} (run scripts/install-glibc-versions.sh; it needs Debian's mirror, gcc and dpkg-deb)`;
   cache = { installed, missing };
   return cache;
 }

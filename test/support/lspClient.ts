@@ -9,7 +9,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './repository';
+
 import {
   ApplyWorkspaceEditRequest,
   CodeAction,
@@ -18,6 +18,7 @@ import {
   Command,
   ConfigurationItem,
   ConfigurationRequest,
+  createProtocolConnection,
   Diagnostic,
   DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
@@ -26,10 +27,10 @@ import {
   ExitNotification,
   Hover,
   HoverRequest,
+  InitializedNotification,
   InitializeParams,
   InitializeRequest,
   InitializeResult,
-  InitializedNotification,
   LogMessageNotification,
   Position,
   ProtocolConnection,
@@ -47,9 +48,10 @@ import {
   TextEdit,
   UnregistrationRequest,
   WorkspaceEdit,
-  createProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+
+import { repoRoot } from './repository';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -118,7 +120,10 @@ export class LspClient {
   private seq = 0;
   readonly timeoutMs: number;
 
-  private constructor(readonly process: ChildProcess, readonly options: StartOptions) {
+  private constructor(
+    readonly process: ChildProcess,
+    readonly options: StartOptions,
+  ) {
     this.settings = options.settings ?? {};
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     process.stderr!.setEncoding('utf8');
@@ -130,9 +135,17 @@ export class LspClient {
       this.notifyWaiters();
     });
     process.stdin!.on('error', () => undefined);
-    this.connection = createProtocolConnection(new StreamMessageReader(process.stdout!), new StreamMessageWriter(process.stdin!));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(process.stdout!),
+      new StreamMessageWriter(process.stdin!),
+    );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
-      this.publications.push({ seq: ++this.seq, uri: params.uri, version: params.version, diagnostics: params.diagnostics });
+      this.publications.push({
+        seq: ++this.seq,
+        uri: params.uri,
+        version: params.version,
+        diagnostics: params.diagnostics,
+      });
       this.notifyWaiters();
     });
     this.connection.onNotification(LogMessageNotification.type, (params) => {
@@ -175,8 +188,12 @@ export class LspClient {
 
   /** Spawns the server (by default `node dist/server.js --stdio`) and runs initialize/initialized. */
   static async start(options: StartOptions = {}): Promise<LspClient> {
-    if (!options.command && !existsSync(serverPath())) throw new Error(`${serverPath()} is missing: run npm run build first`);
-    const { argv: [program, ...args], cwd } = options.command ?? { argv: [process.execPath, serverPath(), '--stdio'], cwd: repoRoot() };
+    if (!options.command && !existsSync(serverPath()))
+      throw new Error(`${serverPath()} is missing: run npm run build first`);
+    const {
+      argv: [program, ...args],
+      cwd,
+    } = options.command ?? { argv: [process.execPath, serverPath(), '--stdio'], cwd: repoRoot() };
     const child = spawn(program, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, options);
     try {
@@ -218,44 +235,61 @@ export class LspClient {
       rootUri: null,
       workspaceFolders: null,
       initializationOptions: this.options.initializationOptions,
-      capabilities: this.options.minimal ? { workspace: { applyEdit: true }, textDocument: {} } : {
-        workspace: {
-          configuration: pull,
-          didChangeConfiguration: { dynamicRegistration: pull },
-          ...(this.options.annotatedEdits ? { workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } } } : {}),
-        },
-        textDocument: {
-          synchronization: { dynamicRegistration: false, didSave: false, willSave: false },
-          hover: { dynamicRegistration: false, contentFormat: ['markdown', 'plaintext'] },
-          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
-          codeAction:
-            this.options.codeActionLiteralSupport === false
-              ? { dynamicRegistration: false }
-              : {
-                  dynamicRegistration: false,
-                  isPreferredSupport: true,
-                  codeActionLiteralSupport: {
-                    codeActionKind: { valueSet: ['', CodeActionKind.QuickFix, CodeActionKind.Refactor, CodeActionKind.Source, CodeActionKind.SourceFixAll] },
-                  },
-                },
-          publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
-        },
-      },
+      capabilities: this.options.minimal
+        ? { workspace: { applyEdit: true }, textDocument: {} }
+        : {
+            workspace: {
+              configuration: pull,
+              didChangeConfiguration: { dynamicRegistration: pull },
+              ...(this.options.annotatedEdits
+                ? { workspaceEdit: { documentChanges: true, changeAnnotationSupport: { groupsOnLabel: true } } }
+                : {}),
+            },
+            textDocument: {
+              synchronization: { dynamicRegistration: false, didSave: false, willSave: false },
+              hover: { dynamicRegistration: false, contentFormat: ['markdown', 'plaintext'] },
+              documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+              codeAction:
+                this.options.codeActionLiteralSupport === false
+                  ? { dynamicRegistration: false }
+                  : {
+                      dynamicRegistration: false,
+                      isPreferredSupport: true,
+                      codeActionLiteralSupport: {
+                        codeActionKind: {
+                          valueSet: [
+                            '',
+                            CodeActionKind.QuickFix,
+                            CodeActionKind.Refactor,
+                            CodeActionKind.Source,
+                            CodeActionKind.SourceFixAll,
+                          ],
+                        },
+                      },
+                    },
+              publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true },
+            },
+          },
     };
     this.initializeResult = await this.guard('initialize', this.connection.sendRequest(InitializeRequest.type, params));
     await this.connection.sendNotification(InitializedNotification.type, {});
     // A pulling server asks for its settings after `initialized`; documents opened after the
     // answer are analysed with them.
-    if (pull) await this.waitFor('the first workspace/configuration request to be answered', () => (this.configurationAnswers > 0 ? true : undefined));
+    if (pull)
+      await this.waitFor('the first workspace/configuration request to be answered', () =>
+        this.configurationAnswers > 0 ? true : undefined,
+      );
   }
 
   /** A request raced against the server's death and the timeout. */
   async guard<T>(what: string, request: Promise<T>): Promise<T> {
     let settled: { readonly value: T } | { readonly error: unknown } | undefined;
-    request.then(
-      (value) => (settled = { value }),
-      (error: unknown) => (settled = { error }),
-    ).finally(() => this.notifyWaiters());
+    request
+      .then(
+        (value) => (settled = { value }),
+        (error: unknown) => (settled = { error }),
+      )
+      .finally(() => this.notifyWaiters());
     const outcome = await this.waitFor(what, () => settled);
     if ('error' in outcome) throw outcome.error;
     return outcome.value;
@@ -265,7 +299,10 @@ export class LspClient {
   waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = this.timeoutMs): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       let done = false;
-      const timer = setTimeout(() => finish(() => reject(this.failure(`timed out after ${timeoutMs} ms waiting for ${what}`))), timeoutMs);
+      const timer = setTimeout(
+        () => finish(() => reject(this.failure(`timed out after ${timeoutMs} ms waiting for ${what}`))),
+        timeoutMs,
+      );
       const finish = (action: () => void) => {
         if (done) return;
         done = true;
@@ -303,7 +340,8 @@ export class LspClient {
   }
 
   latest(uri: string): Publication | undefined {
-    for (let i = this.publications.length - 1; i >= 0; i--) if (this.publications[i].uri === uri) return this.publications[i];
+    for (let i = this.publications.length - 1; i >= 0; i--)
+      if (this.publications[i].uri === uri) return this.publications[i];
     return undefined;
   }
 
@@ -311,12 +349,21 @@ export class LspClient {
    * The first publication for `uri` after `since` (a mark(); default: any) for at least `version`
    * that satisfies `accept`, waiting for it if it has not arrived yet.
    */
-  diagnostics(uri: string, options: { version?: number; since?: number; accept?: (p: Publication) => boolean; what?: string } = {}): Promise<Publication> {
+  diagnostics(
+    uri: string,
+    options: { version?: number; since?: number; accept?: (p: Publication) => boolean; what?: string } = {},
+  ): Promise<Publication> {
     const since = options.since ?? 0;
-    const what = options.what ?? `diagnostics for ${uri}${options.version !== undefined ? ` version ${options.version}` : ''}${options.since !== undefined ? ` after publication #${since}` : ''}`;
+    const what =
+      options.what ??
+      `diagnostics for ${uri}${options.version !== undefined ? ` version ${options.version}` : ''}${options.since !== undefined ? ` after publication #${since}` : ''}`;
     return this.waitFor(what, () =>
       this.publications.find(
-        (p) => p.uri === uri && p.seq > since && (options.version === undefined || (p.version ?? -1) >= options.version) && (!options.accept || options.accept(p)),
+        (p) =>
+          p.uri === uri &&
+          p.seq > since &&
+          (options.version === undefined || (p.version ?? -1) >= options.version) &&
+          (!options.accept || options.accept(p)),
       ),
     );
   }
@@ -337,7 +384,9 @@ export class LspClient {
   async open(uri: string, text: string, version = 1): Promise<Publication> {
     const since = this.mark();
     this.documents.set(uri, TextDocument.create(uri, 'gaiconf', version, text));
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'gaiconf', version, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: 'gaiconf', version, text },
+    });
     return this.diagnostics(uri, { version, since });
   }
 
@@ -346,7 +395,10 @@ export class LspClient {
     const document = this.documents.get(uri);
     if (!document) throw new Error(`${uri} is not open`);
     this.documents.set(uri, TextDocument.update(document, contentChanges, version));
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
 
   /** Applies `edits` (one document's TextEdits) as one incremental didChange and awaits its publication. */
@@ -363,13 +415,25 @@ export class LspClient {
   }
 
   hover(uri: string, position: Position): Promise<Hover | null> {
-    return this.guard(`hover ${uri} ${position.line}:${position.character}`, this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }));
+    return this.guard(
+      `hover ${uri} ${position.line}:${position.character}`,
+      this.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position }),
+    );
   }
 
-  codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<(Command | CodeAction)[] | null> {
+  codeActions(
+    uri: string,
+    range: Range,
+    diagnostics: Diagnostic[],
+    only?: string[],
+  ): Promise<(Command | CodeAction)[] | null> {
     return this.guard(
       `codeAction ${uri}`,
-      this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } }),
+      this.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range,
+        context: { diagnostics, ...(only ? { only } : {}) },
+      }),
     );
   }
 
@@ -388,7 +452,9 @@ export class LspClient {
    */
   async changeConfiguration(settings: GaiConfSettings): Promise<void> {
     this.settings = settings;
-    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: this.pullsConfiguration ? null : { gaiconf: settings } });
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, {
+      settings: this.pullsConfiguration ? null : { gaiconf: settings },
+    });
   }
 
   /** shutdown and exit; resolves with the exit code (killing the server if it does not exit). */
@@ -411,7 +477,8 @@ export class LspClient {
     } catch {
       // already disposed
     }
-    if (this.exited === undefined && this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    if (this.exited === undefined && this.process.exitCode === null && this.process.signalCode === null)
+      this.process.kill('SIGKILL');
   }
 
   failure(message: string): Error {
@@ -420,15 +487,21 @@ export class LspClient {
 
   /** Appends the server's state (exit, stderr, recent publications) to an error's message. */
   annotate(error: unknown): unknown {
-    if (error instanceof Error && !error.message.includes('--- server stderr ---')) error.message += `\n${this.context()}`;
+    if (error instanceof Error && !error.message.includes('--- server stderr ---'))
+      error.message += `\n${this.context()}`;
     return error;
   }
 
   context(): string {
-    const exit = this.exited ? `server exited: code ${this.exited.code}, signal ${this.exited.signal}` : 'server still running';
+    const exit = this.exited
+      ? `server exited: code ${this.exited.code}, signal ${this.exited.signal}`
+      : 'server still running';
     const recent = this.publications
       .slice(-5)
-      .map((p) => `#${p.seq} ${p.uri} v${p.version}: ${p.diagnostics.map((d) => `${String(d.code)}@${d.range.start.line}:${d.range.start.character}`).join(', ') || '(none)'}`)
+      .map(
+        (p) =>
+          `#${p.seq} ${p.uri} v${p.version}: ${p.diagnostics.map((d) => `${String(d.code)}@${d.range.start.line}:${d.range.start.character}`).join(', ') || '(none)'}`,
+      )
       .join('\n');
     return `${exit}\n--- server stderr ---\n${this.stderrText.slice(-8000) || '(empty)'}\n--- last publications ---\n${recent || '(none)'}\n--- server log ---\n${this.logMessages.slice(-10).join('\n') || '(none)'}`;
   }

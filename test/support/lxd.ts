@@ -12,14 +12,19 @@
  * Destinations for glibc's sort are addresses on this run's own bridge (its IPv4 gateway, its fd42:
  * address, and a documentation-range global address added to it), so nothing leaves the machine.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { repoRoot } from './repository';
 
 const LXD_SOCKET = '/var/lib/lxd/unix.socket';
-const ENV: NodeJS.ProcessEnv = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', HOME: '/root' };
+const ENV: NodeJS.ProcessEnv = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LC_ALL: 'C',
+  HOME: '/root',
+};
 const FORWARDING = ['/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/ipv6/conf/all/forwarding'];
 
 export interface CommandResult {
@@ -29,20 +34,36 @@ export interface CommandResult {
 }
 
 /** Runs a command without a shell; resolves with its output whatever its exit status. */
-export function run(file: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
+export function run(
+  file: string,
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = execFile(file, args, { env: { ...ENV, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ status, stdout, stderr: stderr || (error && !stderr ? error.message : '') });
-    });
+    const child = execFile(
+      file,
+      args,
+      { env: { ...ENV, ...options.env }, encoding: 'utf8', timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 << 20 },
+      (error, stdout, stderr) => {
+        const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ status, stdout, stderr: stderr || (error && !stderr ? error.message : '') });
+      },
+    );
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });
 }
 
-async function must(file: string, args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+async function must(
+  file: string,
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<string> {
   const result = await run(file, args, options);
-  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (${result.status}): ${result.stderr.trim() || result.stdout.trim()}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${file} ${args.join(' ')} failed (${result.status}): ${result.stderr.trim() || result.stdout.trim()}`,
+    );
   return result.stdout;
 }
 
@@ -51,7 +72,8 @@ export function lxdUnavailable(): string | undefined {
   if (process.platform !== 'linux') return 'LXD needs Linux';
   if (process.getuid?.() !== 0) return 'the LXD fixture must be set up as root';
   for (const tool of ['/usr/bin/lxd', '/usr/bin/lxc']) {
-    if (!existsSync(tool)) return `${tool} is missing (scripts/install-test-tools.sh installs Debian's lxd and lxd-client)`;
+    if (!existsSync(tool))
+      return `${tool} is missing (scripts/install-test-tools.sh installs Debian's lxd and lxd-client)`;
   }
   return undefined;
 }
@@ -128,8 +150,11 @@ export class LxdFixture {
     await this.startDaemon();
     await this.createNetworkAndStorage();
     await this.importImage();
-    await Promise.all(options.containers.map((short) => this.lxc(['init', '-q', this.image, this.nameOf(short), '-p', this.runName])));
-    for (const short of options.containers) this.created.push(() => run('/usr/bin/lxc', ['delete', '-f', this.nameOf(short)]));
+    await Promise.all(
+      options.containers.map((short) => this.lxc(['init', '-q', this.image, this.nameOf(short), '-p', this.runName])),
+    );
+    for (const short of options.containers)
+      this.created.push(() => run('/usr/bin/lxc', ['delete', '-f', this.nameOf(short)]));
     await Promise.all(options.containers.map((short) => this.lxc(['start', this.nameOf(short)])));
     await Promise.all(options.containers.map((short) => this.waitForAddresses(short)));
   }
@@ -139,9 +164,16 @@ export class LxdFixture {
     const logFile = join(this.scratch, 'lxd.log');
     this.daemonLog = logFile;
     // No systemd: the daemon runs as this process's child in its own process group, owned by this run.
-    this.daemon = spawn('/usr/bin/lxd', ['--group', 'lxd', `--logfile=${logFile}`], { env: ENV, stdio: 'ignore', detached: true });
+    this.daemon = spawn('/usr/bin/lxd', ['--group', 'lxd', `--logfile=${logFile}`], {
+      env: ENV,
+      stdio: 'ignore',
+      detached: true,
+    });
     const ready = await run('/usr/bin/lxd', ['waitready', '--timeout=60']);
-    if (ready.status !== 0) throw new Error(`the LXD daemon did not start: ${ready.stderr}\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`);
+    if (ready.status !== 0)
+      throw new Error(
+        `the LXD daemon did not start: ${ready.stderr}\n${existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''}`,
+      );
   }
 
   /** An IPv4 /24 in 10.0.0.0/8 that no route of the host covers yet. */
@@ -149,7 +181,7 @@ export class LxdFixture {
     const routes = await must('/usr/sbin/ip', ['-4', 'route', 'show', 'table', 'all']);
     for (let attempt = 0; attempt < 200; attempt++) {
       const second = 100 + ((process.pid + attempt * 7) % 150);
-      const third = (process.pid * 31 + attempt) % 250 + 1;
+      const third = ((process.pid * 31 + attempt) % 250) + 1;
       const prefix = `10.${second}.${third}.`;
       if (!routes.includes(prefix)) return prefix;
     }
@@ -160,7 +192,15 @@ export class LxdFixture {
     const subnet = await this.freeSubnet();
     await this.lxc(['storage', 'create', this.runName, 'dir']);
     this.created.push(() => run('/usr/bin/lxc', ['storage', 'delete', this.runName]));
-    await this.lxc(['network', 'create', this.runName, `ipv4.address=${subnet}1/24`, 'ipv4.nat=true', 'ipv6.address=auto', 'ipv6.nat=true']);
+    await this.lxc([
+      'network',
+      'create',
+      this.runName,
+      `ipv4.address=${subnet}1/24`,
+      'ipv4.nat=true',
+      'ipv6.address=auto',
+      'ipv6.nat=true',
+    ]);
     this.created.push(() => run('/usr/bin/lxc', ['network', 'delete', this.runName]));
     await this.lxc(['profile', 'create', this.runName]);
     this.created.push(() => run('/usr/bin/lxc', ['profile', 'delete', this.runName]));
@@ -176,17 +216,24 @@ export class LxdFixture {
   }
 
   private async importImage(): Promise<void> {
-    const built = await run('/usr/bin/bash', [join(repoRoot(), 'scripts', 'build-container-image.sh')], { timeoutMs: 600_000 });
+    const built = await run('/usr/bin/bash', [join(repoRoot(), 'scripts', 'build-container-image.sh')], {
+      timeoutMs: 600_000,
+    });
     if (built.status !== 0) throw new Error(`building the Debian image failed: ${built.stderr}`);
     const tarball = built.stdout.trim().split('\n').at(-1)!;
-    const imported = await run('/usr/bin/lxc', ['image', 'import', tarball, '--alias', this.runName], { timeoutMs: 300_000 });
+    const imported = await run('/usr/bin/lxc', ['image', 'import', tarball, '--alias', this.runName], {
+      timeoutMs: 300_000,
+    });
     if (imported.status === 0) {
       this.image = this.runName;
       this.created.push(() => run('/usr/bin/lxc', ['image', 'delete', this.runName]));
       return;
     }
     // Another run (or a previous one that was killed) holds the same image: use it, leave it be.
-    const images = JSON.parse(await this.lxc(['image', 'list', '--format', 'json'])) as { fingerprint: string; properties?: Record<string, string> }[];
+    const images = JSON.parse(await this.lxc(['image', 'list', '--format', 'json'])) as {
+      fingerprint: string;
+      properties?: Record<string, string>;
+    }[];
     const same = images.find((image) => image.properties?.['description']?.includes("gai-conf's container tests"));
     if (!same) throw new Error(`lxc image import failed: ${imported.stderr}`);
     this.image = same.fingerprint;
@@ -199,13 +246,16 @@ export class LxdFixture {
       const [state] = JSON.parse(await this.lxc(['list', `^${name}$`, '--format', 'json'])) as LxcListEntry[];
       const addresses = state?.state?.network?.['eth0']?.addresses ?? [];
       const ipv4 = addresses.find((a) => a.family === 'inet')?.address;
-      const ula = addresses.find((a) => a.family === 'inet6' && a.scope === 'global' && /^fd/i.test(a.address))?.address;
+      const ula = addresses.find(
+        (a) => a.family === 'inet6' && a.scope === 'global' && /^fd/i.test(a.address),
+      )?.address;
       const pid = state?.state?.pid ?? 0;
       if (ipv4 && ula && pid > 0 && !hasTentativeAddress(pid)) {
         this.containers.set(short, { name, pid, ipv4, ula });
         return;
       }
-      if (Date.now() > deadline) throw new Error(`${name} has no IPv4 and ULA address after 60 s: ${JSON.stringify(addresses)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${name} has no IPv4 and ULA address after 60 s: ${JSON.stringify(addresses)}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
@@ -214,7 +264,19 @@ export class LxdFixture {
   async pushFile(short: string, path: string, text: string, mode = '0644'): Promise<void> {
     const local = join(this.scratch, `push-${short}`);
     writeFileSync(local, text);
-    await this.lxc(['file', 'push', '--create-dirs', local, `${this.nameOf(short)}${path}`, '--uid', '0', '--gid', '0', '--mode', mode]);
+    await this.lxc([
+      'file',
+      'push',
+      '--create-dirs',
+      local,
+      `${this.nameOf(short)}${path}`,
+      '--uid',
+      '0',
+      '--gid',
+      '0',
+      '--mode',
+      mode,
+    ]);
   }
 
   async teardown(): Promise<void> {
@@ -239,5 +301,8 @@ export class LxdFixture {
 
 interface LxcListEntry {
   name: string;
-  state?: { pid?: number; network?: Record<string, { addresses?: { family: string; address: string; netmask: string; scope: string }[] }> };
+  state?: {
+    pid?: number;
+    network?: Record<string, { addresses?: { family: string; address: string; netmask: string; scope: string }[] }>;
+  };
 }

@@ -16,34 +16,42 @@
  * No packet leaves the namespaces: getaddrinfo only connect()s UDP sockets, which sends nothing,
  * and name resolution is restricted to the private hosts file.
  */
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+
 import { findExecutable } from './executables';
 import { InstalledGlibc } from './glibcVersions';
 
 export interface OracleHostAddress {
-  address: string;          // IPv6 or IPv4 text
+  address: string; // IPv6 or IPv4 text
   prefixLength: number;
-  deprecated?: boolean;     // IPv6 only: added with preferred_lft 0 (shows as "deprecated")
-  homeAddress?: boolean;    // IPv6 only: IFA_F_HOMEADDRESS (`ip -6 addr add ... home`)
-  interface?: string;       // which veth the address sits on: 'd0' (default) or another name such as 'd2'
+  deprecated?: boolean; // IPv6 only: added with preferred_lft 0 (shows as "deprecated")
+  homeAddress?: boolean; // IPv6 only: IFA_F_HOMEADDRESS (`ip -6 addr add ... home`)
+  interface?: string; // which veth the address sits on: 'd0' (default) or another name such as 'd2'
 }
 export interface OracleHost {
-  addresses: OracleHostAddress[];                 // added in this order
+  addresses: OracleHostAddress[]; // added in this order
   defaultRoutes?: { ipv4: boolean; ipv6: boolean }; // default: a default route (`dev <first interface of that family>`) for each family the host has an address in
-  addressLabels?: string[];                       // `ip addrlabel add` arguments, e.g. 'prefix 2001:db8:9::/48 label 5', added in this order
-  peersDown?: boolean;                            // leave each veth's peer down, so the host's interfaces are the only ones up (one ff00::/8 route each)
+  addressLabels?: string[]; // `ip addrlabel add` arguments, e.g. 'prefix 2001:db8:9::/48 label 5', added in this order
+  peersDown?: boolean; // leave each veth's peer down, so the host's interfaces are the only ones up (one ff00::/8 route each)
 }
-export interface OracleScenario { host: OracleHost; config: string; destinations: string[] }
+export interface OracleScenario {
+  host: OracleHost;
+  config: string;
+  destinations: string[];
+}
 
 const HOST_NAME = 'gai-oracle.test';
 const SETUP_TIMEOUT_MS = 10_000;
 const RESOLVE_TIMEOUT_MS = 15_000;
 const HOLDER_READY_TIMEOUT_MS = 10_000;
-const CHILD_ENV: NodeJS.ProcessEnv = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
+const CHILD_ENV: NodeJS.ProcessEnv = {
+  PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  LC_ALL: 'C',
+};
 
 // ---------------------------------------------------------------------------------------------
 // Address parsing (strict: what both Node and glibc's hosts-file parser read the same way)
@@ -87,7 +95,11 @@ function parseIPv6(text: string): number[] | null {
   return bytes;
 }
 
-interface ParsedAddress { family: 4 | 6; key: string; canonical: string }
+interface ParsedAddress {
+  family: 4 | 6;
+  key: string;
+  canonical: string;
+}
 
 function parseAddress(text: string): ParsedAddress | null {
   const v4 = parseIPv4(text);
@@ -105,9 +117,17 @@ function parseAddress(text: string): ParsedAddress | null {
 
 let toolCache: { tools: Tools | null; reason: string | null } | undefined;
 
-interface Resolver { file: string; args: string[] }
-interface Tools { unshare: string; nsenter: string; ip: string; mount: string; resolver: Resolver }
-
+interface Resolver {
+  file: string;
+  args: string[];
+}
+interface Tools {
+  unshare: string;
+  nsenter: string;
+  ip: string;
+  mount: string;
+  resolver: Resolver;
+}
 
 // One getaddrinfo(name, NULL, hints{AF_UNSPEC, SOCK_STREAM, flags 0}); prints "<4|6> <address>" per entry.
 const PYTHON_RESOLVER = [
@@ -126,33 +146,76 @@ const NODE_RESOLVER =
   'for(const x of a)console.log(x.family,x.address.split("%")[0])})';
 
 function locateTools(): { tools: Tools | null; reason: string | null } {
-  if (process.platform !== 'linux') return { tools: null, reason: `the order oracle needs Linux (this is ${process.platform})` };
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { tools: null, reason: 'the order oracle must run as root (it creates network and mount namespaces)' };
+  if (process.platform !== 'linux')
+    return { tools: null, reason: `the order oracle needs Linux (this is ${process.platform})` };
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0)
+    return { tools: null, reason: 'the order oracle must run as root (it creates network and mount namespaces)' };
   const found: Record<string, string> = {};
   const missing: string[] = [];
-  for (const [name, pkg] of [['unshare', 'util-linux'], ['nsenter', 'util-linux'], ['ip', 'iproute2'], ['mount', 'mount']] as const) {
+  for (const [name, pkg] of [
+    ['unshare', 'util-linux'],
+    ['nsenter', 'util-linux'],
+    ['ip', 'iproute2'],
+    ['mount', 'mount'],
+  ] as const) {
     const p = findExecutable(name);
     if (p) found[name] = p;
     else missing.push(`${name} (${pkg})`);
   }
-  if (missing.length) return { tools: null, reason: `the order oracle needs ${missing.join(', ')}, not found in PATH or the sbin directories` };
+  if (missing.length)
+    return {
+      tools: null,
+      reason: `the order oracle needs ${missing.join(', ')}, not found in PATH or the sbin directories`,
+    };
   for (const f of ['/etc/gai.conf', '/etc/hosts', '/etc/nsswitch.conf']) {
-    if (!fs.existsSync(f)) return { tools: null, reason: `the order oracle bind-mounts over ${f}, which does not exist on this machine` };
+    if (!fs.existsSync(f))
+      return { tools: null, reason: `the order oracle bind-mounts over ${f}, which does not exist on this machine` };
   }
   const python = findExecutable('python3');
   const resolver = python
     ? { file: python, args: ['-I', '-S', '-c', PYTHON_RESOLVER] }
     : { file: process.execPath, args: ['-e', NODE_RESOLVER] };
   // Trial: a private network + mount namespace in which a veth pair can be created.
-  const trial = spawnSync(found['unshare']!, ['--mount', '--net', '--propagation', 'private', '--', found['ip']!, 'link', 'add', 'gaio0', 'type', 'veth', 'peer', 'name', 'gaio1'], {
-    encoding: 'utf8', timeout: SETUP_TIMEOUT_MS, env: CHILD_ENV, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const trial = spawnSync(
+    found['unshare']!,
+    [
+      '--mount',
+      '--net',
+      '--propagation',
+      'private',
+      '--',
+      found['ip']!,
+      'link',
+      'add',
+      'gaio0',
+      'type',
+      'veth',
+      'peer',
+      'name',
+      'gaio1',
+    ],
+    {
+      encoding: 'utf8',
+      timeout: SETUP_TIMEOUT_MS,
+      env: CHILD_ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   if (trial.error || trial.status !== 0) {
     const detail = (trial.error?.message ?? trial.stderr ?? '').trim() || `exit ${trial.status} signal ${trial.signal}`;
-    return { tools: null, reason: `the order oracle cannot create a network namespace with a veth pair here (unshare --mount --net ... ip link add type veth: ${detail})` };
+    return {
+      tools: null,
+      reason: `the order oracle cannot create a network namespace with a veth pair here (unshare --mount --net ... ip link add type veth: ${detail})`,
+    };
   }
   return {
-    tools: { unshare: found['unshare']!, nsenter: found['nsenter']!, ip: found['ip']!, mount: found['mount']!, resolver },
+    tools: {
+      unshare: found['unshare']!,
+      nsenter: found['nsenter']!,
+      ip: found['ip']!,
+      mount: found['mount']!,
+      resolver,
+    },
     reason: null,
   };
 }
@@ -170,8 +233,22 @@ export function orderOracleUnavailable(): string | null {
 // ---------------------------------------------------------------------------------------------
 // Host normalisation
 
-interface NormalAddress { family: 4 | 6; text: string; prefixLength: number; deprecated: boolean; homeAddress: boolean; dev: string }
-interface NormalHost { interfaces: string[]; addresses: NormalAddress[]; route4: string | null; route6: string | null; labels: string[][]; peersDown: boolean }
+interface NormalAddress {
+  family: 4 | 6;
+  text: string;
+  prefixLength: number;
+  deprecated: boolean;
+  homeAddress: boolean;
+  dev: string;
+}
+interface NormalHost {
+  interfaces: string[];
+  addresses: NormalAddress[];
+  route4: string | null;
+  route6: string | null;
+  labels: string[][];
+  peersDown: boolean;
+}
 
 const IFNAME = /^[A-Za-z0-9_.-]{1,15}$/;
 
@@ -182,11 +259,20 @@ function normaliseHost(host: OracleHost, where: string): NormalHost {
     const parsed = typeof a?.address === 'string' ? parseAddress(a.address) : null;
     if (!parsed) throw new TypeError(`${at}: not a plain IPv4 or IPv6 address`);
     const max = parsed.family === 4 ? 32 : 128;
-    if (!Number.isInteger(a.prefixLength) || a.prefixLength < 0 || a.prefixLength > max) throw new TypeError(`${at}: prefixLength must be an integer 0..${max}`);
-    if (parsed.family === 4 && (a.deprecated || a.homeAddress)) throw new TypeError(`${at}: deprecated/homeAddress apply to IPv6 addresses only`);
+    if (!Number.isInteger(a.prefixLength) || a.prefixLength < 0 || a.prefixLength > max)
+      throw new TypeError(`${at}: prefixLength must be an integer 0..${max}`);
+    if (parsed.family === 4 && (a.deprecated || a.homeAddress))
+      throw new TypeError(`${at}: deprecated/homeAddress apply to IPv6 addresses only`);
     const dev = a.interface ?? 'd0';
     if (!IFNAME.test(dev)) throw new TypeError(`${at}: bad interface name ${JSON.stringify(dev)}`);
-    return { family: parsed.family, text: parsed.canonical, prefixLength: a.prefixLength, deprecated: !!a.deprecated, homeAddress: !!a.homeAddress, dev };
+    return {
+      family: parsed.family,
+      text: parsed.canonical,
+      prefixLength: a.prefixLength,
+      deprecated: !!a.deprecated,
+      homeAddress: !!a.homeAddress,
+      dev,
+    };
   });
   const interfaces: string[] = [];
   for (const a of addresses) if (a.dev !== 'lo' && !interfaces.includes(a.dev)) interfaces.push(a.dev);
@@ -196,10 +282,18 @@ function normaliseHost(host: OracleHost, where: string): NormalHost {
   const want6 = host.defaultRoutes ? !!host.defaultRoutes.ipv6 : addresses.some((a) => a.family === 6);
   const labels = (host.addressLabels ?? []).map((spec) => {
     const words = spec.trim().split(/\s+/);
-    if (words[0] !== 'prefix' || !words.includes('label')) throw new TypeError(`${where}: address label ${JSON.stringify(spec)} is not "prefix P/L [dev D] label N"`);
+    if (words[0] !== 'prefix' || !words.includes('label'))
+      throw new TypeError(`${where}: address label ${JSON.stringify(spec)} is not "prefix P/L [dev D] label N"`);
     return words;
   });
-  return { interfaces, addresses, route4: want4 ? routeDev(4) : null, route6: want6 ? routeDev(6) : null, labels, peersDown: !!host.peersDown };
+  return {
+    interfaces,
+    addresses,
+    route4: want4 ? routeDev(4) : null,
+    route6: want6 ? routeDev(6) : null,
+    labels,
+    peersDown: !!host.peersDown,
+  };
 }
 
 function setupCommands(h: NormalHost): string[][] {
@@ -208,7 +302,8 @@ function setupCommands(h: NormalHost): string[][] {
   let n = 0;
   for (const dev of h.interfaces) {
     let peer: string;
-    do peer = `gaipeer${n++}`; while (used.has(peer));
+    do peer = `gaipeer${n++}`;
+    while (used.has(peer));
     used.add(peer);
     // addrgenmode none before up: no automatic fe80:: address on either end of the pair.
     cmds.push(['link', 'add', dev, 'type', 'veth', 'peer', 'name', peer]);
@@ -237,14 +332,27 @@ function setupCommands(h: NormalHost): string[][] {
 
 function run(file: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', env: CHILD_ENV, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-      if (err) {
-        const e = err as NodeJS.ErrnoException & { code?: unknown; signal?: unknown; killed?: boolean };
-        const how = e.killed ? `timed out after ${timeoutMs} ms` : e.signal ? `killed by ${String(e.signal)}` : `exit code ${String(e.code)}`;
-        const errText = String(stderr).trim();
-        reject(new Error(`command failed (${how}): ${[file, ...args].map(shellQuote).join(' ')}${errText ? '\n' + errText : ''}`));
-      } else resolve({ stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', env: CHILD_ENV, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) {
+          const e = err as NodeJS.ErrnoException & { code?: unknown; signal?: unknown; killed?: boolean };
+          const how = e.killed
+            ? `timed out after ${timeoutMs} ms`
+            : e.signal
+              ? `killed by ${String(e.signal)}`
+              : `exit code ${String(e.code)}`;
+          const errText = String(stderr).trim();
+          reject(
+            new Error(
+              `command failed (${how}): ${[file, ...args].map(shellQuote).join(' ')}${errText ? '\n' + errText : ''}`,
+            ),
+          );
+        } else resolve({ stdout, stderr });
+      },
+    );
   });
 }
 
@@ -278,7 +386,10 @@ class Namespace {
   readonly gaiFile: string;
   readonly hostsFile: string;
 
-  constructor(private readonly t: Tools, private readonly resolver: Resolver = t.resolver) {
+  constructor(
+    private readonly t: Tools,
+    private readonly resolver: Resolver = t.resolver,
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-oracle-'));
     this.gaiFile = path.join(this.dir, 'gai.conf');
     this.hostsFile = path.join(this.dir, 'hosts');
@@ -290,21 +401,34 @@ class Namespace {
   }
 
   async start(): Promise<void> {
-    const holder = spawn(this.t.unshare, ['--mount', '--net', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null'], {
-      stdio: ['pipe', 'pipe', 'pipe'], env: CHILD_ENV,
-    });
+    const holder = spawn(
+      this.t.unshare,
+      ['--mount', '--net', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null'],
+      {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: CHILD_ENV,
+      },
+    );
     this.holder = holder;
     let stderr = '';
-    holder.stderr!.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    holder.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      const fail = (why: string): void => { clearTimeout(timer); reject(new Error(`namespace holder (unshare --mount --net) ${why}${stderr ? ': ' + stderr.trim() : ''}`)); };
+      const fail = (why: string): void => {
+        clearTimeout(timer);
+        reject(new Error(`namespace holder (unshare --mount --net) ${why}${stderr ? ': ' + stderr.trim() : ''}`));
+      };
       const timer = setTimeout(() => fail(`not ready after ${HOLDER_READY_TIMEOUT_MS} ms`), HOLDER_READY_TIMEOUT_MS);
       holder.on('error', (e) => fail(`could not start: ${e.message}`));
       holder.on('exit', (code, sig) => fail(`exited early (code ${code}, signal ${sig})`));
       holder.stdout!.setEncoding('utf8').on('data', (d: string) => {
         out += d;
-        if (out.includes('ready\n')) { clearTimeout(timer); resolve(); }
+        if (out.includes('ready\n')) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
     });
     this.pid = holder.pid!;
@@ -316,9 +440,13 @@ class Namespace {
     if (fs.existsSync('/etc/resolv.conf')) mounts.push([path.join(this.dir, 'resolv.conf'), '/etc/resolv.conf']);
     // Hide a host nscd: getaddrinfo and its netlink address cache would otherwise ask the host's daemon.
     for (const d of ['/var/run/nscd', '/run/nscd']) {
-      if (fs.existsSync(d)) { mounts.push([path.join(this.dir, 'empty'), fs.realpathSync(d)]); break; }
+      if (fs.existsSync(d)) {
+        mounts.push([path.join(this.dir, 'empty'), fs.realpathSync(d)]);
+        break;
+      }
     }
-    for (const [src, dst] of mounts) await run(this.t.nsenter, ['-t', String(this.pid), '-m', this.t.mount, '--bind', src, dst], SETUP_TIMEOUT_MS);
+    for (const [src, dst] of mounts)
+      await run(this.t.nsenter, ['-t', String(this.pid), '-m', this.t.mount, '--bind', src, dst], SETUP_TIMEOUT_MS);
   }
 
   async configure(h: NormalHost, where: string): Promise<void> {
@@ -336,7 +464,11 @@ class Namespace {
     // writeFileSync truncates and rewrites the same inode, so the bind mounts see the new text.
     fs.writeFileSync(this.gaiFile, config);
     fs.writeFileSync(this.hostsFile, destinations.map((d) => `${d} ${HOST_NAME}\n`).join(''));
-    const { stdout } = await run(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', this.resolver.file, ...this.resolver.args, HOST_NAME], RESOLVE_TIMEOUT_MS);
+    const { stdout } = await run(
+      this.t.nsenter,
+      ['-t', String(this.pid), '-m', '-n', this.resolver.file, ...this.resolver.args, HOST_NAME],
+      RESOLVE_TIMEOUT_MS,
+    );
     const out: [4 | 6, string][] = [];
     for (const line of stdout.split('\n')) {
       if (!line) continue;
@@ -359,7 +491,10 @@ class Namespace {
 
   /** Starts a long-running program inside the namespace; the caller stops it. */
   spawn(file: string, args: string[]): ChildProcess {
-    return spawn(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', file, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV });
+    return spawn(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', file, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: CHILD_ENV,
+    });
   }
 
   async close(): Promise<void> {
@@ -367,8 +502,13 @@ class Namespace {
     this.holder = null;
     if (holder && holder.exitCode === null && holder.signalCode === null) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => { holder.kill('SIGKILL'); }, 2000);
-        holder.once('exit', () => { clearTimeout(timer); resolve(); });
+        const timer = setTimeout(() => {
+          holder.kill('SIGKILL');
+        }, 2000);
+        holder.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
         holder.stdin!.end(); // EOF: cat exits, the namespaces (and their mounts) go away
       });
     }
@@ -412,7 +552,8 @@ export async function resolveWithGlibc(scenarios: OracleScenario[], glibc?: Inst
   for (const g of groups.values()) {
     const n = Math.ceil(g.indexes.length / chunkSize);
     const size = Math.ceil(g.indexes.length / n);
-    for (let k = 0; k < g.indexes.length; k += size) chunks.push({ host: g.host, indexes: g.indexes.slice(k, k + size) });
+    for (let k = 0; k < g.indexes.length; k += size)
+      chunks.push({ host: g.host, indexes: g.indexes.slice(k, k + size) });
   }
   chunks.sort((a, b) => b.indexes.length - a.indexes.length);
 
@@ -429,18 +570,26 @@ export async function resolveWithGlibc(scenarios: OracleScenario[], glibc?: Inst
         if (failure) return;
         const s = scenarios[i]!;
         const dests = parsedDest[i]!;
-        if (s.destinations.length === 0) { results[i] = []; continue; }
+        if (s.destinations.length === 0) {
+          results[i] = [];
+          continue;
+        }
         let got: [4 | 6, string][];
         try {
           got = await ns.resolve(s.config, s.destinations);
         } catch (e) {
-          throw new Error(`scenario #${i}: getaddrinfo via ${glibc === undefined ? path.basename(t.resolver.file) : `glibc ${glibc.version}'s ${glibc.program}`} failed with gai.conf ${JSON.stringify(s.config)} and destinations ${JSON.stringify(s.destinations)}: ${(e as Error).message}`);
+          throw new Error(
+            `scenario #${i}: getaddrinfo via ${glibc === undefined ? path.basename(t.resolver.file) : `glibc ${glibc.version}'s ${glibc.program}`} failed with gai.conf ${JSON.stringify(s.config)} and destinations ${JSON.stringify(s.destinations)}: ${(e as Error).message}`,
+          );
         }
         const used = new Array<boolean>(dests.length).fill(false);
         results[i] = got.map(([family, text]) => {
           const p = parseAddress(text);
           const k = p && p.family === family ? dests.findIndex((d, j) => !used[j] && d.key === p.key) : -1;
-          if (k < 0) throw new Error(`scenario #${i}: getaddrinfo returned ${text}, which is not among the destinations ${JSON.stringify(s.destinations)} (got ${JSON.stringify(got)})`);
+          if (k < 0)
+            throw new Error(
+              `scenario #${i}: getaddrinfo returned ${text}, which is not among the destinations ${JSON.stringify(s.destinations)} (got ${JSON.stringify(got)})`,
+            );
           used[k] = true;
           return s.destinations[k]!;
         });

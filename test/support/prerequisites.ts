@@ -5,11 +5,12 @@
  * be partial (GAI_CONF_PARTIAL=1, which npm test's closing line repeats) skips such tests, each
  * naming what it lacks.
  */
-import { TestContext, TestOptions, test } from 'node:test';
+import { test, TestContext, TestOptions } from 'node:test';
 
 export const PARTIAL_RUN = process.env['GAI_CONF_PARTIAL'] === '1';
 
-const HOW = 'npm test, run as root, installs what the suite needs (scripts/install-test-tools.sh); GAI_CONF_PARTIAL=1 npm test runs without it, skipping';
+const HOW =
+  'npm test, run as root, installs what the suite needs (scripts/install-test-tools.sh); GAI_CONF_PARTIAL=1 npm test runs without it, skipping';
 
 function failure(missing: string): Error {
   return new Error(`missing: ${missing}. ${HOW}`);
@@ -19,7 +20,12 @@ function failure(missing: string): Error {
  * A test that needs what `missing` names (null or undefined when the machine has it): runs it,
  * or makes it fail with that sentence, or in a partial run skips it with it.
  */
-export function testNeeding(missing: string | null | undefined, name: string, options: TestOptions, fn: (t: TestContext) => void | Promise<void>): void {
+export function testNeeding(
+  missing: string | null | undefined,
+  name: string,
+  options: TestOptions,
+  fn: (t: TestContext) => void | Promise<void>,
+): void {
   if (!missing) test(name, options, fn);
   else if (PARTIAL_RUN) test(name, { ...options, skip: `partial run, missing: ${missing}` }, fn);
   else test(name, options, () => Promise.reject(failure(missing)));

@@ -29,4 +29,3 @@ function isGaiConfManifest(path: string): boolean {
     return false;
   }
 }
-

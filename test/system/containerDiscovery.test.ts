@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+
 import { discoverContainers } from '../../server/src/system/containers/discovery';
 import type { DiscoveryProgress } from '../../server/src/system/containers/model';
 import { procSource } from '../../server/src/system/containers/procSource';
@@ -22,49 +23,82 @@ const unavailable = orderOracleUnavailable();
 async function withContainer(body: (container: BareContainer) => Promise<void>): Promise<void> {
   let container: BareContainer | undefined;
   try {
-    container = await startBareContainer({ addresses: [{ family: 6, address: 'fd42::2', prefixLength: 64 }, { family: 4, address: '10.0.0.2', prefixLength: 24 }], ipv4Route: true, ipv6Route: false, etc: {} });
+    container = await startBareContainer({
+      addresses: [
+        { family: 6, address: 'fd42::2', prefixLength: 64 },
+        { family: 4, address: '10.0.0.2', prefixLength: 24 },
+      ],
+      ipv4Route: true,
+      ipv6Route: false,
+      etc: {},
+    });
     await body(container);
   } finally {
     container?.stop();
   }
 }
 
-test('a scan reports progress to the end, and a cancelled one stops with an AbortError', { skip: unavailable ?? false }, async () => {
-  await withContainer(async (container) => {
-    const reports: DiscoveryProgress[] = [];
-    const scan = await discoverContainers([procSource()], { onProgress: (p) => reports.push(p) });
-    assert.ok(scan.containers.some((c) => c.pid === container.pid));
-    assert.ok(reports.length >= 2 && reports.every((r) => r.source === 'proc'));
-    const last = reports.at(-1)!;
-    assert.equal(last.done, last.total);
-    await assert.rejects(discoverContainers([procSource()], { signal: AbortSignal.abort() }), { name: 'AbortError' });
-    const controller = new AbortController();
-    const cancelled = discoverContainers([procSource()], { signal: controller.signal, onProgress: () => controller.abort() });
-    await assert.rejects(cancelled, { name: 'AbortError' });
-  });
-});
+test(
+  'a scan reports progress to the end, and a cancelled one stops with an AbortError',
+  { skip: unavailable ?? false },
+  async () => {
+    await withContainer(async (container) => {
+      const reports: DiscoveryProgress[] = [];
+      const scan = await discoverContainers([procSource()], { onProgress: (p) => reports.push(p) });
+      assert.ok(scan.containers.some((c) => c.pid === container.pid));
+      assert.ok(reports.length >= 2 && reports.every((r) => r.source === 'proc'));
+      const last = reports.at(-1)!;
+      assert.equal(last.done, last.total);
+      await assert.rejects(discoverContainers([procSource()], { signal: AbortSignal.abort() }), { name: 'AbortError' });
+      const controller = new AbortController();
+      const cancelled = discoverContainers([procSource()], {
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      });
+      await assert.rejects(cancelled, { name: 'AbortError' });
+    });
+  },
+);
 
-test("a container whose gai.conf links to /etc/shadow is judged without the host's file", { skip: unavailable ?? false }, async () => {
-  await withContainer(async (container) => {
-    // The link names the container's own /etc/shadow (its /etc is its own folder), which it lacks.
-    symlinkSync('/etc/shadow', join(container.etc, 'gai.conf'));
-    const scan = await discoverContainers([procSource()]);
-    const found = scan.containers.find((c) => c.pid === container.pid);
-    assert.equal(found?.gaiConf.state, 'absent', JSON.stringify(found?.gaiConf));
-  });
-});
+test(
+  "a container whose gai.conf links to /etc/shadow is judged without the host's file",
+  { skip: unavailable ?? false },
+  async () => {
+    await withContainer(async (container) => {
+      // The link names the container's own /etc/shadow (its /etc is its own folder), which it lacks.
+      symlinkSync('/etc/shadow', join(container.etc, 'gai.conf'));
+      const scan = await discoverContainers([procSource()]);
+      const found = scan.containers.find((c) => c.pid === container.pid);
+      assert.equal(found?.gaiConf.state, 'absent', JSON.stringify(found?.gaiConf));
+    });
+  },
+);
 
-test('an ordinary user is told what stayed unseen and how to see it, and no sudo runs', { skip: unavailable ?? (findExecutable('setpriv') ? false : 'needs setpriv (util-linux)') }, async () => {
-  await withContainer(async (container) => {
-    const asNobody = (...args: string[]) =>
-      spawnSync('setpriv', ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, CLI, 'containers', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } });
-    const json = asNobody('--json', '--fail-on', 'none');
-    assert.equal(json.status, 0, json.stderr);
-    const report = JSON.parse(json.stdout) as { containers: { pid: number }[]; unreadable: { what: string; reason: string; remedy: string }[] };
-    assert.ok(!report.containers.some((c) => c.pid === container.pid), "root's container is not readable by nobody");
-    assert.ok(report.unreadable.some((u) => /permission denied/.test(u.reason) && /run as root/.test(u.remedy)), json.stdout);
-    const text = asNobody('--fail-on', 'none');
-    assert.match(text.stdout, /run as root \(gai-conf containers --sudo\)/);
-    assert.doesNotMatch(`${text.stdout}${text.stderr}`, /sudo:|password/i);
-  });
-});
+test(
+  'an ordinary user is told what stayed unseen and how to see it, and no sudo runs',
+  { skip: unavailable ?? (findExecutable('setpriv') ? false : 'needs setpriv (util-linux)') },
+  async () => {
+    await withContainer(async (container) => {
+      const asNobody = (...args: string[]) =>
+        spawnSync(
+          'setpriv',
+          ['--reuid', 'nobody', '--regid', 'nogroup', '--clear-groups', process.execPath, CLI, 'containers', ...args],
+          { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' } },
+        );
+      const json = asNobody('--json', '--fail-on', 'none');
+      assert.equal(json.status, 0, json.stderr);
+      const report = JSON.parse(json.stdout) as {
+        containers: { pid: number }[];
+        unreadable: { what: string; reason: string; remedy: string }[];
+      };
+      assert.ok(!report.containers.some((c) => c.pid === container.pid), "root's container is not readable by nobody");
+      assert.ok(
+        report.unreadable.some((u) => /permission denied/.test(u.reason) && /run as root/.test(u.remedy)),
+        json.stdout,
+      );
+      const text = asNobody('--fail-on', 'none');
+      assert.match(text.stdout, /run as root \(gai-conf containers --sudo\)/);
+      assert.doesNotMatch(`${text.stdout}${text.stderr}`, /sudo:|password/i);
+    });
+  },
+);

@@ -19,7 +19,10 @@ test("explain's system resolver runs under Electron's environment as vscode-lang
   const folder = mkdtempSync(join(tmpdir(), 'gai-conf-electron-'));
   try {
     const electron = join(folder, 'electron');
-    writeFileSync(electron, `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "Electron: no ELECTRON_RUN_AS_NODE, would open a window" >&2; exit 9; }\nexec ${JSON.stringify(process.execPath)} "$@"\n`);
+    writeFileSync(
+      electron,
+      `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "Electron: no ELECTRON_RUN_AS_NODE, would open a window" >&2; exit 9; }\nexec ${JSON.stringify(process.execPath)} "$@"\n`,
+    );
     chmodSync(electron, 0o755);
     // As in the forked server: execPath is Electron, and the environment vscode-languageclient gives a fork.
     const script = `process.execPath = ${JSON.stringify(electron)};
@@ -29,7 +32,10 @@ test("explain's system resolver runs under Electron's environment as vscode-lang
     assert.equal(run.status, 0, run.stderr);
     const result = JSON.parse(run.stdout);
     assert.ok('order' in result, `the comparison failed: ${run.stdout}`);
-    assert.ok(result.order.some((a: string) => a === '127.0.0.1' || a === '::1'), run.stdout);
+    assert.ok(
+      result.order.some((a: string) => a === '127.0.0.1' || a === '::1'),
+      run.stdout,
+    );
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -17,12 +17,35 @@
 // (GAI_CONF_PARTIAL=1), ending "0 passed, 0 failed, 1 skipped".
 // Environment: as test/ui/run.mjs, plus GAI_CONF_SUDO_USER (default gaiconf-tester).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+
 import {
-  codeServerEnv, installCodeServer, installExtension, launchChromium, makeLog, newPage, prepareDirs, repo, runnerSession,
-  saveArtifacts, startCodeServer, waitFor,
+  codeServerEnv,
+  installCodeServer,
+  installExtension,
+  launchChromium,
+  makeLog,
+  newPage,
+  prepareDirs,
+  repo,
+  runnerSession,
+  saveArtifacts,
+  startCodeServer,
+  waitFor,
 } from '../../scripts/code-server.mjs';
 import { editorLine, hoverUntil, mouseAway, openProblems, textInLine, timeout, uiTestRunner } from './workbench.mjs';
 
@@ -45,10 +68,15 @@ function setSudo(mode, sudoLog) {
 
 /** The commands sudo ran for the user, from its log. */
 function commandsRunAsRoot(sudoLog) {
-  return spawnSync('bash', [SCRIPT, 'ran', sudoLog], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l);
+  return spawnSync('bash', [SCRIPT, 'ran', sudoLog], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l);
 }
 
-const identity = (path) => { const s = statSync(path); return `${s.uid}:${s.gid} ${(s.mode & 0o7777).toString(8)} inode ${s.ino}`; };
+const identity = (path) => {
+  const s = statSync(path);
+  return `${s.uid}:${s.gid} ${(s.mode & 0o7777).toString(8)} inode ${s.ino}`;
+};
 
 function packageVsix() {
   const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
@@ -63,15 +91,21 @@ function packageVsix() {
 /** What real glibc returns first, in a namespace with a ULA-only host, under `config`. */
 async function glibcOrderFromUlaHost(config) {
   const { resolveWithGlibc } = await import(join(repo, 'out/test/support/namespaceResolver.js'));
-  const host = { addresses: [{ address: 'fd42::2', prefixLength: 64 }, { address: '10.0.0.2', prefixLength: 24 }] };
+  const host = {
+    addresses: [
+      { address: 'fd42::2', prefixLength: 64 },
+      { address: '10.0.0.2', prefixLength: 24 },
+    ],
+  };
   const [order] = await resolveWithGlibc([{ host, config, destinations: ['198.51.100.10', '2001:db8:1::10'] }]);
   return order;
 }
 
 const notification = (text) => page.locator('.notifications-toasts .notification-toast').filter({ hasText: text });
-const lens = (text) => page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').filter({ hasText: text });
+const lens = (text) =>
+  page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').filter({ hasText: text });
 const activeTab = (state) => page.locator(`.tabs-container .tab.active${state}`);
-const quickInput = page => page.locator('.quick-input-widget');
+const quickInput = (page) => page.locator('.quick-input-widget');
 
 async function clickNotificationButton(text, button) {
   const toast = notification(text).first();
@@ -88,7 +122,9 @@ async function typePassword(password) {
 
 /** The dialog a Ctrl+S that is about to fail opens: "… cannot write /etc/gai.conf, so this save fails. …" */
 async function saveAsRootOffer() {
-  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: /cannot write \/etc\/gai\.conf, so this save fails/ });
+  const dialog = page
+    .locator('.monaco-dialog-box')
+    .filter({ hasText: /cannot write \/etc\/gai\.conf, so this save fails/ });
   await dialog.waitFor({ timeout });
   return dialog;
 }
@@ -110,27 +146,41 @@ async function assertOfferGone({ center = false } = {}) {
     await page.keyboard.press('Escape');
     await list.waitFor({ state: 'hidden', timeout }).catch(() => {});
   }
-  assert(dialogs + toasts + listed === 0, `the offer still stands: ${dialogs} dialogs, ${toasts} toasts, ${listed} in the notification center`);
+  assert(
+    dialogs + toasts + listed === 0,
+    `the offer still stands: ${dialogs} dialogs, ${toasts} toasts, ${listed} in the notification center`,
+  );
 }
 
 /** VS Code's own "Failed to save" after a Ctrl+S of a file the user cannot write: the one expected conflict, dismissed. */
 async function dismissFailedSave() {
-  for (const toast of await notification(/Failed to save/).all()) await toast.locator('.codicon-notifications-clear').click().catch(() => {});
+  for (const toast of await notification(/Failed to save/).all())
+    await toast
+      .locator('.codicon-notifications-clear')
+      .click()
+      .catch(() => {});
 }
 
 /** No "file is newer"/"changed on disk" conflict anywhere: no dialog, no such notification. */
 async function assertNoConflict() {
   const dialogs = await page.locator('.monaco-dialog-box').count();
-  const conflicts = await page.locator('.notifications-toasts .notification-toast').filter({ hasText: /newer|changed on disk|Failed to save/ }).count();
+  const conflicts = await page
+    .locator('.notifications-toasts .notification-toast')
+    .filter({ hasText: /newer|changed on disk|Failed to save/ })
+    .count();
   assert(dialogs === 0 && conflicts === 0, `a conflict shows: ${dialogs} dialogs, ${conflicts} notifications`);
 }
 
 async function main() {
-  if (process.getuid?.() !== 0) return { missing: 'root, to create the ordinary user with sudo and the root-owned file' };
-  if (spawnSync('sh', ['-c', 'command -v sudo']).status !== 0) return { missing: 'sudo (Debian: sudo; npm test installs it as root)' };
-  if (!existsSync('/etc/gai.conf')) return { missing: 'an /etc/gai.conf to bind-mount the scratch copy over (in a private mount namespace)' };
+  if (process.getuid?.() !== 0)
+    return { missing: 'root, to create the ordinary user with sudo and the root-owned file' };
+  if (spawnSync('sh', ['-c', 'command -v sudo']).status !== 0)
+    return { missing: 'sudo (Debian: sudo; npm test installs it as root)' };
+  if (!existsSync('/etc/gai.conf'))
+    return { missing: 'an /etc/gai.conf to bind-mount the scratch copy over (in a private mount namespace)' };
   for (const f of ['dist/extension.js', 'out/test/support/namespaceResolver.js']) {
-    if (!existsSync(join(repo, f))) throw new Error(`missing ${f}: run \`npm run build && npx tsc -p tsconfig.json\` first`);
+    if (!existsSync(join(repo, f)))
+      throw new Error(`missing ${f}: run \`npm run build && npx tsc -p tsconfig.json\` first`);
   }
   const installed = installCodeServer();
   session.tmp = mkdtempSync(join(tmpdir(), 'gai-conf-ui-root-'));
@@ -151,7 +201,11 @@ async function main() {
 
   const state = join(session.tmp, 'state');
   mkdirSync(state);
-  const dirs = prepareDirs(state, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.tips.enabled': false, 'files.autoSave': 'off' });
+  const dirs = prepareDirs(state, {
+    'workbench.colorTheme': 'Default Dark Modern',
+    'workbench.tips.enabled': false,
+    'files.autoSave': 'off',
+  });
   spawnSync('chown', ['-R', `${uid}:${gid}`, state]);
 
   // The root-owned scratch gai.conf: a stock-like file (every row commented), group daemon, mode 0644.
@@ -170,11 +224,28 @@ async function main() {
 
   const asUser = ['runuser', '-u', user, '--', 'env', `HOME=${home}`, `USER=${user}`];
   installExtension(bin, vsix, { tmp: state, ...dirs, wrap: asUser });
-  const wrap = ['unshare', '-m', '--propagation', 'private', 'sh', '-c',
-    'mount --bind "$0" /etc/gai.conf && mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"', scratch, readOnly, ...asUser];
+  const wrap = [
+    'unshare',
+    '-m',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    'mount --bind "$0" /etc/gai.conf && mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+    scratch,
+    readOnly,
+    ...asUser,
+  ];
   const { port } = await startCodeServer(bin, {
-    tmp: state, ...dirs, folder: '/etc', log, wrap, env: codeServerEnv({ HOME: home }),
-    onSpawn: (child) => { session.server = child; },
+    tmp: state,
+    ...dirs,
+    folder: '/etc',
+    log,
+    wrap,
+    env: codeServerEnv({ HOME: home }),
+    onSpawn: (child) => {
+      session.server = child;
+    },
   });
   session.browser = await launchChromium(session.tmp);
   page = await newPage(session.browser, session.tmp, { width: 1600, height: 1000 });
@@ -187,25 +258,53 @@ async function main() {
   await test('a root-owned /etc/gai.conf opened as the user shows "read-only for you: Save as Root…" before any save', async () => {
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill('/etc/gai.conf');
-    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'gai.conf' }).first().waitFor({ timeout });
+    await page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: 'gai.conf' })
+      .first()
+      .waitFor({ timeout });
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active[aria-label^="gai.conf"]').waitFor({ timeout });
     await lens(/^read-only for you: Save as Root…$/).waitFor({ timeout });
-    const first = await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration > *').first().innerText();
-    assert(first === 'read-only for you: Save as Root…', `the first lens is "${first}": Save as Root must come first, in view`);
+    const first = await page
+      .locator('.editor-group-container.active .monaco-editor .codelens-decoration > *')
+      .first()
+      .innerText();
+    assert(
+      first === 'read-only for you: Save as Root…',
+      `the first lens is "${first}": Save as Root must come first, in view`,
+    );
   });
 
   await test("a click on the diagnostic's code in its hover opens that code's README section, rendered", async () => {
     await ulaAddress.waitFor({ timeout });
     const hover = await hoverUntil(page, ulaAddress, /ula-demoted/);
     await hover.locator('a.code-link').filter({ hasText: 'ula-demoted' }).click();
-    await page.locator('.tabs-container .tab.active').filter({ hasText: /Preview gai-conf-documentation\.md/ }).waitFor({ timeout });
-    const heading = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame').locator('h3#ula-demoted');
-    const where = await waitFor('the preview scrolled to the ula-demoted heading', async () => {
-      const at = await heading.evaluate((h) => ({ top: h.getBoundingClientRect().top, scrollY: window.scrollY, text: h.textContent }), undefined, { timeout: 2000 }).catch(() => undefined);
-      return at && at.scrollY > 500 && at.top >= -5 && at.top < 200 ? at : undefined;
-    }, timeout);
-    log(`preview: heading "${where.text}" ${Math.round(where.top)} px from the top, scrolled ${Math.round(where.scrollY)} px`);
+    await page
+      .locator('.tabs-container .tab.active')
+      .filter({ hasText: /Preview gai-conf-documentation\.md/ })
+      .waitFor({ timeout });
+    const heading = page
+      .frameLocator('iframe.webview.ready >> visible=true')
+      .frameLocator('#active-frame')
+      .locator('h3#ula-demoted');
+    const where = await waitFor(
+      'the preview scrolled to the ula-demoted heading',
+      async () => {
+        const at = await heading
+          .evaluate(
+            (h) => ({ top: h.getBoundingClientRect().top, scrollY: window.scrollY, text: h.textContent }),
+            undefined,
+            { timeout: 2000 },
+          )
+          .catch(() => undefined);
+        return at && at.scrollY > 500 && at.top >= -5 && at.top < 200 ? at : undefined;
+      },
+      timeout,
+    );
+    log(
+      `preview: heading "${where.text}" ${Math.round(where.top)} px from the top, scrolled ${Math.round(where.scrollY)} px`,
+    );
     await page.keyboard.press('Control+W');
     await page.locator('.tabs-container .tab.active[aria-label^="gai.conf"]').waitFor({ timeout });
     await mouseAway(page);
@@ -213,11 +312,22 @@ async function main() {
 
   await test("the code's link in the Problems panel opens the same section", async () => {
     const panel = await openProblems(page);
-    const link = panel.locator('.monaco-list-row').filter({ hasText: /ula-demoted/ }).locator('.code-link a, a.code-link, .monaco-link').first();
+    const link = panel
+      .locator('.monaco-list-row')
+      .filter({ hasText: /ula-demoted/ })
+      .locator('.code-link a, a.code-link, .monaco-link')
+      .first();
     await link.waitFor({ timeout });
     await link.click();
-    await page.locator('.tabs-container .tab.active').filter({ hasText: /Preview gai-conf-documentation\.md/ }).waitFor({ timeout });
-    await page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame').locator('h3#ula-demoted').waitFor({ timeout });
+    await page
+      .locator('.tabs-container .tab.active')
+      .filter({ hasText: /Preview gai-conf-documentation\.md/ })
+      .waitFor({ timeout });
+    await page
+      .frameLocator('iframe.webview.ready >> visible=true')
+      .frameLocator('#active-frame')
+      .locator('h3#ula-demoted')
+      .waitFor({ timeout });
     await page.keyboard.press('Control+W');
     await page.keyboard.press('Control+J'); // the panel away again
     await page.locator('.tabs-container .tab.active[aria-label^="gai.conf"]').waitFor({ timeout });
@@ -228,26 +338,46 @@ async function main() {
     await page.keyboard.press('Control+.');
     const focused = page.locator('.action-widget .monaco-list-row.action.focused');
     await focused.waitFor({ timeout });
-    for (let i = 0; i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows"); i++) await page.keyboard.press('ArrowDown');
-    assert(((await focused.getAttribute('aria-label')) ?? '').startsWith("Use RFC 3484's label rows"), 'could not select the first ULA fix');
+    for (
+      let i = 0;
+      i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows");
+      i++
+    )
+      await page.keyboard.press('ArrowDown');
+    assert(
+      ((await focused.getAttribute('aria-label')) ?? '').startsWith("Use RFC 3484's label rows"),
+      'could not select the first ULA fix',
+    );
     await page.keyboard.press('Enter');
     await activeTab('.dirty').waitFor({ timeout });
     await page.keyboard.press('Control+S');
     const offer = await saveAsRootOffer();
     await offer.locator('.monaco-button').filter({ hasText: 'Save as Root…' }).click();
     await typePassword('wrong');
-    await quickInput(page).filter({ hasText: /Wrong password/ }).waitFor({ timeout });
+    await quickInput(page)
+      .filter({ hasText: /Wrong password/ })
+      .waitFor({ timeout });
     await typePassword('secret');
-    await notification(/Saved \/etc\/gai\.conf as root\. Programs already running keep the tables they read/).first().waitFor({ timeout });
+    await notification(/Saved \/etc\/gai\.conf as root\. Programs already running keep the tables they read/)
+      .first()
+      .waitFor({ timeout });
     await activeTab(':not(.dirty)').waitFor({ timeout });
     await dismissFailedSave();
     await assertNoConflict();
     await assertOfferGone();
     const saved = readFileSync(scratch, 'utf8');
-    assert(saved.split('\n').includes('label ::/0          1') && saved !== original, `the fix is not on disk:\n${saved}`);
+    assert(
+      saved.split('\n').includes('label ::/0          1') && saved !== original,
+      `the fix is not on disk:\n${saved}`,
+    );
     assert(identity(scratch) === before, `owner/group/mode/inode: ${before} before, ${identity(scratch)} after`);
-    const backups = readdirSync(join(home, '.cache/gai-conf/backups')).filter((n) => n.startsWith('%2Fetc%2Fgai.conf.'));
-    assert(backups.length === 1 && readFileSync(join(home, '.cache/gai-conf/backups', backups[0]), 'utf8') === original, `backups: ${backups}`);
+    const backups = readdirSync(join(home, '.cache/gai-conf/backups')).filter((n) =>
+      n.startsWith('%2Fetc%2Fgai.conf.'),
+    );
+    assert(
+      backups.length === 1 && readFileSync(join(home, '.cache/gai-conf/backups', backups[0]), 'utf8') === original,
+      `backups: ${backups}`,
+    );
     log(`saved; ${identity(scratch)}; backup ${backups[0]}`);
   });
 
@@ -261,7 +391,9 @@ async function main() {
 
   await test('"Explain Address Order" in the message after saving the live file opens the explanation', async () => {
     await clickNotificationButton(/Saved \/etc\/gai\.conf as root/, 'Explain Address Order');
-    await quickInput(page).filter({ hasText: /Explain Address Order/ }).waitFor({ timeout });
+    await quickInput(page)
+      .filter({ hasText: /Explain Address Order/ })
+      .waitFor({ timeout });
     await page.keyboard.press('Escape');
   });
 
@@ -279,10 +411,15 @@ async function main() {
     await page.keyboard.press('Control+Home');
     await lens(/^read-only for you: Save as Root…$/).click();
     await activeTab(':not(.dirty)').waitFor({ timeout });
-    assert(!(await page.locator('.quick-input-widget input[type="password"]').isVisible()), 'a password box is showing');
+    assert(
+      !(await page.locator('.quick-input-widget input[type="password"]').isVisible()),
+      'a password box is showing',
+    );
     assert(readFileSync(scratch, 'utf8').includes('# saved without a password\n'), 'the edit is not on disk');
     assert(identity(scratch) === before, `after: ${identity(scratch)}`);
-    await notification(/Saved \/etc\/gai\.conf as root/).first().waitFor({ timeout });
+    await notification(/Saved \/etc\/gai\.conf as root/)
+      .first()
+      .waitFor({ timeout });
     await dismissFailedSave();
     await assertNoConflict();
     await assertOfferGone({ center: true });
@@ -300,10 +437,19 @@ async function main() {
     await dialog.waitFor({ state: 'detached', timeout });
     assert(readFileSync(scratch, 'utf8') === onDisk, 'the file changed');
     await activeTab('.dirty').waitFor({ timeout });
-    await waitFor('Ctrl+Z to bring the editor back to the saved text', async () => {
-      await page.keyboard.press('Control+Z');
-      return activeTab(':not(.dirty)').waitFor({ timeout: 2000 }).then(() => true, () => false);
-    }, timeout);
+    await waitFor(
+      'Ctrl+Z to bring the editor back to the saved text',
+      async () => {
+        await page.keyboard.press('Control+Z');
+        return activeTab(':not(.dirty)')
+          .waitFor({ timeout: 2000 })
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      timeout,
+    );
   });
 
   await test('a file changed on disk since it was opened: Save as Root says so and offers a compare', async () => {
@@ -315,14 +461,21 @@ async function main() {
     const dialog = page.locator('.monaco-dialog-box').filter({ hasText: /changed on disk since it was opened/ });
     await dialog.waitFor({ timeout });
     await dialog.locator('.monaco-button').filter({ hasText: 'Compare' }).click();
-    await page.locator('.tabs-container .tab.active').filter({ hasText: /on disk now ↔ your edits/ }).waitFor({ timeout });
+    await page
+      .locator('.tabs-container .tab.active')
+      .filter({ hasText: /on disk now ↔ your edits/ })
+      .waitFor({ timeout });
     assert(readFileSync(scratch, 'utf8').endsWith('# theirs\n'), 'the file was overwritten');
   });
 
   await test('a root-owned copy under another name (gai.conf.dpkg-dist) gets the CodeLens too', async () => {
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill(copy);
-    await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: 'gai.conf.dpkg-dist' }).first().waitFor({ timeout });
+    await page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: 'gai.conf.dpkg-dist' })
+      .first()
+      .waitFor({ timeout });
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active[aria-label^="gai.conf.dpkg-dist"]').waitFor({ timeout });
     await lens(/^read-only for you: Save as Root…$/).waitFor({ timeout });
@@ -332,14 +485,20 @@ async function main() {
     // A read-only bind mount: access(2) answers EACCES before EROFS for a user, so only the write can tell.
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill(join(readOnly, 'gai.conf'));
-    await page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: 'read-only' }).first().waitFor({ timeout });
+    await page
+      .locator('.quick-input-widget .monaco-list-row.focused')
+      .filter({ hasText: 'read-only' })
+      .first()
+      .waitFor({ timeout });
     await page.keyboard.press('Enter');
     await page.locator('.tabs-container .tab.active').filter({ hasText: 'read-only' }).first().waitFor({ timeout });
     await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
     await page.keyboard.press('Control+End');
     await page.keyboard.insertText('# an edit\n');
     await lens(/^read-only for you: Save as Root…$/).click();
-    await notification(/is on a read-only file system; not even root can write it here/).first().waitFor({ timeout });
+    await notification(/is on a read-only file system; not even root can write it here/)
+      .first()
+      .waitFor({ timeout });
     await activeTab('.dirty').waitFor({ timeout });
   });
 
@@ -348,13 +507,27 @@ async function main() {
     log(`run as root: ${JSON.stringify(commands)}`);
     const targets = ['/etc/gai.conf', '/etc/gai.conf', join(readOnly, 'gai.conf')]; // the last one refused by the kernel
     assert(commands.length === targets.length, `${commands.length} commands`);
-    commands.forEach((c, i) => assert(c.replace(/gai-conf-save-\w+/, 'gai-conf-save-X') === `/usr/bin/dd if=/tmp/gai-conf-save-X/content of=${targets[i]} bs=1M conv=nocreat,fsync status=none`, c));
+    commands.forEach((c, i) =>
+      assert(
+        c.replace(/gai-conf-save-\w+/, 'gai-conf-save-X') ===
+          `/usr/bin/dd if=/tmp/gai-conf-save-X/content of=${targets[i]} bs=1M conv=nocreat,fsync status=none`,
+        c,
+      ),
+    );
   });
 
   const failed = results.filter((r) => !r.ok);
   if (failed.length) {
-    await saveArtifacts({ prefix: 'ui-root', reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'), page, tmp: state, log,
-      extra: readdirSync(session.tmp).filter((n) => n.startsWith('failed-')).map((n) => [join(session.tmp, n), n]) });
+    await saveArtifacts({
+      prefix: 'ui-root',
+      reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'),
+      page,
+      tmp: state,
+      log,
+      extra: readdirSync(session.tmp)
+        .filter((n) => n.startsWith('failed-'))
+        .map((n) => [join(session.tmp, n), n]),
+    });
   }
   return { passed: results.length - failed.length, failed: failed.length };
 }
@@ -370,12 +543,21 @@ try {
   }
 } catch (error) {
   console.error(`test-ui-root: ${error.stack ?? error}`);
-  if (session.tmp) await saveArtifacts({ prefix: 'ui-root', reason: String(error.stack ?? error), page, tmp: join(session.tmp, 'state'), log }).catch(() => {});
+  if (session.tmp)
+    await saveArtifacts({
+      prefix: 'ui-root',
+      reason: String(error.stack ?? error),
+      page,
+      tmp: join(session.tmp, 'state'),
+      log,
+    }).catch(() => {});
   outcome = { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length + 1 };
 } finally {
   await session.cleanUp();
   if (process.getuid?.() === 0 && existsSync(SCRIPT)) spawnSync('bash', [SCRIPT, 'remove']);
 }
 log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`);
+console.log(
+  `${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`,
+);
 process.exit(outcome.failed ? 1 : 0);

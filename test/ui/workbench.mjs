@@ -3,6 +3,7 @@
 // compile it and node:test does not pick it up.
 
 import { join } from 'node:path';
+
 import { serverExited } from '../../scripts/code-server.mjs';
 
 /** The default timeout of one wait, in ms ($GAI_CONF_UI_TIMEOUT seconds, default 30). */
@@ -13,7 +14,9 @@ export const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 
 /** The visible line of the active editor whose text matches `pattern` (a RegExp). */
 export function editorLine(page, pattern) {
-  return page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').filter({ hasText: pattern });
+  return page
+    .locator('.editor-group-container.active .monaco-editor .view-lines .view-line')
+    .filter({ hasText: pattern });
 }
 
 /** Opens `name` in the explorer, expanding the folders before it: `openFromExplorer(page, 'etc', 'gai.conf')`. */
@@ -25,21 +28,30 @@ export async function openFromExplorer(page, ...path) {
     const last = i === path.length - 1;
     if (!last && (await row.getAttribute('aria-expanded')) === 'true') continue;
     await row.click();
-    if (!last) await page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"][aria-expanded="true"]`).waitFor({ timeout });
+    if (!last)
+      await page
+        .locator(`.explorer-folders-view .monaco-list-row[aria-label="${name}"][aria-expanded="true"]`)
+        .waitFor({ timeout });
   }
-  await page.locator('.tabs-container .tab.active').and(page.locator(`[aria-label^="${path.at(-1)}"]`)).waitFor({ timeout });
+  await page
+    .locator('.tabs-container .tab.active')
+    .and(page.locator(`[aria-label^="${path.at(-1)}"]`))
+    .waitFor({ timeout });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').waitFor({ timeout });
 }
 
 /** Waits until the status bar's language mode reads `name`; returns what it read. */
 export async function waitForLanguageMode(page, name) {
   const mode = page.locator('[id="status.editor.mode"]');
-  await page.waitForFunction(
-    (expected) => document.getElementById('status.editor.mode')?.innerText.trim() === expected,
-    name, { timeout },
-  ).catch(async (error) => {
-    throw new Error(`the language mode status never read "${name}" (it reads "${await mode.innerText().catch(() => '?')}"): ${error.message}`);
-  });
+  await page
+    .waitForFunction((expected) => document.getElementById('status.editor.mode')?.innerText.trim() === expected, name, {
+      timeout,
+    })
+    .catch(async (error) => {
+      throw new Error(
+        `the language mode status never read "${name}" (it reads "${await mode.innerText().catch(() => '?')}"): ${error.message}`,
+      );
+    });
   return (await mode.innerText()).trim();
 }
 
@@ -67,7 +79,9 @@ export async function lineColours(page, pattern, minColours) {
     return await handle.jsonValue();
   } catch (error) {
     const spans = await page.evaluate(read, { source: pattern, min: 0 });
-    throw new Error(`the line /${pattern}/ never showed ${minColours} colours: ${spans ? JSON.stringify(spans) : 'no such line in view'} (${error.message.split('\n')[0]})`);
+    throw new Error(
+      `the line /${pattern}/ never showed ${minColours} colours: ${spans ? JSON.stringify(spans) : 'no such line in view'} (${error.message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -85,7 +99,11 @@ export async function mouseAway(page) {
   const x = explorer ? explorer.x + explorer.width / 2 : 150;
   const y = explorer ? Math.min(explorer.y + explorer.height - 20, viewport.height - 80) : viewport.height - 80;
   await page.mouse.move(x, y);
-  await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover, .workbench-hover')].every((h) => !h.checkVisibility()), null, { timeout });
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('.monaco-hover, .workbench-hover')].every((h) => !h.checkVisibility()),
+    null,
+    { timeout },
+  );
 }
 
 /**
@@ -94,7 +112,10 @@ export async function mouseAway(page) {
  */
 export async function hoverUntil(page, target, expected) {
   const hover = page.locator('.monaco-editor .monaco-hover').filter({ hasText: expected });
-  const visibleHovers = () => page.locator('.monaco-editor .monaco-hover').evaluateAll((hs) => hs.filter((h) => h.checkVisibility()).map((h) => h.innerText));
+  const visibleHovers = () =>
+    page
+      .locator('.monaco-editor .monaco-hover')
+      .evaluateAll((hs) => hs.filter((h) => h.checkVisibility()).map((h) => h.innerText));
   const deadline = Date.now() + timeout;
   for (;;) {
     await target.hover({ timeout });
@@ -102,10 +123,15 @@ export async function hoverUntil(page, target, expected) {
       await hover.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(1, deadline - Date.now())) });
       return hover;
     } catch (error) {
-      if (Date.now() >= deadline) { // leave the screen as it is, for the failure's screenshot
-        throw new Error(`no hover matching ${expected} within ${timeout / 1000} s; visible hovers: ${JSON.stringify(await visibleHovers())} (${error.message.split('\n')[0]})`);
+      if (Date.now() >= deadline) {
+        // leave the screen as it is, for the failure's screenshot
+        throw new Error(
+          `no hover matching ${expected} within ${timeout / 1000} s; visible hovers: ${JSON.stringify(await visibleHovers())} (${error.message.split('\n')[0]})`,
+        );
       }
-      process.stdout.write(`  (no hover matching ${expected} after 5 s, hovers: ${JSON.stringify(await visibleHovers())}: moving away and back)\n`);
+      process.stdout.write(
+        `  (no hover matching ${expected} after 5 s, hovers: ${JSON.stringify(await visibleHovers())}: moving away and back)\n`,
+      );
       await mouseAway(page);
     }
   }
@@ -119,9 +145,19 @@ export async function goToLine(page, line) {
   await input.fill(`:${line}`);
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
-  await page.waitForFunction((want) => document.getElementById('status.editor.selection')?.innerText.trim() === want, `Ln ${line}, Col 1`, { timeout })
+  await page
+    .waitForFunction(
+      (want) => document.getElementById('status.editor.selection')?.innerText.trim() === want,
+      `Ln ${line}, Col 1`,
+      { timeout },
+    )
     .catch(async (error) => {
-      throw new Error(`Go to Line ${line}: the cursor is at "${await page.locator('[id="status.editor.selection"]').innerText().catch(() => '?')}" (${error.message.split('\n')[0]})`);
+      throw new Error(
+        `Go to Line ${line}: the cursor is at "${await page
+          .locator('[id="status.editor.selection"]')
+          .innerText()
+          .catch(() => '?')}" (${error.message.split('\n')[0]})`,
+      );
     });
 }
 
@@ -154,7 +190,11 @@ export function clipAround(page, boxes, { pad = 12, left, right, top, bottom } =
  * nests each webview's content in an inner frame of an outer iframe.
  */
 export function webviewContent(page, heading) {
-  return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame').locator('body').filter({ has: page.locator('h1', { hasText: heading }) });
+  return page
+    .frameLocator('iframe.webview.ready >> visible=true')
+    .frameLocator('#active-frame')
+    .locator('body')
+    .filter({ has: page.locator('h1', { hasText: heading }) });
 }
 
 /** The on-screen box of the visible webview showing `heading`, for a screenshot. */
@@ -162,7 +202,13 @@ export async function webviewBox(page, heading) {
   const frames = page.locator('iframe.webview.ready');
   for (const frame of await frames.all()) {
     if (!(await frame.isVisible())) continue;
-    const text = await frame.contentFrame().locator('#active-frame').contentFrame().locator('h1').innerText({ timeout }).catch(() => '');
+    const text = await frame
+      .contentFrame()
+      .locator('#active-frame')
+      .contentFrame()
+      .locator('h1')
+      .innerText({ timeout })
+      .catch(() => '');
     if (text.startsWith(heading)) return frame.boundingBox();
   }
   throw new Error(`no visible webview with a heading starting "${heading}"`);
@@ -185,11 +231,20 @@ export function uiTestRunner(session, currentPage) {
       console.log(`  \u2713 ${title} (${Date.now() - start} ms)`);
     } catch (error) {
       results.push({ title, ok: false, error });
-      console.log(`  \u2717 ${title} (${Date.now() - start} ms)\n${String(error.stack ?? error).replace(/^/gm, '      ')}`);
+      console.log(
+        `  \u2717 ${title} (${Date.now() - start} ms)\n${String(error.stack ?? error).replace(/^/gm, '      ')}`,
+      );
       const page = currentPage();
       if (page) {
         const shot = join(session.tmp, `failed-${results.length}.png`);
-        await page.screenshot({ path: shot, timeout: 10_000 }).then(() => failureShots.push([shot, `failed-${results.length}-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`]), () => {});
+        await page.screenshot({ path: shot, timeout: 10_000 }).then(
+          () =>
+            failureShots.push([
+              shot,
+              `failed-${results.length}-${title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`,
+            ]),
+          () => {},
+        );
       }
     }
   }
@@ -202,20 +257,21 @@ export function uiTestRunner(session, currentPage) {
  * found by its characters, not by a span of its own.
  */
 export function textInLine(line, text) {
-  const position = async () => line.evaluate((row, wanted) => {
-    const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      const at = node.textContent.indexOf(wanted);
-      if (at < 0) continue;
-      const range = document.createRange();
-      range.setStart(node, at);
-      range.setEnd(node, at + Math.min(2, wanted.length));
-      const box = range.getBoundingClientRect();
-      const outer = row.getBoundingClientRect();
-      return { x: box.left - outer.left + box.width / 2, y: outer.height / 2 };
-    }
-    return undefined;
-  }, text);
+  const position = async () =>
+    line.evaluate((row, wanted) => {
+      const walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent.indexOf(wanted);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + Math.min(2, wanted.length));
+        const box = range.getBoundingClientRect();
+        const outer = row.getBoundingClientRect();
+        return { x: box.left - outer.left + box.width / 2, y: outer.height / 2 };
+      }
+      return undefined;
+    }, text);
   return {
     waitFor: (options) => line.filter({ hasText: text }).waitFor(options),
     hover: async (options) => line.hover({ ...options, position: await position() }),

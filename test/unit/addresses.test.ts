@@ -1,17 +1,46 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { commonPrefixLength, ipv6Text, parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/glibc/addresses';
 
 test('inet_pton(AF_INET6) accepts what glibc accepts', () => {
-  for (const text of ['::', '::1', '1::', 'fc00::', 'FD42:0:0:0:0:0:0:1', '2001:db8::1:2', '::ffff:10.0.0.1', '1:2:3:4:5:6:1.2.3.4', '0000:0000::', '1:2:3:4:5:6:7::']) {
+  for (const text of [
+    '::',
+    '::1',
+    '1::',
+    'fc00::',
+    'FD42:0:0:0:0:0:0:1',
+    '2001:db8::1:2',
+    '::ffff:10.0.0.1',
+    '1:2:3:4:5:6:1.2.3.4',
+    '0000:0000::',
+    '1:2:3:4:5:6:7::',
+  ]) {
     assert.ok(parseIpv6Bytes(text), text);
   }
 });
 
 test('inet_pton(AF_INET6) refuses what glibc refuses', () => {
   const refused = [
-    '', ':', ':1', '1:', '1::2:', ':::', '1::2::3', '12345::', 'fe80::1%eth0', '10.0.0.0', 'g::',
-    '::ffff:010.0.0.1', '::1.2.3', '::1.2.3.4.5', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:8::', '::1.2.3.4:5', '::256.0.0.1', ' ::1',
+    '',
+    ':',
+    ':1',
+    '1:',
+    '1::2:',
+    ':::',
+    '1::2::3',
+    '12345::',
+    'fe80::1%eth0',
+    '10.0.0.0',
+    'g::',
+    '::ffff:010.0.0.1',
+    '::1.2.3',
+    '::1.2.3.4.5',
+    '1:2:3:4:5:6:7:8:9',
+    '1:2:3:4:5:6:7:8::',
+    '::1.2.3.4:5',
+    '::256.0.0.1',
+    ' ::1',
   ];
   for (const text of refused) assert.equal(parseIpv6Bytes(text), undefined, text);
 });
@@ -23,7 +52,8 @@ test('a :: must stand for at least one group', () => {
 
 test('inet_pton(AF_INET) needs four octets without leading zeros', () => {
   assert.deepEqual(Array.from(parseIpv4Bytes('10.0.0.1')!), [10, 0, 0, 1]);
-  for (const text of ['010.0.0.1', '10.0.0', '1.2.3.4.5', '256.1.1.1', '1.2.3.', '1..2.3', '0x1.2.3.4']) assert.equal(parseIpv4Bytes(text), undefined, text);
+  for (const text of ['010.0.0.1', '10.0.0', '1.2.3.4.5', '256.1.1.1', '1.2.3.', '1..2.3', '0x1.2.3.4'])
+    assert.equal(parseIpv4Bytes(text), undefined, text);
   assert.ok(parseIpv4Bytes('0.0.0.0'));
 });
 

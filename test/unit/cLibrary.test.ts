@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { runtimeGlibcVersion, runtimeLibc } from '../../server/src/system/cLibrary';
 
-test('the glibc version read from the mapped libc.so.6 is the one Node\'s diagnostic report gives (gnu_get_libc_version)', () => {
+test("the glibc version read from the mapped libc.so.6 is the one Node's diagnostic report gives (gnu_get_libc_version)", () => {
   const report = process.report.getReport() as { header: { glibcVersionRuntime?: string } };
   const version = runtimeGlibcVersion();
   assert.ok(report.header.glibcVersionRuntime, 'this test machine runs glibc');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+
 import { CATALOGUE, DIAGNOSTIC_CODES, MESSAGE_BUDGET } from '../../server/src/analysis/catalogue';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
@@ -25,17 +26,26 @@ const EVERY_ISSUE = [
   '# gai-conf: ignore reload-enable\n# gai-conf: ignored x\n# gai-conf: ignore-file\nscopev4 ::ffff:10.0.0.0/104 5\nlabel a\0b 1\n',
 ];
 
-test('every message keeps to the problems list\'s budget and every quick-fix title to the menu\'s, on the corpus and every issue', () => {
-  const texts = [...corpus().map((f) => ({ name: f.name, text: f.text })), ...EVERY_ISSUE.map((text, i) => ({ name: `issues-${i}`, text }))];
+test("every message keeps to the problems list's budget and every quick-fix title to the menu's, on the corpus and every issue", () => {
+  const texts = [
+    ...corpus().map((f) => ({ name: f.name, text: f.text })),
+    ...EVERY_ISSUE.map((text, i) => ({ name: `issues-${i}`, text })),
+  ];
   const seen = new Set<string>();
   for (const { name, text } of texts) {
     for (const version of ['2.31', '2.36', '2.41']) {
       const analysis = analyze(text, parseGlibcVersion(version)!);
       for (const finding of analysis.findings) {
         seen.add(finding.code);
-        assert.ok(finding.message.length <= MESSAGE_BUDGET, `${name} (${version}) ${finding.code}, ${finding.message.length} characters: ${finding.message}`);
+        assert.ok(
+          finding.message.length <= MESSAGE_BUDGET,
+          `${name} (${version}) ${finding.code}, ${finding.message.length} characters: ${finding.message}`,
+        );
         for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
-          assert.ok(fix.title.length <= 60, `${name} ${finding.code}: quick fix of ${fix.title.length} characters: ${fix.title}`);
+          assert.ok(
+            fix.title.length <= 60,
+            `${name} ${finding.code}: quick fix of ${fix.title.length} characters: ${fix.title}`,
+          );
         }
       }
     }
@@ -48,7 +58,15 @@ test('the severity setting offers every code, with its summary and default, so t
   const severity = manifest.contributes.configuration.properties['gaiconf.diagnostics.severity'];
   assert.deepEqual(Object.keys(severity.properties).sort(), [...DIAGNOSTIC_CODES].sort());
   for (const code of DIAGNOSTIC_CODES) {
-    assert.deepEqual(severity.properties[code], { type: 'string', enum: ['error', 'warning', 'information', 'hint', 'off'], description: `${CATALOGUE[code].summary} Default: ${CATALOGUE[code].severity}.` }, code);
+    assert.deepEqual(
+      severity.properties[code],
+      {
+        type: 'string',
+        enum: ['error', 'warning', 'information', 'hint', 'off'],
+        description: `${CATALOGUE[code].summary} Default: ${CATALOGUE[code].severity}.`,
+      },
+      code,
+    );
   }
   // Settings show as "Glibc Version", not "Gaiconf: Glibc Version": the category id trims the prefix.
   assert.equal(manifest.contributes.configuration.id, 'gaiconf');

@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseIpv6Bytes, prefixContains } from '../../server/src/glibc/addresses';
-import { applyEdits } from '../../server/src/features/codeActions/edits';
-import { GLIBC_DEFAULT_PRECEDENCE } from '../../server/src/glibc/builtinTables';
-import { RFC6724_POLICY } from '../../server/src/analysis/reference/rfcTables';
-import { Effect } from '../../server/src/analysis/effects';
+
 import { SEVERITY_RANK, severityOf } from '../../server/src/analysis/catalogue';
+import { Effect } from '../../server/src/analysis/effects';
+import { RFC6724_POLICY } from '../../server/src/analysis/reference/rfcTables';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { CompletionEntry, completionsAt } from '../../server/src/features/completion';
 import { formatEdits } from '../../server/src/features/formatting';
-import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
+import { parseIpv6Bytes, prefixContains } from '../../server/src/glibc/addresses';
+import { GLIBC_DEFAULT_PRECEDENCE } from '../../server/src/glibc/builtinTables';
 import { analyze } from '../support/glibc';
 import { repoRoot } from '../support/repository';
+import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS, RFC6724_TABLE } from '../support/sampleFiles';
 
 /** Completions at the "‸" in the text. */
 function complete(textWithCursor: string): { text: string; entries: CompletionEntry[] } {
@@ -38,7 +39,9 @@ function choice(effects: readonly Effect[], host: string, pair: string): string 
 }
 
 function warnings(text: string): string[] {
-  return analyze(text).findings.filter((f) => SEVERITY_RANK[severityOf(f)] >= SEVERITY_RANK.warning).map((f) => f.code);
+  return analyze(text)
+    .findings.filter((f) => SEVERITY_RANK[severityOf(f)] >= SEVERITY_RANK.warning)
+    .map((f) => f.code);
 }
 
 const ROOT = repoRoot();
@@ -60,18 +63,43 @@ function withSnippet(host: string, label: string): string {
 describe('completion', () => {
   test('at the start of a line: the four directives with their syntax, then the intents', () => {
     const { entries } = complete('‸');
-    assert.deepEqual(entries.map((e) => e.label), ['label', 'precedence', 'scopev4', 'reload', 'prefer IPv6 from ULA hosts', 'prefer IPv4', 'RFC 6724 table']);
+    assert.deepEqual(
+      entries.map((e) => e.label),
+      ['label', 'precedence', 'scopev4', 'reload', 'prefer IPv6 from ULA hosts', 'prefer IPv4', 'RFC 6724 table'],
+    );
     assert.equal(entries[0].detail, '<ipv6-prefix>/<bits> <value>');
-    assert.equal(entries.find((e) => e.label === 'reload')!.detail, 'yes|no', 'the syntax after the keyword, not the keyword twice');
+    assert.equal(
+      entries.find((e) => e.label === 'reload')!.detail,
+      'yes|no',
+      'the syntax after the keyword, not the keyword twice',
+    );
     const sorted = [...entries].sort((a, b) => a.sortText.localeCompare(b.sortText)).map((e) => e.label);
-    assert.deepEqual(sorted, entries.map((e) => e.label));
-    assert.deepEqual(labels('label ::1/128 0\npre‸'), ['label', 'precedence', 'scopev4', 'reload', 'prefer IPv4'], 'no label-writing intent once the file has label rows');
+    assert.deepEqual(
+      sorted,
+      entries.map((e) => e.label),
+    );
+    assert.deepEqual(
+      labels('label ::1/128 0\npre‸'),
+      ['label', 'precedence', 'scopev4', 'reload', 'prefer IPv4'],
+      'no label-writing intent once the file has label rows',
+    );
     const typed = complete('# x\n  pre‸');
     assert.equal(typed.text.slice(typed.entries[0].start, typed.entries[0].end), 'pre');
     const inside = complete('lab‸el ::1/128 0\n');
-    assert.deepEqual(inside.entries.map((e) => e.label), ['label', 'precedence', 'scopev4', 'reload'], 'no whole table in front of a row');
-    assert.equal(inside.text.slice(inside.entries[0].start, inside.entries[0].end), 'label', 'the whole word is replaced');
-    assert.equal(accept('precedence ::1/128 50\nla‸bel fc00::/7 1\n', 'label'), 'precedence ::1/128 50\nlabel fc00::/7 1\n');
+    assert.deepEqual(
+      inside.entries.map((e) => e.label),
+      ['label', 'precedence', 'scopev4', 'reload'],
+      'no whole table in front of a row',
+    );
+    assert.equal(
+      inside.text.slice(inside.entries[0].start, inside.entries[0].end),
+      'label',
+      'the whole word is replaced',
+    );
+    assert.equal(
+      accept('precedence ::1/128 50\nla‸bel fc00::/7 1\n', 'label'),
+      'precedence ::1/128 50\nlabel fc00::/7 1\n',
+    );
   });
 
   test('"prefer IPv6 from ULA hosts" makes ULA hosts prefer IPv6, without any warning', () => {
@@ -91,11 +119,18 @@ describe('completion', () => {
       // IPv4 before ULA destinations too is what "prefer IPv4" means: no warning about it.
       assert.deepEqual(warnings(text), [], `${name}:\n${text}`);
       const { tables, effects } = analyze(text);
-      for (const id of ['ula', 'global', 'ula-global'] as const) assert.equal(choice(effects, id, 'global'), 'ipv4', `${name}: ${id}`);
+      for (const id of ['ula', 'global', 'ula-global'] as const)
+        assert.equal(choice(effects, id, 'global'), 'ipv4', `${name}: ${id}`);
       for (const builtin of GLIBC_DEFAULT_PRECEDENCE) {
         const bytes = parseIpv6Bytes(builtin.prefix)!;
-        const value = tables.precedence.rows.find((r) => r.bits === builtin.bits && prefixContains(r.bytes, r.bits, bytes))?.value;
-        assert.equal(value, builtin.prefix === '::ffff:0:0' ? 100 : builtin.value, `${name}: ${builtin.prefix}/${builtin.bits}`);
+        const value = tables.precedence.rows.find(
+          (r) => r.bits === builtin.bits && prefixContains(r.bytes, r.bits, bytes),
+        )?.value;
+        assert.equal(
+          value,
+          builtin.prefix === '::ffff:0:0' ? 100 : builtin.value,
+          `${name}: ${builtin.prefix}/${builtin.bits}`,
+        );
       }
     }
   });
@@ -108,7 +143,8 @@ describe('completion', () => {
       const { tables } = analyze(text);
       for (const row of RFC6724_POLICY) {
         const bytes = parseIpv6Bytes(row.prefix)!;
-        const matching = (kind: 'label' | 'precedence') => tables[kind].rows.find((r) => r.bits === row.bits && prefixContains(r.bytes, r.bits, bytes));
+        const matching = (kind: 'label' | 'precedence') =>
+          tables[kind].rows.find((r) => r.bits === row.bits && prefixContains(r.bytes, r.bits, bytes));
         assert.equal(matching('label')?.value, row.label, `${name}: label of ${row.prefix}/${row.bits}`);
         assert.equal(matching('precedence')?.value, row.precedence, `${name}: precedence of ${row.prefix}/${row.bits}`);
       }
@@ -118,7 +154,9 @@ describe('completion', () => {
   test('each intent gives the tables of the configuration the real-glibc oracles check under that name', () => {
     const picture = (text: string) => {
       const { tables } = analyze(text);
-      return (['label', 'precedence', 'scopev4'] as const).map((kind) => tables[kind].rows.map((r) => `${kind} ${r.bits} ${Buffer.from(r.bytes).toString('hex')} ${r.value}`).sort());
+      return (['label', 'precedence', 'scopev4'] as const).map((kind) =>
+        tables[kind].rows.map((r) => `${kind} ${r.bits} ${Buffer.from(r.bytes).toString('hex')} ${r.value}`).sort(),
+      );
     };
     assert.deepEqual(picture(withSnippet('', 'prefer IPv6 from ULA hosts')), picture(RFC3484_LABEL_ROWS));
     assert.deepEqual(picture(withSnippet('', 'prefer IPv4')), picture(FULL_PREFER_IPV4));
@@ -138,7 +176,9 @@ describe('completion', () => {
     assert.ok(ula);
     assert.match(ula.detail, /unique local addresses, ULA, RFC 4193/);
     assert.match(ula.documentation, /label 6 from glibc's built-in row fc00::\/7/);
-    const changed = complete('label fc00::/7 1\nprecedence ::/0 40\nlabel ‸').entries.find((e) => e.label === 'fc00::/7')!;
+    const changed = complete('label fc00::/7 1\nprecedence ::/0 40\nlabel ‸').entries.find(
+      (e) => e.label === 'fc00::/7',
+    )!;
     assert.match(changed.documentation, /label 1 from line 1/);
     assert.ok(labels('precedence 2‸').includes('2002::/16'));
   });
@@ -154,7 +194,10 @@ describe('completion', () => {
 
   test('values: labels and precedences in use with what they mean, scopes, yes and no after reload', () => {
     const { entries } = complete('label fc00::/7 ‸');
-    assert.deepEqual(entries.map((e) => e.label), ['0', '2', '3', '4', '5', '6', '7', '1']);
+    assert.deepEqual(
+      entries.map((e) => e.label),
+      ['0', '2', '3', '4', '5', '6', '7', '1'],
+    );
     assert.match(entries.find((e) => e.label === '6')!.detail, /fc00::\/7/);
     assert.match(entries.find((e) => e.label === '4')!.documentation, /IPv4 addresses have label 4/);
     assert.deepEqual(labels('label ::1/128 0\nlabel ::/0 9\nlabel fd00::/8 ‸'), ['0', '9']);

@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { Analysis } from '../../server/src/analysis/analysis';
 import { SEVERITY_RANK, severityOf } from '../../server/src/analysis/catalogue';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
@@ -34,12 +35,23 @@ test('every finding about connections says what the effects model says', () => {
     if (analysis.tables.crash || codes.has('not-text')) continue;
     const ula = choice(analysis, 'ula', 'global');
     const global = choice(analysis, 'global', 'global');
-    assert.equal(codes.has('ula-demoted'), ula === 'ipv4' && global !== 'ipv4', `${file.name}: ula-demoted, ULA ${ula}, global ${global}`);
+    assert.equal(
+      codes.has('ula-demoted'),
+      ula === 'ipv4' && global !== 'ipv4',
+      `${file.name}: ula-demoted, ULA ${ula}, global ${global}`,
+    );
     assert.equal(codes.has('ipv4-preferred'), ula === 'ipv4' && global === 'ipv4', `${file.name}: ipv4-preferred`);
-    const tie = analysis.effects.some((e) => ['ula', 'global', 'ula-global'].includes(e.host.id) && e.file === 'dns-order' && e.builtin !== 'dns-order');
+    const tie = analysis.effects.some(
+      (e) => ['ula', 'global', 'ula-global'].includes(e.host.id) && e.file === 'dns-order' && e.builtin !== 'dns-order',
+    );
     assert.equal(codes.has('families-tie'), tie, `${file.name}: families-tie`);
     const ulaFinding = analysis.findings.find((f) => f.code === 'ula-demoted');
-    if (ulaFinding) assert.equal(/Hosts with global IPv6 prefer IPv6/.test(ulaFinding.detail ?? ''), global === 'ipv6', `${file.name}: what global hosts do`);
+    if (ulaFinding)
+      assert.equal(
+        /Hosts with global IPv6 prefer IPv6/.test(ulaFinding.detail ?? ''),
+        global === 'ipv6',
+        `${file.name}: what global hosts do`,
+      );
   }
 });
 
@@ -97,9 +109,19 @@ test('ties, rows without effect, family-neutral files and scopev4 recipes are na
   assert.ok(codesOf('redundant-row.conf').includes('row-without-effect'));
   assert.ok(codesOf('duplicate-rows.conf').includes('duplicate-row'));
   assert.ok(codesOf('scopev4-rfc1918.conf').includes('scopev4-family-change'));
-  assert.ok(!codesOf('scopev4-rfc1918.conf').includes('ula-demoted'), 'private IPv4 at scope 5 makes ULA hosts prefer IPv6');
-  assert.ok(!codesOf('ula-global-label.conf').includes('site-local'), 'glibc\'s own fec0::/10 row is copied, not chosen');
+  assert.ok(
+    !codesOf('scopev4-rfc1918.conf').includes('ula-demoted'),
+    'private IPv4 at scope 5 makes ULA hosts prefer IPv6',
+  );
+  assert.ok(
+    !codesOf('ula-global-label.conf').includes('site-local'),
+    "glibc's own fec0::/10 row is copied, not chosen",
+  );
   // The live machine is not known here: an untouched distribution file only informs.
   const stock = files.find((f) => f.name === 'stock');
-  if (stock) assert.deepEqual(analyze(stock.text).findings.map((f) => [f.code, severityOf(f)]), [['ula-demoted', 'information']]);
+  if (stock)
+    assert.deepEqual(
+      analyze(stock.text).findings.map((f) => [f.code, severityOf(f)]),
+      [['ula-demoted', 'information']],
+    );
 });

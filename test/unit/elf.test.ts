@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+
 import { readElfFacts } from '../../server/src/system/elf';
 
-test('this Node: dynamically linked, with glibc\'s or musl\'s loader as interpreter, not Go', () => {
+test("this Node: dynamically linked, with glibc's or musl's loader as interpreter, not Go", () => {
   const facts = readElfFacts(process.execPath);
   assert.ok(facts);
   assert.match(facts.interpreter ?? '', /ld-(linux|musl)/);

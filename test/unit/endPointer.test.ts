@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EndPointers, MissingBitsReading, PrefixDirective, measuredBuild, strtoulLength } from '../../server/src/glibc/endPointer';
+
+import {
+  EndPointers,
+  measuredBuild,
+  MissingBitsReading,
+  PrefixDirective,
+  strtoulLength,
+} from '../../server/src/glibc/endPointer';
 
 /** Replays lines the way the reader does: rows with /bits and a value, then one line without /bits. */
-function lastLine(minor: number, rows: Array<[PrefixDirective, string]>, last: [PrefixDirective, string]): MissingBitsReading {
+function lastLine(
+  minor: number,
+  rows: Array<[PrefixDirective, string]>,
+  last: [PrefixDirective, string],
+): MissingBitsReading {
   const pointers = new EndPointers(measuredBuild(minor));
   rows.forEach(([directive, text], i) => {
     pointers.startLine(i, text, true);
@@ -16,25 +27,55 @@ function lastLine(minor: number, rows: Array<[PrefixDirective, string]>, last: [
 }
 
 test('2.31: a later line is read as full length when the stale end pointer lands on a NUL', () => {
-  assert.deepEqual(lastLine(31, [['label', 'label ::1/128 5']], ['label', 'label ::2 6']), { basis: 'stale-pointer', outcome: 'full-length', build: "Debian 11's glibc 2.31", setByLine: 0 });
+  assert.deepEqual(lastLine(31, [['label', 'label ::1/128 5']], ['label', 'label ::2 6']), {
+    basis: 'stale-pointer',
+    outcome: 'full-length',
+    build: "Debian 11's glibc 2.31",
+    setByLine: 0,
+  });
   // The pointer (offset 15) falls inside "2001:db8::1".
-  assert.equal((lastLine(31, [['label', 'label ::1/128 5']], ['label', 'label 2001:db8::1 6']) as { outcome: string }).outcome, 'ignored');
+  assert.equal(
+    (lastLine(31, [['label', 'label ::1/128 5']], ['label', 'label 2001:db8::1 6']) as { outcome: string }).outcome,
+    'ignored',
+  );
   // One pointer for all directives: a scopev4 line sets it for a label line.
-  assert.equal((lastLine(31, [['scopev4', 'scopev4 10.0.0.0/8 5']], ['label', 'label ::1 3']) as { outcome: string }).outcome, 'full-length');
+  assert.equal(
+    (lastLine(31, [['scopev4', 'scopev4 10.0.0.0/8 5']], ['label', 'label ::1 3']) as { outcome: string }).outcome,
+    'full-length',
+  );
 });
 
 test('2.31: a first line without /bits rests on leftover stack memory', () => {
   const first = lastLine(31, [], ['label', 'label ::1 5']);
   assert.equal(first.basis, 'leftover-memory');
-  assert.deepEqual(first.basis === 'leftover-memory' && [...first.outcomes].sort(), ['crash', 'full-length', 'ignored']);
+  assert.deepEqual(first.basis === 'leftover-memory' && [...first.outcomes].sort(), [
+    'crash',
+    'full-length',
+    'ignored',
+  ]);
 });
 
 test('2.36: the first scopev4 line without /bits crashes; a later one follows its own pointer; label is left open', () => {
-  assert.deepEqual(lastLine(36, [['label', 'label ::1/128 5']], ['scopev4', 'scopev4 10.0.0.0 3']), { basis: 'wild-pointer', outcome: 'crash', build: "Debian 12's glibc 2.36" });
-  assert.equal((lastLine(36, [['scopev4', 'scopev4 10.0.0.0/8 5']], ['scopev4', 'scopev4 10.0.0.0 5']) as { outcome: string }).outcome, 'full-length');
-  assert.equal((lastLine(36, [['scopev4', 'scopev4 10.0.0.0/8 5']], ['scopev4', 'scopev4 192.168.0.0 5']) as { outcome: string }).outcome, 'ignored');
+  assert.deepEqual(lastLine(36, [['label', 'label ::1/128 5']], ['scopev4', 'scopev4 10.0.0.0 3']), {
+    basis: 'wild-pointer',
+    outcome: 'crash',
+    build: "Debian 12's glibc 2.36",
+  });
+  assert.equal(
+    (lastLine(36, [['scopev4', 'scopev4 10.0.0.0/8 5']], ['scopev4', 'scopev4 10.0.0.0 5']) as { outcome: string })
+      .outcome,
+    'full-length',
+  );
+  assert.equal(
+    (lastLine(36, [['scopev4', 'scopev4 10.0.0.0/8 5']], ['scopev4', 'scopev4 192.168.0.0 5']) as { outcome: string })
+      .outcome,
+    'ignored',
+  );
   const label = lastLine(36, [['label', 'label ::1/128 5']], ['label', 'label ::2 6']);
-  assert.deepEqual(label.basis === 'leftover-memory' && label.measured, { build: "Debian 12's glibc 2.36", outcome: 'ignored' });
+  assert.deepEqual(label.basis === 'leftover-memory' && label.measured, {
+    build: "Debian 12's glibc 2.36",
+    outcome: 'ignored',
+  });
 });
 
 test('unmeasured builds promise nothing', () => {

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { bytesToHex } from '../../server/src/glibc/addresses';
-import { applyEdits } from '../../server/src/features/codeActions/edits';
-import { analyze, fateOf, GLIBC_2_36, GLIBC_2_41 } from '../support/glibc';
+
 import { Analysis } from '../../server/src/analysis/analysis';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { formatEdits } from '../../server/src/features/formatting';
+import { bytesToHex } from '../../server/src/glibc/addresses';
 import { EffectiveTable } from '../../server/src/glibc/tables';
 import { seededRandom } from '../support/generate';
 import { generatedGaiConf } from '../support/generate';
+import { analyze, fateOf, GLIBC_2_36, GLIBC_2_41 } from '../support/glibc';
 import { repoRoot } from '../support/repository';
 
 const ROOT = repoRoot();
@@ -19,7 +20,10 @@ function format(text: string, glibc = GLIBC_2_36, from?: number, to?: number): s
 }
 
 function tablePicture(table: EffectiveTable): string[] {
-  return table.rows.map((row) => `${table.source} ${bytesToHex(row.bytes)}/${row.bits} ${row.value} ${row.origin.kind === 'file' ? `line ${row.origin.line.index}` : row.origin.kind}`);
+  return table.rows.map(
+    (row) =>
+      `${table.source} ${bytesToHex(row.bytes)}/${row.bits} ${row.value} ${row.origin.kind === 'file' ? `line ${row.origin.line.index}` : row.origin.kind}`,
+  );
 }
 
 /** Everything glibc takes from the file (each line's fate, the three tables, reload, a crash), and what we report about it. */
@@ -49,14 +53,29 @@ function assertSafeFormatting(text: string, name: string): string {
     const before = analyze(text, glibc);
     const edits = formatEdits(before.parsed);
     formatted = applyEdits(text, edits);
-    assert.deepEqual(glibcReading(analyze(formatted, glibc)), glibcReading(before), `${name}: glibc reads the formatted text differently\n${JSON.stringify(text)}\n${JSON.stringify(formatted)}`);
-    assert.equal(format(formatted, glibc), formatted, `${name}: formatting twice changes the text\n${JSON.stringify(formatted)}`);
+    assert.deepEqual(
+      glibcReading(analyze(formatted, glibc)),
+      glibcReading(before),
+      `${name}: glibc reads the formatted text differently\n${JSON.stringify(text)}\n${JSON.stringify(formatted)}`,
+    );
+    assert.equal(
+      format(formatted, glibc),
+      formatted,
+      `${name}: formatting twice changes the text\n${JSON.stringify(formatted)}`,
+    );
     for (const edit of edits) {
       assert.match(text.slice(edit.start, edit.end), /^[ \t\v\f]*$/, `${name}: an edit replaces more than blanks`);
       assert.match(edit.newText, /^ *$/, `${name}: an edit inserts more than spaces`);
     }
-    assert.deepEqual(formatted.match(/\r\n|\r|\n/g) ?? [], text.match(/\r\n|\r|\n/g) ?? [], `${name}: line breaks changed`);
-    const comments = (t: string) => analyze(t, glibc).parsed.lines.map((l) => (l.comment ? `${l.index} ${l.comment.text}` : '')).filter(Boolean);
+    assert.deepEqual(
+      formatted.match(/\r\n|\r|\n/g) ?? [],
+      text.match(/\r\n|\r|\n/g) ?? [],
+      `${name}: line breaks changed`,
+    );
+    const comments = (t: string) =>
+      analyze(t, glibc)
+        .parsed.lines.map((l) => (l.comment ? `${l.index} ${l.comment.text}` : ''))
+        .filter(Boolean);
     assert.deepEqual(comments(formatted), comments(text), `${name}: a comment changed`);
   }
   return formatted;
@@ -64,7 +83,8 @@ function assertSafeFormatting(text: string, name: string): string {
 
 describe('formatting', () => {
   test('aligns the command and prefix columns of a run of directive lines, and keeps comments and line breaks', () => {
-    const text = 'label   ::1/128 0\nlabel\tfc00::/7\t\t1   # ULA as global\r\nprecedence ::ffff:0:0/96 100  \n\n  # kept   as is  \nreload yes\n';
+    const text =
+      'label   ::1/128 0\nlabel\tfc00::/7\t\t1   # ULA as global\r\nprecedence ::ffff:0:0/96 100  \n\n  # kept   as is  \nreload yes\n';
     assert.equal(
       format(text),
       'label      ::1/128       0\nlabel      fc00::/7      1 # ULA as global\r\nprecedence ::ffff:0:0/96 100\n\n  # kept   as is  \nreload yes\n',
@@ -83,7 +103,13 @@ describe('formatting', () => {
   });
 
   test('leaves lines alone where editors and glibc split differently', () => {
-    for (const line of ['label ::1/128#x  5', 'label  ::1/128\r  5', 'label  ::1/128 5\0  x', '\uFEFFlabel  ::1/128 5', '   #  comment   ']) {
+    for (const line of [
+      'label ::1/128#x  5',
+      'label  ::1/128\r  5',
+      'label  ::1/128 5\0  x',
+      '\uFEFFlabel  ::1/128 5',
+      '   #  comment   ',
+    ]) {
       const text = `${line}\nlabel  ::/0 1\n`;
       assert.ok(format(text).startsWith(`${line}\n`), JSON.stringify(line));
     }
@@ -99,7 +125,9 @@ describe('formatting', () => {
   });
 
   const files = [
-    ...readdirSync(join(ROOT, 'test', 'grammar')).filter((n) => n.endsWith('.gaiconf')).map((n) => join(ROOT, 'test', 'grammar', n)),
+    ...readdirSync(join(ROOT, 'test', 'grammar'))
+      .filter((n) => n.endsWith('.gaiconf'))
+      .map((n) => join(ROOT, 'test', 'grammar', n)),
     join(ROOT, 'samples', 'gai.conf'),
     join(ROOT, 'test', 'ui', 'stock-like-gai.conf'),
     ...(existsSync('/etc/gai.conf') ? ['/etc/gai.conf'] : []),
@@ -127,6 +155,9 @@ test('an empty range formats only the line it sits on, wherever it is', () => {
   const parsed = analyze(text).parsed;
   const second = text.indexOf('label  ::/0');
   const edits = formatEdits(parsed, second + 3, second + 3);
-  assert.ok(edits.length > 0 && edits.every((e) => e.start >= second && e.end <= text.indexOf('\nprecedence')), JSON.stringify(edits));
+  assert.ok(
+    edits.length > 0 && edits.every((e) => e.start >= second && e.end <= text.indexOf('\nprecedence')),
+    JSON.stringify(edits),
+  );
   assert.deepEqual(formatEdits(parsed, text.length, text.length), []);
 });

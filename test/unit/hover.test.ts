@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { hoverAt } from '../../server/src/features/hover';
 import { corpus } from '../support/corpus';
-import { GLIBC_2_41, analyze } from '../support/glibc';
+import { analyze, GLIBC_2_41 } from '../support/glibc';
 
 function hover(text: string, at: string, glibc = undefined as Parameters<typeof analyze>[1]) {
   const analysis = analyze(text, glibc);
@@ -31,8 +32,14 @@ test('a value is explained against the effective table', () => {
 
 test('commented-out rows say whether glibc uses them now', () => {
   assert.match(hover('#label fc00::/7 6\n', 'fc00'), /glibc uses this row right now/);
-  assert.match(hover('#label fc00::/7 6\nlabel ::/0 1\n', 'fc00'), /Not in effect: this file replaces the built-in label table/);
-  assert.match(hover('#precedence ::ffff:0:0/96 100\n', '::ffff'), /uncommenting it would replace the whole built-in precedence table/);
+  assert.match(
+    hover('#label fc00::/7 6\nlabel ::/0 1\n', 'fc00'),
+    /Not in effect: this file replaces the built-in label table/,
+  );
+  assert.match(
+    hover('#precedence ::ffff:0:0/96 100\n', '::ffff'),
+    /uncommenting it would replace the whole built-in precedence table/,
+  );
 });
 
 test('ignored lines say so and why, under the assumed glibc', () => {
@@ -53,14 +60,21 @@ test('directive keywords explain the table replacement and show the built-in tab
 });
 
 test('a row hover says what the line changes for typical hosts, or that it changes nothing', () => {
-  const text = 'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\nprecedence ::ffff:0:0/96 100\n';
+  const text =
+    'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\nprecedence ::ffff:0:0/96 100\n';
   const analysis = analyze(text);
   const precedence = hoverAt(analysis, text.indexOf('100'))!.markdown;
   assert.match(precedence, /- ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/);
   assert.match(precedence, /- and \d+ more$/m);
-  assert.match(hoverAt(analysis, text.indexOf('fc00'))!.markdown, /none of them changes family preference because of this line/);
+  assert.match(
+    hoverAt(analysis, text.indexOf('fc00'))!.markdown,
+    /none of them changes family preference because of this line/,
+  );
   const ulaLabel = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 6\n';
-  assert.match(hoverAt(analyze(ulaLabel), ulaLabel.indexOf('fc00'))!.markdown, /ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/);
+  assert.match(
+    hoverAt(analyze(ulaLabel), ulaLabel.indexOf('fc00'))!.markdown,
+    /ULA hosts, global IPv6 vs IPv4: IPv4 first \(without this line: IPv6 first\)/,
+  );
   assert.doesNotMatch(hoverAt(analysis, text.indexOf('precedence'))!.markdown, /Effect on typical hosts/);
 });
 
@@ -70,7 +84,8 @@ test('a scopev4 row hover weighs only IPv4 addresses, and says when the row chan
 });
 
 test('a scopev4 prefix names its IPv4 network and what its scope does, not the v4-mapped block', () => {
-  const text = 'scopev4 ::ffff:169.254.0.0/112 2\nscopev4 ::ffff:127.0.0.0/104 2\nscopev4 10.0.0.0/8 5\nscopev4 ::ffff:100.64.1.0/120 14\nscopev4 ::ffff:0.0.0.0/96 14\n';
+  const text =
+    'scopev4 ::ffff:169.254.0.0/112 2\nscopev4 ::ffff:127.0.0.0/104 2\nscopev4 10.0.0.0/8 5\nscopev4 ::ffff:100.64.1.0/120 14\nscopev4 ::ffff:0.0.0.0/96 14\n';
   const at = (prefix: string) => hover(text, prefix);
   assert.match(at('169.254.0.0'), /\*\*IPv4 169\.254\.0\.0\/16\*\*: link-local \(RFC 3927\)/);
   assert.match(at('169.254.0.0'), /scope 2 \(link-local\).*Rule 2 .*rule 8/s);
@@ -79,7 +94,8 @@ test('a scopev4 prefix names its IPv4 network and what its scope does, not the v
   assert.match(at('10.0.0.0'), /scope 5 \(site-local\)/);
   assert.match(at('100.64.1.0'), /within 100\.64\.0\.0\/10, shared address space .*RFC 6598/);
   assert.match(at('::ffff:0.0.0.0'), /every IPv4 address/);
-  for (const prefix of ['169.254.0.0', '10.0.0.0', '::ffff:0.0.0.0']) assert.doesNotMatch(at(prefix), /IPv4-mapped|RFC 4291|label and precedence/);
+  for (const prefix of ['169.254.0.0', '10.0.0.0', '::ffff:0.0.0.0'])
+    assert.doesNotMatch(at(prefix), /IPv4-mapped|RFC 4291|label and precedence/);
 });
 
 test('a prefix hover speaks of the line as written, beside the built-in value', () => {
@@ -87,7 +103,10 @@ test('a prefix hover speaks of the line as written, beside the built-in value', 
   const md = hover(text, 'fc00::/7');
   assert.match(md, /label values: this line: 1; built-in: 6\./);
   assert.doesNotMatch(md, /glibc gives it label 6/);
-  assert.match(hover('#label fc00::/7 6\nlabel ::/0 1\n', 'fc00'), /this commented-out row: 6; in effect now: 1; built-in: 6/);
+  assert.match(
+    hover('#label fc00::/7 6\nlabel ::/0 1\n', 'fc00'),
+    /this commented-out row: 6; in effect now: 1; built-in: 6/,
+  );
 });
 
 test('on the corpus, no hover repeats its diagnostic: the editor shows the message, the hover adds the mechanism', () => {
@@ -96,9 +115,15 @@ test('on the corpus, no hover repeats its diagnostic: the editor shows the messa
     for (const finding of analysis.findings) {
       for (const offset of new Set([finding.start, Math.min(finding.start + 1, finding.end), finding.end])) {
         const markdown = hoverAt(analysis, offset)?.markdown ?? '';
-        assert.ok(!markdown.includes(finding.message), `${file.name}: the hover at ${offset} repeats ${finding.code}: ${finding.message}`);
+        assert.ok(
+          !markdown.includes(finding.message),
+          `${file.name}: the hover at ${offset} repeats ${finding.code}: ${finding.message}`,
+        );
         const core = finding.message.replace(/^\(whole file\) /, '').slice(0, 60);
-        assert.ok(markdown.split(core).length <= 2, `${file.name}: the hover at ${offset} has ${finding.code}'s text twice`);
+        assert.ok(
+          markdown.split(core).length <= 2,
+          `${file.name}: the hover at ${offset} has ${finding.code}'s text twice`,
+        );
       }
     }
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { INT_MAX, readNumberField, strtoul10 } from '../../server/src/glibc/numbers';
 
 test('strtoul base 10 leniencies glibc inherits', () => {
@@ -17,7 +18,8 @@ test('negative numbers wrap modulo 2^64, so only -0 and huge negatives survive t
 });
 
 test('refused forms', () => {
-  for (const text of ['0x10', '1e3', '5.0', '5a', '+', '-', ' 5', '٣']) assert.equal(readNumberField(text, 0, 128, true).problem, 'not-decimal', text);
+  for (const text of ['0x10', '1e3', '5.0', '5a', '+', '-', ' 5', '٣'])
+    assert.equal(readNumberField(text, 0, 128, true).problem, 'not-decimal', text);
   assert.equal(readNumberField('129', 0, 128, true).problem, 'out-of-range');
   assert.equal(readNumberField(String(INT_MAX), 0, INT_MAX, true).value, INT_MAX);
   assert.equal(readNumberField(String(INT_MAX + 1), 0, INT_MAX, true).problem, 'out-of-range');

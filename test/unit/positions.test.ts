@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { TextLocator } from '../../server/src/features/positions';
 
 test('an offset between the CR and LF of a CRLF is the end of its line, a place editors can name (found by fuzzing)', () => {

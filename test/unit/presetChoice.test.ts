@@ -1,6 +1,7 @@
 /** `auto`: the preset for a host from its addresses (test/oracle/presets.test.ts has real glibc judge the choices). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { choosePreset } from '../../server/src/analysis/presetChoice';
 import { GLIBC_2_36, host } from '../support/glibc';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { fixAllPlan, fixAllReport, fixAllTitle } from '../../server/src/features/codeActions/fixAll';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
@@ -28,34 +29,68 @@ test('line-level fixes edit only their token', () => {
 });
 
 test('a shadowed row is removed with its line break, at the end of the file too', () => {
-  assert.equal(fixed('label fc00::/7 6\nlabel fc00::/7 1\nlabel ::/0 1\n', 'shadowed-row'), 'label fc00::/7 6\nlabel ::/0 1\n');
+  assert.equal(
+    fixed('label fc00::/7 6\nlabel fc00::/7 1\nlabel ::/0 1\n', 'shadowed-row'),
+    'label fc00::/7 6\nlabel ::/0 1\n',
+  );
   assert.equal(fixed('label fc00::/7 6\r\nlabel fc00::/7 1', 'shadowed-row'), 'label fc00::/7 6');
 });
 
-test('restoring the rows a replaced table dropped, with the file\'s line endings', () => {
+test("restoring the rows a replaced table dropped, with the file's line endings", () => {
   const after = fixed('precedence ::ffff:0:0/96 100\r\n', 'table-replaced');
-  assert.equal(after, 'precedence ::ffff:0:0/96 100\r\nprecedence ::1/128 50\r\nprecedence 2002::/16 30\r\nprecedence ::/96 20\r\n');
+  assert.equal(
+    after,
+    'precedence ::ffff:0:0/96 100\r\nprecedence ::1/128 50\r\nprecedence 2002::/16 30\r\nprecedence ::/96 20\r\n',
+  );
   assert.ok(!codes(after).includes('table-replaced'));
 });
 
 test('the ULA fixes uncomment the stock rows where they stand', () => {
-  const stock = '#label ::1/128       0\n#label ::/0          1\n#label 2002::/16     2\n#label ::/96         3\n#label ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n';
-  assert.equal(fixed(stock, 'ula-demoted', 0), 'label ::1/128       0\nlabel ::/0          1\nlabel 2002::/16     2\nlabel ::/96         3\nlabel ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n');
-  assert.equal(fixed(stock, 'ula-demoted', 1), 'label ::1/128       0\nlabel ::/0          1\nlabel 2002::/16     2\nlabel ::/96         3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10     5\nlabel fc00::/7      1\nlabel 2001:0::/32   7\n');
+  const stock =
+    '#label ::1/128       0\n#label ::/0          1\n#label 2002::/16     2\n#label ::/96         3\n#label ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n';
+  assert.equal(
+    fixed(stock, 'ula-demoted', 0),
+    'label ::1/128       0\nlabel ::/0          1\nlabel 2002::/16     2\nlabel ::/96         3\nlabel ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n',
+  );
+  assert.equal(
+    fixed(stock, 'ula-demoted', 1),
+    'label ::1/128       0\nlabel ::/0          1\nlabel 2002::/16     2\nlabel ::/96         3\nlabel ::ffff:0:0/96 4\nlabel fec0::/10     5\nlabel fc00::/7      1\nlabel 2001:0::/32   7\n',
+  );
 });
 
 test('fix-all applies every sure fix, the typos included, and says what it left', () => {
-  const text = 'label ::1/+128 0\nlabel ::/0 1 extra\nlabel fd00::/7 1\nlabel fd00::/7 2\nreload YES\nLabel ::2/128 3\nprecendence ::1/128 50\nlabel 10.0.0.0/8 4\n';
+  const text =
+    'label ::1/+128 0\nlabel ::/0 1 extra\nlabel fd00::/7 1\nlabel fd00::/7 2\nreload YES\nLabel ::2/128 3\nprecendence ::1/128 50\nlabel 10.0.0.0/8 4\n';
   const before = analyze(text);
   const plan = fixAllPlan(before);
   const after = applyEdits(text, plan.edits);
-  assert.equal(after, 'label ::1/128 0\nlabel ::/0 1 # extra\nlabel fc00::/7 1\nreload no\nlabel ::2/128 3\nprecedence ::1/128 50\nlabel ::ffff:10.0.0.0/104 4\n');
-  const sure = ['unusual-number', 'extra-fields', 'host-bits', 'shadowed-row', 'reload-value', 'unknown-directive', 'ipv4-prefix'];
-  assert.deepEqual(codes(after).filter((c) => sure.includes(c)), []);
-  assert.deepEqual(plan.left.map((f) => f.code), codes(after));
+  assert.equal(
+    after,
+    'label ::1/128 0\nlabel ::/0 1 # extra\nlabel fc00::/7 1\nreload no\nlabel ::2/128 3\nprecedence ::1/128 50\nlabel ::ffff:10.0.0.0/104 4\n',
+  );
+  const sure = [
+    'unusual-number',
+    'extra-fields',
+    'host-bits',
+    'shadowed-row',
+    'reload-value',
+    'unknown-directive',
+    'ipv4-prefix',
+  ];
+  assert.deepEqual(
+    codes(after).filter((c) => sure.includes(c)),
+    [],
+  );
+  assert.deepEqual(
+    plan.left.map((f) => f.code),
+    codes(after),
+  );
   assert.equal(plan.fixed, before.findings.length - codes(after).length);
   assert.match(fixAllTitle(plan), /^Fix \d+ gai\.conf problems \(\d+ left to choose\)$/);
-  assert.match(fixAllReport(plan), /^Fixed \d+ gai\.conf problems\. Left, without one sure fix: table-replaced \(lines 1, 6\), families-tie \(line 1\)\. Each one/);
+  assert.match(
+    fixAllReport(plan),
+    /^Fixed \d+ gai\.conf problems\. Left, without one sure fix: table-replaced \(lines 1, 6\), families-tie \(line 1\)\. Each one/,
+  );
   assert.equal(fixAllReport({ fixed: 1, left: [] }), 'Fixed 1 gai.conf problem. Nothing is left.');
 });
 

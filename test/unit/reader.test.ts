@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseGlibcVersion } from '../../server/src/glibc/versions';
+
 import { TextLocator } from '../../server/src/features/positions';
-import { GLIBC_2_36, GLIBC_2_41, analyze, codes, fateOf, parse } from '../support/glibc';
+import { parseGlibcVersion } from '../../server/src/glibc/versions';
+import { analyze, codes, fateOf, GLIBC_2_36, GLIBC_2_41, parse } from '../support/glibc';
 
 const fates = (text: string, glibc = GLIBC_2_36) => parse(text, glibc).lines.map(fateOf);
 
@@ -22,7 +23,10 @@ test('a lone CR is not a line break for glibc', () => {
   const parsed = parse('label ::1/128 5\rlabel ::/0 3\n');
   assert.equal(parsed.lines.length, 1);
   assert.deepEqual(parsed.lines.map(fateOf), ['row label /128 5']);
-  assert.deepEqual(parsed.issues.map((issue) => issue.code), ['carriage-return', 'extra-fields']);
+  assert.deepEqual(
+    parsed.issues.map((issue) => issue.code),
+    ['carriage-return', 'extra-fields'],
+  );
 });
 
 test('a NUL byte ends the line; the next line is read as usual', () => {
@@ -38,7 +42,9 @@ test('a BOM glues onto the first word', () => {
 
 test('commands are exact and case-sensitive, with a suggestion', () => {
   assert.deepEqual(fates('Label ::1/128 5\nlable ::1/128 5\nprefer ::1/128 5\n'), ['ignored', 'ignored', 'ignored']);
-  const messages = analyze('Label ::1/128 5\nPRECEDENCE ::/0 5\n').findings.filter((f) => f.code === 'unknown-directive').map((f) => f.message);
+  const messages = analyze('Label ::1/128 5\nPRECEDENCE ::/0 5\n')
+    .findings.filter((f) => f.code === 'unknown-directive')
+    .map((f) => f.message);
   assert.match(messages[0], /Did you mean "label"/);
   assert.match(messages[1], /Did you mean "precedence"/);
 });
@@ -57,15 +63,35 @@ test('a directive without values still runs with empty strings', () => {
 });
 
 test('prefix text follows inet_pton: no plain IPv4, no zone, no bad groups', () => {
-  assert.deepEqual(fates('label 10.0.0.0/8 5\nlabel fe80::%eth0/64 5\nlabel ::ffff:010.0.0.1/128 5\nlabel 1::2::3/64 5\n'), ['ignored', 'ignored', 'ignored', 'ignored']);
-  assert.deepEqual(codes('label 10.0.0.0/8 5\nlabel fe80::%eth0/64 5\nlabel g::/64 5\n').filter((c) => c !== 'ula-demoted'), ['ipv4-prefix', 'zone-id', 'invalid-address']);
-  assert.match(analyze('label 10.0.0.0/8 5\n').findings.find((f) => f.code === 'ipv4-prefix')!.message, /::ffff:10\.0\.0\.0\/104/);
+  assert.deepEqual(
+    fates('label 10.0.0.0/8 5\nlabel fe80::%eth0/64 5\nlabel ::ffff:010.0.0.1/128 5\nlabel 1::2::3/64 5\n'),
+    ['ignored', 'ignored', 'ignored', 'ignored'],
+  );
+  assert.deepEqual(
+    codes('label 10.0.0.0/8 5\nlabel fe80::%eth0/64 5\nlabel g::/64 5\n').filter((c) => c !== 'ula-demoted'),
+    ['ipv4-prefix', 'zone-id', 'invalid-address'],
+  );
+  assert.match(
+    analyze('label 10.0.0.0/8 5\n').findings.find((f) => f.code === 'ipv4-prefix')!.message,
+    /::ffff:10\.0\.0\.0\/104/,
+  );
 });
 
 test('numbers: strtoul leniency in, hex and tails out, bounds enforced', () => {
   assert.deepEqual(
-    fates('label ::1/+128 +5\nlabel ::/000 0007\nlabel ::1/-0 -0\nlabel ::1/0x80 5\nlabel ::1/128 5x\nlabel ::1/129 5\nlabel ::1/128 2147483647\nlabel ::1/128 2147483648\n'),
-    ['row label /128 5', 'row label /0 7', 'row label /0 0', 'ignored', 'ignored', 'ignored', 'row label /128 2147483647', 'ignored'],
+    fates(
+      'label ::1/+128 +5\nlabel ::/000 0007\nlabel ::1/-0 -0\nlabel ::1/0x80 5\nlabel ::1/128 5x\nlabel ::1/129 5\nlabel ::1/128 2147483647\nlabel ::1/128 2147483648\n',
+    ),
+    [
+      'row label /128 5',
+      'row label /0 7',
+      'row label /0 0',
+      'ignored',
+      'ignored',
+      'ignored',
+      'row label /128 2147483647',
+      'ignored',
+    ],
   );
 });
 
@@ -75,13 +101,30 @@ test('missing /bits: ignored (undefined behaviour) up to 2.40, /128 from 2.41', 
 });
 
 test('empty numbers: 0 up to 2.40, refused from 2.41', () => {
-  assert.deepEqual(fates('label ::1/128\nlabel ::/ 7\nlabel ::1/ 128 5\n'), ['row label /128 0', 'row label /0 7', 'row label /0 128']);
-  assert.deepEqual(fates('label ::1/128\nlabel ::/ 7\nlabel ::1/ 128 5\n', GLIBC_2_41), ['ignored', 'ignored', 'ignored']);
+  assert.deepEqual(fates('label ::1/128\nlabel ::/ 7\nlabel ::1/ 128 5\n'), [
+    'row label /128 0',
+    'row label /0 7',
+    'row label /0 128',
+  ]);
+  assert.deepEqual(fates('label ::1/128\nlabel ::/ 7\nlabel ::1/ 128 5\n', GLIBC_2_41), [
+    'ignored',
+    'ignored',
+    'ignored',
+  ]);
 });
 
 test('scopev4: two forms, masked, bounds per form', () => {
-  const parsed = parse('scopev4 ::ffff:169.254.0.0/112 2\nscopev4 10.1.2.3/8 5\nscopev4 ::ffff:10.0.0.0/95 5\nscopev4 10.0.0.0/33 5\nscopev4 fe80::/112 5\nscopev4 ::ffff:0.0.0.0/96 3\n');
-  assert.deepEqual(parsed.lines.map(fateOf), ['row scopev4 /112 2', 'row scopev4 /104 5', 'ignored', 'ignored', 'ignored', 'row scopev4 /96 3']);
+  const parsed = parse(
+    'scopev4 ::ffff:169.254.0.0/112 2\nscopev4 10.1.2.3/8 5\nscopev4 ::ffff:10.0.0.0/95 5\nscopev4 10.0.0.0/33 5\nscopev4 fe80::/112 5\nscopev4 ::ffff:0.0.0.0/96 3\n',
+  );
+  assert.deepEqual(parsed.lines.map(fateOf), [
+    'row scopev4 /112 2',
+    'row scopev4 /104 5',
+    'ignored',
+    'ignored',
+    'ignored',
+    'row scopev4 /96 3',
+  ]);
   const row = parsed.lines[1].fate.kind === 'row' ? parsed.lines[1].fate.row : undefined;
   assert.deepEqual(Array.from(row!.bytes.slice(12)), [10, 0, 0, 0]);
   assert.ok(codes('scopev4 10.1.2.3/8 5\n').includes('host-bits'));
@@ -100,14 +143,28 @@ test('scopev4 without /bits: what each measured build does up to 2.40, open else
   assert.deepEqual(fates('label ::1/128 5\nlabel ::2 6\n', v231), ['row label /128 5', 'row label /128 6']);
   assert.deepEqual(fates('label ::1/128 5\nscopev4 10.0.0.0 3\n', v231), ['row label /128 5', 'ignored']);
   // An unmeasured build: nothing is promised.
-  assert.deepEqual(fates('scopev4 10.0.0.0/8 5\nscopev4 10.0.0.0 5\n', parseGlibcVersion('2.38')!), ['row scopev4 /104 5', 'undefined']);
-  assert.deepEqual(fates('scopev4 10.0.0.0 5\nscopev4 ::ffff:10.0.0.0 5\n', GLIBC_2_41), ['row scopev4 /128 5', 'row scopev4 /128 5']);
+  assert.deepEqual(fates('scopev4 10.0.0.0/8 5\nscopev4 10.0.0.0 5\n', parseGlibcVersion('2.38')!), [
+    'row scopev4 /104 5',
+    'undefined',
+  ]);
+  assert.deepEqual(fates('scopev4 10.0.0.0 5\nscopev4 ::ffff:10.0.0.0 5\n', GLIBC_2_41), [
+    'row scopev4 /128 5',
+    'row scopev4 /128 5',
+  ]);
   assert.ok(codes('scopev4 10.0.0.0 5\n').includes('scopev4-crash'));
 });
 
 test('commented-out directives are recognised, prose is not', () => {
-  const { parsed, commented } = analyze('#label fc00::/7 6\n#precedence  ::1/128       50\n# label   <mask>   <value>\n#    If set to yes, each getaddrinfo(3) call\n#scopev4 ::ffff:127.0.0.0/104    2\n');
-  assert.deepEqual(parsed.lines.map((l) => { const reading = commented.get(l); return reading ? fateOf({ ...l, fate: reading.fate }) : '-'; }), ['row label /7 6', 'row precedence /128 50', '-', '-', 'row scopev4 /104 2']);
+  const { parsed, commented } = analyze(
+    '#label fc00::/7 6\n#precedence  ::1/128       50\n# label   <mask>   <value>\n#    If set to yes, each getaddrinfo(3) call\n#scopev4 ::ffff:127.0.0.0/104    2\n',
+  );
+  assert.deepEqual(
+    parsed.lines.map((l) => {
+      const reading = commented.get(l);
+      return reading ? fateOf({ ...l, fate: reading.fate }) : '-';
+    }),
+    ['row label /7 6', 'row precedence /128 50', '-', '-', 'row scopev4 /104 2'],
+  );
   assert.deepEqual(parsed.lines.map(fateOf), ['empty', 'empty', 'empty', 'empty', 'empty']);
 });
 
@@ -121,7 +178,33 @@ test('token offsets map to editor lines and UTF-16 columns', () => {
 test('never throws on arbitrary input', () => {
   let seed = 42;
   const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const alphabet = ['label', 'precedence', 'scopev4', 'reload', ' ', '\t', '\n', '\r', '#', '/', ':', '::', '.', '0', '1', '9', 'f', 'ffff', '\0', '\uFEFF', '\uD800', '+', '-', 'yes', '%'];
+  const alphabet = [
+    'label',
+    'precedence',
+    'scopev4',
+    'reload',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '#',
+    '/',
+    ':',
+    '::',
+    '.',
+    '0',
+    '1',
+    '9',
+    'f',
+    'ffff',
+    '\0',
+    '\uFEFF',
+    '\uD800',
+    '+',
+    '-',
+    'yes',
+    '%',
+  ];
   for (let i = 0; i < 2000; i++) {
     let text = '';
     const length = Math.floor(random() * 40);

@@ -1,12 +1,13 @@
 /** "Reset to glibc's defaults": every active line commented out, nothing else changed, on every test file. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { activeLines, replaceWithEdits, resetEdits } from '../../server/src/features/codeActions/resetToDefaults';
-import { applyEdits } from '../../server/src/features/codeActions/edits';
+
 import { presetById } from '../../server/src/analysis/reference/presets';
+import { applyEdits } from '../../server/src/features/codeActions/edits';
+import { activeLines, replaceWithEdits, resetEdits } from '../../server/src/features/codeActions/resetToDefaults';
 import { presetFile } from '../../server/src/features/tablesFile';
 import { corpus } from '../support/corpus';
-import { GLIBC_2_36, analyze } from '../support/glibc';
+import { analyze, GLIBC_2_36 } from '../support/glibc';
 
 test('the reset leaves glibc its built-in tables and loses no character', () => {
   let reset = 0;
@@ -14,18 +15,22 @@ test('the reset leaves glibc its built-in tables and loses no character', () => 
     const analysis = analyze(file.text);
     const edits = resetEdits(analysis);
     const after = applyEdits(file.text, edits);
-    assert.ok(edits.every((e) => e.start === e.end && e.newText === '#'), 'only a # is inserted');
+    assert.ok(
+      edits.every((e) => e.start === e.end && e.newText === '#'),
+      'only a # is inserted',
+    );
     assert.equal(after.length, file.text.length + edits.length);
     const again = analyze(after);
     assert.deepEqual(activeLines(again), [], file.name);
-    for (const kind of ['label', 'precedence', 'scopev4'] as const) assert.equal(again.tables[kind].source, 'builtin', `${file.name} ${kind}`);
+    for (const kind of ['label', 'precedence', 'scopev4'] as const)
+      assert.equal(again.tables[kind].source, 'builtin', `${file.name} ${kind}`);
     assert.equal(again.tables.reload, false);
     if (edits.length > 0) reset++;
   }
   assert.ok(reset >= 20, `${reset} files had active lines`);
 });
 
-test('writing a preset: the reset, then the preset after the last line, in the file\'s own line ends', () => {
+test("writing a preset: the reset, then the preset after the last line, in the file's own line ends", () => {
   const text = '# ours\r\nprecedence ::ffff:0:0/96 100\r\n';
   const analysis = analyze(text);
   const preset = presetFile(presetById('prefer-ipv6')!, GLIBC_2_36);

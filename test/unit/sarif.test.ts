@@ -5,12 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+
 import { CATALOGUE, DIAGNOSTIC_CODES } from '../../server/src/analysis/catalogue';
 import { artifactUri } from '../../server/src/cli/formats/sarif';
 import { repoRoot } from '../support/repository';
@@ -35,7 +46,11 @@ const TEXT = [
 function checkSarif(): { log: any; json: any; status: number | null } {
   mkdirSync(join(dir, 'roles', 'net #1'), { recursive: true });
   writeFileSync(join(dir, NAME), TEXT);
-  const run = (format: string) => spawnSync(process.execPath, [CLI, 'check', NAME, '--format', format, '--glibc', '2.36'], { cwd: dir, encoding: 'utf8' });
+  const run = (format: string) =>
+    spawnSync(process.execPath, [CLI, 'check', NAME, '--format', format, '--glibc', '2.36'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
   const sarif = run('sarif');
   assert.equal(sarif.stderr, '');
   return { log: JSON.parse(sarif.stdout), json: JSON.parse(run('json').stdout), status: sarif.status };
@@ -77,33 +92,61 @@ test('the SARIF SDK validator finds nothing to object to', (t) => {
   const input = join(dir, 'log.sarif');
   const output = join(dir, 'validation.sarif');
   writeFileSync(input, JSON.stringify(log, null, 2));
-  const run = spawnSync(tool, ['validate', input, '--output', output], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+  const run = spawnSync(tool, ['validate', input, '--output', output], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+  });
   assert.equal(run.status, 0, run.stdout + run.stderr);
-  const problems = JSON.parse(readFileSync(output, 'utf8')).runs[0].results as { ruleId: string; level?: string; message: unknown }[];
+  const problems = JSON.parse(readFileSync(output, 'utf8')).runs[0].results as {
+    ruleId: string;
+    level?: string;
+    message: unknown;
+  }[];
   t.diagnostic(`validator results: ${problems.map((p) => `${p.ruleId} ${p.level ?? 'warning'}`).join(', ') || 'none'}`);
-  assert.deepEqual(problems.map((p) => `${p.ruleId} ${JSON.stringify(p.message)}`), []);
+  assert.deepEqual(
+    problems.map((p) => `${p.ruleId} ${JSON.stringify(p.message)}`),
+    [],
+  );
 });
 
 test('rules are the catalogue; results are the findings of check --json, silenced ones marked', () => {
   const run = log.runs[0];
   assert.equal(status, 1);
-  assert.deepEqual(run.tool.driver.rules.map((r: { id: string }) => r.id), DIAGNOSTIC_CODES);
+  assert.deepEqual(
+    run.tool.driver.rules.map((r: { id: string }) => r.id),
+    DIAGNOSTIC_CODES,
+  );
   for (const rule of run.tool.driver.rules) {
     const { severity, summary } = CATALOGUE[rule.id as keyof typeof CATALOGUE];
     assert.equal(rule.shortDescription.text, summary);
-    assert.equal(rule.defaultConfiguration.level, { error: 'error', warning: 'warning', information: 'note', hint: 'note' }[severity]);
+    assert.equal(
+      rule.defaultConfiguration.level,
+      { error: 'error', warning: 'warning', information: 'note', hint: 'note' }[severity],
+    );
     assert.match(rule.helpUri, new RegExp(`README\\.md#${rule.id}$`));
   }
   const active = run.results.filter((r: { suppressions?: unknown }) => !r.suppressions);
   assert.deepEqual(
     active.map((r: any) => [r.ruleId, r.locations[0].physicalLocation.region]),
-    json.findings.map((f: any) => [f.code, { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn }]),
+    json.findings.map((f: any) => [
+      f.code,
+      { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+    ]),
   );
   assert.ok(active.every((r: any) => run.tool.driver.rules[r.ruleIndex].id === r.ruleId));
   assert.deepEqual(new Set(active.map((r: any) => r.level)), new Set(['error', 'warning', 'note']));
   const silenced = run.results.filter((r: { suppressions?: unknown }) => r.suppressions);
-  assert.deepEqual(silenced.map((r: any) => [r.ruleId, r.suppressions]), [['reload-enabled', [{ kind: 'inSource' }]]]);
-  assert.ok(active.some((r: any) => r.locations[0].physicalLocation.region.endLine > r.locations[0].physicalLocation.region.startLine), 'a finding across a lone CR');
+  assert.deepEqual(
+    silenced.map((r: any) => [r.ruleId, r.suppressions]),
+    [['reload-enabled', [{ kind: 'inSource' }]]],
+  );
+  assert.ok(
+    active.some(
+      (r: any) => r.locations[0].physicalLocation.region.endLine > r.locations[0].physicalLocation.region.startLine,
+    ),
+    'a finding across a lone CR',
+  );
   assert.equal(active[0].locations[0].physicalLocation.artifactLocation.uri, 'roles/net%20%231/gai.conf');
 });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { savedFileText } from '../../client/src/savedFile';
 import { codes } from '../support/glibc';
 
@@ -15,5 +16,8 @@ test('CR, NUL and a non-UTF-8 byte each stay one character', () => {
   const bytes = Uint8Array.of(...encode('label ::1/128 5\r\0'), 0xff, 0x0a);
   const text = savedFileText(bytes);
   assert.equal(text.length, bytes.length);
-  assert.deepEqual([...text].map((c) => c.charCodeAt(0)), [...bytes]);
+  assert.deepEqual(
+    [...text].map((c) => c.charCodeAt(0)),
+    [...bytes],
+  );
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
 import { hoverAt } from '../../server/src/features/hover';
@@ -16,7 +17,12 @@ function suppressed(text: string, code: string, title: RegExp): string {
   const finding = analysis.findings.find((f) => f.code === code);
   assert.ok(finding, `finding ${code} in ${JSON.stringify(text)}`);
   const fix = suppressionFixes(analysis, finding).find((f) => title.test(f.title));
-  assert.ok(fix, `${title} for ${code}: ${suppressionFixes(analysis, finding).map((f) => f.title).join(', ')}`);
+  assert.ok(
+    fix,
+    `${title} for ${code}: ${suppressionFixes(analysis, finding)
+      .map((f) => f.title)
+      .join(', ')}`,
+  );
   return applyEdits(text, fix.edits);
 }
 
@@ -27,16 +33,34 @@ describe('suppression comments', () => {
     const text = `# gai-conf: ignore unknown-directive\n${body}`;
     const analysis = analyze(text);
     const left = analysis.findings.filter((f) => f.code === 'unknown-directive');
-    assert.deepEqual(left.map((f) => f.start), [text.indexOf('Label ::/0')]);
-    assert.deepEqual(analysis.suppressed.map((f) => f.code), ['unknown-directive']);
-    assert.deepEqual(codes('# gai-conf: ignore extra-fields\nLabel ::1/128 5\n'), ['unknown-directive'], 'another code stays');
-    assert.deepEqual(codes('# gai-conf: ignore unknown-directive\n\nLabel ::1/128 5\n'), ['unknown-directive'], 'only the very next line');
+    assert.deepEqual(
+      left.map((f) => f.start),
+      [text.indexOf('Label ::/0')],
+    );
+    assert.deepEqual(
+      analysis.suppressed.map((f) => f.code),
+      ['unknown-directive'],
+    );
+    assert.deepEqual(
+      codes('# gai-conf: ignore extra-fields\nLabel ::1/128 5\n'),
+      ['unknown-directive'],
+      'another code stays',
+    );
+    assert.deepEqual(
+      codes('# gai-conf: ignore unknown-directive\n\nLabel ::1/128 5\n'),
+      ['unknown-directive'],
+      'only the very next line',
+    );
   });
 
   test('"ignore-file" silences codes everywhere; several codes, commas and a reason after " -- "', () => {
-    const text = 'Label ::1/128 5\nreload yes\n# gai-conf: ignore-file unknown-directive, reload-enabled -- we want reloads\nLabel ::/0 1\n';
+    const text =
+      'Label ::1/128 5\nreload yes\n# gai-conf: ignore-file unknown-directive, reload-enabled -- we want reloads\nLabel ::/0 1\n';
     assert.deepEqual(codes(text), []);
-    assert.deepEqual(codes('# gai-conf: ignore-file unknown-directive reload-enabled\nLabel ::1/128 5\nreload yes\n'), []);
+    assert.deepEqual(
+      codes('# gai-conf: ignore-file unknown-directive reload-enabled\nLabel ::1/128 5\nreload yes\n'),
+      [],
+    );
   });
 
   test('file-level findings: silenced by ignore-file, or on the line they are shown on', () => {
@@ -47,21 +71,32 @@ describe('suppression comments', () => {
   });
 
   test('unknown codes, unknown keywords and empty lists are reported where they are written', () => {
-    const text = '# gai-conf: ignore reload-enable, reload-enabled\nreload yes\n# gai-conf: ignored reload-enabled\n# gai-conf: ignore-file\n';
+    const text =
+      '# gai-conf: ignore reload-enable, reload-enabled\nreload yes\n# gai-conf: ignored reload-enabled\n# gai-conf: ignore-file\n';
     const findings = analyze(text).findings.filter((f) => f.code !== 'ula-demoted');
-    assert.deepEqual(findings.map((f) => [f.code, text.slice(f.start, f.end)]), [
-      ['unknown-suppression', 'reload-enable'],
-      ['unknown-suppression', 'ignored'],
-      ['unknown-suppression', 'ignore-file'],
-    ]);
-    assert.deepEqual(codes('# gai-conf is checked by a tool\n# not gai-conf: ignore x\n'), [], 'prose mentioning gai-conf is left alone');
+    assert.deepEqual(
+      findings.map((f) => [f.code, text.slice(f.start, f.end)]),
+      [
+        ['unknown-suppression', 'reload-enable'],
+        ['unknown-suppression', 'ignored'],
+        ['unknown-suppression', 'ignore-file'],
+      ],
+    );
+    assert.deepEqual(
+      codes('# gai-conf is checked by a tool\n# not gai-conf: ignore x\n'),
+      [],
+      'prose mentioning gai-conf is left alone',
+    );
   });
 
   test('hover on a code in a suppression comment: its meaning, and what it silences now', () => {
     const text = '# gai-conf: ignore-file reload-enabled, extra-fields\nreload yes\n';
     const analysis = analyze(text);
     const on = (word: string) => hoverAt(analysis, text.indexOf(word) + 2);
-    assert.match(on('reload-enabled')!.markdown, /^\*\*reload-enabled\*\* \(warning\): .*\n\nSilences 1 finding in this file\.$/s);
+    assert.match(
+      on('reload-enabled')!.markdown,
+      /^\*\*reload-enabled\*\* \(warning\): .*\n\nSilences 1 finding in this file\.$/s,
+    );
     assert.match(on('extra-fields')!.markdown, /Nothing in this file has this finding now\./);
     assert.equal(text.slice(on('extra-fields')!.start, on('extra-fields')!.end), 'extra-fields');
     assert.equal(on('ignore-file'), undefined);
@@ -103,7 +138,10 @@ describe('suppression quick fixes', () => {
   test('findings about the whole file are offered only the file-wide suppression', () => {
     const analysis = analyze('#label fc00::/7 6\n');
     const ula = analysis.findings.find((f) => f.code === 'ula-demoted')!;
-    assert.deepEqual(suppressionFixes(analysis, ula).map((f) => f.title), ['Ignore ula-demoted in this file']);
+    assert.deepEqual(
+      suppressionFixes(analysis, ula).map((f) => f.title),
+      ['Ignore ula-demoted in this file'],
+    );
     assert.ok(suppressionFixes(analysis, ula).every((f) => !f.sure && !f.preferred));
   });
 });

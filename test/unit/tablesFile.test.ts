@@ -5,21 +5,25 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+
 import { PRESETS } from '../../server/src/analysis/reference/presets';
-import { exportRefusal, exportTables, presetFile } from '../../server/src/features/tablesFile';
 import { formatEdits } from '../../server/src/features/formatting';
+import { exportRefusal, exportTables, presetFile } from '../../server/src/features/tablesFile';
 import { bytesToHex } from '../../server/src/glibc/addresses';
 import { EffectiveTables } from '../../server/src/glibc/tables';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { corpus } from '../support/corpus';
-import { GLIBC_2_36, analyze, parse } from '../support/glibc';
+import { analyze, GLIBC_2_36, parse } from '../support/glibc';
 
 const VERSIONS = ['2.31', '2.36', '2.41', '2.43'].map((v) => parseGlibcVersion(v)!);
 // The parse cases are exported and read by real glibc in test/oracle/export.test.ts.
 const FILES = corpus();
 
 function picture(tables: EffectiveTables) {
-  const kind = (k: 'label' | 'precedence' | 'scopev4') => (tables[k].source === 'builtin' ? 'builtin' : tables[k].rows.map((r) => `${bytesToHex(r.bytes)}/${r.bits}=${r.value}`));
+  const kind = (k: 'label' | 'precedence' | 'scopev4') =>
+    tables[k].source === 'builtin'
+      ? 'builtin'
+      : tables[k].rows.map((r) => `${bytesToHex(r.bytes)}/${r.bits}=${r.value}`);
   return { label: kind('label'), precedence: kind('precedence'), scopev4: kind('scopev4'), reload: tables.reload };
 }
 
@@ -30,8 +34,17 @@ test('every export reads back into the tables of its original, for every parser 
       const analysis = analyze(file.text, version);
       if (exportRefusal(analysis)) continue;
       const { text } = exportTables(analysis, file.name, 'glibc');
-      assert.deepEqual(picture(analyze(text, version).tables), picture(analysis.tables), `${file.name} on ${version.major}.${version.minor}:\n${text}`);
-      assert.equal(analyze(text, version).parsed.lines.filter((l) => l.fate.kind === 'undefined' || l.fate.kind === 'ignored').length, 0, 'every line of an export is read as written');
+      assert.deepEqual(
+        picture(analyze(text, version).tables),
+        picture(analysis.tables),
+        `${file.name} on ${version.major}.${version.minor}:\n${text}`,
+      );
+      assert.equal(
+        analyze(text, version).parsed.lines.filter((l) => l.fate.kind === 'undefined' || l.fate.kind === 'ignored')
+          .length,
+        0,
+        'every line of an export is read as written',
+      );
       exported++;
     }
   }
@@ -39,7 +52,9 @@ test('every export reads back into the tables of its original, for every parser 
 });
 
 test('an export marks where each row came from, keeps built-in tables as comments, and formatting leaves it as it is', () => {
-  const analysis = analyze('label ::1/128 0 # mine\nprecedence ::ffff:0:0/96 100\nprecedence ::/0 40\nprecedence ::/0 50\nreload yes\n');
+  const analysis = analyze(
+    'label ::1/128 0 # mine\nprecedence ::ffff:0:0/96 100\nprecedence ::/0 40\nprecedence ::/0 50\nreload yes\n',
+  );
   const { text, warnings } = exportTables(analysis, 'gai.conf', 'glibc 2.36');
   assert.deepEqual(warnings, []);
   assert.match(text, /^label ::1\/128 +0 # gai\.conf line 1$/m);
@@ -66,11 +81,20 @@ test('every preset is a complete file of whole tables that the formatter leaves 
     const text = presetFile(preset, GLIBC_2_36);
     const analysis = analyze(text);
     assert.deepEqual(formatEdits(parse(text)), [], preset.id);
-    assert.deepEqual(analysis.findings.filter((f) => f.severity === 'error' || f.code === 'table-replaced'), [], `${preset.id}: no table dropped silently`);
+    assert.deepEqual(
+      analysis.findings.filter((f) => f.severity === 'error' || f.code === 'table-replaced'),
+      [],
+      `${preset.id}: no table dropped silently`,
+    );
     for (const kind of ['label', 'precedence'] as const) {
       const rows = preset[kind];
       assert.equal(analysis.tables[kind].source, rows ? 'file' : 'builtin', `${preset.id} ${kind}`);
-      if (rows) assert.equal(analysis.tables[kind].rows.length, rows.length, `${preset.id} ${kind}: every row, no implicit catch-all needed`);
+      if (rows)
+        assert.equal(
+          analysis.tables[kind].rows.length,
+          rows.length,
+          `${preset.id} ${kind}: every row, no implicit catch-all needed`,
+        );
     }
     assert.equal(analysis.tables.scopev4.source, 'builtin');
   }

@@ -6,12 +6,13 @@
  * command it can run.
  */
 
-import { CancellationToken, ExtensionContext, ProgressLocation, WebviewPanel, commands, window } from 'vscode';
+import { CancellationToken, commands, ExtensionContext, ProgressLocation, WebviewPanel, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+
 import type { Census, ConnectionsResult } from '../../../server/src/lsp/protocol';
 import { CLIENT_COMMANDS, ConnectionsRequest } from '../protocol';
-import { commandLink } from './render';
 import { renderMeasure } from './measureRender';
+import { commandLink } from './render';
 import { answerOf, webviewPanel } from './webview';
 
 const WAITS = [
@@ -23,17 +24,28 @@ const WAITS = [
 
 /** Waits `seconds`, counting down in a notification with a Cancel button; false when cancelled. */
 function waitWithProgress(seconds: number): Thenable<boolean> {
-  return window.withProgress({ location: ProgressLocation.Notification, title: 'gai.conf: measuring the IPv6 share', cancellable: true }, (progress, token: CancellationToken) =>
-    new Promise<boolean>((resolve) => {
-      let left = seconds;
-      progress.report({ message: `first census taken; the second in ${left} s (restart the programs you fixed meanwhile)` });
-      const timer = setInterval(() => {
-        left--;
-        progress.report({ increment: 100 / seconds, message: `the second census in ${left} s` });
-        if (left <= 0) { clearInterval(timer); resolve(true); }
-      }, 1000);
-      token.onCancellationRequested(() => { clearInterval(timer); resolve(false); });
-    }));
+  return window.withProgress(
+    { location: ProgressLocation.Notification, title: 'gai.conf: measuring the IPv6 share', cancellable: true },
+    (progress, token: CancellationToken) =>
+      new Promise<boolean>((resolve) => {
+        let left = seconds;
+        progress.report({
+          message: `first census taken; the second in ${left} s (restart the programs you fixed meanwhile)`,
+        });
+        const timer = setInterval(() => {
+          left--;
+          progress.report({ increment: 100 / seconds, message: `the second census in ${left} s` });
+          if (left <= 0) {
+            clearInterval(timer);
+            resolve(true);
+          }
+        }, 1000);
+        token.onCancellationRequested(() => {
+          clearInterval(timer);
+          resolve(false);
+        });
+      }),
+  );
 }
 
 export function registerMeasureView(context: ExtensionContext, client: LanguageClient): void {
@@ -44,27 +56,41 @@ export function registerMeasureView(context: ExtensionContext, client: LanguageC
     if (panel) panel.reveal(undefined, true);
     else {
       panel = webviewPanel('gaiconf.measureIpv6Share', 'IPv6 share');
-      panel.onDidDispose(() => { panel = undefined; });
+      panel.onDidDispose(() => {
+        panel = undefined;
+      });
     }
-    panel.webview.html = renderMeasure(result.comparison, commandLink(CLIENT_COMMANDS.measureIpv6Share, [], 'Measure again'));
+    panel.webview.html = renderMeasure(
+      result.comparison,
+      commandLink(CLIENT_COMMANDS.measureIpv6Share, [], 'Measure again'),
+    );
   }
 
   /** The optional argument is a wait in seconds (for a caller such as the Containers view or a test); without it the user picks. */
   async function measure(waitSeconds?: number): Promise<ConnectionsResult | undefined> {
     let seconds = typeof waitSeconds === 'number' && waitSeconds >= 0 ? waitSeconds : undefined;
     if (seconds === undefined) {
-      const picked = await window.showQuickPick(WAITS.map((w) => ({ label: w.label, seconds: w.seconds })), {
-        title: 'gai.conf: Measure IPv6 Share',
-        placeHolder: 'Measure now, then again after…',
-      });
+      const picked = await window.showQuickPick(
+        WAITS.map((w) => ({ label: w.label, seconds: w.seconds })),
+        {
+          title: 'gai.conf: Measure IPv6 Share',
+          placeHolder: 'Measure now, then again after…',
+        },
+      );
       if (!picked) return undefined;
       seconds = picked.seconds;
     }
-    const first = await answerOf(() => client.sendRequest(ConnectionsRequest, { before: null }), 'Counting connections…');
+    const first = await answerOf(
+      () => client.sendRequest(ConnectionsRequest, { before: null }),
+      'Counting connections…',
+    );
     if (!first) return undefined;
     if (seconds > 0 && !(await waitWithProgress(seconds))) return undefined;
     const before: Census = first.census;
-    const second = await answerOf(() => client.sendRequest(ConnectionsRequest, { before }), 'Counting connections again…');
+    const second = await answerOf(
+      () => client.sendRequest(ConnectionsRequest, { before }),
+      'Counting connections again…',
+    );
     if (!second) return undefined;
     show(second);
     return second;

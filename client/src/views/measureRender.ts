@@ -25,7 +25,12 @@ function percent(share: number | null): string {
 }
 
 function shortName(exe: string): string {
-  return exe.replace(/ \(deleted\)$/, '').split('/').pop() ?? exe;
+  return (
+    exe
+      .replace(/ \(deleted\)$/, '')
+      .split('/')
+      .pop() ?? exe
+  );
 }
 
 function rowLabel(row: ShareRow): string {
@@ -34,15 +39,25 @@ function rowLabel(row: ShareRow): string {
 
 function bar(y: number, side: ShareRow['before'], caption: string): string {
   const total = side.ipv4 + side.ipv6;
-  const parts = [`<text x="${BAR_X - 6}" y="${y + BAR_HEIGHT - 2}" text-anchor="end" font-size="9" fill="${NONE}">${caption}</text>`];
+  const parts = [
+    `<text x="${BAR_X - 6}" y="${y + BAR_HEIGHT - 2}" text-anchor="end" font-size="9" fill="${NONE}">${caption}</text>`,
+  ];
   if (total === 0 || side.connections === null) {
-    parts.push(`<rect x="${BAR_X}" y="${y}" width="${BAR_WIDTH}" height="${BAR_HEIGHT}" fill="none" stroke="${NONE}" stroke-dasharray="2 2"/>`);
+    parts.push(
+      `<rect x="${BAR_X}" y="${y}" width="${BAR_WIDTH}" height="${BAR_HEIGHT}" fill="none" stroke="${NONE}" stroke-dasharray="2 2"/>`,
+    );
   } else {
     const six = Math.round(side.connections * BAR_WIDTH);
-    parts.push(`<rect x="${BAR_X}" y="${y}" width="${six}" height="${BAR_HEIGHT}" fill="${IPV6}"><title>IPv6: ${side.ipv6} of ${total}</title></rect>`);
-    parts.push(`<rect x="${BAR_X + six}" y="${y}" width="${BAR_WIDTH - six}" height="${BAR_HEIGHT}" fill="${IPV4}"><title>IPv4: ${side.ipv4} of ${total}</title></rect>`);
+    parts.push(
+      `<rect x="${BAR_X}" y="${y}" width="${six}" height="${BAR_HEIGHT}" fill="${IPV6}"><title>IPv6: ${side.ipv6} of ${total}</title></rect>`,
+    );
+    parts.push(
+      `<rect x="${BAR_X + six}" y="${y}" width="${BAR_WIDTH - six}" height="${BAR_HEIGHT}" fill="${IPV4}"><title>IPv4: ${side.ipv4} of ${total}</title></rect>`,
+    );
   }
-  parts.push(`<text x="${BAR_X + BAR_WIDTH + 4}" y="${y + BAR_HEIGHT - 2}" font-size="10" fill="${TEXT}">${percent(side.connections)}</text>`);
+  parts.push(
+    `<text x="${BAR_X + BAR_WIDTH + 4}" y="${y + BAR_HEIGHT - 2}" font-size="10" fill="${TEXT}">${percent(side.connections)}</text>`,
+  );
   return parts.join('');
 }
 
@@ -60,7 +75,9 @@ export function shareChart(comparison: Comparison): string {
     const y = TOP + i * ROW_HEIGHT;
     const label = rowLabel(row);
     const clipped = label.length > 24 ? `${label.slice(0, 23)}…` : label;
-    parts.push(`<text x="${row.program === null ? 0 : 10}" y="${y + 16}" font-size="11" font-weight="${row.program === null ? 600 : 400}" fill="${TEXT}" xml:space="preserve">${escapeHtml(clipped.trim())}<title>${escapeHtml(row.program ?? row.container ?? 'host')}</title></text>`);
+    parts.push(
+      `<text x="${row.program === null ? 0 : 10}" y="${y + 16}" font-size="11" font-weight="${row.program === null ? 600 : 400}" fill="${TEXT}" xml:space="preserve">${escapeHtml(clipped.trim())}<title>${escapeHtml(row.program ?? row.container ?? 'host')}</title></text>`,
+    );
     parts.push(bar(y, row.before, 'before'), bar(y + BAR_HEIGHT + 3, row.after, 'after'));
   });
   parts.push('</svg>');
@@ -69,26 +86,38 @@ export function shareChart(comparison: Comparison): string {
 
 function remainingRow(r: Remaining): string {
   const reason = r.connection.reason!;
-  return `<tr><td>${escapeHtml(r.container ?? 'host')}</td><td>${escapeHtml(shortName(r.program))}${r.pid === null ? '' : ` <span class="note">${r.pid}</span>`}</td>`
-    + `<td class="address">${escapeHtml(r.connection.peer)}</td><td><code>${escapeHtml(reason.code)}</code><div>${escapeHtml(reason.text)}</div></td>`
-    + `<td>${reason.fix ? escapeHtml(reason.fix) : '<span class="note">nothing on this machine</span>'}</td></tr>`;
+  return (
+    `<tr><td>${escapeHtml(r.container ?? 'host')}</td><td>${escapeHtml(shortName(r.program))}${r.pid === null ? '' : ` <span class="note">${r.pid}</span>`}</td>` +
+    `<td class="address">${escapeHtml(r.connection.peer)}</td><td><code>${escapeHtml(reason.code)}</code><div>${escapeHtml(reason.text)}</div></td>` +
+    `<td>${reason.fix ? escapeHtml(reason.fix) : '<span class="note">nothing on this machine</span>'}</td></tr>`
+  );
 }
 
 export function renderMeasure(comparison: Comparison, again: string): string {
   const parts = [
-    '<h1>IPv6 share of this machine\'s connections</h1>',
+    "<h1>IPv6 share of this machine's connections</h1>",
     `<p class="meta">Before: ${escapeHtml(comparison.before.takenAt)} · after: ${escapeHtml(comparison.after.takenAt)} · TCP connections and connected UDP sockets, loopback apart · ${again}</p>`,
     `<p><span class="ok">${percent(comparison.before.share.connections)} → ${percent(comparison.after.share.connections)}</span> of connections over IPv6${comparison.after.share.bytes === null ? '' : `; ${percent(comparison.before.share.bytes)} → ${percent(comparison.after.share.bytes)} of bytes`}.</p>`,
   ];
-  parts.push(comparison.rows.length === 0 ? '<p class="note">No connection to a non-loopback peer was open at either moment.</p>' : shareChart(comparison));
+  parts.push(
+    comparison.rows.length === 0
+      ? '<p class="note">No connection to a non-loopback peer was open at either moment.</p>'
+      : shareChart(comparison),
+  );
   parts.push(`<h2>IPv4 connections that remain: ${comparison.remaining.length}</h2>`);
   if (comparison.remaining.length > 0) {
-    const counts = Object.entries(comparison.reasons).map(([code, n]) => `<code>${escapeHtml(code)}</code> ${n}`).join(' · ');
+    const counts = Object.entries(comparison.reasons)
+      .map(([code, n]) => `<code>${escapeHtml(code)}</code> ${n}`)
+      .join(' · ');
     parts.push(`<p class="meta">${counts}</p>`);
-    parts.push('<table><thead><tr><th>Container</th><th>Program</th><th>Peer</th><th>Why IPv4</th><th>Fix</th></tr></thead><tbody>');
+    parts.push(
+      '<table><thead><tr><th>Container</th><th>Program</th><th>Peer</th><th>Why IPv4</th><th>Fix</th></tr></thead><tbody>',
+    );
     parts.push(...comparison.remaining.map(remainingRow));
     parts.push('</tbody></table>');
   }
-  parts.push('<p class="note">Programs that follow gai.conf read it once, when they start: restart them after a fix, then measure again. The census reads /proc and the host\'s ss on the machine where the extension runs; nothing is sent anywhere.</p>');
+  parts.push(
+    '<p class="note">Programs that follow gai.conf read it once, when they start: restart them after a fix, then measure again. The census reads /proc and the host\'s ss on the machine where the extension runs; nothing is sent anywhere.</p>',
+  );
   return page('IPv6 share', parts.join('\n'));
 }

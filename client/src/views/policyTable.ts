@@ -1,8 +1,9 @@
 /** "gai.conf: Show Effective Policy Table": one view per document, following its edits and the settings. */
 
 import * as path from 'path';
-import { ExtensionContext, WebviewPanel, commands, window } from 'vscode';
+import { commands, ExtensionContext, WebviewPanel, window } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+
 import type { KernelLabelsResult, PolicyTablesResult } from '../../../server/src/lsp/protocol';
 import { gaiConfDocument } from '../documents';
 import { CLIENT_COMMANDS, KernelLabelsRequest, POLICY_COMMANDS, PolicyTablesRequest } from '../protocol';
@@ -51,7 +52,10 @@ export function registerPolicyTableView(context: ExtensionContext, client: Langu
   context.subscriptions.push(
     commands.registerCommand(CLIENT_COMMANDS.policyTables, (uri?: unknown) => show(uri)),
     commands.registerCommand(POLICY_COMMANDS.kernelLabels, async (uri?: unknown) => {
-      kernelLabels = await answerOf(() => client.sendRequest(KernelLabelsRequest), 'Reading the kernel address labels…');
+      kernelLabels = await answerOf(
+        () => client.sendRequest(KernelLabelsRequest),
+        'Reading the kernel address labels…',
+      );
       for (const [other, panel] of panels) void render(panel, other);
       await show(uri);
       return kernelLabels;

@@ -1,7 +1,8 @@
 /** "gai.conf: Who Follows /etc/gai.conf?": one view, for the machine where the extension runs. */
 
-import { ExtensionContext, WebviewPanel, commands } from 'vscode';
+import { commands, ExtensionContext, WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+
 import type { WhoFollowsResult } from '../../../server/src/lsp/protocol';
 import { CLIENT_COMMANDS, WhoFollowsRequest } from '../protocol';
 import { commandLink, renderWhoFollows } from './render';
@@ -12,7 +13,10 @@ export function registerWhoFollowsView(context: ExtensionContext, client: Langua
 
   /** Reads /proc and asks each installed runtime its version, on the server's machine: only when asked. */
   async function whoFollows(): Promise<WhoFollowsResult | undefined> {
-    const result = await answerOf(() => client.sendRequest(WhoFollowsRequest), 'Looking at the runtimes and processes…');
+    const result = await answerOf(
+      () => client.sendRequest(WhoFollowsRequest),
+      'Looking at the runtimes and processes…',
+    );
     if (!result) return undefined;
     if (panel) panel.reveal(undefined, true);
     else {

@@ -3,21 +3,21 @@
  * about single lines, about the tables, and about what the tables do to real connections.
  */
 
-import { DirectiveReading, ParsedFile, ParsedLine, lineAt, parseGaiConf } from '../glibc/reader';
-import { EffectiveTables, buildEffectiveTables } from '../glibc/tables';
+import { DirectiveReading, lineAt, ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { Host } from '../glibc/sourceSelection';
+import { buildEffectiveTables, EffectiveTables } from '../glibc/tables';
 import { GlibcVersion } from '../glibc/versions';
-import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { borrowedSpaceFindings } from './borrowedSpace';
+import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { commentedDirectives } from './commentedRows';
 import { connectionFindings } from './connectionChecks';
-import { Effect, computeEffects } from './effects';
-import { notTextFinding } from './textChecks';
+import { computeEffects, Effect } from './effects';
+import { LARGEST_FILE_BYTES, LARGEST_FILE_TEXT } from './limits';
 import { lineFindings } from './lineChecks';
 import { readSuppressions, silences } from './suppression';
-import { LARGEST_FILE_BYTES, LARGEST_FILE_TEXT } from './limits';
 import { tableFindings } from './tableChecks';
-import { TemplateReading, readTemplate } from './templates';
+import { readTemplate, TemplateReading } from './templates';
+import { notTextFinding } from './textChecks';
 
 /** The C library of the machine a file is on; only glibc reads gai.conf. */
 export type HostLibc = 'glibc' | 'musl' | 'other-linux' | 'not-linux';
@@ -51,13 +51,16 @@ function hostFindings(parsed: ParsedFile, hostLibc: HostLibc | undefined): Findi
   if (hostLibc !== 'musl' && hostLibc !== 'other-linux') return [];
   const first = parsed.lines[0];
   const libc = hostLibc === 'musl' ? 'musl (as on Alpine)' : 'a C library other than glibc';
-  return [{
-    code: 'not-glibc-host',
-    start: 0,
-    end: first ? first.end : 0,
-    message: `This system runs ${libc}, whose getaddrinfo() never reads gai.conf: nothing here takes effect. Shown: what glibc ${parsed.glibc.major}.${parsed.glibc.minor} would do.`,
-    detail: 'gai.conf is read only by glibc\'s getaddrinfo(). The analysis still shows what glibc would do with the file on another machine; `gaiconf.glibcVersion` picks which glibc.',
-  }];
+  return [
+    {
+      code: 'not-glibc-host',
+      start: 0,
+      end: first ? first.end : 0,
+      message: `This system runs ${libc}, whose getaddrinfo() never reads gai.conf: nothing here takes effect. Shown: what glibc ${parsed.glibc.major}.${parsed.glibc.minor} would do.`,
+      detail:
+        "gai.conf is read only by glibc's getaddrinfo(). The analysis still shows what glibc would do with the file on another machine; `gaiconf.glibcVersion` picks which glibc.",
+    },
+  ];
 }
 
 /** Until a template with template lines is rendered, its tables and what they do to connections are unknown. */
@@ -66,25 +69,41 @@ export function awaitsRender(template: TemplateReading | undefined): boolean {
 }
 
 /** A file that changes tables but no typical host's choice of family (it may still order addresses within one). */
-function familyNeutralFindings(parsed: ParsedFile, tables: EffectiveTables, effects: readonly Effect[], findings: readonly Finding[]): Finding[] {
+function familyNeutralFindings(
+  parsed: ParsedFile,
+  tables: EffectiveTables,
+  effects: readonly Effect[],
+  findings: readonly Finding[],
+): Finding[] {
   if (tables.crash || findings.some((f) => f.code === 'file-changes-nothing')) return [];
   const rows = parsed.lines.filter((line) => line.fate.kind === 'row' && line.fate.row.table !== 'scopev4');
   if (rows.length === 0 || effects.some((e) => e.host.id !== 'this-machine' && e.file !== e.builtin)) return [];
   const first = rows[0].reading!;
-  return [{
-    code: 'no-family-change',
-    start: first.command.start,
-    end: (first.value2 ?? first.value1 ?? first.command).end,
-    message: 'No typical host changes which of IPv6 and IPv4 it tries first because of this file: its rows order only addresses of one family, if any.',
-    detail: 'Typical hosts: ULA, global IPv6, both, IPv4-only, IPv6-only; destinations: global, ULA, 6to4, Teredo, NAT64 and loopback, each against IPv4.',
-  }];
+  return [
+    {
+      code: 'no-family-change',
+      start: first.command.start,
+      end: (first.value2 ?? first.value1 ?? first.command).end,
+      message:
+        'No typical host changes which of IPv6 and IPv4 it tries first because of this file: its rows order only addresses of one family, if any.',
+      detail:
+        'Typical hosts: ULA, global IPv6, both, IPv4-only, IPv6-only; destinations: global, ULA, 6to4, Teredo, NAT64 and loopback, each against IPv4.',
+    },
+  ];
 }
 
 /** A text too large to be a gai.conf: nothing of it is read, and one finding says so. */
 function refusedAnalysis(text: string, options: AnalysisOptions): Analysis {
   const parsed = parseGaiConf('', options);
   const message = `This text is ${(text.length / 1024 / 1024).toFixed(0)} MiB, larger than ${LARGEST_FILE_TEXT} and far beyond any real gai.conf: gai-conf does not analyse it. glibc would still read every line of it at every program's first lookup.`;
-  return { parsed, tables: buildEffectiveTables(parsed), effects: [], commented: new Map(), findings: [{ code: 'file-too-large', start: 0, end: 0, message }], suppressed: [] };
+  return {
+    parsed,
+    tables: buildEffectiveTables(parsed),
+    effects: [],
+    commented: new Map(),
+    findings: [{ code: 'file-too-large', start: 0, end: 0, message }],
+    suppressed: [],
+  };
 }
 
 export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis {
@@ -96,18 +115,32 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const template = options.template ? readTemplate(parsed) : undefined;
   const wholeFileKnown = !awaitsRender(template);
   const effects = tables.crash || !wholeFileKnown ? [] : computeEffects(tables, { thisMachine: options.thisMachine });
-  const onTemplateLine = (finding: Finding) => template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
+  const onTemplateLine = (finding: Finding) =>
+    template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const notText = notTextFinding(parsed);
   const tableLevel = notText || !wholeFileKnown ? [] : tableFindings(tables);
-  const connectionLevel = notText || !wholeFileKnown ? [] : [
-    ...connectionFindings(parsed, commented, tables, effects),
-    ...familyNeutralFindings(parsed, tables, effects, tableLevel),
-    ...borrowedSpaceFindings(parsed, commented, tables, options.thisMachine),
-  ];
+  const connectionLevel =
+    notText || !wholeFileKnown
+      ? []
+      : [
+          ...connectionFindings(parsed, commented, tables, effects),
+          ...familyNeutralFindings(parsed, tables, effects, tableLevel),
+          ...borrowedSpaceFindings(parsed, commented, tables, options.thisMachine),
+        ];
   const all = [
     ...hostFindings(parsed, options.hostLibc),
-    ...(notText ? [notText] : [...lineFindings(parsed).filter((f) => !onTemplateLine(f)), ...problems, ...tableLevel, ...connectionLevel]),
+    ...(notText
+      ? [notText]
+      : [...lineFindings(parsed).filter((f) => !onTemplateLine(f)), ...problems, ...tableLevel, ...connectionLevel]),
   ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b)] - SEVERITY_RANK[severityOf(a)]);
   const isSuppressed = (finding: Finding) => suppressions.some((s) => silences(parsed, s, finding));
-  return { parsed, tables, effects, commented, findings: all.filter((f) => !isSuppressed(f)), suppressed: all.filter(isSuppressed), template };
+  return {
+    parsed,
+    tables,
+    effects,
+    commented,
+    findings: all.filter((f) => !isSuppressed(f)),
+    suppressed: all.filter(isSuppressed),
+    template,
+  };
 }

@@ -4,7 +4,7 @@
  * anchors findings on them and hovers say whether glibc uses the built-in row they restate.
  */
 
-import { DIRECTIVES, Directive, DirectiveReading, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
+import { Directive, DirectiveReading, DIRECTIVES, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
 function commentedDirective(parsed: ParsedFile, line: ParsedLine): DirectiveReading | undefined {
   const comment = line.comment;
@@ -15,7 +15,8 @@ function commentedDirective(parsed: ParsedFile, line: ParsedLine): DirectiveRead
   while (end < comment.end && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
   const reading = readWords(text, comment.start + 1, end, parsed.generation);
   if (!reading || !reading.value1 || !DIRECTIVES.includes(reading.command.text as Directive)) return undefined;
-  const accepted = reading.fate.kind === 'row' || (reading.fate.kind === 'reload' && /^(yes|no)$/.test(reading.value1.text));
+  const accepted =
+    reading.fate.kind === 'row' || (reading.fate.kind === 'reload' && /^(yes|no)$/.test(reading.value1.text));
   return accepted && reading.extra.length === 0 ? reading : undefined;
 }
 

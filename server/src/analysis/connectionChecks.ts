@@ -6,17 +6,21 @@
  */
 
 import { prefixContains } from '../glibc/addresses';
+import { addressText } from '../glibc/addresses';
 import { DirectiveReading, ParsedFile, ParsedLine } from '../glibc/reader';
 import { Decision, DestinationFacts, OrderResult, RULE_NAMES } from '../glibc/sort';
-import { EffectiveTables, TableRow, lookupRow } from '../glibc/tables';
-import { addressText } from '../glibc/addresses';
+import { EffectiveTables, lookupRow, TableRow } from '../glibc/tables';
 import { Finding, Severity } from './catalogue';
-import { Effect, FamilyChoice, choosesFamily, hostAddressTexts, lineCanMatter, lineEffects } from './effects';
+import { choosesFamily, Effect, FamilyChoice, hostAddressTexts, lineCanMatter, lineEffects } from './effects';
 import { PairId } from './reference/hostProfiles';
 import { ULA_RANGE } from './reference/wellKnownPrefixes';
 import { anchorFor } from './rows';
 
-const CHOICE_TEXT: Readonly<Record<FamilyChoice, string>> = { ipv6: 'IPv6 first', ipv4: 'IPv4 first', 'dns-order': "the resolver's order (a tie)" };
+const CHOICE_TEXT: Readonly<Record<FamilyChoice, string>> = {
+  ipv6: 'IPv6 first',
+  ipv4: 'IPv4 first',
+  'dns-order': "the resolver's order (a tie)",
+};
 
 function decisionOf(result: OrderResult): Decision | undefined {
   return result.decisions[result.decisions.length - 1];
@@ -69,7 +73,9 @@ function explainDecision(result: OrderResult): string {
       return `${other.text} has scope ${other.scope} but its source ${addressText(other.source!.address)} scope ${other.sourceScope}, while ${matching.text} and its source share scope ${matching.scope}: ${rule} puts ${winner} first`;
     }
     default: {
-      const values = Object.entries(decision.values).map(([name, [a, b]]) => `${name} ${a} vs ${b}`).join(', ');
+      const values = Object.entries(decision.values)
+        .map(([name, [a, b]]) => `${name} ${a} vs ${b}`)
+        .join(', ');
       return `${rule} decides (${values})`;
     }
   }
@@ -82,9 +88,12 @@ function shortDecision(result: OrderResult): string {
   const ipv6 = ipv6Of(result);
   const ipv4 = ipv4Of(result);
   switch (decision.rule) {
-    case 5: return `rule 5: source label ${ipv6.sourceLabel}, destination ${ipv6.label}`;
-    case 6: return `rule 6: precedence ${ipv6.precedence} vs IPv4's ${ipv4.precedence}`;
-    default: return `rule ${decision.rule}, ${RULE_NAMES[decision.rule]}`;
+    case 5:
+      return `rule 5: source label ${ipv6.sourceLabel}, destination ${ipv6.label}`;
+    case 6:
+      return `rule 6: precedence ${ipv6.precedence} vs IPv4's ${ipv4.precedence}`;
+    default:
+      return `rule ${decision.rule}, ${RULE_NAMES[decision.rule]}`;
   }
 }
 
@@ -102,11 +111,15 @@ function remedy(result: OrderResult, prefix: string): string {
 function explainTie(result: OrderResult): string {
   const ipv6 = ipv6Of(result);
   const ipv4 = ipv4Of(result);
-  const labels = ipv6.label === ipv6.sourceLabel && ipv4.label === ipv4.sourceLabel ? 'both match their sources\' labels' : 'neither matches its source\'s label';
+  const labels =
+    ipv6.label === ipv6.sourceLabel && ipv4.label === ipv4.sourceLabel
+      ? "both match their sources' labels"
+      : "neither matches its source's label";
   return `${ipv6.text} and ${ipv4.text} both have precedence ${ipv6.precedence}, ${labels} and the same scope, so no rule before rule 10 tells them apart`;
 }
 
-const RESOLVER_ORDER = "glibc then keeps the resolver's order: for a name in DNS the A record (IPv4) comes first, for /etc/hosts the order of its lines";
+const RESOLVER_ORDER =
+  "glibc then keeps the resolver's order: for a name in DNS the A record (IPv4) comes first, for /etc/hosts the order of its lines";
 
 interface Context {
   readonly parsed: ParsedFile;
@@ -124,15 +137,33 @@ interface Words {
   readonly detail: string;
 }
 
-function finding(context: Context, code: Finding['code'], rows: readonly TableRow[], kind: 'label' | 'precedence' | 'scopev4', words: Words, severity?: Severity, builtinPrefix?: string): Finding {
+function finding(
+  context: Context,
+  code: Finding['code'],
+  rows: readonly TableRow[],
+  kind: 'label' | 'precedence' | 'scopev4',
+  words: Words,
+  severity?: Severity,
+  builtinPrefix?: string,
+): Finding {
   const anchor = anchorFor(context.parsed, context.commented, rows[0], kind, builtinPrefix);
   const message = anchor.wholeFile ? `(whole file) ${words.message}` : words.message;
-  return { code, start: anchor.start, end: anchor.end, message, detail: words.detail, ...(severity ? { severity } : {}) };
+  return {
+    code,
+    start: anchor.start,
+    end: anchor.end,
+    message,
+    detail: words.detail,
+    ...(severity ? { severity } : {}),
+  };
 }
 
 /** The machine's ULA addresses, without prefix lengths: enough to recognise it in a short message. */
 function ulaAddressTexts(e: Effect): string {
-  return e.host.host.addresses.filter((a) => a.address.family === 6 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, a.address.bytes)).map((a) => addressText(a.address)).join(', ');
+  return e.host.host.addresses
+    .filter((a) => a.address.family === 6 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, a.address.bytes))
+    .map((a) => addressText(a.address))
+    .join(', ');
 }
 
 /**
@@ -143,12 +174,18 @@ function addressesUla(parsed: ParsedFile): boolean {
   return parsed.lines.some((line) => {
     if (line.fate.kind !== 'row' || line.fate.row.table !== 'label') return false;
     const row = line.fate.row;
-    return row.bits >= 7 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, row.bytes) && !(row.bits === 7 && row.value === 6);
+    return (
+      row.bits >= 7 &&
+      prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, row.bytes) &&
+      !(row.bits === 7 && row.value === 6)
+    );
   });
 }
 
 function hasUlaAddress(e: Effect): boolean {
-  return e.host.host.addresses.some((a) => a.address.family === 6 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, a.address.bytes));
+  return e.host.host.addresses.some(
+    (a) => a.address.family === 6 && prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, a.address.bytes),
+  );
 }
 
 function thisMachineText(e: Effect): string {
@@ -156,19 +193,37 @@ function thisMachineText(e: Effect): string {
 }
 
 function tieFindings(context: Context): Finding[] {
-  const ties = context.effects.filter((e) => choosesFamily(e.host) && e.host.id !== 'this-machine' && e.file === 'dns-order' && e.builtin !== 'dns-order');
+  const ties = context.effects.filter(
+    (e) => choosesFamily(e.host) && e.host.id !== 'this-machine' && e.file === 'dns-order' && e.builtin !== 'dns-order',
+  );
   if (ties.length === 0) return [];
   // The global pair first: it is what most connections are.
   const first = ties.find((e) => e.pair.id === 'global') ?? ties[0];
   const pairs = [...new Set(ties.map((e) => e.pair))];
-  const who = pairs.map((pair) => `${pair.name} for ${ties.filter((e) => e.pair === pair).map((e) => e.host.shortName).join(' and ')}`).join('; ');
+  const who = pairs
+    .map(
+      (pair) =>
+        `${pair.name} for ${ties
+          .filter((e) => e.pair === pair)
+          .map((e) => e.host.shortName)
+          .join(' and ')}`,
+    )
+    .join('; ');
   const builtin = [...new Set(ties.map((e) => CHOICE_TEXT[e.builtin]))].join(' or ');
   const more = ties.length > 1 ? ` and ${ties.length - 1} more` : '';
   const precedence = ipv4Of(first.fileOrder).precedence;
   const pair = first.pair.id === 'global' ? '' : ` (${first.pair.name})`;
   const message = `IPv6 and IPv4 tie for ${first.host.shortName}${pair}${more}, so DNS order decides: IPv4 first. Give ::ffff:0:0/96 a precedence other than ${precedence}.`;
   const detail = `IPv6 and IPv4 tie (${who}): ${explainTie(first.fileOrder)}. ${RESOLVER_ORDER}. With glibc's built-in tables these hosts try ${builtin}.`;
-  return [finding(context, 'families-tie', responsibleRows(context.tables, first.fileOrder, decisionOf(first.fileOrder)), 'precedence', { message, detail })];
+  return [
+    finding(
+      context,
+      'families-tie',
+      responsibleRows(context.tables, first.fileOrder, decisionOf(first.fileOrder)),
+      'precedence',
+      { message, detail },
+    ),
+  ];
 }
 
 function ulaFindings(context: Context): Finding[] {
@@ -181,43 +236,95 @@ function ulaFindings(context: Context): Finding[] {
   const ipv4Preferred = ula.file === 'ipv4' && global.file === 'ipv4';
   if (ula.file === 'ipv4' && !ipv4Preferred) {
     const machineHasUla = machine !== undefined && machine.file === 'ipv4' && hasUlaAddress(machine);
-    const globalClause = global.file === 'ipv6' ? 'Hosts with global IPv6 prefer IPv6.' : "Hosts with global IPv6 get the resolver's order (IPv6 and IPv4 tie).";
-    const who = machineHasUla ? `ULA hosts like this machine (${ulaAddressTexts(machine)})` : 'ULA hosts (e.g. containers)';
+    const globalClause =
+      global.file === 'ipv6'
+        ? 'Hosts with global IPv6 prefer IPv6.'
+        : "Hosts with global IPv6 get the resolver's order (IPv6 and IPv4 tie).";
+    const who = machineHasUla
+      ? `ULA hosts like this machine (${ulaAddressTexts(machine)})`
+      : 'ULA hosts (e.g. containers)';
     const message = `${who} try IPv4 before global IPv6 (${shortDecision(ula.fileOrder)}).${remedy(ula.fileOrder, 'fc00::/7')}`;
     const detail = `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(ula.fileOrder)}. ${globalClause}${machineHasUla ? ` ${thisMachineText(machine)}` : ''}`;
     const severity: Severity = machineHasUla || addressesUla(context.parsed) ? 'warning' : 'information';
-    findings.push(finding(context, 'ula-demoted', responsibleRows(context.tables, ula.fileOrder, decisionOf(ula.fileOrder)), 'label', { message, detail }, severity, 'fc00::/7'));
+    findings.push(
+      finding(
+        context,
+        'ula-demoted',
+        responsibleRows(context.tables, ula.fileOrder, decisionOf(ula.fileOrder)),
+        'label',
+        { message, detail },
+        severity,
+        'fc00::/7',
+      ),
+    );
   } else if (ipv4Preferred) {
     const message = `Every host, ULA or global IPv6, tries IPv4 first for dual-stacked names (${shortDecision(global.fileOrder)}).`;
     const detail = `Every host, with ULA or global IPv6, will try IPv4 before IPv6 for dual-stacked destinations: ${explainDecision(global.fileOrder)}.`;
-    findings.push(finding(context, 'ipv4-preferred', responsibleRows(context.tables, global.fileOrder, decisionOf(global.fileOrder)), 'precedence', { message, detail }));
+    findings.push(
+      finding(
+        context,
+        'ipv4-preferred',
+        responsibleRows(context.tables, global.fileOrder, decisionOf(global.fileOrder)),
+        'precedence',
+        { message, detail },
+      ),
+    );
   }
   // When every host prefers IPv4, ULA destinations losing to IPv4 is part of what the file asks for.
   if (local.file === 'ipv4' && local.builtin !== 'ipv4' && !ipv4Preferred) {
-    const machineUla = context.effects.find((e) => e.host.id === 'this-machine' && e.pair.id === 'ula' && e.file === 'ipv4' && hasUlaAddress(e));
+    const machineUla = context.effects.find(
+      (e) => e.host.id === 'this-machine' && e.pair.id === 'ula' && e.file === 'ipv4' && hasUlaAddress(e),
+    );
     const who = machineUla ? `From ULA hosts like this machine (${ulaAddressTexts(machineUla)})` : 'From ULA hosts';
     const message = `${who}, ULA destinations lose to IPv4 (${shortDecision(local.fileOrder)}); built-in: ULA first.${remedy(local.fileOrder, 'fc00::/7')}`;
     const detail = `From a ULA host, ULA destinations lose to IPv4: ${explainDecision(local.fileOrder)}. glibc's built-in tables put them first.${machineUla ? ` ${thisMachineText(machineUla)}` : ''}`;
-    findings.push(finding(context, 'ula-destinations-demoted', responsibleRows(context.tables, local.fileOrder, decisionOf(local.fileOrder)), 'precedence', { message, detail }, machineUla ? 'warning' : undefined));
+    findings.push(
+      finding(
+        context,
+        'ula-destinations-demoted',
+        responsibleRows(context.tables, local.fileOrder, decisionOf(local.fileOrder)),
+        'precedence',
+        { message, detail },
+        machineUla ? 'warning' : undefined,
+      ),
+    );
   }
   return findings;
 }
 
 function scopev4Findings(context: Context): Finding[] {
   return context.parsed.lines.flatMap((line) => {
-    if (line.fate.kind !== 'row' || line.fate.row.table !== 'scopev4' || !lineCanMatter(context.tables, line)) return [];
+    if (line.fate.kind !== 'row' || line.fate.row.table !== 'scopev4' || !lineCanMatter(context.tables, line))
+      return [];
     const changes = lineEffects(context.parsed, context.tables, line);
     if (changes.length === 0) return [];
-    const what = changes.map((c) => `${c.host.shortName}, ${c.pair.name}: ${CHOICE_TEXT[c.withLine]} (without this row: ${CHOICE_TEXT[c.withoutLine]})`).join('; ');
+    const what = changes
+      .map(
+        (c) =>
+          `${c.host.shortName}, ${c.pair.name}: ${CHOICE_TEXT[c.withLine]} (without this row: ${CHOICE_TEXT[c.withoutLine]})`,
+      )
+      .join('; ');
     const span = { start: line.reading!.command.start, end: (line.reading!.value2 ?? line.reading!.value1!).end };
     const [first] = changes;
     const more = changes.length > 1 ? ` and ${changes.length - 1} more` : '';
     const message = `This scopev4 row makes ${first.host.shortName} try ${CHOICE_TEXT[first.withLine]} for ${first.pair.name} (without it: ${CHOICE_TEXT[first.withoutLine]})${more}, by scope rules 2 and 8.`;
-    return [{ code: 'scopev4-family-change' as const, ...span, message, detail: `This scopev4 row changes which family hosts try first, through the scope rules (2, prefer a source of the same scope; 8, prefer the smaller scope): ${what}.` }];
+    return [
+      {
+        code: 'scopev4-family-change' as const,
+        ...span,
+        message,
+        detail: `This scopev4 row changes which family hosts try first, through the scope rules (2, prefer a source of the same scope; 8, prefer the smaller scope): ${what}.`,
+      },
+    ];
   });
 }
 
-export function connectionFindings(parsed: ParsedFile, commented: ReadonlyMap<ParsedLine, DirectiveReading>, tables: EffectiveTables, effects: readonly Effect[]): Finding[] {
+export function connectionFindings(
+  parsed: ParsedFile,
+  commented: ReadonlyMap<ParsedLine, DirectiveReading>,
+  tables: EffectiveTables,
+  effects: readonly Effect[],
+): Finding[] {
   if (tables.crash) return [];
   const context: Context = { parsed, commented, tables, effects };
   return [...tieFindings(context), ...ulaFindings(context), ...scopev4Findings(context)];

@@ -8,7 +8,16 @@
 /** What runs the container; 'namespace' is a group of processes with its own mount and network namespace that no runtime claims. */
 export type ContainerRuntime = 'lxd' | 'incus' | 'lxc' | 'docker' | 'podman' | 'nspawn' | 'kubernetes' | 'namespace';
 
-export const CONTAINER_RUNTIMES: readonly ContainerRuntime[] = ['lxd', 'incus', 'lxc', 'docker', 'podman', 'nspawn', 'kubernetes', 'namespace'];
+export const CONTAINER_RUNTIMES: readonly ContainerRuntime[] = [
+  'lxd',
+  'incus',
+  'lxc',
+  'docker',
+  'podman',
+  'nspawn',
+  'kubernetes',
+  'namespace',
+];
 
 /**
  * The C library the container's programs run on, read from its files without running any of
@@ -24,7 +33,11 @@ export type ContainerLibc =
       /** Where the container's libc6 documentation records the fix for BZ #32465 (a backport), e.g. "/usr/share/doc/libc6/changelog.Debian.gz:120". */
       readonly prefixLengthFix?: string;
     }
-  | { readonly kind: 'musl'; readonly path: string; /** From the loader's bytes when it names one. */ readonly version?: string }
+  | {
+      readonly kind: 'musl';
+      readonly path: string;
+      /** From the loader's bytes when it names one. */ readonly version?: string;
+    }
   /** No C library that reads gai.conf (a static or distroless image): nothing in it follows the file. */
   | { readonly kind: 'none' }
   /** Its files could not be read (e.g. an ordinary user and a source without file access). */
@@ -37,7 +50,14 @@ export type ContainerLibc =
  * holds it (LXD's storage pool, a bind mount's source), for people who look from the host.
  */
 export type ContainerGaiConf =
-  | { readonly state: 'present'; readonly path: string; readonly hostPath: string; readonly realPath?: string; readonly content: string; readonly owner: FileOwner }
+  | {
+      readonly state: 'present';
+      readonly path: string;
+      readonly hostPath: string;
+      readonly realPath?: string;
+      readonly content: string;
+      readonly owner: FileOwner;
+    }
   | { readonly state: 'absent'; readonly path: string; readonly hostPath: string }
   /** The path leads out of the container (a symlink to a host path), or is not a regular file: never read. */
   | { readonly state: 'refused'; readonly path: string; readonly hostPath: string; readonly reason: string }

@@ -34,7 +34,10 @@ export function cgroupPaths(text: string): string[] {
 
 function claimFromPath(path: string): CgroupClaim | undefined {
   // Kubernetes first: its pods' containers also carry docker-, cri-containerd- or crio- scopes.
-  const pod = /kubepods[^/]*\/(?:[^/]*\/)?(?:kubepods-[a-z]+-)?pod([0-9a-f_-]{36})(?:\.slice)?\/(?:(?:docker|cri-containerd|crio)-)?([0-9a-f]{64})/.exec(path);
+  const pod =
+    /kubepods[^/]*\/(?:[^/]*\/)?(?:kubepods-[a-z]+-)?pod([0-9a-f_-]{36})(?:\.slice)?\/(?:(?:docker|cri-containerd|crio)-)?([0-9a-f]{64})/.exec(
+      path,
+    );
   if (pod) return { runtime: 'kubernetes', id: pod[2], podUid: pod[1].replace(/_/g, '-') };
   let m = new RegExp(`(?:^|/)docker[-/](${CONTAINER_ID})(?:\\.scope)?(?:/|$)`).exec(path);
   if (m) return { runtime: 'docker', id: m[1] };
@@ -77,7 +80,9 @@ export function lxcFamilyRuntime(lxcPath: string): 'lxd' | 'incus' | 'lxc' {
 /** LXD and Incus name a container of a project other than "default" PROJECT_NAME on disk (instance names cannot hold "_"). */
 export function lxdProjectAndName(diskName: string): { project: string; name: string } {
   const underscore = diskName.indexOf('_');
-  return underscore < 0 ? { project: 'default', name: diskName } : { project: diskName.slice(0, underscore), name: diskName.slice(underscore + 1) };
+  return underscore < 0
+    ? { project: 'default', name: diskName }
+    : { project: diskName.slice(0, underscore), name: diskName.slice(underscore + 1) };
 }
 
 /** conmon's arguments: the container's name (-n/--name), id (-c/--cid) and bundle (-b/--bundle). */

@@ -5,8 +5,8 @@
  * reading the line, ignoring it and crashing.
  */
 
-import { ParsedFile } from '../glibc/reader';
 import { UndefinedOutcome } from '../glibc/endPointer';
+import { ParsedFile } from '../glibc/reader';
 
 export interface CrashRisk {
   /** 1-based. */
@@ -21,7 +21,10 @@ export function crashRisks(parsed: ParsedFile): CrashRisk[] {
     const fate = line.fate;
     if (fate.kind !== 'undefined' || fate.crash || !fate.outcomes.includes('crash')) return [];
     const reading = 'reading' in fate.issue ? fate.issue.reading : undefined;
-    const measured = reading?.basis === 'leftover-memory' && reading.measured ? `${reading.measured.build} ${reading.measured.outcome === 'crash' ? 'crashed' : reading.measured.outcome === 'ignored' ? 'ignored it' : 'read it as the full length'}` : undefined;
+    const measured =
+      reading?.basis === 'leftover-memory' && reading.measured
+        ? `${reading.measured.build} ${reading.measured.outcome === 'crash' ? 'crashed' : reading.measured.outcome === 'ignored' ? 'ignored it' : 'read it as the full length'}`
+        : undefined;
     return [{ line: line.index + 1, outcomes: fate.outcomes, ...(measured ? { measured } : {}) }];
   });
 }

@@ -5,14 +5,21 @@
  * finding about connections, the CodeLens, the row hovers and the CLI's summary read this model.
  */
 
-import { Bytes16, addressText, isV4Mapped, parseIpAddress, prefixContains } from '../glibc/addresses';
+import { addressText, Bytes16, isV4Mapped, parseIpAddress, prefixContains } from '../glibc/addresses';
 import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { OrderResult, simulateOrder } from '../glibc/sort';
 import { Host, HostAddress } from '../glibc/sourceSelection';
-import { EffectiveTables, buildEffectiveTables, lookupRow } from '../glibc/tables';
-import { GLOBAL_UNICAST_RANGE, ULA_RANGE } from './reference/wellKnownPrefixes';
+import { buildEffectiveTables, EffectiveTables, lookupRow } from '../glibc/tables';
 import { FALLBACK_GLIBC } from '../glibc/versions';
-import { DESTINATION_PAIRS, DestinationPair, HOST_PROFILES, ProfileId, ROLES, RoleName } from './reference/hostProfiles';
+import {
+  DESTINATION_PAIRS,
+  DestinationPair,
+  HOST_PROFILES,
+  ProfileId,
+  RoleName,
+  ROLES,
+} from './reference/hostProfiles';
+import { GLOBAL_UNICAST_RANGE, ULA_RANGE } from './reference/wellKnownPrefixes';
 
 /** 'dns-order': a tie, so the first address the resolver returns wins. */
 export type FamilyChoice = 'ipv6' | 'ipv4' | 'dns-order';
@@ -62,7 +69,11 @@ function coversRange(tables: EffectiveTables, bytes: Bytes16, range: Range): boo
 }
 
 const ROLE_RANGES = new Map(Object.entries(ROLES).map(([name, role]) => [name as RoleName, rangeOf(role.range)]));
-const CANDIDATE_BYTES = new Map(Object.values(ROLES).flatMap((role) => role.candidates.map((c) => [c, parseIpAddress(c.split('/')[0])!.bytes] as const)));
+const CANDIDATE_BYTES = new Map(
+  Object.values(ROLES).flatMap((role) =>
+    role.candidates.map((c) => [c, parseIpAddress(c.split('/')[0])!.bytes] as const),
+  ),
+);
 /** Probes depend only on the tables; the analysis asks for them many times per file. */
 const probeCache = new WeakMap<EffectiveTables, Map<RoleName, string>>();
 
@@ -74,7 +85,8 @@ export function probeFor(tables: EffectiveTables, role: RoleName): string {
   if (probe === undefined) {
     const { candidates } = ROLES[role];
     const wanted = ROLE_RANGES.get(role)!;
-    probe = candidates.find((candidate) => coversRange(tables, CANDIDATE_BYTES.get(candidate)!, wanted)) ?? candidates[0];
+    probe =
+      candidates.find((candidate) => coversRange(tables, CANDIDATE_BYTES.get(candidate)!, wanted)) ?? candidates[0];
     probes.set(role, probe);
   }
   return probe;
@@ -94,7 +106,10 @@ export function probedProfiles(tables: EffectiveTables): ProbedHost[] {
     const key = `${profile.id}|${addresses.join(',')}`;
     let probed = probedHosts.get(key);
     if (!probed) {
-      const host: Host = { addresses: addresses.map(hostAddress), ...(profile.defaultRoutes ? { defaultRoutes: profile.defaultRoutes } : {}) };
+      const host: Host = {
+        addresses: addresses.map(hostAddress),
+        ...(profile.defaultRoutes ? { defaultRoutes: profile.defaultRoutes } : {}),
+      };
       probedHosts.set(key, (probed = { id: profile.id, name: profile.name, shortName: profile.shortName, host }));
     }
     return probed;
@@ -120,7 +135,12 @@ export function familyChoice(tables: EffectiveTables, host: Host, ipv6: string, 
   const ipv6Listed = simulateOrder(tables, host, [ipv6, ipv4]);
   const ipv4Listed = simulateOrder(tables, host, [ipv4, ipv6]);
   const ipv6First = (result: OrderResult) => result.order[0].address.family === 6;
-  const choice = ipv6First(ipv6Listed) && ipv6First(ipv4Listed) ? 'ipv6' : !ipv6First(ipv6Listed) && !ipv6First(ipv4Listed) ? 'ipv4' : 'dns-order';
+  const choice =
+    ipv6First(ipv6Listed) && ipv6First(ipv4Listed)
+      ? 'ipv6'
+      : !ipv6First(ipv6Listed) && !ipv6First(ipv4Listed)
+        ? 'ipv4'
+        : 'dns-order';
   return { choice, ipv6Listed };
 }
 
@@ -154,7 +174,15 @@ export function computeEffects(tables: EffectiveTables, options: EffectsOptions 
       const ipv6 = probeFor(tables, pair.ipv6);
       const ipv4 = probeFor(tables, pair.ipv4);
       const outcome = familyChoice(tables, probed.host, ipv6, ipv4);
-      return { host: probed, pair, ipv6, ipv4, file: outcome.choice, builtin: builtinChoice(probed.host, key, ipv6, ipv4), fileOrder: outcome.ipv6Listed };
+      return {
+        host: probed,
+        pair,
+        ipv6,
+        ipv4,
+        file: outcome.choice,
+        builtin: builtinChoice(probed.host, key, ipv6, ipv4),
+        fileOrder: outcome.ipv6Listed,
+      };
     });
   });
 }
@@ -162,13 +190,19 @@ export function computeEffects(tables: EffectiveTables, options: EffectsOptions 
 /** Hosts that reach both families, so that there is a choice to make. */
 export function choosesFamily(host: ProbedHost): boolean {
   if (host.id !== 'this-machine') return host.id === 'ula' || host.id === 'global' || host.id === 'ula-global';
-  const reaches = (range: { bytes: Bytes16; bits: number }, bytes: Bytes16) => prefixContains(range.bytes, range.bits, bytes);
-  const usable = host.host.addresses.filter((a) => a.address.family === 4 || reaches(GLOBAL_UNICAST_RANGE, a.address.bytes) || reaches(ULA_RANGE, a.address.bytes));
+  const reaches = (range: { bytes: Bytes16; bits: number }, bytes: Bytes16) =>
+    prefixContains(range.bytes, range.bits, bytes);
+  const usable = host.host.addresses.filter(
+    (a) =>
+      a.address.family === 4 || reaches(GLOBAL_UNICAST_RANGE, a.address.bytes) || reaches(ULA_RANGE, a.address.bytes),
+  );
   return usable.some((a) => a.address.family === 4) && usable.some((a) => a.address.family === 6);
 }
 
 /** Every address a probe may use: the candidates of every role. */
-const PROBES: readonly Bytes16[] = Object.values(ROLES).flatMap((role) => role.candidates.map((c) => parseIpAddress(c.split('/')[0])!.bytes));
+const PROBES: readonly Bytes16[] = Object.values(ROLES).flatMap((role) =>
+  role.candidates.map((c) => parseIpAddress(c.split('/')[0])!.bytes),
+);
 
 /** Per tables, the lines whose rows a probe address stops at, or that alone keep their table replaced. */
 const linesThatCanMatter = new WeakMap<EffectiveTables, ReadonlySet<ParsedLine>>();
@@ -209,13 +243,15 @@ export interface LineEffect {
 export function lineEffects(parsed: ParsedFile, tables: EffectiveTables, line: ParsedLine): LineEffect[] {
   if (tables.crash || !lineCanMatter(tables, line)) return [];
   const without = buildEffectiveTables({ ...parsed, lines: parsed.lines.filter((l) => l !== line) });
-  return probedProfiles(tables).filter(choosesFamily).flatMap((host) =>
-    DESTINATION_PAIRS.flatMap((pair) => {
-      const ipv6 = probeFor(tables, pair.ipv6);
-      const ipv4 = probeFor(tables, pair.ipv4);
-      const withLine = familyChoice(tables, host.host, ipv6, ipv4).choice;
-      const withoutLine = familyChoice(without, host.host, ipv6, ipv4).choice;
-      return withLine === withoutLine ? [] : [{ host, pair, withLine, withoutLine }];
-    }),
-  );
+  return probedProfiles(tables)
+    .filter(choosesFamily)
+    .flatMap((host) =>
+      DESTINATION_PAIRS.flatMap((pair) => {
+        const ipv6 = probeFor(tables, pair.ipv6);
+        const ipv4 = probeFor(tables, pair.ipv4);
+        const withLine = familyChoice(tables, host.host, ipv6, ipv4).choice;
+        const withoutLine = familyChoice(without, host.host, ipv6, ipv4).choice;
+        return withLine === withoutLine ? [] : [{ host, pair, withLine, withoutLine }];
+      }),
+    );
 }

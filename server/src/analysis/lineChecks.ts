@@ -6,7 +6,7 @@
 import { hasHostBits, maskBytes, parseIpv6Bytes, prefixContains } from '../glibc/addresses';
 import { IMPLICIT_CATCH_ALL } from '../glibc/builtinTables';
 import { MissingBitsReading, UndefinedOutcome } from '../glibc/endPointer';
-import { ConfiguredRow, DIRECTIVES, Directive, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
+import { ConfiguredRow, Directive, DIRECTIVES, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
 import { rowPrefixText } from '../glibc/tables';
 import { Finding, quoted } from './catalogue';
 
@@ -43,7 +43,8 @@ function ipv6Hint(text: string): string {
   if (/[^0-9a-fA-F:.]/.test(text)) return ` (it contains "${text.match(/[^0-9a-fA-F:.]/)![0]}")`;
   if ((text.match(/::/g) ?? []).length > 1) return ' ("::" may appear only once)';
   if (/[0-9a-fA-F]{5,}/.test(text)) return ' (a group has more than four hex digits)';
-  if (text.includes('.')) return ' (an embedded IPv4 address must be the last 32 bits, four decimal octets without leading zeros)';
+  if (text.includes('.'))
+    return ' (an embedded IPv4 address must be the last 32 bits, four decimal octets without leading zeros)';
   if (/^:[^:]|[^:]:$/.test(text)) return ' (a single ":" cannot start or end an address)';
   return ' (it needs eight groups, or "::" for a run of zero groups)';
 }
@@ -51,15 +52,20 @@ function ipv6Hint(text: string): string {
 /** What a line without /bits can do, as "the line can ..." says it. */
 function outcomeText(outcome: UndefinedOutcome, full: string, short: boolean): string {
   switch (outcome) {
-    case 'ignored': return 'be ignored';
-    case 'full-length': return `be read as ${full}`;
-    case 'crash': return short ? 'crash programs' : 'crash the program (SIGSEGV) at its first lookup with several answers';
+    case 'ignored':
+      return 'be ignored';
+    case 'full-length':
+      return `be read as ${full}`;
+    case 'crash':
+      return short ? 'crash programs' : 'crash the program (SIGSEGV) at its first lookup with several answers';
   }
 }
 
 /** "be ignored, be read as ... or crash ...", in that order. */
 function outcomeList(outcomes: readonly UndefinedOutcome[], full: string, short = false): string {
-  const texts = (['ignored', 'full-length', 'crash'] as const).filter((o) => outcomes.includes(o)).map((o) => outcomeText(o, full, short));
+  const texts = (['ignored', 'full-length', 'crash'] as const)
+    .filter((o) => outcomes.includes(o))
+    .map((o) => outcomeText(o, full, short));
   return texts.length <= 1 ? texts.join('') : `${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}`;
 }
 
@@ -83,7 +89,9 @@ function undefinedReading(reading: MissingBitsReading, full: string): string {
       return `${pointer}: on ${reading.build} no number of this kind was read before, the pointer is wild, and every program crashes (SIGSEGV) at its first lookup with several answers.`;
     case 'leftover-memory': {
       const m = reading.measured;
-      const measured = m ? ` On ${m.build}, ${MEASURED_TEXT[m.outcome]} every time it was measured, but nothing guarantees that.` : ' Nothing guarantees one of them.';
+      const measured = m
+        ? ` On ${m.build}, ${MEASURED_TEXT[m.outcome]} every time it was measured, but nothing guarantees that.`
+        : ' Nothing guarantees one of them.';
       return `${pointer}, so leftover memory decides: the line can ${outcomeList(reading.outcomes, full)}.${measured}`;
     }
   }
@@ -131,7 +139,9 @@ export function issueMessage(issue: ReadIssue): string {
       return 'glibc ignores this line: the byte order mark at the start of the file glues onto the first word. Save the file without a BOM.';
     case 'unknown-directive': {
       const suggestion = suggestDirective(issue.word);
-      const hint = suggestion ? ` Did you mean "${suggestion}"?` : ' Directives are label, precedence, scopev4 and reload, in lower case.';
+      const hint = suggestion
+        ? ` Did you mean "${suggestion}"?`
+        : ' Directives are label, precedence, scopev4 and reload, in lower case.';
       return `glibc ignores this line: ${quoted(issue.word)} is not a directive.${hint}`;
     }
     case 'extra-fields':
@@ -154,9 +164,12 @@ export function issueMessage(issue: ReadIssue): string {
       return `glibc ignores this line: ${quoted(issue.address)} is IPv6 but not v4-mapped. scopev4 takes a.b.c.d/0..32 or ::ffff:a.b.c.d/96..128.`;
     case 'empty-number':
       switch (issue.outcome) {
-        case 'read-as-zero': return `The ${issue.field} is empty: glibc up to 2.40 reads it as 0 and uses the line; 2.41+ ignores the line. Write the ${issue.field}.`;
-        case 'refused': return `glibc ignores this line: the ${issue.field} is empty (glibc 2.41+ refuses it; up to 2.40 it counted as 0). Write the ${issue.field}.`;
-        case 'zero-out-of-range': return `glibc ignores this line: the ${issue.field} is empty, which glibc up to 2.40 reads as 0, outside ${issue.min}..${issue.max}. Write the ${issue.field}.`;
+        case 'read-as-zero':
+          return `The ${issue.field} is empty: glibc up to 2.40 reads it as 0 and uses the line; 2.41+ ignores the line. Write the ${issue.field}.`;
+        case 'refused':
+          return `glibc ignores this line: the ${issue.field} is empty (glibc 2.41+ refuses it; up to 2.40 it counted as 0). Write the ${issue.field}.`;
+        case 'zero-out-of-range':
+          return `glibc ignores this line: the ${issue.field} is empty, which glibc up to 2.40 reads as 0, outside ${issue.min}..${issue.max}. Write the ${issue.field}.`;
       }
       break;
     case 'invalid-number':
@@ -219,14 +232,32 @@ function rowFindings(parsed: ParsedFile): Finding[] {
     const written = writtenPrefixBytes(prefix.text);
     if (written && hasHostBits(written, row.bits)) {
       const canonical = rowPrefixText({ table: row.table, bytes: maskBytes(written, row.bits), bits: row.bits });
-      findings.push({ code: 'host-bits', ...span, message: `"${prefix.text}" has bits set after its first ${row.table === 'scopev4' ? row.bits - 96 : row.bits}; glibc compares only those, so this row is ${canonical}.` });
+      findings.push({
+        code: 'host-bits',
+        ...span,
+        message: `"${prefix.text}" has bits set after its first ${row.table === 'scopev4' ? row.bits - 96 : row.bits}; glibc compares only those, so this row is ${canonical}.`,
+      });
     }
     const catchAll = row.bits === (row.table === 'scopev4' ? 96 : 0);
     if (catchAll && row.value !== IMPLICIT_CATCH_ALL[row.table]) {
-      findings.push({ code: 'catch-all-value', ...span, message: `Every address without a more specific ${row.table} row gets ${row.value} instead of glibc's default ${IMPLICIT_CATCH_ALL[row.table]}.` });
+      findings.push({
+        code: 'catch-all-value',
+        ...span,
+        message: `Every address without a more specific ${row.table} row gets ${row.value} instead of glibc's default ${IMPLICIT_CATCH_ALL[row.table]}.`,
+      });
     }
-    if (row.table !== 'scopev4' && row.bits >= 10 && prefixContains(SITE_LOCAL, 10, row.bytes) && !restatesSiteLocalRow(row)) {
-      findings.push({ code: 'site-local', ...span, message: 'fec0::/10 (site-local) was deprecated by RFC 3879 in 2004; no current network should use it, so this row rarely matters.' });
+    if (
+      row.table !== 'scopev4' &&
+      row.bits >= 10 &&
+      prefixContains(SITE_LOCAL, 10, row.bytes) &&
+      !restatesSiteLocalRow(row)
+    ) {
+      findings.push({
+        code: 'site-local',
+        ...span,
+        message:
+          'fec0::/10 (site-local) was deprecated by RFC 3879 in 2004; no current network should use it, so this row rarely matters.',
+      });
     }
   }
   return findings;
@@ -235,7 +266,13 @@ function rowFindings(parsed: ParsedFile): Finding[] {
 export function lineFindings(parsed: ParsedFile): Finding[] {
   const fromReader = parsed.issues.map((issue): Finding => {
     const detail = issueDetail(issue);
-    return { code: issue.code, start: issue.start, end: issue.end, message: issueMessage(issue), ...(detail ? { detail } : {}) };
+    return {
+      code: issue.code,
+      start: issue.start,
+      end: issue.end,
+      message: issueMessage(issue),
+      ...(detail ? { detail } : {}),
+    };
   });
   return [...fromReader, ...rowFindings(parsed)];
 }

@@ -9,7 +9,14 @@
  * 127.0.0.1, because it asks the v4-mapped address.
  */
 
-import { Bytes16, IpAddress, commonPrefixLength, parseIpAddress, prefixContains, parseIpv6Bytes } from '../glibc/addresses';
+import {
+  Bytes16,
+  commonPrefixLength,
+  IpAddress,
+  parseIpAddress,
+  parseIpv6Bytes,
+  prefixContains,
+} from '../glibc/addresses';
 import { Host, selectSource } from '../glibc/sourceSelection';
 
 export interface MuslPolicyRow {
@@ -79,7 +86,15 @@ export function muslKey(host: Host, destination: IpAddress, index: number): Musl
 }
 
 function keyValue(key: MuslKey): number[] {
-  return [key.usable ? 1 : 0, key.matchingScope ? 1 : 0, key.matchingLabel ? 1 : 0, key.precedence, 15 - key.scope, key.prefixLength, -key.index];
+  return [
+    key.usable ? 1 : 0,
+    key.matchingScope ? 1 : 0,
+    key.matchingLabel ? 1 : 0,
+    key.precedence,
+    15 - key.scope,
+    key.prefixLength,
+    -key.index,
+  ];
 }
 
 /** Which field decided between two keys, named as RFC 6724's rule. */

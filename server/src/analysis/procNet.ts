@@ -56,11 +56,21 @@ function popcount(word: number): number {
 
 /** route's table: "Iface Destination Gateway Flags RefCnt Use Metric Mask MTU Window IRTT". */
 export function parseIpv4Routes(text: string, littleEndian = true): Ipv4Route[] {
-  return text.split('\n').slice(1).flatMap((line) => {
-    const [name, destination, , flags, , , , mask] = line.trim().split(/\s+/);
-    if (!name || !mask || !/^[0-9A-Fa-f]{8}$/.test(destination)) return [];
-    return [{ interface: name, destination: quadFromWord(destination, littleEndian), prefixLength: popcount(parseInt(mask, 16)), flags: parseInt(flags, 16) }];
-  });
+  return text
+    .split('\n')
+    .slice(1)
+    .flatMap((line) => {
+      const [name, destination, , flags, , , , mask] = line.trim().split(/\s+/);
+      if (!name || !mask || !/^[0-9A-Fa-f]{8}$/.test(destination)) return [];
+      return [
+        {
+          interface: name,
+          destination: quadFromWord(destination, littleEndian),
+          prefixLength: popcount(parseInt(mask, 16)),
+          flags: parseInt(flags, 16),
+        },
+      ];
+    });
 }
 
 export function hasIpv4DefaultRoute(routes: readonly Ipv4Route[]): boolean {
@@ -71,7 +81,9 @@ export function hasIpv4DefaultRoute(routes: readonly Ipv4Route[]): boolean {
 export function hasIpv6DefaultRoute(text: string): boolean {
   return text.split('\n').some((line) => {
     const [destination, length, , , , , , , flags, device] = line.trim().split(/\s+/);
-    return destination === '0'.repeat(32) && length === '00' && device !== 'lo' && (parseInt(flags, 16) & RTF_REJECT) === 0;
+    return (
+      destination === '0'.repeat(32) && length === '00' && device !== 'lo' && (parseInt(flags, 16) & RTF_REJECT) === 0
+    );
   });
 }
 
@@ -113,6 +125,11 @@ export function ipv4Addresses(fibTrie: string, routes: readonly Ipv4Route[]): Co
       .sort((a, b) => b.prefixLength - a.prefixLength)[0];
     // A reject route (unreachable, prohibit, blackhole) names no interface: route prints "*".
     const anyInterface = routes.find((r) => (r.flags & RTF_REJECT) === 0 && r.interface !== '*')?.interface;
-    return { family: 4, address, prefixLength: connected?.prefixLength ?? 32, interface: connected?.interface ?? anyInterface ?? 'eth0' };
+    return {
+      family: 4,
+      address,
+      prefixLength: connected?.prefixLength ?? 32,
+      interface: connected?.interface ?? anyInterface ?? 'eth0',
+    };
   });
 }

@@ -44,7 +44,8 @@ export function anchorFor(
     const bits = Number(bitsText);
     for (const [candidate, reading] of commented) {
       const fate = reading.fate;
-      if (fate.kind === 'row' && fate.row.table === kind && fate.row.bits === bits && sameBytes(fate.row.bytes, wanted)) return { ...spanOfLine(candidate, reading), wholeFile: false };
+      if (fate.kind === 'row' && fate.row.table === kind && fate.row.bits === bits && sameBytes(fate.row.bytes, wanted))
+        return { ...spanOfLine(candidate, reading), wholeFile: false };
     }
   }
   const first = parsed.lines[0];
@@ -54,8 +55,11 @@ export function anchorFor(
 /** "line 12", "built-in" or "implicit catch-all": where a table row comes from. */
 export function rowOriginText(row: TableRow): string {
   switch (row.origin.kind) {
-    case 'file': return `line ${row.origin.line.index + 1}`;
-    case 'implicit': return 'implicit catch-all';
-    case 'builtin': return 'built-in';
+    case 'file':
+      return `line ${row.origin.line.index + 1}`;
+    case 'implicit':
+      return 'implicit catch-all';
+    case 'builtin':
+      return 'built-in';
   }
 }

@@ -6,8 +6,8 @@
  * for them, or on the first line, and move when that changes; `ignore-file` is the form for them.
  */
 
-import { DiagnosticCode, Finding, isDiagnosticCode } from './catalogue';
 import { ParsedFile, ParsedLine } from '../glibc/reader';
+import { DiagnosticCode, Finding, isDiagnosticCode } from './catalogue';
 
 export type SuppressionScope = 'line' | 'file';
 
@@ -27,7 +27,9 @@ const MARKER = SUPPRESSION_MARKER.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** "#", the marker and the keyword after it. */
 const MARKER_PATTERN = new RegExp(`^#[ \\t]*${MARKER}[ \\t]*(\\S*)`);
 /** The same up to a cursor among the codes: the codes before it, and the word being typed. */
-const CODE_LIST_PATTERN = new RegExp(`^#[ \\t]*${MARKER}[ \\t]*(?:${Object.keys(KEYWORDS).join('|')})[ \\t]+([^]*?)([^\\s,]*)$`);
+const CODE_LIST_PATTERN = new RegExp(
+  `^#[ \\t]*${MARKER}[ \\t]*(?:${Object.keys(KEYWORDS).join('|')})[ \\t]+([^]*?)([^\\s,]*)$`,
+);
 
 /** For completion: the code being typed in a suppression comment, when the text before the cursor is one. */
 export function codeBeingTyped(commentBeforeCursor: string): string | undefined {
@@ -36,7 +38,11 @@ export function codeBeingTyped(commentBeforeCursor: string): string | undefined 
 }
 
 /** Findings whose meaning is the file as a whole: only the file form of a suppression fits them. */
-export const FILE_LEVEL_CODES: ReadonlySet<DiagnosticCode> = new Set(['ula-demoted', 'ula-destinations-demoted', 'ipv4-preferred']);
+export const FILE_LEVEL_CODES: ReadonlySet<DiagnosticCode> = new Set([
+  'ula-demoted',
+  'ula-destinations-demoted',
+  'ipv4-preferred',
+]);
 
 export interface SuppressionReading {
   readonly suppressions: readonly Suppression[];
@@ -56,7 +62,12 @@ export function readSuppressions(parsed: ParsedFile): SuppressionReading {
     const scope = KEYWORDS[keyword];
     const keywordStart = comment.start + match[0].length - keyword.length;
     if (!scope) {
-      problems.push({ code: 'unknown-suppression', start: keywordStart, end: keywordStart + keyword.length, message: `"${keyword}" is not a gai-conf comment: write "# gai-conf: ignore <code>" for the next line or "# gai-conf: ignore-file <code>" for the whole file.` });
+      problems.push({
+        code: 'unknown-suppression',
+        start: keywordStart,
+        end: keywordStart + keyword.length,
+        message: `"${keyword}" is not a gai-conf comment: write "# gai-conf: ignore <code>" for the next line or "# gai-conf: ignore-file <code>" for the whole file.`,
+      });
       continue;
     }
     const reasonAt = comment.text.indexOf(' -- ', match[0].length);
@@ -69,11 +80,21 @@ export function readSuppressions(parsed: ParsedFile): SuppressionReading {
       if (isDiagnosticCode(word[0])) {
         codes.push(word[0]);
         spans.push({ code: word[0], start, end: start + word[0].length });
-      }
-      else problems.push({ code: 'unknown-suppression', start, end: start + word[0].length, message: `"${word[0]}" is not a gai-conf diagnostic code, so this comment silences nothing under that name.` });
+      } else
+        problems.push({
+          code: 'unknown-suppression',
+          start,
+          end: start + word[0].length,
+          message: `"${word[0]}" is not a gai-conf diagnostic code, so this comment silences nothing under that name.`,
+        });
     }
     if (codes.length === 0 && problems.length === problemsBefore) {
-      problems.push({ code: 'unknown-suppression', start: keywordStart, end: keywordStart + keyword.length, message: `"${keyword}" needs the codes to silence, e.g. "# gai-conf: ${keyword} reload-enabled".` });
+      problems.push({
+        code: 'unknown-suppression',
+        start: keywordStart,
+        end: keywordStart + keyword.length,
+        message: `"${keyword}" needs the codes to silence, e.g. "# gai-conf: ${keyword} reload-enabled".`,
+      });
     }
     suppressions.push({ scope, line, codes, spans });
   }

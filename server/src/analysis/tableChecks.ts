@@ -1,12 +1,23 @@
 /** Findings about the tables a file builds: built-in rows a replacement drops, rows that can never match. */
 
 import { parseIpAddress, prefixContains, prefixKey } from '../glibc/addresses';
-import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from './reference/rfcTables';
 import { PrefixTableEntry } from '../glibc/builtinTables';
-import { builtinTable, deadBehind, droppedBuiltinRows, EffectiveTable, EffectiveTables, lookupRow, lookupRowShorterThan, rowPrefixText, sameLookups, TableRow } from '../glibc/tables';
 import { ParsedLine } from '../glibc/reader';
-import { fileLine, rowOriginText, spanOfLine } from './rows';
+import {
+  builtinTable,
+  deadBehind,
+  droppedBuiltinRows,
+  EffectiveTable,
+  EffectiveTables,
+  lookupRow,
+  lookupRowShorterThan,
+  rowPrefixText,
+  sameLookups,
+  TableRow,
+} from '../glibc/tables';
 import { Finding } from './catalogue';
+import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from './reference/rfcTables';
+import { fileLine, rowOriginText, spanOfLine } from './rows';
 
 /** Whether a row is exactly the prefix of a table entry. */
 export function isEntryRow(row: Pick<TableRow, 'bytes' | 'bits'>, entry: PrefixTableEntry): boolean {
@@ -28,9 +39,15 @@ function isDeliberateRfc3484Labels(table: EffectiveTable, lost: readonly TableRo
 function tableReplacementFindings(table: EffectiveTable): Finding[] {
   const lost = droppedBuiltinRows(table);
   if (lost.length === 0 || isDeliberateRfc3484Labels(table, lost)) return [];
-  const lines = table.rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined).sort((a, b) => a.index - b.index);
-  const changes = lost.map((row) => `${rowPrefixText(row)} now ${lookupRow(table, row.bytes).value} (was ${row.value})`);
-  const count = lines.length === 1 ? `This ${table.kind} line replaces` : `These ${lines.length} ${table.kind} lines replace`;
+  const lines = table.rows
+    .map(fileLine)
+    .filter((l): l is ParsedLine => l !== undefined)
+    .sort((a, b) => a.index - b.index);
+  const changes = lost.map(
+    (row) => `${rowPrefixText(row)} now ${lookupRow(table, row.bytes).value} (was ${row.value})`,
+  );
+  const count =
+    lines.length === 1 ? `This ${table.kind} line replaces` : `These ${lines.length} ${table.kind} lines replace`;
   // The first change fits a problems list; the hover lists every one.
   const shown = changes.length === 1 ? changes[0] : `${changes[0]} and ${changes.length - 1} more`;
   const message = `${count} glibc's whole ${table.kind} table: ${shown}. Add the built-in rows to keep them.`;
@@ -38,7 +55,8 @@ function tableReplacementFindings(table: EffectiveTable): Finding[] {
   return [{ code: 'table-replaced', ...spanOfLine(lines[0]), message, detail }];
 }
 
-const SHADOW_DETAIL = 'glibc looks an address up row by row, longest prefixes first and file order among equal lengths, and stops at the first row that matches: a later row with the same prefix is never read. A zero-length row (::/0, scopev4 0.0.0.0/0) matches every address.';
+const SHADOW_DETAIL =
+  'glibc looks an address up row by row, longest prefixes first and file order among equal lengths, and stops at the first row that matches: a later row with the same prefix is never read. A zero-length row (::/0, scopev4 0.0.0.0/0) matches every address.';
 
 /** Rows no lookup ever reaches because an earlier row has the same prefix: a repeat, or a value never used. */
 function shadowedRowFindings(table: EffectiveTable): Finding[] {
@@ -58,10 +76,24 @@ function shadowedRowFindings(table: EffectiveTable): Finding[] {
     const stop = deadBehind(table, row);
     findings.push(
       stop
-        ? { code: 'shadowed-row', ...spanOfLine(line), message: `Never reached: ${where} (${rowPrefixText(stop)} ${table.kind} ${stop.value}) matches every address and glibc stops there. Remove this row.`, detail: SHADOW_DETAIL }
+        ? {
+            code: 'shadowed-row',
+            ...spanOfLine(line),
+            message: `Never reached: ${where} (${rowPrefixText(stop)} ${table.kind} ${stop.value}) matches every address and glibc stops there. Remove this row.`,
+            detail: SHADOW_DETAIL,
+          }
         : earlier.value === row.value
-          ? { code: 'duplicate-row', ...spanOfLine(line), message: `Repeats ${where}: ${rowPrefixText(earlier)} already has ${table.kind} ${earlier.value}.` }
-          : { code: 'shadowed-row', ...spanOfLine(line), message: `Never used: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}. Put ${row.value} there, or remove this row.`, detail: SHADOW_DETAIL },
+          ? {
+              code: 'duplicate-row',
+              ...spanOfLine(line),
+              message: `Repeats ${where}: ${rowPrefixText(earlier)} already has ${table.kind} ${earlier.value}.`,
+            }
+          : {
+              code: 'shadowed-row',
+              ...spanOfLine(line),
+              message: `Never used: ${where} already gives ${rowPrefixText(earlier)} ${table.kind} ${earlier.value}. Put ${row.value} there, or remove this row.`,
+              detail: SHADOW_DETAIL,
+            },
     );
   }
   return findings;
@@ -84,11 +116,22 @@ function rowWithoutEffectFindings(table: EffectiveTable): Finding[] {
     const first = !seen.has(key);
     seen.add(key);
     // A catch-all, or a row at a built-in row's prefix, says what that prefix gets: worth keeping.
-    if (!first || row.bits === catchAllBits(table.kind) || builtinTable(table.kind).rows.some((b) => b.bits === row.bits && prefixKey(b.bytes, b.bits) === key)) return [];
+    if (
+      !first ||
+      row.bits === catchAllBits(table.kind) ||
+      builtinTable(table.kind).rows.some((b) => b.bits === row.bits && prefixKey(b.bytes, b.bits) === key)
+    )
+      return [];
     const next = lookupRowShorterThan(table, row.bytes, row.bits);
     if (!next || next.value !== row.value) return [];
     const line = fileLine(row)!;
-    return [{ code: 'row-without-effect' as const, ...spanOfLine(line), message: `No effect: without this row, ${rowPrefixText(row)} would get ${table.kind} ${next.value} anyway, from ${next.origin.kind === 'file' ? rowOriginText(next) : `the ${rowOriginText(next)} row`} ${rowPrefixText(next)}.` }];
+    return [
+      {
+        code: 'row-without-effect' as const,
+        ...spanOfLine(line),
+        message: `No effect: without this row, ${rowPrefixText(row)} would get ${table.kind} ${next.value} anyway, from ${next.origin.kind === 'file' ? rowOriginText(next) : `the ${rowOriginText(next)} row`} ${rowPrefixText(next)}.`,
+      },
+    ];
   });
 }
 
@@ -103,9 +146,13 @@ const RESTATEMENT_LIMIT = 64;
 function fileChangesNothingFindings(tables: EffectiveTables): Finding[] {
   const kinds = (['label', 'precedence', 'scopev4'] as const).filter((kind) => tables[kind].source === 'file');
   if (kinds.length === 0) return [];
-  const restated = kinds.every((kind) => tables[kind].rows.length <= RESTATEMENT_LIMIT && sameLookups(tables[kind], builtinTable(kind)));
+  const restated = kinds.every(
+    (kind) => tables[kind].rows.length <= RESTATEMENT_LIMIT && sameLookups(tables[kind], builtinTable(kind)),
+  );
   if (!restated) return [];
-  const lines = kinds.flatMap((kind) => tables[kind].rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined)).sort((a, b) => a.index - b.index);
+  const lines = kinds
+    .flatMap((kind) => tables[kind].rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined))
+    .sort((a, b) => a.index - b.index);
   const rows = `${lines.length} active row${lines.length === 1 ? '' : 's'}`;
   const message = `The ${rows} restate${lines.length === 1 ? 's' : ''} glibc's built-in ${kinds.join(', ')} table${kinds.length === 1 ? '' : 's'}: no address order changes. Change a value, or comment the rows out.`;
   const detail = `Every address gets the ${kinds.join(', ')} values it had without this file. To make ULA hosts prefer IPv6 or every host prefer IPv4, the rows must differ from the built-in ones.`;
@@ -114,7 +161,11 @@ function fileChangesNothingFindings(tables: EffectiveTables): Finding[] {
 
 export function tableFindings(tables: EffectiveTables): Finding[] {
   return [
-    ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [...tableReplacementFindings(tables[kind]), ...shadowedRowFindings(tables[kind]), ...rowWithoutEffectFindings(tables[kind])]),
+    ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [
+      ...tableReplacementFindings(tables[kind]),
+      ...shadowedRowFindings(tables[kind]),
+      ...rowWithoutEffectFindings(tables[kind]),
+    ]),
     ...fileChangesNothingFindings(tables),
   ];
 }

@@ -31,11 +31,13 @@ export function notTextFinding(parsed: ParsedFile): Finding | undefined {
   const kind = kindOf(parsed.text);
   if (!kind) return undefined;
   const first = parsed.lines[0];
-  const message = kind === 'utf-16'
-    ? 'glibc reads no row of this UTF-16 file: a NUL after every ASCII character ends each line. Save it as UTF-8 or ASCII text.'
-    : 'glibc finds no directive in this file (binary data) and keeps its built-in tables. Save it as UTF-8 or ASCII text.';
-  const detail = kind === 'utf-16'
-    ? 'Windows editors save "Unicode" text as UTF-16: a NUL byte follows every ASCII character, and glibc stops reading each line at its first NUL, so it keeps its built-in tables.'
-    : undefined;
+  const message =
+    kind === 'utf-16'
+      ? 'glibc reads no row of this UTF-16 file: a NUL after every ASCII character ends each line. Save it as UTF-8 or ASCII text.'
+      : 'glibc finds no directive in this file (binary data) and keeps its built-in tables. Save it as UTF-8 or ASCII text.';
+  const detail =
+    kind === 'utf-16'
+      ? 'Windows editors save "Unicode" text as UTF-16: a NUL byte follows every ASCII character, and glibc stops reading each line at its first NUL, so it keeps its built-in tables.'
+      : undefined;
   return { code: 'not-text', start: 0, end: first ? first.end : 0, message, ...(detail ? { detail } : {}) };
 }

@@ -3,10 +3,10 @@
 import { parseIpAddress } from '../glibc/addresses';
 import { Host, HostAddress } from '../glibc/sourceSelection';
 import { GlibcVersion } from '../glibc/versions';
+import { withKernelLabels } from '../system/addressLabels';
 import { resolveGlibcVersion } from '../system/cLibrary';
 import { FileReadError, readGaiConfFile } from '../system/files';
 import { systemHost } from '../system/host';
-import { withKernelLabels } from '../system/addressLabels';
 import { LIVE_GAI_CONF } from '../system/liveFile';
 
 export const DEFAULT_FILE = LIVE_GAI_CONF;
@@ -59,38 +59,96 @@ export interface ParsedArguments {
 export function parseArguments(argv: string[]): ParsedArguments {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h') throw new UsageError('');
-  const result: ParsedArguments = { command, positional: [], json: false, template: false, sources: [], noDefaultRoute: [], write: false, force: false, kernelLabels: false, resolve: false, sudo: false };
+  const result: ParsedArguments = {
+    command,
+    positional: [],
+    json: false,
+    template: false,
+    sources: [],
+    noDefaultRoute: [],
+    write: false,
+    force: false,
+    kernelLabels: false,
+    resolve: false,
+    sudo: false,
+  };
   const mutable = result as { -readonly [K in keyof ParsedArguments]: ParsedArguments[K] };
   for (let i = 0; i < rest.length; i++) {
     const argument = rest[i];
-    const [flag, inlineValue] = argument.startsWith('--') && argument.includes('=') ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)] : [argument, undefined];
+    const [flag, inlineValue] =
+      argument.startsWith('--') && argument.includes('=')
+        ? [argument.slice(0, argument.indexOf('=')), argument.slice(argument.indexOf('=') + 1)]
+        : [argument, undefined];
     const value = (): string => {
       const v = inlineValue ?? rest[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
       return v;
     };
     switch (flag) {
-      case '--json': mutable.json = true; break;
-      case '--format': mutable.format = value(); break;
-      case '--fail-on': mutable.failOn = value(); break;
-      case '--template': mutable.template = true; break;
-      case '--kind': mutable.kind = value(); break;
-      case '--base': mutable.base = value(); break;
-      case '--sudo': mutable.sudo = true; break;
-      case '--glibc': mutable.glibc = value(); break;
-      case '--config': mutable.config = value(); break;
-      case '--source': mutable.sources.push(value()); break;
-      case '--no-default-route': mutable.noDefaultRoute.push(value()); break;
-      case '--output': case '-o': mutable.output = value(); break;
-      case '--write': mutable.write = true; break;
-      case '--force': mutable.force = true; break;
-      case '--kernel-labels': mutable.kernelLabels = true; break;
-      case '--watch': mutable.watch = value(); break;
-      case '--interval': mutable.interval = value(); break;
-      case '--save': mutable.save = value(); break;
-      case '--compare': mutable.compare = value(); break;
-      case '--resolve': mutable.resolve = true; break;
-      case '--help': case '-h': throw new UsageError('');
+      case '--json':
+        mutable.json = true;
+        break;
+      case '--format':
+        mutable.format = value();
+        break;
+      case '--fail-on':
+        mutable.failOn = value();
+        break;
+      case '--template':
+        mutable.template = true;
+        break;
+      case '--kind':
+        mutable.kind = value();
+        break;
+      case '--base':
+        mutable.base = value();
+        break;
+      case '--sudo':
+        mutable.sudo = true;
+        break;
+      case '--glibc':
+        mutable.glibc = value();
+        break;
+      case '--config':
+        mutable.config = value();
+        break;
+      case '--source':
+        mutable.sources.push(value());
+        break;
+      case '--no-default-route':
+        mutable.noDefaultRoute.push(value());
+        break;
+      case '--output':
+      case '-o':
+        mutable.output = value();
+        break;
+      case '--write':
+        mutable.write = true;
+        break;
+      case '--force':
+        mutable.force = true;
+        break;
+      case '--kernel-labels':
+        mutable.kernelLabels = true;
+        break;
+      case '--watch':
+        mutable.watch = value();
+        break;
+      case '--interval':
+        mutable.interval = value();
+        break;
+      case '--save':
+        mutable.save = value();
+        break;
+      case '--compare':
+        mutable.compare = value();
+        break;
+      case '--resolve':
+        mutable.resolve = true;
+        break;
+      case '--help':
+      case '-h':
+        throw new UsageError('');
       default:
         if (argument.startsWith('--')) throw new UsageError(`unknown option ${argument}`);
         mutable.positional.push(argument);
@@ -105,7 +163,6 @@ export function glibcFor(args: ParsedArguments): GlibcVersion {
   return version;
 }
 
-
 /** The file named on the command line, read as glibc reads it. */
 export function readConfig(path: string): string {
   try {
@@ -119,7 +176,11 @@ export function readConfig(path: string): string {
  * The gai.conf for order and explain: --config, else the live file, which may be absent (the
  * built-in tables then apply, as for glibc).
  */
-export function configOf(args: ParsedArguments): { readonly file: string; readonly text: string; readonly absent: boolean } {
+export function configOf(args: ParsedArguments): {
+  readonly file: string;
+  readonly text: string;
+  readonly absent: boolean;
+} {
   const file = args.config ?? DEFAULT_FILE;
   try {
     return { file, text: readConfig(file), absent: false };
@@ -157,7 +218,13 @@ export function hostFor(args: ParsedArguments): Host {
   if (args.noDefaultRoute.length === 0) return base;
   const has = (f: 4 | 6) => base.addresses.some((a) => a.address.family === f);
   const routes = base.defaultRoutes ?? { ipv4: has(4), ipv6: has(6) };
-  return { ...base, defaultRoutes: { ipv4: routes.ipv4 && !args.noDefaultRoute.includes('4'), ipv6: routes.ipv6 && !args.noDefaultRoute.includes('6') } };
+  return {
+    ...base,
+    defaultRoutes: {
+      ipv4: routes.ipv4 && !args.noDefaultRoute.includes('4'),
+      ipv6: routes.ipv6 && !args.noDefaultRoute.includes('6'),
+    },
+  };
 }
 
 /**

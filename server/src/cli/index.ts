@@ -10,7 +10,9 @@ void run(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   // One line rewritten in place; nothing at all when standard error is a file or a pipe.
-  ...(process.stderr.isTTY ? { progress: (text: string) => process.stderr.write(text ? `\r\x1b[2K${text}` : '\r\x1b[2K') } : {}),
+  ...(process.stderr.isTTY
+    ? { progress: (text: string) => process.stderr.write(text ? `\r\x1b[2K${text}` : '\r\x1b[2K') }
+    : {}),
 }).then((code) => {
   process.exitCode = code;
 });

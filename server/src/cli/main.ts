@@ -3,13 +3,13 @@
  * Exit codes: 0 clean, 1 findings at the --fail-on level (warning) or above (check), 2 usage or I/O errors.
  */
 
-import { DEFAULT_FILE, InputError, Output, UsageError, parseArguments } from './arguments';
+import { DEFAULT_FILE, InputError, Output, parseArguments, UsageError } from './arguments';
 import { check } from './commands/check';
 import { explain } from './commands/explain';
 import { order } from './commands/order';
-import { table } from './commands/table';
 import { preset } from './commands/preset';
 import { reset } from './commands/reset';
+import { table } from './commands/table';
 
 const USAGE = `Usage:
   gai-conf check [FILE...] [--format text|json|gnu|sarif|github] [--json]
@@ -66,17 +66,27 @@ export async function run(argv: string[], output: Output): Promise<number> {
   try {
     const args = parseArguments(argv);
     switch (args.command) {
-      case 'check': return check(args, output);
-      case 'table': return table(args, output);
-      case 'preset': return preset(args, output);
-      case 'reset': return reset(args, output);
-      case 'order': return order(args, output);
-      case 'explain': return await explain(args, output);
+      case 'check':
+        return check(args, output);
+      case 'table':
+        return table(args, output);
+      case 'preset':
+        return preset(args, output);
+      case 'reset':
+        return reset(args, output);
+      case 'order':
+        return order(args, output);
+      case 'explain':
+        return await explain(args, output);
       // Loaded only when asked for: the runtime table and the process scan are large.
-      case 'who-follows': return (await import('./commands/whoFollows.js')).whoFollows(args, output);
-      case 'connections': return await (await import('./commands/connections.js')).connections(args, output);
-      case 'containers': return await (await import('./commands/containers.js')).containers(args, output, argv.slice(1));
-      default: throw new UsageError(`unknown command "${args.command}"`);
+      case 'who-follows':
+        return (await import('./commands/whoFollows.js')).whoFollows(args, output);
+      case 'connections':
+        return await (await import('./commands/connections.js')).connections(args, output);
+      case 'containers':
+        return await (await import('./commands/containers.js')).containers(args, output, argv.slice(1));
+      default:
+        throw new UsageError(`unknown command "${args.command}"`);
     }
   } catch (error) {
     return reportError(error, output);

@@ -5,22 +5,22 @@
  * Everything is plain text (no snippet placeholders), so minimal clients insert it as it is.
  */
 
-import { parseIpv6Bytes } from '../glibc/addresses';
-import { DIRECTIVE_HELP } from './directiveHelp';
-import { labelValueHover, precedenceValueHover } from './hover';
-import { applyEdits, endOfLine, rowLine } from './codeActions/edits';
-import { PrefixTableEntry, TableKind } from '../glibc/builtinTables';
-import { SCOPE_VALUES } from '../analysis/reference/rfcTables';
-import { PRESETS } from '../analysis/reference/presets';
-import { Directive, DIRECTIVES, lineAt, parseGaiConf } from '../glibc/reader';
 import { Analysis } from '../analysis/analysis';
 import { CATALOGUE, DIAGNOSTIC_CODES } from '../analysis/catalogue';
+import { PRESETS } from '../analysis/reference/presets';
+import { SCOPE_VALUES } from '../analysis/reference/rfcTables';
+import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from '../analysis/reference/wellKnownPrefixes';
 import { countOf, rowOriginText } from '../analysis/rows';
 import { codeBeingTyped } from '../analysis/suppression';
-import { formatEdits } from './formatting';
+import { parseIpv6Bytes } from '../glibc/addresses';
+import { PrefixTableEntry, TableKind } from '../glibc/builtinTables';
+import { Directive, DIRECTIVES, lineAt, parseGaiConf } from '../glibc/reader';
 import { buildEffectiveTables, lookupRow, rowPrefixText } from '../glibc/tables';
+import { applyEdits, endOfLine, rowLine } from './codeActions/edits';
+import { DIRECTIVE_HELP } from './directiveHelp';
+import { formatEdits } from './formatting';
+import { labelValueHover, precedenceValueHover } from './hover';
 import { isCSpace } from './positions';
-import { WELL_KNOWN_IPV4_NETWORKS, WELL_KNOWN_PREFIXES } from '../analysis/reference/wellKnownPrefixes';
 
 export type CompletionKind = 'keyword' | 'snippet' | 'prefix' | 'value' | 'code';
 
@@ -48,14 +48,19 @@ interface Intent {
 }
 
 const prefixText = (entry: { prefix: string; bits: number }) => `${entry.prefix}/${entry.bits}`;
-const prefixRows = (kind: 'label' | 'precedence', entries: readonly PrefixTableEntry[]) => entries.map((e) => rowLine(kind, prefixText(e), e.value));
+const prefixRows = (kind: 'label' | 'precedence', entries: readonly PrefixTableEntry[]) =>
+  entries.map((e) => rowLine(kind, prefixText(e), e.value));
 
 /** The presets that write a table, as whole tables to insert at the start of a line. */
 const INTENTS: readonly Intent[] = PRESETS.filter((preset) => preset.label || preset.precedence).map((preset) => ({
   label: preset.title,
   documentation: preset.description,
   writes: (['label', 'precedence'] as const).filter((kind) => preset[kind]),
-  lines: [`# ${preset.comment}`, ...(preset.label ? prefixRows('label', preset.label) : []), ...(preset.precedence ? prefixRows('precedence', preset.precedence) : [])],
+  lines: [
+    `# ${preset.comment}`,
+    ...(preset.label ? prefixRows('label', preset.label) : []),
+    ...(preset.precedence ? prefixRows('precedence', preset.precedence) : []),
+  ],
 }));
 
 /** The fields of a line before an offset, and the word the offset is in. */
@@ -97,8 +102,25 @@ function lineContext(analysis: Analysis, offset: number): LineContext | 'comment
   return { fields, index: typing ? fields.length - 1 : fields.length, wordStart, wordEnd, restBlank: rest === lineEnd };
 }
 
-function entry(label: string, kind: CompletionKind, detail: string, documentation: string, span: { start: number; end: number }, order: number, insertText = label): CompletionEntry {
-  return { label, kind, detail, documentation, insertText, start: span.start, end: span.end, sortText: `${kind === 'snippet' ? 1 : 0}${String(order).padStart(3, '0')}` };
+function entry(
+  label: string,
+  kind: CompletionKind,
+  detail: string,
+  documentation: string,
+  span: { start: number; end: number },
+  order: number,
+  insertText = label,
+): CompletionEntry {
+  return {
+    label,
+    kind,
+    detail,
+    documentation,
+    insertText,
+    start: span.start,
+    end: span.end,
+    sortText: `${kind === 'snippet' ? 1 : 0}${String(order).padStart(3, '0')}`,
+  };
 }
 
 function intentText(analysis: Analysis, intent: Intent): string {
@@ -110,21 +132,43 @@ function intentText(analysis: Analysis, intent: Intent): string {
 
 function startOfLine(analysis: Analysis, span: { start: number; end: number }, restBlank: boolean): CompletionEntry[] {
   // The syntax after the keyword: "reload yes|no" beside "reload" would say the word twice.
-  const directives = DIRECTIVES.map((d, i) => entry(d, 'keyword', DIRECTIVE_HELP[d].syntax.replace(new RegExp(`^${d} `), '').replace(new RegExp(`  or  ${d} `), '  or  '), `\`${DIRECTIVE_HELP[d].syntax}\`\n\n${DIRECTIVE_HELP[d].text}`, span, i));
+  const directives = DIRECTIVES.map((d, i) =>
+    entry(
+      d,
+      'keyword',
+      DIRECTIVE_HELP[d].syntax.replace(new RegExp(`^${d} `), '').replace(new RegExp(`  or  ${d} `), '  or  '),
+      `\`${DIRECTIVE_HELP[d].syntax}\`\n\n${DIRECTIVE_HELP[d].text}`,
+      span,
+      i,
+    ),
+  );
   if (!restBlank) return directives;
   const active = new Set(analysis.parsed.lines.map((l) => (l.fate.kind === 'row' ? l.fate.row.table : undefined)));
   const intents = INTENTS.filter((intent) => intent.writes.every((kind) => !active.has(kind))).map((intent, i) => {
     const text = intentText(analysis, intent);
-    return entry(intent.label, 'snippet', `${countOf(intent.lines.length - 1, `${intent.writes.join(' and ')} row`)}`, `${intent.documentation}\n\n\`\`\`gaiconf\n${text}\n\`\`\``, span, i, text);
+    return entry(
+      intent.label,
+      'snippet',
+      `${countOf(intent.lines.length - 1, `${intent.writes.join(' and ')} row`)}`,
+      `${intent.documentation}\n\n\`\`\`gaiconf\n${text}\n\`\`\``,
+      span,
+      i,
+      text,
+    );
   });
   return [...directives, ...intents];
 }
 
-function prefixEntries(analysis: Analysis, directive: 'label' | 'precedence', span: { start: number; end: number }): CompletionEntry[] {
+function prefixEntries(
+  analysis: Analysis,
+  directive: 'label' | 'precedence',
+  span: { start: number; end: number },
+): CompletionEntry[] {
   const table = analysis.tables[directive];
   return WELL_KNOWN_PREFIXES.map((known, i) => {
     const now = lookupRow(table, parseIpv6Bytes(known.prefix)!);
-    const origin = now.origin.kind === 'file' ? rowOriginText(now) : `glibc's ${rowOriginText(now)} row ${rowPrefixText(now)}`;
+    const origin =
+      now.origin.kind === 'file' ? rowOriginText(now) : `glibc's ${rowOriginText(now)} row ${rowPrefixText(now)}`;
     const documentation = `**${known.name}** (${known.rfc}). ${known.note}\n\nIn this file, ${directive} ${now.value} from ${origin}.`;
     return entry(prefixText(known), 'prefix', `${known.name}, ${known.rfc}`, documentation, span, i);
   });
@@ -133,33 +177,73 @@ function prefixEntries(analysis: Analysis, directive: 'label' | 'precedence', sp
 function scopePrefixEntries(span: { start: number; end: number }): CompletionEntry[] {
   return WELL_KNOWN_IPV4_NETWORKS.map((network, i) => {
     const mapped = `::ffff:${network.network}/${network.bits + 96}`;
-    return entry(mapped, 'prefix', `${network.name}, ${network.rfc}`, `IPv4 ${network.network}/${network.bits} (${network.name}, ${network.rfc}) in the v4-mapped form scopev4 also reads: the same row as \`scopev4 ${network.network}/${network.bits}\`.`, span, i);
+    return entry(
+      mapped,
+      'prefix',
+      `${network.name}, ${network.rfc}`,
+      `IPv4 ${network.network}/${network.bits} (${network.name}, ${network.rfc}) in the v4-mapped form scopev4 also reads: the same row as \`scopev4 ${network.network}/${network.bits}\`.`,
+      span,
+      i,
+    );
   });
 }
 
 /** Values the file's table already uses, each with what it means there. */
-function valuesInUse(analysis: Analysis, directive: 'label' | 'precedence', span: { start: number; end: number }): CompletionEntry[] {
+function valuesInUse(
+  analysis: Analysis,
+  directive: 'label' | 'precedence',
+  span: { start: number; end: number },
+): CompletionEntry[] {
   const table = analysis.tables[directive];
   const values = [...new Set(table.rows.map((r) => r.value))];
   return values.map((value, i) => {
     const rows = table.rows.filter((r) => r.value === value);
-    const documentation = directive === 'label' ? labelValueHover(analysis, rows[0]) : precedenceValueHover(analysis, rows[0]);
-    return entry(String(value), 'value', `${directive} of ${rows.map(rowPrefixText).join(', ')}`, documentation, span, i);
+    const documentation =
+      directive === 'label' ? labelValueHover(analysis, rows[0]) : precedenceValueHover(analysis, rows[0]);
+    return entry(
+      String(value),
+      'value',
+      `${directive} of ${rows.map(rowPrefixText).join(', ')}`,
+      documentation,
+      span,
+      i,
+    );
   });
 }
 
-function fieldEntries(analysis: Analysis, directive: Directive, index: number, span: { start: number; end: number }): CompletionEntry[] {
+function fieldEntries(
+  analysis: Analysis,
+  directive: Directive,
+  index: number,
+  span: { start: number; end: number },
+): CompletionEntry[] {
   if (directive === 'reload') {
     if (index !== 1) return [];
     return [
       entry('no', 'value', 'reloading off (the default)', 'glibc reads the file once per process.', span, 0),
-      entry('yes', 'value', 'check the file on every lookup', "Every lookup with several answers checks whether the file changed. glibc's documentation advises against it.", span, 1),
+      entry(
+        'yes',
+        'value',
+        'check the file on every lookup',
+        "Every lookup with several answers checks whether the file changed. glibc's documentation advises against it.",
+        span,
+        1,
+      ),
     ];
   }
   if (index === 1) return directive === 'scopev4' ? scopePrefixEntries(span) : prefixEntries(analysis, directive, span);
   if (index !== 2) return [];
   if (directive === 'scopev4') {
-    return SCOPE_VALUES.map((scope, i) => entry(String(scope.value), 'value', scope.name, `Scope ${scope.value} (${scope.name}): rule 2 prefers a destination whose scope equals its source's, rule 8 the smaller scope.`, span, i));
+    return SCOPE_VALUES.map((scope, i) =>
+      entry(
+        String(scope.value),
+        'value',
+        scope.name,
+        `Scope ${scope.value} (${scope.name}): rule 2 prefers a destination whose scope equals its source's, rule 8 the smaller scope.`,
+        span,
+        i,
+      ),
+    );
   }
   return valuesInUse(analysis, directive, span);
 }
@@ -170,7 +254,9 @@ function suppressionEntries(analysis: Analysis, offset: number): CompletionEntry
   const typed = codeBeingTyped(before);
   if (typed === undefined || line.reading) return [];
   const span = { start: offset - typed.length, end: offset };
-  return DIAGNOSTIC_CODES.map((code, i) => entry(code, 'code', CATALOGUE[code].severity, CATALOGUE[code].summary, span, i));
+  return DIAGNOSTIC_CODES.map((code, i) =>
+    entry(code, 'code', CATALOGUE[code].severity, CATALOGUE[code].summary, span, i),
+  );
 }
 
 /**

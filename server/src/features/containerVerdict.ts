@@ -46,7 +46,15 @@ export function containerHost(addresses: readonly ContainerAddress[], routes: De
   const hostAddresses: HostAddress[] = addresses.flatMap((a) => {
     const address = parseIpAddress(a.address);
     if (!address) return [];
-    return [{ address, prefixLength: a.prefixLength, interface: a.interface, ...(a.deprecated ? { deprecated: true } : {}), ...(a.homeAddress ? { homeAddress: true } : {}) }];
+    return [
+      {
+        address,
+        prefixLength: a.prefixLength,
+        interface: a.interface,
+        ...(a.deprecated ? { deprecated: true } : {}),
+        ...(a.homeAddress ? { homeAddress: true } : {}),
+      },
+    ];
   });
   return { addresses: hostAddresses, defaultRoutes: { ipv4: routes.ipv4, ipv6: routes.ipv6 } };
 }
@@ -58,7 +66,9 @@ function inRange(range: { bytes: Uint8Array; bits: number }, address: HostAddres
 }
 
 function globalChoiceOf(host: Host, effects: readonly EffectJson[]): GlobalChoice {
-  const usable = host.addresses.filter((a) => a.address.family === 4 || inRange(GLOBAL_UNICAST_RANGE, a) || inRange(ULA_RANGE, a));
+  const usable = host.addresses.filter(
+    (a) => a.address.family === 4 || inRange(GLOBAL_UNICAST_RANGE, a) || inRange(ULA_RANGE, a),
+  );
   const has4 = usable.some((a) => a.address.family === 4);
   const has6 = usable.some((a) => a.address.family === 6);
   if (!has4 && !has6) return 'no-addresses';
@@ -77,7 +87,10 @@ function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc
   const libc = container.libc;
   const parsedVersion = libc.kind === 'glibc' ? parseGlibcVersion(libc.version, 'container') : undefined;
   const glibc: GlibcVersion = parsedVersion
-    ? { ...parsedVersion, ...(libc.kind === 'glibc' && libc.prefixLengthFix ? { prefixLengthFix: libc.prefixLengthFix } : {}) }
+    ? {
+        ...parsedVersion,
+        ...(libc.kind === 'glibc' && libc.prefixLengthFix ? { prefixLengthFix: libc.prefixLengthFix } : {}),
+      }
     : FALLBACK_GLIBC;
   const text = container.gaiConf.state === 'present' ? container.gaiConf.content : '';
   const analysis = analyzeGaiConf(text, { glibc, hostLibc: 'glibc', thisMachine: host });
@@ -89,15 +102,30 @@ function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc
     const global = own.find((e) => e.pair.id === 'global')!;
     // Two destinations: glibc's sort compares them once.
     const deciding = global.fileOrder.decisions[0]?.rule;
-    const tables = analysis.tables.label.rows.some((r) => r.origin.kind === 'file') ? 'the label table of its gai.conf' : "glibc's built-in label table";
+    const tables = analysis.tables.label.rows.some((r) => r.origin.kind === 'file')
+      ? 'the label table of its gai.conf'
+      : "glibc's built-in label table";
     if (analysis.tables.crash) reason = 'a gai.conf that crashes getaddrinfo()';
-    else if (deciding === 1) reason = host.defaultRoutes?.ipv6 === false ? 'no IPv6 default route' : 'no route to global IPv6';
+    else if (deciding === 1)
+      reason = host.defaultRoutes?.ipv6 === false ? 'no IPv6 default route' : 'no route to global IPv6';
     else if (deciding === 5) reason = `${ipv6Kind(host)} and ${tables}`;
     else if (deciding === 6) reason = 'a gai.conf that gives IPv4 the higher precedence';
     else reason = `glibc's rule ${deciding}`;
   }
-  const ownTables = (['label', 'precedence', 'scopev4'] as const).some((kind) => analysis.tables[kind].rows.some((r) => r.origin.kind === 'file'));
-  return { reader, glibc, text, ownTables, effects, findings: analysis.findings, suppressed: analysis.suppressed, globalFirst, ...(reason ? { reason } : {}) };
+  const ownTables = (['label', 'precedence', 'scopev4'] as const).some((kind) =>
+    analysis.tables[kind].rows.some((r) => r.origin.kind === 'file'),
+  );
+  return {
+    reader,
+    glibc,
+    text,
+    ownTables,
+    effects,
+    findings: analysis.findings,
+    suppressed: analysis.suppressed,
+    globalFirst,
+    ...(reason ? { reason } : {}),
+  };
 }
 
 /** musl: the file is ignored, its own table decides; the only finding is that the file does nothing here. */
@@ -109,26 +137,65 @@ function muslVerdict(container: DiscoveredContainer, host: Host): ContainerVerdi
     const ipv6Listed = firstOf(muslOrder(host, [ipv6, ipv4]));
     const ipv4Listed = firstOf(muslOrder(host, [ipv4, ipv6]));
     const choice: FamilyChoice = ipv6Listed && ipv4Listed ? 'ipv6' : !ipv6Listed && !ipv4Listed ? 'ipv4' : 'dns-order';
-    return { host: 'this-machine', addresses: hostAddressTexts(host), pair: pair.id, ipv6, ipv4, file: choice, builtin: choice };
+    return {
+      host: 'this-machine',
+      addresses: hostAddressTexts(host),
+      pair: pair.id,
+      ipv6,
+      ipv4,
+      file: choice,
+      builtin: choice,
+    };
   });
   const text = container.gaiConf.state === 'present' ? container.gaiConf.content : '';
-  const findings = text === '' ? [] : analyzeGaiConf(text, { glibc: FALLBACK_GLIBC, hostLibc: 'musl' }).findings.filter((f) => f.code === 'not-glibc-host');
+  const findings =
+    text === ''
+      ? []
+      : analyzeGaiConf(text, { glibc: FALLBACK_GLIBC, hostLibc: 'musl' }).findings.filter(
+          (f) => f.code === 'not-glibc-host',
+        );
   const globalFirst = globalChoiceOf(host, effects);
   let reason: string | undefined;
   if (globalFirst === 'ipv4') {
     const key = muslOrder(host, [effects[0].ipv6, effects[0].ipv4]);
     const ipv6Key = key.find((k) => k.destination.family === 6)!;
-    reason = !ipv6Key.usable ? (host.defaultRoutes?.ipv6 === false ? 'no IPv6 default route' : 'no route to global IPv6') : `${ipv6Kind(host)} and musl's fixed label table`;
+    reason = !ipv6Key.usable
+      ? host.defaultRoutes?.ipv6 === false
+        ? 'no IPv6 default route'
+        : 'no route to global IPv6'
+      : `${ipv6Kind(host)} and musl's fixed label table`;
   }
-  return { reader: 'musl', text, ownTables: false, effects, findings, suppressed: [], globalFirst, ...(reason ? { reason } : {}) };
+  return {
+    reader: 'musl',
+    text,
+    ownTables: false,
+    effects,
+    findings,
+    suppressed: [],
+    globalFirst,
+    ...(reason ? { reason } : {}),
+  };
 }
 
 export function judgeContainer(container: DiscoveredContainer): ContainerVerdict {
   const host = containerHost(container.addresses, container.routes);
   switch (container.libc.kind) {
-    case 'glibc': return glibcVerdict(container, host, 'glibc');
-    case 'musl': return muslVerdict(container, host);
-    case 'none': return { reader: 'none', text: '', ownTables: false, effects: [], findings: [], suppressed: [], globalFirst: 'not-judged', reason: 'no C library that reads gai.conf' };
-    case 'unknown': return glibcVerdict(container, host, 'unknown');
+    case 'glibc':
+      return glibcVerdict(container, host, 'glibc');
+    case 'musl':
+      return muslVerdict(container, host);
+    case 'none':
+      return {
+        reader: 'none',
+        text: '',
+        ownTables: false,
+        effects: [],
+        findings: [],
+        suppressed: [],
+        globalFirst: 'not-judged',
+        reason: 'no C library that reads gai.conf',
+      };
+    case 'unknown':
+      return glibcVerdict(container, host, 'unknown');
   }
 }

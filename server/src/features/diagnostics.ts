@@ -5,13 +5,12 @@
  */
 
 import { Analysis } from '../analysis/analysis';
-import { DiagnosticCode, Finding, Severity, isDiagnosticCode, severityOf } from '../analysis/catalogue';
+import { DiagnosticCode, Finding, isDiagnosticCode, Severity, severityOf } from '../analysis/catalogue';
 import { MOST_DIAGNOSTICS_SENT } from '../analysis/limits';
 import { Range, TextLocator } from './positions';
 
 export type SeveritySetting = Severity | 'off';
 export type SeverityOverrides = Readonly<Partial<Record<string, SeveritySetting>>>;
-
 
 export interface EditorDiagnostic {
   readonly range: Range;
@@ -23,9 +22,16 @@ export interface EditorDiagnostic {
 }
 
 /** The user's setting for the code, else the finding's own severity. */
-export function effectiveSeverity(finding: Pick<Finding, 'code' | 'severity'>, overrides: SeverityOverrides): SeveritySetting {
+export function effectiveSeverity(
+  finding: Pick<Finding, 'code' | 'severity'>,
+  overrides: SeverityOverrides,
+): SeveritySetting {
   const override = overrides[finding.code];
-  return override === 'error' || override === 'warning' || override === 'information' || override === 'hint' || override === 'off'
+  return override === 'error' ||
+    override === 'warning' ||
+    override === 'information' ||
+    override === 'hint' ||
+    override === 'off'
     ? override
     : severityOf(finding);
 }
@@ -35,7 +41,12 @@ export function unknownCodes(overrides: SeverityOverrides): string[] {
   return Object.keys(overrides).filter((key) => !isDiagnosticCode(key));
 }
 
-export function editorDiagnostics(analysis: Analysis, locator: TextLocator, overrides: SeverityOverrides, documentationLink: (code: DiagnosticCode) => string): EditorDiagnostic[] {
+export function editorDiagnostics(
+  analysis: Analysis,
+  locator: TextLocator,
+  overrides: SeverityOverrides,
+  documentationLink: (code: DiagnosticCode) => string,
+): EditorDiagnostic[] {
   const diagnostics: EditorDiagnostic[] = [];
   let left = 0;
   for (const finding of analysis.findings) {
@@ -60,7 +71,13 @@ export function editorDiagnostics(analysis: Analysis, locator: TextLocator, over
 }
 
 /** Tens of thousands of diagnostics stall an editor: past the cap, one more at the top counts the rest. */
-function cappedNotice(sent: readonly EditorDiagnostic[], left: number, locator: TextLocator, overrides: SeverityOverrides, documentationLink: (code: DiagnosticCode) => string): EditorDiagnostic | undefined {
+function cappedNotice(
+  sent: readonly EditorDiagnostic[],
+  left: number,
+  locator: TextLocator,
+  overrides: SeverityOverrides,
+  documentationLink: (code: DiagnosticCode) => string,
+): EditorDiagnostic | undefined {
   const severity = effectiveSeverity({ code: 'too-many-findings' }, overrides);
   if (severity === 'off') return undefined;
   const lastLine = sent[sent.length - 1].range.start.line + 1;

@@ -17,6 +17,6 @@ export const DIRECTIVE_HELP: Readonly<Record<Directive, { syntax: string; text: 
   },
   reload: {
     syntax: 'reload yes|no',
-    text: 'With `yes`, every lookup with several answers checks whether this file changed and re-reads it. Only a lowercase `yes` enables it; the last reload line wins. glibc\'s documentation advises against it.',
+    text: "With `yes`, every lookup with several answers checks whether this file changed and re-reads it. Only a lowercase `yes` enables it; the last reload line wins. glibc's documentation advises against it.",
   },
 };

@@ -5,11 +5,11 @@
  * The CLI's `explain` and the editor's "Explain Address Order" view both render this data.
  */
 
-import { IpAddress, addressText, ipv6Scope, isV4Mapped, parseIpAddress, sameBytes } from '../glibc/addresses';
-import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, simulateOrder } from '../glibc/sort';
-import { Host, defaultRoutesOf, sourceUnderDefaultLabels } from '../glibc/sourceSelection';
-import { EffectiveTables } from '../glibc/tables';
 import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
+import { addressText, IpAddress, ipv6Scope, isV4Mapped, parseIpAddress, sameBytes } from '../glibc/addresses';
+import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, simulateOrder } from '../glibc/sort';
+import { defaultRoutesOf, Host, sourceUnderDefaultLabels } from '../glibc/sourceSelection';
+import { EffectiveTables } from '../glibc/tables';
 
 export interface ExplainedDestination {
   /** As given (a DNS answer or a user's argument). */
@@ -65,13 +65,17 @@ function kindOf(address: IpAddress): string {
     const network = ipv4NetworkContaining(address.bytes);
     return `${network ? `${network.name} IPv4 (${network.rfc})` : 'public IPv4'}${address.family === 6 ? ', written IPv4-mapped' : ''}`;
   }
-  return rangesContaining(address.bytes, 128).find((range) => range.bits < 128 || range.prefix === '::1')?.name ?? 'IPv6';
+  return (
+    rangesContaining(address.bytes, 128).find((range) => range.bits < 128 || range.prefix === '::1')?.name ?? 'IPv6'
+  );
 }
 
 const IPV6_LOOPBACK = parseIpAddress('::1')!.bytes;
 
 function isLoopback(address: IpAddress): boolean {
-  return address.family === 6 && !isV4Mapped(address.bytes) ? sameBytes(address.bytes, IPV6_LOOPBACK) : address.bytes[12] === 127;
+  return address.family === 6 && !isV4Mapped(address.bytes)
+    ? sameBytes(address.bytes, IPV6_LOOPBACK)
+    : address.bytes[12] === 127;
 }
 
 function familyOf(address: IpAddress): 4 | 6 {
@@ -82,19 +86,23 @@ function familyOf(address: IpAddress): 4 | 6 {
 function unreachableReason(host: Host, address: IpAddress): string {
   const family = familyOf(address);
   if (family === 6 && address.bytes[0] === 0xff) {
-    return ipv6Scope(address.bytes) <= 2 ? 'a link-scoped multicast destination needs an interface (zone) named, and resolver answers carry none, so connect() fails'
+    return ipv6Scope(address.bytes) <= 2
+      ? 'a link-scoped multicast destination needs an interface (zone) named, and resolver answers carry none, so connect() fails'
       : "a multicast destination leaves by the interface whose ff00::/8 route the kernel takes, and only that interface's addresses can be its source: on a host with addresses on several interfaces (or none with an IPv6 address) which one is not decided by the address rules, so no source is predicted";
   }
-  if (family === 6 && ipv6Scope(address.bytes) <= 2) return 'a link-local destination needs an interface (zone) named, and resolver answers carry none, so connect() fails';
+  if (family === 6 && ipv6Scope(address.bytes) <= 2)
+    return 'a link-local destination needs an interface (zone) named, and resolver answers carry none, so connect() fails';
   const own = host.addresses.filter((a) => (a.address.family === 4 ? 4 : 6) === family);
   const routes = defaultRoutesOf(host);
-  if (own.length === 0 && !(family === 4 ? routes.ipv4 : routes.ipv6)) return `this host has no IPv${family} address and no IPv${family} route`;
+  if (own.length === 0 && !(family === 4 ? routes.ipv4 : routes.ipv6))
+    return `this host has no IPv${family} address and no IPv${family} route`;
   return `no IPv${family} route to it: it is on none of this host's subnets and there is no IPv${family} default route`;
 }
 
 function specialNote(address: IpAddress, reachable: boolean): string | undefined {
   if (isLoopback(address)) return 'this host itself; glibc gives loopback link-local scope';
-  if (reachable && familyOf(address) === 6 && ipv6Scope(address.bytes) === 5) return 'site-local: deprecated since 2004, still scope 5 for glibc';
+  if (reachable && familyOf(address) === 6 && ipv6Scope(address.bytes) === 5)
+    return 'site-local: deprecated since 2004, still scope 5 for glibc';
   return undefined;
 }
 
@@ -108,13 +116,17 @@ function labelNote(host: Host, facts: DestinationFacts): string | undefined {
 
 function explainDestination(host: Host, facts: DestinationFacts): ExplainedDestination {
   const reachable = facts.source !== undefined;
-  const note = [specialNote(facts.address, reachable), labelNote(host, facts)].filter((n) => n !== undefined).join('; ') || undefined;
+  const note =
+    [specialNote(facts.address, reachable), labelNote(host, facts)].filter((n) => n !== undefined).join('; ') ||
+    undefined;
   return {
     text: facts.text,
     family: familyOf(facts.address),
     inputPosition: facts.index + 1,
     kind: kindOf(facts.address),
-    ...(facts.source ? { source: { address: addressText(facts.source.address), interface: facts.source.interface } } : { unreachable: unreachableReason(host, facts.address) }),
+    ...(facts.source
+      ? { source: { address: addressText(facts.source.address), interface: facts.source.interface } }
+      : { unreachable: unreachableReason(host, facts.address) }),
     ...(note ? { note } : {}),
     label: facts.label,
     ...(facts.sourceLabel !== undefined ? { sourceLabel: facts.sourceLabel } : {}),
@@ -153,7 +165,8 @@ function reasonFor(decision: Decision, first: DestinationFacts, second: Destinat
       // word where either pair differs, and for IPv4 only inside the source's subnet.
       const [a, b] = decision.values.matchingPrefix!;
       const [firstBits, secondBits] = decision.winner === decision.a ? [a, b] : [b, a];
-      const how = familyOf(first.address) === 6 ? 'in the first 32-bit word where they differ' : "0 outside the source's subnet";
+      const how =
+        familyOf(first.address) === 6 ? 'in the first 32-bit word where they differ' : "0 outside the source's subnet";
       return `${f} shares a longer prefix with its source ${source(first)} than ${s} with ${source(second)} (glibc counts ${firstBits} matching bits against ${secondBits}, ${how}).`;
     }
     case 10: {
@@ -167,7 +180,7 @@ function reasonFor(decision: Decision, first: DestinationFacts, second: Destinat
 }
 
 function ordinal(n: number): string {
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `${n}${suffix}`;
 }
 
@@ -254,7 +267,12 @@ export interface ExplainReport {
   readonly saved?: Explanation;
   readonly savedDiffers: boolean;
   readonly system?:
-    | { readonly order: readonly string[]; readonly comparedWithSaved: boolean; readonly matchesSaved: boolean; readonly comment: string }
+    | {
+        readonly order: readonly string[];
+        readonly comparedWithSaved: boolean;
+        readonly matchesSaved: boolean;
+        readonly comment: string;
+      }
     | { readonly error: string };
   /** When the order holds both families: gai.conf picks the first attempt, Happy Eyeballs clients may race the other. */
   readonly firstAttempt?: string;
@@ -281,7 +299,9 @@ function summarizeHost(host: Host): HostAddressSummary[] {
     address: addressText(a.address),
     prefixLength: a.prefixLength,
     interface: a.interface ?? 'eth0',
-    flags: [a.deprecated ? 'deprecated' : '', a.homeAddress ? 'home address' : '', a.tunnel ? 'tunnel' : ''].filter((f) => f !== ''),
+    flags: [a.deprecated ? 'deprecated' : '', a.homeAddress ? 'home address' : '', a.tunnel ? 'tunnel' : ''].filter(
+      (f) => f !== '',
+    ),
   }));
 }
 
@@ -289,13 +309,30 @@ function systemComparison(request: ExplainRequest, savedOrder: readonly string[]
   const system = request.system;
   if (!system || 'error' in system) return system;
   if (!request.hostIsThisMachine) {
-    return { order: system.order, comparedWithSaved: false, matchesSaved: false, comment: "The prediction is for the host described, not this machine: the system resolver used this machine's addresses, so its order is shown for reference only." };
+    return {
+      order: system.order,
+      comparedWithSaved: false,
+      matchesSaved: false,
+      comment:
+        "The prediction is for the host described, not this machine: the system resolver used this machine's addresses, so its order is shown for reference only.",
+    };
   }
   if (!request.live) {
-    return { order: system.order, comparedWithSaved: false, matchesSaved: false, comment: 'This file is not the live /etc/gai.conf: the system resolver used /etc/gai.conf, so its order is shown for reference only.' };
+    return {
+      order: system.order,
+      comparedWithSaved: false,
+      matchesSaved: false,
+      comment:
+        'This file is not the live /etc/gai.conf: the system resolver used /etc/gai.conf, so its order is shown for reference only.',
+    };
   }
   if (!request.saved) {
-    return { order: system.order, comparedWithSaved: false, matchesSaved: false, comment: 'This file has not been saved, so the system resolver used what is on disk.' };
+    return {
+      order: system.order,
+      comparedWithSaved: false,
+      matchesSaved: false,
+      comment: 'This file has not been saved, so the system resolver used what is on disk.',
+    };
   }
   const matches = sameOrder(savedOrder, system.order);
   return {
@@ -324,12 +361,22 @@ export function explainReport(request: ExplainRequest): ExplainReport {
     buffer,
     ...(saved && savedDiffers ? { saved } : {}),
     savedDiffers,
-    system: systemComparison(request, (saved ?? buffer).order.map((d) => d.text)),
+    system: systemComparison(
+      request,
+      (saved ?? buffer).order.map((d) => d.text),
+    ),
     ...(firstAttempt ? { firstAttempt } : {}),
   };
 }
 
 function sameExplanation(a: Explanation, b: Explanation): boolean {
-  return a.crashLine === b.crashLine && sameOrder(a.order.map((d) => d.text), b.order.map((d) => d.text)) &&
-    a.steps.length === b.steps.length && a.steps.every((step, i) => step.reason === b.steps[i].reason);
+  return (
+    a.crashLine === b.crashLine &&
+    sameOrder(
+      a.order.map((d) => d.text),
+      b.order.map((d) => d.text),
+    ) &&
+    a.steps.length === b.steps.length &&
+    a.steps.every((step, i) => step.reason === b.steps[i].reason)
+  );
 }

@@ -6,9 +6,9 @@
  * CRLF, a byte order mark, a '#' glued to a word) and comment-only lines are left exactly as they are.
  */
 
-import { TextEdit } from './codeActions/edits';
-import { ParsedFile, ParsedLine } from '../glibc/reader';
 import { Token } from '../glibc/lines';
+import { ParsedFile, ParsedLine } from '../glibc/reader';
+import { TextEdit } from './codeActions/edits';
 
 /** A line the formatter rewrites: its fields and its comment, within the line's content. */
 interface Layout {
@@ -28,13 +28,19 @@ function layoutOf(parsed: ParsedFile, line: ParsedLine): Layout | undefined {
   const text = parsed.text;
   const contentEnd = contentEndOf(text, line);
   const body = text.slice(line.start, contentEnd);
-  if (body.includes('\0') || body.includes('\r') || (line.start === 0 && /^[ \t\v\f]*\uFEFF/.test(body))) return undefined;
+  if (body.includes('\0') || body.includes('\r') || (line.start === 0 && /^[ \t\v\f]*\uFEFF/.test(body)))
+    return undefined;
   const reading = line.reading;
   if (!reading) {
     // Blank lines are normalised; comment-only lines are kept byte for byte.
     return line.comment ? undefined : { line, contentEnd, fields: [] };
   }
-  const fields = [reading.command, ...(reading.value1 ? [reading.value1] : []), ...(reading.value2 ? [reading.value2] : []), ...reading.extra];
+  const fields = [
+    reading.command,
+    ...(reading.value1 ? [reading.value1] : []),
+    ...(reading.value2 ? [reading.value2] : []),
+    ...reading.extra,
+  ];
   const last = fields[fields.length - 1];
   if (line.comment && line.comment.start === last.end) return undefined;
   return { line, contentEnd, fields, comment: line.comment };
@@ -79,7 +85,9 @@ function lineEdits(layout: Layout, widths: readonly [number, number] | undefined
   });
   if (comment) gaps.push({ start: at, end: comment.start, wanted: fields.length > 0 ? ' ' : '' });
   else gaps.push({ start: at, end: layout.contentEnd, wanted: '' });
-  return gaps.filter((gap) => text.slice(gap.start, gap.end) !== gap.wanted).map((gap) => ({ start: gap.start, end: gap.end, newText: gap.wanted }));
+  return gaps
+    .filter((gap) => text.slice(gap.start, gap.end) !== gap.wanted)
+    .map((gap) => ({ start: gap.start, end: gap.end, newText: gap.wanted }));
 }
 
 /**
@@ -88,14 +96,20 @@ function lineEdits(layout: Layout, widths: readonly [number, number] | undefined
  * Alignment always looks at whole runs, so formatting a range agrees with formatting the file.
  * Lines in `untouched` (a template's lines with template code) keep their white space.
  */
-export function formatEdits(parsed: ParsedFile, from = 0, to = parsed.text.length, untouched: ReadonlySet<number> = new Set()): TextEdit[] {
+export function formatEdits(
+  parsed: ParsedFile,
+  from = 0,
+  to = parsed.text.length,
+  untouched: ReadonlySet<number> = new Set(),
+): TextEdit[] {
   const layouts = parsed.lines.map((line) => (untouched.has(line.index) ? undefined : layoutOf(parsed, line)));
   const widths = columnWidths(layouts);
   const edits: TextEdit[] = [];
   for (const layout of layouts) {
     // Lines the range touches; an empty range means the line it sits on, and a range ending at a
     // line's start does not take that line.
-    if (!layout || layout.line.end < from || layout.line.start > to || (layout.line.start === to && to > from)) continue;
+    if (!layout || layout.line.end < from || layout.line.start > to || (layout.line.start === to && to > from))
+      continue;
     for (const edit of lineEdits(layout, widths.get(layout), parsed.text)) edits.push(edit);
   }
   return edits;

@@ -1,7 +1,7 @@
 /** The kernel's address-label table as the `table` command and the policy table view show it. */
 
 import { ipv6TextForPeople } from '../glibc/addresses';
-import { KernelLabelsReading, isKernelDefaultLabels } from '../glibc/sourceSelection';
+import { isKernelDefaultLabels, KernelLabelsReading } from '../glibc/sourceSelection';
 
 export interface KernelLabelRow {
   /** "fc00::/7". */
@@ -18,7 +18,11 @@ export type KernelLabelsReport =
 export function kernelLabelsReport(reading: KernelLabelsReading): KernelLabelsReport {
   if (!reading.ok) return { error: reading.reason };
   return {
-    rows: reading.labels.map((row) => ({ prefix: `${ipv6TextForPeople(row.bytes)}/${row.bits}`, label: row.value, interface: row.interface ?? null })),
+    rows: reading.labels.map((row) => ({
+      prefix: `${ipv6TextForPeople(row.bytes)}/${row.bits}`,
+      label: row.value,
+      interface: row.interface ?? null,
+    })),
     isDefault: isKernelDefaultLabels(reading.labels),
     command: reading.command,
   };

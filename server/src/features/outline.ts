@@ -5,9 +5,9 @@
  */
 
 import { Analysis } from '../analysis/analysis';
-import { DIRECTIVES, Directive, ParsedLine } from '../glibc/reader';
-import { deadBehind, rowPrefixText } from '../glibc/tables';
 import { countOf, rowOriginText } from '../analysis/rows';
+import { Directive, DIRECTIVES, ParsedLine } from '../glibc/reader';
+import { deadBehind, rowPrefixText } from '../glibc/tables';
 
 export interface OutlineSymbol {
   readonly name: string;
@@ -35,9 +35,14 @@ function rowSymbol(analysis: Analysis, line: ParsedLine): OutlineSymbol {
   const words = [reading.value1?.text, reading.value2?.text].filter((w) => w !== undefined);
   const fate = line.fate;
   const detail =
-    fate.kind === 'row' ? `${rowPrefixText(fate.row)} ${fate.row.value}${deadNote(analysis, line)}`
-      : fate.kind === 'reload' ? (fate.enabled ? 'reloading on' : 'reloading off')
-        : fate.kind === 'undefined' ? 'undefined behaviour'
+    fate.kind === 'row'
+      ? `${rowPrefixText(fate.row)} ${fate.row.value}${deadNote(analysis, line)}`
+      : fate.kind === 'reload'
+        ? fate.enabled
+          ? 'reloading on'
+          : 'reloading off'
+        : fate.kind === 'undefined'
+          ? 'undefined behaviour'
           : 'ignored by glibc';
   const last = reading.value2 ?? reading.value1 ?? reading.command;
   return {
@@ -55,7 +60,9 @@ function rowSymbol(analysis: Analysis, line: ParsedLine): OutlineSymbol {
 function tableDetail(analysis: Analysis, directive: Directive): string {
   if (directive === 'reload') return analysis.tables.reload ? 'on' : 'off';
   const table = analysis.tables[directive];
-  return table.source === 'builtin' ? "no valid line: glibc's built-in table" : `replaces the built-in table: ${countOf(table.rows.length, 'row')} in effect`;
+  return table.source === 'builtin'
+    ? "no valid line: glibc's built-in table"
+    : `replaces the built-in table: ${countOf(table.rows.length, 'row')} in effect`;
 }
 
 export function documentSymbols(analysis: Analysis): OutlineSymbol[] {
@@ -63,16 +70,18 @@ export function documentSymbols(analysis: Analysis): OutlineSymbol[] {
     const lines = analysis.parsed.lines.filter((l) => l.reading?.directive === directive);
     if (lines.length === 0) return [];
     const children = lines.map((line) => rowSymbol(analysis, line));
-    return [{
-      name: directive,
-      detail: tableDetail(analysis, directive),
-      kind: 'table' as const,
-      start: children[0].start,
-      end: children[children.length - 1].end,
-      selectionStart: children[0].selectionStart,
-      selectionEnd: children[0].selectionEnd,
-      children,
-    }];
+    return [
+      {
+        name: directive,
+        detail: tableDetail(analysis, directive),
+        kind: 'table' as const,
+        start: children[0].start,
+        end: children[children.length - 1].end,
+        selectionStart: children[0].selectionStart,
+        selectionEnd: children[0].selectionEnd,
+        children,
+      },
+    ];
   });
 }
 
@@ -86,10 +95,16 @@ export interface FoldingSpan {
 /** Runs of two or more consecutive comment-only lines, and of lines of the same directive. */
 export function foldingSpans(analysis: Analysis): FoldingSpan[] {
   const spans: FoldingSpan[] = [];
-  const group = (line: ParsedLine): string | undefined => (line.reading ? line.reading.directive : line.comment ? '#' : undefined);
+  const group = (line: ParsedLine): string | undefined =>
+    line.reading ? line.reading.directive : line.comment ? '#' : undefined;
   let run: ParsedLine[] = [];
   const close = () => {
-    if (run.length > 1) spans.push({ kind: group(run[0]) === '#' ? 'comment' : 'region', start: run[0].start, end: run[run.length - 1].end });
+    if (run.length > 1)
+      spans.push({
+        kind: group(run[0]) === '#' ? 'comment' : 'region',
+        start: run[0].start,
+        end: run[run.length - 1].end,
+      });
     run = [];
   };
   for (const line of analysis.parsed.lines) {

@@ -4,11 +4,11 @@
  * built-in rows it dropped, and where it departs from glibc and from the RFC.
  */
 
-import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from '../glibc/addresses';
 import { RFC6724_IPV4_SCOPES, RFC6724_POLICY } from '../analysis/reference/rfcTables';
+import { rowOriginText } from '../analysis/rows';
+import { ipv4ToMapped, parseIpv4Bytes, parseIpv6Bytes } from '../glibc/addresses';
 import { TableKind } from '../glibc/builtinTables';
 import { builtinRows, deadBehind, EffectiveTables, rowPrefixText } from '../glibc/tables';
-import { rowOriginText } from '../analysis/rows';
 import { glibcVersionText } from '../glibc/versions';
 
 export interface PolicyRow {
@@ -46,9 +46,19 @@ export interface PolicyTables {
 
 function rfc6724Values(kind: TableKind): Map<string, number> {
   if (kind === 'scopev4') {
-    return new Map(RFC6724_IPV4_SCOPES.map((e) => [rowPrefixText({ table: 'scopev4', bytes: ipv4ToMapped(parseIpv4Bytes(e.network)!), bits: e.bits + 96 }), e.value]));
+    return new Map(
+      RFC6724_IPV4_SCOPES.map((e) => [
+        rowPrefixText({ table: 'scopev4', bytes: ipv4ToMapped(parseIpv4Bytes(e.network)!), bits: e.bits + 96 }),
+        e.value,
+      ]),
+    );
   }
-  return new Map(RFC6724_POLICY.map((e) => [rowPrefixText({ table: kind, bytes: parseIpv6Bytes(e.prefix)!, bits: e.bits }), kind === 'label' ? e.label : e.precedence]));
+  return new Map(
+    RFC6724_POLICY.map((e) => [
+      rowPrefixText({ table: kind, bytes: parseIpv6Bytes(e.prefix)!, bits: e.bits }),
+      kind === 'label' ? e.label : e.precedence,
+    ]),
+  );
 }
 
 function policyTable(tables: EffectiveTables, kind: TableKind): PolicyTable {
@@ -62,8 +72,11 @@ function policyTable(tables: EffectiveTables, kind: TableKind): PolicyTable {
     // A row after the first catch-all, or after a row of the same prefix, is never reached by a
     // lookup; show it, but compare the first.
     const stop = deadBehind(effective, row);
-    const why = stop ? `never reached: lookups stop at the catch-all ${rowPrefixText(stop)} (${rowOriginText(stop)})`
-      : seen.has(prefix) ? 'never reached: an earlier row has this prefix' : undefined;
+    const why = stop
+      ? `never reached: lookups stop at the catch-all ${rowPrefixText(stop)} (${rowOriginText(stop)})`
+      : seen.has(prefix)
+        ? 'never reached: an earlier row has this prefix'
+        : undefined;
     seen.add(prefix);
     rows.push({
       prefix,
@@ -78,7 +91,14 @@ function policyTable(tables: EffectiveTables, kind: TableKind): PolicyTable {
   }
   const missing = [...new Set([...builtin.keys(), ...rfc.keys()])].filter((prefix) => !seen.has(prefix));
   for (const prefix of missing) {
-    rows.push({ prefix, builtin: builtin.get(prefix), rfc6724: rfc.get(prefix), differsFromBuiltin: builtin.has(prefix), differsFromRfc6724: rfc.has(prefix), neverReached: false });
+    rows.push({
+      prefix,
+      builtin: builtin.get(prefix),
+      rfc6724: rfc.get(prefix),
+      differsFromBuiltin: builtin.has(prefix),
+      differsFromRfc6724: rfc.has(prefix),
+      neverReached: false,
+    });
   }
   return { kind, source: effective.source, rows };
 }

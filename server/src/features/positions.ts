@@ -62,7 +62,10 @@ export class TextLocator {
     const start = this.lineStarts[position.line];
     const next = position.line + 1 < this.lineStarts.length ? this.lineStarts[position.line + 1] : this.text.length;
     let lineEnd = next;
-    while (lineEnd > start && (this.text.charCodeAt(lineEnd - 1) === 0x0a || this.text.charCodeAt(lineEnd - 1) === 0x0d)) {
+    while (
+      lineEnd > start &&
+      (this.text.charCodeAt(lineEnd - 1) === 0x0a || this.text.charCodeAt(lineEnd - 1) === 0x0d)
+    ) {
       lineEnd--;
     }
     return Math.min(start + Math.max(0, position.character), lineEnd);

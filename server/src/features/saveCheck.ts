@@ -15,6 +15,8 @@ export interface CrashWarning {
 export function crashWarning(analysis: Analysis): CrashWarning | null {
   const line = analysis.tables.crash;
   if (!line) return null;
-  const finding = [...analysis.findings, ...analysis.suppressed].find((f) => f.code === 'scopev4-crash' && f.start >= line.start && f.start <= line.end);
+  const finding = [...analysis.findings, ...analysis.suppressed].find(
+    (f) => f.code === 'scopev4-crash' && f.start >= line.start && f.start <= line.end,
+  );
   return { line: line.index + 1, message: finding?.message ?? 'glibc crashes on this line.' };
 }

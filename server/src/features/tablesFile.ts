@@ -11,7 +11,7 @@ import { Preset } from '../analysis/reference/presets';
 import { rowOriginText } from '../analysis/rows';
 import { TableKind } from '../glibc/builtinTables';
 import { parseGaiConf } from '../glibc/reader';
-import { EffectiveTable, TableRow, builtinRows, deadBehind, rowPrefixText } from '../glibc/tables';
+import { builtinRows, deadBehind, EffectiveTable, rowPrefixText, TableRow } from '../glibc/tables';
 import { GlibcVersion } from '../glibc/versions';
 import { applyEdits, rowLine } from './codeActions/edits';
 import { formatEdits } from './formatting';
@@ -47,8 +47,12 @@ function builtinSection(kind: TableKind): string[] {
 }
 
 function exportedRow(table: EffectiveTable, row: TableRow, fileName: string): string {
-  const origin = row.origin.kind === 'file' ? `${fileName} line ${row.origin.line.index + 1}`
-    : row.origin.kind === 'implicit' ? 'implicit: the catch-all glibc appends to a replaced table' : rowOriginText(row);
+  const origin =
+    row.origin.kind === 'file'
+      ? `${fileName} line ${row.origin.line.index + 1}`
+      : row.origin.kind === 'implicit'
+        ? 'implicit: the catch-all glibc appends to a replaced table'
+        : rowOriginText(row);
   const stop = deadBehind(table, row);
   const reached = stop ? `; never reached: lookups stop at ${rowPrefixText(stop)}` : '';
   return `${rowText(row)}  # ${origin}${reached}`;
@@ -69,7 +73,9 @@ export interface ExportedFile {
 /** Why a file's tables cannot be exported: glibc crashes before it holds any (null when they can). */
 export function exportRefusal(analysis: Analysis): string | null {
   const crash = analysis.tables.crash;
-  return crash ? `line ${crash.index + 1} makes every program crash at its first lookup on this glibc: there are no tables to export` : null;
+  return crash
+    ? `line ${crash.index + 1} makes every program crash at its first lookup on this glibc: there are no tables to export`
+    : null;
 }
 
 /**
@@ -79,16 +85,22 @@ export function exportRefusal(analysis: Analysis): string | null {
 export function exportTables(analysis: Analysis, fileName: string, glibcDescription: string): ExportedFile {
   const { tables } = analysis;
   const undefinedLines = analysis.parsed.lines.filter((line) => line.fate.kind === 'undefined');
-  const warnings = undefinedLines.map((line) => `line ${line.index + 1} of ${fileName} is undefined behaviour on this glibc (glibc may read it otherwise or crash); the export assumes glibc ignores it`);
+  const warnings = undefinedLines.map(
+    (line) =>
+      `line ${line.index + 1} of ${fileName} is undefined behaviour on this glibc (glibc may read it otherwise or crash); the export assumes glibc ignores it`,
+  );
   const lines = [
-    ...commentLines(`The tables ${glibcDescription} holds for ${fileName}, written by gai-conf table --format gai.conf. glibc reads this file into the same tables, rows in lookup order (the first matching row decides).`),
+    ...commentLines(
+      `The tables ${glibcDescription} holds for ${fileName}, written by gai-conf table --format gai.conf. glibc reads this file into the same tables, rows in lookup order (the first matching row decides).`,
+    ),
     ...warnings.flatMap((w) => commentLines(`Warning: ${w}.`)),
   ];
   for (const kind of KINDS) {
     const table = tables[kind];
     lines.push('');
     if (table.source === 'builtin') lines.push(...builtinSection(kind));
-    else lines.push(`# ${kind}: replaced by ${fileName}:`, ...table.rows.map((row) => exportedRow(table, row, fileName)));
+    else
+      lines.push(`# ${kind}: replaced by ${fileName}:`, ...table.rows.map((row) => exportedRow(table, row, fileName)));
   }
   if (tables.reload) lines.push('', `# ${fileName} asks glibc to read the file again when it changes:`, 'reload yes');
   return { text: formatted(lines, analysis.parsed.glibc), warnings };
@@ -106,7 +118,11 @@ export function presetFile(preset: Preset, glibc: GlibcVersion, chosenBecause?: 
     const rows = kind === 'scopev4' ? undefined : preset[kind];
     lines.push('');
     if (!rows) lines.push(...builtinSection(kind));
-    else lines.push(`# ${kind}: the whole table, which replaces glibc's built-in one:`, ...rows.map((e) => rowLine(kind, `${e.prefix}/${e.bits}`, e.value)));
+    else
+      lines.push(
+        `# ${kind}: the whole table, which replaces glibc's built-in one:`,
+        ...rows.map((e) => rowLine(kind, `${e.prefix}/${e.bits}`, e.value)),
+      );
   }
   return formatted(lines, glibc);
 }

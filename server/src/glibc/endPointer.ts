@@ -33,20 +33,40 @@ export interface MeasuredBuild {
 export const MEASURED_BUILDS: readonly MeasuredBuild[] = [
   // One pointer for all three directives; a first line without /bits crashed the oracle program,
   // and does not crash every program.
-  { minor: 31, name: "Debian 11's glibc 2.31", followed: ['label', 'precedence', 'scopev4'], unset: { outcomes: ['crash', 'ignored', 'full-length'], measured: 'crash' } },
+  {
+    minor: 31,
+    name: "Debian 11's glibc 2.31",
+    followed: ['label', 'precedence', 'scopev4'],
+    unset: { outcomes: ['crash', 'ignored', 'full-length'], measured: 'crash' },
+  },
   // scopev4 has a pointer of its own, wild until a scopev4 number was parsed: every program crashed.
   // label and precedence lines without /bits were ignored in every measurement, first or later.
-  { minor: 36, name: "Debian 12's glibc 2.36", followed: ['scopev4'], unset: { outcomes: ['crash'], measured: 'crash' }, otherwise: 'ignored' },
+  {
+    minor: 36,
+    name: "Debian 12's glibc 2.36",
+    followed: ['scopev4'],
+    unset: { outcomes: ['crash'], measured: 'crash' },
+    otherwise: 'ignored',
+  },
 ];
 
 /** How a line without /bits is read up to 2.40, and why. */
 export type MissingBitsReading =
   /** A measured build's stale pointer: the byte it lands on decides, the same in every program. */
-  | { readonly basis: 'stale-pointer'; readonly outcome: 'ignored' | 'full-length'; readonly build: string; readonly setByLine: number }
+  | {
+      readonly basis: 'stale-pointer';
+      readonly outcome: 'ignored' | 'full-length';
+      readonly build: string;
+      readonly setByLine: number;
+    }
   /** A measured build's wild pointer that crashed every program. */
   | { readonly basis: 'wild-pointer'; readonly outcome: 'crash'; readonly build: string }
   /** Leftover memory decides: any of the outcomes, with what a measured build did if known. */
-  | { readonly basis: 'leftover-memory'; readonly outcomes: readonly UndefinedOutcome[]; readonly measured?: { readonly build: string; readonly outcome: UndefinedOutcome } };
+  | {
+      readonly basis: 'leftover-memory';
+      readonly outcomes: readonly UndefinedOutcome[];
+      readonly measured?: { readonly build: string; readonly outcome: UndefinedOutcome };
+    };
 
 /** glibc's getdelim() starts with 120 bytes and at least doubles when a line does not fit. */
 const GETLINE_INITIAL_SIZE = 120;
@@ -75,7 +95,10 @@ export class EndPointers {
   private value2At = 0;
 
   /** `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone). */
-  constructor(private readonly build: MeasuredBuild | undefined, afterScopev4Number = false) {
+  constructor(
+    private readonly build: MeasuredBuild | undefined,
+    afterScopev4Number = false,
+  ) {
     this.scopev4Parsed = afterScopev4Number;
   }
 
@@ -133,7 +156,8 @@ export class EndPointers {
 
   private textFrom(offset: number): string {
     let text = '';
-    for (let i = offset; this.buffer[i] !== 0 && i < this.buffer.length; i++) text += String.fromCharCode(this.buffer[i]);
+    for (let i = offset; this.buffer[i] !== 0 && i < this.buffer.length; i++)
+      text += String.fromCharCode(this.buffer[i]);
     return text;
   }
 
@@ -143,18 +167,31 @@ export class EndPointers {
     const all: readonly UndefinedOutcome[] = ['ignored', 'full-length', 'crash'];
     if (build === undefined) {
       // Unmeasured: a scopev4 pointer a scopev4 number went through is at least a valid address.
-      return { basis: 'leftover-memory', outcomes: directive === 'scopev4' && this.scopev4Parsed ? ['ignored', 'full-length'] : all };
+      return {
+        basis: 'leftover-memory',
+        outcomes: directive === 'scopev4' && this.scopev4Parsed ? ['ignored', 'full-length'] : all,
+      };
     }
     if (!build.followed.includes(directive)) {
-      return { basis: 'leftover-memory', outcomes: all, ...(build.otherwise ? { measured: { build: build.name, outcome: build.otherwise } } : {}) };
+      return {
+        basis: 'leftover-memory',
+        outcomes: all,
+        ...(build.otherwise ? { measured: { build: build.name, outcome: build.otherwise } } : {}),
+      };
     }
     const pointer = this.followed;
     if (pointer.state === 'unset') {
-      if (build.unset.outcomes.length === 1 && build.unset.outcomes[0] === 'crash') return { basis: 'wild-pointer', outcome: 'crash', build: build.name };
-      return { basis: 'leftover-memory', outcomes: build.unset.outcomes, measured: { build: build.name, outcome: build.unset.measured } };
+      if (build.unset.outcomes.length === 1 && build.unset.outcomes[0] === 'crash')
+        return { basis: 'wild-pointer', outcome: 'crash', build: build.name };
+      return {
+        basis: 'leftover-memory',
+        outcomes: build.unset.outcomes,
+        measured: { build: build.name, outcome: build.unset.measured },
+      };
     }
     if (pointer.state === 'unknown') return { basis: 'leftover-memory', outcomes: all };
-    if (pointer.state === 'lost' || !this.ascii) return { basis: 'leftover-memory', outcomes: ['ignored', 'full-length'] };
+    if (pointer.state === 'lost' || !this.ascii)
+      return { basis: 'leftover-memory', outcomes: ['ignored', 'full-length'] };
     const outcome = this.buffer[pointer.offset] === 0 ? 'full-length' : 'ignored';
     return { basis: 'stale-pointer', outcome, build: build.name, setByLine: pointer.line };
   }

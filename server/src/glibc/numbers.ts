@@ -58,7 +58,8 @@ export function readNumberField(text: string, min: number, max: number, emptyIsZ
       : { problem: 'out-of-range', value: 0, emptyReadAsZero: true, unusualForm: false };
   }
   const parsed = strtoul10(text);
-  if (parsed.consumed !== text.length) return { problem: 'not-decimal', value: 0, emptyReadAsZero: false, unusualForm: false };
+  if (parsed.consumed !== text.length)
+    return { problem: 'not-decimal', value: 0, emptyReadAsZero: false, unusualForm: false };
   if (parsed.overflow) return { problem: 'overflow', value: 0, emptyReadAsZero: false, unusualForm: false };
   const unusualForm = /^[+-]|^0\d/.test(text);
   if (parsed.value < BigInt(min) || parsed.value > BigInt(max)) {

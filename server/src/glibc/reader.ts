@@ -6,9 +6,9 @@
 
 import { Bytes16, ipv4ToMapped, isV4Mapped, maskBytes, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
 import { TableKind } from './builtinTables';
-import { EndPointers, MissingBitsReading, UndefinedOutcome, measuredBuild } from './endPointer';
+import { EndPointers, measuredBuild, MissingBitsReading, UndefinedOutcome } from './endPointer';
+import { isCSpace, layoutLine, LineLayout, splitFields, Token } from './lines';
 import { INT_MAX, NumberReading, readNumberField } from './numbers';
-import { LineLayout, Token, isCSpace, layoutLine, splitFields } from './lines';
 import { GlibcVersion, ParserGeneration, parserGeneration } from './versions';
 
 export type Directive = 'label' | 'precedence' | 'scopev4' | 'reload';
@@ -28,7 +28,8 @@ export interface ConfiguredRow {
 }
 
 /** Which number field of a line an issue is about. */
-export type NumberField = 'prefix length' | 'prefix length of a v4-mapped prefix' | 'label value' | 'precedence value' | 'scope value';
+export type NumberField =
+  'prefix length' | 'prefix length of a v4-mapped prefix' | 'label value' | 'precedence value' | 'scope value';
 
 /** What glibc does that the text does not show, with the facts each needs to be explained. */
 export type ReadIssue = { readonly start: number; readonly end: number } & (
@@ -40,11 +41,28 @@ export type ReadIssue = { readonly start: number; readonly end: number } & (
   | { readonly code: 'reload-value'; readonly value?: string }
   | { readonly code: 'zone-id'; readonly address: string }
   | { readonly code: 'invalid-address'; readonly address: string }
-  | { readonly code: 'ipv4-prefix'; readonly table: 'label' | 'precedence'; readonly address: string; readonly bits?: number }
+  | {
+      readonly code: 'ipv4-prefix';
+      readonly table: 'label' | 'precedence';
+      readonly address: string;
+      readonly bits?: number;
+    }
   | { readonly code: 'scopev4-not-mapped'; readonly address: string }
-  | { readonly code: 'empty-number'; readonly field: NumberField; readonly outcome: 'read-as-zero' | 'refused' | 'zero-out-of-range'; readonly min: number; readonly max: number }
+  | {
+      readonly code: 'empty-number';
+      readonly field: NumberField;
+      readonly outcome: 'read-as-zero' | 'refused' | 'zero-out-of-range';
+      readonly min: number;
+      readonly max: number;
+    }
   | { readonly code: 'invalid-number'; readonly field: NumberField; readonly text: string }
-  | { readonly code: 'number-out-of-range'; readonly field: NumberField; readonly text: string; readonly min: number; readonly max: number }
+  | {
+      readonly code: 'number-out-of-range';
+      readonly field: NumberField;
+      readonly text: string;
+      readonly min: number;
+      readonly max: number;
+    }
   | { readonly code: 'unusual-number'; readonly text: string; readonly value: number }
   | {
       readonly code: 'missing-prefix-length';
@@ -59,12 +77,17 @@ export type ReadIssue = { readonly start: number; readonly end: number } & (
       readonly reading?: MissingBitsReading;
     }
   /** A scopev4 line without /bits that can crash (up to 2.40). */
-  | { readonly code: 'scopev4-crash'; readonly written: string; readonly address: string; readonly fullBits: number; readonly reading: MissingBitsReading }
+  | {
+      readonly code: 'scopev4-crash';
+      readonly written: string;
+      readonly address: string;
+      readonly fullBits: number;
+      readonly reading: MissingBitsReading;
+    }
   | { readonly code: 'nul-byte' }
   | { readonly code: 'carriage-return' }
   | { readonly code: 'comment-in-token'; readonly word: string }
 );
-
 
 export type LineFate =
   | { readonly kind: 'empty' }
@@ -75,7 +98,12 @@ export type LineFate =
    * What glibc does depends on memory the file does not decide: any of `outcomes`. `crash` when
    * crashing is the only one (every program crashes).
    */
-  | { readonly kind: 'undefined'; readonly crash: boolean; readonly outcomes: readonly UndefinedOutcome[]; readonly issue: ReadIssue };
+  | {
+      readonly kind: 'undefined';
+      readonly crash: boolean;
+      readonly outcomes: readonly UndefinedOutcome[];
+      readonly issue: ReadIssue;
+    };
 
 /** The words glibc sees on a line, and what it makes of them. */
 export interface DirectiveReading {
@@ -145,7 +173,13 @@ class LineReader {
     const directive = DIRECTIVES.find((d) => d === command.text);
     const fate = directive ? this.readDirective(directive, command, value1, value2) : this.unknown(command);
     if (directive && extra.length > 0) {
-      this.report({ code: 'extra-fields', start: extra[0].start, end: extra[extra.length - 1].end, directive, words: extra.map((t) => t.text) });
+      this.report({
+        code: 'extra-fields',
+        start: extra[0].start,
+        end: extra[extra.length - 1].end,
+        directive,
+        words: extra.map((t) => t.text),
+      });
     }
     return { command, value1, value2, extra, directive, fate, issues: this.issues };
   }
@@ -156,9 +190,21 @@ class LineReader {
     return this.ignored({ code: 'unknown-directive', ...span, word: command.text });
   }
 
-  private readDirective(directive: Directive, command: Token, value1: Token | undefined, value2: Token | undefined): LineFate {
+  private readDirective(
+    directive: Directive,
+    command: Token,
+    value1: Token | undefined,
+    value2: Token | undefined,
+  ): LineFate {
     if (directive === 'reload') return this.reload(command, value1);
-    if (!value1) return this.ignored({ code: 'missing-address', start: command.start, end: command.end, directive, where: 'no-values' });
+    if (!value1)
+      return this.ignored({
+        code: 'missing-address',
+        start: command.start,
+        end: command.end,
+        directive,
+        where: 'no-values',
+      });
     return directive === 'scopev4' ? this.scopev4(value1, value2) : this.prefixRow(directive, value1, value2);
   }
 
@@ -175,15 +221,30 @@ class LineReader {
   /** Why text is not an IPv6 address glibc reads. */
   private addressProblem(token: Token, address: string, directive: Directive): LineFate {
     const span = { start: token.start, end: token.start + address.length };
-    if (address === '') return this.ignored({ code: 'missing-address', start: token.start, end: token.end, directive, where: 'before-slash' });
+    if (address === '')
+      return this.ignored({
+        code: 'missing-address',
+        start: token.start,
+        end: token.end,
+        directive,
+        where: 'before-slash',
+      });
     if (address.includes('%')) return this.ignored({ code: 'zone-id', ...span, address });
     return this.ignored({ code: 'invalid-address', ...span, address });
   }
 
   /** The issue a number field raises, and the fate when glibc refuses the line because of it. */
-  private numberProblem(reading: NumberReading, span: Span, text: string, field: NumberField, min: number, max: number): LineFate | undefined {
+  private numberProblem(
+    reading: NumberReading,
+    span: Span,
+    text: string,
+    field: NumberField,
+    min: number,
+    max: number,
+  ): LineFate | undefined {
     if (reading.problem === undefined) {
-      if (reading.emptyReadAsZero) this.report({ code: 'empty-number', ...span, field, outcome: 'read-as-zero', min, max });
+      if (reading.emptyReadAsZero)
+        this.report({ code: 'empty-number', ...span, field, outcome: 'read-as-zero', min, max });
       else if (reading.unusualForm) this.report({ code: 'unusual-number', ...span, text, value: reading.value });
       return undefined;
     }
@@ -194,7 +255,8 @@ class LineReader {
         return this.ignored({ code: 'invalid-number', ...span, field, text });
       case 'overflow':
       case 'out-of-range':
-        if (reading.emptyReadAsZero) return this.ignored({ code: 'empty-number', ...span, field, outcome: 'zero-out-of-range', min, max });
+        if (reading.emptyReadAsZero)
+          return this.ignored({ code: 'empty-number', ...span, field, outcome: 'zero-out-of-range', min, max });
         return this.ignored({ code: 'number-out-of-range', ...span, field, text, min, max });
     }
   }
@@ -207,14 +269,21 @@ class LineReader {
   private bitsField(value1: Token, slash: number): { token: Token; span: Span } {
     const token = { text: value1.text.slice(slash + 1), start: value1.start + slash + 1, end: value1.end };
     // An empty length is shown on its "/".
-    return { token, span: token.text === '' ? { start: value1.start + slash, end: token.end } : { start: token.start, end: token.end } };
+    return {
+      token,
+      span:
+        token.text === '' ? { start: value1.start + slash, end: token.end } : { start: token.start, end: token.end },
+    };
   }
 
   private readValue(table: TableKind, value2: Token | undefined, value1: Token): LineFate | number {
     const token = this.valueField(value2, value1);
     const reading = readNumberField(token.text, 0, INT_MAX, this.generation === 'up-to-2.40');
     const field: NumberField = table === 'scopev4' ? 'scope value' : `${table} value`;
-    return this.numberProblem(reading, { start: token.start, end: token.end }, token.text, field, 0, INT_MAX) ?? reading.value;
+    return (
+      this.numberProblem(reading, { start: token.start, end: token.end }, token.text, field, 0, INT_MAX) ??
+      reading.value
+    );
   }
 
   /**
@@ -222,17 +291,30 @@ class LineReader {
    * the end pointer decides: a known stale pointer reads on or ignores the line, anything else
    * leaves the line's fate open among the outcomes that can happen.
    */
-  private missingBits(directive: 'label' | 'precedence' | 'scopev4', issue: Extract<ReadIssue, { code: 'missing-prefix-length' }>): LineFate | undefined {
+  private missingBits(
+    directive: 'label' | 'precedence' | 'scopev4',
+    issue: Extract<ReadIssue, { code: 'missing-prefix-length' }>,
+  ): LineFate | undefined {
     if (this.generation === 'from-2.41') {
       this.report(issue);
       return undefined;
     }
     const reading = this.state.pointers.missingBits(directive);
-    const outcomes: readonly UndefinedOutcome[] = reading.basis === 'leftover-memory' ? reading.outcomes : [reading.outcome];
+    const outcomes: readonly UndefinedOutcome[] =
+      reading.basis === 'leftover-memory' ? reading.outcomes : [reading.outcome];
     const canCrash = outcomes.includes('crash');
-    const full: ReadIssue = directive === 'scopev4' && canCrash
-      ? { code: 'scopev4-crash', start: issue.start, end: issue.end, written: issue.written, address: issue.address, fullBits: issue.fullBits, reading }
-      : { ...issue, reading };
+    const full: ReadIssue =
+      directive === 'scopev4' && canCrash
+        ? {
+            code: 'scopev4-crash',
+            start: issue.start,
+            end: issue.end,
+            written: issue.written,
+            address: issue.address,
+            fullBits: issue.fullBits,
+            reading,
+          }
+        : { ...issue, reading };
     if (reading.basis === 'stale-pointer') {
       if (reading.outcome === 'ignored') return this.ignored(full);
       this.report(full);
@@ -250,7 +332,14 @@ class LineReader {
     if (!bytes) {
       if (parseIpv4Bytes(address)) {
         const bits = Number(slash < 0 ? '32' : value1.text.slice(slash + 1));
-        return this.ignored({ code: 'ipv4-prefix', start: value1.start, end: value1.end, table, address, ...(Number.isInteger(bits) && bits >= 0 && bits <= 32 ? { bits } : {}) });
+        return this.ignored({
+          code: 'ipv4-prefix',
+          start: value1.start,
+          end: value1.end,
+          table,
+          address,
+          ...(Number.isInteger(bits) && bits >= 0 && bits <= 32 ? { bits } : {}),
+        });
       }
       return this.addressProblem(value1, address, table);
     }
@@ -258,7 +347,15 @@ class LineReader {
     const pointers = this.state.pointers;
     if (slash < 0) {
       const span = { start: value1.start, end: value1.end };
-      const open = this.missingBits(table, { code: 'missing-prefix-length', ...span, directive: table, written: value1.text, address, fullBits: 128, generation: this.generation });
+      const open = this.missingBits(table, {
+        code: 'missing-prefix-length',
+        ...span,
+        directive: table,
+        written: value1.text,
+        address,
+        fullBits: 128,
+        generation: this.generation,
+      });
       if (open) return open;
     } else {
       pointers.cutAtSlash();
@@ -284,7 +381,13 @@ class LineReader {
     let maxBits: number;
     let offset: number;
     if (ipv6) {
-      if (!isV4Mapped(ipv6)) return this.ignored({ code: 'scopev4-not-mapped', start: value1.start, end: value1.start + address.length, address });
+      if (!isV4Mapped(ipv6))
+        return this.ignored({
+          code: 'scopev4-not-mapped',
+          start: value1.start,
+          end: value1.start + address.length,
+          address,
+        });
       [bytes, minBits, maxBits, offset] = [ipv6, 96, 128, 0];
     } else {
       const quad = parseIpv4Bytes(address);
@@ -295,14 +398,29 @@ class LineReader {
     const pointers = this.state.pointers;
     if (slash < 0) {
       const span = { start: value1.start, end: value1.end };
-      const open = this.missingBits('scopev4', { code: 'missing-prefix-length', ...span, directive: 'scopev4', written: value1.text, address, fullBits: maxBits, generation: this.generation });
+      const open = this.missingBits('scopev4', {
+        code: 'missing-prefix-length',
+        ...span,
+        directive: 'scopev4',
+        written: value1.text,
+        address,
+        fullBits: maxBits,
+        generation: this.generation,
+      });
       if (open) return open;
     } else {
       pointers.cutAtSlash();
       const { token, span } = this.bitsField(value1, slash);
       const reading = readNumberField(token.text, minBits, maxBits, this.generation === 'up-to-2.40');
       pointers.numberParsed('scopev4', 'bits');
-      const problem = this.numberProblem(reading, span, token.text, ipv6 ? 'prefix length of a v4-mapped prefix' : 'prefix length', minBits, maxBits);
+      const problem = this.numberProblem(
+        reading,
+        span,
+        token.text,
+        ipv6 ? 'prefix length of a v4-mapped prefix' : 'prefix length',
+        minBits,
+        maxBits,
+      );
       if (problem) return problem;
       bits = reading.value;
     }
@@ -337,7 +455,9 @@ export interface ParseOptions {
 
 export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
   const generation = parserGeneration(options.glibc);
-  const state: ReaderState = { pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined) };
+  const state: ReaderState = {
+    pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
+  };
   const lines: ParsedLine[] = [];
   const issues: ReadIssue[] = [];
   let reload = false;
@@ -353,7 +473,14 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
     if (reading) issues.push(...reading.issues);
     const fate = reading?.fate ?? EMPTY;
     if (fate.kind === 'reload') reload = fate.enabled;
-    const comment = layout.hashAt >= 0 ? { text: text.slice(layout.hashAt, end).replace(/\r$/, ''), start: layout.hashAt, end: end - (text.charCodeAt(end - 1) === 0x0d ? 1 : 0) } : undefined;
+    const comment =
+      layout.hashAt >= 0
+        ? {
+            text: text.slice(layout.hashAt, end).replace(/\r$/, ''),
+            start: layout.hashAt,
+            end: end - (text.charCodeAt(end - 1) === 0x0d ? 1 : 0),
+          }
+        : undefined;
     lines.push({ index, start, end, reading, comment, fate });
     start = end + 1;
   }
@@ -365,7 +492,12 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
  * analysis reads a commented-out row. An earlier scopev4 length is assumed, as in any real file
  * that has one, so that only the words decide.
  */
-export function readWords(text: string, start: number, end: number, generation: ParserGeneration): DirectiveReading | undefined {
+export function readWords(
+  text: string,
+  start: number,
+  end: number,
+  generation: ParserGeneration,
+): DirectiveReading | undefined {
   const fields = splitFields(text, start, end);
   if (fields.length === 0) return undefined;
   const pointers = new EndPointers(undefined, true);

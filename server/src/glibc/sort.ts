@@ -6,7 +6,7 @@
  */
 
 import { Bytes16, IpAddress, ipv6Scope, parseIpAddress } from './addresses';
-import { Host, HostAddress, LOOPBACK_INTERFACE, interfaceOf, selectSource } from './sourceSelection';
+import { Host, HostAddress, interfaceOf, LOOPBACK_INTERFACE, selectSource } from './sourceSelection';
 import { EffectiveTables, lookupRow } from './tables';
 
 export type RuleNumber = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10;
@@ -60,7 +60,9 @@ export interface Decision {
   readonly winner: number;
   readonly rule: RuleNumber;
   /** The values the rule compared, for a and for b. */
-  readonly values: Readonly<Record<string, readonly [number | string | boolean | null, number | string | boolean | null]>>;
+  readonly values: Readonly<
+    Record<string, readonly [number | string | boolean | null, number | string | boolean | null]>
+  >;
 }
 
 export interface OrderResult {
@@ -153,10 +155,14 @@ function matchingPrefixes(a: DestinationFacts, b: DestinationFacts, asHostHasThe
       const mask = prefixLength === 0 ? 0xffffffff : (0xffffffff << (32 - prefixLength)) >>> 0;
       const d = word(dst, 3);
       const s = word(src, 3);
-      return ((d & mask) >>> 0) === ((s & mask) >>> 0) ? leadingZeros((d ^ s) >>> 0) : 0;
+      return (d & mask) >>> 0 === (s & mask) >>> 0 ? leadingZeros((d ^ s) >>> 0) : 0;
     };
-    const known = (s: NonNullable<DestinationFacts['source']>): number => (s.prefixLengthKnown || asHostHasThem ? s.prefixLength : 0);
-    return [ipv4Match(a.address.bytes, sa.address.bytes, known(sa)), ipv4Match(b.address.bytes, sb.address.bytes, known(sb))];
+    const known = (s: NonNullable<DestinationFacts['source']>): number =>
+      s.prefixLengthKnown || asHostHasThem ? s.prefixLength : 0;
+    return [
+      ipv4Match(a.address.bytes, sa.address.bytes, known(sa)),
+      ipv4Match(b.address.bytes, sb.address.bytes, known(sb)),
+    ];
   }
   for (let i = 0; i < 4; i++) {
     const da = (word(a.address.bytes, i) ^ word(sa.address.bytes, i)) >>> 0;
@@ -180,7 +186,10 @@ export function compareDestinations(a: DestinationFacts, b: DestinationFacts): C
   if (bothUsable) {
     const scopeMatch = (d: DestinationFacts) => d.scope === d.sourceScope;
     if (scopeMatch(a) !== scopeMatch(b)) {
-      return decide(2, scopeMatch(a), { destinationScope: [a.scope, b.scope], sourceScope: [a.sourceScope!, b.sourceScope!] });
+      return decide(2, scopeMatch(a), {
+        destinationScope: [a.scope, b.scope],
+        sourceScope: [a.sourceScope!, b.sourceScope!],
+      });
     }
     if (a.source!.deprecated !== b.source!.deprecated) {
       return decide(3, !a.source!.deprecated, { sourceDeprecated: [a.source!.deprecated, b.source!.deprecated] });
@@ -190,12 +199,19 @@ export function compareDestinations(a: DestinationFacts, b: DestinationFacts): C
     }
     const labelMatch = (d: DestinationFacts) => d.label === d.sourceLabel;
     if (labelMatch(a) !== labelMatch(b)) {
-      return decide(5, labelMatch(a), { destinationLabel: [a.label, b.label], sourceLabel: [a.sourceLabel!, b.sourceLabel!] });
+      return decide(5, labelMatch(a), {
+        destinationLabel: [a.label, b.label],
+        sourceLabel: [a.sourceLabel!, b.sourceLabel!],
+      });
     }
   }
-  if (a.precedence !== b.precedence) return decide(6, a.precedence > b.precedence, { precedence: [a.precedence, b.precedence] });
+  if (a.precedence !== b.precedence)
+    return decide(6, a.precedence > b.precedence, { precedence: [a.precedence, b.precedence] });
   if (bothUsable && a.source!.interface !== b.source!.interface && a.source!.tunnel !== b.source!.tunnel) {
-    return decide(7, !a.source!.tunnel, { sourceInterface: [a.source!.interface, b.source!.interface], tunnel: [a.source!.tunnel, b.source!.tunnel] });
+    return decide(7, !a.source!.tunnel, {
+      sourceInterface: [a.source!.interface, b.source!.interface],
+      tunnel: [a.source!.tunnel, b.source!.tunnel],
+    });
   }
   if (a.scope !== b.scope) return decide(8, a.scope < b.scope, { destinationScope: [a.scope, b.scope] });
   if (bothUsable && a.address.family === b.address.family) {
@@ -204,7 +220,11 @@ export function compareDestinations(a: DestinationFacts, b: DestinationFacts): C
     if (a.address.family === 4 && !a.source!.prefixLengthKnown) {
       // Recorded so that an explanation can say why rule 9 did not decide.
       const [realA, realB] = matchingPrefixes(a, b, true);
-      if (realA !== realB) return decide(10, a.index < b.index, { originalPosition: [a.index + 1, b.index + 1], matchingPrefixIfKnown: [realA, realB] });
+      if (realA !== realB)
+        return decide(10, a.index < b.index, {
+          originalPosition: [a.index + 1, b.index + 1],
+          matchingPrefixIfKnown: [realA, realB],
+        });
     }
   }
   return decide(10, a.index < b.index, { originalPosition: [a.index + 1, b.index + 1] });
@@ -228,9 +248,14 @@ export function simulateOrder(tables: EffectiveTables, host: Host, destinations:
   const decisions: Decision[] = [];
   const order = mergeSort(all, (a, b) => {
     const comparison = compareDestinations(a, b);
-    decisions.push({ a: a.index, b: b.index, winner: comparison.aFirst ? a.index : b.index, rule: comparison.rule, values: comparison.values });
+    decisions.push({
+      a: a.index,
+      b: b.index,
+      winner: comparison.aFirst ? a.index : b.index,
+      rule: comparison.rule,
+      values: comparison.values,
+    });
     return comparison.aFirst;
   });
   return { order, destinations: all, decisions };
 }
-

@@ -8,10 +8,10 @@
 
 import {
   Bytes16,
-  IpAddress,
   commonPrefixLength,
-  ipv6Scope,
+  IpAddress,
   ipv4ToMapped,
+  ipv6Scope,
   isV4Mapped,
   parseIpv6Bytes,
   prefixContains,
@@ -61,18 +61,28 @@ export interface Host {
 export const MAIN_INTERFACE = 'eth0';
 export const LOOPBACK_INTERFACE = 'lo';
 
-const IPV6_LOOPBACK: HostAddress = { address: { family: 6, bytes: parseIpv6Bytes('::1')! }, prefixLength: 128, interface: LOOPBACK_INTERFACE };
-const IPV4_LOOPBACK: HostAddress = { address: { family: 4, bytes: ipv4ToMapped(Uint8Array.of(127, 0, 0, 1)) }, prefixLength: 8, interface: LOOPBACK_INTERFACE };
+const IPV6_LOOPBACK: HostAddress = {
+  address: { family: 6, bytes: parseIpv6Bytes('::1')! },
+  prefixLength: 128,
+  interface: LOOPBACK_INTERFACE,
+};
+const IPV4_LOOPBACK: HostAddress = {
+  address: { family: 4, bytes: ipv4ToMapped(Uint8Array.of(127, 0, 0, 1)) },
+  prefixLength: 8,
+  interface: LOOPBACK_INTERFACE,
+};
 
 export function interfaceOf(address: HostAddress): string {
   return address.interface ?? MAIN_INTERFACE;
 }
 
 export function defaultRoutesOf(host: Host): { ipv4: boolean; ipv6: boolean } {
-  return host.defaultRoutes ?? {
-    ipv4: host.addresses.some((a) => a.address.family === 4),
-    ipv6: host.addresses.some((a) => a.address.family === 6),
-  };
+  return (
+    host.defaultRoutes ?? {
+      ipv4: host.addresses.some((a) => a.address.family === 4),
+      ipv6: host.addresses.some((a) => a.address.family === 6),
+    }
+  );
 }
 
 function isIpv4Loopback(bytes: Bytes16): boolean {
@@ -96,8 +106,11 @@ function selectIpv4Source(host: Host, destination: Bytes16): HostAddress | undef
 }
 
 /** Linux's built-in address labels in the kernel's lookup order: longest prefix first, as it inserts them. */
-export const KERNEL_DEFAULT_LABELS: readonly AddressLabel[] = LINUX_DEFAULT_ADDRLABELS.map((e) => ({ bytes: parseIpv6Bytes(e.prefix)!, bits: e.bits, value: e.value }))
-  .sort((a, b) => b.bits - a.bits);
+export const KERNEL_DEFAULT_LABELS: readonly AddressLabel[] = LINUX_DEFAULT_ADDRLABELS.map((e) => ({
+  bytes: parseIpv6Bytes(e.prefix)!,
+  bits: e.bits,
+  value: e.value,
+})).sort((a, b) => b.bits - a.bits);
 
 /**
  * The kernel's label for an address on an interface: the first row that matches, a row bound to
@@ -105,7 +118,9 @@ export const KERNEL_DEFAULT_LABELS: readonly AddressLabel[] = LINUX_DEFAULT_ADDR
  */
 export function kernelLabel(host: Host, bytes: Bytes16, onInterface: string): number {
   const rows = host.addressLabels ?? KERNEL_DEFAULT_LABELS;
-  const row = rows.find((r) => (r.interface === undefined || r.interface === onInterface) && prefixContains(r.bytes, r.bits, bytes));
+  const row = rows.find(
+    (r) => (r.interface === undefined || r.interface === onInterface) && prefixContains(r.bytes, r.bits, bytes),
+  );
   return row?.value ?? KERNEL_LABEL_NONE;
 }
 
@@ -123,7 +138,10 @@ function kernelScore(host: Host, candidate: HostAddress, destination: Bytes16, o
     // No home-address rule: kernels build it only with CONFIG_IPV6_MIP6=y; Debian's is a module, and
     // the measured kernel picks a non-home source over a home one.
     interfaceOf(candidate) === outgoingInterface ? 1 : 0,
-    kernelLabel(host, candidate.address.bytes, interfaceOf(candidate)) === kernelLabel(host, destination, outgoingInterface) ? 1 : 0,
+    kernelLabel(host, candidate.address.bytes, interfaceOf(candidate)) ===
+    kernelLabel(host, destination, outgoingInterface)
+      ? 1
+      : 0,
     Math.min(commonPrefixLength(candidate.address.bytes, destination), candidate.prefixLength),
   ];
 }
@@ -175,7 +193,12 @@ function multicastSource(host: Host, own: readonly HostAddress[], destination: B
   return bestCandidate(host, own, destination, interfaceOf(own[0]));
 }
 
-function bestCandidate(host: Host, candidates: readonly HostAddress[], destination: Bytes16, outgoingInterface: string): HostAddress | undefined {
+function bestCandidate(
+  host: Host,
+  candidates: readonly HostAddress[],
+  destination: Bytes16,
+  outgoingInterface: string,
+): HostAddress | undefined {
   let best: HostAddress | undefined;
   let bestScore: number[] = [];
   for (const candidate of kernelIterationOrder(candidates)) {
@@ -222,10 +245,18 @@ function uncachedSelectSource(host: Host, destination: IpAddress): SelectedSourc
 
 /** Whether a label table is Linux's built-in one, row for row. */
 export function isKernelDefaultLabels(labels: readonly AddressLabel[]): boolean {
-  return labels.length === KERNEL_DEFAULT_LABELS.length && labels.every((row, i) => {
-    const builtin = KERNEL_DEFAULT_LABELS[i];
-    return row.interface === undefined && row.bits === builtin.bits && row.value === builtin.value && sameBytes(row.bytes, builtin.bytes);
-  });
+  return (
+    labels.length === KERNEL_DEFAULT_LABELS.length &&
+    labels.every((row, i) => {
+      const builtin = KERNEL_DEFAULT_LABELS[i];
+      return (
+        row.interface === undefined &&
+        row.bits === builtin.bits &&
+        row.value === builtin.value &&
+        sameBytes(row.bytes, builtin.bytes)
+      );
+    })
+  );
 }
 
 const withDefaultLabels = new WeakMap<Host, Host>();
@@ -237,7 +268,11 @@ const withDefaultLabels = new WeakMap<Host, Host>();
 export function sourceUnderDefaultLabels(host: Host, destination: IpAddress): SelectedSource | undefined {
   if (!host.addressLabels || destination.family === 4 || isV4Mapped(destination.bytes)) return undefined;
   let plain = withDefaultLabels.get(host);
-  if (!plain) withDefaultLabels.set(host, (plain = { addresses: host.addresses, ...(host.defaultRoutes ? { defaultRoutes: host.defaultRoutes } : {}) }));
+  if (!plain)
+    withDefaultLabels.set(
+      host,
+      (plain = { addresses: host.addresses, ...(host.defaultRoutes ? { defaultRoutes: host.defaultRoutes } : {}) }),
+    );
   const custom = selectSource(host, destination);
   const standard = selectSource(plain, destination);
   if (!standard || (custom && sameBytes(custom.address.bytes, standard.address.bytes))) return undefined;

@@ -4,7 +4,17 @@
  * prefix, and is sorted longest prefix first, keeping file order among equal lengths.
  */
 
-import { Bytes16, ipv4Text, ipv4ToMapped, ipv6TextForPeople, maskBytes, parseIpv4Bytes, parseIpv6Bytes, prefixContains, prefixKey } from './addresses';
+import {
+  Bytes16,
+  ipv4Text,
+  ipv4ToMapped,
+  ipv6TextForPeople,
+  maskBytes,
+  parseIpv4Bytes,
+  parseIpv6Bytes,
+  prefixContains,
+  prefixKey,
+} from './addresses';
 import {
   GLIBC_DEFAULT_LABELS,
   GLIBC_DEFAULT_PRECEDENCE,
@@ -14,13 +24,11 @@ import {
   Scopev4TableEntry,
   TableKind,
 } from './builtinTables';
-import { GlibcVersion } from './versions';
 import { ParsedFile, ParsedLine } from './reader';
+import { GlibcVersion } from './versions';
 
 export type RowOrigin =
-  | { readonly kind: 'builtin' }
-  | { readonly kind: 'implicit' }
-  | { readonly kind: 'file'; readonly line: ParsedLine };
+  { readonly kind: 'builtin' } | { readonly kind: 'implicit' } | { readonly kind: 'file'; readonly line: ParsedLine };
 
 export interface TableRow {
   readonly table: TableKind;
@@ -57,7 +65,13 @@ function prefixEntryRow(table: 'label' | 'precedence', entry: PrefixTableEntry, 
 }
 
 function scopeEntryRow(entry: Scopev4TableEntry, origin: RowOrigin): TableRow {
-  return { table: 'scopev4', bytes: ipv4ToMapped(parseIpv4Bytes(entry.network)!), bits: entry.bits + 96, value: entry.value, origin };
+  return {
+    table: 'scopev4',
+    bytes: ipv4ToMapped(parseIpv4Bytes(entry.network)!),
+    bits: entry.bits + 96,
+    value: entry.value,
+    origin,
+  };
 }
 
 /** Rows of a built-in table, in lookup order. */
@@ -84,11 +98,18 @@ function catchAllBits(kind: TableKind): number {
 function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
   const rows: TableRow[] = [];
   for (const line of parsed.lines) {
-    if (line.fate.kind === 'row' && line.fate.row.table === kind) rows.push({ ...line.fate.row, origin: { kind: 'file', line } });
+    if (line.fate.kind === 'row' && line.fate.row.table === kind)
+      rows.push({ ...line.fate.row, origin: { kind: 'file', line } });
   }
   if (rows.length === 0) return builtinTable(kind);
   if (!rows.some((row) => row.bits === catchAllBits(kind))) {
-    rows.push({ table: kind, bytes: kind === 'scopev4' ? ipv4ToMapped(new Uint8Array(4)) : new Uint8Array(16), bits: catchAllBits(kind), value: IMPLICIT_CATCH_ALL[kind], origin: IMPLICIT });
+    rows.push({
+      table: kind,
+      bytes: kind === 'scopev4' ? ipv4ToMapped(new Uint8Array(4)) : new Uint8Array(16),
+      bits: catchAllBits(kind),
+      value: IMPLICIT_CATCH_ALL[kind],
+      origin: IMPLICIT,
+    });
   }
   // Array.prototype.sort is stable, as glibc's merge-sorting qsort is for these tables.
   rows.sort((a, b) => b.bits - a.bits);
@@ -117,7 +138,10 @@ export function firstCatchAll(table: EffectiveTable): TableRow | undefined {
 }
 
 /** Each row's place in lookup order and the first catch-all's, worked out once per table. */
-const positions = new WeakMap<EffectiveTable, { readonly stop: number; readonly index: ReadonlyMap<TableRow, number> }>();
+const positions = new WeakMap<
+  EffectiveTable,
+  { readonly stop: number; readonly index: ReadonlyMap<TableRow, number> }
+>();
 
 /** The row that makes `row` dead (a catch-all before it), or undefined when lookups can reach it. */
 export function deadBehind(table: EffectiveTable, row: TableRow): TableRow | undefined {
@@ -133,7 +157,10 @@ export function deadBehind(table: EffectiveTable, row: TableRow): TableRow | und
 /** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
 export function droppedBuiltinRows(table: EffectiveTable): TableRow[] {
   if (table.source === 'builtin') return [];
-  return builtinRows(table.kind).filter((builtin) => !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)));
+  return builtinRows(table.kind).filter(
+    (builtin) =>
+      !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)),
+  );
 }
 
 /** Per prefix length, longest first: the first row of that length for each prefix it covers. */
@@ -185,7 +212,11 @@ export function lookupRowShorterThan(table: EffectiveTable, bytes: Bytes16, bits
 }
 
 /** An address inside a prefix that no longer prefix of `others` holds, if there is one easily found. */
-function representative(bytes: Bytes16, bits: number, others: readonly Pick<TableRow, 'bytes' | 'bits'>[]): Bytes16 | undefined {
+function representative(
+  bytes: Bytes16,
+  bits: number,
+  others: readonly Pick<TableRow, 'bytes' | 'bits'>[],
+): Bytes16 | undefined {
   const inner = others.filter((o) => o.bits > bits && prefixContains(bytes, bits, o.bytes));
   const base = maskBytes(bytes, bits);
   const free = (candidate: Bytes16) => !inner.some((o) => prefixContains(o.bytes, o.bits, candidate));

@@ -32,7 +32,9 @@ export function parseGlibcVersion(text: string, origin: GlibcVersion['origin'] =
 }
 
 export function parserGeneration(version: GlibcVersion): ParserGeneration {
-  return version.major === 2 && version.minor <= 40 && version.prefixLengthFix === undefined ? 'up-to-2.40' : 'from-2.41';
+  return version.major === 2 && version.minor <= 40 && version.prefixLengthFix === undefined
+    ? 'up-to-2.40'
+    : 'from-2.41';
 }
 
 export function glibcVersionText(version: GlibcVersion): string {

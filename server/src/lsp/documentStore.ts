@@ -5,6 +5,7 @@
 
 import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis/analysis';
 import { TextLocator } from '../features/positions';
 
@@ -34,7 +35,11 @@ export class DocumentStore {
     const cached = this.snapshots.get(document.uri);
     if (cached && cached.version === document.version) return cached;
     const text = document.getText();
-    const snapshot = { version: document.version, analysis: this.analyze(document.uri, text), locator: new TextLocator(text) };
+    const snapshot = {
+      version: document.version,
+      analysis: this.analyze(document.uri, text),
+      locator: new TextLocator(text),
+    };
     this.snapshots.set(document.uri, snapshot);
     return snapshot;
   }

@@ -9,38 +9,44 @@
  */
 
 import { NotificationType, RequestType, RequestType0, WorkspaceEdit } from 'vscode-languageserver/node';
+
 import type { HostLibc } from '../analysis/analysis';
-import type { ExplainReport } from '../features/explain';
-import type { PolicyTables } from '../features/policyTables';
-import type { KernelLabelsReport } from '../features/kernelLabels';
-import type { WhoFollowsReport } from '../features/whoFollows';
 import type { Census } from '../features/connections/census';
 import type { Comparison } from '../features/connections/report';
+import type { ExplainReport } from '../features/explain';
+import type { KernelLabelsReport } from '../features/kernelLabels';
+import type { PolicyTables } from '../features/policyTables';
+import type { WhoFollowsReport } from '../features/whoFollows';
 
-export type { ExplainedDestination, Explanation } from '../features/explain';
-export type { PolicyRow, PolicyTable } from '../features/policyTables';
-export type { KernelLabelRow } from '../features/kernelLabels';
-export type { ProcessReport } from '../features/whoFollows';
 export type { Census, Connection } from '../features/connections/census';
-export type { Comparison, ShareRow, Remaining } from '../features/connections/report';
+export type { Comparison, Remaining, ShareRow } from '../features/connections/report';
+export type { ExplainedDestination, Explanation } from '../features/explain';
+export type { KernelLabelRow } from '../features/kernelLabels';
+export type { PolicyRow, PolicyTable } from '../features/policyTables';
+export type { ProcessReport } from '../features/whoFollows';
 
 /** A request with params: its method's name, params and result in one type. */
-export type TypedRequest<Method extends string, Params, Result> = RequestType<Params, Result, void> & { readonly method: Method };
+export type TypedRequest<Method extends string, Params, Result> = RequestType<Params, Result, void> & {
+  readonly method: Method;
+};
 /** A request without params. */
 export type TypedRequest0<Method extends string, Result> = RequestType0<Result, void> & { readonly method: Method };
 export type TypedNotification<Method extends string, Params> = NotificationType<Params> & { readonly method: Method };
 
 /** `requestType<Params, Result>()(method)`: the method's name is inferred, the types are given. */
 function requestType<Params, Result>() {
-  return <Method extends string>(method: Method) => new RequestType<Params, Result, void>(method) as TypedRequest<Method, Params, Result>;
+  return <Method extends string>(method: Method) =>
+    new RequestType<Params, Result, void>(method) as TypedRequest<Method, Params, Result>;
 }
 
 function requestType0<Result>() {
-  return <Method extends string>(method: Method) => new RequestType0<Result, void>(method) as TypedRequest0<Method, Result>;
+  return <Method extends string>(method: Method) =>
+    new RequestType0<Result, void>(method) as TypedRequest0<Method, Result>;
 }
 
 function notificationType<Params>() {
-  return <Method extends string>(method: Method) => new NotificationType<Params>(method) as TypedNotification<Method, Params>;
+  return <Method extends string>(method: Method) =>
+    new NotificationType<Params>(method) as TypedNotification<Method, Params>;
 }
 
 export interface ExplainParams {
@@ -183,7 +189,9 @@ export interface WritePresetParams {
 }
 
 /** Comments out the active lines and adds the preset's whole tables at the end of the document. */
-export const WritePresetRequest = requestType<WritePresetParams, PolicyEditResult & { readonly preset: string }>()('gaiConf/writePreset');
+export const WritePresetRequest = requestType<WritePresetParams, PolicyEditResult & { readonly preset: string }>()(
+  'gaiConf/writePreset',
+);
 
 export interface ExportTablesResult {
   /** A complete gai.conf that glibc reads into the tables it holds for the document; null when it crashes instead. */

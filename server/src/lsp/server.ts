@@ -6,28 +6,30 @@
  */
 
 import { CodeActionKind, Connection, InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
+
 import { APPLY_FIX_COMMAND, registerCodeActions } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
 import { registerCompletion } from './handlers/completion';
+import { registerConnections } from './handlers/connections';
 import { publishDiagnostics, registerDiagnostics } from './handlers/diagnostics';
 import { registerExplain } from './handlers/explain';
 import { registerFormatting } from './handlers/formatting';
 import { registerHover } from './handlers/hover';
+import { registerKernelLabels } from './handlers/kernelLabels';
+import { registerPolicyFiles } from './handlers/policyFiles';
 import { registerPolicyTables } from './handlers/policyTables';
 import { registerSaveCheck } from './handlers/saveCheck';
 import { registerStatus } from './handlers/status';
 import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
-import { registerPolicyFiles } from './handlers/policyFiles';
-import { registerKernelLabels } from './handlers/kernelLabels';
-import { registerConnections } from './handlers/connections';
 import { Session } from './session';
 
 export function startServer(connection: Connection): void {
   const session = new Session(connection);
   const { store } = session;
   const reanalyse = () => {
-    for (const document of store.documents.all()) store.schedule(document.uri, (uri) => publishDiagnostics(session, uri));
+    for (const document of store.documents.all())
+      store.schedule(document.uri, (uri) => publishDiagnostics(session, uri));
   };
 
   connection.onInitialize((params): InitializeResult => {

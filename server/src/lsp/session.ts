@@ -3,7 +3,14 @@
  * settings pulled with workspace/configuration or else read from initializationOptions.
  */
 
-import { Connection, DidChangeConfigurationNotification, InitializeParams, MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
+import {
+  Connection,
+  DidChangeConfigurationNotification,
+  InitializeParams,
+  MessageType,
+  ShowMessageNotification,
+} from 'vscode-languageserver/node';
+
 import { HostLibc } from '../analysis/analysis';
 import { DiagnosticCode, documentationAnchor } from '../analysis/catalogue';
 import { describeGlibcVersion } from '../analysis/glibcDescription';
@@ -15,7 +22,7 @@ import { documentationBase } from '../system/documentation';
 import { isLiveDocument } from '../system/files';
 import { DocumentStore } from './documentStore';
 import { CLIENT_COMMANDS, StatusChangedNotification, StatusResult } from './protocol';
-import { ServerSettings, readSettings } from './settings';
+import { readSettings, ServerSettings } from './settings';
 
 export interface ClientFeatures {
   readonly pullConfiguration: boolean;
@@ -34,7 +41,14 @@ function asObject(value: unknown): Record<string, unknown> {
 
 export class Session {
   settings: ServerSettings = readSettings(undefined);
-  client: ClientFeatures = { pullConfiguration: false, registerConfiguration: false, literalCodeActions: false, changeAnnotations: false, hierarchicalSymbols: false, commands: [] };
+  client: ClientFeatures = {
+    pullConfiguration: false,
+    registerConfiguration: false,
+    literalCodeActions: false,
+    changeAnnotations: false,
+    hierarchicalSymbols: false,
+    commands: [],
+  };
   readonly hostLibc: HostLibc = runtimeLibc();
   private readonly readme = documentationBase();
   /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
@@ -52,9 +66,13 @@ export class Session {
       pullConfiguration: capabilities.workspace?.configuration === true,
       registerConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       literalCodeActions: capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
-      changeAnnotations: capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined && capabilities.workspace.workspaceEdit.documentChanges === true,
+      changeAnnotations:
+        capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined &&
+        capabilities.workspace.workspaceEdit.documentChanges === true,
       hierarchicalSymbols: capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
-      commands: Array.isArray(options?.clientCommands) ? options.clientCommands.filter((c): c is string => typeof c === 'string') : [],
+      commands: Array.isArray(options?.clientCommands)
+        ? options.clientCommands.filter((c): c is string => typeof c === 'string')
+        : [],
     };
     this.initialSettings = options?.gaiconf ?? options;
     this.settings = readSettings(this.initialSettings);
@@ -65,7 +83,8 @@ export class Session {
    * the code's heading, wherever its extension host runs), else the README beside the server.
    */
   documentationLink(code: DiagnosticCode): string {
-    if (this.client.commands.includes(CLIENT_COMMANDS.documentation)) return `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`;
+    if (this.client.commands.includes(CLIENT_COMMANDS.documentation))
+      return `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`;
     return this.readme + documentationAnchor(code);
   }
 
@@ -83,14 +102,25 @@ export class Session {
 
   status(): StatusResult {
     const glibc = this.settings.glibc;
-    return { glibc: glibcVersionText(glibc), origin: glibc.origin, ...(glibc.prefixLengthFix ? { prefixLengthFix: glibc.prefixLengthFix } : {}), description: describeGlibcVersion(glibc), hostLibc: this.hostLibc };
+    return {
+      glibc: glibcVersionText(glibc),
+      origin: glibc.origin,
+      ...(glibc.prefixLengthFix ? { prefixLengthFix: glibc.prefixLengthFix } : {}),
+      description: describeGlibcVersion(glibc),
+      hostLibc: this.hostLibc,
+    };
   }
 
   /** Tells the user about settings that could not be used (a notification: nothing for a client to refuse). */
   reportSettings(): void {
-    const typos = unknownCodes(this.settings.severity).map((code) => `gaiconf.diagnostics.severity: "${code}" is not a gai-conf diagnostic code.`);
+    const typos = unknownCodes(this.settings.severity).map(
+      (code) => `gaiconf.diagnostics.severity: "${code}" is not a gai-conf diagnostic code.`,
+    );
     for (const problem of [...this.settings.problems, ...typos]) {
-      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: problem });
+      void this.connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: problem,
+      });
     }
     this.connection.console.info(`Analysing gai.conf as ${describeGlibcVersion(this.settings.glibc)}.`);
   }
@@ -101,7 +131,9 @@ export class Session {
       return;
     }
     if (this.client.registerConfiguration) {
-      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'gaiconf' }).catch(() => undefined);
+      void this.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: 'gaiconf' })
+        .catch(() => undefined);
     }
     void this.refreshSettings(reanalyse);
   }
@@ -120,7 +152,8 @@ export class Session {
     }
     this.settings = readSettings(raw);
     this.reportSettings();
-    if (this.client.commands.length > 0) void this.connection.sendNotification(StatusChangedNotification, this.status());
+    if (this.client.commands.length > 0)
+      void this.connection.sendNotification(StatusChangedNotification, this.status());
     this.store.invalidate();
     reanalyse();
   }

@@ -1,8 +1,8 @@
 /** The server's settings, from workspace/configuration where the client offers it, else from initializationOptions. */
 
+import { SeverityOverrides } from '../features/diagnostics';
 import { GlibcVersion } from '../glibc/versions';
 import { resolveGlibcVersion } from '../system/cLibrary';
-import { SeverityOverrides } from '../features/diagnostics';
 
 export interface ServerSettings {
   readonly glibc: GlibcVersion;
@@ -18,16 +18,25 @@ export function readSettings(raw: unknown): ServerSettings {
   const requested = typeof section.glibcVersion === 'string' ? section.glibcVersion : 'auto';
   let glibc = resolveGlibcVersion(requested);
   if (!glibc) {
-    problems.push(`gaiconf.glibcVersion "${requested}" is not a glibc version such as 2.36; using this machine's glibc.`);
+    problems.push(
+      `gaiconf.glibcVersion "${requested}" is not a glibc version such as 2.36; using this machine's glibc.`,
+    );
     glibc = resolveGlibcVersion('auto')!;
   }
   const diagnostics = section.diagnostics;
-  const severityRaw = typeof diagnostics === 'object' && diagnostics !== null ? (diagnostics as Record<string, unknown>).severity : undefined;
+  const severityRaw =
+    typeof diagnostics === 'object' && diagnostics !== null
+      ? (diagnostics as Record<string, unknown>).severity
+      : undefined;
   const severity: Record<string, 'error' | 'warning' | 'information' | 'hint' | 'off'> = {};
   if (typeof severityRaw === 'object' && severityRaw !== null) {
     for (const [code, value] of Object.entries(severityRaw)) {
-      if (value === 'error' || value === 'warning' || value === 'information' || value === 'hint' || value === 'off') severity[code] = value;
-      else problems.push(`gaiconf.diagnostics.severity: "${String(value)}" for ${code} is not error, warning, information, hint or off.`);
+      if (value === 'error' || value === 'warning' || value === 'information' || value === 'hint' || value === 'off')
+        severity[code] = value;
+      else
+        problems.push(
+          `gaiconf.diagnostics.severity: "${String(value)}" for ${code} is not error, warning, information, hint or off.`,
+        );
     }
   }
   return { glibc, severity, problems };

@@ -8,9 +8,9 @@
 import { AnalysisOptions } from '../analysis/analysis';
 import { isTemplateName } from '../analysis/templates';
 import { GlibcVersion } from '../glibc/versions';
+import { withKernelLabels } from './addressLabels';
 import { runtimeLibc } from './cLibrary';
 import { isLiveDocument } from './files';
-import { withKernelLabels } from './addressLabels';
 import { systemHost } from './host';
 import { isLiveGaiConf } from './liveFile';
 
@@ -27,5 +27,10 @@ export interface FileFacts {
 export function analysisOptionsFor(name: string, glibc: GlibcVersion, facts: FileFacts = {}): AnalysisOptions {
   const live = facts.live ?? (name.startsWith('file:') ? isLiveDocument(name) : isLiveGaiConf(name));
   const thisMachine = live ? (facts.kernelLabels ? withKernelLabels(systemHost()).host : systemHost()) : undefined;
-  return { glibc, hostLibc: runtimeLibc(), template: facts.template || isTemplateName(name), ...(thisMachine ? { thisMachine } : {}) };
+  return {
+    glibc,
+    hostLibc: runtimeLibc(),
+    template: facts.template || isTemplateName(name),
+    ...(thisMachine ? { thisMachine } : {}),
+  };
 }

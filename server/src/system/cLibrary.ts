@@ -4,9 +4,10 @@
  */
 
 import { readFileSync } from 'fs';
+
 import { HostLibc } from '../analysis/analysis';
 import { FALLBACK_GLIBC, GlibcVersion, parseGlibcVersion, parserGeneration } from '../glibc/versions';
-import { CHANGELOGS, LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG, findBuildFix } from './glibcBuild';
+import { CHANGELOGS, findBuildFix, LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG } from './glibcBuild';
 
 interface RuntimeReport {
   readonly header?: { readonly glibcVersionRuntime?: string };
@@ -41,9 +42,17 @@ const GLIBC_BANNER = /GNU C Library [^\n\0]*release version (\d+\.\d+)/;
 function mappedLibraries(): RuntimeReport | undefined {
   if (process.platform !== 'linux') return undefined;
   const maps = readFileSync('/proc/self/maps', 'latin1');
-  const sharedObjects = [...new Set(maps.split('\n').map((line) => line.slice(line.indexOf('/'))).filter((path) => path.startsWith('/') && /\.so(\.|$)/.test(path)))];
+  const sharedObjects = [
+    ...new Set(
+      maps
+        .split('\n')
+        .map((line) => line.slice(line.indexOf('/')))
+        .filter((path) => path.startsWith('/') && /\.so(\.|$)/.test(path)),
+    ),
+  ];
   const glibc = sharedObjects.find((path) => /\/libc(\.so\.6|-2\.\d+\.so)$/.test(path));
-  if (!glibc) return sharedObjects.some((path) => /(^|\/)(ld-musl|libc\.musl)/.test(path)) ? { sharedObjects } : undefined;
+  if (!glibc)
+    return sharedObjects.some((path) => /(^|\/)(ld-musl|libc\.musl)/.test(path)) ? { sharedObjects } : undefined;
   const bytes = readFileSync(glibc);
   const at = bytes.indexOf('GNU C Library ');
   const version = at < 0 ? undefined : GLIBC_BANNER.exec(bytes.toString('latin1', at, at + 200))?.[1];

@@ -6,6 +6,7 @@
  */
 
 import { closeSync, fstatSync, openSync, readSync } from 'fs';
+
 import type { ElfFacts, GoBuild } from '../features/whoFollows';
 
 const GO_BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
@@ -16,7 +17,10 @@ const CHUNK = 1 << 20;
 /** Static binaries above this size are not searched for the gai.conf path (readsGaiConf stays null). */
 const MAX_SEARCH_BYTES = 512 << 20;
 
-interface Reader { read(offset: number, length: number): Buffer; size: number }
+interface Reader {
+  read(offset: number, length: number): Buffer;
+  size: number;
+}
 
 /** null when the file is not an ELF executable this reader understands. */
 export function readElfFacts(path: string): ElfFacts | null {
@@ -43,7 +47,17 @@ export function readElfFacts(path: string): ElfFacts | null {
   }
 }
 
-interface Header { is64: boolean; le: boolean; phoff: number; phentsize: number; phnum: number; shoff: number; shentsize: number; shnum: number; shstrndx: number }
+interface Header {
+  is64: boolean;
+  le: boolean;
+  phoff: number;
+  phentsize: number;
+  phnum: number;
+  shoff: number;
+  shentsize: number;
+  shnum: number;
+  shstrndx: number;
+}
 
 function header(r: Reader): Header | null {
   const h = r.read(0, 64);
@@ -55,16 +69,44 @@ function header(r: Reader): Header | null {
   const u32 = (o: number) => (le ? h.readUInt32LE(o) : h.readUInt32BE(o));
   const word = (o: number) => (is64 ? Number(le ? h.readBigUInt64LE(o) : h.readBigUInt64BE(o)) : u32(o));
   return is64
-    ? { is64, le, phoff: word(32), shoff: word(40), phentsize: u16(54), phnum: u16(56), shentsize: u16(58), shnum: u16(60), shstrndx: u16(62) }
-    : { is64, le, phoff: word(28), shoff: word(32), phentsize: u16(42), phnum: u16(44), shentsize: u16(46), shnum: u16(48), shstrndx: u16(50) };
+    ? {
+        is64,
+        le,
+        phoff: word(32),
+        shoff: word(40),
+        phentsize: u16(54),
+        phnum: u16(56),
+        shentsize: u16(58),
+        shnum: u16(60),
+        shstrndx: u16(62),
+      }
+    : {
+        is64,
+        le,
+        phoff: word(28),
+        shoff: word(32),
+        phentsize: u16(42),
+        phnum: u16(44),
+        shentsize: u16(46),
+        shnum: u16(48),
+        shstrndx: u16(50),
+      };
 }
 
-interface Span { offset: number; size: number }
+interface Span {
+  offset: number;
+  size: number;
+}
 
 function fields(h: Header, b: Buffer) {
   return {
     u32: (o: number) => (h.le ? b.readUInt32LE(o) : b.readUInt32BE(o)),
-    word: (o: number) => (h.is64 ? Number(h.le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : h.le ? b.readUInt32LE(o) : b.readUInt32BE(o)),
+    word: (o: number) =>
+      h.is64
+        ? Number(h.le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o))
+        : h.le
+          ? b.readUInt32LE(o)
+          : b.readUInt32BE(o),
   };
 }
 
@@ -74,9 +116,11 @@ function segments(r: Reader, h: Header): { type: number; span: Span }[] {
   for (let i = 0; (i + 1) * h.phentsize <= table.length; i++) {
     const e = table.subarray(i * h.phentsize, (i + 1) * h.phentsize);
     const f = fields(h, e);
-    out.push(h.is64
-      ? { type: f.u32(0), span: { offset: f.word(8), size: f.word(32) } }
-      : { type: f.u32(0), span: { offset: f.word(4), size: f.word(16) } });
+    out.push(
+      h.is64
+        ? { type: f.u32(0), span: { offset: f.word(8), size: f.word(32) } }
+        : { type: f.u32(0), span: { offset: f.word(4), size: f.word(16) } },
+    );
   }
   return out;
 }
@@ -88,7 +132,9 @@ function sections(r: Reader, h: Header): Map<string, Span> {
   const entry = (i: number) => {
     const e = table.subarray(i * h.shentsize, (i + 1) * h.shentsize);
     const f = fields(h, e);
-    return h.is64 ? { name: f.u32(0), offset: f.word(24), size: f.word(32) } : { name: f.u32(0), offset: f.word(16), size: f.word(20) };
+    return h.is64
+      ? { name: f.u32(0), offset: f.word(24), size: f.word(32) }
+      : { name: f.u32(0), offset: f.word(16), size: f.word(20) };
   };
   if ((h.shstrndx + 1) * h.shentsize > table.length) return found;
   const names = entry(h.shstrndx);
@@ -106,7 +152,9 @@ function elfFacts(r: Reader): ElfFacts | null {
   if (!h) return null;
   const segs = segments(r, h);
   const interp = segs.find((s) => s.type === PT_INTERP);
-  const interpreter = interp ? r.read(interp.span.offset, Math.min(interp.span.size, 4096)).toString('latin1').replace(/\0.*$/s, '') : null;
+  const interpreter = interp
+    ? r.read(interp.span.offset, Math.min(interp.span.size, 4096)).toString('latin1').replace(/\0.*$/s, '')
+    : null;
   const secs = sections(r, h);
   let go: GoBuild | null = null;
   const buildinfo = secs.get('.go.buildinfo');
@@ -116,7 +164,10 @@ function elfFacts(r: Reader): ElfFacts | null {
     // No section headers (stripped with sstrip): look for the build-info magic in the loaded data.
     for (const s of segs.filter((x) => x.type === PT_LOAD)) {
       const at = search(r, GO_BUILDINFO_MAGIC, s.span.offset, s.span.offset + s.span.size);
-      if (at !== null) { go = parseBuildInfo(r.read(at, 1 << 16)); break; }
+      if (at !== null) {
+        go = parseBuildInfo(r.read(at, 1 << 16));
+        break;
+      }
     }
   }
   let readsGaiConf: boolean | null = null;
@@ -135,7 +186,8 @@ function search(r: Reader, needle: Buffer, from: number, to: number): number | n
 
 /** The Go 1.18+ inline layout: 32-byte header (magic, pointer size, flags bit 2 = inline strings), then version and module info as varint-prefixed strings. */
 function parseBuildInfo(b: Buffer): GoBuild {
-  if (b.length < 32 || !b.subarray(0, GO_BUILDINFO_MAGIC.length).equals(GO_BUILDINFO_MAGIC) || (b[15]! & 2) === 0) return { version: null, cgo: null, netcgoTag: false };
+  if (b.length < 32 || !b.subarray(0, GO_BUILDINFO_MAGIC.length).equals(GO_BUILDINFO_MAGIC) || (b[15]! & 2) === 0)
+    return { version: null, cgo: null, netcgoTag: false };
   let at = 32;
   const next = (): string | null => {
     let length = 0;
@@ -154,8 +206,13 @@ function parseBuildInfo(b: Buffer): GoBuild {
   };
   const version = next();
   const modinfo = next() ?? '';
-  const setting = (key: string): string | undefined => new RegExp(`^build\\t${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=(.*)$`, 'm').exec(modinfo)?.[1];
+  const setting = (key: string): string | undefined =>
+    new RegExp(`^build\\t${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}=(.*)$`, 'm').exec(modinfo)?.[1];
   const cgo = setting('CGO_ENABLED');
   const tags = setting('-tags') ?? '';
-  return { version: version || null, cgo: cgo === undefined ? null : cgo === '1', netcgoTag: tags.split(',').includes('netcgo') };
+  return {
+    version: version || null,
+    cgo: cgo === undefined ? null : cgo === '1',
+    netcgoTag: tags.split(',').includes('netcgo'),
+  };
 }

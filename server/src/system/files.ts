@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync } from 'fs';
 import { basename } from 'path';
 import { fileURLToPath } from 'url';
+
 import { LARGEST_FILE_BYTES, LARGEST_FILE_TEXT } from '../analysis/limits';
 import { isLiveGaiConf } from './liveFile';
 
@@ -15,11 +16,20 @@ export function readGaiConfFile(path: string): string {
     bytes = readBounded(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'it is a directory'
+            : (error as Error).message;
     throw new FileReadError(`cannot read ${path}: ${why}`);
   }
   if (bytes.length > LARGEST_FILE_BYTES) {
-    throw new FileReadError(`cannot read ${path}: it is larger than ${LARGEST_FILE_TEXT}, far beyond any real gai.conf, so gai-conf does not read it`);
+    throw new FileReadError(
+      `cannot read ${path}: it is larger than ${LARGEST_FILE_TEXT}, far beyond any real gai.conf, so gai-conf does not read it`,
+    );
   }
   return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }

@@ -50,7 +50,12 @@ function mentionPattern(bug: number): RegExp {
 }
 
 /** The first line of the package's documentation that records the fix for `bug`, if any. */
-export function findBuildFix(bug: number, docDir: string = LIBC_DOC_DIR, documents: readonly string[] = DOCUMENTS, read: DocumentReader = readFileSync): BuildFixEvidence | undefined {
+export function findBuildFix(
+  bug: number,
+  docDir: string = LIBC_DOC_DIR,
+  documents: readonly string[] = DOCUMENTS,
+  read: DocumentReader = readFileSync,
+): BuildFixEvidence | undefined {
   // One search over each whole document: a start-up cost of every editor session and check.
   const pattern = mentionPattern(bug);
   for (const name of documents) {

@@ -7,9 +7,15 @@
 import { spawnSync } from 'child_process';
 import { accessSync, constants, existsSync, statSync } from 'fs';
 import { delimiter, isAbsolute, join } from 'path';
+
 import type { InstalledProgram } from '../features/whoFollows';
 
-interface Probe { program: string; names: string[]; versionArgs: string[]; pattern: RegExp }
+interface Probe {
+  program: string;
+  names: string[];
+  versionArgs: string[];
+  pattern: RegExp;
+}
 
 /** The programs looked for, the flag that prints their version, and where in that output the version is. */
 export const PROBES: readonly Probe[] = [
@@ -22,8 +28,18 @@ export const PROBES: readonly Probe[] = [
   { program: 'nginx', names: ['nginx'], versionArgs: ['-v'], pattern: /nginx\/(\S+)/ },
   { program: 'postfix', names: ['postconf'], versionArgs: ['-h', 'mail_version'], pattern: /^(\S+)/ },
   { program: 'exim', names: ['exim4', 'exim'], versionArgs: ['-bV'], pattern: /Exim version (\S+)/ },
-  { program: 'chromium', names: ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'], versionArgs: ['--version'], pattern: /(\d+\.\d+\.\d+\.\d+)/ },
-  { program: 'musl', names: ['ld-musl-x86_64.so.1', 'ld-musl-aarch64.so.1'], versionArgs: [], pattern: /Version (\S+)/ },
+  {
+    program: 'chromium',
+    names: ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'],
+    versionArgs: ['--version'],
+    pattern: /(\d+\.\d+\.\d+\.\d+)/,
+  },
+  {
+    program: 'musl',
+    names: ['ld-musl-x86_64.so.1', 'ld-musl-aarch64.so.1'],
+    versionArgs: [],
+    pattern: /Version (\S+)/,
+  },
 ];
 
 const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin', '/lib'];
@@ -55,6 +71,11 @@ export function installedPrograms(): InstalledProgram[] {
 
 function versionOf(executable: string, probe: Probe): string | null {
   // java, nginx and musl's loader print their version on stderr; the loader then exits 1.
-  const run = spawnSync(executable, probe.versionArgs, { encoding: 'utf8', timeout: VERSION_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '', LC_ALL: 'C' } });
+  const run = spawnSync(executable, probe.versionArgs, {
+    encoding: 'utf8',
+    timeout: VERSION_TIMEOUT_MS,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '', LC_ALL: 'C' },
+  });
   return probe.pattern.exec(`${run.stdout ?? ''}\n${run.stderr ?? ''}`)?.[1] ?? null;
 }

@@ -5,8 +5,9 @@
  * mount namespace's /etc/gai.conf (a container), and when it started. Nothing is run or written.
  */
 
-import { existsSync, readFileSync, readdirSync, readlinkSync, statSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'fs';
 import { dirname } from 'path';
+
 import type { ElfFacts, ProcessFacts, ProcessScan } from '../features/whoFollows';
 import { readElfFacts } from './elf';
 
@@ -30,7 +31,9 @@ export function scanProcesses(proc = '/proc'): ProcessScan {
     let cmdline: string[];
     let stat: string;
     try {
-      cmdline = readFileSync(`${base}/cmdline`, 'latin1').split('\0').filter((a) => a !== '');
+      cmdline = readFileSync(`${base}/cmdline`, 'latin1')
+        .split('\0')
+        .filter((a) => a !== '');
       stat = readFileSync(`${base}/stat`, 'latin1');
     } catch {
       continue; // exited while we looked
@@ -46,10 +49,15 @@ export function scanProcesses(proc = '/proc'): ProcessScan {
       continue;
     }
     const elf = elfFactsCached(`${base}/exe`, elfCache);
-    const env = (key: string): string | null => environ.find((e) => e.startsWith(key + '='))?.slice(key.length + 1) ?? null;
-    const options = [...cmdline.slice(1), ...OPTION_VARIABLES.flatMap((v) => (env(v) ?? '').split(/\s+/).filter(Boolean))];
+    const env = (key: string): string | null =>
+      environ.find((e) => e.startsWith(key + '='))?.slice(key.length + 1) ?? null;
+    const options = [
+      ...cmdline.slice(1),
+      ...OPTION_VARIABLES.flatMap((v) => (env(v) ?? '').split(/\s+/).filter(Boolean)),
+    ];
     const mountNamespace = readlinkOrNull(`${base}/ns/mnt`);
-    const otherMountNamespace = mountNamespace !== null && ownMountNamespace !== null && mountNamespace !== ownMountNamespace;
+    const otherMountNamespace =
+      mountNamespace !== null && ownMountNamespace !== null && mountNamespace !== ownMountNamespace;
     const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
     processes.push({
       pid: Number(name),
@@ -57,8 +65,17 @@ export function scanProcesses(proc = '/proc'): ProcessScan {
       executable,
       elf,
       options,
-      resolverEnvironment: Object.fromEntries(RESOLVER_VARIABLES.flatMap((v) => { const value = env(v); return value === null ? [] : [[v, value]]; })),
-      nsswitchHosts: cached(nsswitchCache, otherMountNamespace ? `${base}/root/etc/nsswitch.conf` : '/etc/nsswitch.conf', nsswitchHostsLine),
+      resolverEnvironment: Object.fromEntries(
+        RESOLVER_VARIABLES.flatMap((v) => {
+          const value = env(v);
+          return value === null ? [] : [[v, value]];
+        }),
+      ),
+      nsswitchHosts: cached(
+        nsswitchCache,
+        otherMountNamespace ? `${base}/root/etc/nsswitch.conf` : '/etc/nsswitch.conf',
+        nsswitchHostsLine,
+      ),
       otherMountNamespace,
       gaiConfPath: otherMountNamespace ? `${base}/root/etc/gai.conf` : '/etc/gai.conf',
       startedAtMs: bootMs + (startTicks / TICKS_PER_SECOND) * 1000,

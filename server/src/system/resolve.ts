@@ -5,8 +5,9 @@
  */
 
 import type { Resolver } from 'dns/promises';
-import { parseIpAddress } from '../glibc/addresses';
+
 import { ResolvedQuery, resolverInputOrder } from '../features/explain';
+import { parseIpAddress } from '../glibc/addresses';
 
 export class QueryError extends Error {}
 
@@ -16,8 +17,13 @@ export function splitQuery(query: string): { name: string } | { addresses: strin
   if (words.length === 0) throw new QueryError('Give a host name or one or more IPv4/IPv6 addresses.');
   const bad = words.filter((w) => !parseIpAddress(w));
   if (bad.length === 0) return { addresses: words };
-  if (words.length === 1 && /^[A-Za-z0-9_.-]{1,253}$/.test(words[0])) return { name: words[0].replace(/\.$/, '') || words[0] };
-  throw new QueryError(words.length === 1 ? `"${words[0]}" is neither a host name nor an IPv4/IPv6 address.` : `Not an IPv4 or IPv6 address: ${bad.map((w) => `"${w}"`).join(', ')}.`);
+  if (words.length === 1 && /^[A-Za-z0-9_.-]{1,253}$/.test(words[0]))
+    return { name: words[0].replace(/\.$/, '') || words[0] };
+  throw new QueryError(
+    words.length === 1
+      ? `"${words[0]}" is neither a host name nor an IPv4/IPv6 address.`
+      : `Not an IPv4 or IPv6 address: ${bad.map((w) => `"${w}"`).join(', ')}.`,
+  );
 }
 
 /** Answers of one record type; a name without records of that type is an empty list, not an error. */
@@ -26,7 +32,8 @@ async function answers(resolver: Resolver, type: 'A' | 'AAAA', name: string, not
     return type === 'A' ? await resolver.resolve4(name) : await resolver.resolve6(name);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENODATA' && code !== 'ENOTFOUND') notes.push(`The ${type} query failed: ${code ?? (error as Error).message}.`);
+    if (code !== 'ENODATA' && code !== 'ENOTFOUND')
+      notes.push(`The ${type} query failed: ${code ?? (error as Error).message}.`);
     return [];
   }
 }
@@ -49,36 +56,69 @@ export async function systemResolverOrder(name: string): Promise<{ order: string
   // Loaded here, not at start: only an explanation needs it, and loading it slows every start-up.
   const { execFile } = await import('child_process');
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-e', LOOKUP_SCRIPT, name], { timeout: LOOKUP_TIMEOUT_MS, env: LOOKUP_ENV, windowsHide: true }, (error, stdout) => {
-      if (error && !stdout) {
-        resolve({ error: (error as { killed?: boolean }).killed ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s` : error.message });
-        return;
-      }
-      try {
-        const parsed = JSON.parse(stdout) as { order?: string[]; error?: string };
-        resolve(parsed.order ? { order: parsed.order } : { error: parsed.error === 'ENOTFOUND' ? 'the system resolver does not know this name' : `the system resolver failed: ${parsed.error}` });
-      } catch {
-        resolve({ error: 'the system resolver gave no readable answer' });
-      }
-    });
+    execFile(
+      process.execPath,
+      ['-e', LOOKUP_SCRIPT, name],
+      { timeout: LOOKUP_TIMEOUT_MS, env: LOOKUP_ENV, windowsHide: true },
+      (error, stdout) => {
+        if (error && !stdout) {
+          resolve({
+            error: (error as { killed?: boolean }).killed
+              ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s`
+              : error.message,
+          });
+          return;
+        }
+        try {
+          const parsed = JSON.parse(stdout) as { order?: string[]; error?: string };
+          resolve(
+            parsed.order
+              ? { order: parsed.order }
+              : {
+                  error:
+                    parsed.error === 'ENOTFOUND'
+                      ? 'the system resolver does not know this name'
+                      : `the system resolver failed: ${parsed.error}`,
+                },
+          );
+        } catch {
+          resolve({ error: 'the system resolver gave no readable answer' });
+        }
+      },
+    );
   });
 }
 
 export async function resolveQuery(query: string): Promise<ResolvedQuery> {
   const split = splitQuery(query);
   if ('addresses' in split) {
-    return { query, origin: 'addresses', destinations: split.addresses, notes: ['Addresses given literally, in this order: no DNS lookup, and the system resolver would return each one alone.'] };
+    return {
+      query,
+      origin: 'addresses',
+      destinations: split.addresses,
+      notes: [
+        'Addresses given literally, in this order: no DNS lookup, and the system resolver would return each one alone.',
+      ],
+    };
   }
   const notes: string[] = [];
   const { Resolver: DnsResolver } = await import('dns/promises');
   const resolver = new DnsResolver();
-  const [ipv4, ipv6, system] = await Promise.all([answers(resolver, 'A', split.name, notes), answers(resolver, 'AAAA', split.name, notes), systemResolverOrder(split.name)]);
+  const [ipv4, ipv6, system] = await Promise.all([
+    answers(resolver, 'A', split.name, notes),
+    answers(resolver, 'AAAA', split.name, notes),
+    systemResolverOrder(split.name),
+  ]);
   if (ipv4.length + ipv6.length > 0) {
-    notes.push(`DNS answered ${ipv4.length} A and ${ipv6.length} AAAA record${ipv4.length + ipv6.length === 1 ? '' : 's'}; glibc lists the A answers first, then the AAAA answers, before sorting.`);
+    notes.push(
+      `DNS answered ${ipv4.length} A and ${ipv6.length} AAAA record${ipv4.length + ipv6.length === 1 ? '' : 's'}; glibc lists the A answers first, then the AAAA answers, before sorting.`,
+    );
     return { query: split.name, origin: 'dns', destinations: resolverInputOrder(ipv4, ipv6), notes, system };
   }
   if ('order' in system && system.order.length > 0) {
-    notes.push('DNS has no A or AAAA record for this name; the system resolver found it elsewhere (such as /etc/hosts), so the list below is its answer and the order before sorting is not known.');
+    notes.push(
+      'DNS has no A or AAAA record for this name; the system resolver found it elsewhere (such as /etc/hosts), so the list below is its answer and the order before sorting is not known.',
+    );
     return { query: split.name, origin: 'system', destinations: system.order, notes, system };
   }
   throw new QueryError(`"${split.name}" has no A or AAAA record${'error' in system ? `, and ${system.error}` : ''}.`);

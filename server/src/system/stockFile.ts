@@ -7,6 +7,7 @@
 
 import { createHash } from 'crypto';
 import { readFileSync } from 'fs';
+
 import { StockFile } from '../analysis/embedded/embedded';
 import { LIVE_GAI_CONF } from './liveFile';
 
@@ -34,5 +35,8 @@ export function stockGaiConf(): StockFile | undefined {
   }
   const owner = dpkgConffile(LIVE_GAI_CONF);
   if (!owner || createHash('md5').update(bytes).digest('hex') !== owner.md5) return undefined;
-  return { text: bytes.toString('utf8'), description: `Debian's stock ${LIVE_GAI_CONF} (this machine's, unchanged from the ${owner.package} package)` };
+  return {
+    text: bytes.toString('utf8'),
+    description: `Debian's stock ${LIVE_GAI_CONF} (this machine's, unchanged from the ${owner.package} package)`,
+  };
 }

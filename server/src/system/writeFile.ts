@@ -5,7 +5,19 @@
  * new one). A symbolic link is followed, so the file it names is replaced and the link stays.
  */
 
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'fs';
 import { basename, dirname, join } from 'path';
 
 export class WriteError extends Error {}
@@ -24,14 +36,17 @@ export function writeFileAtomically(path: string, text: string): void {
     existing = { mode: stat.mode & 0o7777, uid: stat.uid, gid: stat.gid };
   } catch (error) {
     if (error instanceof WriteError) throw error;
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new WriteError(`cannot read ${path}: ${errnoText(error)}`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new WriteError(`cannot read ${path}: ${errnoText(error)}`);
   }
   const temporary = join(dirname(target), `.${basename(target)}.gai-conf-${process.pid}`);
   let fd: number;
   try {
     fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (error) {
-    throw new WriteError(`cannot write in ${dirname(target)}: ${errnoText(error)}${(error as NodeJS.ErrnoException).code === 'EACCES' ? ' (run it with sudo for a file of root\'s)' : ''}`);
+    throw new WriteError(
+      `cannot write in ${dirname(target)}: ${errnoText(error)}${(error as NodeJS.ErrnoException).code === 'EACCES' ? " (run it with sudo for a file of root's)" : ''}`,
+    );
   }
   try {
     writeSync(fd, text);
@@ -44,7 +59,9 @@ export function writeFileAtomically(path: string, text: string): void {
         throw new WriteError(`cannot give the new ${path} the owner of the old one: ${errnoText(error)}`);
       }
     } else if (existing) {
-      throw new WriteError(`${path} belongs to uid ${existing.uid}; writing it as uid ${process.getuid?.()} would change its owner (run it with sudo)`);
+      throw new WriteError(
+        `${path} belongs to uid ${existing.uid}; writing it as uid ${process.getuid?.()} would change its owner (run it with sudo)`,
+      );
     }
     closeSync(fd);
     renameSync(temporary, target);

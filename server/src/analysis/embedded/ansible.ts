@@ -10,10 +10,10 @@
  * anchors. Any other `{{ }}` stays in the text, and the file is judged as a template.
  */
 
-import { MappedBuilder, MappedText, concat, generated, mappedLines, slice, withoutBreak } from './mappedText';
+import { concat, generated, MappedBuilder, mappedLines, MappedText, slice, withoutBreak } from './mappedText';
 import { shellScriptWrites } from './shellWrites';
-import { Extraction, Span, FileEdit, GAI_CONF_PATH, GaiConfWrite, WriteStep } from './writes';
-import { YamlNode, field, parseYaml } from './yaml';
+import { Extraction, FileEdit, GAI_CONF_PATH, GaiConfWrite, Span, WriteStep } from './writes';
+import { field, parseYaml, YamlNode } from './yaml';
 
 const MODULE_PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
 const TASK_LISTS = ['tasks', 'pre_tasks', 'post_tasks', 'handlers', 'block', 'rescue', 'always'];
@@ -94,7 +94,11 @@ function lastIndexMatching(lines: readonly MappedText[], test: (line: string) =>
 }
 
 /** Where lineinfile and blockinfile insert: before insertbefore's last match (BOF: the top), after insertafter's, else at the end. */
-function insertionIndex(lines: readonly MappedText[], insertBefore: string | undefined, insertAfter: string | undefined): number {
+function insertionIndex(
+  lines: readonly MappedText[],
+  insertBefore: string | undefined,
+  insertAfter: string | undefined,
+): number {
   if (insertBefore === 'BOF') return 0;
   const anchor = insertBefore ?? (insertAfter === 'EOF' ? undefined : insertAfter);
   const regex = anchor !== undefined ? pythonRegex(anchor) : undefined;
@@ -119,8 +123,13 @@ function lineinfileEdit(args: Arguments, at: Span): FileEdit | undefined {
   if (regexpText !== undefined && !regexp) return undefined;
   const insertAfter = args.get('insertafter')?.text;
   const insertBefore = args.get('insertbefore')?.text;
-  const matches = (text: string) => (regexp ? regexp.test(text) : searchString !== undefined ? text.includes(searchString) : text === line?.text);
-  const looksFor = regexp ? `regexp "${regexpText}"` : searchString !== undefined ? `search_string "${searchString}"` : `the line "${line?.text ?? ''}"`;
+  const matches = (text: string) =>
+    regexp ? regexp.test(text) : searchString !== undefined ? text.includes(searchString) : text === line?.text;
+  const looksFor = regexp
+    ? `regexp "${regexpText}"`
+    : searchString !== undefined
+      ? `search_string "${searchString}"`
+      : `the line "${line?.text ?? ''}"`;
   return {
     looksFor,
     apply: (current) => {
@@ -155,12 +164,22 @@ function blockinfileEdit(args: Arguments, at: Span): FileEdit {
     looksFor: `the markers "${begin}"`,
     apply: (current) => {
       const lines = terminated(mappedLines(current), at.start);
-      const blockLines = mappedLines(block).map((l) => concat(withoutBreak(l), generated('\n', l.origins.at(-1) ?? at.start)));
-      const inserted = absent || block.text === '' ? [] : [generated(`${begin}\n`, at.start), ...blockLines, generated(`${end}\n`, at.start)];
+      const blockLines = mappedLines(block).map((l) =>
+        concat(withoutBreak(l), generated('\n', l.origins.at(-1) ?? at.start)),
+      );
+      const inserted =
+        absent || block.text === ''
+          ? []
+          : [generated(`${begin}\n`, at.start), ...blockLines, generated(`${end}\n`, at.start)];
       const first = lines.findIndex((l) => withoutBreak(l).text === begin);
       const last = lines.findIndex((l, i) => i >= first && withoutBreak(l).text === end);
       if (first >= 0 && last >= 0) lines.splice(first, last - first + 1, ...inserted);
-      else lines.splice(insertionIndex(lines, args.get('insertbefore')?.text, args.get('insertafter')?.text), 0, ...inserted);
+      else
+        lines.splice(
+          insertionIndex(lines, args.get('insertbefore')?.text, args.get('insertafter')?.text),
+          0,
+          ...inserted,
+        );
       return { text: concat(...lines), matched: true };
     },
   };
@@ -184,7 +203,8 @@ function replaceEdit(args: Arguments): FileEdit | undefined {
         for (let i = 0; i < r.text.length; i++) {
           const group = /^\\(\d)|^\\g<(\w+)>/.exec(r.text.slice(i));
           if (group) {
-            const value = (group[1] ? match[Number(group[1])] : match.groups?.[group[2]] ?? match[Number(group[2])]) ?? '';
+            const value =
+              (group[1] ? match[Number(group[1])] : (match.groups?.[group[2]] ?? match[Number(group[2])])) ?? '';
             const start = current.text.indexOf(value, match.index);
             builder.append(slice(current, start, start + value.length));
             i += group[0].length - 1;
@@ -202,7 +222,8 @@ function moduleOf(task: YamlNode): { name: string; node: YamlNode | undefined } 
   if (task.kind !== 'map') return undefined;
   for (const entry of task.entries) {
     const name = MODULE_PREFIXES.reduce((n, prefix) => (n.startsWith(prefix) ? n.slice(prefix.length) : n), entry.key);
-    if (['copy', 'lineinfile', 'blockinfile', 'replace', 'template', 'file', 'shell', 'command', 'raw'].includes(name)) return { name, node: entry.value };
+    if (['copy', 'lineinfile', 'blockinfile', 'replace', 'template', 'file', 'shell', 'command', 'raw'].includes(name))
+      return { name, node: entry.value };
   }
   return undefined;
 }
@@ -213,19 +234,29 @@ function taskSteps(task: YamlNode, item: YamlNode | undefined, notes: Extraction
   const at: Span = task.span;
   const how = module.name;
   if (module.name === 'shell' || module.name === 'command' || module.name === 'raw') {
-    const script = module.node?.kind === 'scalar' ? module.node.value : field(module.node, 'cmd')?.kind === 'scalar' ? (field(module.node, 'cmd') as { value: MappedText }).value : undefined;
+    const script =
+      module.node?.kind === 'scalar'
+        ? module.node.value
+        : field(module.node, 'cmd')?.kind === 'scalar'
+          ? (field(module.node, 'cmd') as { value: MappedText }).value
+          : undefined;
     if (!script) return [];
     const found = shellScriptWrites(withItem(script, item), 'dash');
     notes.push(...found.notes);
     return found.steps.map((s) => ({ ...s, how: `${module.name}: ${s.how}` }));
   }
   const args = new Map([...moduleArguments(task, module.node)].map(([k, v]) => [k, withItem(v, item)] as const));
-  const path = (args.get('path') ?? args.get('dest') ?? args.get('destfile') ?? args.get('name'))?.text.replace(/\/{2,}/g, '/');
+  const path = (args.get('path') ?? args.get('dest') ?? args.get('destfile') ?? args.get('name'))?.text.replace(
+    /\/{2,}/g,
+    '/',
+  );
   if (path !== GAI_CONF_PATH) return [];
   let write: GaiConfWrite | undefined;
   switch (module.name) {
     case 'copy':
-      write = args.has('content') ? { kind: 'replace', content: args.get('content')! } : { kind: 'opaque', from: args.get('src')?.text ?? 'a file' };
+      write = args.has('content')
+        ? { kind: 'replace', content: args.get('content')! }
+        : { kind: 'opaque', from: args.get('src')?.text ?? 'a file' };
       break;
     case 'template':
       write = { kind: 'opaque', from: `the template ${args.get('src')?.text ?? ''}`.trim() };
@@ -236,7 +267,12 @@ function taskSteps(task: YamlNode, item: YamlNode | undefined, notes: Extraction
     case 'lineinfile': {
       const edit = lineinfileEdit(args, at);
       if (edit) write = { kind: 'edit', edit };
-      else notes.push({ at, message: 'This lineinfile task has a regexp JavaScript cannot read, so gai-conf does not follow it: the file is judged without it.' });
+      else
+        notes.push({
+          at,
+          message:
+            'This lineinfile task has a regexp JavaScript cannot read, so gai-conf does not follow it: the file is judged without it.',
+        });
       break;
     }
     case 'blockinfile':
@@ -267,7 +303,9 @@ function collect(tasks: YamlNode | undefined, steps: WriteStep[], notes: Extract
 
 /** Whether a YAML text looks like Ansible: a list of tasks or plays. */
 export function isAnsible(text: string): boolean {
-  return /^\s*-\s+(name|hosts|import_tasks|include_tasks|block|(ansible\.(builtin|legacy)\.)?(copy|lineinfile|blockinfile|template|shell|command|apt|package|file|replace)):/m.test(text);
+  return /^\s*-\s+(name|hosts|import_tasks|include_tasks|block|(ansible\.(builtin|legacy)\.)?(copy|lineinfile|blockinfile|template|shell|command|apt|package|file|replace)):/m.test(
+    text,
+  );
 }
 
 export function ansibleWrites(text: string): Extraction {

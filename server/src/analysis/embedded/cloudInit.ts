@@ -5,10 +5,10 @@
  * write_files, deferred write_files, runcmd. Each `---` document is a file of its own.
  */
 
-import { MappedText, generated } from './mappedText';
+import { generated, MappedText } from './mappedText';
 import { shellScriptWrites } from './shellWrites';
-import { Extraction, Span, GAI_CONF_PATH, WriteStep } from './writes';
-import { YamlNode, field, parseYaml, scalarText } from './yaml';
+import { Extraction, GAI_CONF_PATH, Span, WriteStep } from './writes';
+import { field, parseYaml, scalarText, YamlNode } from './yaml';
 
 const TRUE = /^(true|yes|on|True|TRUE|Yes|YES)$/;
 
@@ -37,9 +37,19 @@ function commandSteps(list: YamlNode | undefined, stage: string, notes: Extracti
     let script: MappedText | undefined;
     if (item.kind === 'scalar') script = item.value;
     // An argument list runs without a shell, unless it is one: [sh, -c, "..."].
-    else if (item.kind === 'seq' && item.items.length >= 3 && /^(\/bin\/)?(ba)?sh$/.test(scalarText(item.items[0]) ?? '') && scalarText(item.items[1]) === '-c' && item.items[2].kind === 'scalar') script = item.items[2].value;
+    else if (
+      item.kind === 'seq' &&
+      item.items.length >= 3 &&
+      /^(\/bin\/)?(ba)?sh$/.test(scalarText(item.items[0]) ?? '') &&
+      scalarText(item.items[1]) === '-c' &&
+      item.items[2].kind === 'scalar'
+    )
+      script = item.items[2].value;
     if (!script) continue;
-    const found = shellScriptWrites(script, scalarText(item.kind === 'seq' ? item.items[0] : undefined)?.endsWith('bash') ? 'bash' : 'dash');
+    const found = shellScriptWrites(
+      script,
+      scalarText(item.kind === 'seq' ? item.items[0] : undefined)?.endsWith('bash') ? 'bash' : 'dash',
+    );
     steps.push(...found.steps.map((s) => ({ ...s, how: `${stage}: ${s.how}` })));
     notes.push(...found.notes);
   }
@@ -57,7 +67,11 @@ function writeFileStep(entry: YamlNode, notes: Extraction['notes'][number][]): W
   if (['b64', 'base64'].includes(encoding)) {
     const decoded = decodeBase64(content.text);
     if (decoded === undefined) {
-      notes.push({ at, message: 'This write_files entry says its content is base64 but it is not: cloud-init would fail to write /etc/gai.conf.' });
+      notes.push({
+        at,
+        message:
+          'This write_files entry says its content is base64 but it is not: cloud-init would fail to write /etc/gai.conf.',
+      });
       return undefined;
     }
     content = generated(decoded, contentNode?.span.start ?? at.start);

@@ -8,7 +8,7 @@
 
 import { MappedBuilder, MappedText, sourceSlice } from './mappedText';
 import { ShellDialect, shellScriptWrites } from './shellWrites';
-import { Extraction, Span, GAI_CONF_PATH, WriteSequence, WriteStep } from './writes';
+import { Extraction, GAI_CONF_PATH, Span, WriteSequence, WriteStep } from './writes';
 
 interface Instruction {
   readonly keyword: string;
@@ -75,7 +75,14 @@ export function dockerInstructions(text: string): Instruction[] {
     for (const match of joined.text.matchAll(/<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g)) {
       const delimiter = match[2];
       const bodyStart = line < ends.length ? startOf(line) : text.length;
-      while (line < ends.length && text.slice(startOf(line), ends[line]).replace(/\r$/, '').replace(match[0].startsWith('<<-') ? /^\t+/ : /^$/, '') !== delimiter) line++;
+      while (
+        line < ends.length &&
+        text
+          .slice(startOf(line), ends[line])
+          .replace(/\r$/, '')
+          .replace(match[0].startsWith('<<-') ? /^\t+/ : /^$/, '') !== delimiter
+      )
+        line++;
       const bodyEnd = line < ends.length ? startOf(line) : text.length;
       heredocs.push({ delimiter, body: sourceSlice(text, bodyStart, bodyEnd) });
       withHeredocs.push('\n', bodyStart - 1);
@@ -83,18 +90,26 @@ export function dockerInstructions(text: string): Instruction[] {
       line++;
     }
     const last = Math.min(text.length, ends[line - 1] ?? text.length);
-    instructions.push({ keyword: head[1].toUpperCase(), arguments: joined, heredocs, withHeredocs: withHeredocs.build(), span: { start: start + first.search(/\S/), end: last } });
+    instructions.push({
+      keyword: head[1].toUpperCase(),
+      arguments: joined,
+      heredocs,
+      withHeredocs: withHeredocs.build(),
+      span: { start: start + first.search(/\S/), end: last },
+    });
   }
   return instructions;
 }
 
 /** Images whose C library is musl: /etc/gai.conf means nothing there. */
-const MUSL_IMAGES = /^(?:[\w.-]+(?::\d+)?\/)*(alpine|busybox:?.*musl|wolfi-base|chainguard\/static)(?:[:@]|$)|-alpine(?:[\d.]*)?(?:$|@)/i;
+const MUSL_IMAGES =
+  /^(?:[\w.-]+(?::\d+)?\/)*(alpine|busybox:?.*musl|wolfi-base|chainguard\/static)(?:[:@]|$)|-alpine(?:[\d.]*)?(?:$|@)/i;
 
 function execFormScript(args: MappedText): MappedText | undefined {
   try {
     const parsed: unknown = JSON.parse(args.text);
-    if (!Array.isArray(parsed) || parsed.length < 3 || parsed[1] !== '-c' || typeof parsed[2] !== 'string') return undefined;
+    if (!Array.isArray(parsed) || parsed.length < 3 || parsed[1] !== '-c' || typeof parsed[2] !== 'string')
+      return undefined;
     // The script's characters sit inside the JSON string; point them all at the instruction.
     return { text: parsed[2], origins: Array.from({ length: parsed[2].length }, () => args.origins[0] ?? 0) };
   } catch {
@@ -103,14 +118,24 @@ function execFormScript(args: MappedText): MappedText | undefined {
 }
 
 export function dockerfileWrites(text: string): Extraction {
-  const sequences: { name: string; steps: WriteStep[]; libc?: 'musl'; startsFrom?: { sequence: string }; alias?: string; inherited: number }[] = [];
+  const sequences: {
+    name: string;
+    steps: WriteStep[];
+    libc?: 'musl';
+    startsFrom?: { sequence: string };
+    alias?: string;
+    inherited: number;
+  }[] = [];
   const notes: Extraction['notes'][number][] = [];
   let dialect: ShellDialect = 'dash';
   for (const instruction of dockerInstructions(text)) {
     const args = instruction.arguments;
     const current = sequences[sequences.length - 1];
     if (instruction.keyword === 'FROM') {
-      const words = args.text.trim().split(/\s+/).filter((w) => !w.startsWith('--'));
+      const words = args.text
+        .trim()
+        .split(/\s+/)
+        .filter((w) => !w.startsWith('--'));
       const image = words[0] ?? '';
       const alias = words[1]?.toLowerCase() === 'as' ? words[2] : undefined;
       const parent = sequences.find((s) => s.alias !== undefined && s.alias === image);
@@ -120,7 +145,7 @@ export function dockerfileWrites(text: string): Extraction {
         name,
         steps: parent ? [...parent.steps] : [],
         inherited: parent?.steps.length ?? 0,
-        ...(parent?.libc ?? (MUSL_IMAGES.test(image) ? 'musl' : undefined) ? { libc: 'musl' as const } : {}),
+        ...((parent?.libc ?? (MUSL_IMAGES.test(image) ? 'musl' : undefined)) ? { libc: 'musl' as const } : {}),
         ...(parent ? { startsFrom: { sequence: parent.name } } : {}),
         ...(alias ? { alias } : {}),
       });
@@ -137,26 +162,53 @@ export function dockerfileWrites(text: string): Extraction {
         ? execFormScript({ text: args.text.slice(flagsEnd), origins: args.origins.slice(flagsEnd) })
         : /^<<-?\s*["']?\w+["']?\s*$/.test(command) && instruction.heredocs[0]
           ? instruction.heredocs[0].body
-          : { text: instruction.withHeredocs.text.slice(flagsEnd), origins: instruction.withHeredocs.origins.slice(flagsEnd) };
+          : {
+              text: instruction.withHeredocs.text.slice(flagsEnd),
+              origins: instruction.withHeredocs.origins.slice(flagsEnd),
+            };
       if (!script) continue;
       const found = shellScriptWrites(script, dialect);
       current.steps.push(...found.steps.map((s) => ({ ...s, how: `RUN ${s.how}` })));
       notes.push(...found.notes);
     } else if (instruction.keyword === 'COPY' || instruction.keyword === 'ADD') {
-      const words = args.text.trim().split(/\s+/).filter((w) => !w.startsWith('--'));
+      const words = args.text
+        .trim()
+        .split(/\s+/)
+        .filter((w) => !w.startsWith('--'));
       const destination = words[words.length - 1] ?? '';
       const sources = words.slice(0, -1);
-      const writesGaiConf = destination === GAI_CONF_PATH || (destination.endsWith('/') && `${destination}gai.conf`.replace(/\/+/g, '/') === GAI_CONF_PATH && sources.some((s) => s.replace(/^.*\//, '') === 'gai.conf'));
+      const writesGaiConf =
+        destination === GAI_CONF_PATH ||
+        (destination.endsWith('/') &&
+          `${destination}gai.conf`.replace(/\/+/g, '/') === GAI_CONF_PATH &&
+          sources.some((s) => s.replace(/^.*\//, '') === 'gai.conf'));
       if (!writesGaiConf) continue;
       const heredoc = sources[0]?.startsWith('<<') ? instruction.heredocs[0] : undefined;
       const at = instruction.span;
-      if (heredoc) current.steps.push({ write: { kind: 'replace', content: heredoc.body }, at, how: `${instruction.keyword} <<${heredoc.delimiter} ${GAI_CONF_PATH}` });
-      else current.steps.push({ write: { kind: 'opaque', from: `${sources.join(' ')} from the build context` }, at, how: `${instruction.keyword} ${sources.join(' ')} ${destination}` });
+      if (heredoc)
+        current.steps.push({
+          write: { kind: 'replace', content: heredoc.body },
+          at,
+          how: `${instruction.keyword} <<${heredoc.delimiter} ${GAI_CONF_PATH}`,
+        });
+      else
+        current.steps.push({
+          write: { kind: 'opaque', from: `${sources.join(' ')} from the build context` },
+          at,
+          how: `${instruction.keyword} ${sources.join(' ')} ${destination}`,
+        });
     }
   }
   return {
     // A stage that only inherits its parent's file is judged once, as the parent.
-    sequences: sequences.filter((s) => s.steps.length > s.inherited).map(({ name, steps, libc, startsFrom }): WriteSequence => ({ name, steps, ...(libc ? { libc } : {}), ...(startsFrom ? { startsFrom } : {}) })),
+    sequences: sequences
+      .filter((s) => s.steps.length > s.inherited)
+      .map(({ name, steps, libc, startsFrom }): WriteSequence => ({
+        name,
+        steps,
+        ...(libc ? { libc } : {}),
+        ...(startsFrom ? { startsFrom } : {}),
+      })),
     notes,
   };
 }

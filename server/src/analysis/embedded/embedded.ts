@@ -13,7 +13,7 @@ import { templateTags } from '../templates';
 import { ansibleWrites, isAnsible } from './ansible';
 import { cloudInitWrites, isCloudConfig } from './cloudInit';
 import { dockerfileWrites } from './dockerfile';
-import { MappedText, concat, generated } from './mappedText';
+import { concat, generated, MappedText } from './mappedText';
 import { isNixModule, nixWrites } from './nix';
 import { dialectOf, shellScriptWrites } from './shellWrites';
 import { Extraction, GAI_CONF_PATH, WriteSequence, WriteStep } from './writes';
@@ -66,7 +66,10 @@ export const SOURCE_KINDS: readonly SourceKind[] = [
     byName: (n) => /\.(sh|bash|ksh|zsh)$/i.test(n),
     byContent: (t) => /^#!\s*\S*(?:\/|env\s+)(?:ba|da|k|z)?sh\b/.test(t),
     extract: (t) => {
-      const { steps, notes } = shellScriptWrites({ text: t, origins: Array.from({ length: t.length }, (_, i) => i) }, dialectOf(t));
+      const { steps, notes } = shellScriptWrites(
+        { text: t, origins: Array.from({ length: t.length }, (_, i) => i) },
+        dialectOf(t),
+      );
       return { sequences: steps.length > 0 ? [{ steps }] : [], notes };
     },
   },
@@ -168,7 +171,16 @@ export function buildFile(sequence: WriteSequence, stock: StockFile | undefined)
     }
   }
   const final = current ?? stockMapped(stock);
-  return { sequence, text: final.text, origins: final.origins, start, ...(stockStep ? { stockStep } : {}), unmatched, opaque, removed };
+  return {
+    sequence,
+    text: final.text,
+    origins: final.origins,
+    start,
+    ...(stockStep ? { stockStep } : {}),
+    unmatched,
+    opaque,
+    removed,
+  };
 }
 
 export interface EmbeddedFile {
@@ -204,7 +216,9 @@ function sourceLineWords(line: number, built: BuiltFile, source: string): string
   const at = lineStartIn(built.text, line);
   const origin = at >= 0 ? built.origins[at] : undefined;
   if (origin === undefined) return `line ${line} of the resulting ${GAI_CONF_PATH}`;
-  return origin >= 0 ? `line ${lineNumberIn(source, origin)}` : `line ${lineNumberIn(built.text, at)} of the resulting ${GAI_CONF_PATH} (from the stock file)`;
+  return origin >= 0
+    ? `line ${lineNumberIn(source, origin)}`
+    : `line ${lineNumberIn(built.text, at)} of the resulting ${GAI_CONF_PATH} (from the stock file)`;
 }
 
 /** A finding on the built file, moved to the source characters its span came from. */
@@ -212,14 +226,19 @@ function carried(finding: Finding, built: BuiltFile, named: boolean, source: str
   const inSource = built.origins.slice(finding.start, Math.max(finding.end, finding.start + 1)).filter((o) => o >= 0);
   const prefix = named && built.sequence.name ? `${built.sequence.name}: ` : '';
   // Messages name other lines of the file ("repeats line 54"): those are said of the source too.
-  const message = finding.message.replace(/\blines? (\d+)\b/g, (_, n: string) => sourceLineWords(Number(n), built, source));
+  const message = finding.message.replace(/\blines? (\d+)\b/g, (_, n: string) =>
+    sourceLineWords(Number(n), built, source),
+  );
   if (inSource.length > 0) {
     return { ...finding, start: Math.min(...inSource), end: Math.max(...inSource) + 1, message: prefix + message };
   }
   // The finding sits on the stock file (or on nothing): it is shown on the step that kept that file.
   const anchor = built.stockStep?.at ?? built.sequence.steps[0].at;
   const line = lineNumberIn(built.text, finding.start);
-  const where = built.start === 'stock' ? `line ${line} of the resulting ${GAI_CONF_PATH}, which comes from the stock file this step starts from` : `line ${line} of the resulting ${GAI_CONF_PATH}`;
+  const where =
+    built.start === 'stock'
+      ? `line ${line} of the resulting ${GAI_CONF_PATH}, which comes from the stock file this step starts from`
+      : `line ${line} of the resulting ${GAI_CONF_PATH}`;
   return { ...finding, start: anchor.start, end: anchor.end, message: `${prefix}${message} (At ${where}.)` };
 }
 
@@ -229,7 +248,10 @@ function sourceFindingsOf(built: BuiltFile, stock: StockFile | undefined, named:
   for (const step of built.unmatched) {
     const write = step.write;
     if (write.kind !== 'edit') continue;
-    const startedFrom = step === built.stockStep ? ` (${stock ? stock.description : 'no stock file was available, so an empty file'})` : '';
+    const startedFrom =
+      step === built.stockStep
+        ? ` (${stock ? stock.description : 'no stock file was available, so an empty file'})`
+        : '';
     findings.push({
       code: 'embedded-edit-unmatched',
       start: step.at.start,
@@ -259,7 +281,12 @@ function optionsFor(built: BuiltFile, options: AnalysisOptions): AnalysisOptions
   };
 }
 
-export function checkEmbedded(text: string, kind: SourceKind, options: AnalysisOptions, stock: StockFile | undefined): EmbeddedCheck {
+export function checkEmbedded(
+  text: string,
+  kind: SourceKind,
+  options: AnalysisOptions,
+  stock: StockFile | undefined,
+): EmbeddedCheck {
   const extraction = kind.extract(text);
   const named = extraction.sequences.length > 1;
   const files = extraction.sequences.map((sequence): EmbeddedFile => {
@@ -280,9 +307,22 @@ export function checkEmbedded(text: string, kind: SourceKind, options: AnalysisO
     seen.add(key);
     return true;
   };
-  const deduplicated = files.map((f) => ({ ...f, findings: f.findings.filter(once), suppressed: f.suppressed.filter(once) }));
-  const notes: Finding[] = extraction.notes.map((note) => ({ code: 'embedded-not-followed', start: note.at.start, end: note.at.end, message: note.message }));
-  return { kind, files: deduplicated, sourceFindings: [...files.flatMap((f) => sourceFindingsOf(f.built, stock, named)), ...notes] };
+  const deduplicated = files.map((f) => ({
+    ...f,
+    findings: f.findings.filter(once),
+    suppressed: f.suppressed.filter(once),
+  }));
+  const notes: Finding[] = extraction.notes.map((note) => ({
+    code: 'embedded-not-followed',
+    start: note.at.start,
+    end: note.at.end,
+    message: note.message,
+  }));
+  return {
+    kind,
+    files: deduplicated,
+    sourceFindings: [...files.flatMap((f) => sourceFindingsOf(f.built, stock, named)), ...notes],
+  };
 }
 
 /** How a built file came about, in words, for the report's header. */
@@ -290,8 +330,12 @@ export function startInWords(built: BuiltFile, stock: StockFile | undefined): st
   const steps = built.sequence.steps;
   const count = `${steps.length} write${steps.length === 1 ? '' : 's'} (${[...new Set(steps.map((s) => s.how))].join(', ')})`;
   const from = {
-    stock: stock ? `starting from ${stock.description}` : 'starting from an empty file: no stock file was available (glibc reads the stock file, all comments, as it reads an empty one)',
-    written: built.removed ? 'ending with the file removed (glibc then uses its built-in tables)' : 'written whole by the source',
+    stock: stock
+      ? `starting from ${stock.description}`
+      : 'starting from an empty file: no stock file was available (glibc reads the stock file, all comments, as it reads an empty one)',
+    written: built.removed
+      ? 'ending with the file removed (glibc then uses its built-in tables)'
+      : 'written whole by the source',
     opaque: 'from a file this source does not show, then its own writes',
     none: 'unchanged',
   }[built.start];

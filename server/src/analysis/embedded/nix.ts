@@ -8,7 +8,7 @@
  * mkIf; a value computed by anything else is named as not followed.
  */
 
-import { MappedBuilder, MappedText, concat, generated, sourceSlice } from './mappedText';
+import { concat, generated, MappedBuilder, MappedText, sourceSlice } from './mappedText';
 import { Extraction, Span, WriteStep } from './writes';
 
 interface Token {
@@ -47,7 +47,7 @@ function indentedString(text: string, start: number, end: number): { value: Mapp
       i += 2;
     } else if (text.startsWith("''\\", i)) {
       const ch = text[i + 3];
-      pieces.push(ch === 'n' ? '\n' : ch === 't' ? '\t' : ch === 'r' ? '\r' : ch ?? '', i + 3);
+      pieces.push(ch === 'n' ? '\n' : ch === 't' ? '\t' : ch === 'r' ? '\r' : (ch ?? ''), i + 3);
       i += 3;
     } else if (text.startsWith('${', i)) {
       dynamic = true;
@@ -60,7 +60,10 @@ function indentedString(text: string, start: number, end: number): { value: Mapp
   }
   const raw = pieces.build();
   const lines = raw.text.split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length), Infinity);
+  const indent = Math.min(
+    ...lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length),
+    Infinity,
+  );
   const out = new MappedBuilder();
   let at = 0;
   lines.forEach((line, index) => {
@@ -235,7 +238,8 @@ class NixReader {
     }
     const start = this.at;
     const value = this.literal();
-    if (value && (this.is(';') || this.is('}') || this.is(']') || this.is(')') || this.peek()?.text === 'in')) return value;
+    if (value && (this.is(';') || this.is('}') || this.is(']') || this.is(')') || this.peek()?.text === 'in'))
+      return value;
     this.at = start;
     this.skipExpression();
     return { kind: 'other' };
@@ -265,7 +269,10 @@ class NixReader {
     if (t.kind === 'punct' && t.text === '-' && this.peek(1)?.kind === 'number') {
       const n = this.peek(1)!;
       this.at += 2;
-      return { kind: 'int', text: { text: `-${n.text}`, origins: [t.start, ...Array.from(n.text, (_, k) => n.start + k)] } };
+      return {
+        kind: 'int',
+        text: { text: `-${n.text}`, origins: [t.start, ...Array.from(n.text, (_, k) => n.start + k)] },
+      };
     }
     if (t.kind === 'id' && (t.text === 'true' || t.text === 'false')) {
       this.at++;
@@ -327,7 +334,9 @@ function byName(a: Binding, b: Binding): number {
 }
 
 export function isNixModule(text: string): boolean {
-  return /networking\s*\.\s*getaddrinfo|getaddrinfo\s*=\s*(\{|lib\.mk)|environment\s*\.\s*etc\s*\.\s*"gai\.conf"|"gai\.conf"\s*(\.|=)/.test(text);
+  return /networking\s*\.\s*getaddrinfo|getaddrinfo\s*=\s*(\{|lib\.mk)|environment\s*\.\s*etc\s*\.\s*"gai\.conf"|"gai\.conf"\s*(\.|=)/.test(
+    text,
+  );
 }
 
 export function nixWrites(text: string): Extraction {
@@ -338,7 +347,11 @@ export function nixWrites(text: string): Extraction {
   const steps: WriteStep[] = [];
   const ours = bindings.filter((b) => startsWith(b.path, GETADDRINFO));
   for (const b of ours) {
-    if (b.value.kind === 'other') notes.push({ at: b.span, message: `${b.path.join('.')} is computed by an expression gai-conf does not evaluate: the file is judged without it.` });
+    if (b.value.kind === 'other')
+      notes.push({
+        at: b.span,
+        message: `${b.path.join('.')} is computed by an expression gai-conf does not evaluate: the file is judged without it.`,
+      });
   }
   const enable = ours.find((b) => b.path.length === 3 && b.path[2] === 'enable');
   if (ours.length > 0 && !(enable?.value.kind === 'bool' && !enable.value.value)) {
@@ -351,20 +364,47 @@ export function nixWrites(text: string): Extraction {
       concat(generated(`reload ${reloadValue ? 'yes' : 'no'}`, reload?.span.start ?? anchor)),
     ];
     for (const table of TABLES) {
-      const rows = ours.filter((b) => b.path.length === 4 && b.path[2] === table && b.value.kind === 'int').sort(byName);
+      const rows = ours
+        .filter((b) => b.path.length === 4 && b.path[2] === table && b.value.kind === 'int')
+        .sort(byName);
       for (const row of rows) {
         const keyAt = text.indexOf(row.path[3], row.span.start);
-        const key = keyAt >= 0 ? sourceSlice(text, keyAt, keyAt + row.path[3].length) : generated(row.path[3], row.span.start);
-        lines.push(concat(generated(`${table} `, row.span.start), key, generated(' ', row.span.start), (row.value as { text: MappedText }).text));
+        const key =
+          keyAt >= 0 ? sourceSlice(text, keyAt, keyAt + row.path[3].length) : generated(row.path[3], row.span.start);
+        lines.push(
+          concat(
+            generated(`${table} `, row.span.start),
+            key,
+            generated(' ', row.span.start),
+            (row.value as { text: MappedText }).text,
+          ),
+        );
       }
     }
     const joined = lines.flatMap((line, i) => (i > 0 ? [generated('\n', line.origins[0] ?? anchor), line] : [line]));
-    steps.push({ write: { kind: 'replace', content: concat(...joined) }, at: { start: ours[0].span.start, end: ours[ours.length - 1].span.end }, how: 'networking.getaddrinfo' });
+    steps.push({
+      write: { kind: 'replace', content: concat(...joined) },
+      at: { start: ours[0].span.start, end: ours[ours.length - 1].span.end },
+      how: 'networking.getaddrinfo',
+    });
   }
-  for (const b of bindings.filter((b) => b.path.length === 4 && startsWith(b.path, ['environment', 'etc', 'gai.conf']))) {
+  for (const b of bindings.filter(
+    (b) => b.path.length === 4 && startsWith(b.path, ['environment', 'etc', 'gai.conf']),
+  )) {
     if (b.path[3] === 'text' && b.value.kind === 'string') {
-      steps.push({ write: b.value.dynamic ? { kind: 'opaque', from: 'a string with ${...} interpolations' } : { kind: 'replace', content: b.value.value }, at: b.span, how: 'environment.etc."gai.conf".text' });
-    } else if (b.path[3] === 'source') steps.push({ write: { kind: 'opaque', from: 'environment.etc."gai.conf".source' }, at: b.span, how: 'environment.etc."gai.conf".source' });
+      steps.push({
+        write: b.value.dynamic
+          ? { kind: 'opaque', from: 'a string with ${...} interpolations' }
+          : { kind: 'replace', content: b.value.value },
+        at: b.span,
+        how: 'environment.etc."gai.conf".text',
+      });
+    } else if (b.path[3] === 'source')
+      steps.push({
+        write: { kind: 'opaque', from: 'environment.etc."gai.conf".source' },
+        at: b.span,
+        how: 'environment.etc."gai.conf".source',
+      });
   }
   return { sequences: steps.length > 0 ? [{ steps }] : [], notes };
 }

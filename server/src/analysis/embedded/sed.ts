@@ -5,16 +5,25 @@
  * the source offset it came from: the file's own, or the script's for replacement text.
  */
 
-import { MappedBuilder, MappedText, concat, mappedLines, slice, withoutBreak } from './mappedText';
+import { concat, MappedBuilder, mappedLines, MappedText, slice, withoutBreak } from './mappedText';
 
-type Address = { readonly kind: 'line'; readonly line: number } | { readonly kind: 'last' } | { readonly kind: 'regex'; readonly regex: RegExp };
+type Address =
+  | { readonly kind: 'line'; readonly line: number }
+  | { readonly kind: 'last' }
+  | { readonly kind: 'regex'; readonly regex: RegExp };
 
 interface SedCommand {
   readonly from?: Address;
   readonly to?: Address;
   readonly negate: boolean;
   readonly action:
-    | { readonly kind: 's'; readonly regex: RegExp; readonly replacement: MappedText; readonly global: boolean; readonly occurrence: number }
+    | {
+        readonly kind: 's';
+        readonly regex: RegExp;
+        readonly replacement: MappedText;
+        readonly global: boolean;
+        readonly occurrence: number;
+      }
     | { readonly kind: 'd' }
     | { readonly kind: 'a' | 'i' | 'c'; readonly text: MappedText };
 }
@@ -22,8 +31,18 @@ interface SedCommand {
 export class SedUnsupported extends Error {}
 
 const CLASSES: Readonly<Record<string, string>> = {
-  space: ' \\t\\n\\r\\f\\v', blank: ' \\t', digit: '0-9', alpha: 'A-Za-z', alnum: 'A-Za-z0-9', upper: 'A-Z', lower: 'a-z',
-  xdigit: '0-9A-Fa-f', punct: '!-\\/:-@\\[-`{-~', print: ' -~', graph: '!-~', cntrl: '\\x00-\\x1f\\x7f',
+  space: ' \\t\\n\\r\\f\\v',
+  blank: ' \\t',
+  digit: '0-9',
+  alpha: 'A-Za-z',
+  alnum: 'A-Za-z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  xdigit: '0-9A-Fa-f',
+  punct: '!-\\/:-@\\[-`{-~',
+  print: ' -~',
+  graph: '!-~',
+  cntrl: '\\x00-\\x1f\\x7f',
 };
 
 /** A POSIX bracket expression from `at` (just after `[`), as JavaScript writes it. */
@@ -78,7 +97,12 @@ export function sedRegex(source: string, extended: boolean, caseless = false): R
 }
 
 /** Splits `s<d>regex<d>replacement<d>flags` at unescaped delimiters; `\<d>` becomes a plain <d>. */
-function delimited(script: MappedText, at: number, delimiter: string, count: number): { parts: MappedText[]; next: number } {
+function delimited(
+  script: MappedText,
+  at: number,
+  delimiter: string,
+  count: number,
+): { parts: MappedText[]; next: number } {
   const parts: MappedText[] = [];
   let builder = new MappedBuilder();
   let i = at;
@@ -86,7 +110,10 @@ function delimited(script: MappedText, at: number, delimiter: string, count: num
     const ch = script.text[i];
     if (ch === '\\' && script.text[i + 1] === delimiter) {
       // In the regex a plain delimiter is a literal: bracket it unless it is / (which \/ keeps literal).
-      builder.push(delimiter === '/' ? '\\/' : delimiter === '&' || delimiter === '\\' ? `\\${delimiter}` : `[${delimiter}]`, script.origins[i + 1]);
+      builder.push(
+        delimiter === '/' ? '\\/' : delimiter === '&' || delimiter === '\\' ? `\\${delimiter}` : `[${delimiter}]`,
+        script.origins[i + 1],
+      );
       i += 2;
     } else if (ch === '\\' && i + 1 < script.text.length) {
       builder.push(script.text.slice(i, i + 2), script.origins[i]);
@@ -110,7 +137,8 @@ function delimited(script: MappedText, at: number, delimiter: string, count: num
 
 /** The replacement of an s command, with the delimiter escapes already plain: the [d] of the regex side is not used here. */
 function replacementOf(part: MappedText, delimiter: string): MappedText {
-  const prefix = delimiter === '/' ? '\\/' : delimiter === '&' || delimiter === '\\' ? `\\${delimiter}` : `[${delimiter}]`;
+  const prefix =
+    delimiter === '/' ? '\\/' : delimiter === '&' || delimiter === '\\' ? `\\${delimiter}` : `[${delimiter}]`;
   const builder = new MappedBuilder();
   for (let i = 0; i < part.text.length; i++) {
     if (part.text.startsWith(prefix, i) && prefix.length > 1) {
@@ -131,7 +159,10 @@ function address(script: MappedText, at: number, extended: boolean): { address?:
     const start = text[at] === '/' ? at + 1 : at + 2;
     const { parts, next } = delimited(script, start, delimiter, 1);
     const caseless = text[next] === 'I';
-    return { address: { kind: 'regex', regex: sedRegex(parts[0].text, extended, caseless) }, next: next + (caseless ? 1 : 0) };
+    return {
+      address: { kind: 'regex', regex: sedRegex(parts[0].text, extended, caseless) },
+      next: next + (caseless ? 1 : 0),
+    };
   }
   return { next: at };
 }
@@ -184,7 +215,16 @@ export function parseSedScript(script: MappedText, extended: boolean): SedComman
       const flags = /^[gIip0-9]*/.exec(text.slice(i))![0];
       i += flags.length;
       if (/^\s*w/.test(text.slice(i))) throw new SedUnsupported('an "s" command that writes a file');
-      commands.push({ ...base, action: { kind: 's', regex: sedRegex(parts[0].text, extended, /[Ii]/.test(flags)), replacement: replacementOf(parts[1], delimiter), global: flags.includes('g'), occurrence: Number(/\d+/.exec(flags)?.[0] ?? 1) } });
+      commands.push({
+        ...base,
+        action: {
+          kind: 's',
+          regex: sedRegex(parts[0].text, extended, /[Ii]/.test(flags)),
+          replacement: replacementOf(parts[1], delimiter),
+          global: flags.includes('g'),
+          occurrence: Number(/\d+/.exec(flags)?.[0] ?? 1),
+        },
+      });
     } else if (name === 'd') {
       commands.push({ ...base, action: { kind: 'd' } });
     } else if (name === 'a' || name === 'i' || name === 'c') {
@@ -253,7 +293,8 @@ export function runSed(commands: readonly SedCommand[], file: MappedText, newlin
     let pattern: MappedText | undefined = withoutBreak(raw);
     const before: MappedText[] = [];
     const after: MappedText[] = [];
-    const hits = (a: Address, text: string) => (a.kind === 'line' ? a.line === index + 1 : a.kind === 'last' ? isLast : a.regex.test(text));
+    const hits = (a: Address, text: string) =>
+      a.kind === 'line' ? a.line === index + 1 : a.kind === 'last' ? isLast : a.regex.test(text);
     for (const command of commands) {
       if (pattern === undefined) break;
       let selected: boolean;

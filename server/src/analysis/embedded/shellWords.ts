@@ -40,7 +40,22 @@ export interface SimpleCommand {
 }
 
 const OPERATOR_CHARS = new Set([';', '&', '|', '(', ')', '\n']);
-const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'case', 'esac']);
+const RESERVED = new Set([
+  'if',
+  'then',
+  'else',
+  'elif',
+  'fi',
+  'do',
+  'done',
+  'while',
+  'until',
+  '!',
+  '{',
+  '}',
+  'case',
+  'esac',
+]);
 
 interface PendingHeredoc {
   readonly delimiter: string;
@@ -55,7 +70,10 @@ class Lexer {
   private readonly pending: PendingHeredoc[] = [];
   private readonly groupStarts: number[] = [];
 
-  constructor(private readonly script: MappedText, private readonly variables: Map<string, MappedText>) {}
+  constructor(
+    private readonly script: MappedText,
+    private readonly variables: Map<string, MappedText>,
+  ) {}
 
   private get text(): string {
     return this.script.text;
@@ -249,14 +267,34 @@ class Lexer {
           const target = this.word();
           const descriptor = descriptorMatch[1] ? Number(descriptorMatch[1]) : undefined;
           if (operator === '<<' || operator === '<<-') {
-            const redirection: { -readonly [K in keyof Redirection]: Redirection[K] } = { operator, ...(descriptor !== undefined ? { descriptor } : {}) };
+            const redirection: { -readonly [K in keyof Redirection]: Redirection[K] } = {
+              operator,
+              ...(descriptor !== undefined ? { descriptor } : {}),
+            };
             redirections.push(redirection);
-            this.pending.push({ delimiter: target?.value.text ?? '', stripTabs: operator === '<<-', expand: !target?.quoted, fill: (body) => { redirection.input = body; } });
+            this.pending.push({
+              delimiter: target?.value.text ?? '',
+              stripTabs: operator === '<<-',
+              expand: !target?.quoted,
+              fill: (body) => {
+                redirection.input = body;
+              },
+            });
           } else if (operator === '<<<' && target) {
             const newline = { text: '\n', origins: [target.value.origins[target.value.origins.length - 1] ?? start] };
-            redirections.push({ operator, input: { ...target, value: { text: target.value.text + '\n', origins: [...target.value.origins, ...newline.origins] } } });
+            redirections.push({
+              operator,
+              input: {
+                ...target,
+                value: { text: target.value.text + '\n', origins: [...target.value.origins, ...newline.origins] },
+              },
+            });
           } else {
-            redirections.push({ operator, ...(descriptor !== undefined ? { descriptor } : {}), ...(target ? { target } : {}) });
+            redirections.push({
+              operator,
+              ...(descriptor !== undefined ? { descriptor } : {}),
+              ...(target ? { target } : {}),
+            });
           }
           continue;
         }
@@ -267,15 +305,24 @@ class Lexer {
         }
         if (words.length === 0 && !word.quoted && RESERVED.has(word.value.text)) {
           if (word.value.text === '{') this.groupStarts.push(this.commands.length);
-          else if (word.value.text === '}') closes = this.commands.slice(this.groupStarts.pop() ?? this.commands.length);
-          else if (word.value.text === 'done' || word.value.text === 'fi' || word.value.text === 'esac') closes = 'loop';
+          else if (word.value.text === '}')
+            closes = this.commands.slice(this.groupStarts.pop() ?? this.commands.length);
+          else if (word.value.text === 'done' || word.value.text === 'fi' || word.value.text === 'esac')
+            closes = 'loop';
           continue;
         }
         words.push(word);
       }
       const end = Math.max(start, this.at - 1);
       const operator = text.slice(this.at, this.at + 2);
-      const command: SimpleCommand = { words, redirections, start: this.origin(start), end: this.origin(end) + 1, ...(pipedFrom ? { pipedFrom } : {}), ...(closes ? { closes } : {}) };
+      const command: SimpleCommand = {
+        words,
+        redirections,
+        start: this.origin(start),
+        end: this.origin(end) + 1,
+        ...(pipedFrom ? { pipedFrom } : {}),
+        ...(closes ? { closes } : {}),
+      };
       this.recordAssignments(command);
       if (words.length > 0 || redirections.length > 0) this.commands.push(command);
       pipedFrom = undefined;
@@ -306,7 +353,19 @@ class Lexer {
 /** A C escape after a backslash at `at`: \n, \t, \\, \', \", \a, \b, \e, \f, \r, \v, \0nnn, \nnn, \xHH. */
 export function decodeEscape(text: string, at: number): { text: string; next: number } {
   const ch = text[at];
-  const simple: Record<string, string> = { n: '\n', t: '\t', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', r: '\r', v: '\v' };
+  const simple: Record<string, string> = {
+    n: '\n',
+    t: '\t',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    a: '\x07',
+    b: '\b',
+    e: '\x1b',
+    f: '\f',
+    r: '\r',
+    v: '\v',
+  };
   if (ch !== undefined && simple[ch] !== undefined) return { text: simple[ch], next: at + 1 };
   const octal = /^0?[0-7]{1,3}/.exec(text.slice(at));
   if (octal) return { text: String.fromCharCode(parseInt(octal[0], 8) & 0xff), next: at + octal[0].length };

@@ -6,9 +6,9 @@
  * backslash escapes and has no -e, bash reads them only with -e.
  */
 
-import { MappedBuilder, MappedText, concat, generated, slice } from './mappedText';
-import { SedUnsupported, parseSedScript, runSed } from './sed';
-import { ShellWord, SimpleCommand, decodeEscape, shellCommands } from './shellWords';
+import { concat, generated, MappedBuilder, MappedText, slice } from './mappedText';
+import { parseSedScript, runSed, SedUnsupported } from './sed';
+import { decodeEscape, shellCommands, ShellWord, SimpleCommand } from './shellWords';
 import { Extraction, GAI_CONF_PATH, GaiConfWrite, WriteStep } from './writes';
 
 export type ShellDialect = 'dash' | 'bash';
@@ -132,19 +132,38 @@ function outputOf(command: SimpleCommand, reader: Reader): MappedText | undefine
   const args = words.slice(1);
   if (words.some((w) => w.dynamic)) return undefined;
   const stdin = command.redirections.find((r) => r.input)?.input;
-  const input = stdin ? (stdin.dynamic ? undefined : stdin.value) : command.pipedFrom ? outputOf(command.pipedFrom, reader) : undefined;
+  const input = stdin
+    ? stdin.dynamic
+      ? undefined
+      : stdin.value
+    : command.pipedFrom
+      ? outputOf(command.pipedFrom, reader)
+      : undefined;
   switch (name) {
-    case undefined: case ':': case 'true': return generated('', command.start);
-    case 'echo': return echoOutput(args, reader.dialect, command.start);
-    case 'printf': return printfOutput(args, command.start);
-    case 'cat': return args.every((a) => a.value.text === '-') ? input : undefined;
-    case 'tee': return input;
-    default: return undefined;
+    case undefined:
+    case ':':
+    case 'true':
+      return generated('', command.start);
+    case 'echo':
+      return echoOutput(args, reader.dialect, command.start);
+    case 'printf':
+      return printfOutput(args, command.start);
+    case 'cat':
+      return args.every((a) => a.value.text === '-') ? input : undefined;
+    case 'tee':
+      return input;
+    default:
+      return undefined;
   }
 }
 
 function describe(command: SimpleCommand): string {
-  return effectiveWords(command).slice(0, 1).map((w) => w.value.text).join(' ') || 'a redirection';
+  return (
+    effectiveWords(command)
+      .slice(0, 1)
+      .map((w) => w.value.text)
+      .join(' ') || 'a redirection'
+  );
 }
 
 function add(reader: Reader, command: SimpleCommand, write: GaiConfWrite, how: string): void {
@@ -171,12 +190,23 @@ function sedEdit(reader: Reader, command: SimpleCommand, args: readonly ShellWor
   }
   if (!inPlace || !files.some(isGaiConf)) return;
   try {
-    const commands = parseSedScript(concat(...scripts.flatMap((s, i) => (i > 0 ? [generated('\n', s.origins[0] ?? command.start), s] : [s]))), extended);
+    const commands = parseSedScript(
+      concat(...scripts.flatMap((s, i) => (i > 0 ? [generated('\n', s.origins[0] ?? command.start), s] : [s]))),
+      extended,
+    );
     const looksFor = `the sed script ${scripts.map((s) => `"${s.text}"`).join(' ')}`;
-    add(reader, command, { kind: 'edit', edit: { looksFor, apply: (current) => runSed(commands, current, command.end - 1) } }, 'sed -i');
+    add(
+      reader,
+      command,
+      { kind: 'edit', edit: { looksFor, apply: (current) => runSed(commands, current, command.end - 1) } },
+      'sed -i',
+    );
   } catch (error) {
     if (!(error instanceof SedUnsupported)) throw error;
-    reader.notes.push({ at: { start: command.start, end: command.end }, message: `This sed edits /etc/gai.conf with ${error.message}, which gai-conf does not follow: the file is judged without this edit.` });
+    reader.notes.push({
+      at: { start: command.start, end: command.end },
+      message: `This sed edits /etc/gai.conf with ${error.message}, which gai-conf does not follow: the file is judged without this edit.`,
+    });
   }
 }
 
@@ -189,36 +219,68 @@ function readCommand(command: SimpleCommand, reader: Reader): void {
     return;
   }
   for (const redirection of command.redirections) {
-    if (!isGaiConf(redirection.target) || (redirection.descriptor !== undefined && redirection.descriptor !== 1)) continue;
+    if (!isGaiConf(redirection.target) || (redirection.descriptor !== undefined && redirection.descriptor !== 1))
+      continue;
     if (!['>', '>>', '>|', '&>', '&>>'].includes(redirection.operator)) continue;
     const content = outputOf(command, reader);
     const how = `${describe(command)} ${redirection.operator} ${GAI_CONF_PATH}`;
     const append = redirection.operator.endsWith('>>');
-    add(reader, command, content === undefined ? { kind: 'opaque', from: `the output of ${describe(command)}` } : append ? { kind: 'append', content } : { kind: 'replace', content }, how);
+    add(
+      reader,
+      command,
+      content === undefined
+        ? { kind: 'opaque', from: `the output of ${describe(command)}` }
+        : append
+          ? { kind: 'append', content }
+          : { kind: 'replace', content },
+      how,
+    );
   }
   if (name === 'tee') {
     const append = args.some((a) => /^-[a-z]*a/.test(a.value.text) || a.value.text === '--append');
     if (!args.some(isGaiConf)) return;
     const content = outputOf(command, reader);
     const how = `tee${append ? ' -a' : ''} ${GAI_CONF_PATH}`;
-    add(reader, command, content === undefined ? { kind: 'opaque', from: 'the output piped into tee' } : append ? { kind: 'append', content } : { kind: 'replace', content }, how);
+    add(
+      reader,
+      command,
+      content === undefined
+        ? { kind: 'opaque', from: 'the output piped into tee' }
+        : append
+          ? { kind: 'append', content }
+          : { kind: 'replace', content },
+      how,
+    );
   } else if (name === 'sed') sedEdit(reader, command, args);
   else if (name === 'rm' && args.some(isGaiConf)) add(reader, command, { kind: 'remove' }, `rm ${GAI_CONF_PATH}`);
   else if (name !== undefined && COPYING_COMMANDS.has(name) && args.length > 1 && isGaiConf(args[args.length - 1])) {
-    const from = args.slice(0, -1).filter((a) => !a.value.text.startsWith('-')).at(-1)?.value.text ?? 'another file';
+    const from =
+      args
+        .slice(0, -1)
+        .filter((a) => !a.value.text.startsWith('-'))
+        .at(-1)?.value.text ?? 'another file';
     add(reader, command, { kind: 'opaque', from }, `${name} ${from} ${GAI_CONF_PATH}`);
   } else if ((name === 'curl' || name === 'wget') && args.some(isGaiConf)) {
     add(reader, command, { kind: 'opaque', from: `a download (${name})` }, `${name} -o ${GAI_CONF_PATH}`);
   }
 }
 
-function readScript(script: MappedText, dialect: ShellDialect, reader: Reader, variables?: Map<string, MappedText>): void {
+function readScript(
+  script: MappedText,
+  dialect: ShellDialect,
+  reader: Reader,
+  variables?: Map<string, MappedText>,
+): void {
   const inner: Reader = { ...reader, dialect };
   for (const command of shellCommands(script, variables)) readCommand(command, inner);
 }
 
 /** The writes of one script, in the order they run. */
-export function shellScriptWrites(script: MappedText, dialect: ShellDialect, variables = new Map<string, MappedText>()): { steps: WriteStep[]; notes: Extraction['notes'][number][] } {
+export function shellScriptWrites(
+  script: MappedText,
+  dialect: ShellDialect,
+  variables = new Map<string, MappedText>(),
+): { steps: WriteStep[]; notes: Extraction['notes'][number][] } {
   const reader: Reader = { dialect, steps: [], notes: [] };
   readScript(script, dialect, reader, variables);
   return { steps: reader.steps, notes: reader.notes };
@@ -227,6 +289,6 @@ export function shellScriptWrites(script: MappedText, dialect: ShellDialect, var
 /** The shell a script names on its #! line: bash (and zsh, ksh, whose echo is alike enough), else sh (dash on Debian). */
 export function dialectOf(text: string): ShellDialect {
   const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
-  const interpreter = shebang ? (shebang[1].endsWith('/env') ? shebang[2] ?? '' : shebang[1]) : '';
+  const interpreter = shebang ? (shebang[1].endsWith('/env') ? (shebang[2] ?? '') : shebang[1]) : '';
   return /(bash|zsh|ksh)$/.test(interpreter) ? 'bash' : 'dash';
 }

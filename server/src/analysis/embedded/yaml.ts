@@ -6,8 +6,8 @@
  * and complex keys are not followed (a tag is skipped); what cannot be read is a null.
  */
 
-import { Span } from './writes';
 import { MappedBuilder, MappedText, sourceSlice } from './mappedText';
+import { Span } from './writes';
 
 export type YamlNode =
   | { readonly kind: 'map'; readonly entries: readonly YamlEntry[]; readonly span: Span }
@@ -27,13 +27,22 @@ interface Line {
   readonly indent: number;
 }
 
-const NULL_AT = (at: number): YamlNode => ({ kind: 'scalar', value: { text: '', origins: [] }, span: { start: at, end: at }, plain: true });
+const NULL_AT = (at: number): YamlNode => ({
+  kind: 'scalar',
+  value: { text: '', origins: [] },
+  span: { start: at, end: at },
+  plain: true,
+});
 
 class YamlReader {
   private readonly lines: Line[] = [];
   private line = 0;
 
-  constructor(private readonly text: string, start: number, end: number) {
+  constructor(
+    private readonly text: string,
+    start: number,
+    end: number,
+  ) {
     let at = start;
     while (at < end) {
       const lineEnd = Math.min(end, text.indexOf('\n', at) < 0 ? text.length : text.indexOf('\n', at));
@@ -78,14 +87,22 @@ class YamlReader {
     }
     const plain = /^([^\s#'"\-[\]{},?:|>!&*][^#]*?|-[^\s#][^#]*?)\s*:(?=\s|$)/.exec(rest);
     if (!plain || /^\s*[[{]/.test(rest)) return undefined;
-    return { key: plain[1].trim(), span: { start: at, end: at + plain[1].trimEnd().length }, valueAt: at + plain[0].length };
+    return {
+      key: plain[1].trim(),
+      span: { start: at, end: at + plain[1].trimEnd().length },
+      valueAt: at + plain[0].length,
+    };
   }
 
   private sequence(column: number): YamlNode {
     const items: YamlNode[] = [];
     const start = this.lines[this.line].start + column;
     let end = start;
-    for (let line = this.skipBlank(); line && line.indent === column && /^-(\s|$)/.test(this.text.slice(line.start + column, line.end)); line = this.skipBlank()) {
+    for (
+      let line = this.skipBlank();
+      line && line.indent === column && /^-(\s|$)/.test(this.text.slice(line.start + column, line.end));
+      line = this.skipBlank()
+    ) {
       const after = line.start + column + 1;
       const content = this.text.slice(after, line.end).replace(/\r$/, '');
       const offset = content.length - content.trimStart().length;
@@ -132,7 +149,11 @@ class YamlReader {
     if (rest === '' || rest.startsWith('#')) {
       this.line++;
       const next = this.skipBlank();
-      if (next && (next.indent > column || (next.indent === column && /^-(\s|$)/.test(this.text.slice(next.start + column, next.end))))) {
+      if (
+        next &&
+        (next.indent > column ||
+          (next.indent === column && /^-(\s|$)/.test(this.text.slice(next.start + column, next.end))))
+      ) {
         return this.block(next.indent, next.start + next.indent);
       }
       return NULL_AT(at);
@@ -165,7 +186,11 @@ class YamlReader {
     };
     addLine(at, line.end);
     this.line++;
-    for (let next = this.lines[this.line]; next && next.indent > parentColumn && !this.isBlank(next) && !this.keyAt(next.start + next.indent); next = this.lines[++this.line]) {
+    for (
+      let next = this.lines[this.line];
+      next && next.indent > parentColumn && !this.isBlank(next) && !this.keyAt(next.start + next.indent);
+      next = this.lines[++this.line]
+    ) {
       if (/^-(\s|$)/.test(this.text.slice(next.start + next.indent, next.end))) break;
       addLine(next.start + next.indent, next.end);
     }
@@ -196,8 +221,26 @@ class YamlReader {
       }
       if (quote === '"' && text[i] === '\\') {
         const next = text[i + 1];
-        const simple: Record<string, string> = { n: '\n', t: '\t', '\\': '\\', '"': '"', '/': '/', '0': '\0', ' ': ' ', r: '\r', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v', N: '\u0085', _: '\u00a0' };
-        const hex = /^[xuU]/.test(next ?? '') ? /^(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/.exec(text.slice(i + 1)) : null;
+        const simple: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          '\\': '\\',
+          '"': '"',
+          '/': '/',
+          '0': '\0',
+          ' ': ' ',
+          r: '\r',
+          a: '\x07',
+          b: '\b',
+          e: '\x1b',
+          f: '\f',
+          v: '\v',
+          N: '\u0085',
+          _: '\u00a0',
+        };
+        const hex = /^[xuU]/.test(next ?? '')
+          ? /^(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})/.exec(text.slice(i + 1))
+          : null;
         if (hex) {
           builder.push(String.fromCodePoint(parseInt(hex[0].slice(1), 16)), i);
           i += 1 + hex[0].length;
@@ -235,7 +278,12 @@ class YamlReader {
       }
       contentLines.push(line);
     }
-    while (contentLines.length > 0 && this.text.slice(contentLines[contentLines.length - 1].start, contentLines[contentLines.length - 1].end).trim() === '' && chomp !== '+') {
+    while (
+      contentLines.length > 0 &&
+      this.text.slice(contentLines[contentLines.length - 1].start, contentLines[contentLines.length - 1].end).trim() ===
+        '' &&
+      chomp !== '+'
+    ) {
       contentLines.pop();
       this.line--;
     }
@@ -258,7 +306,11 @@ class YamlReader {
     const last = contentLines[contentLines.length - 1];
     if (last && chomp !== '-') builder.push('\n', last.end);
     // Consume the blank lines a strip/clip chomping dropped.
-    while (this.line < this.lines.length && this.text.slice(this.lines[this.line].start, this.lines[this.line].end).trim() === '') this.line++;
+    while (
+      this.line < this.lines.length &&
+      this.text.slice(this.lines[this.line].start, this.lines[this.line].end).trim() === ''
+    )
+      this.line++;
     const end = last ? last.end : at + header[0].length;
     return { kind: 'scalar', value: builder.build(), span: { start: at, end }, plain: false };
   }
@@ -266,7 +318,10 @@ class YamlReader {
 
 /** Flow collections on one or more lines: `{ path: /etc/gai.conf, line: "x" }`, `[a, b]`. */
 class FlowReader {
-  constructor(private readonly text: string, private at: number) {}
+  constructor(
+    private readonly text: string,
+    private at: number,
+  ) {}
 
   private skip(): void {
     while (this.at < this.text.length && /[\s]/.test(this.text[this.at])) this.at++;
@@ -307,17 +362,26 @@ class FlowReader {
     }
     const match = /^[^,[\]{}\n]*?(?=\s*(?:[,\]}\n]|:\s|$))/.exec(this.text.slice(this.at))!;
     this.at += match[0].length;
-    return { kind: 'scalar', value: sourceSlice(this.text, start, this.at), span: { start, end: this.at }, plain: true };
+    return {
+      kind: 'scalar',
+      value: sourceSlice(this.text, start, this.at),
+      span: { start, end: this.at },
+      plain: true,
+    };
   }
 }
 
 /** Every document of a YAML text (split at `---` lines), each a node or a null scalar. */
 export function parseYaml(text: string): YamlNode[] {
   const documents: YamlNode[] = [];
-  const separators = [...text.matchAll(/^---(?:[ \t].*)?$/gm)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+  const separators = [...text.matchAll(/^---(?:[ \t].*)?$/gm)].map((m) => ({
+    start: m.index!,
+    end: m.index! + m[0].length,
+  }));
   let start = 0;
   for (const separator of [...separators, { start: text.length, end: text.length }]) {
-    if (text.slice(start, separator.start).trim() !== '' || separators.length === 0) documents.push(new YamlReader(text, start, separator.start).document());
+    if (text.slice(start, separator.start).trim() !== '' || separators.length === 0)
+      documents.push(new YamlReader(text, start, separator.start).document());
     start = Math.min(text.length, separator.end + 1);
   }
   return documents;

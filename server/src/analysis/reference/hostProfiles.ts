@@ -21,10 +21,18 @@ export interface AddressRole {
 
 export const ROLES = {
   ulaSource: { name: 'ULA', range: 'fd00::/8', candidates: ['fd42::2/64', 'fd00:a:b::2/64', 'fd12:3456:789a::2/64'] },
-  globalSource: { name: 'global IPv6', range: '2000::/3', candidates: ['2001:db8:2::2/64', '2a01:4f8:10::2/64', '2600:1f18:10::2/64', '3fff:2::2/64'] },
+  globalSource: {
+    name: 'global IPv6',
+    range: '2000::/3',
+    candidates: ['2001:db8:2::2/64', '2a01:4f8:10::2/64', '2600:1f18:10::2/64', '3fff:2::2/64'],
+  },
   linkLocalSource: { name: 'link-local IPv6', range: 'fe80::/10', candidates: ['fe80::2/64'] },
   privateIpv4Source: { name: 'private IPv4 (NAT)', range: '10.0.0.0/8', candidates: ['10.0.0.2/24'] },
-  globalDestination: { name: 'global IPv6', range: '2000::/3', candidates: ['2001:db8:1::10', '2a00:1450:4001::10', '2606:4700:10::10', '3fff:1::10'] },
+  globalDestination: {
+    name: 'global IPv6',
+    range: '2000::/3',
+    candidates: ['2001:db8:1::10', '2a00:1450:4001::10', '2606:4700:10::10', '3fff:1::10'],
+  },
   ulaDestination: { name: 'ULA', range: 'fd00::/8', candidates: ['fd42:0:0:1::10', 'fd00:a:c::10', 'fd12:3456:1::10'] },
   sixToFourDestination: { name: '6to4', range: '2002::/16', candidates: ['2002:c633:6401::10'] },
   teredoDestination: { name: 'Teredo', range: '2001::/32', candidates: ['2001:0:4136:e378::10'] },
@@ -49,10 +57,31 @@ export interface HostProfile {
 }
 
 export const HOST_PROFILES: readonly HostProfile[] = [
-  { id: 'ula', name: 'ULA + IPv4 hosts (LXD, Docker)', shortName: 'ULA hosts', roles: ['ulaSource', 'privateIpv4Source'] },
-  { id: 'global', name: 'global IPv6 + IPv4 hosts', shortName: 'global-IPv6 hosts', roles: ['globalSource', 'privateIpv4Source'] },
-  { id: 'ula-global', name: 'ULA + global IPv6 + IPv4 hosts', shortName: 'ULA+global hosts', roles: ['ulaSource', 'globalSource', 'privateIpv4Source'] },
-  { id: 'ipv4-only', name: 'IPv4-only hosts (link-local IPv6 only)', shortName: 'IPv4-only hosts', roles: ['privateIpv4Source', 'linkLocalSource'], defaultRoutes: { ipv4: true, ipv6: false } },
+  {
+    id: 'ula',
+    name: 'ULA + IPv4 hosts (LXD, Docker)',
+    shortName: 'ULA hosts',
+    roles: ['ulaSource', 'privateIpv4Source'],
+  },
+  {
+    id: 'global',
+    name: 'global IPv6 + IPv4 hosts',
+    shortName: 'global-IPv6 hosts',
+    roles: ['globalSource', 'privateIpv4Source'],
+  },
+  {
+    id: 'ula-global',
+    name: 'ULA + global IPv6 + IPv4 hosts',
+    shortName: 'ULA+global hosts',
+    roles: ['ulaSource', 'globalSource', 'privateIpv4Source'],
+  },
+  {
+    id: 'ipv4-only',
+    name: 'IPv4-only hosts (link-local IPv6 only)',
+    shortName: 'IPv4-only hosts',
+    roles: ['privateIpv4Source', 'linkLocalSource'],
+    defaultRoutes: { ipv4: true, ipv6: false },
+  },
   { id: 'no-ipv6', name: 'hosts with IPv6 disabled', shortName: 'no-IPv6 hosts', roles: ['privateIpv4Source'] },
   { id: 'ipv6-only', name: 'IPv6-only hosts', shortName: 'IPv6-only hosts', roles: ['globalSource'] },
 ];

@@ -54,7 +54,7 @@ export const PRESETS: readonly Preset[] = [
     title: "glibc's built-in tables",
     comment: "glibc's built-in tables: no active line.",
     description:
-      "No active line: glibc keeps its built-in label, precedence and scopev4 tables, listed as comments. Hosts with global IPv6 prefer IPv6 for dual-stacked names; hosts whose IPv6 addresses are ULAs prefer IPv4.",
+      'No active line: glibc keeps its built-in label, precedence and scopev4 tables, listed as comments. Hosts with global IPv6 prefer IPv6 for dual-stacked names; hosts whose IPv6 addresses are ULAs prefer IPv4.',
   },
 ];
 

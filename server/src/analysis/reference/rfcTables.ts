@@ -3,7 +3,12 @@
  * Data only.
  */
 
-import { GLIBC_DEFAULT_LABELS, GLIBC_DEFAULT_SCOPEV4, PrefixTableEntry, Scopev4TableEntry } from '../../glibc/builtinTables';
+import {
+  GLIBC_DEFAULT_LABELS,
+  GLIBC_DEFAULT_SCOPEV4,
+  PrefixTableEntry,
+  Scopev4TableEntry,
+} from '../../glibc/builtinTables';
 
 /** The RFC 3484 label rows: glibc's table without its site-local, ULA and Teredo departures. */
 export const RFC3484_LABELS: readonly PrefixTableEntry[] = [

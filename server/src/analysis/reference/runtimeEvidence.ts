@@ -56,17 +56,34 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   'glibc-dynamic': {
     versions: 'glibc 2.5 and later (gai.conf exists since 2.5)',
     source: 'glibc sysdeps/posix/getaddrinfo.c (nss/getaddrinfo.c from 2.39)',
-    evidence: { kind: 'measured', measuredWith: 'glibc 2.36, a C program calling getaddrinfo() and connect(); names from /etc/hosts and DNS', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false, ulaHost: { stockFile: 4, ulaFixFile: 6 } },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'glibc 2.36, a C program calling getaddrinfo() and connect(); names from /etc/hosts and DNS',
+      firstFamily: CONNECTS_AS_FILE_SAYS,
+      fallsBack: false,
+      ulaHost: { stockFile: 4, ulaFixFile: 6 },
+    },
   },
   'glibc-static': {
     versions: 'glibc 2.5 and later',
     source: 'glibc getaddrinfo.c (GAICONF_FNAME)',
-    evidence: { kind: 'measured', measuredWith: 'glibc 2.36 (gcc -static)', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false, ulaHost: { stockFile: 4, ulaFixFile: 6 } },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'glibc 2.36 (gcc -static)',
+      firstFamily: CONNECTS_AS_FILE_SAYS,
+      fallsBack: false,
+      ulaHost: { stockFile: 4, ulaFixFile: 6 },
+    },
   },
   python: {
     versions: 'Python 3 on glibc',
     source: 'Python documentation: socket.create_connection, asyncio loop.create_connection',
-    evidence: { kind: 'measured', measuredWith: 'Python 3.11.2, socket.create_connection and asyncio.open_connection', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'Python 3.11.2, socket.create_connection and asyncio.open_connection',
+      firstFamily: CONNECTS_AS_FILE_SAYS,
+      fallsBack: false,
+    },
   },
   curl: {
     versions: 'curl up to 8.9 (the 200 ms head start is CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS, since 7.59.0)',
@@ -75,8 +92,13 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   },
   'curl-ipv6-first': {
     versions: 'curl 8.10.0 and later',
-    source: 'curl commit 81a3342877 "connect: always prefer ipv6 in IP eyeballing" (pull request #14768), first released in curl 8.10.0',
-    evidence: { kind: 'documented', document: "curl's git history (commit 81a3342877, first tag curl-8_10_0) and the current CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS(3)" },
+    source:
+      'curl commit 81a3342877 "connect: always prefer ipv6 in IP eyeballing" (pull request #14768), first released in curl 8.10.0',
+    evidence: {
+      kind: 'documented',
+      document:
+        "curl's git history (commit 81a3342877, first tag curl-8_10_0) and the current CURLOPT_HAPPY_EYEBALLS_TIMEOUT_MS(3)",
+    },
   },
   ruby: {
     versions: 'Ruby up to 3.3',
@@ -89,29 +111,60 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
     evidence: { kind: 'documented', document: 'Ruby 3.4.0 NEWS.md, socket section' },
   },
   'go-pure': {
-    versions: 'Go 1.x on Linux whenever the pure-Go resolver is chosen: an nsswitch.conf hosts line of files, dns, mdns*, myhostname (measured with both the plain and the mDNS line), or GODEBUG=netdns=go (measured beside LOCALDOMAIN)',
+    versions:
+      'Go 1.x on Linux whenever the pure-Go resolver is chosen: an nsswitch.conf hosts line of files, dns, mdns*, myhostname (measured with both the plain and the mDNS line), or GODEBUG=netdns=go (measured beside LOCALDOMAIN)',
     source: 'Go net package documentation (Name Resolution); src/net/addrselect.go',
-    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8; /etc/hosts under nsswitch "hosts: files" and "files mdns4_minimal [NOTFOUND=return] dns myhostname", and DNS', firstFamily: ALWAYS_IPV6, fallsBack: true, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
+    evidence: {
+      kind: 'measured',
+      measuredWith:
+        'Go 1.19.8; /etc/hosts under nsswitch "hosts: files" and "files mdns4_minimal [NOTFOUND=return] dns myhostname", and DNS',
+      firstFamily: ALWAYS_IPV6,
+      fallsBack: true,
+      ulaHost: { stockFile: 4, ulaFixFile: 4 },
+    },
   },
   'go-cgo': {
     versions: 'Go 1.x with cgo: GODEBUG=netdns=cgo, -tags netcgo, or an nsswitch.conf the pure resolver cannot serve',
     source: 'Go net package documentation (Name Resolution); src/net/dial.go (fallbackDelay)',
-    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8, GODEBUG=netdns=cgo', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: true, ulaHost: { stockFile: 4, ulaFixFile: 6 } },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'Go 1.19.8, GODEBUG=netdns=cgo',
+      firstFamily: CONNECTS_AS_FILE_SAYS,
+      fallsBack: true,
+      ulaHost: { stockFile: 4, ulaFixFile: 6 },
+    },
   },
   'go-cgo-fallback': {
     versions: 'Go 1.19 rules (src/net/conf.go); the list of sources Go serves itself differs between Go versions',
     source: 'Go net package documentation (Name Resolution); src/net/conf.go hostLookupOrder',
-    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8 (LOCALDOMAIN=, and nsswitch.conf "hosts: files resolve [!UNAVAIL=return] dns")', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: true },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'Go 1.19.8 (LOCALDOMAIN=, and nsswitch.conf "hosts: files resolve [!UNAVAIL=return] dns")',
+      firstFamily: CONNECTS_AS_FILE_SAYS,
+      fallsBack: true,
+    },
   },
   'go-static': {
     versions: 'Go 1.x',
     source: 'Go net package documentation (Name Resolution)',
-    evidence: { kind: 'measured', measuredWith: 'Go 1.19.8, CGO_ENABLED=0, run with GODEBUG=netdns=cgo, and with LOCALDOMAIN= under a resolve nsswitch.conf', firstFamily: ALWAYS_IPV6, fallsBack: true },
+    evidence: {
+      kind: 'measured',
+      measuredWith:
+        'Go 1.19.8, CGO_ENABLED=0, run with GODEBUG=netdns=cgo, and with LOCALDOMAIN= under a resolve nsswitch.conf',
+      firstFamily: ALWAYS_IPV6,
+      fallsBack: true,
+    },
   },
   musl: {
     versions: 'musl 1.1.3 and later (the RFC 6724 sort in lookup_name.c)',
     source: 'musl src/network/lookup_name.c',
-    evidence: { kind: 'measured', measuredWith: 'musl 1.2.3 (musl-gcc -static); /etc/hosts and DNS', firstFamily: ALWAYS_IPV6, fallsBack: false, ulaHost: { stockFile: 4, ulaFixFile: 4 } },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'musl 1.2.3 (musl-gcc -static); /etc/hosts and DNS',
+      firstFamily: ALWAYS_IPV6,
+      fallsBack: false,
+      ulaHost: { stockFile: 4, ulaFixFile: 4 },
+    },
   },
   'c-ares': {
     versions: 'c-ares 1.16 and later (ares_getaddrinfo with address sorting)',
@@ -121,12 +174,22 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   'java-default': {
     versions: 'all Java versions (the default is false)',
     source: 'java.net Networking Properties (java.net.preferIPv6Addresses)',
-    evidence: { kind: 'measured', measuredWith: 'OpenJDK 17.0.15; /etc/hosts and DNS', firstFamily: ALWAYS_IPV4, fallsBack: false },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'OpenJDK 17.0.15; /etc/hosts and DNS',
+      firstFamily: ALWAYS_IPV4,
+      fallsBack: false,
+    },
   },
   'java-system': {
     versions: 'Java 9 and later',
     source: 'java.net Networking Properties (java.net.preferIPv6Addresses); java.net.InetAddress',
-    evidence: { kind: 'measured', measuredWith: 'OpenJDK 17.0.15 (on the command line and in JAVA_TOOL_OPTIONS)', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: false },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'OpenJDK 17.0.15 (on the command line and in JAVA_TOOL_OPTIONS)',
+      firstFamily: CONNECTS_AS_FILE_SAYS,
+      fallsBack: false,
+    },
   },
   'java-prefer-ipv6': {
     versions: 'all Java versions',
@@ -135,23 +198,43 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   },
   node: {
     versions: 'Node.js 17 and later',
-    source: 'Node.js documentation: dns.lookup (verbatim default changed in v17.0.0), net.setDefaultAutoSelectFamily (default true from v20.0.0)',
-    evidence: { kind: 'measured', measuredWith: 'Node.js 20.20.2', firstFamily: CONNECTS_AS_FILE_SAYS, fallsBack: true },
+    source:
+      'Node.js documentation: dns.lookup (verbatim default changed in v17.0.0), net.setDefaultAutoSelectFamily (default true from v20.0.0)',
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'Node.js 20.20.2',
+      firstFamily: CONNECTS_AS_FILE_SAYS,
+      fallsBack: true,
+    },
   },
   'node-ipv4first': {
     versions: 'Node.js up to 16 by default; any version with ipv4first',
     source: 'Node.js documentation: --dns-result-order, dns.setDefaultResultOrder',
-    evidence: { kind: 'measured', measuredWith: 'Node.js 20.20.2, --dns-result-order=ipv4first on the command line and in NODE_OPTIONS', firstFamily: ALWAYS_IPV4, fallsBack: true },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'Node.js 20.20.2, --dns-result-order=ipv4first on the command line and in NODE_OPTIONS',
+      firstFamily: ALWAYS_IPV4,
+      fallsBack: true,
+    },
   },
   'node-ipv6first': {
     versions: 'Node.js 20.13, 22.1 and later',
     source: 'Node.js documentation: dns.setDefaultResultOrder (ipv6first added in v22.1.0, v20.13.0)',
-    evidence: { kind: 'measured', measuredWith: 'Node.js 20.20.2, --dns-result-order=ipv6first', firstFamily: ALWAYS_IPV6, fallsBack: true },
+    evidence: {
+      kind: 'measured',
+      measuredWith: 'Node.js 20.20.2, --dns-result-order=ipv6first',
+      firstFamily: ALWAYS_IPV6,
+      fallsBack: true,
+    },
   },
   nginx: {
     versions: 'nginx 1.x',
     source: 'nginx documentation: ngx_http_upstream_module (server), ngx_http_core_module (resolver)',
-    evidence: { kind: 'measuredServer', measuredWith: "nginx 1.22.1, proxy_pass to an upstream name: the file only picks the first request's family", requestFamilies: { preferIPv4File: [4, 6, 4, 6], preferIPv6File: [6, 4, 6, 4] } },
+    evidence: {
+      kind: 'measuredServer',
+      measuredWith: "nginx 1.22.1, proxy_pass to an upstream name: the file only picks the first request's family",
+      requestFamilies: { preferIPv4File: [4, 6, 4, 6], preferIPv6File: [6, 4, 6, 4] },
+    },
   },
   postfix: {
     versions: 'Postfix 2.8 and later (smtp_address_preference)',
@@ -165,12 +248,24 @@ export const RUNTIME_EVIDENCE: Readonly<Record<RuntimeId, RuntimeEvidence>> = {
   },
   chromium: {
     versions: 'Chromium 156 (measured); the built-in DNS client is on by default on Linux (AsyncDns)',
-    source: 'Chromium: net/base/features.cc (kAsyncDns), net/dns/address_sorter_posix.cc (its policy table), net/dns/dns_config_service_linux.cc (IsNsswitchConfigCompatible), net/socket/tcp_connect_job.h (kIPv6FallbackTime, 300 ms)',
-    evidence: { kind: 'measured', measuredWith: "Debian's Chromium 156, headless, with getaddrinfo() (nsswitch \"hosts: files\") and with its own DNS client (\"hosts: files dns\")", firstFamily: ALWAYS_IPV6, fallsBack: true },
+    source:
+      'Chromium: net/base/features.cc (kAsyncDns), net/dns/address_sorter_posix.cc (its policy table), net/dns/dns_config_service_linux.cc (IsNsswitchConfigCompatible), net/socket/tcp_connect_job.h (kIPv6FallbackTime, 300 ms)',
+    evidence: {
+      kind: 'measured',
+      measuredWith:
+        'Debian\'s Chromium 156, headless, with getaddrinfo() (nsswitch "hosts: files") and with its own DNS client ("hosts: files dns")',
+      firstFamily: ALWAYS_IPV6,
+      fallsBack: true,
+    },
   },
   electron: {
     versions: 'Electron 15 and later (app.configureHostResolver)',
-    source: 'Electron documentation: app.configureHostResolver (enableBuiltInResolver: on by default on macOS only); its network stack is Chromium\'s',
-    evidence: { kind: 'documented', document: 'Electron documentation, app.configureHostResolver(options), enableBuiltInResolver; Chromium as measured above' },
+    source:
+      "Electron documentation: app.configureHostResolver (enableBuiltInResolver: on by default on macOS only); its network stack is Chromium's",
+    evidence: {
+      kind: 'documented',
+      document:
+        'Electron documentation, app.configureHostResolver(options), enableBuiltInResolver; Chromium as measured above',
+    },
   },
 };

@@ -1,22 +1,32 @@
-import { basename } from '../../analysis/embedded/paths';
-import { EmbeddedCheck, SOURCE_KINDS, SourceKind, StockFile, checkEmbedded, isSourceKindName, sourceKindNamed, sourceKindOf, startInWords } from '../../analysis/embedded/embedded';
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
-import { isTemplateName } from '../../analysis/templates';
-import { Finding, SEVERITY_RANK, Severity, documentationAnchor, severityOf } from '../../analysis/catalogue';
+import { documentationAnchor, Finding, Severity, SEVERITY_RANK, severityOf } from '../../analysis/catalogue';
+import { crashRisks, crashRiskText } from '../../analysis/crashRisk';
+import {
+  checkEmbedded,
+  EmbeddedCheck,
+  isSourceKindName,
+  SOURCE_KINDS,
+  SourceKind,
+  sourceKindNamed,
+  sourceKindOf,
+  startInWords,
+  StockFile,
+} from '../../analysis/embedded/embedded';
+import { basename } from '../../analysis/embedded/paths';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
+import { isTemplateName } from '../../analysis/templates';
+import { effectsInWords, effectsJson } from '../../features/effectsSummary';
 import { TextLocator } from '../../features/positions';
 import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
-import { runtimeLibc } from '../../system/cLibrary';
 import { analysisOptionsFor } from '../../system/analysisOptions';
+import { runtimeLibc } from '../../system/cLibrary';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
 import { stockGaiConf } from '../../system/stockFile';
-import { effectsInWords, effectsJson } from '../../features/effectsSummary';
-import { crashRiskText, crashRisks } from '../../analysis/crashRisk';
-import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
+import { DEFAULT_FILE, glibcFor, Output, ParsedArguments, readConfig, UsageError } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
-import { CheckReport, CheckedFinding, SourceReport } from '../formats/report';
+import { CheckedFinding, CheckReport, SourceReport } from '../formats/report';
 import { sarifLog } from '../formats/sarif';
 
 /** A source's header: its kind, then each file it writes and what that starts from. */
@@ -28,22 +38,48 @@ function sourceLines(source: SourceReport | undefined): string[] {
 
 function textLines(report: CheckReport): string[] {
   const { findings } = report;
-  const counts = (['error', 'warning', 'information', 'hint'] as const).map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = (['error', 'warning', 'information', 'hint'] as const)
+    .map((s) => [s, findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0);
   const silenced = report.suppressed.length;
   const source = report.source;
   return [
-    source ? `${report.file}: ${source.description}, /etc/gai.conf read as ${report.glibcDescription}` : `${report.file}: read as ${report.glibcDescription}`,
+    source
+      ? `${report.file}: ${source.description}, /etc/gai.conf read as ${report.glibcDescription}`
+      : `${report.file}: read as ${report.glibcDescription}`,
     ...sourceLines(source),
     ...findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`),
-    findings.length === 0 ? (source?.files.length === 0 ? 'No findings.' : 'No findings: glibc reads every line as written.') : `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : 's'}`).join(', ')}.`,
-    ...(silenced > 0 ? [`${silenced} more finding${silenced === 1 ? ' is' : 's are'} silenced by "# gai-conf: ignore" comments.`] : []),
+    findings.length === 0
+      ? source?.files.length === 0
+        ? 'No findings.'
+        : 'No findings: glibc reads every line as written.'
+      : `${findings.length} finding${findings.length === 1 ? '' : 's'}: ${counts.map(([s, n]) => `${n} ${s}${n === 1 || s === 'information' ? '' : 's'}`).join(', ')}.`,
+    ...(silenced > 0
+      ? [`${silenced} more finding${silenced === 1 ? ' is' : 's are'} silenced by "# gai-conf: ignore" comments.`]
+      : []),
     ...report.effectsText,
   ];
 }
 
 function jsonLines(report: CheckReport): string[] {
-  const source = report.source ? { source: { ...report.source, files: report.source.files.map(({ effectsText, ...file }) => file) } } : {};
-  return [JSON.stringify({ glibc: report.glibc, file: report.file, findings: report.findings, suppressed: report.suppressed.length, effects: report.effects, mayCrash: report.mayCrash ?? [], ...source }, null, 2)];
+  const source = report.source
+    ? { source: { ...report.source, files: report.source.files.map(({ effectsText, ...file }) => file) } }
+    : {};
+  return [
+    JSON.stringify(
+      {
+        glibc: report.glibc,
+        file: report.file,
+        findings: report.findings,
+        suppressed: report.suppressed.length,
+        effects: report.effects,
+        mayCrash: report.mayCrash ?? [],
+        ...source,
+      },
+      null,
+      2,
+    ),
+  ];
 }
 
 /**
@@ -52,7 +88,8 @@ function jsonLines(report: CheckReport): string[] {
  */
 const FORMATS: Readonly<Record<string, (reports: readonly CheckReport[]) => string[]>> = {
   text: (reports) => reports.flatMap((r, i) => [...(i > 0 ? [''] : []), ...textLines(r)]),
-  json: (reports) => (reports.length === 1 ? jsonLines(reports[0]) : [`[${reports.map((r) => jsonLines(r).join('\n')).join(',\n')}]`]),
+  json: (reports) =>
+    reports.length === 1 ? jsonLines(reports[0]) : [`[${reports.map((r) => jsonLines(r).join('\n')).join(',\n')}]`],
   gnu: (reports) => reports.flatMap(gnuLines),
   sarif: (reports) => [JSON.stringify(sarifLog(reports), null, 2)],
   github: (reports) => reports.flatMap(githubAnnotations),
@@ -68,7 +105,8 @@ export function failureThreshold(args: ParsedArguments): Severity | undefined {
 
 /** The --format (or --json) asked for, one of `names`. */
 export function formatName(args: ParsedArguments, names: readonly string[]): string {
-  if (args.json && args.format !== undefined && args.format !== 'json') throw new UsageError(`--json and --format ${args.format} ask for two formats`);
+  if (args.json && args.format !== undefined && args.format !== 'json')
+    throw new UsageError(`--json and --format ${args.format} ask for two formats`);
   const name = args.format ?? (args.json ? 'json' : 'text');
   if (!names.includes(name)) throw new UsageError(`--format takes ${names.join(', ')}, not "${name}"`);
   return name;
@@ -108,7 +146,8 @@ export function locateFindings(file: string, text: string, findings: readonly Fi
 function sourceKindFor(args: ParsedArguments, file: string, text: string): { kind?: SourceKind; how: string } {
   if (args.kind !== undefined) {
     if (args.kind === 'gai.conf') return { how: 'given with --kind' };
-    if (!isSourceKindName(args.kind)) throw new UsageError(`--kind takes gai.conf, ${SOURCE_KINDS.map((k) => k.name).join(', ')}, not "${args.kind}"`);
+    if (!isSourceKindName(args.kind))
+      throw new UsageError(`--kind takes gai.conf, ${SOURCE_KINDS.map((k) => k.name).join(', ')}, not "${args.kind}"`);
     return { kind: sourceKindNamed(args.kind), how: 'given with --kind' };
   }
   if (args.template || isTemplateName(file)) return { how: 'by its name' };
@@ -139,7 +178,8 @@ function sourceReport(check: EmbeddedCheck, how: string, stock: StockFile | unde
 function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): CheckReport {
   const text = readConfig(file);
   const { kind, how } = sourceKindFor(args, file, text);
-  if (args.base !== undefined && !kind) throw new UsageError('--base is for a Dockerfile, script, cloud-init file, Ansible task file or NixOS module');
+  if (args.base !== undefined && !kind)
+    throw new UsageError('--base is for a Dockerfile, script, cloud-init file, Ansible task file or NixOS module');
   let analysis: Pick<Analysis, 'findings' | 'suppressed' | 'effects'>;
   let source: SourceReport | undefined;
   // Lines that may crash glibc, for a gai.conf itself (a source's findings name its lines).
@@ -155,7 +195,10 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
       effects: embedded.files.length === 1 ? embedded.files[0].analysis.effects : [],
     };
   } else {
-    const parsed = analyzeGaiConf(text, analysisOptionsFor(file, glibc, { template: args.template, kernelLabels: args.kernelLabels }));
+    const parsed = analyzeGaiConf(
+      text,
+      analysisOptionsFor(file, glibc, { template: args.template, kernelLabels: args.kernelLabels }),
+    );
     mayCrash = crashRisks(parsed.parsed);
     analysis = parsed;
   }
@@ -168,7 +211,11 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
     documentationBase: documentationBase(),
     toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
-    effectsText: source ? source.files.flatMap((f) => (f.effectsText.length > 0 && source!.files.length > 1 ? [`${f.name}:`, ...f.effectsText] : f.effectsText)) : effectsInWords(analysis.effects, crashRiskText(mayCrash)),
+    effectsText: source
+      ? source.files.flatMap((f) =>
+          f.effectsText.length > 0 && source!.files.length > 1 ? [`${f.name}:`, ...f.effectsText] : f.effectsText,
+        )
+      : effectsInWords(analysis.effects, crashRiskText(mayCrash)),
     mayCrash,
     ...(source ? { source } : {}),
   };

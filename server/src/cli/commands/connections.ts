@@ -1,7 +1,7 @@
 import type { Census } from '../../features/connections/census';
 import { censusText, compareCensuses, comparisonText } from '../../features/connections/report';
 import { censusNow, censusOverWindow } from '../../system/connections/read';
-import { SnapshotError, readSnapshot, writeSnapshot } from '../../system/connections/snapshot';
+import { readSnapshot, SnapshotError, writeSnapshot } from '../../system/connections/snapshot';
 import { InputError, Output, ParsedArguments, UsageError } from '../arguments';
 
 /** The sampling interval of --watch unless --interval says otherwise. */
@@ -25,7 +25,7 @@ function snapshot<T>(action: () => T): T {
 }
 
 export async function connections(args: ParsedArguments, output: Output): Promise<number> {
-  if (args.positional.length > 0) throw new UsageError('connections takes no file: it reads the machine\'s sockets');
+  if (args.positional.length > 0) throw new UsageError("connections takes no file: it reads the machine's sockets");
   if (args.interval !== undefined && args.watch === undefined) throw new UsageError('--interval goes with --watch');
   // The earlier census is read first, so that a wrong file is reported before any waiting.
   const before = args.compare === undefined ? undefined : snapshot(() => readSnapshot(args.compare!));
@@ -34,7 +34,9 @@ export async function connections(args: ParsedArguments, output: Output): Promis
     const durationMs = parseDuration(args.watch, '--watch');
     const intervalMs = args.interval === undefined ? DEFAULT_INTERVAL_MS : parseDuration(args.interval, '--interval');
     // On stderr, so that --json stays clean: the first sample is taken, connections from now on count.
-    const onProgress = (p: { samples: number }) => { if (p.samples === 1) output.err(`Watching for ${durationMs / 1000} s, a sample every ${intervalMs} ms…`); };
+    const onProgress = (p: { samples: number }) => {
+      if (p.samples === 1) output.err(`Watching for ${durationMs / 1000} s, a sample every ${intervalMs} ms…`);
+    };
     census = await censusOverWindow({ durationMs, intervalMs, resolve: args.resolve, onProgress });
   } else {
     census = await censusNow({ resolve: args.resolve });

@@ -4,7 +4,6 @@
  * --fail-on level (warning) or above, in any container.
  */
 
-import { CheckedFinding, CheckReport } from '../formats/report';
 import type { DiscoveredContainer, UnreadableContainer } from '../../analysis/containerModel';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { ContainerVerdict, judgeContainer } from '../../features/containerVerdict';
@@ -19,6 +18,7 @@ import { packageVersion } from '../../system/packageManifest';
 import { Output, ParsedArguments, UsageError } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
+import { CheckedFinding, CheckReport } from '../formats/report';
 import { sarifLog } from '../formats/sarif';
 import { failsAt, failureThreshold, formatName, locateFindings } from './check';
 
@@ -45,23 +45,33 @@ function plural(n: number, word: string, many = `${word}s`): string {
 function libcText(container: DiscoveredContainer): string {
   const libc = container.libc;
   switch (libc.kind) {
-    case 'glibc': return `glibc ${libc.version}`;
-    case 'musl': return libc.version ? `musl ${libc.version}` : 'musl';
-    case 'none': return 'no C library';
-    case 'unknown': return 'C library unknown';
+    case 'glibc':
+      return `glibc ${libc.version}`;
+    case 'musl':
+      return libc.version ? `musl ${libc.version}` : 'musl';
+    case 'none':
+      return 'no C library';
+    case 'unknown':
+      return 'C library unknown';
   }
 }
 
 function choiceText(verdict: ContainerVerdict): string {
   switch (verdict.globalFirst) {
-    case 'ipv4': case 'ipv6': case 'dns-order': {
+    case 'ipv4':
+    case 'ipv6':
+    case 'dns-order': {
       const why = verdict.globalFirst === 'ipv4' && verdict.reason ? ` (${verdict.reason})` : '';
       return `${CHOICE_TEXT[verdict.globalFirst]} for global IPv6 vs IPv4${why}`;
     }
-    case 'ipv4-only': return 'IPv4 only';
-    case 'ipv6-only': return 'IPv6 only';
-    case 'no-addresses': return 'no addresses';
-    case 'not-judged': return `not judged: ${verdict.reason ?? 'nothing reads gai.conf'}`;
+    case 'ipv4-only':
+      return 'IPv4 only';
+    case 'ipv6-only':
+      return 'IPv6 only';
+    case 'no-addresses':
+      return 'no addresses';
+    case 'not-judged':
+      return `not judged: ${verdict.reason ?? 'nothing reads gai.conf'}`;
   }
 }
 
@@ -69,23 +79,40 @@ function fileText(container: DiscoveredContainer, verdict: ContainerVerdict): st
   const conf = container.gaiConf;
   if (verdict.reader === 'musl') return `${conf.path} ${conf.state === 'present' ? 'ignored by musl' : conf.state}`;
   switch (conf.state) {
-    case 'present': return `${conf.path} ${verdict.ownTables ? 'replaces built-in tables' : 'present, built-in tables'}`;
-    case 'absent': return `no ${conf.path}, built-in tables`;
-    case 'refused': return `${conf.path} refused: ${conf.reason}`;
-    case 'unreadable': return `${conf.path} unreadable: ${conf.reason}`;
+    case 'present':
+      return `${conf.path} ${verdict.ownTables ? 'replaces built-in tables' : 'present, built-in tables'}`;
+    case 'absent':
+      return `no ${conf.path}, built-in tables`;
+    case 'refused':
+      return `${conf.path} refused: ${conf.reason}`;
+    case 'unreadable':
+      return `${conf.path} unreadable: ${conf.reason}`;
   }
 }
 
 function findingsText(findings: readonly CheckedFinding[]): string {
   if (findings.length === 0) return 'no findings';
-  const worst = (['error', 'warning', 'information', 'hint'] as const).find((s) => findings.some((f) => f.severity === s))!;
+  const worst = (['error', 'warning', 'information', 'hint'] as const).find((s) =>
+    findings.some((f) => f.severity === s),
+  )!;
   return `${plural(findings.length, 'finding')} (${[...new Set(findings.map((f) => f.code))].join(', ')}; worst: ${worst})`;
 }
 
 function containerLine(judged: JudgedContainer): string {
   const { container, verdict } = judged;
-  const where = [container.runtime, container.project && container.project !== 'default' ? `project ${container.project}` : undefined, container.image, container.pid !== undefined ? `pid ${container.pid}` : undefined].filter(Boolean).join(', ');
-  const addresses = container.addresses.filter((a) => !a.address.startsWith('fe80:')).map((a) => `${a.address}/${a.prefixLength}`).join(' ') || 'no addresses';
+  const where = [
+    container.runtime,
+    container.project && container.project !== 'default' ? `project ${container.project}` : undefined,
+    container.image,
+    container.pid !== undefined ? `pid ${container.pid}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const addresses =
+    container.addresses
+      .filter((a) => !a.address.startsWith('fe80:'))
+      .map((a) => `${a.address}/${a.prefixLength}`)
+      .join(' ') || 'no addresses';
   return `${container.name} (${where}): ${libcText(container)}; ${addresses}; ${choiceText(verdict)}; ${fileText(container, verdict)}; ${findingsText(judged.findings)}`;
 }
 
@@ -103,15 +130,23 @@ export function summaryLine(verdicts: readonly ContainerVerdict[]): string {
 
 function unreadableLines(unreadable: readonly UnreadableContainer[]): string[] {
   if (unreadable.length === 0) return [];
-  const lines = unreadable.map((u) => `not readable: ${u.name ? `${u.name} (${[u.runtime, u.pid !== undefined ? `pid ${u.pid}` : undefined].filter(Boolean).join(', ')}): ` : ''}${u.what}: ${u.reason}`);
+  const lines = unreadable.map(
+    (u) =>
+      `not readable: ${u.name ? `${u.name} (${[u.runtime, u.pid !== undefined ? `pid ${u.pid}` : undefined].filter(Boolean).join(', ')}): ` : ''}${u.what}: ${u.reason}`,
+  );
   const containers = unreadable.filter((u) => u.name !== undefined);
   const remedies = [...new Set(unreadable.map((u) => u.remedy))];
-  const count = containers.length > 0 ? `${plural(containers.length, 'container')} not readable` : 'Not everything was readable';
+  const count =
+    containers.length > 0 ? `${plural(containers.length, 'container')} not readable` : 'Not everything was readable';
   return [...lines, `${count}: ${remedies.join('; ')}.`];
 }
 
 function textLines(report: ContainersReport): string[] {
-  return [...report.containers.map(containerLine), summaryLine(report.containers.map((c) => c.verdict)), ...unreadableLines(report.unreadable)];
+  return [
+    ...report.containers.map(containerLine),
+    summaryLine(report.containers.map((c) => c.verdict)),
+    ...unreadableLines(report.unreadable),
+  ];
 }
 
 function jsonLines(report: ContainersReport): string[] {
@@ -142,7 +177,9 @@ function jsonLines(report: ContainersReport): string[] {
 
 /** Every container's findings as one report, for the formats made for files (gnu, sarif, github). */
 function combinedReport(report: ContainersReport): CheckReport {
-  const versions = [...new Set(report.containers.flatMap((c) => (c.verdict.glibc ? [glibcVersionText(c.verdict.glibc)] : [])))];
+  const versions = [
+    ...new Set(report.containers.flatMap((c) => (c.verdict.glibc ? [glibcVersionText(c.verdict.glibc)] : []))),
+  ];
   const first = report.containers.find((c) => c.verdict.glibc)?.verdict.glibc;
   return {
     file: 'containers',
@@ -169,19 +206,34 @@ function judge(container: DiscoveredContainer): JudgedContainer {
   const verdict = judgeContainer(container);
   const conf = container.gaiConf;
   const file = (conf.state === 'present' ? conf.realPath : undefined) ?? conf.hostPath;
-  return { container, verdict, file, findings: locateFindings(file, verdict.text, verdict.findings), suppressed: locateFindings(file, verdict.text, verdict.suppressed) };
+  return {
+    container,
+    verdict,
+    file,
+    findings: locateFindings(file, verdict.text, verdict.findings),
+    suppressed: locateFindings(file, verdict.text, verdict.suppressed),
+  };
 }
 
 export async function containers(args: ParsedArguments, output: Output, argv: readonly string[]): Promise<number> {
-  if (args.positional.length > 0) throw new UsageError('containers takes no file: it reads every container of this host');
+  if (args.positional.length > 0)
+    throw new UsageError('containers takes no file: it reads every container of this host');
   const format = FORMATS[formatName(args, FORMAT_NAMES) as (typeof FORMAT_NAMES)[number]];
   const threshold = failureThreshold(args);
   if (args.sudo && !isRoot()) return rerunThroughSudo(argv.filter((a) => a !== '--sudo'));
   const scan = await discoverContainers([procSource(), lxdSource()], {
-    onProgress: (p) => output.progress?.(`gai-conf: reading containers from ${p.source}: ${p.done}${p.total !== undefined ? ` of ${p.total}` : ''}`),
+    onProgress: (p) =>
+      output.progress?.(
+        `gai-conf: reading containers from ${p.source}: ${p.done}${p.total !== undefined ? ` of ${p.total}` : ''}`,
+      ),
   });
   output.progress?.('');
   const report: ContainersReport = { containers: scan.containers.map(judge), unreadable: scan.unreadable };
   for (const line of format(report)) output.out(line);
-  return failsAt(threshold, report.containers.flatMap((c) => c.findings)) ? 1 : 0;
+  return failsAt(
+    threshold,
+    report.containers.flatMap((c) => c.findings),
+  )
+    ? 1
+    : 0;
 }

@@ -1,29 +1,44 @@
 import { analyzeGaiConf } from '../../analysis/analysis';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
-import { ExplainReport, Explanation, explainReport, scopeText } from '../../features/explain';
+import { ExplainReport, explainReport, Explanation, scopeText } from '../../features/explain';
 import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
 import { isLiveGaiConf } from '../../system/liveFile';
 import { QueryError, resolveQuery } from '../../system/resolve';
-import { InputError, Output, ParsedArguments, UsageError, configOf, glibcFor, hostWithKernelLabels } from '../arguments';
+import {
+  configOf,
+  glibcFor,
+  hostWithKernelLabels,
+  InputError,
+  Output,
+  ParsedArguments,
+  UsageError,
+} from '../arguments';
 
 function explanationLines(explanation: Explanation): string[] {
   const lines: string[] = [];
-  if (explanation.crashLine !== undefined) lines.push(`  Line ${explanation.crashLine} makes every program crash before sorting.`);
+  if (explanation.crashLine !== undefined)
+    lines.push(`  Line ${explanation.crashLine} makes every program crash before sorting.`);
   explanation.order.forEach((d, i) => {
     const route = d.source ? `from ${d.source.address} on ${d.source.interface}` : `unreachable: ${d.unreachable}`;
     const labels = d.sourceLabel !== undefined ? `label ${d.label}, source label ${d.sourceLabel}` : `label ${d.label}`;
-    const scopes = d.sourceScope !== undefined ? `scope ${scopeText(d.scope)}, source scope ${scopeText(d.sourceScope)}` : `scope ${scopeText(d.scope)}`;
+    const scopes =
+      d.sourceScope !== undefined
+        ? `scope ${scopeText(d.scope)}, source scope ${scopeText(d.sourceScope)}`
+        : `scope ${scopeText(d.scope)}`;
     lines.push(`  ${i + 1}. ${d.text}  ${d.kind}; ${route}`);
     lines.push(`       ${labels}; precedence ${d.precedence}; ${scopes}${d.note ? `; ${d.note}` : ''}`);
   });
   if (explanation.steps.length > 0) lines.push('  Why:');
-  for (const step of explanation.steps) lines.push(`    ${step.first} before ${step.second}: rule ${step.rule}, ${step.ruleName}. ${step.reason}`);
+  for (const step of explanation.steps)
+    lines.push(`    ${step.first} before ${step.second}: rule ${step.rule}, ${step.ruleName}. ${step.reason}`);
   return lines;
 }
 
 function explainTextLines(report: ExplainReport, file: string, glibc: GlibcVersion): string[] {
   const lines = [`Explaining ${report.query} as ${describeGlibcVersion(glibc)}.`, ...report.notes];
-  lines.push(`This host: ${report.host.map((a) => `${a.address}/${a.prefixLength} (${[a.interface, ...a.flags].join(', ')})`).join(', ') || 'no addresses but loopback'}; default routes: IPv4 ${report.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${report.defaultRoutes.ipv6 ? 'yes' : 'no'}.`);
+  lines.push(
+    `This host: ${report.host.map((a) => `${a.address}/${a.prefixLength} (${[a.interface, ...a.flags].join(', ')})`).join(', ') || 'no addresses but loopback'}; default routes: IPv4 ${report.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${report.defaultRoutes.ipv6 ? 'yes' : 'no'}.`,
+  );
   lines.push('', `Order under ${file}:`, ...explanationLines(report.buffer));
   if (report.firstAttempt) lines.push('', report.firstAttempt);
   const system = report.system;
@@ -44,9 +59,16 @@ export async function explain(args: ParsedArguments, output: Output): Promise<nu
   });
   const tables = analyzeGaiConf(text, { glibc }).tables;
   const { host, note } = hostWithKernelLabels(args);
-  const report = explainReport({ ...resolved, notes: note ? [...resolved.notes, note] : resolved.notes, host, buffer: tables, saved: tables, live: isLiveGaiConf(file), hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0 });
+  const report = explainReport({
+    ...resolved,
+    notes: note ? [...resolved.notes, note] : resolved.notes,
+    host,
+    buffer: tables,
+    saved: tables,
+    live: isLiveGaiConf(file),
+    hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0,
+  });
   if (args.json) output.out(JSON.stringify({ glibc: glibcVersionText(glibc), file, ...report }, null, 2));
   else for (const line of explainTextLines(report, file, glibc)) output.out(line);
   return 0;
 }
-

@@ -1,11 +1,11 @@
 import { analyzeGaiConf } from '../../analysis/analysis';
-import { crashRiskText, crashRisks } from '../../analysis/crashRisk';
+import { crashRisks, crashRiskText } from '../../analysis/crashRisk';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { addressText, parseIpAddress } from '../../glibc/addresses';
 import { Decision, DestinationFacts, RULE_NAMES, simulateOrder } from '../../glibc/sort';
-import { glibcVersionText } from '../../glibc/versions';
 import { Host, sourceUnderDefaultLabels } from '../../glibc/sourceSelection';
-import { Output, ParsedArguments, UsageError, configOf, glibcFor, hostWithKernelLabels } from '../arguments';
+import { glibcVersionText } from '../../glibc/versions';
+import { configOf, glibcFor, hostWithKernelLabels, Output, ParsedArguments, UsageError } from '../arguments';
 
 function describeDecision(decision: Decision, texts: readonly string[]): string {
   const winner = texts[decision.winner];
@@ -41,37 +41,55 @@ export function order(args: ParsedArguments, output: Output): number {
   const result = simulateOrder(analysis.tables, host, args.positional);
   const texts = result.destinations.map((d) => d.text);
   if (args.json) {
-    output.out(JSON.stringify({
-      glibc: glibcVersionText(glibc),
-      order: result.order.map((d) => d.text),
-      decisions: result.decisions.map((d) => ({ a: texts[d.a], b: texts[d.b], winner: texts[d.winner], rule: d.rule, ruleName: RULE_NAMES[d.rule], values: d.values })),
-      destinations: result.destinations.map((d) => ({
-        destination: d.text,
-        source: d.source ? addressText(d.source.address) : null,
-        label: d.label,
-        sourceLabel: d.sourceLabel ?? null,
-        precedence: d.precedence,
-        scope: d.scope,
-        sourceScope: d.sourceScope ?? null,
-        sourceWithDefaultLabels: defaultLabelSource(host, d),
-      })),
-      crash: analysis.tables.crash ? { line: analysis.tables.crash.index + 1 } : null,
-      mayCrash: crashRisks(analysis.parsed),
-    }, null, 2));
+    output.out(
+      JSON.stringify(
+        {
+          glibc: glibcVersionText(glibc),
+          order: result.order.map((d) => d.text),
+          decisions: result.decisions.map((d) => ({
+            a: texts[d.a],
+            b: texts[d.b],
+            winner: texts[d.winner],
+            rule: d.rule,
+            ruleName: RULE_NAMES[d.rule],
+            values: d.values,
+          })),
+          destinations: result.destinations.map((d) => ({
+            destination: d.text,
+            source: d.source ? addressText(d.source.address) : null,
+            label: d.label,
+            sourceLabel: d.sourceLabel ?? null,
+            precedence: d.precedence,
+            scope: d.scope,
+            sourceScope: d.sourceScope ?? null,
+            sourceWithDefaultLabels: defaultLabelSource(host, d),
+          })),
+          crash: analysis.tables.crash ? { line: analysis.tables.crash.index + 1 } : null,
+          mayCrash: crashRisks(analysis.parsed),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   output.out(`Order under ${configNote}, as ${describeGlibcVersion(glibc)} sorts it:`);
-  if (analysis.tables.crash) output.out(`Warning: line ${analysis.tables.crash.index + 1} makes every program crash before sorting.`);
+  if (analysis.tables.crash)
+    output.out(`Warning: line ${analysis.tables.crash.index + 1} makes every program crash before sorting.`);
   const risk = crashRiskText(crashRisks(analysis.parsed));
   if (risk) output.out(`Warning: ${risk}`);
   if (labelsNote) output.out(labelsNote);
   result.order.forEach((d, i) => {
-    output.out(`  ${i + 1}. ${d.text}  (${sourceDescription(d)}; label ${d.label}${d.sourceLabel !== undefined ? `/${d.sourceLabel}` : ''}, precedence ${d.precedence})`);
+    output.out(
+      `  ${i + 1}. ${d.text}  (${sourceDescription(d)}; label ${d.label}${d.sourceLabel !== undefined ? `/${d.sourceLabel}` : ''}, precedence ${d.precedence})`,
+    );
     const standard = defaultLabelSource(host, d);
-    if (standard) output.out(`       the kernel's address labels choose this source; with Linux's default labels it would be ${standard}`);
+    if (standard)
+      output.out(
+        `       the kernel's address labels choose this source; with Linux's default labels it would be ${standard}`,
+      );
   });
   output.out('Why:');
   for (const decision of result.decisions) output.out(`  ${describeDecision(decision, texts)}`);
   return 0;
 }
-

@@ -2,12 +2,12 @@
 
 import { analyzeGaiConf } from '../../analysis/analysis';
 import { choosePreset } from '../../analysis/presetChoice';
-import { PRESETS, Preset, presetById } from '../../analysis/reference/presets';
+import { Preset, presetById, PRESETS } from '../../analysis/reference/presets';
 import { activeLines } from '../../features/codeActions/resetToDefaults';
 import { presetFile } from '../../features/tablesFile';
 import { FileReadError, readGaiConfFile } from '../../system/files';
 import { WriteError, writeFileAtomically } from '../../system/writeFile';
-import { InputError, Output, ParsedArguments, UsageError, glibcFor, hostFor } from '../arguments';
+import { glibcFor, hostFor, InputError, Output, ParsedArguments, UsageError } from '../arguments';
 
 export const PRESET_NAMES = [...PRESETS.map((p) => p.id), 'auto'];
 
@@ -17,12 +17,15 @@ export function guardActiveLines(args: ParsedArguments, file: string, glibc: Ret
   try {
     text = readGaiConfFile(file);
   } catch (error) {
-    if (error instanceof FileReadError && !/ENOENT|no such file/i.test(error.message)) throw new InputError(error.message);
+    if (error instanceof FileReadError && !/ENOENT|no such file/i.test(error.message))
+      throw new InputError(error.message);
     return;
   }
   const active = activeLines(analyzeGaiConf(text, { glibc }));
   if (active.length > 0 && !args.force) {
-    throw new InputError(`${file} has ${active.length} active line${active.length === 1 ? '' : 's'} (first: line ${active[0].index + 1}), which this would replace; \`gai-conf table --format gai.conf ${file}\` exports what they do, --force replaces them`);
+    throw new InputError(
+      `${file} has ${active.length} active line${active.length === 1 ? '' : 's'} (first: line ${active[0].index + 1}), which this would replace; \`gai-conf table --format gai.conf ${file}\` exports what they do, --force replaces them`,
+    );
   }
 }
 
@@ -36,7 +39,9 @@ export function writeOrPrint(args: ParsedArguments, output: Output, text: string
   } catch (error) {
     throw error instanceof WriteError ? new InputError(error.message) : error;
   }
-  output.err(`gai-conf: wrote ${what} to ${args.output}; programs already running keep the tables they read until restarted.`);
+  output.err(
+    `gai-conf: wrote ${what} to ${args.output}; programs already running keep the tables they read until restarted.`,
+  );
   return 0;
 }
 
@@ -53,7 +58,8 @@ export function preset(args: ParsedArguments, output: Output): number {
     output.err(`gai-conf: auto chose ${chosen.id}: ${reason}`);
   }
   if (!chosen) throw new UsageError(`unknown preset "${name}" (${PRESET_NAMES.join(', ')})`);
-  if (args.sources.length > 0 && name !== 'auto') throw new UsageError('--source describes the host for "preset auto" only');
+  if (args.sources.length > 0 && name !== 'auto')
+    throw new UsageError('--source describes the host for "preset auto" only');
   if (args.output !== undefined) guardActiveLines(args, args.output, glibc);
   return writeOrPrint(args, output, presetFile(chosen, glibc, reason), `the ${chosen.id} preset`);
 }

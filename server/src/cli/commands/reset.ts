@@ -4,9 +4,9 @@
  */
 
 import { analyzeGaiConf } from '../../analysis/analysis';
-import { activeLines, resetEdits } from '../../features/codeActions/resetToDefaults';
 import { applyEdits } from '../../features/codeActions/edits';
-import { DEFAULT_FILE, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
+import { activeLines, resetEdits } from '../../features/codeActions/resetToDefaults';
+import { DEFAULT_FILE, glibcFor, Output, ParsedArguments, readConfig, UsageError } from '../arguments';
 import { writeOrPrint } from './preset';
 
 /** A unified diff of changed lines only (no context), each line as glibc splits the file. */
@@ -33,7 +33,9 @@ export function reset(args: ParsedArguments, output: Output): number {
   const after = applyEdits(text, resetEdits(analysis));
   if (!args.write) {
     for (const line of lineDiff(file, text, after)) output.out(line);
-    output.err(`gai-conf: ${active.length} active line${active.length === 1 ? '' : 's'} would be commented out; --write writes ${file}.`);
+    output.err(
+      `gai-conf: ${active.length} active line${active.length === 1 ? '' : 's'} would be commented out; --write writes ${file}.`,
+    );
     return 0;
   }
   return writeOrPrint({ ...args, output: file }, output, after, "glibc's defaults (active lines commented out)");

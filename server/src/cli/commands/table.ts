@@ -1,12 +1,12 @@
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { rowOriginText } from '../../analysis/rows';
-import { EffectiveTable, deadBehind, rowPrefixText } from '../../glibc/tables';
-import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
-import { DEFAULT_FILE, InputError, Output, ParsedArguments, UsageError, glibcFor, readConfig } from '../arguments';
-import { exportRefusal, exportTables } from '../../features/tablesFile';
 import { kernelLabelsReport } from '../../features/kernelLabels';
+import { exportRefusal, exportTables } from '../../features/tablesFile';
+import { deadBehind, EffectiveTable, rowPrefixText } from '../../glibc/tables';
+import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
 import { KernelLabelsReading, readKernelAddressLabels } from '../../system/addressLabels';
+import { DEFAULT_FILE, glibcFor, InputError, Output, ParsedArguments, readConfig, UsageError } from '../arguments';
 import { writeOrPrint } from './preset';
 
 function tableJson(table: EffectiveTable) {
@@ -39,8 +39,14 @@ function tablesJson(analysis: Analysis, glibc: GlibcVersion) {
 function kernelLabelLines(reading: KernelLabelsReading): string[] {
   const report = kernelLabelsReport(reading);
   if ('error' in report) return ['', `kernel address labels: ${report.error}.`];
-  const lines = ['', `kernel address labels (${report.command}; ${report.isDefault ? "Linux's defaults" : "not Linux's defaults"}): the kernel picks the IPv6 source with them, glibc then sorts with its own label table above`];
-  for (const row of report.rows) lines.push(`  ${row.prefix.padEnd(24)} ${String(row.label).padStart(10)}${row.interface ? `   dev ${row.interface}` : ''}`);
+  const lines = [
+    '',
+    `kernel address labels (${report.command}; ${report.isDefault ? "Linux's defaults" : "not Linux's defaults"}): the kernel picks the IPv6 source with them, glibc then sorts with its own label table above`,
+  ];
+  for (const row of report.rows)
+    lines.push(
+      `  ${row.prefix.padEnd(24)} ${String(row.label).padStart(10)}${row.interface ? `   dev ${row.interface}` : ''}`,
+    );
   return lines;
 }
 
@@ -53,7 +59,10 @@ export function table(args: ParsedArguments, output: Output): number {
     throw new UsageError(`table --format takes text, json or gai.conf, not "${args.format}"`);
   }
   if (args.format === 'gai.conf') {
-    if (args.kernelLabels) throw new UsageError('--kernel-labels lists the kernel\'s table, which gai.conf cannot hold: use it without --format gai.conf');
+    if (args.kernelLabels)
+      throw new UsageError(
+        "--kernel-labels lists the kernel's table, which gai.conf cannot hold: use it without --format gai.conf",
+      );
     const refusal = exportRefusal(analysis);
     if (refusal) throw new InputError(`${file}: ${refusal}`);
     const exported = exportTables(analysis, file, describeGlibcVersion(glibc));
@@ -63,18 +72,29 @@ export function table(args: ParsedArguments, output: Output): number {
   if (args.output !== undefined) throw new UsageError('--output writes the file of --format gai.conf only');
   const kernel = args.kernelLabels ? readKernelAddressLabels() : undefined;
   if (args.json || args.format === 'json') {
-    output.out(JSON.stringify({ ...tablesJson(analysis, glibc), ...(kernel ? { kernelLabels: kernelLabelsReport(kernel) } : {}) }, null, 2));
+    output.out(
+      JSON.stringify(
+        { ...tablesJson(analysis, glibc), ...(kernel ? { kernelLabels: kernelLabelsReport(kernel) } : {}) },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   output.out(`${file}: tables as ${describeGlibcVersion(glibc)} holds them, in lookup order`);
-  if (analysis.tables.crash) output.out(`Every program crashes at its first lookup with several answers, because of line ${analysis.tables.crash.index + 1}.`);
+  if (analysis.tables.crash)
+    output.out(
+      `Every program crashes at its first lookup with several answers, because of line ${analysis.tables.crash.index + 1}.`,
+    );
   for (const kind of ['label', 'precedence', 'scopev4'] as const) {
     const t = analysis.tables[kind];
     output.out('');
     output.out(`${kind} (${t.source === 'builtin' ? "glibc's built-in table" : 'replaced by this file'})`);
     for (const row of t.rows) {
       const stop = deadBehind(t, row);
-      const dead = stop ? `   never reached: lookups stop at the catch-all ${rowPrefixText(stop)} (${rowOriginText(stop)})` : '';
+      const dead = stop
+        ? `   never reached: lookups stop at the catch-all ${rowPrefixText(stop)} (${rowOriginText(stop)})`
+        : '';
       output.out(`  ${rowPrefixText(row).padEnd(24)} ${String(row.value).padStart(10)}   ${rowOriginText(row)}${dead}`);
     }
   }
@@ -83,4 +103,3 @@ export function table(args: ParsedArguments, output: Output): number {
   if (kernel) for (const line of kernelLabelLines(kernel)) output.out(line);
   return 0;
 }
-

@@ -9,7 +9,12 @@
 import { Severity } from '../../analysis/catalogue';
 import { CheckReport } from './report';
 
-const GITHUB_LEVEL: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', information: 'notice', hint: 'notice' };
+const GITHUB_LEVEL: Readonly<Record<Severity, string>> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'notice',
+  hint: 'notice',
+};
 
 export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -26,7 +31,12 @@ export function githubAnnotations(report: CheckReport): string[] {
       ['file', f.file],
       ['line', f.line],
       ['endLine', f.endLine],
-      ...(oneLine ? ([['col', f.column], ['endColumn', Math.max(f.column, f.endColumn - 1)]] as [string, number][]) : []),
+      ...(oneLine
+        ? ([
+            ['col', f.column],
+            ['endColumn', Math.max(f.column, f.endColumn - 1)],
+          ] as [string, number][])
+        : []),
       ['title', `gai-conf ${f.code}`],
     ];
     return `::${GITHUB_LEVEL[f.severity]} ${properties.map(([name, value]) => `${name}=${escapeProperty(String(value))}`).join(',')}::${escapeData(f.message)}`;

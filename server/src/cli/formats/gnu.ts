@@ -7,8 +7,15 @@
 import { Severity } from '../../analysis/catalogue';
 import { CheckReport } from './report';
 
-const GNU_SEVERITY: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const GNU_SEVERITY: Readonly<Record<Severity, string>> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 export function gnuLines(report: CheckReport): string[] {
-  return report.findings.map((f) => `${f.file}:${f.line}:${f.column}: ${GNU_SEVERITY[f.severity]}: ${f.message} [${f.code}]`);
+  return report.findings.map(
+    (f) => `${f.file}:${f.line}:${f.column}: ${GNU_SEVERITY[f.severity]}: ${f.message} [${f.code}]`,
+  );
 }

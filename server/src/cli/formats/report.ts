@@ -1,7 +1,7 @@
 /** What `gai-conf check` found in one file, in the shape every output format reads. */
 
-import type { CrashRisk } from '../../analysis/crashRisk';
 import { DiagnosticCode, Severity } from '../../analysis/catalogue';
+import type { CrashRisk } from '../../analysis/crashRisk';
 import { EffectJson } from '../../features/effectsSummary';
 
 export interface CheckedFinding {

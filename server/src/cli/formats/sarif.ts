@@ -4,11 +4,16 @@
  * findings silenced by `# gai-conf: ignore` comments as results with an in-source suppression.
  */
 
-import { CATALOGUE, DIAGNOSTIC_CODES, DiagnosticCode, Severity, documentationAnchor } from '../../analysis/catalogue';
-import { CheckReport, CheckedFinding } from './report';
+import { CATALOGUE, DIAGNOSTIC_CODES, DiagnosticCode, documentationAnchor, Severity } from '../../analysis/catalogue';
+import { CheckedFinding, CheckReport } from './report';
 
 type SarifLevel = 'error' | 'warning' | 'note';
-const SARIF_LEVEL: Readonly<Record<Severity, SarifLevel>> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const SARIF_LEVEL: Readonly<Record<Severity, SarifLevel>> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 /** A file name as a URI reference: relative paths stay relative (to the folder the check ran in), absolute ones become file: URIs. */
 export function artifactUri(file: string): string {
@@ -32,12 +37,19 @@ function result(finding: CheckedFinding, suppressed: boolean) {
     ruleIndex: DIAGNOSTIC_CODES.indexOf(finding.code),
     level: SARIF_LEVEL[finding.severity],
     message: { text: finding.message },
-    locations: [{
-      physicalLocation: {
-        artifactLocation: { uri: artifactUri(finding.file) },
-        region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(finding.file) },
+          region: {
+            startLine: finding.line,
+            startColumn: finding.column,
+            endLine: finding.endLine,
+            endColumn: finding.endColumn,
+          },
+        },
       },
-    }],
+    ],
     ...(suppressed ? { suppressions: [{ kind: 'inSource' }] } : {}),
   };
 }
@@ -48,18 +60,23 @@ export function sarifLog(reports: readonly CheckReport[]) {
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'gai-conf',
-          ...(report.toolVersion ? { version: report.toolVersion, semanticVersion: report.toolVersion } : {}),
-          informationUri: report.documentationBase,
-          rules: DIAGNOSTIC_CODES.map((code) => rule(code, report.documentationBase)),
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'gai-conf',
+            ...(report.toolVersion ? { version: report.toolVersion, semanticVersion: report.toolVersion } : {}),
+            informationUri: report.documentationBase,
+            rules: DIAGNOSTIC_CODES.map((code) => rule(code, report.documentationBase)),
+          },
         },
+        columnKind: 'utf16CodeUnits',
+        results: reports.flatMap((r) => [
+          ...r.findings.map((f) => result(f, false)),
+          ...r.suppressed.map((f) => result(f, true)),
+        ]),
+        properties: { glibc: report.glibc },
       },
-      columnKind: 'utf16CodeUnits',
-      results: reports.flatMap((r) => [...r.findings.map((f) => result(f, false)), ...r.suppressed.map((f) => result(f, true))]),
-      properties: { glibc: report.glibc },
-    }],
+    ],
   };
 }

@@ -1,8 +1,8 @@
 /** Text edits on offsets, and the few line-level edits every fix is made of. */
 
+import { DiagnosticCode } from '../../analysis/catalogue';
 import { TableKind } from '../../glibc/builtinTables';
 import { ParsedFile, ParsedLine } from '../../glibc/reader';
-import { DiagnosticCode } from '../../analysis/catalogue';
 
 export interface TextEdit {
   readonly start: number;

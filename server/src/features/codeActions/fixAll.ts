@@ -3,7 +3,7 @@
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { DiagnosticCode, Finding } from '../../analysis/catalogue';
 import { lineAt } from '../../glibc/reader';
-import { TextEdit, applyEdits } from './edits';
+import { applyEdits, TextEdit } from './edits';
 import { fixesFor } from './quickFixes';
 
 /**
@@ -18,7 +18,14 @@ export function fixAllEdits(analysis: Analysis): TextEdit[] {
   for (const finding of analysis.findings) {
     if (WHOLE_FILE_FIXES.has(finding.code)) continue;
     for (const fix of fixesFor(analysis, finding).filter((f) => f.sure)) {
-      if (fix.edits.every((e) => edits.every((o) => e.end <= o.start || e.start >= o.end || (e.start === e.end && o.start === o.end && e.start !== o.start)))) {
+      if (
+        fix.edits.every((e) =>
+          edits.every(
+            (o) =>
+              e.end <= o.start || e.start >= o.end || (e.start === e.end && o.start === o.end && e.start !== o.start),
+          ),
+        )
+      ) {
         edits.push(...fix.edits);
         break;
       }
@@ -45,10 +52,16 @@ export interface FixAllPlan {
  * Fix-all's edits and, from the fixed file analysed again (by `reanalyse`, with the document's own
  * options where the caller has them), what it leaves for the user.
  */
-export function fixAllPlan(analysis: Analysis, reanalyse: (text: string) => Analysis = (text) => analyzeGaiConf(text, { glibc: analysis.parsed.glibc })): FixAllPlan {
+export function fixAllPlan(
+  analysis: Analysis,
+  reanalyse: (text: string) => Analysis = (text) => analyzeGaiConf(text, { glibc: analysis.parsed.glibc }),
+): FixAllPlan {
   const edits = fixAllEdits(analysis);
   const after = edits.length === 0 ? analysis : reanalyse(applyEdits(analysis.parsed.text, edits));
-  const left = after.findings.map((f: Finding) => ({ code: f.code, line: (lineAt(after.parsed, f.start)?.index ?? 0) + 1 }));
+  const left = after.findings.map((f: Finding) => ({
+    code: f.code,
+    line: (lineAt(after.parsed, f.start)?.index ?? 0) + 1,
+  }));
   return { edits, fixed: Math.max(0, analysis.findings.length - after.findings.length), left };
 }
 
@@ -64,6 +77,8 @@ export function fixAllReport(plan: Pick<FixAllPlan, 'fixed' | 'left'>): string {
   if (plan.left.length === 0) return `${fixed} Nothing is left.`;
   const byCode = new Map<DiagnosticCode, number[]>();
   for (const f of plan.left) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f.line]);
-  const list = [...byCode].map(([code, lines]) => `${code} (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})`).join(', ');
+  const list = [...byCode]
+    .map(([code, lines]) => `${code} (line${lines.length === 1 ? '' : 's'} ${lines.join(', ')})`)
+    .join(', ');
   return `${fixed} Left, without one sure fix: ${list}. Each one's hover and quick fixes say what to choose.`;
 }

@@ -2,14 +2,14 @@
  * Quick fixes for one finding, as plain text edits that change only the text they are about.
  */
 
+import { Analysis } from '../../analysis/analysis';
+import { Finding, quoted } from '../../analysis/catalogue';
+import { suggestDirective } from '../../analysis/lineChecks';
 import { maskBytes, parseIpv4Bytes, parseIpv6Bytes } from '../../glibc/addresses';
 import { Token } from '../../glibc/lines';
 import { lineAt } from '../../glibc/reader';
 import { rowPrefixText } from '../../glibc/tables';
-import { Analysis } from '../../analysis/analysis';
-import { Finding, quoted } from '../../analysis/catalogue';
-import { suggestDirective } from '../../analysis/lineChecks';
-import { Fix, TextEdit, deleteLine } from './edits';
+import { deleteLine, Fix, TextEdit } from './edits';
 import { tableReplacedFix, ulaFixes } from './ulaFixes';
 
 function replaceToken(token: Token, newText: string): TextEdit {
@@ -25,7 +25,9 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
   const text = analysis.parsed.text;
   const reading = readingAt(analysis, finding);
   const span = text.slice(finding.start, finding.end);
-  const single = (title: string, edits: TextEdit[], sure: boolean, preferred = true): Fix[] => [{ title, codes: [finding.code], edits, preferred, sure }];
+  const single = (title: string, edits: TextEdit[], sure: boolean, preferred = true): Fix[] => [
+    { title, codes: [finding.code], edits, preferred, sure },
+  ];
   switch (finding.code) {
     case 'ula-demoted':
     case 'borrowed-address-space':
@@ -36,23 +38,41 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
     }
     case 'unknown-directive': {
       const suggestion = suggestDirective(span);
-      return suggestion ? single(`Change ${quoted(span, 24)} to "${suggestion}"`, [replaceToken({ text: span, start: finding.start, end: finding.end }, suggestion)], true) : [];
+      return suggestion
+        ? single(
+            `Change ${quoted(span, 24)} to "${suggestion}"`,
+            [replaceToken({ text: span, start: finding.start, end: finding.end }, suggestion)],
+            true,
+          )
+        : [];
     }
     case 'byte-order-mark': {
       // Every leading mark: one left behind would keep glibc from recognising the word.
       const marks = /^\uFEFF+/.exec(span)![0].length;
-      return single('Remove the byte order mark', [{ start: finding.start, end: finding.start + marks, newText: '' }], true);
+      return single(
+        'Remove the byte order mark',
+        [{ start: finding.start, end: finding.start + marks, newText: '' }],
+        true,
+      );
     }
     case 'ipv4-prefix': {
       const token = reading?.value1;
       const [address, bitsText = '32'] = token ? token.text.split('/') : [];
       const bits = Number(bitsText);
       if (!token || !/^\d+$/.test(bitsText) || bits > 32) return [];
-      return single(`Write ::ffff:${address}/${bits + 96}`, [replaceToken(token, `::ffff:${address}/${bits + 96}`)], true);
+      return single(
+        `Write ::ffff:${address}/${bits + 96}`,
+        [replaceToken(token, `::ffff:${address}/${bits + 96}`)],
+        true,
+      );
     }
     case 'zone-id': {
       const percent = span.indexOf('%');
-      return single(`Remove the zone id ${quoted(span.slice(percent), 24)}`, [{ start: finding.start + percent, end: finding.end, newText: '' }], true);
+      return single(
+        `Remove the zone id ${quoted(span.slice(percent), 24)}`,
+        [{ start: finding.start + percent, end: finding.end, newText: '' }],
+        true,
+      );
     }
     case 'missing-prefix-length':
     case 'scopev4-crash': {
@@ -63,8 +83,20 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
     }
     case 'extra-fields':
       return [
-        { title: 'Make the extra fields a comment', codes: [finding.code], edits: [{ start: finding.start, end: finding.start, newText: '# ' }], preferred: true, sure: true },
-        { title: 'Remove the extra fields', codes: [finding.code], edits: [{ start: reading?.value2?.end ?? finding.start, end: finding.end, newText: '' }], preferred: false, sure: false },
+        {
+          title: 'Make the extra fields a comment',
+          codes: [finding.code],
+          edits: [{ start: finding.start, end: finding.start, newText: '# ' }],
+          preferred: true,
+          sure: true,
+        },
+        {
+          title: 'Remove the extra fields',
+          codes: [finding.code],
+          edits: [{ start: reading?.value2?.end ?? finding.start, end: finding.end, newText: '' }],
+          preferred: false,
+          sure: false,
+        },
       ];
     case 'shadowed-row': {
       const line = lineAt(analysis.parsed, finding.start);
@@ -75,12 +107,23 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
       const token = reading?.value1;
       if (fate?.kind !== 'row' || !token) return [];
       const address = token.text.split('/')[0];
-      const canonical = rowPrefixText({ ...fate.row, bytes: maskBytes(fate.row.table === 'scopev4' ? fate.row.bytes : parseIpv6Bytes(address)!, fate.row.bits) });
+      const canonical = rowPrefixText({
+        ...fate.row,
+        bytes: maskBytes(fate.row.table === 'scopev4' ? fate.row.bytes : parseIpv6Bytes(address)!, fate.row.bits),
+      });
       return single(`Write the prefix as ${canonical}`, [replaceToken(token, canonical)], true);
     }
     case 'reload-value': {
       const value = reading?.value1;
-      return single('Write "reload no" (what glibc reads)', [value ? replaceToken(value, 'no') : { start: reading!.command.end, end: reading!.command.end, newText: ' no' }], true);
+      return single(
+        'Write "reload no" (what glibc reads)',
+        [
+          value
+            ? replaceToken(value, 'no')
+            : { start: reading!.command.end, end: reading!.command.end, newText: ' no' },
+        ],
+        true,
+      );
     }
     case 'reload-enabled': {
       const value = reading?.value1;
@@ -94,4 +137,3 @@ export function fixesFor(analysis: Analysis, finding: Finding): Fix[] {
       return [];
   }
 }
-

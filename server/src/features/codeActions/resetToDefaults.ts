@@ -7,12 +7,15 @@
 
 import { Analysis } from '../../analysis/analysis';
 import { ParsedLine } from '../../glibc/reader';
-import { TextEdit, endOfLine } from './edits';
+import { endOfLine, TextEdit } from './edits';
 import { commentOut } from './tableRows';
 
 /** Lines glibc reads, or may read, as a directive. */
 export function activeLines(analysis: Analysis): ParsedLine[] {
-  return analysis.parsed.lines.filter((line) => line.reading && (line.fate.kind === 'row' || line.fate.kind === 'reload' || line.fate.kind === 'undefined'));
+  return analysis.parsed.lines.filter(
+    (line) =>
+      line.reading && (line.fate.kind === 'row' || line.fate.kind === 'reload' || line.fate.kind === 'undefined'),
+  );
 }
 
 export function resetEdits(analysis: Analysis): TextEdit[] {
@@ -25,7 +28,10 @@ export function replaceWithEdits(analysis: Analysis, fileText: string): TextEdit
   const eol = endOfLine(text);
   const separator = text === '' ? '' : /\r?\n$|\r$/.test(text) ? eol : eol + eol;
   const body = fileText.replace(/\n/g, eol);
-  return [...resetEdits(analysis), { start: text.length, end: text.length, newText: text === '' ? body : `${separator}${body}` }];
+  return [
+    ...resetEdits(analysis),
+    { start: text.length, end: text.length, newText: text === '' ? body : `${separator}${body}` },
+  ];
 }
 
 /** "comment out the 3 active lines". */

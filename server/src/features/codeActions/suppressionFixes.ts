@@ -1,10 +1,16 @@
 /** Fixes that silence a finding with a "# gai-conf: ignore" comment on its line or in the file. */
 
-import { ParsedLine, lineAt } from '../../glibc/reader';
 import { Analysis } from '../../analysis/analysis';
 import { DiagnosticCode, Finding } from '../../analysis/catalogue';
-import { FILE_LEVEL_CODES, Suppression, SuppressionScope, readSuppressions, suppressionComment } from '../../analysis/suppression';
-import { Fix, TextEdit, endOfLine } from './edits';
+import {
+  FILE_LEVEL_CODES,
+  readSuppressions,
+  Suppression,
+  suppressionComment,
+  SuppressionScope,
+} from '../../analysis/suppression';
+import { lineAt, ParsedLine } from '../../glibc/reader';
+import { endOfLine, Fix, TextEdit } from './edits';
 
 /**
  * Adds a code to a suppression comment already in place, else inserts one: a line's above that
@@ -30,7 +36,13 @@ function suppressEdit(analysis: Analysis, scope: SuppressionScope, code: Diagnos
 export function suppressionFixes(analysis: Analysis, finding: Finding): Fix[] {
   const line = lineAt(analysis.parsed, finding.start);
   if (!line) return [];
-  const fix = (scope: SuppressionScope, title: string): Fix => ({ title, codes: [finding.code], edits: [suppressEdit(analysis, scope, finding.code, line)], preferred: false, sure: false });
+  const fix = (scope: SuppressionScope, title: string): Fix => ({
+    title,
+    codes: [finding.code],
+    edits: [suppressEdit(analysis, scope, finding.code, line)],
+    preferred: false,
+    sure: false,
+  });
   return [
     ...(FILE_LEVEL_CODES.has(finding.code) ? [] : [fix('line', `Ignore ${finding.code} on this line`)]),
     fix('file', `Ignore ${finding.code} in this file`),

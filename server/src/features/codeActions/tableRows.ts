@@ -3,12 +3,12 @@
  * commented-out one is uncommented, a missing one is added beside its kind), or commenting rows out.
  */
 
+import { Analysis } from '../../analysis/analysis';
 import { maskBytes, parseIpv6Bytes, sameBytes } from '../../glibc/addresses';
 import { PrefixTableEntry, TableKind } from '../../glibc/builtinTables';
 import { endBeforeCr } from '../../glibc/lines';
 import { DirectiveReading, ParsedLine } from '../../glibc/reader';
-import { Analysis } from '../../analysis/analysis';
-import { TextEdit, endOfLine, rowLine } from './edits';
+import { endOfLine, rowLine, TextEdit } from './edits';
 
 /** The active reading of a line, or the directive in its comment. */
 export type ReadingKind = 'reading' | 'commented';
@@ -28,14 +28,22 @@ export interface TargetRow {
 }
 
 export function prefixTarget(kind: 'label' | 'precedence', entry: PrefixTableEntry): TargetRow {
-  return { kind, prefixText: `${entry.prefix}/${entry.bits}`, bytes: parseIpv6Bytes(entry.prefix)!, bits: entry.bits, value: entry.value };
+  return {
+    kind,
+    prefixText: `${entry.prefix}/${entry.bits}`,
+    bytes: parseIpv6Bytes(entry.prefix)!,
+    bits: entry.bits,
+    value: entry.value,
+  };
 }
-
 
 export function matchesTarget(analysis: Analysis, line: ParsedLine, kind: ReadingKind, target: TargetRow): boolean {
   const fate = readingOf(analysis, line, kind)?.fate;
   if (fate?.kind !== 'row' || fate.row.table !== target.kind) return false;
-  return fate.row.bits === target.bits && sameBytes(maskBytes(fate.row.bytes, target.bits), maskBytes(target.bytes, target.bits));
+  return (
+    fate.row.bits === target.bits &&
+    sameBytes(maskBytes(fate.row.bytes, target.bits), maskBytes(target.bytes, target.bits))
+  );
 }
 
 function valueEdit(analysis: Analysis, line: ParsedLine, kind: ReadingKind, value: number): TextEdit | undefined {
@@ -90,12 +98,14 @@ export function ensureRows(analysis: Analysis, kind: TableKind, targets: readonl
       const fate = readingOf(analysis, l, which)?.fate;
       return fate?.kind === 'row' && fate.row.table === kind;
     };
-    const anchor = [...lines].reverse().find((l) => ofKind(l, 'reading')) ?? [...lines].reverse().find((l) => ofKind(l, 'commented'));
+    const anchor =
+      [...lines].reverse().find((l) => ofKind(l, 'reading')) ??
+      [...lines].reverse().find((l) => ofKind(l, 'commented'));
     const at = anchor && endBeforeCr(text, anchor);
     if (at !== undefined) edits.push({ start: at, end: at, newText: rows.map((r) => eol + r).join('') });
-    else if (text.length === 0 || text.endsWith('\n')) edits.push({ start: text.length, end: text.length, newText: rows.map((r) => r + eol).join('') });
+    else if (text.length === 0 || text.endsWith('\n'))
+      edits.push({ start: text.length, end: text.length, newText: rows.map((r) => r + eol).join('') });
     else edits.push({ start: text.length, end: text.length, newText: rows.map((r) => eol + r).join('') + eol });
   }
   return edits;
 }
-

@@ -4,17 +4,16 @@
  * analysed again, no longer has the problem.
  */
 
-import { prefixContains } from '../../glibc/addresses';
-import { GLIBC_DEFAULT_LABELS } from '../../glibc/builtinTables';
-import { ParsedLine, lineAt } from '../../glibc/reader';
-import { droppedBuiltinRows, rowPrefixText } from '../../glibc/tables';
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { DiagnosticCode, Finding } from '../../analysis/catalogue';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from '../../analysis/reference/rfcTables';
 import { ULA_RANGE } from '../../analysis/reference/wellKnownPrefixes';
-import { Fix, TextEdit, applyEdits } from './edits';
-import { TargetRow, commentOut, ensureRows, matchesTarget, prefixTarget } from './tableRows';
-
+import { prefixContains } from '../../glibc/addresses';
+import { GLIBC_DEFAULT_LABELS } from '../../glibc/builtinTables';
+import { lineAt, ParsedLine } from '../../glibc/reader';
+import { droppedBuiltinRows, rowPrefixText } from '../../glibc/tables';
+import { applyEdits, Fix, TextEdit } from './edits';
+import { commentOut, ensureRows, matchesTarget, prefixTarget, TargetRow } from './tableRows';
 
 function overlapsUla(line: ParsedLine): boolean {
   const fate = line.reading?.fate;
@@ -25,7 +24,10 @@ function overlapsUla(line: ParsedLine): boolean {
 
 /** An active label row for glibc's ULA, site-local or Teredo departures from RFC 3484 (or one overlapping ULA space). */
 function isDepartureRow(analysis: Analysis, line: ParsedLine): boolean {
-  return overlapsUla(line) || GLIBC_LABEL_DEPARTURES.some((entry) => matchesTarget(analysis, line, 'reading', prefixTarget('label', entry)));
+  return (
+    overlapsUla(line) ||
+    GLIBC_LABEL_DEPARTURES.some((entry) => matchesTarget(analysis, line, 'reading', prefixTarget('label', entry)))
+  );
 }
 
 /**
@@ -51,7 +53,8 @@ function verify(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): bo
   const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc });
   const before = new Set(analysis.findings.map((f) => f.code));
   if (after.findings.some((f) => f.code === code || !before.has(f.code))) return false;
-  const choice = (host: 'ula' | 'global') => after.effects.find((e) => e.host.id === host && e.pair.id === 'global')?.file;
+  const choice = (host: 'ula' | 'global') =>
+    after.effects.find((e) => e.host.id === host && e.pair.id === 'global')?.file;
   return code !== 'ula-demoted' || choice('ula') === choice('global');
 }
 
@@ -61,18 +64,40 @@ export function ulaFixes(analysis: Analysis): Fix[] {
   const fixes: Fix[] = [];
   const lines = analysis.parsed.lines;
   const rfc3484 = [
-    ...ensureRows(analysis, 'label', RFC3484_LABELS.map((e) => prefixTarget('label', e))),
+    ...ensureRows(
+      analysis,
+      'label',
+      RFC3484_LABELS.map((e) => prefixTarget('label', e)),
+    ),
     ...lines.filter((l) => isDepartureRow(analysis, l)).map(commentOut),
   ];
   const first = verified(analysis, 'ula-demoted', rfc3484);
-  if (first) fixes.push({ title: "Use RFC 3484's label rows (ULA hosts prefer IPv6)", codes: ['ula-demoted'], edits: first, preferred: true, sure: false, note: `Drops glibc's ULA, site-local and Teredo label rows; ${ULA_TRADE_OFF}.` });
-  const keepGlibc = GLIBC_DEFAULT_LABELS.map((e) => prefixTarget('label', e.prefix === 'fc00::' ? { ...e, value: 1 } : e));
+  if (first)
+    fixes.push({
+      title: "Use RFC 3484's label rows (ULA hosts prefer IPv6)",
+      codes: ['ula-demoted'],
+      edits: first,
+      preferred: true,
+      sure: false,
+      note: `Drops glibc's ULA, site-local and Teredo label rows; ${ULA_TRADE_OFF}.`,
+    });
+  const keepGlibc = GLIBC_DEFAULT_LABELS.map((e) =>
+    prefixTarget('label', e.prefix === 'fc00::' ? { ...e, value: 1 } : e),
+  );
   const fcTarget = keepGlibc.find((t) => t.bits === 7)!;
   const second = verified(analysis, 'ula-demoted', [
     ...ensureRows(analysis, 'label', keepGlibc),
     ...lines.filter((l) => overlapsUla(l) && !matchesTarget(analysis, l, 'reading', fcTarget)).map(commentOut),
   ]);
-  if (second) fixes.push({ title: "Give fc00::/7 the global label 1 (keep glibc's table)", codes: ['ula-demoted'], edits: second, preferred: false, sure: false, note: `Keeps glibc's other label rows; ${ULA_TRADE_OFF}.` });
+  if (second)
+    fixes.push({
+      title: "Give fc00::/7 the global label 1 (keep glibc's table)",
+      codes: ['ula-demoted'],
+      edits: second,
+      preferred: false,
+      sure: false,
+      note: `Keeps glibc's other label rows; ${ULA_TRADE_OFF}.`,
+    });
   return fixes;
 }
 
@@ -82,10 +107,22 @@ export function tableReplacedFix(analysis: Analysis, finding: Finding): Fix | un
   if (fate?.kind !== 'row') return undefined;
   const kind = fate.row.table;
   const table = analysis.tables[kind];
-  const targets = droppedBuiltinRows(table).map((row): TargetRow => ({ kind, prefixText: rowPrefixText(row), bytes: row.bytes, bits: row.bits, value: row.value }));
+  const targets = droppedBuiltinRows(table).map((row): TargetRow => ({
+    kind,
+    prefixText: rowPrefixText(row),
+    bytes: row.bytes,
+    bits: row.bits,
+    value: row.value,
+  }));
   const edits = verified(analysis, 'table-replaced', ensureRows(analysis, kind, targets));
   if (!edits) return undefined;
   const rows = targets.map((t) => `${t.prefixText} ${t.value}`).join(', ');
-  return { title: `Add the ${targets.length} built-in ${kind} row${targets.length === 1 ? '' : 's'} this file drops`, codes: ['table-replaced'], edits, preferred: true, sure: false, note: `Adds ${rows}: those addresses get glibc's built-in values again.` };
+  return {
+    title: `Add the ${targets.length} built-in ${kind} row${targets.length === 1 ? '' : 's'} this file drops`,
+    codes: ['table-replaced'],
+    edits,
+    preferred: true,
+    sure: false,
+    note: `Adds ${rows}: those addresses get glibc's built-in values again.`,
+  };
 }
-

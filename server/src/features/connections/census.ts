@@ -8,9 +8,9 @@
 
 import { Host } from '../../glibc/sourceSelection';
 import { GlibcVersion } from '../../glibc/versions';
-import { ElfFacts, ProcessFacts, classifyProcess } from '../whoFollows';
-import { Reason, ReasonContext, namespaceReasoner } from './reasons';
-import { ByteCounts, Family, SocketRow, endpointText, isConnected, isLoopbackPeer, peerFamily } from './sockets';
+import { classifyProcess, ElfFacts, ProcessFacts } from '../whoFollows';
+import { namespaceReasoner, Reason, ReasonContext } from './reasons';
+import { ByteCounts, endpointText, Family, isConnected, isLoopbackPeer, peerFamily, SocketRow } from './sockets';
 
 export const CENSUS_FORMAT = 'gai-conf-connections/1';
 
@@ -50,13 +50,19 @@ export interface CensusInput {
   readonly runningAsRoot: boolean;
 }
 
-export interface PeerName { readonly name: string | null; readonly hasIpv6: boolean | null }
+export interface PeerName {
+  readonly name: string | null;
+  readonly hasIpv6: boolean | null;
+}
 
 export type CensusWindow =
   | { readonly kind: 'snapshot' }
   | { readonly kind: 'watch'; readonly durationMs: number; readonly intervalMs: number; readonly samples: number };
 
-export interface FamilyCount { connections: number; bytes: number | null }
+export interface FamilyCount {
+  connections: number;
+  bytes: number | null;
+}
 
 export interface Connection {
   readonly protocol: 'tcp' | 'udp';
@@ -104,7 +110,12 @@ export interface NamespaceCensus {
   readonly share: Shares;
   readonly processes: ProcessCensus[];
   /** Connections no readable process holds: closed ones in TIME_WAIT, or other users' sockets. */
-  readonly unattributed: { readonly ipv4: FamilyCount; readonly ipv6: FamilyCount; readonly loopback: FamilyCount; readonly connections: Connection[] };
+  readonly unattributed: {
+    readonly ipv4: FamilyCount;
+    readonly ipv6: FamilyCount;
+    readonly loopback: FamilyCount;
+    readonly connections: Connection[];
+  };
   readonly notes: string[];
 }
 
@@ -128,12 +139,16 @@ function add(count: FamilyCount, connection: Connection): void {
   if (count.bytes !== null && connection.bytes) count.bytes += connection.bytes.sent + connection.bytes.received;
 }
 
-function bucketOf<T extends { ipv4: FamilyCount; ipv6: FamilyCount; loopback: FamilyCount }>(counts: T, c: Connection): FamilyCount {
+function bucketOf<T extends { ipv4: FamilyCount; ipv6: FamilyCount; loopback: FamilyCount }>(
+  counts: T,
+  c: Connection,
+): FamilyCount {
   return c.loopback ? counts.loopback : counts[c.family];
 }
 
 export function shareOf(ipv4: FamilyCount, ipv6: FamilyCount): Shares {
-  const ratio = (six: number | null, four: number | null) => (six === null || four === null || six + four === 0 ? null : six / (six + four));
+  const ratio = (six: number | null, four: number | null) =>
+    six === null || four === null || six + four === 0 ? null : six / (six + four);
   return { connections: ratio(ipv6.connections, ipv4.connections), bytes: ratio(ipv6.bytes, ipv4.bytes) };
 }
 
@@ -161,7 +176,16 @@ export function takeCensus(input: CensusInput): Census {
   };
   const ipv4 = total('ipv4');
   const ipv6 = total('ipv6');
-  return { format: CENSUS_FORMAT, takenAt: input.takenAt.toISOString(), window: input.window, runningAsRoot: input.runningAsRoot, ipv4, ipv6, share: shareOf(ipv4, ipv6), namespaces };
+  return {
+    format: CENSUS_FORMAT,
+    takenAt: input.takenAt.toISOString(),
+    window: input.window,
+    runningAsRoot: input.runningAsRoot,
+    ipv4,
+    ipv6,
+    share: shareOf(ipv4, ipv6),
+    namespaces,
+  };
 }
 
 function namespaceCensus(ns: NamespaceInput, processes: readonly ProcessInput[], input: CensusInput): NamespaceCensus {
@@ -170,9 +194,18 @@ function namespaceCensus(ns: NamespaceInput, processes: readonly ProcessInput[],
   const reasoner = namespaceReasoner(ns);
   // A socket shared by several processes (inherited across fork) counts once, for the lowest PID.
   const owner = new Map<number, ProcessInput>();
-  for (const p of [...processes].sort((a, b) => a.pid - b.pid)) for (const inode of p.inodes) if (!owner.has(inode)) owner.set(inode, p);
-  const censuses = new Map<ProcessInput, ProcessCensus & { ipv4: FamilyCount; ipv6: FamilyCount; loopback: FamilyCount }>();
-  const unattributed = { ipv4: emptyCount(measured), ipv6: emptyCount(measured), loopback: emptyCount(measured), connections: [] as Connection[] };
+  for (const p of [...processes].sort((a, b) => a.pid - b.pid))
+    for (const inode of p.inodes) if (!owner.has(inode)) owner.set(inode, p);
+  const censuses = new Map<
+    ProcessInput,
+    ProcessCensus & { ipv4: FamilyCount; ipv6: FamilyCount; loopback: FamilyCount }
+  >();
+  const unattributed = {
+    ipv4: emptyCount(measured),
+    ipv6: emptyCount(measured),
+    loopback: emptyCount(measured),
+    connections: [] as Connection[],
+  };
   const totals = { ipv4: emptyCount(measured), ipv6: emptyCount(measured), loopback: emptyCount(measured) };
   const classified = new Map<ProcessInput, ReturnType<typeof classifyProcess> | null>();
   for (const row of ns.rows) {
@@ -180,18 +213,35 @@ function namespaceCensus(ns: NamespaceInput, processes: readonly ProcessInput[],
     const holder = row.inode === 0 ? undefined : owner.get(row.inode);
     let classification: ReturnType<typeof classifyProcess> | null = null;
     if (holder) {
-      if (!classified.has(holder)) classified.set(holder, holder.facts?.elf ? classifyProcess({ ...holder.facts, elf: holder.facts.elf }, []) : null);
+      if (!classified.has(holder))
+        classified.set(
+          holder,
+          holder.facts?.elf ? classifyProcess({ ...holder.facts, elf: holder.facts.elf }, []) : null,
+        );
       classification = classified.get(holder)!;
     }
     const family = peerFamily(row);
     const loopback = isLoopbackPeer(row);
     const inbound = row.protocol === 'tcp' && listening.has(row.local.port);
-    const counts = row.protocol === 'tcp' && ns.bytes ? ns.bytes.get(row.inode) ?? null : null;
+    const counts = row.protocol === 'tcp' && ns.bytes ? (ns.bytes.get(row.inode) ?? null) : null;
     const base: Connection = {
-      protocol: row.protocol, family, local: endpointText(row.local), peer: endpointText(row.peer), state: row.state, loopback, inbound,
+      protocol: row.protocol,
+      family,
+      local: endpointText(row.local),
+      peer: endpointText(row.peer),
+      state: row.state,
+      loopback,
+      inbound,
       bytes: counts ? { sent: counts.sent, received: counts.received } : null,
     };
-    const context: ReasonContext = { row, inbound, classification, options: holder?.facts?.options ?? [], peerNames: input.peerNames, program: holder ? holder.executable : null };
+    const context: ReasonContext = {
+      row,
+      inbound,
+      classification,
+      options: holder?.facts?.options ?? [],
+      peerNames: input.peerNames,
+      program: holder ? holder.executable : null,
+    };
     const connection: Connection = family === 'ipv4' && !loopback ? { ...base, reason: reasoner(context) } : base;
     add(bucketOf(totals, connection), connection);
     if (!holder) {
@@ -202,9 +252,15 @@ function namespaceCensus(ns: NamespaceInput, processes: readonly ProcessInput[],
     let census = censuses.get(holder);
     if (!census) {
       census = {
-        pid: holder.pid, exe: holder.executable, command: holder.command, runtime: classification?.runtime ?? null,
+        pid: holder.pid,
+        exe: holder.executable,
+        command: holder.command,
+        runtime: classification?.runtime ?? null,
         followsFile: classification ? reasoner.followsFile(classification) : null,
-        ipv4: emptyCount(measured), ipv6: emptyCount(measured), loopback: emptyCount(measured), connections: [],
+        ipv4: emptyCount(measured),
+        ipv6: emptyCount(measured),
+        loopback: emptyCount(measured),
+        connections: [],
       };
       censuses.set(holder, census);
     }
@@ -213,7 +269,8 @@ function namespaceCensus(ns: NamespaceInput, processes: readonly ProcessInput[],
   }
   const notes: string[] = [];
   if (ns.gaiConf.note) notes.push(ns.gaiConf.note);
-  if (!measured) notes.push('Bytes were not measured in this namespace (ss is missing, or entering the namespace needs root).');
+  if (!measured)
+    notes.push('Bytes were not measured in this namespace (ss is missing, or entering the namespace needs root).');
   return {
     container: ns.container,
     namespace: ns.id,

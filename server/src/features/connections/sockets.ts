@@ -4,7 +4,7 @@
  * files and runs ss; the census (census.ts) joins the rows with processes and judges them.
  */
 
-import { Bytes16, addressText, ipv4ToMapped, isLoopbackIpv6, isV4Mapped } from '../../glibc/addresses';
+import { addressText, Bytes16, ipv4ToMapped, isLoopbackIpv6, isV4Mapped } from '../../glibc/addresses';
 
 export type Protocol = 'tcp' | 'udp';
 export type Family = 'ipv4' | 'ipv6';
@@ -27,7 +27,21 @@ export interface SocketRow {
 }
 
 /** The kernel's TCP states by number (include/net/tcp_states.h); UDP uses ESTABLISHED for connected sockets and CLOSE otherwise. */
-const STATES = ['', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT1', 'FIN_WAIT2', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'CLOSING', 'NEW_SYN_RECV'] as const;
+const STATES = [
+  '',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT1',
+  'FIN_WAIT2',
+  'TIME_WAIT',
+  'CLOSE',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'LISTEN',
+  'CLOSING',
+  'NEW_SYN_RECV',
+] as const;
 export type TcpState = (typeof STATES)[number] | 'UNKNOWN';
 
 /**
@@ -62,7 +76,14 @@ export function parseSocketTable(text: string, table: SocketRow['table']): Socke
     if (fields.length < 10) continue;
     const [, local, peer, state, , , , , , inode] = fields;
     if (local.length !== addressLength + 5 || peer.length !== addressLength + 5) continue;
-    rows.push({ protocol, table, local: endpoint(local), peer: endpoint(peer), state: STATES[parseInt(state, 16)] ?? 'UNKNOWN', inode: Number(inode) });
+    rows.push({
+      protocol,
+      table,
+      local: endpoint(local),
+      peer: endpoint(peer),
+      state: STATES[parseInt(state, 16)] ?? 'UNKNOWN',
+      inode: Number(inode),
+    });
   }
   return rows;
 }
@@ -86,7 +107,9 @@ export function isLoopbackPeer(row: SocketRow): boolean {
 
 /** "10.0.0.2:443", "[fd42::2]:443"; a v4-mapped address in its IPv4 form. */
 export function endpointText(e: Endpoint): string {
-  return isV4Mapped(e.bytes) ? `${addressText({ family: 4, bytes: e.bytes })}:${e.port}` : `[${addressText({ family: 6, bytes: e.bytes })}]:${e.port}`;
+  return isV4Mapped(e.bytes)
+    ? `${addressText({ family: 4, bytes: e.bytes })}:${e.port}`
+    : `[${addressText({ family: 6, bytes: e.bytes })}]:${e.port}`;
 }
 
 export interface ByteCounts {

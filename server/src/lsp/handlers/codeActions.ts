@@ -3,15 +3,25 @@
  * command the server carries out by asking the client to apply the edit.
  */
 
-import { AnnotatedTextEdit, CodeAction, CodeActionKind, Command, MessageType, ShowMessageNotification, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver/node';
+import {
+  AnnotatedTextEdit,
+  CodeAction,
+  CodeActionKind,
+  Command,
+  MessageType,
+  ShowMessageNotification,
+  TextDocumentEdit,
+  WorkspaceEdit,
+} from 'vscode-languageserver/node';
+
 import { Fix } from '../../features/codeActions/edits';
 import { fixAllPlan, fixAllReport, fixAllTitle } from '../../features/codeActions/fixAll';
 import { fixesFor } from '../../features/codeActions/quickFixes';
+import { activeLines, resetEdits, resetTitle } from '../../features/codeActions/resetToDefaults';
 import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
 import { CLIENT_COMMANDS, FixAllReport } from '../protocol';
 import { Session } from '../session';
 import { confirmedEdit, lspEdits } from './edits';
-import { activeLines, resetEdits, resetTitle } from '../../features/codeActions/resetToDefaults';
 
 /** Applies a quick fix for clients that take code actions only as commands. */
 export const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
@@ -37,7 +47,9 @@ export function registerCodeActions(session: Session): void {
     // A fix's side effects go with its edit, where the client shows them in the edit's preview.
     const fixEdit = (fix: Fix): WorkspaceEdit => {
       if (!fix.note || !session.client.changeAnnotations) return { changes: { [uri]: lspEdits(locator, fix.edits) } };
-      const edits = lspEdits(locator, fix.edits).map((edit) => AnnotatedTextEdit.replace(edit.range, edit.newText, 'note'));
+      const edits = lspEdits(locator, fix.edits).map((edit) =>
+        AnnotatedTextEdit.replace(edit.range, edit.newText, 'note'),
+      );
       return {
         documentChanges: [TextDocumentEdit.create({ uri, version: document.version }, edits)],
         changeAnnotations: { note: { label: fix.title, description: fix.note, needsConfirmation: false } },
@@ -47,16 +59,36 @@ export function registerCodeActions(session: Session): void {
       for (const finding of analysis.findings) {
         if (finding.end < start || finding.start > end) continue;
         const range = locator.rangeOf(finding);
-        const linked = clientDiagnostics.filter((d) => d.code === finding.code && d.range.start.line === range.start.line);
+        const linked = clientDiagnostics.filter(
+          (d) => d.code === finding.code && d.range.start.line === range.start.line,
+        );
         for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
-          actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, isPreferred: fix.preferred, diagnostics: linked, edit: fixEdit(fix) });
+          actions.push({
+            title: fix.title,
+            kind: CodeActionKind.QuickFix,
+            isPreferred: fix.preferred,
+            diagnostics: linked,
+            edit: fixEdit(fix),
+          });
         }
       }
       // On an active line: the way back to glibc's built-in tables, previewed before it lands.
       const active = activeLines(analysis);
       if (active.some((line) => line.end >= start && line.start <= end)) {
         const title = `Reset to glibc's defaults: ${resetTitle(active.length)}`;
-        actions.push({ title, kind: CodeActionKind.QuickFix, isPreferred: false, edit: confirmedEdit(session.client, document, locator, resetEdits(analysis), "Reset to glibc's defaults", title) });
+        actions.push({
+          title,
+          kind: CodeActionKind.QuickFix,
+          isPreferred: false,
+          edit: confirmedEdit(
+            session.client,
+            document,
+            locator,
+            resetEdits(analysis),
+            "Reset to glibc's defaults",
+            title,
+          ),
+        });
       }
     }
     // Fix-all looks at every finding, too costly for the requests an editor sends on each cursor
@@ -65,12 +97,23 @@ export function registerCodeActions(session: Session): void {
       const plan = fixAllPlan(analysis, (text) => store.analyze(uri, text));
       if (plan.edits.length > 0) {
         const report: FixAllReport = { fixed: plan.fixed, left: plan.left, message: fixAllReport(plan) };
-        const command = session.client.commands.includes(CLIENT_COMMANDS.fixAllReport) ? { command: { title: 'What fix-all left', command: CLIENT_COMMANDS.fixAllReport, arguments: [report] } } : {};
-        actions.push({ title: fixAllTitle(plan), kind: CodeActionKind.SourceFixAll, edit: { changes: { [uri]: lspEdits(locator, plan.edits) } }, ...command });
+        const command = session.client.commands.includes(CLIENT_COMMANDS.fixAllReport)
+          ? { command: { title: 'What fix-all left', command: CLIENT_COMMANDS.fixAllReport, arguments: [report] } }
+          : {};
+        actions.push({
+          title: fixAllTitle(plan),
+          kind: CodeActionKind.SourceFixAll,
+          edit: { changes: { [uri]: lspEdits(locator, plan.edits) } },
+          ...command,
+        });
       }
     }
     if (session.client.literalCodeActions) return actions;
-    return actions.map((action) => ({ title: action.title, command: APPLY_FIX_COMMAND, arguments: [{ uri, version: document.version, edit: action.edit }] }));
+    return actions.map((action) => ({
+      title: action.title,
+      command: APPLY_FIX_COMMAND,
+      arguments: [{ uri, version: document.version, edit: action.edit }],
+    }));
   });
 
   connection.onExecuteCommand(async (params) => {
@@ -78,7 +121,10 @@ export function registerCodeActions(session: Session): void {
     const document = fix?.uri === undefined ? undefined : store.get(fix.uri);
     if (params.command !== APPLY_FIX_COMMAND || !document || !fix.edit) return;
     if (document.version !== fix.version) {
-      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: 'The file changed since the fix was computed; ask for the fix again.' });
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning,
+        message: 'The file changed since the fix was computed; ask for the fix again.',
+      });
       return;
     }
     await connection.workspace.applyEdit({ label: 'gai.conf quick fix', edit: fix.edit });

@@ -1,4 +1,5 @@
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver/node';
+
 import { CompletionKind, completionsAt } from '../../features/completion';
 import { Session } from '../session';
 

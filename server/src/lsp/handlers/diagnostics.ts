@@ -1,6 +1,7 @@
 /** Publishes each document's findings as diagnostics once its edits settle. */
 
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
+
 import { Severity } from '../../analysis/catalogue';
 import { editorDiagnostics } from '../../features/diagnostics';
 import { AnalysisPublishedNotification } from '../protocol';
@@ -16,17 +17,26 @@ const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
 export function publishDiagnostics(session: Session, uri: string): void {
   const snapshot = session.store.snapshot(uri);
   if (!snapshot) return;
-  const diagnostics: Diagnostic[] = editorDiagnostics(snapshot.analysis, snapshot.locator, session.settings.severity, (code) => session.documentationLink(code))
-    .map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
+  const diagnostics: Diagnostic[] = editorDiagnostics(
+    snapshot.analysis,
+    snapshot.locator,
+    session.settings.severity,
+    (code) => session.documentationLink(code),
+  ).map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
   void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
   if (session.client.commands.length > 0) {
-    void session.connection.sendNotification(AnalysisPublishedNotification, { uri, version: snapshot.document.version });
+    void session.connection.sendNotification(AnalysisPublishedNotification, {
+      uri,
+      version: snapshot.document.version,
+    });
   }
 }
 
 export function registerDiagnostics(session: Session): void {
   const { store, connection } = session;
-  store.documents.onDidChangeContent((event) => store.schedule(event.document.uri, (uri) => publishDiagnostics(session, uri)));
+  store.documents.onDidChangeContent((event) =>
+    store.schedule(event.document.uri, (uri) => publishDiagnostics(session, uri)),
+  );
   store.documents.onDidClose((event) => {
     session.forget(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });

@@ -1,4 +1,5 @@
 import { TextEdit as LspTextEdit } from 'vscode-languageserver/node';
+
 import { formatEdits } from '../../features/formatting';
 import { Session } from '../session';
 import { lspEdits } from './edits';
@@ -7,13 +8,26 @@ export function registerFormatting(session: Session): void {
   const { connection, store } = session;
   connection.onDocumentFormatting((params): LspTextEdit[] => {
     const snapshot = store.snapshot(params.textDocument.uri);
-    return snapshot ? lspEdits(snapshot.locator, formatEdits(snapshot.analysis.parsed, undefined, undefined, snapshot.analysis.template?.lines)) : [];
+    return snapshot
+      ? lspEdits(
+          snapshot.locator,
+          formatEdits(snapshot.analysis.parsed, undefined, undefined, snapshot.analysis.template?.lines),
+        )
+      : [];
   });
   connection.onDocumentRangeFormatting((params): LspTextEdit[] => {
     const snapshot = store.snapshot(params.textDocument.uri);
     if (!snapshot) return [];
     const { locator, analysis } = snapshot;
     if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
-    return lspEdits(locator, formatEdits(analysis.parsed, locator.offsetAt(params.range.start), locator.offsetAt(params.range.end), analysis.template?.lines));
+    return lspEdits(
+      locator,
+      formatEdits(
+        analysis.parsed,
+        locator.offsetAt(params.range.start),
+        locator.offsetAt(params.range.end),
+        analysis.template?.lines,
+      ),
+    );
   });
 }

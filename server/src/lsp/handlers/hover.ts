@@ -1,4 +1,5 @@
 import { Hover, MarkupKind } from 'vscode-languageserver/node';
+
 import { hoverAt } from '../../features/hover';
 import { Session } from '../session';
 

@@ -6,5 +6,7 @@ import { KernelLabelsRequest, KernelLabelsResult } from '../protocol';
 import { Session } from '../session';
 
 export function registerKernelLabels(session: Session): void {
-  session.connection.onRequest(KernelLabelsRequest, (): KernelLabelsResult => kernelLabelsReport(readKernelAddressLabels()));
+  session.connection.onRequest(KernelLabelsRequest, (): KernelLabelsResult =>
+    kernelLabelsReport(readKernelAddressLabels()),
+  );
 }

@@ -2,12 +2,17 @@
 
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+
 import { Session } from '../session';
 
 /** The open document `uri` names, else an InvalidParams error that says so. */
 export function openDocument(session: Session, uri: unknown): TextDocument {
   const document = typeof uri === 'string' ? session.store.get(uri) : undefined;
-  if (!document) throw new ResponseError(ErrorCodes.InvalidParams, `${typeof uri === 'string' ? uri : 'The uri parameter'} is not an open gai.conf document.`);
+  if (!document)
+    throw new ResponseError(
+      ErrorCodes.InvalidParams,
+      `${typeof uri === 'string' ? uri : 'The uri parameter'} is not an open gai.conf document.`,
+    );
   return document;
 }
 

@@ -4,29 +4,41 @@
  */
 
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { choosePreset } from '../../analysis/presetChoice';
-import { PRESETS, Preset, presetById } from '../../analysis/reference/presets';
+import { Preset, presetById, PRESETS } from '../../analysis/reference/presets';
 import { activeLines, replaceWithEdits, resetEdits, resetTitle } from '../../features/codeActions/resetToDefaults';
 import { exportRefusal, exportTables, presetFile } from '../../features/tablesFile';
 import { parseIpAddress } from '../../glibc/addresses';
 import { Host } from '../../glibc/sourceSelection';
 import { documentName } from '../../system/files';
 import { systemHost } from '../../system/host';
-import { DocumentParams, ExportTablesRequest, PresetsRequest, ResetToDefaultsRequest, WritePresetParams, WritePresetRequest } from '../protocol';
+import {
+  DocumentParams,
+  ExportTablesRequest,
+  PresetsRequest,
+  ResetToDefaultsRequest,
+  WritePresetParams,
+  WritePresetRequest,
+} from '../protocol';
 import { Session } from '../session';
 import { confirmedEdit } from './edits';
 import { openDocument, stringParam } from './params';
 
 /** --source-like "fd42::2/64" texts as a host; an InvalidParams error for anything else. */
 function hostOf(sources: unknown): Host {
-  if (!Array.isArray(sources)) throw new ResponseError(ErrorCodes.InvalidParams, 'sources must be an array of "ADDRESS/LENGTH" strings');
+  if (!Array.isArray(sources))
+    throw new ResponseError(ErrorCodes.InvalidParams, 'sources must be an array of "ADDRESS/LENGTH" strings');
   return {
     addresses: sources.map((spec: unknown) => {
       const [address, length] = typeof spec === 'string' ? spec.split('/') : [];
       const parsed = parseIpAddress(address ?? '');
       if (!parsed || !/^\d+$/.test(length ?? '') || Number(length) > (parsed.family === 4 ? 32 : 128)) {
-        throw new ResponseError(ErrorCodes.InvalidParams, `${JSON.stringify(spec)} is not ADDRESS/LENGTH (e.g. fd42::2/64)`);
+        throw new ResponseError(
+          ErrorCodes.InvalidParams,
+          `${JSON.stringify(spec)} is not ADDRESS/LENGTH (e.g. fd42::2/64)`,
+        );
       }
       return { address: parsed, prefixLength: Number(length) };
     }),
@@ -42,7 +54,17 @@ export function registerPolicyFiles(session: Session): void {
     const count = activeLines(analysis).length;
     if (count === 0) return { edit: null, summary: 'No active line: glibc already uses its built-in tables.' };
     const summary = `Reset to glibc's defaults: ${resetTitle(count)} (nothing else changes).`;
-    return { edit: confirmedEdit(session.client, document, locator, resetEdits(analysis), "Reset to glibc's defaults", summary), summary };
+    return {
+      edit: confirmedEdit(
+        session.client,
+        document,
+        locator,
+        resetEdits(analysis),
+        "Reset to glibc's defaults",
+        summary,
+      ),
+      summary,
+    };
   });
 
   connection.onRequest(PresetsRequest, () => PRESETS.map(({ id, title, description }) => ({ id, title, description })));
@@ -59,12 +81,20 @@ export function registerPolicyFiles(session: Session): void {
       preset = choice.preset;
       reason = choice.reason;
     }
-    if (!preset) throw new ResponseError(ErrorCodes.InvalidParams, `unknown preset ${JSON.stringify(name)} (${[...PRESETS.map((p) => p.id), 'auto'].join(', ')})`);
+    if (!preset)
+      throw new ResponseError(
+        ErrorCodes.InvalidParams,
+        `unknown preset ${JSON.stringify(name)} (${[...PRESETS.map((p) => p.id), 'auto'].join(', ')})`,
+      );
     const { analysis, locator } = store.snapshotOf(document);
     const count = activeLines(analysis).length;
     const summary = `${preset.title}${reason ? ` (auto: ${reason})` : ''}: ${count > 0 ? `${resetTitle(count)} and ` : ''}add the preset's tables at the end.`;
     const edits = replaceWithEdits(analysis, presetFile(preset, glibc, reason));
-    return { edit: confirmedEdit(session.client, document, locator, edits, `Write the ${preset.id} preset`, summary), summary, preset: preset.id };
+    return {
+      edit: confirmedEdit(session.client, document, locator, edits, `Write the ${preset.id} preset`, summary),
+      summary,
+      preset: preset.id,
+    };
   });
 
   connection.onRequest(ExportTablesRequest, (params: Partial<DocumentParams> | null) => {

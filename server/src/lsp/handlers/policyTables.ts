@@ -8,9 +8,16 @@ import { Session } from '../session';
 import { openDocument } from './params';
 
 export function registerPolicyTables(session: Session): void {
-  session.connection.onRequest(PolicyTablesRequest, (params: Partial<PolicyTablesParams> | null): PolicyTablesResult => {
-    const document = openDocument(session, params?.uri);
-    const { analysis } = session.store.snapshotOf(document);
-    return { ...policyTables(analysis.tables), glibcDescription: describeGlibcVersion(session.settings.glibc), fileName: documentName(document.uri) };
-  });
+  session.connection.onRequest(
+    PolicyTablesRequest,
+    (params: Partial<PolicyTablesParams> | null): PolicyTablesResult => {
+      const document = openDocument(session, params?.uri);
+      const { analysis } = session.store.snapshotOf(document);
+      return {
+        ...policyTables(analysis.tables),
+        glibcDescription: describeGlibcVersion(session.settings.glibc),
+        fileName: documentName(document.uri),
+      };
+    },
+  );
 }

@@ -10,6 +10,9 @@ export function registerSaveCheck(session: Session): void {
   session.connection.onRequest(SaveCheckRequest, (params: Partial<SaveCheckParams> | null): SaveCheckResult => {
     const document = openDocument(session, params?.uri);
     const text = stringParam(params?.text, 'text must be the text to be saved.');
-    return { crash: crashWarning(analyzeGaiConf(text, { glibc: session.settings.glibc })), live: session.isLive(document.uri) };
+    return {
+      crash: crashWarning(analyzeGaiConf(text, { glibc: session.settings.glibc })),
+      live: session.isLive(document.uri),
+    };
   });
 }

@@ -1,7 +1,14 @@
 /** The outline (document symbols, flat for clients without hierarchy) and folding ranges. */
 
-import { DocumentSymbol, FoldingRange, FoldingRangeKind, SymbolInformation, SymbolKind } from 'vscode-languageserver/node';
-import { OutlineSymbol, documentSymbols, foldingSpans } from '../../features/outline';
+import {
+  DocumentSymbol,
+  FoldingRange,
+  FoldingRangeKind,
+  SymbolInformation,
+  SymbolKind,
+} from 'vscode-languageserver/node';
+
+import { documentSymbols, foldingSpans, OutlineSymbol } from '../../features/outline';
 import { TextLocator } from '../../features/positions';
 import { Session } from '../session';
 
@@ -26,7 +33,12 @@ export function registerSymbols(session: Session): void {
     const location = (range: DocumentSymbol['range']) => ({ uri: snapshot.document.uri, range });
     return symbols.flatMap((table) => [
       { name: table.name, kind: table.kind, location: location(table.range) },
-      ...(table.children ?? []).map((row) => ({ name: row.name, kind: row.kind, location: location(row.range), containerName: table.name })),
+      ...(table.children ?? []).map((row) => ({
+        name: row.name,
+        kind: row.kind,
+        location: location(row.range),
+        containerName: table.name,
+      })),
     ]);
   });
   connection.onFoldingRanges((params): FoldingRange[] => {

@@ -6,6 +6,7 @@
  */
 
 import { readdirSync, readlinkSync } from 'fs';
+
 import type { DiscoveredContainer } from '../containers/model';
 
 export interface NetworkNamespace {
@@ -34,7 +35,10 @@ export function networkNamespaces(proc = '/proc', containers: readonly Discovere
   const own = readlinkOrNull(`${proc}/self/ns/net`);
   const ownMount = readlinkOrNull(`${proc}/self/ns/mnt`);
   const first = new Map<string, number>();
-  const pids = readdirSync(proc).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+  const pids = readdirSync(proc)
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .sort((a, b) => a - b);
   for (const pid of pids) {
     const id = readlinkOrNull(`${proc}/${pid}/ns/net`);
     if (id !== null && !first.has(id)) first.set(id, pid);
@@ -53,4 +57,3 @@ export function namedBy(namespace: NetworkNamespace, containers: readonly Discov
   const discovered = containers.find((c) => c.namespaces?.net === namespace.id);
   return discovered ? { ...namespace, container: discovered.name, discovered } : namespace;
 }
-

@@ -9,21 +9,38 @@
  */
 
 import { execFileSync } from 'child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'fs';
+import { readdirSync, readFileSync, readlinkSync } from 'fs';
+
+import {
+  Census,
+  CensusInput,
+  CensusWindow,
+  NamespaceInput,
+  PeerName,
+  ProcessInput,
+  takeCensus,
+} from '../../features/connections/census';
+import {
+  ByteCounts,
+  isConnected,
+  isLoopbackPeer,
+  parseSocketTable,
+  parseSsBytes,
+  peerFamily,
+  SocketRow,
+} from '../../features/connections/sockets';
+import type { ProcessFacts } from '../../features/whoFollows';
 import { addressText } from '../../glibc/addresses';
 import { GlibcVersion } from '../../glibc/versions';
-import { Census, CensusInput, CensusWindow, NamespaceInput, PeerName, ProcessInput, takeCensus } from '../../features/connections/census';
-import { ByteCounts, SocketRow, isConnected, parseSocketTable, parseSsBytes, peerFamily, isLoopbackPeer } from '../../features/connections/sockets';
-import type { ProcessFacts } from '../../features/whoFollows';
 import { resolveGlibcVersion } from '../cLibrary';
-import { namespaceHost } from '../host';
-import { findOnPath } from '../installedRuntimes';
-import { scanProcesses } from '../processes';
 import { readContainerFile } from '../containers/containerFiles';
 import { discoverContainers } from '../containers/discovery';
 import type { DiscoveredContainer } from '../containers/model';
 import { procSource } from '../containers/procSource';
-import { NetworkNamespace, namedBy, networkNamespaces } from './namespaces';
+import { namespaceHost } from '../host';
+import { findOnPath } from '../installedRuntimes';
+import { scanProcesses } from '../processes';
+import { namedBy, NetworkNamespace, networkNamespaces } from './namespaces';
 
 const TABLES = ['tcp', 'tcp6', 'udp', 'udp6'] as const;
 const SS_TIMEOUT_MS = 10_000;
@@ -52,10 +69,23 @@ function ssBytes(ns: NetworkNamespace, proc: string): Map<number, ByteCounts> | 
   if (!ss) return null;
   const args = ['-t', '-i', '-n', '-H', '-O', '-e', 'state', 'connected'];
   try {
-    if (ns.container === null) return parseSsBytes(execFileSync(ss, args, { encoding: 'latin1', timeout: SS_TIMEOUT_MS, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }));
+    if (ns.container === null)
+      return parseSsBytes(
+        execFileSync(ss, args, {
+          encoding: 'latin1',
+          timeout: SS_TIMEOUT_MS,
+          maxBuffer: 1 << 28,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }),
+      );
     const nsenter = findOnPath('nsenter', '');
     if (!nsenter) return null;
-    const out = execFileSync(nsenter, [`--net=${proc}/${ns.pid}/ns/net`, '--', ss, ...args], { encoding: 'latin1', timeout: SS_TIMEOUT_MS, maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync(nsenter, [`--net=${proc}/${ns.pid}/ns/net`, '--', ss, ...args], {
+      encoding: 'latin1',
+      timeout: SS_TIMEOUT_MS,
+      maxBuffer: 1 << 28,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return parseSsBytes(out);
   } catch {
     return null; // not allowed to enter the namespace (not root), or the namespace went away
@@ -79,11 +109,17 @@ function readGaiConf(ns: NetworkNamespace, proc: string): NamespaceInput['gaiCon
   try {
     if (!root) return { path, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileSync(path)) };
     const read = readContainerFile(root, '/etc/gai.conf');
-    return read.kind === 'absent' ? { path, text: null } : { path, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.bytes) };
+    return read.kind === 'absent'
+      ? { path, text: null }
+      : { path, text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.bytes) };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { path, text: null };
-    return { path, text: null, note: `${path} could not be read (${code ?? (error as Error).message}): judged as if missing.` };
+    return {
+      path,
+      text: null,
+      note: `${path} could not be read (${code ?? (error as Error).message}): judged as if missing.`,
+    };
   }
 }
 
@@ -102,7 +138,10 @@ export function readNamespace(ns: NetworkNamespace, options: CensusOptions, rows
 }
 
 /** Per process: its network namespace and the socket inodes its descriptors hold (only processes holding wanted sockets). */
-export function socketOwners(wanted: ReadonlySet<number>, proc = '/proc'): Map<number, { namespace: string; inodes: number[] }> {
+export function socketOwners(
+  wanted: ReadonlySet<number>,
+  proc = '/proc',
+): Map<number, { namespace: string; inodes: number[] }> {
   const owners = new Map<number, { namespace: string; inodes: number[] }>();
   for (const name of readdirSync(proc)) {
     if (!/^\d+$/.test(name)) continue;
@@ -139,7 +178,14 @@ function processInputs(owners: Map<number, { namespace: string; inodes: number[]
   const facts = new Map<number, ProcessFacts>(scanProcesses(proc).processes.map((p) => [p.pid, p]));
   return [...owners].map(([pid, owner]) => {
     const f = facts.get(pid) ?? null;
-    return { pid, namespace: owner.namespace, inodes: owner.inodes, facts: f, executable: f?.executable ?? '(not readable)', command: f?.command ?? '' };
+    return {
+      pid,
+      namespace: owner.namespace,
+      inodes: owner.inodes,
+      facts: f,
+      executable: f?.executable ?? '(not readable)',
+      command: f?.command ?? '',
+    };
   });
 }
 
@@ -148,14 +194,25 @@ export async function resolvePeers(namespaces: readonly NamespaceInput[]): Promi
   const { Resolver } = await import('dns/promises');
   const resolver = new Resolver({ timeout: 3000, tries: 1 });
   const peers = new Set<string>();
-  for (const ns of namespaces) for (const row of ns.rows) if (isConnected(row, true) && peerFamily(row) === 'ipv4' && !isLoopbackPeer(row)) peers.add(addressText({ family: 4, bytes: row.peer.bytes }));
+  for (const ns of namespaces)
+    for (const row of ns.rows)
+      if (isConnected(row, true) && peerFamily(row) === 'ipv4' && !isLoopbackPeer(row))
+        peers.add(addressText({ family: 4, bytes: row.peer.bytes }));
   const names = new Map<string, PeerName>();
-  await Promise.all([...peers].map(async (peer) => {
-    const name = (await resolver.reverse(peer).catch(() => []))[0] ?? null;
-    if (name === null) { names.set(peer, { name: null, hasIpv6: null }); return; }
-    const ipv6 = await resolver.resolve6(name).then((a) => a.length > 0, (e: NodeJS.ErrnoException) => (e.code === 'ENODATA' || e.code === 'ENOTFOUND' ? false : null));
-    names.set(peer, { name, hasIpv6: ipv6 });
-  }));
+  await Promise.all(
+    [...peers].map(async (peer) => {
+      const name = (await resolver.reverse(peer).catch(() => []))[0] ?? null;
+      if (name === null) {
+        names.set(peer, { name: null, hasIpv6: null });
+        return;
+      }
+      const ipv6 = await resolver.resolve6(name).then(
+        (a) => a.length > 0,
+        (e: NodeJS.ErrnoException) => (e.code === 'ENODATA' || e.code === 'ENOTFOUND' ? false : null),
+      );
+      names.set(peer, { name, hasIpv6: ipv6 });
+    }),
+  );
   return names;
 }
 
@@ -183,7 +240,14 @@ export async function censusNow(request: CensusRequest = {}): Promise<Census> {
   const namespaces = networkNamespaces(proc, containers).map((ns) => readNamespace(ns, request));
   const wanted = new Set(namespaces.flatMap((ns) => ns.rows.filter((r) => r.inode !== 0).map((r) => r.inode)));
   const processes = processInputs(socketOwners(wanted, proc), proc);
-  const input: CensusInput = { namespaces, processes, takenAt: new Date(), window: { kind: 'snapshot' }, runningAsRoot: runningAsRoot(), ...(request.resolve ? { peerNames: await resolvePeers(namespaces) } : {}) };
+  const input: CensusInput = {
+    namespaces,
+    processes,
+    takenAt: new Date(),
+    window: { kind: 'snapshot' },
+    runningAsRoot: runningAsRoot(),
+    ...(request.resolve ? { peerNames: await resolvePeers(namespaces) } : {}),
+  };
   return takeCensus(input);
 }
 
@@ -200,7 +264,14 @@ export interface WatchProgress {
  * is still counted from its TIME_WAIT entry (on the side that closed first), without a program;
  * TIME_WAIT entries already there at the first sample are older than the window and left out.
  */
-export async function censusOverWindow(request: CensusRequest & { durationMs: number; intervalMs: number; signal?: AbortSignal; onProgress?(p: WatchProgress): void }): Promise<Census> {
+export async function censusOverWindow(
+  request: CensusRequest & {
+    durationMs: number;
+    intervalMs: number;
+    signal?: AbortSignal;
+    onProgress?(p: WatchProgress): void;
+  },
+): Promise<Census> {
   const proc = request.proc ?? '/proc';
   const seen = new Map<string, Map<string, SocketRow>>();
   const before = new Set<string>();
@@ -209,7 +280,8 @@ export async function censusOverWindow(request: CensusRequest & { durationMs: nu
   let namespaces: NetworkNamespace[];
   const started = Date.now();
   let samples = 0;
-  const key = (r: SocketRow) => `${r.protocol}|${r.local.bytes.join('.')}|${r.local.port}|${r.peer.bytes.join('.')}|${r.peer.port}`;
+  const key = (r: SocketRow) =>
+    `${r.protocol}|${r.local.bytes.join('.')}|${r.local.port}|${r.peer.bytes.join('.')}|${r.peer.port}`;
   for (;;) {
     namespaces = networkNamespaces(proc);
     const fresh = new Set<number>();
@@ -242,8 +314,29 @@ export async function censusOverWindow(request: CensusRequest & { durationMs: nu
   // Containers are looked for once the window has closed, so that no sample waits for the scan;
   // a container gone by then keeps its namespace's id for a name.
   const containers = await containersFor(request);
-  const inputs = namespaces.map((ns) => readNamespace(namedBy(ns, containers), request, [...(seen.get(ns.id)?.entries() ?? [])].filter(([k]) => !before.has(`${ns.id}|${k}`)).map(([, row]) => row)));
-  const processes = processInputs(new Map([...owners].map(([pid, o]) => [pid, { namespace: o.namespace, inodes: [...o.inodes] }])), proc);
-  const window: CensusWindow = { kind: 'watch', durationMs: Date.now() - started, intervalMs: request.intervalMs, samples };
-  return takeCensus({ namespaces: inputs, processes, takenAt: new Date(started), window, runningAsRoot: runningAsRoot(), ...(request.resolve ? { peerNames: await resolvePeers(inputs) } : {}) });
+  const inputs = namespaces.map((ns) =>
+    readNamespace(
+      namedBy(ns, containers),
+      request,
+      [...(seen.get(ns.id)?.entries() ?? [])].filter(([k]) => !before.has(`${ns.id}|${k}`)).map(([, row]) => row),
+    ),
+  );
+  const processes = processInputs(
+    new Map([...owners].map(([pid, o]) => [pid, { namespace: o.namespace, inodes: [...o.inodes] }])),
+    proc,
+  );
+  const window: CensusWindow = {
+    kind: 'watch',
+    durationMs: Date.now() - started,
+    intervalMs: request.intervalMs,
+    samples,
+  };
+  return takeCensus({
+    namespaces: inputs,
+    processes,
+    takenAt: new Date(started),
+    window,
+    runningAsRoot: runningAsRoot(),
+    ...(request.resolve ? { peerNames: await resolvePeers(inputs) } : {}),
+  });
 }

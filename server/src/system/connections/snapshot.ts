@@ -1,6 +1,7 @@
 /** A census saved as a file (`gai-conf connections --save`) and read back (`--compare`, the editor's Measure view). */
 
 import { readFileSync, writeFileSync } from 'fs';
+
 import type { Census } from '../../features/connections/census';
 import { parseSavedCensus } from '../../features/connections/report';
 
@@ -11,7 +12,9 @@ export function writeSnapshot(path: string, census: Census): void {
   try {
     writeFileSync(path, JSON.stringify(census, null, 2) + '\n');
   } catch (error) {
-    throw new SnapshotError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new SnapshotError(
+      `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -21,7 +24,9 @@ export function readSnapshot(path: string): Census {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SnapshotError(`cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? (error as Error).message}`);
+    throw new SnapshotError(
+      `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? (error as Error).message)}`,
+    );
   }
   const census = parseSavedCensus(text);
   if (typeof census === 'string') throw new SnapshotError(`${path} is ${census}`);

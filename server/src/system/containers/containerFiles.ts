@@ -19,11 +19,11 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
-  readSync,
   readlinkSync,
+  readSync,
+  Stats,
   writeFileSync,
   writeSync,
-  Stats,
 } from 'fs';
 import { homedir } from 'os';
 import { join } from 'path';
@@ -101,7 +101,8 @@ export function resolveInContainer(root: string, path: string): ResolvedPath | u
       break;
     }
     if (stat.isSymbolicLink()) {
-      if (symlinks.length >= MAX_SYMLINKS) throw new ContainerPathRefused(`${path}: too many symbolic links inside the container`);
+      if (symlinks.length >= MAX_SYMLINKS)
+        throw new ContainerPathRefused(`${path}: too many symbolic links inside the container`);
       const target = readlinkSync(root + inside);
       symlinks.push(`${inside} -> ${target}`);
       if (target.startsWith('/')) resolved.length = 0; // absolute: the container's root, not the host's
@@ -132,7 +133,8 @@ function checkDescriptorPath(fd: number, root: string, inside: string): void {
   }
   const expected = (rootLink === '/' ? '' : rootLink.replace(/\/$/, '')) + inside;
   // In another mount namespace the kernel names the file by its path there, which ends the same way.
-  if (link !== expected && !link.endsWith(inside)) throw new ContainerPathRefused(`${inside}: the file opened is ${link}, not the one inside the container`);
+  if (link !== expected && !link.endsWith(inside))
+    throw new ContainerPathRefused(`${inside}: the file opened is ${link}, not the one inside the container`);
 }
 
 /** Opens the walked path with O_NOFOLLOW and checks the descriptor is the inode the walk found. */
@@ -143,12 +145,14 @@ function openChecked(root: string, resolved: ResolvedPath, flags: number): { fd:
     fd = openSync(resolved.hostPath, flags | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') throw new ContainerPathRefused(`${resolved.inside} became a symbolic link while it was being opened`);
+    if (code === 'ELOOP')
+      throw new ContainerPathRefused(`${resolved.inside} became a symbolic link while it was being opened`);
     throw error;
   }
   try {
     const stat = fstatSync(fd);
-    if (!sameInode(stat, expected)) throw new ContainerPathRefused(`${resolved.inside} was replaced while it was being opened`);
+    if (!sameInode(stat, expected))
+      throw new ContainerPathRefused(`${resolved.inside} was replaced while it was being opened`);
     if (!stat.isFile()) throw new ContainerPathRefused(`${resolved.inside} in the container is not a regular file`);
     checkDescriptorPath(fd, root, resolved.inside);
     return { fd, stat };
@@ -182,7 +186,8 @@ export type ContainerFileRead =
 export function readContainerFile(root: string, path: string, maxBytes = MAX_FILE_BYTES): ContainerFileRead {
   const resolved = resolveInContainer(root, path);
   if (!resolved || !resolved.stat) return { kind: 'absent', ...(resolved ? { resolved } : {}) };
-  if (!resolved.stat.isFile()) throw new ContainerPathRefused(`${resolved.inside} in the container is not a regular file`);
+  if (!resolved.stat.isFile())
+    throw new ContainerPathRefused(`${resolved.inside} in the container is not a regular file`);
   const { fd, stat } = openChecked(root, resolved, constants.O_RDONLY);
   try {
     return { kind: 'file', bytes: readDescriptor(fd, stat.size, maxBytes), identity: identity(stat), resolved };
@@ -210,7 +215,9 @@ export interface ContainerWriteResult {
 
 function refuseSymlinks(path: string, resolved: ResolvedPath): void {
   if (resolved.symlinks.length > 0) {
-    throw new ContainerPathRefused(`${path} in the container goes through a symbolic link (${resolved.symlinks.join(', ')}): gai-conf writes only a plain path into a container`);
+    throw new ContainerPathRefused(
+      `${path} in the container goes through a symbolic link (${resolved.symlinks.join(', ')}): gai-conf writes only a plain path into a container`,
+    );
   }
 }
 
@@ -222,7 +229,10 @@ export function defaultBackupFolder(): string {
 /** `<folder>/<name with / as %2F>.<UTC time>`, mode 0600, never over an existing one. */
 export function writeBackupFile(folder: string, name: string, bytes: Uint8Array, now = new Date()): string {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   for (let n = 0; ; n++) {
     const path = join(folder, `${encodeURIComponent(name)}.${stamp}${n ? `-${n}` : ''}`);
     try {
@@ -245,27 +255,42 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  * written, truncated to the new length and synced, then checked again. A missing file is created
  * with O_EXCL, owned like its directory, mode 0644. A path through any symlink is refused.
  */
-export function writeContainerFile(root: string, path: string, bytes: Uint8Array, options: ContainerWriteOptions = {}): ContainerWriteResult {
+export function writeContainerFile(
+  root: string,
+  path: string,
+  bytes: Uint8Array,
+  options: ContainerWriteOptions = {},
+): ContainerWriteResult {
   const resolved = resolveInContainer(root, path);
   if (!resolved) throw new ContainerPathRefused(`${path}: its directory does not exist in the container`);
   refuseSymlinks(path, resolved);
   if (!resolved.stat) return createContainerFile(root, path, resolved, bytes, options);
-  if (!resolved.stat.isFile()) throw new ContainerPathRefused(`${resolved.inside} in the container is not a regular file`);
-  if (options.expected && !sameInode(resolved.stat, options.expected)) throw new ContainerPathRefused(`${resolved.inside} was replaced since it was read`);
+  if (!resolved.stat.isFile())
+    throw new ContainerPathRefused(`${resolved.inside} in the container is not a regular file`);
+  if (options.expected && !sameInode(resolved.stat, options.expected))
+    throw new ContainerPathRefused(`${resolved.inside} was replaced since it was read`);
   const { fd, stat } = openChecked(root, resolved, constants.O_RDWR);
   let backup: string | undefined;
   try {
     const before = identity(stat);
-    if (options.backupFolder) backup = writeBackupFile(options.backupFolder, options.backupName ?? resolved.hostPath, readDescriptor(fd, stat.size));
+    if (options.backupFolder)
+      backup = writeBackupFile(
+        options.backupFolder,
+        options.backupName ?? resolved.hostPath,
+        readDescriptor(fd, stat.size),
+      );
     writeAll(fd, bytes);
     ftruncateSync(fd, bytes.length);
     fsyncSync(fd);
     const after = identity(fstatSync(fd));
     const changed = (Object.keys(before) as (keyof FileIdentity)[]).filter((key) => before[key] !== after[key]);
-    if (changed.length > 0) throw new ContainerPathRefused(`${resolved.inside}: its ${changed.join(', ')} changed during the write`);
+    if (changed.length > 0)
+      throw new ContainerPathRefused(`${resolved.inside}: its ${changed.join(', ')} changed during the write`);
     const again = resolveInContainer(root, path);
     if (!again?.stat || again.symlinks.length > 0 || !sameInode(again.stat, stat)) {
-      throw new ContainerPathRefused(`${resolved.inside} was replaced during the write: the bytes went to the container's original file, not to what the path names now`);
+      throw new ContainerPathRefused(
+        `${resolved.inside} was replaced during the write: the bytes went to the container's original file, not to what the path names now`,
+      );
     }
     return { resolved, identity: after, ...(backup ? { backup } : {}), created: false };
   } finally {
@@ -273,15 +298,27 @@ export function writeContainerFile(root: string, path: string, bytes: Uint8Array
   }
 }
 
-function createContainerFile(root: string, path: string, resolved: ResolvedPath, bytes: Uint8Array, options: ContainerWriteOptions): ContainerWriteResult {
-  if (options.expected) throw new ContainerPathRefused(`${resolved.inside} was removed from the container since it was read`);
+function createContainerFile(
+  root: string,
+  path: string,
+  resolved: ResolvedPath,
+  bytes: Uint8Array,
+  options: ContainerWriteOptions,
+): ContainerWriteResult {
+  if (options.expected)
+    throw new ContainerPathRefused(`${resolved.inside} was removed from the container since it was read`);
   const parentInside = resolved.inside.slice(0, resolved.inside.lastIndexOf('/')) || '/';
   const parent = lstatSync(root + (parentInside === '/' ? '' : parentInside) + '/');
   let fd: number;
   try {
-    fd = openSync(resolved.hostPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    fd = openSync(
+      resolved.hostPath,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+      0o644,
+    );
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ContainerPathRefused(`${resolved.inside} appeared in the container while it was being created`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ContainerPathRefused(`${resolved.inside} appeared in the container while it was being created`);
     throw error;
   }
   try {
@@ -291,7 +328,8 @@ function createContainerFile(root: string, path: string, resolved: ResolvedPath,
     fsyncSync(fd);
     const stat = fstatSync(fd);
     const again = resolveInContainer(root, path);
-    if (!again?.stat || again.symlinks.length > 0 || !sameInode(again.stat, stat)) throw new ContainerPathRefused(`${resolved.inside} was replaced while it was being created`);
+    if (!again?.stat || again.symlinks.length > 0 || !sameInode(again.stat, stat))
+      throw new ContainerPathRefused(`${resolved.inside} was replaced while it was being created`);
     return { resolved: again, identity: identity(stat), created: true };
   } finally {
     closeSync(fd);

@@ -9,9 +9,10 @@
 
 import { readdirSync } from 'fs';
 import { gunzipSync } from 'zlib';
+
 import type { ContainerLibc } from '../../analysis/containerModel';
 import { parseGlibcVersion, parserGeneration } from '../../glibc/versions';
-import { CHANGELOGS, LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG, findBuildFix } from '../glibcBuild';
+import { CHANGELOGS, findBuildFix, LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG } from '../glibcBuild';
 import { ContainerPathRefused, readContainerFile, resolveInContainer } from './containerFiles';
 
 /** Debian's and Fedora's libc.so.6 are about 2 MB; a file far bigger is not a C library. */
@@ -29,7 +30,13 @@ const MULTIARCH: Readonly<Record<string, string>> = {
 
 function libcCandidates(arch: string): string[] {
   const triplet = MULTIARCH[arch];
-  const folders = [...(triplet ? [`/lib/${triplet}`, `/usr/lib/${triplet}`] : []), '/lib64', '/usr/lib64', '/lib', '/usr/lib'];
+  const folders = [
+    ...(triplet ? [`/lib/${triplet}`, `/usr/lib/${triplet}`] : []),
+    '/lib64',
+    '/usr/lib64',
+    '/lib',
+    '/usr/lib',
+  ];
   return folders.map((folder) => `${folder}/libc.so.6`);
 }
 
@@ -69,7 +76,8 @@ function readLibrary(root: string, path: string): { bytes: Buffer; key: string }
   } catch (error) {
     if (error instanceof ContainerPathRefused) return undefined;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP') return undefined;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP')
+      return undefined;
     throw error;
   }
 }

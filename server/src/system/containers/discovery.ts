@@ -12,24 +12,33 @@ export interface DiscoveryOptions {
 
 /** Two entries for one container: the same namespaces, or the same runtime, project and name. */
 function sameContainer(a: DiscoveredContainer, b: DiscoveredContainer): boolean {
-  if (a.namespaces && b.namespaces) return a.namespaces.net === b.namespaces.net && a.namespaces.mnt === b.namespaces.mnt;
+  if (a.namespaces && b.namespaces)
+    return a.namespaces.net === b.namespaces.net && a.namespaces.mnt === b.namespaces.mnt;
   if (a.pid !== undefined && a.pid === b.pid) return true;
   return a.runtime === b.runtime && a.name === b.name && (a.project ?? '') === (b.project ?? '');
 }
 
 /** Whether an entry read more than another (its file, its libc): the one to keep. */
 function readMore(a: DiscoveredContainer, b: DiscoveredContainer): boolean {
-  const score = (c: DiscoveredContainer) => (c.gaiConf.state === 'present' || c.gaiConf.state === 'absent' ? 2 : 0) + (c.libc.kind === 'unknown' ? 0 : 1);
+  const score = (c: DiscoveredContainer) =>
+    (c.gaiConf.state === 'present' || c.gaiConf.state === 'absent' ? 2 : 0) + (c.libc.kind === 'unknown' ? 0 : 1);
   return score(a) > score(b);
 }
 
 /** An unreadable entry that a found container accounts for. */
 function explainedBy(entry: UnreadableContainer, container: DiscoveredContainer): boolean {
   if (entry.pid !== undefined && entry.pid === container.pid) return true;
-  return entry.name !== undefined && entry.name === container.name && (entry.runtime === undefined || entry.runtime === container.runtime);
+  return (
+    entry.name !== undefined &&
+    entry.name === container.name &&
+    (entry.runtime === undefined || entry.runtime === container.runtime)
+  );
 }
 
-export async function discoverContainers(sources: readonly DiscoverySource[], options: DiscoveryOptions = {}): Promise<ContainerScan> {
+export async function discoverContainers(
+  sources: readonly DiscoverySource[],
+  options: DiscoveryOptions = {},
+): Promise<ContainerScan> {
   const signal = options.signal ?? new AbortController().signal;
   const progress = options.onProgress ?? (() => {});
   const containers: DiscoveredContainer[] = [];
@@ -40,11 +49,20 @@ export async function discoverContainers(sources: readonly DiscoverySource[], op
     for (const found of result.containers) {
       const index = containers.findIndex((known) => sameContainer(known, found));
       if (index < 0) containers.push(found);
-      else if (readMore(found, containers[index])) containers[index] = { ...found, project: found.project ?? containers[index].project, image: found.image ?? containers[index].image };
+      else if (readMore(found, containers[index]))
+        containers[index] = {
+          ...found,
+          project: found.project ?? containers[index].project,
+          image: found.image ?? containers[index].image,
+        };
     }
     unreadable.push(...result.unreadable);
   }
   const stillUnseen = unreadable.filter((entry) => !containers.some((c) => explainedBy(entry, c)));
   containers.sort((a, b) => a.runtime.localeCompare(b.runtime) || a.name.localeCompare(b.name));
-  return { containers, unreadable: stillUnseen, asRoot: typeof process.getuid === 'function' && process.getuid() === 0 };
+  return {
+    containers,
+    unreadable: stillUnseen,
+    asRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+  };
 }

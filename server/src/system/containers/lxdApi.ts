@@ -7,7 +7,7 @@
  * (in the container's ids: LXD maps container root to the host's shifted uid itself).
  */
 
-import { SocketResponse, header, socketRequest } from './unixSocketHttp';
+import { header, socketRequest, SocketResponse } from './unixSocketHttp';
 
 export type LxdFlavour = 'lxd' | 'incus';
 
@@ -52,7 +52,10 @@ export interface InstanceFile {
 }
 
 export class LxdApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -94,7 +97,13 @@ function addressesOf(raw: RawInstance): ApiAddress[] {
     if (name === 'lo') continue;
     for (const a of device.addresses ?? []) {
       if ((a.family !== 'inet' && a.family !== 'inet6') || !a.address) continue;
-      found.push({ family: a.family === 'inet' ? 4 : 6, address: a.address, prefixLength: Number(a.netmask), interface: name, scope: a.scope ?? '' });
+      found.push({
+        family: a.family === 'inet' ? 4 : 6,
+        address: a.address,
+        prefixLength: Number(a.netmask),
+        interface: name,
+        scope: a.scope ?? '',
+      });
     }
   }
   return found;
@@ -117,7 +126,10 @@ export class LxdApi {
 
   /** Every instance of every project, with its state. */
   async instances(signal?: AbortSignal): Promise<ApiInstance[]> {
-    const response = await socketRequest(this.endpoint.socketPath, { path: '/1.0/instances?recursion=2&all-projects=true', ...(signal ? { signal } : {}) });
+    const response = await socketRequest(this.endpoint.socketPath, {
+      path: '/1.0/instances?recursion=2&all-projects=true',
+      ...(signal ? { signal } : {}),
+    });
     const raw = metadata<RawInstance[] | null>(response, `${this.endpoint.flavour} instances`) ?? [];
     return raw.map((instance) => ({
       name: instance.name ?? '',
@@ -138,13 +150,25 @@ export class LxdApi {
    * A file of the instance, or undefined when it does not exist. A symlink comes back as a
    * symlink (HEAD asks the type first: GET would follow it inside the container).
    */
-  async readFile(instance: Pick<ApiInstance, 'name' | 'project'>, path: string, signal?: AbortSignal): Promise<InstanceFile | undefined> {
+  async readFile(
+    instance: Pick<ApiInstance, 'name' | 'project'>,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<InstanceFile | undefined> {
     const what = `${instance.name}:${path}`;
-    const head = await socketRequest(this.endpoint.socketPath, { method: 'HEAD', path: this.filesPath(instance, path), ...(signal ? { signal } : {}) });
+    const head = await socketRequest(this.endpoint.socketPath, {
+      method: 'HEAD',
+      path: this.filesPath(instance, path),
+      ...(signal ? { signal } : {}),
+    });
     if (head.status === 404) return undefined;
     const headType = header(head, `${this.prefix}-type`);
-    if (head.status === 200 && headType && headType !== 'file') return { content: Buffer.alloc(0), ...this.ownerOf(head), type: headType as InstanceFile['type'] };
-    const response = await socketRequest(this.endpoint.socketPath, { path: this.filesPath(instance, path), ...(signal ? { signal } : {}) });
+    if (head.status === 200 && headType && headType !== 'file')
+      return { content: Buffer.alloc(0), ...this.ownerOf(head), type: headType as InstanceFile['type'] };
+    const response = await socketRequest(this.endpoint.socketPath, {
+      path: this.filesPath(instance, path),
+      ...(signal ? { signal } : {}),
+    });
     if (response.status === 404) return undefined;
     if (response.status !== 200) throw errorOf(response, `reading ${what}`);
     const type = header(response, `${this.prefix}-type`) as InstanceFile['type'];
@@ -155,11 +179,18 @@ export class LxdApi {
    * A regular file, symlinks followed inside the instance's own root (the daemon resolves every
    * path there, never on the host); undefined when absent, not a file, or a link loop.
    */
-  async readFollowing(instance: Pick<ApiInstance, 'name' | 'project'>, path: string, signal?: AbortSignal): Promise<InstanceFile | undefined> {
+  async readFollowing(
+    instance: Pick<ApiInstance, 'name' | 'project'>,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<InstanceFile | undefined> {
     let current = path;
     // The kernel's own limit on symlinks followed in one lookup.
     for (let hops = 0; hops <= 40; hops++) {
-      const response = await socketRequest(this.endpoint.socketPath, { path: this.filesPath(instance, current), ...(signal ? { signal } : {}) });
+      const response = await socketRequest(this.endpoint.socketPath, {
+        path: this.filesPath(instance, current),
+        ...(signal ? { signal } : {}),
+      });
       if (response.status === 404) return undefined;
       if (response.status !== 200) throw errorOf(response, `reading ${instance.name}:${current}`);
       const type = header(response, `${this.prefix}-type`);
@@ -182,7 +213,12 @@ export class LxdApi {
   }
 
   /** Writes (overwrites) a regular file with the given owner and mode (container ids). */
-  async writeFile(instance: Pick<ApiInstance, 'name' | 'project'>, path: string, content: Buffer | string, owner: { uid: number; gid: number; mode: number }): Promise<void> {
+  async writeFile(
+    instance: Pick<ApiInstance, 'name' | 'project'>,
+    path: string,
+    content: Buffer | string,
+    owner: { uid: number; gid: number; mode: number },
+  ): Promise<void> {
     const response = await socketRequest(this.endpoint.socketPath, {
       method: 'POST',
       path: this.filesPath(instance, path),

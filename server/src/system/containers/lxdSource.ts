@@ -7,19 +7,42 @@
  */
 
 import { readFileSync } from 'fs';
-import { ApiInstance, LXD_ENDPOINTS, LxdApi, LxdApiError, LxdEndpoint } from './lxdApi';
+
 import { glibcVersionFromBytes } from './containerLibc';
-import type { ContainerGaiConf, ContainerLibc, DiscoveredContainer, DiscoveryContext, DiscoverySource, FileOwner, SourceResult, UnreadableContainer } from './model';
+import { ApiInstance, LXD_ENDPOINTS, LxdApi, LxdApiError, LxdEndpoint } from './lxdApi';
+import type {
+  ContainerGaiConf,
+  ContainerLibc,
+  DiscoveredContainer,
+  DiscoveryContext,
+  DiscoverySource,
+  FileOwner,
+  SourceResult,
+  UnreadableContainer,
+} from './model';
 import { GAI_CONF_IN_CONTAINER, readNetwork } from './procSource';
 import { socketAccess } from './unixSocketHttp';
 
-const MULTIARCH: Readonly<Record<string, string>> = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i386', ppc64: 'powerpc64le', s390x: 's390x' };
+const MULTIARCH: Readonly<Record<string, string>> = {
+  x64: 'x86_64',
+  arm64: 'aarch64',
+  ia32: 'i386',
+  ppc64: 'powerpc64le',
+  s390x: 's390x',
+};
 
 function libcCandidates(): { glibc: string[]; musl: string[] } {
   const arch = MULTIARCH[process.arch] ?? process.arch;
   return {
     musl: [`/lib/ld-musl-${arch}.so.1`],
-    glibc: [`/lib/${arch}-linux-gnu/libc.so.6`, `/usr/lib/${arch}-linux-gnu/libc.so.6`, '/lib64/libc.so.6', '/usr/lib64/libc.so.6', '/lib/libc.so.6', '/usr/lib/libc.so.6'],
+    glibc: [
+      `/lib/${arch}-linux-gnu/libc.so.6`,
+      `/usr/lib/${arch}-linux-gnu/libc.so.6`,
+      '/lib64/libc.so.6',
+      '/usr/lib64/libc.so.6',
+      '/lib/libc.so.6',
+      '/usr/lib/libc.so.6',
+    ],
   };
 }
 
@@ -58,11 +81,25 @@ async function gaiConfOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal
   if (!entry) return { state: 'absent', path, hostPath };
   // A symlink is followed as the container's glibc follows it: by the daemon, inside the container's root.
   const file = entry.type === 'symlink' ? await api.readFollowing(instance, path, signal) : entry;
-  if (!file) return entry.type === 'symlink' ? { state: 'absent', path, hostPath } : { state: 'refused', path, hostPath, reason: `${path} in the container is a ${entry.type}, not a file` };
-  if (file.type !== 'file') return { state: 'refused', path, hostPath, reason: `${path} in the container is a ${file.type}, not a file` };
-  const owner: FileOwner = { uid: hostId(instance.pid, 'uid_map', file.uid), gid: hostId(instance.pid, 'gid_map', file.gid), mode: file.mode };
+  if (!file)
+    return entry.type === 'symlink'
+      ? { state: 'absent', path, hostPath }
+      : { state: 'refused', path, hostPath, reason: `${path} in the container is a ${entry.type}, not a file` };
+  if (file.type !== 'file')
+    return { state: 'refused', path, hostPath, reason: `${path} in the container is a ${file.type}, not a file` };
+  const owner: FileOwner = {
+    uid: hostId(instance.pid, 'uid_map', file.uid),
+    gid: hostId(instance.pid, 'gid_map', file.gid),
+    mode: file.mode,
+  };
   // As glibc reads it: every byte, a byte order mark included.
-  return { state: 'present', path, hostPath, content: new TextDecoder('utf-8', { ignoreBOM: true }).decode(file.content), owner };
+  return {
+    state: 'present',
+    path,
+    hostPath,
+    content: new TextDecoder('utf-8', { ignoreBOM: true }).decode(file.content),
+    owner,
+  };
 }
 
 async function containerOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<DiscoveredContainer> {
@@ -95,7 +132,12 @@ async function scan(endpoints: readonly LxdEndpoint[], context: DiscoveryContext
     if (access === 'absent') continue;
     const runtime = endpoint.flavour;
     if (access === 'permission') {
-      unreadable.push({ runtime, what: `every ${runtime} container (${endpoint.socketPath})`, reason: `this user may not use ${endpoint.socketPath}`, remedy: remedyFor(endpoint) });
+      unreadable.push({
+        runtime,
+        what: `every ${runtime} container (${endpoint.socketPath})`,
+        reason: `this user may not use ${endpoint.socketPath}`,
+        remedy: remedyFor(endpoint),
+      });
       continue;
     }
     const api = new LxdApi(endpoint);
@@ -104,13 +146,27 @@ async function scan(endpoints: readonly LxdEndpoint[], context: DiscoveryContext
       instances = await api.instances(context.signal);
     } catch (error) {
       context.signal.throwIfAborted();
-      unreadable.push({ runtime, what: `every ${runtime} container (${endpoint.socketPath})`, reason: (error as Error).message, remedy: `start the ${runtime} daemon, or scan as root` });
+      unreadable.push({
+        runtime,
+        what: `every ${runtime} container (${endpoint.socketPath})`,
+        reason: (error as Error).message,
+        remedy: `start the ${runtime} daemon, or scan as root`,
+      });
       continue;
     }
     const running = instances.filter((i) => i.type === 'container' && i.pid > 0);
     for (const instance of instances.filter((i) => !running.includes(i))) {
-      const reason = instance.type === 'container' ? `not running (${instance.status.toLowerCase()}): glibc reads the file only in running programs` : `a ${instance.type}, with its own kernel: not a container of this host`;
-      unreadable.push({ name: instance.name, runtime, what: `${runtime}:${instance.name}`, reason, remedy: instance.type === 'container' ? `start it (lxc start ${instance.name})` : 'run gai-conf inside it' });
+      const reason =
+        instance.type === 'container'
+          ? `not running (${instance.status.toLowerCase()}): glibc reads the file only in running programs`
+          : `a ${instance.type}, with its own kernel: not a container of this host`;
+      unreadable.push({
+        name: instance.name,
+        runtime,
+        what: `${runtime}:${instance.name}`,
+        reason,
+        remedy: instance.type === 'container' ? `start it (lxc start ${instance.name})` : 'run gai-conf inside it',
+      });
     }
     for (const [index, instance] of running.entries()) {
       context.signal.throwIfAborted();
@@ -119,7 +175,14 @@ async function scan(endpoints: readonly LxdEndpoint[], context: DiscoveryContext
       } catch (error) {
         context.signal.throwIfAborted();
         const reason = error instanceof LxdApiError ? error.message : (error as Error).message;
-        unreadable.push({ name: instance.name, runtime, pid: instance.pid, what: `${runtime}:${instance.name}`, reason, remedy: 'scan again, or as root' });
+        unreadable.push({
+          name: instance.name,
+          runtime,
+          pid: instance.pid,
+          what: `${runtime}:${instance.name}`,
+          reason,
+          remedy: 'scan again, or as root',
+        });
       }
       context.progress({ source: runtime, done: index + 1, total: running.length });
     }
@@ -137,13 +200,22 @@ export function lxdSource(endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS): Di
  * truncates and writes the existing file: the inode stays). Refuses when the path is no longer a
  * regular file (a symlink put there since it was read).
  */
-export async function writeLxdFile(container: Pick<DiscoveredContainer, 'runtime' | 'name' | 'project'>, path: string, text: string, endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS): Promise<void> {
+export async function writeLxdFile(
+  container: Pick<DiscoveredContainer, 'runtime' | 'name' | 'project'>,
+  path: string,
+  text: string,
+  endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS,
+): Promise<void> {
   const endpoint = endpoints.find((e) => e.flavour === container.runtime && socketAccess(e.socketPath) === 'ok');
-  if (!endpoint) throw new Error(`no ${container.runtime} daemon this user may use: join the ${container.runtime} group, or save as root`);
+  if (!endpoint)
+    throw new Error(
+      `no ${container.runtime} daemon this user may use: join the ${container.runtime} group, or save as root`,
+    );
   const api = new LxdApi(endpoint);
   const instance = { name: container.name, project: container.project ?? 'default' };
   const current = await api.readFile(instance, path);
-  if (current && current.type !== 'file') throw new Error(`${container.name}:${path} is now a ${current.type}: not written`);
+  if (current && current.type !== 'file')
+    throw new Error(`${container.name}:${path} is now a ${current.type}: not written`);
   const owner = current ? { uid: current.uid, gid: current.gid, mode: current.mode } : { uid: 0, gid: 0, mode: 0o644 };
   await api.writeFile(instance, path, text, owner);
 }

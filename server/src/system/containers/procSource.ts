@@ -7,8 +7,14 @@
  * readable; as an ordinary user only one's own processes, and the rest is reported as unreadable.
  */
 
-import { readFileSync, readdirSync, readlinkSync } from 'fs';
-import type { ContainerGaiConf, ContainerRuntime, DiscoveredContainer, UnreadableContainer } from '../../analysis/containerModel';
+import { readdirSync, readFileSync, readlinkSync } from 'fs';
+
+import type {
+  ContainerGaiConf,
+  ContainerRuntime,
+  DiscoveredContainer,
+  UnreadableContainer,
+} from '../../analysis/containerModel';
 import {
   CgroupClaim,
   claimFromCgroup,
@@ -18,7 +24,13 @@ import {
   parseConmon,
   parseLxcMonitor,
 } from '../../analysis/containerRuntimes';
-import { hasIpv4DefaultRoute, hasIpv6DefaultRoute, ipv4Addresses, parseIfInet6, parseIpv4Routes } from '../../analysis/procNet';
+import {
+  hasIpv4DefaultRoute,
+  hasIpv6DefaultRoute,
+  ipv4Addresses,
+  parseIfInet6,
+  parseIpv4Routes,
+} from '../../analysis/procNet';
 import { ContainerPathRefused, readContainerFile } from './containerFiles';
 import { containerLibc } from './containerLibc';
 import type { DiscoveryContext, DiscoverySource, SourceResult } from './model';
@@ -83,7 +95,11 @@ function readNamespace(path: string): string | 'denied' | undefined {
 
 function errorText(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' || code === 'ESRCH' ? 'the process exited' : (error as Error).message;
+  return code === 'EACCES' || code === 'EPERM'
+    ? 'permission denied'
+    : code === 'ENOENT' || code === 'ESRCH'
+      ? 'the process exited'
+      : (error as Error).message;
 }
 
 function readProcess(proc: string, pid: number): ProcessEntry | undefined {
@@ -100,7 +116,16 @@ function readProcess(proc: string, pid: number): ProcessEntry | undefined {
   const mnt = readNamespace(`${base}/ns/mnt`);
   const net = mnt === 'denied' ? 'denied' : readNamespace(`${base}/ns/net`);
   const hidden = mnt === 'denied' || net === 'denied';
-  return { pid, ppid, comm, commandLine, hidden, ...(claim ? { claim } : {}), ...(mnt && !hidden ? { mnt } : {}), ...(net && !hidden ? { net } : {}) };
+  return {
+    pid,
+    ppid,
+    comm,
+    commandLine,
+    hidden,
+    ...(claim ? { claim } : {}),
+    ...(mnt && !hidden ? { mnt } : {}),
+    ...(net && !hidden ? { net } : {}),
+  };
 }
 
 function nsNumber(link: string): string {
@@ -129,7 +154,10 @@ class RuntimeNamer {
   private readonly byPid: Map<number, ProcessEntry>;
   private readonly jsonCache = new Map<string, unknown>();
 
-  constructor(processes: readonly ProcessEntry[], private readonly options: Required<ProcSourceOptions>) {
+  constructor(
+    processes: readonly ProcessEntry[],
+    private readonly options: Required<ProcSourceOptions>,
+  ) {
     this.byPid = new Map(processes.map((p) => [p.pid, p]));
     for (const p of processes) {
       const monitor = parseLxcMonitor(p.commandLine);
@@ -153,28 +181,61 @@ class RuntimeNamer {
 
   facts(group: Group, first: ProcessEntry): RuntimeFacts {
     const claim = group.claim;
-    if (!claim) return { runtime: 'namespace', id: `namespace:${nsNumber(first.net ?? '')}:${nsNumber(first.mnt ?? '')}`, name: namespaceName(first.comm, first.pid) };
+    if (!claim)
+      return {
+        runtime: 'namespace',
+        id: `namespace:${nsNumber(first.net ?? '')}:${nsNumber(first.mnt ?? '')}`,
+        name: namespaceName(first.comm, first.pid),
+      };
     switch (claim.runtime) {
       case 'lxc-family': {
         const lxcPath = this.lxcMonitors.get(claim.id);
         const runtime = lxcPath ? lxcFamilyRuntime(lxcPath) : 'lxc';
-        if (runtime === 'lxc') return { runtime, id: `lxc:${claim.id}`, name: claim.id, ...(lxcPath ? { rootOnHost: `${lxcPath}/${claim.id}/rootfs` } : {}) };
+        if (runtime === 'lxc')
+          return {
+            runtime,
+            id: `lxc:${claim.id}`,
+            name: claim.id,
+            ...(lxcPath ? { rootOnHost: `${lxcPath}/${claim.id}/rootfs` } : {}),
+          };
         const { project, name } = lxdProjectAndName(claim.id);
-        return { runtime, id: `${runtime}:${project}/${name}`, name, project, ...(lxcPath ? { rootOnHost: `${lxcPath}/${claim.id}/rootfs` } : {}) };
+        return {
+          runtime,
+          id: `${runtime}:${project}/${name}`,
+          name,
+          project,
+          ...(lxcPath ? { rootOnHost: `${lxcPath}/${claim.id}/rootfs` } : {}),
+        };
       }
       case 'docker': {
-        const config = this.json(`${this.options.dockerRoot}/containers/${claim.id}/config.v2.json`) as { Name?: string; Config?: { Image?: string } } | undefined;
+        const config = this.json(`${this.options.dockerRoot}/containers/${claim.id}/config.v2.json`) as
+          { Name?: string; Config?: { Image?: string } } | undefined;
         const name = config?.Name?.replace(/^\//, '') || claim.id.slice(0, 12);
-        return { runtime: 'docker', id: `docker:${claim.id}`, name, ...(config?.Config?.Image ? { image: config.Config.Image } : {}) };
+        return {
+          runtime: 'docker',
+          id: `docker:${claim.id}`,
+          name,
+          ...(config?.Config?.Image ? { image: config.Config.Image } : {}),
+        };
       }
       case 'podman': {
         const conmon = this.byPid.get(first.ppid);
         const args = conmon && conmon.comm === 'conmon' ? parseConmon(conmon.commandLine) : {};
-        return { runtime: 'podman', id: `podman:${claim.id}`, name: args.name ?? claim.id.slice(0, 12), ...this.podmanImage(claim.id, args.bundle) };
+        return {
+          runtime: 'podman',
+          id: `podman:${claim.id}`,
+          name: args.name ?? claim.id.slice(0, 12),
+          ...this.podmanImage(claim.id, args.bundle),
+        };
       }
       case 'kubernetes': {
         const pod = this.podOf(claim.podUid);
-        return { runtime: 'kubernetes', id: `kubernetes:${claim.id}`, name: `${pod?.name ?? claim.podUid ?? 'pod'}/${claim.id.slice(0, 12)}`, ...(pod ? { project: pod.namespace } : {}) };
+        return {
+          runtime: 'kubernetes',
+          id: `kubernetes:${claim.id}`,
+          name: `${pod?.name ?? claim.podUid ?? 'pod'}/${claim.id.slice(0, 12)}`,
+          ...(pod ? { project: pod.namespace } : {}),
+        };
       }
       default:
         return { runtime: claim.runtime, id: `${claim.runtime}:${claim.id}`, name: claim.name ?? claim.id };
@@ -185,7 +246,8 @@ class RuntimeNamer {
   private podmanImage(id: string, bundle: string | undefined): { image?: string } {
     const storage = bundle?.replace(/\/overlay-containers\/[0-9a-f]{64}\/userdata\/?$/, '');
     if (!storage || storage === bundle) return {};
-    const containers = this.json(`${storage}/overlay-containers/containers.json`) as { id: string; image?: string }[] | undefined;
+    const containers = this.json(`${storage}/overlay-containers/containers.json`) as
+      { id: string; image?: string }[] | undefined;
     const imageId = Array.isArray(containers) ? containers.find((c) => c.id === id)?.image : undefined;
     if (!imageId) return {};
     const images = this.json(`${storage}/overlay-images/images.json`) as { id: string; names?: string[] }[] | undefined;
@@ -244,7 +306,10 @@ export function readNetwork(proc: string, pid: number): Pick<DiscoveredContainer
 
 async function scan(options: Required<ProcSourceOptions>, context: DiscoveryContext): Promise<SourceResult> {
   const { proc } = options;
-  const reference = { mnt: readlinkOrUndefined(`${proc}/1/ns/mnt`) ?? readlinkOrUndefined(`${proc}/self/ns/mnt`), net: readlinkOrUndefined(`${proc}/1/ns/net`) ?? readlinkOrUndefined(`${proc}/self/ns/net`) };
+  const reference = {
+    mnt: readlinkOrUndefined(`${proc}/1/ns/mnt`) ?? readlinkOrUndefined(`${proc}/self/ns/mnt`),
+    net: readlinkOrUndefined(`${proc}/1/ns/net`) ?? readlinkOrUndefined(`${proc}/self/ns/net`),
+  };
   const processes: ProcessEntry[] = [];
   for (const name of readdirSync(proc)) {
     if (!/^\d+$/.test(name)) continue;
@@ -255,7 +320,8 @@ async function scan(options: Required<ProcSourceOptions>, context: DiscoveryCont
   const groups = new Map<string, Group>();
   let hiddenProcesses = 0;
   for (const p of processes) {
-    const inOwnNamespaces = p.mnt !== undefined && p.net !== undefined && p.mnt !== reference.mnt && p.net !== reference.net;
+    const inOwnNamespaces =
+      p.mnt !== undefined && p.net !== undefined && p.mnt !== reference.mnt && p.net !== reference.net;
     const key = p.claim ? `${p.claim.runtime}:${p.claim.id}` : inOwnNamespaces ? `ns:${p.mnt}:${p.net}` : undefined;
     if (p.hidden && !p.claim) hiddenProcesses++;
     // A runtime's process in the host's mount namespace (a helper, not the container) is left out,
@@ -278,7 +344,14 @@ async function scan(options: Required<ProcSourceOptions>, context: DiscoveryCont
     const facts = namer.facts(group, first);
     if (readable.length === 0) {
       if (!group.members.some((m) => m.hidden)) continue; // every process exited
-      unreadable.push({ name: facts.name, runtime: facts.runtime, pid: first.pid, what: `${proc}/${first.pid}/ns and ${proc}/${first.pid}/root`, reason: 'permission denied', remedy: REMEDY });
+      unreadable.push({
+        name: facts.name,
+        runtime: facts.runtime,
+        pid: first.pid,
+        what: `${proc}/${first.pid}/ns and ${proc}/${first.pid}/root`,
+        reason: 'permission denied',
+        remedy: REMEDY,
+      });
       continue;
     }
     const root = `${proc}/${first.pid}/root`;
@@ -300,7 +373,15 @@ async function scan(options: Required<ProcSourceOptions>, context: DiscoveryCont
       });
     } catch (error) {
       const reason = errorText(error);
-      if (reason !== 'the process exited') unreadable.push({ name: facts.name, runtime: facts.runtime, pid: first.pid, what: `${proc}/${first.pid}/net`, reason, remedy: REMEDY });
+      if (reason !== 'the process exited')
+        unreadable.push({
+          name: facts.name,
+          runtime: facts.runtime,
+          pid: first.pid,
+          what: `${proc}/${first.pid}/net`,
+          reason,
+          remedy: REMEDY,
+        });
     }
     context.progress({ source: 'proc', done: index + 1, total: all.length });
   }
@@ -318,6 +399,10 @@ async function scan(options: Required<ProcSourceOptions>, context: DiscoveryCont
 
 /** The /proc discovery source. */
 export function procSource(options: ProcSourceOptions = {}): DiscoverySource {
-  const resolved: Required<ProcSourceOptions> = { proc: options.proc ?? '/proc', dockerRoot: options.dockerRoot ?? '/var/lib/docker', podLogs: options.podLogs ?? '/var/log/pods' };
+  const resolved: Required<ProcSourceOptions> = {
+    proc: options.proc ?? '/proc',
+    dockerRoot: options.dockerRoot ?? '/var/lib/docker',
+    podLogs: options.podLogs ?? '/var/log/pods',
+  };
   return { name: 'proc', discover: (context) => scan(resolved, context) };
 }

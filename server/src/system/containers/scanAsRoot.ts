@@ -15,7 +15,9 @@ export function rerunThroughSudo(argv: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn('sudo', ['--', process.execPath, process.argv[1], ...argv], { stdio: 'inherit' });
     child.on('error', (error: NodeJS.ErrnoException) => {
-      process.stderr.write(`gai-conf: cannot run sudo: ${error.code === 'ENOENT' ? 'sudo is not installed' : error.message}\n`);
+      process.stderr.write(
+        `gai-conf: cannot run sudo: ${error.code === 'ENOENT' ? 'sudo is not installed' : error.message}\n`,
+      );
       resolve(2);
     });
     child.on('close', (code) => resolve(code ?? 2));

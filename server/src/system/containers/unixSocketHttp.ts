@@ -3,8 +3,8 @@
  * Node's own http client: no process is started, and the socket's permissions decide who may ask.
  */
 
-import { request } from 'http';
 import { accessSync, constants, statSync } from 'fs';
+import { request } from 'http';
 
 export interface SocketResponse {
   readonly status: number;
@@ -13,7 +13,11 @@ export interface SocketResponse {
 }
 
 export class SocketUnavailableError extends Error {
-  constructor(readonly socketPath: string, readonly reason: 'absent' | 'permission' | 'refused', message: string) {
+  constructor(
+    readonly socketPath: string,
+    readonly reason: 'absent' | 'permission' | 'refused',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,14 +63,18 @@ export function socketRequest(socketPath: string, options: SocketRequest): Promi
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
         response.on('error', reject);
       },
     );
     req.on('timeout', () => req.destroy(new Error(`no answer on ${socketPath} within ${TIMEOUT_MS / 1000} s`)));
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EACCES') reject(new SocketUnavailableError(socketPath, 'permission', `permission denied on ${socketPath}`));
-      else if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED') reject(new SocketUnavailableError(socketPath, 'refused', `nothing answers on ${socketPath}`));
+      if (error.code === 'EACCES')
+        reject(new SocketUnavailableError(socketPath, 'permission', `permission denied on ${socketPath}`));
+      else if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED')
+        reject(new SocketUnavailableError(socketPath, 'refused', `nothing answers on ${socketPath}`));
       else reject(error);
     });
     req.end(body);
@@ -76,5 +84,5 @@ export function socketRequest(socketPath: string, options: SocketRequest): Promi
 /** The header's value as one string ('' when absent). */
 export function header(response: SocketResponse, name: string): string {
   const value = response.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(', ') : value ?? '';
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
