@@ -4,13 +4,11 @@
  */
 
 import {
-  AnnotatedTextEdit,
   CodeAction,
   CodeActionKind,
   Command,
   MessageType,
   ShowMessageNotification,
-  TextDocumentEdit,
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
 
@@ -21,7 +19,7 @@ import { activeLines, resetEdits, resetTitle } from '../../features/codeActions/
 import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
 import { CLIENT_COMMANDS, FixAllReport } from '../protocol';
 import { Session } from '../session';
-import { confirmedEdit, lspEdits } from './edits';
+import { annotatedEdit, confirmedEdit, lspEdits } from './edits';
 
 /** Applies a quick fix for clients that take code actions only as commands. */
 export const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
@@ -45,16 +43,14 @@ export function registerCodeActions(session: Session): void {
     const end = locator.offsetAt(params.range.end);
     const clientDiagnostics = params.context.diagnostics ?? [];
     // A fix's side effects go with its edit, where the client shows them in the edit's preview.
-    const fixEdit = (fix: Fix): WorkspaceEdit => {
-      if (!fix.note || !session.client.changeAnnotations) return { changes: { [uri]: lspEdits(locator, fix.edits) } };
-      const edits = lspEdits(locator, fix.edits).map((edit) =>
-        AnnotatedTextEdit.replace(edit.range, edit.newText, 'note'),
-      );
-      return {
-        documentChanges: [TextDocumentEdit.create({ uri, version: document.version }, edits)],
-        changeAnnotations: { note: { label: fix.title, description: fix.note, needsConfirmation: false } },
-      };
-    };
+    const fixEdit = (fix: Fix): WorkspaceEdit =>
+      fix.note
+        ? annotatedEdit(session.client, document, locator, fix.edits, {
+            label: fix.title,
+            description: fix.note,
+            needsConfirmation: false,
+          })
+        : { changes: { [uri]: lspEdits(locator, fix.edits) } };
     if (!only || kindMatches(CodeActionKind.QuickFix, only)) {
       for (const finding of analysis.findings) {
         if (finding.end < start || finding.start > end) continue;

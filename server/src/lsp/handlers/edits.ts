@@ -9,12 +9,34 @@ export function lspEdits(locator: TextLocator, edits: readonly TextEdit[]): LspT
   return edits.map((edit) => ({ range: locator.rangeOf(edit), newText: edit.newText }));
 }
 
-const CONFIRM = 'gaiconf.confirm';
+const ANNOTATION = 'gaiconf.note';
 
 /**
- * A whole-file change the user should look at before it lands: annotated as needing confirmation
- * where the client supports it (VS Code then opens its refactor preview), else plain edits.
+ * Edits with a note the client shows beside them (in VS Code, the edit's preview; with
+ * `needsConfirmation`, the refactor preview before anything lands), where the client supports
+ * change annotations; plain edits elsewhere.
  */
+export function annotatedEdit(
+  client: ClientFeatures,
+  document: TextDocument,
+  locator: TextLocator,
+  edits: readonly TextEdit[],
+  annotation: { readonly label: string; readonly description: string; readonly needsConfirmation: boolean },
+): WorkspaceEdit {
+  const lsp = lspEdits(locator, edits);
+  if (!client.changeAnnotations) return { changes: { [document.uri]: lsp } };
+  return {
+    documentChanges: [
+      {
+        textDocument: { uri: document.uri, version: document.version },
+        edits: lsp.map((edit) => ({ ...edit, annotationId: ANNOTATION })),
+      },
+    ],
+    changeAnnotations: { [ANNOTATION]: annotation },
+  };
+}
+
+/** A whole-file change the user should look at before it lands. */
 export function confirmedEdit(
   client: ClientFeatures,
   document: TextDocument,
@@ -23,15 +45,5 @@ export function confirmedEdit(
   label: string,
   description: string,
 ): WorkspaceEdit {
-  const lsp = lspEdits(locator, edits);
-  if (!client.changeAnnotations) return { changes: { [document.uri]: lsp } };
-  return {
-    documentChanges: [
-      {
-        textDocument: { uri: document.uri, version: document.version },
-        edits: lsp.map((edit) => ({ ...edit, annotationId: CONFIRM })),
-      },
-    ],
-    changeAnnotations: { [CONFIRM]: { label, description, needsConfirmation: true } },
-  };
+  return annotatedEdit(client, document, locator, edits, { label, description, needsConfirmation: true });
 }
