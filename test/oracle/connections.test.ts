@@ -73,10 +73,11 @@ a=socket.create_connection(("${V4}",int(sys.argv[1]))); a.sendall(b"4"*int(sys.a
 b=socket.create_connection(("${V6}",int(sys.argv[1]))); b.sendall(b"6"*int(sys.argv[3]))
 print("held",flush=True)
 time.sleep(3600)`;
-const PYTHON_SHORT = `import socket,sys,time
+/** Ends by naming its network namespace: read from outside, a child started through nsenter may not be in it yet. */
+const PYTHON_SHORT = `import os,socket,sys,time
 for i in range(int(sys.argv[2])):
   s=socket.create_connection(("${V4}",int(sys.argv[1]))); s.close(); time.sleep(0.1)
-print("done",flush=True)`;
+print("done", os.readlink("/proc/self/ns/net"), flush=True)`;
 
 interface Client {
   label: string;
@@ -134,7 +135,8 @@ function run(file: string, args: string[], timeoutMs = 60_000): Promise<string> 
   });
 }
 
-function waitForLine(child: ChildProcess, line: string, timeoutMs: number, times = 1): Promise<void> {
+/** Resolves with the line (the `times`-th one starting with `line`) once the child has printed it. */
+function waitForLine(child: ChildProcess, line: string, timeoutMs: number, times = 1): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = 0;
     let buffer = '';
@@ -149,9 +151,10 @@ function waitForLine(child: ChildProcess, line: string, timeoutMs: number, times
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       buffer += d;
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        if (buffer.slice(0, nl).startsWith(line) && ++seen === times) {
+        const printed = buffer.slice(0, nl);
+        if (printed.startsWith(line) && ++seen === times) {
           clearTimeout(timer);
-          resolve();
+          resolve(printed);
         }
         buffer = buffer.slice(nl + 1);
       }
@@ -483,8 +486,7 @@ testNeeding(
             );
             const child = ns.spawn(python, ['-I', '-S', '-c', PYTHON_SHORT, String(WATCH_PORT), String(connections)]);
             children.push(child);
-            const childNs = fs.readlinkSync(`/proc/${child.pid}/ns/net`);
-            await waitForLine(child, 'done', 20_000);
+            const childNs = (await waitForLine(child, 'done', 20_000)).slice('done '.length);
             const result = JSON.parse(await watching) as Census;
             assert.equal(result.window.kind, 'watch');
             const container = result.namespaces.find((n) => n.namespace === childNs);
