@@ -43,6 +43,27 @@ test('explain: literal addresses are ordered with every step in words; a copy of
     assert.equal(named.origin, 'system');
     assert.ok(named.system && 'comparedWithSaved' in named.system && !named.system.comparedWithSaved);
     assert.match(named.system.comment, /not the live \/etc\/gai\.conf/);
+    assert.deepEqual(literal.mayCrash, []);
+    assert.equal(literal.mayCrashNote, undefined);
+  });
+});
+
+test('explain: a line that may crash glibc 2.31 is said before the order, which holds only if the program survives', async () => {
+  await withServer({ settings: { glibcVersion: '2.31' } }, async (client) => {
+    await client.open(COPY_URI, 'label fc00:: 1\n');
+    const report = await client.request(ExplainRequest, {
+      uri: COPY_URI,
+      query: '198.51.100.10 2001:db8::10',
+      savedText: '',
+    });
+    assert.deepEqual(
+      report.mayCrash.map((r) => r.line),
+      [1],
+    );
+    assert.match(
+      report.mayCrashNote ?? '',
+      /^Line 1 is undefined behaviour .*may crash.*Debian 11's glibc 2\.31 crashed/,
+    );
   });
 });
 

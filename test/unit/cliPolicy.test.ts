@@ -129,6 +129,24 @@ test('order: a global multicast destination gets a source on a one-interface hos
     ).mayCrash,
     [],
   );
+  const explained = cli(
+    'explain',
+    '--config',
+    risky,
+    '--glibc',
+    '2.31',
+    '--source',
+    'fd42::2/64',
+    '2001:db8::1',
+    '10.0.0.9',
+  );
+  assert.match(explained.stdout, /Warning: Line 1 is undefined behaviour .* may crash .*\n\nOrder under /);
+  assert.deepEqual(
+    JSON.parse(
+      cli('explain', '--config', risky, '--glibc', '2.41', '--source', 'fd42::2/64', '2001:db8::1', '--json').stdout,
+    ).mayCrash,
+    [],
+  );
   const check = cli('check', risky, '--glibc', '2.31');
   assert.match(check.stdout, /What this file does to connections:\n {2}Line 1 is undefined behaviour/);
 });

@@ -134,6 +134,9 @@ export function renderExplanation(result: ExplainResult, rerunLink: string, whoF
       ? ''
       : `<div class="callout">This file is not the live <code>/etc/gai.conf</code> of this machine, so the system resolver below does not read it.</div>`,
     ...result.notes.map((n) => `<p class="note">${escapeHtml(n)}</p>`),
+    result.mayCrashNote
+      ? `<div class="callout"><span class="warn">May crash.</span> ${escapeHtml(result.mayCrashNote)}</div>`
+      : '',
     `<h2>This host</h2><table><thead><tr><th>Address</th><th>Interface</th><th>Flags</th></tr></thead><tbody>${host || '<tr><td colspan="3">No address but loopback</td></tr>'}</tbody></table>`,
     `<p class="meta">Default route: IPv4 ${result.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${result.defaultRoutes.ipv6 ? 'yes' : 'no'}. Loopback (::1, 127.0.0.1) is always available.</p>`,
     explanationSection(

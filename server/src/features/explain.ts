@@ -5,6 +5,7 @@
  * The CLI's `explain` and the editor's "Explain Address Order" view both render this data.
  */
 
+import { CrashRisk, crashRiskText } from '../analysis/crashRisk';
 import { ipv4NetworkContaining, rangesContaining } from '../analysis/reference/wellKnownPrefixes';
 import { addressText, IpAddress, ipv6Scope, isV4Mapped, parseIpAddress, sameBytes } from '../glibc/addresses';
 import { Decision, DestinationFacts, RULE_NAMES, RuleNumber, simulateOrder } from '../glibc/sort';
@@ -254,6 +255,8 @@ export interface ExplainRequest extends ResolvedQuery {
   readonly live: boolean;
   /** False when the host was described by hand rather than read from this machine. */
   readonly hostIsThisMachine: boolean;
+  /** Lines whose undefined behaviour may crash a program on this glibc (none when absent). */
+  readonly mayCrash?: readonly CrashRisk[];
 }
 
 export interface ExplainReport {
@@ -276,6 +279,10 @@ export interface ExplainReport {
     | { readonly error: string };
   /** When the order holds both families: gai.conf picks the first attempt, Happy Eyeballs clients may race the other. */
   readonly firstAttempt?: string;
+  /** Lines whose undefined behaviour may crash a program before any order matters, as `order --json` gives them. */
+  readonly mayCrash: readonly CrashRisk[];
+  /** The same in one sentence, when there are any: the order shown holds only for a program that does not crash. */
+  readonly mayCrashNote?: string;
 }
 
 /**
@@ -352,6 +359,7 @@ export function explainReport(request: ExplainRequest): ExplainReport {
   const saved = request.saved ? explainOrder(request.saved, request.host, request.destinations) : undefined;
   const savedDiffers = saved !== undefined && !sameExplanation(saved, buffer);
   const firstAttempt = firstAttemptNote((saved ?? buffer).order.map((d) => d.text));
+  const mayCrashNote = crashRiskText(request.mayCrash ?? []);
   return {
     query: request.query,
     origin: request.origin,
@@ -366,6 +374,8 @@ export function explainReport(request: ExplainRequest): ExplainReport {
       (saved ?? buffer).order.map((d) => d.text),
     ),
     ...(firstAttempt ? { firstAttempt } : {}),
+    mayCrash: request.mayCrash ?? [],
+    ...(mayCrashNote ? { mayCrashNote } : {}),
   };
 }
 

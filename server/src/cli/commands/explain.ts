@@ -1,4 +1,5 @@
 import { analyzeGaiConf } from '../../analysis/analysis';
+import { crashRisks } from '../../analysis/crashRisk';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { ExplainReport, explainReport, Explanation, scopeText } from '../../features/explain';
 import { GlibcVersion, glibcVersionText } from '../../glibc/versions';
@@ -39,6 +40,7 @@ function explainTextLines(report: ExplainReport, file: string, glibc: GlibcVersi
   lines.push(
     `This host: ${report.host.map((a) => `${a.address}/${a.prefixLength} (${[a.interface, ...a.flags].join(', ')})`).join(', ') || 'no addresses but loopback'}; default routes: IPv4 ${report.defaultRoutes.ipv4 ? 'yes' : 'no'}, IPv6 ${report.defaultRoutes.ipv6 ? 'yes' : 'no'}.`,
   );
+  if (report.mayCrashNote) lines.push('', `Warning: ${report.mayCrashNote}`);
   lines.push('', `Order under ${file}:`, ...explanationLines(report.buffer));
   if (report.firstAttempt) lines.push('', report.firstAttempt);
   const system = report.system;
@@ -57,7 +59,7 @@ export async function explain(args: ParsedArguments, output: Output): Promise<nu
   const resolved = await resolveQuery(args.positional.join(' ')).catch((error: unknown) => {
     throw error instanceof QueryError ? new InputError(error.message) : error;
   });
-  const tables = analyzeGaiConf(text, { glibc }).tables;
+  const { tables, parsed } = analyzeGaiConf(text, { glibc });
   const { host, note } = hostWithKernelLabels(args);
   const report = explainReport({
     ...resolved,
@@ -67,6 +69,7 @@ export async function explain(args: ParsedArguments, output: Output): Promise<nu
     saved: tables,
     live: isLiveGaiConf(file),
     hostIsThisMachine: args.sources.length === 0 && args.noDefaultRoute.length === 0,
+    mayCrash: crashRisks(parsed),
   });
   if (args.json) output.out(JSON.stringify({ glibc: glibcVersionText(glibc), file, ...report }, null, 2));
   else for (const line of explainTextLines(report, file, glibc)) output.out(line);

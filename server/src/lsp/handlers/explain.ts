@@ -3,6 +3,7 @@
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 
 import { analyzeGaiConf } from '../../analysis/analysis';
+import { crashRisks } from '../../analysis/crashRisk';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { explainReport } from '../../features/explain';
 import { withKernelLabels } from '../../system/addressLabels';
@@ -29,14 +30,16 @@ export function registerExplain(session: Session): void {
       const glibc = session.settings.glibc;
       // The kernel's own address labels choose each source on this machine (read with `ip`, as the lookup is).
       const { host, note } = withKernelLabels(systemHost());
+      const analysis = session.store.snapshotOf(current).analysis;
       const report = explainReport({
         ...resolved,
         notes: note ? [...resolved.notes, note] : resolved.notes,
         host,
-        buffer: session.store.snapshotOf(current).analysis.tables,
+        buffer: analysis.tables,
         saved: savedText === undefined ? undefined : analyzeGaiConf(savedText, { glibc }).tables,
         live,
         hostIsThisMachine: true,
+        mayCrash: crashRisks(analysis.parsed),
       });
       return { ...report, glibc: describeGlibcVersion(glibc), fileName: documentName(current.uri), live };
     },
