@@ -61,6 +61,14 @@ test('the explain view: both orders when the buffer differs, every step, the sys
   assert.match(html, /var\(--vscode-editor-background\)/);
 });
 
+test('the explain view says first that a line may crash the program, and only then the order', () => {
+  const risky = { ...explainResult(true, '', ''), mayCrashNote: 'Line 1 is undefined behaviour on this glibc <x>' };
+  const html = renderExplanation(risky, '');
+  assert.match(html, /<span class="warn">May crash\.<\/span> Line 1 is undefined behaviour on this glibc &lt;x&gt;/);
+  assert.ok(html.indexOf('May crash.') < html.indexOf('Order under this file'));
+  assert.doesNotMatch(renderExplanation(explainResult(true, '', ''), ''), /May crash/);
+});
+
 test('the explain view of the live file links to "Who follows this file?"; of a copy, not', () => {
   const link = commandLink('gaiconf.whoFollows', [], 'Who follows this file?');
   assert.match(
