@@ -10,6 +10,7 @@ import { ContainerVerdict, judgeContainer } from '../../features/containerVerdic
 import { CHOICE_TEXT } from '../../features/effectsSummary';
 import { glibcVersionText } from '../../glibc/versions';
 import { discoverContainers } from '../../system/containers/discovery';
+import { podmanSource } from '../../system/containers/engineSource';
 import { lxdSource } from '../../system/containers/lxdSource';
 import { procSource } from '../../system/containers/procSource';
 import { isRoot, rerunThroughSudo } from '../../system/containers/scanAsRoot';
@@ -221,7 +222,7 @@ export async function containers(args: ParsedArguments, output: Output, argv: re
   const format = FORMATS[formatName(args, FORMAT_NAMES) as (typeof FORMAT_NAMES)[number]];
   const threshold = failureThreshold(args);
   if (args.sudo && !isRoot()) return rerunThroughSudo(argv.filter((a) => a !== '--sudo'));
-  const scan = await discoverContainers([procSource(), lxdSource()], {
+  const scan = await discoverContainers([procSource(), lxdSource(), podmanSource()], {
     onProgress: (p) =>
       output.progress?.(
         `gai-conf: reading containers from ${p.source}: ${p.done}${p.total !== undefined ? ` of ${p.total}` : ''}`,
