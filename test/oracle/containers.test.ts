@@ -231,6 +231,8 @@ test(
       const report = JSON.parse(cli.stdout) as {
         containers: {
           pid: number;
+          name: string;
+          findings: { code: string; message: string }[];
           runtime: string;
           addresses: unknown;
           routes: unknown;
@@ -238,6 +240,7 @@ test(
           globalFirst: string;
         }[];
       };
+      const namedUlaContainers: (typeof report.containers)[number][] = [];
       for (const [index, ours] of started.entries()) {
         const where = describe(all[index]);
         const listed = report.containers.find((c) => c.pid === ours.pid);
@@ -254,6 +257,15 @@ test(
           where,
         );
         assert.equal(listed.globalFirst, verdicts.get(ours.pid)!.globalFirst, where);
+        if (where === 'ULA only, an IPv6 default route, stock file') namedUlaContainers.push(listed);
+      }
+      // A finding about a container names it, in the JSON and under its line in the text.
+      assert.ok(namedUlaContainers.length > 0, 'a ULA-only container with the stock file was listed');
+      const text = containersCli('--fail-on', 'none').stdout;
+      for (const listed of namedUlaContainers) {
+        const ula = listed.findings.find((f) => f.code === 'ula-demoted');
+        assert.match(ula?.message ?? '', new RegExp(`^Container ${listed.name} has only ULA IPv6 addresses \\(`));
+        assert.ok(text.includes(`warning [ula-demoted] Container ${listed.name} has only ULA`), text);
       }
       // The scenarios must make glibc choose both ways, or the comparison proves little.
       assert.ok(

@@ -21,7 +21,7 @@ import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
 import { CheckedFinding, CheckReport } from '../formats/report';
 import { sarifLog } from '../formats/sarif';
-import { failsAt, failureThreshold, formatName, locateFindings } from './check';
+import { failsAt, failureThreshold, findingLine, formatName, locateFindings } from './check';
 
 interface JudgedContainer {
   readonly container: DiscoveredContainer;
@@ -142,9 +142,15 @@ function unreadableLines(unreadable: readonly UnreadableContainer[]): string[] {
   return [...lines, `${count}: ${remedies.join('; ')}.`];
 }
 
+/** Under each container's line, what it must act on: its errors and warnings, which name the container. */
+function containerLines(judged: JudgedContainer): string[] {
+  const urgent = judged.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+  return [containerLine(judged), ...urgent.map((f) => `  ${findingLine(f)}`)];
+}
+
 function textLines(report: ContainersReport): string[] {
   return [
-    ...report.containers.map(containerLine),
+    ...report.containers.flatMap(containerLines),
     summaryLine(report.containers.map((c) => c.verdict)),
     ...unreadableLines(report.unreadable),
   ];
