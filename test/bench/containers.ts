@@ -11,7 +11,14 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { judgeContainer } from '../../server/src/features/containerVerdict';
 import { discoverContainers } from '../../server/src/system/containers/discovery';
 import { procSource } from '../../server/src/system/containers/procSource';
-import { BareContainer, BareContainerSpec, startBareContainers } from '../support/bareContainers';
+import {
+  BareContainer,
+  BareContainerSpec,
+  GLOBAL_ADDRESS,
+  IPV4_ADDRESS,
+  startBareContainers,
+  ULA_ADDRESS,
+} from '../support/bareContainers';
 
 const FIX =
   'label ::1/128 0\nlabel ::/0 1\nlabel 2002::/16 2\nlabel ::/96 3\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n';
@@ -22,20 +29,10 @@ const FILES: readonly Readonly<Record<string, string>>[] = [
   { 'gai.conf': 'precedence ::ffff:0:0/96 100\n' },
 ];
 const ADDRESSES: readonly BareContainerSpec['addresses'][] = [
-  [
-    { family: 6, address: 'fd42::2', prefixLength: 64 },
-    { family: 4, address: '10.0.0.2', prefixLength: 24 },
-  ],
-  [
-    { family: 6, address: 'fd42::2', prefixLength: 64 },
-    { family: 6, address: '2001:db8:1::2', prefixLength: 64 },
-    { family: 4, address: '10.0.0.2', prefixLength: 24 },
-  ],
-  [
-    { family: 6, address: '2001:db8:1::2', prefixLength: 64 },
-    { family: 4, address: '10.0.0.2', prefixLength: 24 },
-  ],
-  [{ family: 4, address: '10.0.0.2', prefixLength: 24 }],
+  [ULA_ADDRESS, IPV4_ADDRESS],
+  [ULA_ADDRESS, GLOBAL_ADDRESS, IPV4_ADDRESS],
+  [GLOBAL_ADDRESS, IPV4_ADDRESS],
+  [IPV4_ADDRESS],
 ];
 
 /** `count` bare containers, every combination of addresses and file in turn. */
