@@ -34,16 +34,20 @@ await build({
   entryPoints: [join(ROOT, 'test/bench/floorServer.ts')],
   outfile: join(BUILD, 'floor-server.js'),
 });
-await build({
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-  entryPoints: [join(ROOT, 'test/bench/core.ts')],
-  outfile: join(BUILD, 'core.js'),
-});
-const core = createRequire(import.meta.url)(join(BUILD, 'core.js'));
+/** test/bench/NAME.ts bundled and loaded: the subject of some figures, built from the sources as they are. */
+async function benchModule(name) {
+  await build({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    entryPoints: [join(ROOT, `test/bench/${name}.ts`)],
+    outfile: join(BUILD, `${name}.js`),
+  });
+  return createRequire(import.meta.url)(join(BUILD, `${name}.js`));
+}
+const core = await benchModule('core');
 
 const SERVERS = { floor: join(BUILD, 'floor-server.js'), ours: join(ROOT, 'dist/server.js') };
 if (!existsSync(STOCK)) throw new Error(`${STOCK} is missing: the benchmark reads the stock Debian file at run time`);
@@ -419,16 +423,7 @@ process.stderr.write('CLI\n');
 
 process.stderr.write('Connections census\n');
 {
-  await build({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    entryPoints: [join(ROOT, 'test/bench/census.ts')],
-    outfile: join(BUILD, 'census.js'),
-  });
-  const census = createRequire(import.meta.url)(join(BUILD, 'census.js'));
+  const census = await benchModule('census');
   const tree = census.fakeProc(100, 100);
   try {
     const times = [];
@@ -450,16 +445,7 @@ process.stderr.write('Container scan\n');
 if (process.getuid?.() !== 0) {
   process.stderr.write('  skipped: the 50 bare-namespace containers need root (run npm run bench as root)\n');
 } else {
-  await build({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    entryPoints: [join(ROOT, 'test/bench/containers.ts')],
-    outfile: join(BUILD, 'containers.js'),
-  });
-  const bench = createRequire(import.meta.url)(join(BUILD, 'containers.js'));
+  const bench = await benchModule('containers');
   const made = await bench.startBenchContainers(50);
   try {
     const targets = await bench.scanTargets();
