@@ -7,7 +7,8 @@
  * Discovery goes through Podman's API socket (the path of an ordinary user allowed on it, tested
  * below with `gai-conf containers --json` as such a user) and, as root, through /proc; each
  * verdict is compared with `getent ahosts` run inside the container by `podman exec`, on a name
- * listing a global IPv6 and an IPv4 address of this run's own bridge in both orders.
+ * listing a global IPv6 and an IPv4 address of this run's own bridge in both orders. Last, a
+ * rootless container of an ordinary user, scanned by that user alone.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -26,7 +27,7 @@ import { DiscoveredContainer } from '../../server/src/system/containers/model';
 import { procSource } from '../../server/src/system/containers/procSource';
 import { choiceFrom, dualStackHosts } from '../support/bareContainers';
 import { hasTentativeAddress, run } from '../support/lxd';
-import { PodmanFixture, podmanUnavailable } from '../support/podman';
+import { PodmanFixture, podmanUnavailable, RootlessPodmanFixture } from '../support/podman';
 import { testNeeding } from '../support/prerequisites';
 import { repoRoot } from '../support/repository';
 
@@ -231,6 +232,63 @@ testNeeding(
       assert.match(told.remedy, /Podman's socket/);
     } finally {
       spawnSync('userdel', [user]);
+    }
+  },
+);
+
+testNeeding(
+  skip,
+  "rootless: an ordinary user's own Podman container, named by Podman's API beside /proc, judged as glibc inside it orders",
+  { timeout: 300_000 },
+  async () => {
+    const rootless = new RootlessPodmanFixture();
+    try {
+      await rootless.start(() => ({
+        'gai.conf': STOCK,
+        hosts: dualStackHosts({ dual: { ipv6: rootless.globalDestination, ipv4: rootless.ipv4Destination } }),
+      }));
+      const [file, ...args] = rootless.asUser([process.execPath, CLI, 'containers', '--json', '--fail-on', 'none']);
+      const scanned = spawnSync(file!, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+      assert.equal(scanned.status, 0, scanned.stderr);
+      const report = JSON.parse(scanned.stdout) as {
+        containers: {
+          name: string;
+          runtime: string;
+          image?: string;
+          pid: number;
+          libc: { kind: string; version?: string };
+          gaiConf: { state: string; content?: string };
+          addresses: { address: string; prefixLength: number }[];
+          globalFirst: string;
+          findings: { code: string; message: string }[];
+        }[];
+      };
+      const [mine, ...more] = report.containers.filter((c) => c.pid === rootless.pid);
+      assert.ok(mine, `the user's container (PID ${rootless.pid}) is listed: ${scanned.stdout.slice(0, 2000)}`);
+      assert.equal(more.length, 0, 'listed once, though /proc and the API both found it');
+      assert.deepEqual(
+        [mine.name, mine.runtime, mine.image],
+        [rootless.name, 'podman', `${rootless.image}:latest`],
+        JSON.stringify(report.containers.map((c) => [c.name, c.runtime, c.pid])),
+      );
+      assert.deepEqual([mine.libc.kind, mine.libc.version], ['glibc', '2.36']);
+      assert.equal(mine.gaiConf.content, STOCK);
+      const addresses = mine.addresses.map((a) => `${a.address}/${a.prefixLength}`);
+      assert.ok(
+        addresses.includes(`${rootless.ula}/64`) && addresses.includes(`${rootless.ipv4}/24`),
+        addresses.join(),
+      );
+      const real: (4 | 6)[] = [];
+      for (const name of ['dual-v6first.test', 'dual-v4first.test']) {
+        const looked = await rootless.podman(['exec', rootless.name, 'getent', 'ahosts', name]);
+        assert.equal(looked.status, 0, looked.stderr);
+        real.push(looked.stdout.split(/\s+/)[0]!.includes(':') ? 6 : 4);
+      }
+      assert.deepEqual([mine.globalFirst, choiceFrom(real[0]!, real[1]!)], ['ipv4', 'ipv4'], 'ours, then glibc inside');
+      const ula = mine.findings.find((f) => f.code === 'ula-demoted');
+      assert.match(ula?.message ?? '', new RegExp(`^Container ${rootless.name} has only ULA IPv6 addresses`));
+    } finally {
+      await rootless.teardown();
     }
   },
 );
