@@ -40,6 +40,7 @@ const FILES: Readonly<Record<string, string>> = { stock: STOCK, fixed: FIXED, no
 const EXPECTED: Readonly<Record<string, 'ipv6' | 'ipv4'>> = { stock: 'ipv4', fixed: 'ipv6', noroute6: 'ipv4' };
 const NAMES = Object.keys(FILES);
 const CLI = join(repoRoot(), 'dist', 'cli.js');
+const TRIPWIRE = join(repoRoot(), 'out', 'test', 'security', 'tripwire.js');
 
 let found: Map<string, DiscoveredContainer>;
 
@@ -173,7 +174,7 @@ interface CliReport {
 }
 
 /** `gai-conf containers --json` as an ordinary user, with Podman's client address pointing at this run's service. */
-function cliAs(user: string): { status: number | null; report: CliReport; stderr: string } {
+function cliAs(user: string, preload: string[] = []): { status: number | null; report: CliReport; stderr: string } {
   const result = spawnSync(
     '/usr/sbin/runuser',
     [
@@ -183,6 +184,7 @@ function cliAs(user: string): { status: number | null; report: CliReport; stderr
       'env',
       `CONTAINER_HOST=unix://${fixture!.socketPath}`,
       process.execPath,
+      ...preload,
       CLI,
       'containers',
       '--json',
@@ -207,8 +209,16 @@ testNeeding(
       chmodSync(fixture!.scratch, 0o711);
       chownSync(fixture!.socketPath, 0, gid);
       chmodSync(fixture!.socketPath, 0o660);
-      const allowed = cliAs(user);
+      // test/security/tripwire.ts watching: Podman's API and /proc are all it touches; nothing is started.
+      const allowed = cliAs(user, ['--require', TRIPWIRE]);
       assert.equal(allowed.status, 0, allowed.stderr);
+      const trips = [...allowed.stderr.matchAll(/^TRIPWIRE(?:-EXEC)? (.*)$/gm)].map((m) => m[1]!);
+      assert.ok(trips.includes('http.request'), 'the tripwire saw the API calls (else it watched nothing)');
+      assert.deepEqual(
+        trips.filter((t) => t !== 'http.request' && !t.endsWith('/proc/PID')),
+        [],
+        allowed.stderr.slice(0, 3000),
+      );
       const mine = allowed.report.containers.filter((c) => c.name.startsWith(fixture!.runName));
       assert.deepEqual(mine.map((c) => c.name).sort(), NAMES.map((n) => fixture!.nameOf(n)).sort());
       for (const container of mine) {
