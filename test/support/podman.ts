@@ -98,6 +98,24 @@ async function serviceAnswers(socketPath: string): Promise<void> {
   }
 }
 
+/** Podman's API service on `socketPath` (`podman` is the command line that runs Podman: a user's, through runuser), once it answers. */
+async function startService(podman: readonly string[], socketPath: string): Promise<ChildProcess> {
+  const [file, ...args] = [...podman, 'system', 'service', '--time=0', `unix://${socketPath}`];
+  // Its own process group: stopService ends it and whatever it started, and nothing else.
+  const service = spawn(file!, args, { stdio: 'ignore', detached: true });
+  await serviceAnswers(socketPath);
+  return service;
+}
+
+function stopService(service: ChildProcess | undefined): void {
+  if (!service?.pid) return;
+  try {
+    process.kill(-service.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
 export interface PodmanContainer {
   readonly name: string;
   readonly pid: number;
@@ -205,21 +223,11 @@ export class PodmanFixture {
   }
 
   private async startService(): Promise<void> {
-    this.service = spawn(PODMAN, ['system', 'service', '--time=0', `unix://${this.socketPath}`], {
-      stdio: 'ignore',
-      detached: true,
-    });
-    await serviceAnswers(this.socketPath);
+    this.service = await startService([PODMAN], this.socketPath);
   }
 
   async teardown(): Promise<void> {
-    if (this.service?.pid) {
-      try {
-        process.kill(-this.service.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    stopService(this.service);
     for (const remove of this.created.reverse()) await remove();
     rmSync(this.scratch, { recursive: true, force: true });
   }
@@ -306,19 +314,11 @@ export class RootlessPodmanFixture {
       const written = await this.podman(['exec', '-i', this.name, 'sh', '-c', `cat > /etc/${file}`], text);
       if (written.status !== 0) throw new Error(`writing /etc/${file}: ${written.stderr}`);
     }
-    const [file, ...rest] = this.asUser([PODMAN, 'system', 'service', '--time=0', `unix://${this.socketPath}`]);
-    this.service = spawn(file!, rest, { stdio: 'ignore', detached: true });
-    await serviceAnswers(this.socketPath);
+    this.service = await startService(this.asUser([PODMAN]), this.socketPath);
   }
 
   async teardown(): Promise<void> {
-    if (this.service?.pid) {
-      try {
-        process.kill(-this.service.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
+    stopService(this.service);
     if (this.userAdded) {
       await this.podman(['rm', '-f', '-t', '0', this.name]);
       await this.podman(['rmi', '-f', this.image]);
