@@ -34,16 +34,20 @@ await build({
   entryPoints: [join(ROOT, 'test/bench/floorServer.ts')],
   outfile: join(BUILD, 'floor-server.js'),
 });
-await build({
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  logLevel: 'warning',
-  entryPoints: [join(ROOT, 'test/bench/core.ts')],
-  outfile: join(BUILD, 'core.js'),
-});
-const core = createRequire(import.meta.url)(join(BUILD, 'core.js'));
+/** test/bench/NAME.ts bundled and loaded: the subject of some figures, built from the sources as they are. */
+async function benchModule(name) {
+  await build({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
+    entryPoints: [join(ROOT, `test/bench/${name}.ts`)],
+    outfile: join(BUILD, `${name}.js`),
+  });
+  return createRequire(import.meta.url)(join(BUILD, `${name}.js`));
+}
+const core = await benchModule('core');
 
 const SERVERS = { floor: join(BUILD, 'floor-server.js'), ours: join(ROOT, 'dist/server.js') };
 if (!existsSync(STOCK)) throw new Error(`${STOCK} is missing: the benchmark reads the stock Debian file at run time`);
@@ -419,16 +423,7 @@ process.stderr.write('CLI\n');
 
 process.stderr.write('Connections census\n');
 {
-  await build({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    logLevel: 'warning',
-    entryPoints: [join(ROOT, 'test/bench/census.ts')],
-    outfile: join(BUILD, 'census.js'),
-  });
-  const census = createRequire(import.meta.url)(join(BUILD, 'census.js'));
+  const census = await benchModule('census');
   const tree = census.fakeProc(100, 100);
   try {
     const times = [];
@@ -443,6 +438,54 @@ process.stderr.write('Connections census\n');
     record('census of 10,000 sockets, CPU time', 'ms', undefined, median(cpu));
   } finally {
     tree.remove();
+  }
+}
+
+process.stderr.write('Container scan\n');
+if (process.getuid?.() !== 0) {
+  process.stderr.write('  skipped: the 50 bare-namespace containers need root (run npm run bench as root)\n');
+} else {
+  const bench = await benchModule('containers');
+  const made = await bench.startBenchContainers(50);
+  try {
+    const targets = await bench.scanTargets();
+    const times = { floor: [], ours: [] };
+    let scanned = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      times.floor.push(bench.timeFloor(targets));
+      const { ms, containers } = await bench.timeScan();
+      times.ours.push(ms);
+      scanned = containers;
+    }
+    if (scanned < 50) throw new Error(`the scan found ${scanned} containers, not the 50 made`);
+    record(
+      `scan of ${scanned} containers as root from /proc, judged (floor: the same reads)`,
+      'ms',
+      median(times.floor),
+      median(times.ours),
+      atMost(1000, 'ms'),
+    );
+    const cli = { floor: [], ours: [] };
+    const commands = {
+      floor: ['-e', ''],
+      ours: [join(ROOT, 'dist/cli.js'), 'containers', '--json', '--fail-on', 'none'],
+    };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const kind of ['floor', 'ours']) {
+        const started = performance.now();
+        spawnSync(process.execPath, commands[kind], { stdio: 'ignore' });
+        cli[kind].push(performance.now() - started);
+      }
+    }
+    record(
+      `gai-conf containers --json, ${scanned} containers (floor: node -e '')`,
+      'ms',
+      median(cli.floor),
+      median(cli.ours),
+      atMost(1000, 'ms'),
+    );
+  } finally {
+    for (const container of made) container.stop();
   }
 }
 

@@ -51,6 +51,7 @@ nftables                 test/containers: the NAT rules of LXD
 podman                   test/containers: real Podman containers
 runc                     test/containers: the runtime Podman runs with (crun refuses the hybrid cgroups here)
 iptables                 test/containers: netavark, the network set-up of Podman
+uidmap                   test/containers/podman.test.ts: newuidmap and newgidmap for a rootless Podman container
 ansible                  test/containers/lxd.test.ts: community.general.lxd for the fleet recipe of the README
 '
 

@@ -2,16 +2,19 @@
  * The one thing gai-conf ever runs as root: writing a file's new bytes in place through sudo, for
  * "Save as Root". No vscode here, so that a test can run it as an ordinary user with real sudo.
  *
- * Run as root, exactly:   sudo -n -- DD if=SOURCE of=TARGET bs=1M conv=nocreat,fsync status=none
- * or, with the password:  sudo -S -p '' -- DD if=SOURCE of=TARGET bs=1M conv=nocreat,fsync status=none
+ * Run as root, exactly:   sudo -n -- DD if=SOURCE of=TARGET bs=1M conv=nocreat,fsync oflag=nofollow status=none
+ * or, with the password:  sudo -S -p '' -- DD if=SOURCE of=TARGET bs=1M conv=nocreat,fsync oflag=nofollow status=none
  * DD is /usr/bin/dd (or /bin/dd), SOURCE a file of the new bytes in a private temporary folder of
  * the user's, TARGET the edited file. dd opens TARGET for writing with O_TRUNC and never creates it
  * (nocreat), so the inode, owner, group and mode stay as they were; the bytes go in one write().
+ * It never follows a symlink at TARGET (nofollow): in a folder other users can write, one of them
+ * could swap the file for a link to /etc/shadow between the check and the write. The file is
+ * checked again afterwards (same inode, still no symlink).
  */
 
 import { spawn } from 'child_process';
-import { existsSync } from 'fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'fs/promises';
+import { constants, existsSync } from 'fs';
+import { lstat, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'fs/promises';
 import { homedir, tmpdir } from 'os';
 import { join } from 'path';
 
@@ -20,7 +23,7 @@ export const DD_CANDIDATES = ['/usr/bin/dd', '/bin/dd'] as const;
 /** The arguments after `sudo [-n | -S -p ''] --`: dd copying SOURCE over TARGET in place. */
 export function rootWriteCommand(source: string, target: string): string[] {
   const dd = DD_CANDIDATES.find((path) => existsSync(path)) ?? DD_CANDIDATES[0];
-  return [dd, `if=${source}`, `of=${target}`, 'bs=1M', 'conv=nocreat,fsync', 'status=none'];
+  return [dd, `if=${source}`, `of=${target}`, 'bs=1M', 'conv=nocreat,fsync', 'oflag=nofollow', 'status=none'];
 }
 
 export type Writability = 'writable' | 'needs-root' | 'read-only-file-system' | 'missing';
@@ -65,6 +68,9 @@ export function classifySudoFailure(stderr: string): RootWriteOutcome {
   if (/a password is required/.test(stderr)) return { kind: 'password-required' };
   if (/Read-only file system/.test(stderr)) return { kind: 'read-only-file-system' };
   if (/failed to open .*No such file or directory/.test(stderr)) return { kind: 'missing' };
+  // O_NOFOLLOW met a symlink: the file was swapped for one after it was checked.
+  if (/failed to open .*Too many levels of symbolic links/.test(stderr))
+    return { kind: 'failed', detail: `${SWAPPED}; nothing was written` };
   return { kind: 'failed', detail: detail || 'sudo failed without a message' };
 }
 
@@ -93,6 +99,8 @@ function runSudo(
   });
 }
 
+const SWAPPED = 'the file was replaced by a symbolic link (someone who can write its folder may have swapped it)';
+
 interface Identity {
   readonly dev: number;
   readonly ino: number;
@@ -101,9 +109,21 @@ interface Identity {
   readonly mode: number;
 }
 
+/** The path itself, not what a symlink there points to: `mode` tells a link from a file. */
 async function identityOf(path: string): Promise<Identity> {
-  const { dev, ino, uid, gid, mode } = await stat(path);
+  const { dev, ino, uid, gid, mode } = await lstat(path);
   return { dev, ino, uid, gid, mode };
+}
+
+/** Why `target` is not a regular file Save as Root may write in place, or undefined when it is one. */
+async function notAPlainFile(target: string, identity: Identity): Promise<string | undefined> {
+  if ((identity.mode & constants.S_IFMT) === constants.S_IFLNK) {
+    const to = await readlink(target).catch(() => '?');
+    return `${target} is a symbolic link (to ${to}): Save as Root writes only the regular file it opened, never through a link; nothing was written. Open ${to} to edit the file it points to`;
+  }
+  if ((identity.mode & constants.S_IFMT) !== constants.S_IFREG)
+    return `${target} is not a regular file: nothing was written`;
+  return undefined;
 }
 
 /**
@@ -118,6 +138,8 @@ export async function writeAsRoot(target: string, bytes: Uint8Array, password?: 
   } catch {
     return { kind: 'missing' };
   }
+  const refusal = await notAPlainFile(target, before);
+  if (refusal) return { kind: 'failed', detail: refusal };
   const folder = await mkdtemp(join(tmpdir(), 'gai-conf-save-')); // mode 0700
   try {
     const source = join(folder, 'content');
@@ -127,6 +149,7 @@ export async function writeAsRoot(target: string, bytes: Uint8Array, password?: 
     if (run === 'sudo-missing') return { kind: 'sudo-missing' };
     if (run.code !== 0) return classifySudoFailure(run.stderr);
     const after = await identityOf(target);
+    if ((after.mode & constants.S_IFMT) === constants.S_IFLNK) return { kind: 'failed', detail: SWAPPED };
     const changed = (Object.keys(before) as (keyof Identity)[]).filter((key) => before[key] !== after[key]);
     if (changed.length > 0)
       return { kind: 'failed', detail: `the file's ${changed.join(', ')} changed during the write` };

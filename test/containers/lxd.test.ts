@@ -341,6 +341,13 @@ testNeeding(
   async () => {
     const hosts = ['stock', 'fixed'];
     await Promise.all(hosts.map(installGaiConf));
+    // A container inside the stock host (a process in namespaces of its own), for the recipe's containers scan.
+    const nested = await fixture.exec(fixture.nameOf('stock'), [
+      'sh',
+      '-c',
+      'unshare --mount --net --fork sleep 600 >/dev/null 2>&1 & echo $!',
+    ]);
+    assert.equal(nested.status, 0, nested.stderr);
     const scratch = mkdtempSync(join(tmpdir(), 'gai-conf-fleet-'));
     try {
       const report = join(scratch, 'report.json');
@@ -375,11 +382,20 @@ testNeeding(
       assert.equal(played.status, 0, `${played.stdout}\n${played.stderr}`);
       const entries = JSON.parse(readFileSync(report, 'utf8')) as Record<
         string,
-        { effects: { host: string; pair: string; file: string; addresses: string[] }[] }
+        {
+          check: { effects: { host: string; pair: string; file: string; addresses: string[] }[] };
+          containers: { containers: { name: string; runtime: string; globalFirst: string }[]; unreadable: unknown[] };
+        }
       >;
       assert.deepEqual(Object.keys(entries).sort(), hosts.map((h) => fixture.nameOf(h)).sort());
+      assert.deepEqual(
+        entries[fixture.nameOf('stock')]!.containers.containers.map((c) => [c.name, c.runtime, c.globalFirst]),
+        [[`unshare-${nested.stdout.trim()}`, 'namespace', 'no-addresses']],
+        'the stock host scanned its own containers: the one namespace started in it, with loopback only',
+      );
+      assert.deepEqual(entries[fixture.nameOf('fixed')]!.containers.containers, []);
       for (const short of hosts) {
-        const own = entries[fixture.nameOf(short)]!.effects.find(
+        const own = entries[fixture.nameOf(short)]!.check.effects.find(
           (e) => e.host === 'this-machine' && e.pair === 'global',
         );
         assert.ok(own, `${short} judged with its own addresses`);

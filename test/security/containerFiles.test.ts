@@ -32,6 +32,7 @@ import {
   readContainerFile,
   writeContainerFile,
 } from '../../server/src/system/containers/containerFiles';
+import { testNeeding } from '../support/prerequisites';
 
 const CANARY = 'host secret: never to be read or written through a container\n';
 const ATTACK = Buffer.from('label ::/0 1\n');
@@ -228,9 +229,10 @@ async function chrootedChild(unsharePid: number, root: string): Promise<number> 
   throw new Error('the chrooted process did not start');
 }
 
-test(
+testNeeding(
+  process.getuid?.() !== 0 ? 'root (unshare, chroot)' : null,
   "through a real container's /proc/PID/root, an absolute symlink is the container's, not the host's",
-  { skip: process.getuid?.() !== 0 ? 'needs root (unshare, chroot)' : false },
+  {},
   async () => {
     const f = fixture();
     // The container: its own mount namespace and root (f.root), with the host's /usr bound inside

@@ -10,32 +10,23 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 
-import { BareContainer, startBareContainer } from '../support/bareContainers';
+import { ulaContainer, withBareContainers } from '../support/bareContainers';
 import { orderOracleUnavailable } from '../support/namespaceResolver';
+import { testNeeding } from '../support/prerequisites';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const TRIPWIRE = join(__dirname, 'tripwire.js');
 
 const unavailable = orderOracleUnavailable();
 
-test(
+testNeeding(
+  unavailable,
   'a container scan reads /proc and starts, connects and writes nothing',
-  { skip: unavailable ?? false, timeout: 60_000 },
-  async () => {
-    let container: BareContainer | undefined;
-    try {
-      container = await startBareContainer({
-        addresses: [
-          { family: 6, address: 'fd42::2', prefixLength: 64 },
-          { family: 4, address: '10.0.0.2', prefixLength: 24 },
-        ],
-        ipv4Route: true,
-        ipv6Route: true,
-        etc: { 'gai.conf': '#precedence ::ffff:0:0/96 100\n' },
-      });
-      const gaiConf = join(container.etc, 'gai.conf');
+  { timeout: 60_000 },
+  () =>
+    withBareContainers([ulaContainer({ 'gai.conf': '#precedence ::ffff:0:0/96 100\n' })], async ([container]) => {
+      const gaiConf = join(container!.etc, 'gai.conf');
       const before = createHash('sha256').update(readFileSync(gaiConf)).digest('hex');
       for (const format of ['json', 'text']) {
         const run = spawnSync(
@@ -63,8 +54,5 @@ test(
         );
       }
       assert.equal(createHash('sha256').update(readFileSync(gaiConf)).digest('hex'), before);
-    } finally {
-      container?.stop();
-    }
-  },
+    }),
 );

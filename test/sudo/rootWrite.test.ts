@@ -10,16 +10,21 @@ import {
   chmodSync,
   chownSync,
   existsSync,
+  lstatSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 
+import { rootWriteCommand } from '../../client/src/rootWrite';
 import { testNeeding } from '../support/prerequisites';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -137,7 +142,7 @@ testNeeding(
       assert.match(
         command,
         new RegExp(
-          `^/(usr/)?bin/dd if=/tmp/gai-conf-save-\\w+/content of=${file} bs=1M conv=nocreat,fsync status=none$`,
+          `^/(usr/)?bin/dd if=/tmp/gai-conf-save-\\w+/content of=${file} bs=1M conv=nocreat,fsync oflag=nofollow status=none$`,
         ),
       );
   },
@@ -224,5 +229,89 @@ testNeeding(
     assert.equal(stat.uid, Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout));
     assert.equal(readFileSync(path, 'utf8'), 'old\n');
     rmSync(path);
+  },
+);
+
+/**
+ * A folder every user may write (no sticky bit), a root-owned gai.conf in it, and a root-only
+ * file elsewhere that another user would like overwritten: what they swap in is a symlink to it.
+ */
+function swapScene(name: string): { file: string; precious: string; preciousBytes: Buffer; swap: () => void } {
+  const open = join(scratch, name);
+  mkdirSync(open);
+  chmodSync(open, 0o777);
+  const file = rootFile(join(name, 'gai.conf'), 'label fc00::/7 6\n');
+  const precious = rootFile(`${name}-shadow`, 'root:$y$j9T$secret:20000:0:99999:7:::\n');
+  chmodSync(precious, 0o600);
+  const swap = () => {
+    const link = join(open, 'link.tmp');
+    rmSync(link, { force: true });
+    symlinkSync(precious, link);
+    renameSync(link, file);
+  };
+  return { file, precious, preciousBytes: readFileSync(precious), swap };
+}
+
+testNeeding(
+  missing,
+  'in a folder others can write, a file swapped for a symlink after it was read is refused, and the link target stays byte-identical',
+  {},
+  () => {
+    setSudo('nopasswd');
+    const { file, precious, preciousBytes, swap } = swapScene('world-writable');
+    swap();
+    const outcome = writeAsUser(file, NEW_BYTES);
+    assert.equal(outcome.kind, 'failed', JSON.stringify(outcome));
+    assert.match(outcome.detail ?? '', /is a symbolic link \(to .*shadow\).*nothing was written/);
+    assert.deepEqual(readFileSync(precious), preciousBytes, 'the file the link points to is untouched');
+    assert.ok(lstatSync(file).isSymbolicLink(), 'the link itself is left as it is');
+  },
+);
+
+testNeeding(
+  missing,
+  "root's dd never writes through a symlink (oflag=nofollow), and a swap racing the write never reaches the link's target",
+  { timeout: 120_000 },
+  () => {
+    setSudo('nopasswd');
+    const { file, precious, preciousBytes, swap } = swapScene('racing');
+    // The swap between Save as Root's check and dd: the exact command sudo runs, on a path that became a link.
+    const source = join(scratch, 'racing-content');
+    writeFileSync(source, NEW_BYTES);
+    chmodSync(source, 0o644);
+    swap();
+    const dd = spawnSync('runuser', ['-u', user, '--', 'sudo', '-n', '--', ...rootWriteCommand(source, file)], {
+      encoding: 'utf8',
+    });
+    assert.notEqual(dd.status, 0, 'dd refused the symlink');
+    assert.match(dd.stderr, /Too many levels of symbolic links/);
+    assert.deepEqual(readFileSync(precious), preciousBytes);
+    // Another user swapping the file and a link back and forth while Save as Root writes, over and over.
+    const swapper = spawnSync(
+      'bash',
+      [
+        '-c',
+        `end=$((SECONDS + 8)); while [ $SECONDS -lt $end ]; do
+           ln -sfn "$1" "$2.l" && mv -Tf "$2.l" "$2"; printf 'label fc00::/7 6\n' > "$2.f" && mv -Tf "$2.f" "$2"
+         done >/dev/null 2>&1 & echo $!`,
+        'swapper',
+        precious,
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
+    const outcomes = new Set<string>();
+    for (let attempt = 0; attempt < 12; attempt++) {
+      const outcome = writeAsUser(file, NEW_BYTES);
+      outcomes.add(outcome.kind === 'written' ? 'written' : `${outcome.kind}: ${outcome.detail}`);
+      assert.ok(
+        outcome.kind === 'written' ||
+          (outcome.kind === 'failed' &&
+            /symbolic link|changed during the write|does not hold/.test(outcome.detail ?? '')),
+        JSON.stringify(outcome),
+      );
+    }
+    spawnSync('bash', ['-c', `kill ${swapper.stdout.trim()} 2>/dev/null; true`]);
+    assert.deepEqual(readFileSync(precious), preciousBytes, `after ${[...outcomes].join(' | ')}`);
   },
 );

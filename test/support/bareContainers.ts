@@ -23,6 +23,11 @@ export interface BareAddress {
   prefixLength: number;
 }
 
+/** The addresses the container scenarios are made of: an IPv4 /24, LXD's kind of ULA, a global (documentation) /64. */
+export const IPV4_ADDRESS: BareAddress = { family: 4, address: '10.0.0.2', prefixLength: 24 };
+export const ULA_ADDRESS: BareAddress = { family: 6, address: 'fd42::2', prefixLength: 64 };
+export const GLOBAL_ADDRESS: BareAddress = { family: 6, address: '2001:db8:2::2', prefixLength: 64 };
+
 export interface BareContainerSpec {
   readonly addresses: readonly BareAddress[];
   readonly ipv4Route: boolean;
@@ -126,6 +131,24 @@ export async function startBareContainers(specs: readonly BareContainerSpec[], b
   return started;
 }
 
+/** Runs `body` with containers started from `specs` (in that order), stopping them afterwards whatever happens. */
+export async function withBareContainers<T>(
+  specs: readonly BareContainerSpec[],
+  body: (containers: BareContainer[]) => Promise<T>,
+): Promise<T> {
+  const started = await startBareContainers(specs);
+  try {
+    return await body(started);
+  } finally {
+    for (const container of started) container.stop();
+  }
+}
+
+/** A dual-stacked container of LXD's kind (a ULA and IPv4, both default routes) with the given /etc files. */
+export function ulaContainer(etc: BareContainerSpec['etc'], routes = { ipv4: true, ipv6: true }): BareContainerSpec {
+  return { addresses: [ULA_ADDRESS, IPV4_ADDRESS], ipv4Route: routes.ipv4, ipv6Route: routes.ipv6, etc };
+}
+
 /** Runs a program inside the container's mount and network namespaces (its /etc, its addresses). */
 export async function runInside(pid: number, program: string, args: readonly string[]): Promise<string> {
   const { stdout } = await run('nsenter', ['-t', String(pid), '-m', '-n', program, ...args], { env: CHILD_ENV });
@@ -163,7 +186,7 @@ const CONNECT_SOURCE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'runt
  * "lookup ADDRESS...". Flags 0 as most programs call it: `getent ahosts` asks with AI_ADDRCONFIG,
  * which drops ::1 on a host whose only IPv6 address is loopback. undefined when the compiler is missing.
  */
-export function buildLookupProgram(compiler: 'gcc' | 'musl-gcc', dir: string): string | undefined {
+function buildLookupProgram(compiler: 'gcc' | 'musl-gcc', dir: string): string | undefined {
   const exe = findExecutable(compiler);
   if (!exe) return undefined;
   const output = join(dir, `lookup-${compiler}`);
@@ -172,6 +195,21 @@ export function buildLookupProgram(compiler: 'gcc' | 'musl-gcc', dir: string): s
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   return output;
+}
+
+/** Runs `body` with the lookup program built by `compiler` in a scratch folder, removed afterwards. */
+export async function withLookupProgram<T>(
+  compiler: 'gcc' | 'musl-gcc',
+  body: (program: string) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'gai-lookup-'));
+  try {
+    const program = buildLookupProgram(compiler, dir);
+    if (!program) throw new Error(`${compiler} is missing: it builds the lookup program`);
+    return await body(program);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The addresses a lookup program printed for `name`, run inside the container, in its order. */

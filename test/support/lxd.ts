@@ -102,7 +102,7 @@ export interface LxdFixtureOptions {
  * in /proc/PID/net/if_inet6): until it is done the kernel gives it to no socket, so glibc would find
  * the IPv6 destination unreachable (rule 1) while the address is already listed.
  */
-function hasTentativeAddress(pid: number): boolean {
+export function hasTentativeAddress(pid: number): boolean {
   const IFA_F_TENTATIVE = 0x40;
   const lines = readFileSync(`/proc/${pid}/net/if_inet6`, 'utf8').split('\n');
   return lines.some((line) => {

@@ -8,39 +8,27 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
 
 import { discoverContainers } from '../../server/src/system/containers/discovery';
 import type { DiscoveryProgress } from '../../server/src/system/containers/model';
 import { procSource } from '../../server/src/system/containers/procSource';
-import { BareContainer, startBareContainer } from '../support/bareContainers';
+import { BareContainer, ulaContainer, withBareContainers } from '../support/bareContainers';
 import { findExecutable } from '../support/executables';
 import { orderOracleUnavailable } from '../support/namespaceResolver';
+import { testNeeding } from '../support/prerequisites';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const unavailable = orderOracleUnavailable();
 
-async function withContainer(body: (container: BareContainer) => Promise<void>): Promise<void> {
-  let container: BareContainer | undefined;
-  try {
-    container = await startBareContainer({
-      addresses: [
-        { family: 6, address: 'fd42::2', prefixLength: 64 },
-        { family: 4, address: '10.0.0.2', prefixLength: 24 },
-      ],
-      ipv4Route: true,
-      ipv6Route: false,
-      etc: {},
-    });
-    await body(container);
-  } finally {
-    container?.stop();
-  }
+/** A ULA container without an IPv6 default route, stopped after `body`. */
+function withContainer(body: (container: BareContainer) => Promise<void>): Promise<void> {
+  return withBareContainers([ulaContainer({}, { ipv4: true, ipv6: false })], ([container]) => body(container!));
 }
 
-test(
+testNeeding(
+  unavailable,
   'a scan reports progress to the end, and a cancelled one stops with an AbortError',
-  { skip: unavailable ?? false },
+  {},
   async () => {
     await withContainer(async (container) => {
       const reports: DiscoveryProgress[] = [];
@@ -60,9 +48,10 @@ test(
   },
 );
 
-test(
+testNeeding(
+  unavailable,
   "a container whose gai.conf links to /etc/shadow is judged without the host's file",
-  { skip: unavailable ?? false },
+  {},
   async () => {
     await withContainer(async (container) => {
       // The link names the container's own /etc/shadow (its /etc is its own folder), which it lacks.
@@ -74,9 +63,10 @@ test(
   },
 );
 
-test(
+testNeeding(
+  unavailable ?? (findExecutable('setpriv') ? null : 'setpriv (Debian: util-linux)'),
   'an ordinary user is told what stayed unseen and how to see it, and no sudo runs',
-  { skip: unavailable ?? (findExecutable('setpriv') ? false : 'needs setpriv (util-linux)') },
+  {},
   async () => {
     await withContainer(async (container) => {
       const asNobody = (...args: string[]) =>

@@ -510,7 +510,7 @@ async function main() {
     commands.forEach((c, i) =>
       assert(
         c.replace(/gai-conf-save-\w+/, 'gai-conf-save-X') ===
-          `/usr/bin/dd if=/tmp/gai-conf-save-X/content of=${targets[i]} bs=1M conv=nocreat,fsync status=none`,
+          `/usr/bin/dd if=/tmp/gai-conf-save-X/content of=${targets[i]} bs=1M conv=nocreat,fsync oflag=nofollow status=none`,
         c,
       ),
     );

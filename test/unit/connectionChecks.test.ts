@@ -30,6 +30,26 @@ test("the stock file informs about ULA hosts on the commented fc00::/7 row; on a
   );
 });
 
+test('a container judged from its host is named in the finding, not called "this machine"', () => {
+  const named = (addresses: string[]) =>
+    find(STOCK_LIKE, 'ula-demoted', { thisMachine: host(...addresses), thisMachineName: 'container web1' })!;
+  const ulaOnly = named(['fd42::9/64', '192.0.2.9/24']);
+  assert.equal(severityOf(ulaOnly), 'warning');
+  assert.match(
+    ulaOnly.message,
+    /^Container web1 has only ULA IPv6 addresses \(fd42::9\), so it tries IPv4 before global IPv6 \(rule 5/,
+  );
+  assert.match(ulaOnly.detail ?? '', /Container web1 \(fd42::9\/64, 192\.0\.2\.9\/24\) is such a host\./);
+  assert.doesNotMatch(`${ulaOnly.message} ${ulaOnly.detail}`, /this machine/i);
+  const local = find('precedence fc00::/7 3\n', 'ula-destinations-demoted', {
+    thisMachine: host('fd42::9/64', '192.0.2.9/24'),
+    thisMachineName: 'container web1',
+  })!;
+  assert.match(local.message, /^From container web1 \(fd42::9\), ULA destinations lose to IPv4/);
+  const withGlobal = named(['fd42::9/64', '2001:db8:9::9/64', '192.0.2.9/24']);
+  assert.equal(severityOf(withGlobal), 'information', 'with global IPv6 it prefers IPv6: not about this container');
+});
+
 test('a finding about the whole file with no row to sit on says so, on the first line', () => {
   const finding = find('reload no\nprecedence 2001:db8::/32 45\n', 'ula-demoted')!;
   assert.equal(finding.start, 0);

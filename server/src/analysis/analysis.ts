@@ -43,6 +43,8 @@ export interface AnalysisOptions {
   readonly hostLibc?: HostLibc;
   /** For the live /etc/gai.conf: the machine's own addresses and routes. */
   readonly thisMachine?: Host;
+  /** How findings name that host: "container web1" for a container's file judged from its host. */
+  readonly thisMachineName?: string;
   /** Read the text as a template of a gai.conf (see templates.ts). */
   readonly template?: boolean;
 }
@@ -114,7 +116,13 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis
   const { suppressions, problems } = readSuppressions(parsed);
   const template = options.template ? readTemplate(parsed) : undefined;
   const wholeFileKnown = !awaitsRender(template);
-  const effects = tables.crash || !wholeFileKnown ? [] : computeEffects(tables, { thisMachine: options.thisMachine });
+  const effects =
+    tables.crash || !wholeFileKnown
+      ? []
+      : computeEffects(tables, {
+          thisMachine: options.thisMachine,
+          ...(options.thisMachineName ? { thisMachineName: options.thisMachineName } : {}),
+        });
   const onTemplateLine = (finding: Finding) =>
     template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const notText = notTextFinding(parsed);

@@ -11,9 +11,17 @@ import { DirectiveReading, ParsedFile, ParsedLine } from '../glibc/reader';
 import { Decision, DestinationFacts, OrderResult, RULE_NAMES } from '../glibc/sort';
 import { EffectiveTables, lookupRow, TableRow } from '../glibc/tables';
 import { Finding, Severity } from './catalogue';
-import { choosesFamily, Effect, FamilyChoice, hostAddressTexts, lineCanMatter, lineEffects } from './effects';
+import {
+  choosesFamily,
+  Effect,
+  FamilyChoice,
+  hostAddressTexts,
+  lineCanMatter,
+  lineEffects,
+  THIS_MACHINE,
+} from './effects';
 import { PairId } from './reference/hostProfiles';
-import { ULA_RANGE } from './reference/wellKnownPrefixes';
+import { GLOBAL_UNICAST_RANGE, ULA_RANGE } from './reference/wellKnownPrefixes';
 import { anchorFor } from './rows';
 
 const CHOICE_TEXT: Readonly<Record<FamilyChoice, string>> = {
@@ -188,8 +196,24 @@ function hasUlaAddress(e: Effect): boolean {
   );
 }
 
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function thisMachineText(e: Effect): string {
-  return `This machine (${hostAddressTexts(e.host.host).join(', ')}) is such a host.`;
+  return `${capitalised(e.host.name)} (${hostAddressTexts(e.host.host).join(', ')}) is such a host.`;
+}
+
+/** Who tries IPv4 first, when the host judged has a ULA: this machine among ULA hosts, or a container by its name. */
+function ulaHostSubject(machine: Effect): string {
+  const ula = ulaAddressTexts(machine);
+  if (machine.host.name === THIS_MACHINE) return `ULA hosts like this machine (${ula}) try`;
+  const hasGlobal = machine.host.host.addresses.some(
+    (a) =>
+      a.address.family === 6 && prefixContains(GLOBAL_UNICAST_RANGE.bytes, GLOBAL_UNICAST_RANGE.bits, a.address.bytes),
+  );
+  const name = capitalised(machine.host.name);
+  return hasGlobal ? `${name} (ULA ${ula}) tries` : `${name} has only ULA IPv6 addresses (${ula}), so it tries`;
 }
 
 function tieFindings(context: Context): Finding[] {
@@ -240,10 +264,8 @@ function ulaFindings(context: Context): Finding[] {
       global.file === 'ipv6'
         ? 'Hosts with global IPv6 prefer IPv6.'
         : "Hosts with global IPv6 get the resolver's order (IPv6 and IPv4 tie).";
-    const who = machineHasUla
-      ? `ULA hosts like this machine (${ulaAddressTexts(machine)})`
-      : 'ULA hosts (e.g. containers)';
-    const message = `${who} try IPv4 before global IPv6 (${shortDecision(ula.fileOrder)}).${remedy(ula.fileOrder, 'fc00::/7')}`;
+    const who = machineHasUla ? ulaHostSubject(machine) : 'ULA hosts (e.g. containers) try';
+    const message = `${who} IPv4 before global IPv6 (${shortDecision(ula.fileOrder)}).${remedy(ula.fileOrder, 'fc00::/7')}`;
     const detail = `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(ula.fileOrder)}. ${globalClause}${machineHasUla ? ` ${thisMachineText(machine)}` : ''}`;
     const severity: Severity = machineHasUla || addressesUla(context.parsed) ? 'warning' : 'information';
     findings.push(
@@ -275,7 +297,11 @@ function ulaFindings(context: Context): Finding[] {
     const machineUla = context.effects.find(
       (e) => e.host.id === 'this-machine' && e.pair.id === 'ula' && e.file === 'ipv4' && hasUlaAddress(e),
     );
-    const who = machineUla ? `From ULA hosts like this machine (${ulaAddressTexts(machineUla)})` : 'From ULA hosts';
+    const who = !machineUla
+      ? 'From ULA hosts'
+      : machineUla.host.name === THIS_MACHINE
+        ? `From ULA hosts like this machine (${ulaAddressTexts(machineUla)})`
+        : `From ${machineUla.host.name} (${ulaAddressTexts(machineUla)})`;
     const message = `${who}, ULA destinations lose to IPv4 (${shortDecision(local.fileOrder)}); built-in: ULA first.${remedy(local.fileOrder, 'fc00::/7')}`;
     const detail = `From a ULA host, ULA destinations lose to IPv4: ${explainDecision(local.fileOrder)}. glibc's built-in tables put them first.${machineUla ? ` ${thisMachineText(machineUla)}` : ''}`;
     findings.push(

@@ -46,6 +46,8 @@ export interface Effect {
 export interface EffectsOptions {
   /** The machine the live file is on, read from its interfaces; absent for any other file. */
   readonly thisMachine?: Host;
+  /** How findings name that host: "container web1" for a container judged from its host; "this machine" by default. */
+  readonly thisMachineName?: string;
 }
 
 interface Range {
@@ -116,8 +118,10 @@ export function probedProfiles(tables: EffectiveTables): ProbedHost[] {
   });
 }
 
-export function thisMachineProbe(host: Host): ProbedHost {
-  return { id: 'this-machine', name: 'this machine', shortName: 'this machine', host };
+export const THIS_MACHINE = 'this machine';
+
+export function thisMachineProbe(host: Host, name = THIS_MACHINE): ProbedHost {
+  return { id: 'this-machine', name, shortName: name, host };
 }
 
 /** The host's addresses as "fd42::2/64" texts. */
@@ -167,7 +171,10 @@ function builtinChoice(host: Host, key: string, ipv6: string, ipv4: string): Fam
 }
 
 export function computeEffects(tables: EffectiveTables, options: EffectsOptions = {}): Effect[] {
-  const hosts = [...probedProfiles(tables), ...(options.thisMachine ? [thisMachineProbe(options.thisMachine)] : [])];
+  const hosts = [
+    ...probedProfiles(tables),
+    ...(options.thisMachine ? [thisMachineProbe(options.thisMachine, options.thisMachineName)] : []),
+  ];
   return hosts.flatMap((probed) => {
     const key = hostKey(probed.host);
     return DESTINATION_PAIRS.map((pair) => {

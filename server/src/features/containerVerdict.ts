@@ -93,7 +93,12 @@ function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc
       }
     : FALLBACK_GLIBC;
   const text = container.gaiConf.state === 'present' ? container.gaiConf.content : '';
-  const analysis = analyzeGaiConf(text, { glibc, hostLibc: 'glibc', thisMachine: host });
+  const analysis = analyzeGaiConf(text, {
+    glibc,
+    hostLibc: 'glibc',
+    thisMachine: host,
+    thisMachineName: `container ${container.name}`,
+  });
   const own = analysis.effects.filter((e) => e.host.id === 'this-machine');
   const effects = effectsJson(own);
   const globalFirst = globalChoiceOf(host, effects);

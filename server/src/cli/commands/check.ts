@@ -36,6 +36,11 @@ function sourceLines(source: SourceReport | undefined): string[] {
   return source.files.map((f) => `  ${f.summary}`);
 }
 
+/** One finding as check's text prints it: `FILE:LINE:COLUMN: severity [code] message`. */
+export function findingLine(f: CheckedFinding): string {
+  return `${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`;
+}
+
 function textLines(report: CheckReport): string[] {
   const { findings } = report;
   const counts = (['error', 'warning', 'information', 'hint'] as const)
@@ -48,7 +53,7 @@ function textLines(report: CheckReport): string[] {
       ? `${report.file}: ${source.description}, /etc/gai.conf read as ${report.glibcDescription}`
       : `${report.file}: read as ${report.glibcDescription}`,
     ...sourceLines(source),
-    ...findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.severity} [${f.code}] ${f.message}`),
+    ...findings.map(findingLine),
     findings.length === 0
       ? source?.files.length === 0
         ? 'No findings.'

@@ -10,6 +10,7 @@ import { ContainerVerdict, judgeContainer } from '../../features/containerVerdic
 import { CHOICE_TEXT } from '../../features/effectsSummary';
 import { glibcVersionText } from '../../glibc/versions';
 import { discoverContainers } from '../../system/containers/discovery';
+import { podmanSource } from '../../system/containers/engineSource';
 import { lxdSource } from '../../system/containers/lxdSource';
 import { procSource } from '../../system/containers/procSource';
 import { isRoot, rerunThroughSudo } from '../../system/containers/scanAsRoot';
@@ -20,7 +21,7 @@ import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
 import { CheckedFinding, CheckReport } from '../formats/report';
 import { sarifLog } from '../formats/sarif';
-import { failsAt, failureThreshold, formatName, locateFindings } from './check';
+import { failsAt, failureThreshold, findingLine, formatName, locateFindings } from './check';
 
 interface JudgedContainer {
   readonly container: DiscoveredContainer;
@@ -141,9 +142,15 @@ function unreadableLines(unreadable: readonly UnreadableContainer[]): string[] {
   return [...lines, `${count}: ${remedies.join('; ')}.`];
 }
 
+/** Under each container's line, what it must act on: its errors and warnings, which name the container. */
+function containerLines(judged: JudgedContainer): string[] {
+  const urgent = judged.findings.filter((f) => f.severity === 'error' || f.severity === 'warning');
+  return [containerLine(judged), ...urgent.map((f) => `  ${findingLine(f)}`)];
+}
+
 function textLines(report: ContainersReport): string[] {
   return [
-    ...report.containers.map(containerLine),
+    ...report.containers.flatMap(containerLines),
     summaryLine(report.containers.map((c) => c.verdict)),
     ...unreadableLines(report.unreadable),
   ];
@@ -221,7 +228,7 @@ export async function containers(args: ParsedArguments, output: Output, argv: re
   const format = FORMATS[formatName(args, FORMAT_NAMES) as (typeof FORMAT_NAMES)[number]];
   const threshold = failureThreshold(args);
   if (args.sudo && !isRoot()) return rerunThroughSudo(argv.filter((a) => a !== '--sudo'));
-  const scan = await discoverContainers([procSource(), lxdSource()], {
+  const scan = await discoverContainers([procSource(), lxdSource(), podmanSource()], {
     onProgress: (p) =>
       output.progress?.(
         `gai-conf: reading containers from ${p.source}: ${p.done}${p.total !== undefined ? ` of ${p.total}` : ''}`,

@@ -128,3 +128,24 @@ export function containerLibc(root: string, arch: string = process.arch): Contai
   }
   return { kind: 'none' };
 }
+
+/**
+ * The container's C library through a runtime's file interface (LXD's, the Docker Engine API's),
+ * for a user who cannot reach /proc/PID/root: `read` returns a regular file's bytes with symlinks
+ * followed inside the container, or undefined.
+ */
+export async function libcThroughApi(
+  read: (path: string) => Promise<Buffer | undefined>,
+  arch: string = process.arch,
+): Promise<ContainerLibc> {
+  for (const path of libcCandidates(arch)) {
+    const bytes = await read(path);
+    const version = bytes && glibcVersionFromBytes(bytes);
+    if (version) return { kind: 'glibc', version, path };
+  }
+  const musl = `/lib/ld-musl-${MULTIARCH[arch]?.split('-')[0] ?? arch}.so.1`;
+  const bytes = await read(musl);
+  if (!bytes) return { kind: 'none' };
+  const version = muslVersionFromBytes(bytes);
+  return { kind: 'musl', path: musl, ...(version ? { version } : {}) };
+}

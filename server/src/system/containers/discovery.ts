@@ -25,6 +25,26 @@ function readMore(a: DiscoveredContainer, b: DiscoveredContainer): boolean {
   return score(a) > score(b);
 }
 
+/**
+ * One entry for a container two sources found: the data of the one that read more, under the
+ * runtime's own name where only one source knew it (a rootless Podman container on cgroup v1 has
+ * no cgroup of its own, so /proc sees a bare namespace that Podman's API names).
+ */
+function merged(known: DiscoveredContainer, found: DiscoveredContainer): DiscoveredContainer {
+  const data = readMore(found, known) ? found : known;
+  const identity = known.runtime === 'namespace' && found.runtime !== 'namespace' ? found : data;
+  const project = found.project ?? known.project;
+  const image = found.image ?? known.image;
+  return {
+    ...data,
+    id: identity.id,
+    name: identity.name,
+    runtime: identity.runtime,
+    ...(project ? { project } : {}),
+    ...(image ? { image } : {}),
+  };
+}
+
 /** An unreadable entry that a found container accounts for. */
 function explainedBy(entry: UnreadableContainer, container: DiscoveredContainer): boolean {
   if (entry.pid !== undefined && entry.pid === container.pid) return true;
@@ -49,12 +69,7 @@ export async function discoverContainers(
     for (const found of result.containers) {
       const index = containers.findIndex((known) => sameContainer(known, found));
       if (index < 0) containers.push(found);
-      else if (readMore(found, containers[index]))
-        containers[index] = {
-          ...found,
-          project: found.project ?? containers[index].project,
-          image: found.image ?? containers[index].image,
-        };
+      else containers[index] = merged(containers[index], found);
     }
     unreadable.push(...result.unreadable);
   }

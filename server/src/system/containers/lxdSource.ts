@@ -6,9 +6,7 @@
  * API's file endpoint. Nothing is started, inside the container or on the host.
  */
 
-import { readFileSync } from 'fs';
-
-import { glibcVersionFromBytes } from './containerLibc';
+import { libcThroughApi } from './containerLibc';
 import { ApiInstance, LXD_ENDPOINTS, LxdApi, LxdApiError, LxdEndpoint } from './lxdApi';
 import type {
   ContainerGaiConf,
@@ -20,58 +18,12 @@ import type {
   SourceResult,
   UnreadableContainer,
 } from './model';
-import { GAI_CONF_IN_CONTAINER, readNetwork } from './procSource';
+import { GAI_CONF_IN_CONTAINER, hostId, readNetwork } from './procSource';
 import { socketAccess } from './unixSocketHttp';
 
-const MULTIARCH: Readonly<Record<string, string>> = {
-  x64: 'x86_64',
-  arm64: 'aarch64',
-  ia32: 'i386',
-  ppc64: 'powerpc64le',
-  s390x: 's390x',
-};
-
-function libcCandidates(): { glibc: string[]; musl: string[] } {
-  const arch = MULTIARCH[process.arch] ?? process.arch;
-  return {
-    musl: [`/lib/ld-musl-${arch}.so.1`],
-    glibc: [
-      `/lib/${arch}-linux-gnu/libc.so.6`,
-      `/usr/lib/${arch}-linux-gnu/libc.so.6`,
-      '/lib64/libc.so.6',
-      '/usr/lib64/libc.so.6',
-      '/lib/libc.so.6',
-      '/usr/lib/libc.so.6',
-    ],
-  };
-}
-
-/** The container's C library from its files, read through the API: musl's loader, or the version glibc's libc.so.6 states. */
-async function libcOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<ContainerLibc> {
-  const candidates = libcCandidates();
-  for (const path of candidates.glibc) {
-    // Older glibc installs libc.so.6 as a symlink to libc-2.NN.so: the daemon follows it inside the container.
-    const file = await api.readFollowing(instance, path, signal);
-    const version = file && glibcVersionFromBytes(file.content);
-    if (version) return { kind: 'glibc', version, path };
-  }
-  for (const path of candidates.musl) {
-    if (await api.readFile(instance, path, signal)) return { kind: 'musl', path };
-  }
-  return { kind: 'none' };
-}
-
-/** The first host id a container id maps to, from /proc/PID/uid_map or gid_map (readable by any user). */
-function hostId(pid: number, map: 'uid_map' | 'gid_map', inside: number): number {
-  try {
-    for (const line of readFileSync(`/proc/${pid}/${map}`, 'latin1').split('\n')) {
-      const [start, hostStart, length] = line.trim().split(/\s+/).map(Number);
-      if (inside >= start && inside < start + length) return hostStart + (inside - start);
-    }
-  } catch {
-    // the process is gone: keep the container's own id
-  }
-  return inside;
+/** The container's C library from its files, read through the API (the daemon follows symlinks inside the container). */
+function libcOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<ContainerLibc> {
+  return libcThroughApi(async (path) => (await api.readFollowing(instance, path, signal))?.content);
 }
 
 async function gaiConfOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<ContainerGaiConf> {

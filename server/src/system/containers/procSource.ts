@@ -44,7 +44,8 @@ export interface ProcSourceOptions {
 }
 
 export const GAI_CONF_IN_CONTAINER = '/etc/gai.conf';
-const REMEDY = 'run as root (gai-conf containers --sudo) or join the group of its runtime (lxd, incus, docker)';
+const REMEDY =
+  "run as root (gai-conf containers --sudo), join the group of its runtime (lxd, incus) or get access to Podman's socket";
 /** Hand the event loop back this often, so that a cancel or a progress report gets through. */
 const YIELD_EVERY = 16;
 
@@ -302,6 +303,19 @@ export function readNetwork(proc: string, pid: number): Pick<DiscoveredContainer
     addresses: [...ipv4Addresses(readFileSync(`${net}/fib_trie`, 'latin1'), routes), ...parseIfInet6(ipv6Text)],
     routes: { ipv4: hasIpv4DefaultRoute(routes), ipv6: hasIpv6DefaultRoute(ipv6Routes) },
   };
+}
+
+/** The first host id a container id maps to, from /proc/PID/uid_map or gid_map (readable by any user). */
+export function hostId(pid: number, map: 'uid_map' | 'gid_map', inside: number): number {
+  try {
+    for (const line of readFileSync(`/proc/${pid}/${map}`, 'latin1').split('\n')) {
+      const [start, hostStart, length] = line.trim().split(/\s+/).map(Number);
+      if (inside >= start && inside < start + length) return hostStart + (inside - start);
+    }
+  } catch {
+    // the process is gone: keep the container's own id
+  }
+  return inside;
 }
 
 async function scan(options: Required<ProcSourceOptions>, context: DiscoveryContext): Promise<SourceResult> {
