@@ -6,16 +6,17 @@
 
 import type { DiscoveredContainer, UnreadableContainer } from '../../analysis/containerModel';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
+import { choiceText, libcText, plural, summaryLine } from '../../features/containerList';
 import { ContainerVerdict, judgeContainer } from '../../features/containerVerdict';
-import { CHOICE_TEXT } from '../../features/effectsSummary';
 import { glibcVersionText } from '../../glibc/versions';
+import { saveContainerGaiConf } from '../../system/containers/containerAccess';
 import { discoverContainers } from '../../system/containers/discovery';
 import { lxdSource } from '../../system/containers/lxdSource';
 import { procSource } from '../../system/containers/procSource';
 import { isRoot, rerunThroughSudo } from '../../system/containers/scanAsRoot';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
-import { Output, ParsedArguments, UsageError } from '../arguments';
+import { InputError, Output, ParsedArguments, readConfig, UsageError } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
 import { CheckedFinding, CheckReport } from '../formats/report';
@@ -37,43 +38,6 @@ interface ContainersReport {
 }
 
 const FORMAT_NAMES = ['text', 'json', 'gnu', 'sarif', 'github'] as const;
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
-
-function libcText(container: DiscoveredContainer): string {
-  const libc = container.libc;
-  switch (libc.kind) {
-    case 'glibc':
-      return `glibc ${libc.version}`;
-    case 'musl':
-      return libc.version ? `musl ${libc.version}` : 'musl';
-    case 'none':
-      return 'no C library';
-    case 'unknown':
-      return 'C library unknown';
-  }
-}
-
-function choiceText(verdict: ContainerVerdict): string {
-  switch (verdict.globalFirst) {
-    case 'ipv4':
-    case 'ipv6':
-    case 'dns-order': {
-      const why = verdict.globalFirst === 'ipv4' && verdict.reason ? ` (${verdict.reason})` : '';
-      return `${CHOICE_TEXT[verdict.globalFirst]} for global IPv6 vs IPv4${why}`;
-    }
-    case 'ipv4-only':
-      return 'IPv4 only';
-    case 'ipv6-only':
-      return 'IPv6 only';
-    case 'no-addresses':
-      return 'no addresses';
-    case 'not-judged':
-      return `not judged: ${verdict.reason ?? 'nothing reads gai.conf'}`;
-  }
-}
 
 function fileText(container: DiscoveredContainer, verdict: ContainerVerdict): string {
   const conf = container.gaiConf;
@@ -114,18 +78,6 @@ function containerLine(judged: JudgedContainer): string {
       .map((a) => `${a.address}/${a.prefixLength}`)
       .join(' ') || 'no addresses';
   return `${container.name} (${where}): ${libcText(container)}; ${addresses}; ${choiceText(verdict)}; ${fileText(container, verdict)}; ${findingsText(judged.findings)}`;
-}
-
-/** "27 of 31 containers try IPv4 first for dual-stacked destinations: 27 with a ULA only and glibc's built-in label table". */
-export function summaryLine(verdicts: readonly ContainerVerdict[]): string {
-  const total = verdicts.length;
-  if (total === 0) return 'No containers found on this host.';
-  const ipv4 = verdicts.filter((v) => v.globalFirst === 'ipv4');
-  if (ipv4.length === 0) return `None of ${plural(total, 'container')} tries IPv4 first for dual-stacked destinations.`;
-  const reasons = new Map<string, number>();
-  for (const v of ipv4) reasons.set(v.reason ?? 'other reasons', (reasons.get(v.reason ?? 'other reasons') ?? 0) + 1);
-  const parts = [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} with ${reason}`);
-  return `${ipv4.length} of ${plural(total, 'container')} ${ipv4.length === 1 ? 'tries' : 'try'} IPv4 first for dual-stacked destinations: ${parts.join(', ')}.`;
 }
 
 function unreadableLines(unreadable: readonly UnreadableContainer[]): string[] {
@@ -215,9 +167,35 @@ function judge(container: DiscoveredContainer): JudgedContainer {
   };
 }
 
+/**
+ * `--write-into ID --from FILE`: the editor's save of a container's file as root (run through sudo
+ * by the extension). FILE holds `{"text", "expected"}`; the container's file is written only when
+ * it still holds `expected` (null: none), in place, keeping owner, group, mode and inode. Prints
+ * the outcome as JSON; the backup is the editor's, kept as its user.
+ */
+async function writeInto(args: ParsedArguments, output: Output): Promise<number> {
+  if (!isRoot()) throw new InputError('--write-into writes into a container as root: run it with sudo');
+  if (args.from === undefined) throw new UsageError('--write-into needs --from FILE');
+  let request: { text?: unknown; expected?: unknown };
+  try {
+    request = JSON.parse(readConfig(args.from)) as typeof request;
+  } catch (error) {
+    throw error instanceof InputError ? error : new InputError(`${args.from}: not JSON`);
+  }
+  if (typeof request.text !== 'string' || (request.expected !== null && typeof request.expected !== 'string'))
+    throw new InputError(`${args.from}: needs {"text": TEXT, "expected": TEXT or null}`);
+  const scan = await discoverContainers([procSource(), lxdSource()]);
+  const container = scan.containers.find((c) => c.id === args.writeInto);
+  if (!container) throw new InputError(`no container ${args.writeInto} on this host now`);
+  const outcome = await saveContainerGaiConf(container, request.text, request.expected, { backup: false });
+  output.out(JSON.stringify(outcome));
+  return outcome.kind === 'written' ? 0 : 1;
+}
+
 export async function containers(args: ParsedArguments, output: Output, argv: readonly string[]): Promise<number> {
   if (args.positional.length > 0)
     throw new UsageError('containers takes no file: it reads every container of this host');
+  if (args.writeInto !== undefined) return writeInto(args, output);
   const format = FORMATS[formatName(args, FORMAT_NAMES) as (typeof FORMAT_NAMES)[number]];
   const threshold = failureThreshold(args);
   if (args.sudo && !isRoot()) return rerunThroughSudo(argv.filter((a) => a !== '--sudo'));
