@@ -42,7 +42,7 @@ export class ContainerFileSystem implements FileSystemProvider {
 
   constructor(
     private readonly client: LanguageClient,
-    private readonly cli: string,
+    private readonly server: string,
   ) {}
 
   /** Reads the container's file again through the server. */
@@ -86,7 +86,7 @@ export class ContainerFileSystem implements FileSystemProvider {
     });
     if (outcome.kind === 'needs-root') {
       const backup = known.text === null ? null : await writeBackup(known.hostPath, Buffer.from(known.text, 'utf8'));
-      outcome = await writeIntoAsRoot(this.cli, outcome.id, text, known.text);
+      outcome = await writeIntoAsRoot(this.server, outcome.id, text, known.text);
       if (outcome?.kind === 'written') outcome = { ...outcome, backup };
     }
     if (outcome?.kind === 'written') {
@@ -136,7 +136,7 @@ export class ContainerFileSystem implements FileSystemProvider {
 }
 
 export function registerContainerFileSystem(context: ExtensionContext, client: LanguageClient): ContainerFileSystem {
-  const fileSystem = new ContainerFileSystem(client, context.asAbsolutePath('dist/cli.js'));
+  const fileSystem = new ContainerFileSystem(client, context.asAbsolutePath('dist/server.js'));
   context.subscriptions.push(
     workspace.registerFileSystemProvider(CONTAINER_SCHEME, fileSystem, { isCaseSensitive: true }),
   );

@@ -1,8 +1,9 @@
 /**
  * The two things the Containers view does as root, only when the user asks: "Scan as root…"
- * (`gai-conf containers --json`) and saving into a container found by that scan (`gai-conf
- * containers --write-into ID --from FILE`), both the extension's own CLI bundle run through sudo
- * with Save as Root's password prompt. Nothing of a container's is run.
+ * (`dist/server.js --containers-as-root scan`) and saving into a container found by that scan
+ * (`... write ID FILE`), both the extension's own language server bundle run through sudo with
+ * Save as Root's password prompt (server/src/system/containers/rootHelper.ts says what it does).
+ * Nothing of a container's is run.
  */
 
 import { mkdtemp, rm, writeFile } from 'fs/promises';
@@ -11,7 +12,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import type { WriteContainerFileResult } from '../../server/src/lsp/protocol';
-import { RootRunOutcome, runCliAsRoot } from './rootWrite';
+import { RootRunOutcome, runBundleAsRoot } from './rootWrite';
 import { withSudoPassword } from './sudoPassword';
 
 function prompt(purpose: string): (retry: boolean) => string {
@@ -33,22 +34,23 @@ function refusal(outcome: Exclude<RootRunOutcome, { kind: 'ran' }>): string {
   }
 }
 
-/** The report of `gai-conf containers --json` run as root; undefined when the user cancelled the password. */
-export async function scanAsRoot(cli: string): Promise<unknown> {
+/** The container scan made as root; undefined when the user cancelled the password. */
+export async function scanAsRoot(server: string): Promise<unknown> {
   const outcome = await withSudoPassword(
     'gai.conf: Scan Containers as Root',
     prompt('scan the containers as root'),
-    (password) => runCliAsRoot(cli, ['containers', '--json', '--fail-on', 'none'], password),
+    (password) => runBundleAsRoot(server, ['--containers-as-root', 'scan'], password),
   );
   if (!outcome) return undefined;
   if (outcome.kind !== 'ran') throw new Error(refusal(outcome));
-  if (outcome.code !== 0) throw new Error(outcome.stderr.trim() || `gai-conf containers exited with ${outcome.code}`);
+  if (outcome.code !== 0)
+    throw new Error(outcome.stderr.trim() || outcome.stdout.trim() || `the scan as root exited with ${outcome.code}`);
   return JSON.parse(outcome.stdout) as unknown;
 }
 
 /** Saves into a container as root; undefined when the user cancelled the password. */
 export async function writeIntoAsRoot(
-  cli: string,
+  server: string,
   id: string,
   text: string,
   expected: string | null,
@@ -60,14 +62,14 @@ export async function writeIntoAsRoot(
     const outcome = await withSudoPassword(
       'gai.conf: Save into a Container as Root',
       prompt(`save the gai.conf of ${id} as root`),
-      (password) => runCliAsRoot(cli, ['containers', '--write-into', id, '--from', request], password),
+      (password) => runBundleAsRoot(server, ['--containers-as-root', 'write', id, request], password),
     );
     if (!outcome) return undefined;
     if (outcome.kind !== 'ran') return { kind: 'refused', message: refusal(outcome) };
     try {
       return JSON.parse(outcome.stdout) as WriteContainerFileResult;
     } catch {
-      return { kind: 'refused', message: outcome.stderr.trim() || `gai-conf exited with ${outcome.code}` };
+      return { kind: 'refused', message: outcome.stderr.trim() || `the save as root exited with ${outcome.code}` };
     }
   } finally {
     await rm(folder, { recursive: true, force: true });

@@ -58,9 +58,9 @@ export function registerContainerUlaFix(
     for (const { entry, before, after } of planned) {
       const fixed = Uri.from({ scheme: FIXED_SCHEME, path: Uri.parse(entry.uri).path });
       fixedTexts.set(fixed.toString(), after);
-      const left =
-        before === null ? Uri.from({ scheme: FIXED_SCHEME, path: `${fixed.path}.none` }) : Uri.parse(entry.uri);
-      if (before === null) fixedTexts.set(left.toString(), '');
+      // The file as read for this fix, not the live one: the diff still shows the change once applied.
+      const left = Uri.from({ scheme: FIXED_SCHEME, path: `${fixed.path}.before` });
+      fixedTexts.set(left.toString(), before ?? '');
       await commands.executeCommand('vscode.diff', left, fixed, `${entry.name}: gai.conf ↔ with the ULA fix`, {
         preview: false,
       });

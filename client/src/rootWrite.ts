@@ -144,23 +144,27 @@ export async function writeAsRoot(target: string, bytes: Uint8Array, password?: 
   }
 }
 
-/** What a run of the extension's own CLI as root came to: its exit status and output, or sudo's refusal. */
+/** What a run of the extension's own language server bundle as root came to: its exit status and output, or sudo's refusal. */
 export type RootRunOutcome =
   | { readonly kind: 'ran'; readonly code: number; readonly stdout: string; readonly stderr: string }
   | Exclude<RootWriteOutcome, { readonly kind: 'written' }>;
 
 /**
- * Runs the extension's own CLI bundle (`node CLI ARGS...`, never a program of a container's) as
- * root: `sudo -n --` without a password, `sudo -S -p '' --` with one, as writeAsRoot does. Under
+ * Runs one of the extension's own bundles (`node BUNDLE ARGS...`, never a program of a
+ * container's) as root: `sudo -n --` without a password, `sudo -S -p '' --` with one, as writeAsRoot does. Under
  * Electron the same binary runs as Node with ELECTRON_RUN_AS_NODE, which sudo would drop from the
  * environment: /usr/bin/env sets it after sudo.
  */
-export async function runCliAsRoot(cli: string, args: readonly string[], password?: string): Promise<RootRunOutcome> {
+export async function runBundleAsRoot(
+  bundle: string,
+  args: readonly string[],
+  password?: string,
+): Promise<RootRunOutcome> {
   const node = process.versions.electron
     ? ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', process.execPath]
     : [process.execPath];
   const sudo = password === undefined ? ['-n'] : ['-S', '-p', ''];
-  const run = await runSudo([...sudo, '--', ...node, cli, ...args], password);
+  const run = await runSudo([...sudo, '--', ...node, bundle, ...args], password);
   if (run === 'sudo-missing') return { kind: 'sudo-missing' };
   if (run.code === null) return { kind: 'failed', detail: run.stderr };
   const refusal = classifySudoFailure(run.stderr);

@@ -60,15 +60,7 @@ before(
   async () => {
     if (skip) return;
     await fixture.start({ containers: NAMES });
-    const hosts = [
-      '127.0.0.1\tlocalhost',
-      '::1\tlocalhost',
-      `${fixture.globalDestination}\tdual-v6-listed-first`,
-      `${fixture.ipv4Destination}\tdual-v6-listed-first`,
-      `${fixture.ipv4Destination}\tdual-v4-listed-first`,
-      `${fixture.globalDestination}\tdual-v4-listed-first`,
-      '',
-    ].join('\n');
+    const hosts = fixture.dualStackHosts();
     await Promise.all(
       NAMES.map(async (short) => {
         await fixture.pushFile(short, '/etc/hosts', hosts);

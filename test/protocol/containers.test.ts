@@ -4,7 +4,7 @@
  * container's file opened and analysed for that container's own addresses (not this machine's),
  * saved back in place with a backup, refused when it changed meanwhile, created where there was
  * none, and real glibc inside the saved container then trying IPv6 first. The root path of the
- * editor's "Scan as root…" (`gai-conf containers --json`, then `--write-into`) is run here too.
+ * editor's "Scan as root…" (`gai-conf-language-server --containers-as-root scan`, then `write`) is run here too.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -219,11 +219,11 @@ testNeeding(
 
 testNeeding(
   NEED,
-  'a scan as root handed over as gai-conf containers --json is listed to save through sudo; --write-into saves as root',
+  'a scan as root (--containers-as-root scan) handed over is listed to save through sudo; --containers-as-root write saves',
   { timeout: 60_000 },
   async () => {
-    const cli = join(repoRoot(), 'dist', 'cli.js');
-    const scan = spawnSync(process.execPath, [cli, 'containers', '--json', '--fail-on', 'none'], { encoding: 'utf8' });
+    const server = join(repoRoot(), 'dist', 'server.js');
+    const scan = spawnSync(process.execPath, [server, '--containers-as-root', 'scan'], { encoding: 'utf8' });
     assert.equal(scan.status, 0, scan.stderr);
     const report = JSON.parse(scan.stdout) as unknown;
     await withServer({ settings: { glibcVersion: '2.36' } }, async (client) => {
@@ -237,22 +237,34 @@ testNeeding(
       })) as WriteContainerFileResult;
       assert.deepEqual(answer, { kind: 'needs-root', id: entry.id });
       const request = join(scratch, 'request.json');
-      const text = `${STOCK}# saved as root by --write-into\n`;
+      const text = `${STOCK}# saved as root by --containers-as-root write\n`;
       writeFileSync(request, JSON.stringify({ text, expected: STOCK }));
       const onHost = join(global.etc, 'gai.conf');
       const before = identity(onHost);
-      const written = spawnSync(process.execPath, [cli, 'containers', '--write-into', entry.id, '--from', request], {
+      const written = spawnSync(process.execPath, [server, '--containers-as-root', 'write', entry.id, request], {
         encoding: 'utf8',
       });
       assert.equal(written.status, 0, written.stdout + written.stderr);
       assert.equal((JSON.parse(written.stdout) as { kind: string }).kind, 'written');
       assert.equal(readFileSync(onHost, 'utf8'), text);
       assert.deepEqual(identity(onHost), before);
-      const again = spawnSync(process.execPath, [cli, 'containers', '--write-into', entry.id, '--from', request], {
+      const again = spawnSync(process.execPath, [server, '--containers-as-root', 'write', entry.id, request], {
         encoding: 'utf8',
       });
       assert.equal(again.status, 1, 'the file no longer holds what the request expects');
       assert.equal((JSON.parse(again.stdout) as { kind: string }).kind, 'changed');
+      const cliReport = spawnSync(
+        process.execPath,
+        [join(repoRoot(), 'dist', 'cli.js'), 'containers', '--json', '--fail-on', 'none'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      const fromCli = (await client.request(ContainersRequest, {
+        mode: 'report',
+        report: JSON.parse(cliReport.stdout) as unknown,
+      })) as ContainersResult;
+      assert.equal(entryOf(fromCli, global).uri, entry.uri, "gai-conf containers --json's report is taken too");
       await client.request(ContainersRequest, { mode: 'report', report: { containers: 'no' } }).then(
         () => assert.fail('a report that is not one is refused'),
         (error: Error) => assert.match(error.message, /not the report of gai-conf containers --json/),

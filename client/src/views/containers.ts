@@ -145,7 +145,7 @@ export function registerContainersView(
           const item = new TreeItem('Scan as root…', TreeItemCollapsibleState.None);
           item.iconPath = new ThemeIcon('shield');
           item.tooltip =
-            'Runs `gai-conf containers --json` as root through sudo (your password is asked if sudo wants it).';
+            "Scans as root through sudo (your password is asked if sudo wants it): the extension's own language server reads /proc and the runtimes' APIs, nothing else runs.";
           item.command = { title: 'Scan as root…', command: CONTAINER_COMMANDS.scanAsRoot };
           return item;
         }
@@ -160,7 +160,7 @@ export function registerContainersView(
     const unseen = next.unreadable.length;
     view.message =
       unseen > 0
-        ? `${next.summary} ${unseen} not seen: ${[...new Set(next.unreadable.map((u) => u.remedy))].join('; ')}.`
+        ? `${next.summary} ${unseen} not seen: see "not readable" below${next.asRoot ? '' : ', or Scan as root'}.`
         : next.summary;
     void commands.executeCommand('setContext', 'gaiconf.containersUnreadable', unseen > 0 && !next.asRoot);
     void commands.executeCommand(
@@ -205,7 +205,7 @@ export function registerContainersView(
 
   async function rootScan(): Promise<void> {
     try {
-      const report = await scanAsRoot(context.asAbsolutePath('dist/cli.js'));
+      const report = await scanAsRoot(context.asAbsolutePath('dist/server.js'));
       if (report === undefined) return;
       await list({ mode: 'report', report }, 'gai.conf: reading the scan as root');
     } catch (error) {

@@ -136,9 +136,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * The scan `gai-conf containers --json` printed (run as root through sudo for the editor's "Scan
- * as root…"), back as the model: its `null`s for what was not known become absent fields. Throws
- * on anything that is not that report.
+ * A scan printed as JSON (as root through sudo for the editor's "Scan as root…", or by `gai-conf
+ * containers --json`), back as the model: `null`s for what was not known become absent fields.
+ * Throws on anything that is not such a report.
  */
 export function scanFromReport(report: unknown): ContainerScan {
   if (!isObject(report) || !Array.isArray(report.containers) || !Array.isArray(report.unreadable))

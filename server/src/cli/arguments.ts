@@ -54,9 +54,6 @@ export interface ParsedArguments {
   readonly resolve: boolean;
   /** containers: scan as root through sudo (only when asked). */
   readonly sudo: boolean;
-  /** containers: --write-into ID --from FILE, the editor's save of a container's file as root. */
-  readonly writeInto?: string;
-  readonly from?: string;
 }
 
 export function parseArguments(argv: string[]): ParsedArguments {
@@ -108,12 +105,6 @@ export function parseArguments(argv: string[]): ParsedArguments {
         break;
       case '--sudo':
         mutable.sudo = true;
-        break;
-      case '--write-into':
-        mutable.writeInto = value();
-        break;
-      case '--from':
-        mutable.from = value();
         break;
       case '--glibc':
         mutable.glibc = value();

@@ -218,8 +218,8 @@ export type ContainerScheme = 'gai-conf-container';
 export interface ContainersParams {
   /**
    * 'scan' finds the containers anew (as the server's user); 'known' lists those of the last scan
-   * with their files as last read or saved; 'report' takes `report`, the JSON of `gai-conf containers
-   * --json` run as root through sudo (the editor's "Scan as root…"), instead of scanning.
+   * with their files as last read or saved; 'report' takes `report`, the JSON a scan as root printed
+   * (`gai-conf-language-server --containers-as-root scan`, or `gai-conf containers --json`), instead of scanning.
    */
   readonly mode: 'scan' | 'known' | 'report';
   readonly report?: unknown;
@@ -286,7 +286,7 @@ export interface WriteContainerFileParams {
 export type WriteContainerFileResult =
   | { readonly kind: 'written'; readonly backup: string | null; readonly gaiConf: ContainerGaiConf }
   | { readonly kind: 'changed'; readonly current: string | null }
-  /** The server cannot write it: as root through sudo (`gai-conf containers --write-into ID`). */
+  /** The server cannot write it: as root through sudo (`gai-conf-language-server --containers-as-root write ID FILE`). */
   | { readonly kind: 'needs-root'; readonly id: string }
   | { readonly kind: 'refused'; readonly message: string };
 

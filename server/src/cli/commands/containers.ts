@@ -9,14 +9,13 @@ import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { choiceText, libcText, plural, summaryLine } from '../../features/containerList';
 import { ContainerVerdict, judgeContainer } from '../../features/containerVerdict';
 import { glibcVersionText } from '../../glibc/versions';
-import { saveContainerGaiConf } from '../../system/containers/containerAccess';
 import { discoverContainers } from '../../system/containers/discovery';
 import { lxdSource } from '../../system/containers/lxdSource';
 import { procSource } from '../../system/containers/procSource';
 import { isRoot, rerunThroughSudo } from '../../system/containers/scanAsRoot';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
-import { InputError, Output, ParsedArguments, readConfig, UsageError } from '../arguments';
+import { Output, ParsedArguments, UsageError } from '../arguments';
 import { githubAnnotations } from '../formats/github';
 import { gnuLines } from '../formats/gnu';
 import { CheckedFinding, CheckReport } from '../formats/report';
@@ -167,35 +166,9 @@ function judge(container: DiscoveredContainer): JudgedContainer {
   };
 }
 
-/**
- * `--write-into ID --from FILE`: the editor's save of a container's file as root (run through sudo
- * by the extension). FILE holds `{"text", "expected"}`; the container's file is written only when
- * it still holds `expected` (null: none), in place, keeping owner, group, mode and inode. Prints
- * the outcome as JSON; the backup is the editor's, kept as its user.
- */
-async function writeInto(args: ParsedArguments, output: Output): Promise<number> {
-  if (!isRoot()) throw new InputError('--write-into writes into a container as root: run it with sudo');
-  if (args.from === undefined) throw new UsageError('--write-into needs --from FILE');
-  let request: { text?: unknown; expected?: unknown };
-  try {
-    request = JSON.parse(readConfig(args.from)) as typeof request;
-  } catch (error) {
-    throw error instanceof InputError ? error : new InputError(`${args.from}: not JSON`);
-  }
-  if (typeof request.text !== 'string' || (request.expected !== null && typeof request.expected !== 'string'))
-    throw new InputError(`${args.from}: needs {"text": TEXT, "expected": TEXT or null}`);
-  const scan = await discoverContainers([procSource(), lxdSource()]);
-  const container = scan.containers.find((c) => c.id === args.writeInto);
-  if (!container) throw new InputError(`no container ${args.writeInto} on this host now`);
-  const outcome = await saveContainerGaiConf(container, request.text, request.expected, { backup: false });
-  output.out(JSON.stringify(outcome));
-  return outcome.kind === 'written' ? 0 : 1;
-}
-
 export async function containers(args: ParsedArguments, output: Output, argv: readonly string[]): Promise<number> {
   if (args.positional.length > 0)
     throw new UsageError('containers takes no file: it reads every container of this host');
-  if (args.writeInto !== undefined) return writeInto(args, output);
   const format = FORMATS[formatName(args, FORMAT_NAMES) as (typeof FORMAT_NAMES)[number]];
   const threshold = failureThreshold(args);
   if (args.sudo && !isRoot()) return rerunThroughSudo(argv.filter((a) => a !== '--sudo'));
