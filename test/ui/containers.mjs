@@ -12,7 +12,8 @@
 // diff shown first), then real glibc inside it (`lxc exec … getent ahosts`) tries IPv6 first while
 // the container not picked still tries IPv4 first; the view lists again; the Measure view is
 // offered; no sudo ran until "Scan as root…" was clicked, which asks for the password and runs
-// only the extension's own language server's `--containers-as-root scan`, listing the namespace the user could not see.
+// only the extension's own language server's `--containers-as-root scan`, listing the namespace the
+// user could not see, whose file a Ctrl+S then saves through sudo (`--containers-as-root write`).
 //
 // Needs root (the user, LXD, the namespace), sudo, LXD, `npm run build` and tsc's out/. Fails when
 // one is missing, naming it; skips only in a partial run (GAI_CONF_PARTIAL=1).
@@ -337,6 +338,43 @@ async function main() {
     const ran = commandsRunAsRoot(sudoLog);
     log(`run as root: ${JSON.stringify(ran)}`);
     assert(ran.length === 1 && / \S+\/dist\/server\.js --containers-as-root scan$/.test(ran[0]), `sudo ran: ${ran}`);
+  });
+
+  await test('a container only root can reach: opened from the scan as root, Ctrl+S saves it through sudo in place, with a backup', async () => {
+    const file = join(hidden.etc, 'gai.conf');
+    const before = identity(file);
+    await runCommand(page, 'View: Close All Editors');
+    const row = page.locator('.pane .monaco-list-row[aria-level="2"]').filter({ hasText: 'fd42:5:5::5' }).first();
+    await row.click();
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'gai.conf' }).waitFor({ timeout });
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('# saved as root into a namespace\n');
+    await page.keyboard.press('Control+S');
+    // sudo may still hold the password given for the scan; else it is asked again.
+    await waitFor(
+      'the save as root',
+      async () => {
+        const box = page.locator('.quick-input-widget input[type="password"]');
+        if (await box.isVisible()) await typePassword(page, 'secret');
+        return readFileSync(file, 'utf8').endsWith('# saved as root into a namespace\n');
+      },
+      timeout,
+    );
+    await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ timeout });
+    assert(identity(file) === before, `${before} before, ${identity(file)} after`);
+    const ran = commandsRunAsRoot(sudoLog);
+    log(`run as root: ${JSON.stringify(ran)}`);
+    assert(
+      ran.length === 2 &&
+        / \S+\/dist\/server\.js --containers-as-root write \S+ \/tmp\/gai-conf-save-\w+\/request\.json$/.test(ran[1]),
+      `sudo ran: ${ran}`,
+    );
+    const backups = readdirSync(join(home, '.cache/gai-conf/backups')).filter((n) => n.startsWith('%2Fproc%2F'));
+    assert(
+      backups.length === 1 && readFileSync(join(home, '.cache/gai-conf/backups', backups[0]), 'utf8') === stock,
+      `backups: ${backups}`,
+    );
   });
 
   const failed = results.filter((r) => !r.ok).length;
