@@ -15,6 +15,8 @@ import { after, before } from 'node:test';
 
 import {
   ContainerListEntry,
+  ContainersProgressNotification,
+  ContainersProgressParams,
   ContainersRequest,
   ContainersResult,
   ReadContainerFileRequest,
@@ -268,6 +270,30 @@ testNeeding(
       await client.request(ContainersRequest, { mode: 'report', report: { containers: 'no' } }).then(
         () => assert.fail('a report that is not one is refused'),
         (error: Error) => assert.match(error.message, /not the report of gai-conf containers --json/),
+      );
+    });
+  },
+);
+
+testNeeding(
+  NEED,
+  'a scan reports its progress as it goes; the list of the last scan stays for the known mode',
+  { timeout: 60_000 },
+  async () => {
+    await withServer({ settings: { glibcVersion: '2.36' } }, async (client) => {
+      const progress: ContainersProgressParams[] = [];
+      client.connection.onNotification(ContainersProgressNotification.method, (p: ContainersProgressParams) => {
+        progress.push(p);
+      });
+      await client.request(ContainersRequest, { mode: 'scan' });
+      assert.ok(
+        progress.some((p) => p.source === 'proc' && p.total !== undefined && p.done === p.total),
+        JSON.stringify(progress.slice(-3)),
+      );
+      const known = (await client.request(ContainersRequest, { mode: 'known' })) as ContainersResult;
+      assert.ok(
+        known.containers.some((c) => c.pid === stock.pid),
+        'the last complete scan is kept',
       );
     });
   },
