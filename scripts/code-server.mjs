@@ -4,11 +4,14 @@
 // playwright-core, saving logs when something fails, and stopping all of it again.
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
+  copyFileSync,
   cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -297,4 +300,17 @@ export function runnerSession(log) {
     });
   }
   return session;
+}
+
+/** `npm run package`, then a copy of the VSIX in `tmp`, readable by every user (so a later repackaging cannot touch it). */
+export function packageVsix(tmp, log) {
+  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  const vsix = join(repo, `gai-conf-${version}.vsix`);
+  const copy = join(tmp, `gai-conf-${version}.vsix`);
+  copyFileSync(vsix, copy);
+  chmodSync(copy, 0o644);
+  log?.(`packaged ${relative(repo, vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB)`);
+  return copy;
 }

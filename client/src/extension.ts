@@ -9,6 +9,8 @@ import * as path from 'path';
 import { ExtensionContext, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
+import { registerContainerFileSystem } from './containerFileSystem';
+import { registerContainerUlaFix } from './containerUlaFix';
 import { registerDocumentation } from './documentation';
 import { LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
 import { registerFixAllReport } from './fixAllReport';
@@ -16,6 +18,7 @@ import { registerPolicyFiles } from './policyFiles';
 import { AnalysisPublishedNotification, CLIENT_COMMANDS, StatusChangedNotification, StatusRequest } from './protocol';
 import { registerSaveAsRoot } from './saveAsRoot';
 import { registerGlibcStatus } from './status';
+import { registerContainersView } from './views/containers';
 import { registerExplainView } from './views/explain';
 import { registerMeasureView } from './views/measure';
 import { registerPolicyTableView } from './views/policyTable';
@@ -45,6 +48,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
   registerWhoFollowsView(context, languageClient);
   registerPolicyFiles(context, languageClient);
   registerMeasureView(context, languageClient);
+  const containerFiles = registerContainerFileSystem(context, languageClient);
+  registerContainerUlaFix(context, containerFiles, registerContainersView(context, languageClient, containerFiles));
   registerTreatAsGaiConf(context);
   registerDocumentation(context);
   registerFixAllReport(context);

@@ -10,16 +10,21 @@ import type {
   AnalysisPublishedNotification as AnalysisPublishedNotificationType,
   ClientCommands,
   ConnectionsRequest as ConnectionsRequestType,
+  ContainerScheme,
+  ContainersProgressNotification as ContainersProgressNotificationType,
+  ContainersRequest as ContainersRequestType,
   ExplainRequest as ExplainRequestType,
   ExportTablesRequest as ExportTablesRequestType,
   KernelLabelsRequest as KernelLabelsRequestType,
   PolicyTablesRequest as PolicyTablesRequestType,
   PresetsRequest as PresetsRequestType,
+  ReadContainerFileRequest as ReadContainerFileRequestType,
   ResetToDefaultsRequest as ResetToDefaultsRequestType,
   SaveCheckRequest as SaveCheckRequestType,
   StatusChangedNotification as StatusChangedNotificationType,
   StatusRequest as StatusRequestType,
   WhoFollowsRequest as WhoFollowsRequestType,
+  WriteContainerFileRequest as WriteContainerFileRequestType,
   WritePresetRequest as WritePresetRequestType,
 } from '../../server/src/lsp/protocol';
 
@@ -67,3 +72,10 @@ export const CLIENT_COMMANDS: ClientCommands = {
   fixAllReport: 'gaiconf.fixAllReport',
   measureIpv6Share: 'gaiconf.measureIpv6Share',
 };
+
+export const ContainersRequest = request<typeof ContainersRequestType>('gaiConf/containers');
+export const ContainersProgressNotification =
+  notification<typeof ContainersProgressNotificationType>('gaiConf/containersProgress');
+export const ReadContainerFileRequest = request<typeof ReadContainerFileRequestType>('gaiConf/readContainerFile');
+export const WriteContainerFileRequest = request<typeof WriteContainerFileRequestType>('gaiConf/writeContainerFile');
+export const CONTAINER_SCHEME: ContainerScheme = 'gai-conf-container';

@@ -78,22 +78,27 @@ export function classifySudoFailure(stderr: string): RootWriteOutcome {
 function runSudo(
   args: readonly string[],
   password: string | undefined,
-): Promise<{ code: number | null; stderr: string } | 'sudo-missing'> {
+): Promise<{ code: number | null; stdout: string; stderr: string } | 'sudo-missing'> {
   return new Promise((resolve) => {
     // LC_ALL=C: sudo's and dd's messages in English, so that classifySudoFailure can read them.
     const child = spawn('sudo', args, {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' },
-      stdio: ['pipe', 'ignore', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    let stdout = '';
     let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+    });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (chunk: string) => {
       stderr += chunk;
     });
     child.on('error', (error: NodeJS.ErrnoException) =>
-      resolve(error.code === 'ENOENT' ? 'sudo-missing' : { code: null, stderr: error.message }),
+      resolve(error.code === 'ENOENT' ? 'sudo-missing' : { code: null, stdout, stderr: error.message }),
     );
-    child.on('close', (code) => resolve({ code, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.on('error', () => {}); // sudo may exit (NOPASSWD, a bad rule) before reading it
     child.stdin.end(password === undefined ? '' : `${password}\n`);
   });
@@ -160,6 +165,38 @@ export async function writeAsRoot(target: string, bytes: Uint8Array, password?: 
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** What a run of the extension's own language server bundle as root came to: its exit status and output, or sudo's refusal. */
+export type RootRunOutcome =
+  | { readonly kind: 'ran'; readonly code: number; readonly stdout: string; readonly stderr: string }
+  | Exclude<RootWriteOutcome, { readonly kind: 'written' }>;
+
+/**
+ * Runs one of the extension's own bundles (`node BUNDLE ARGS...`, never a program of a
+ * container's) as root: `sudo -n --` without a password, `sudo -S -p '' --` with one, as writeAsRoot does. Under
+ * Electron the same binary runs as Node with ELECTRON_RUN_AS_NODE, which sudo would drop from the
+ * environment: /usr/bin/env sets it after sudo.
+ */
+export async function runBundleAsRoot(
+  bundle: string,
+  args: readonly string[],
+  password?: string,
+): Promise<RootRunOutcome> {
+  const node = process.versions.electron
+    ? ['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', process.execPath]
+    : [process.execPath];
+  const sudo = password === undefined ? ['-n'] : ['-S', '-p', ''];
+  const run = await runSudo([...sudo, '--', ...node, bundle, ...args], password);
+  if (run === 'sudo-missing') return { kind: 'sudo-missing' };
+  if (run.code === null) return { kind: 'failed', detail: run.stderr };
+  const refusal = classifySudoFailure(run.stderr);
+  if (
+    run.code !== 0 &&
+    (refusal.kind === 'password-required' || refusal.kind === 'wrong-password' || refusal.kind === 'not-allowed')
+  )
+    return refusal;
+  return { kind: 'ran', code: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** Where backups go: $XDG_CACHE_HOME/gai-conf/backups, else ~/.cache/gai-conf/backups. */

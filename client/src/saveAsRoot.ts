@@ -43,6 +43,7 @@ import {
   writePlan,
 } from './saveAsRootDecision';
 import { savedFileText } from './savedFile';
+import { withSudoPassword } from './sudoPassword';
 
 const MEASURE_ACTION = 'Measure IPv6 Share…';
 
@@ -99,21 +100,6 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
     const answer = await window.showWarningMessage(question.message, { modal: true }, ...question.choices);
     if (answer === COMPARE) await compareWithDisk(document);
     return answer === question.proceed;
-  }
-
-  /** Asks for the password until sudo takes it or the user gives up; the password goes to sudo only. */
-  async function writeWithPassword(file: string, bytes: Uint8Array): Promise<RootWriteOutcome | undefined> {
-    for (let retry = false; ; retry = true) {
-      const password = await window.showInputBox({
-        title: 'gai.conf: Save as Root',
-        prompt: passwordPrompt(userName(), file, retry),
-        password: true,
-        ignoreFocusOut: true,
-      });
-      if (password === undefined) return undefined;
-      const outcome = await writeAsRoot(file, bytes, password);
-      if (outcome.kind !== 'wrong-password') return outcome;
-    }
   }
 
   async function saveAsRoot(uriArgument?: unknown): Promise<boolean> {
@@ -186,8 +172,11 @@ export function registerSaveAsRoot(context: ExtensionContext, client: LanguageCl
     let outcome: RootWriteOutcome | undefined = { kind: 'written' };
     if (plan.kind === 'write') {
       if (plan.previous) backup = await writeBackup(file, plan.previous);
-      outcome = await writeAsRoot(file, plan.bytes);
-      if (outcome.kind === 'password-required') outcome = await writeWithPassword(file, plan.bytes);
+      outcome = await withSudoPassword(
+        'gai.conf: Save as Root',
+        (retry) => passwordPrompt(userName(), file, retry),
+        (password) => writeAsRoot(file, plan.bytes, password),
+      );
     }
     if (!outcome) return false;
     const failure = failureMessage(file, userName(), outcome);

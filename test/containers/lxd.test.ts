@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -21,10 +21,19 @@ import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { ulaFixes } from '../../server/src/features/codeActions/ulaFixes';
 import { judgeContainer } from '../../server/src/features/containerVerdict';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
+import {
+  ContainerFileResult,
+  ContainersRequest,
+  ContainersResult,
+  ReadContainerFileRequest,
+  WriteContainerFileRequest,
+  WriteContainerFileResult,
+} from '../../server/src/lsp/protocol';
 import { discoverContainers } from '../../server/src/system/containers/discovery';
 import { lxdSource } from '../../server/src/system/containers/lxdSource';
 import { DiscoveredContainer } from '../../server/src/system/containers/model';
 import { procSource } from '../../server/src/system/containers/procSource';
+import { serverPath, withServer } from '../support/lspClient';
 import { LxdFixture, lxdUnavailable, run } from '../support/lxd';
 import { testNeeding } from '../support/prerequisites';
 import { readmeBlock } from '../support/readme';
@@ -51,15 +60,7 @@ before(
   async () => {
     if (skip) return;
     await fixture.start({ containers: NAMES });
-    const hosts = [
-      '127.0.0.1\tlocalhost',
-      '::1\tlocalhost',
-      `${fixture.globalDestination}\tdual-v6-listed-first`,
-      `${fixture.ipv4Destination}\tdual-v6-listed-first`,
-      `${fixture.ipv4Destination}\tdual-v4-listed-first`,
-      `${fixture.globalDestination}\tdual-v4-listed-first`,
-      '',
-    ].join('\n');
+    const hosts = fixture.dualStackHosts();
     await Promise.all(
       NAMES.map(async (short) => {
         await fixture.pushFile(short, '/etc/hosts', hosts);
@@ -95,6 +96,10 @@ after(
   },
   { timeout: 180_000 },
 );
+
+function container(name: string): DiscoveredContainer {
+  return found.get(name)!;
+}
 
 /** The family real glibc inside the container puts first for a name, from `getent ahosts`. */
 async function glibcFirst(container: string, name: string): Promise<'ipv6' | 'ipv4'> {
@@ -244,6 +249,79 @@ testNeeding(
       );
     });
     await fixture.pushFile(short, '/etc/gai.conf', FIXED);
+  },
+);
+
+testNeeding(
+  skip,
+  "as an lxd-group user, the language server opens a container's gai.conf judged for that container and saves the ULA fix back through the API",
+  { timeout: 120_000 },
+  async () => {
+    const short = 'stock';
+    const made = fixture.containers.get(short)!;
+    const onHost = `/proc/${made.pid}/root/etc/gai.conf`;
+    const before = statSync(onHost);
+    assert.equal(await glibcFirst(made.name, 'dual-v6-listed-first'), 'ipv4');
+    const cache = mkdtempSync(join(tmpdir(), 'gai-conf-lxd-cache-'));
+    let fixedText = '';
+    try {
+      await withUser(['lxd'], async (user) => {
+        chownSync(cache, Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout), 0);
+        const argv = [
+          '/usr/sbin/runuser',
+          '-u',
+          user,
+          '--',
+          '/usr/bin/env',
+          `XDG_CACHE_HOME=${cache}`,
+          process.execPath,
+          serverPath(),
+          '--stdio',
+        ] as const;
+        await withServer({ command: { argv, cwd: repoRoot() }, timeoutMs: 60_000 }, async (client) => {
+          const list = (await client.request(ContainersRequest, { mode: 'scan' })) as ContainersResult;
+          assert.equal(list.asRoot, false);
+          const entry = list.containers.find((c) => c.name === made.name);
+          assert.ok(entry, `${made.name} listed for the lxd-group user`);
+          assert.equal(entry.saveVia, 'api');
+          assert.equal(entry.group, 'ipv4-first');
+          assert.equal(entry.ulaFix, true);
+          assert.equal(entry.libc, 'glibc 2.36');
+          const file = (await client.request(ReadContainerFileRequest, { uri: entry.uri })) as ContainerFileResult;
+          assert.equal(file.text, STOCK);
+          fixedText = file.ulaFixed!;
+          assert.ok(file.gaiConf.state === 'present' && file.gaiConf.owner.uid === 100000, 'the shifted owner');
+          const published = await client.open(entry.uri, STOCK);
+          const demoted = published.diagnostics.find((d) => d.code === 'ula-demoted');
+          assert.ok(demoted, published.diagnostics.map((d) => d.code).join());
+          const ula = container(made.name).addresses.find((a) => a.address.startsWith('fd'))!.address;
+          assert.ok(String(demoted.message).includes(ula), `${demoted.message} names ${ula}`);
+          const saved = (await client.request(WriteContainerFileRequest, {
+            uri: entry.uri,
+            text: file.ulaFixed!,
+            expected: STOCK,
+          })) as WriteContainerFileResult;
+          assert.equal(saved.kind, 'written', JSON.stringify(saved));
+          assert.ok(saved.kind === 'written' && saved.backup?.startsWith(cache), "the backup in the user's cache");
+          assert.equal(readFileSync(saved.backup!, 'utf8'), STOCK);
+          assert.equal(statSync(saved.backup!).uid, Number(spawnSync('id', ['-u', user], { encoding: 'utf8' }).stdout));
+        });
+      });
+      const after = statSync(onHost);
+      assert.deepEqual(
+        [after.uid, after.gid, after.mode & 0o7777, after.ino],
+        [before.uid, before.gid, before.mode & 0o7777, before.ino],
+        'owner (the shifted 100000), group, mode and inode kept',
+      );
+      assert.equal(after.uid, 100000);
+      assert.equal(readFileSync(onHost, 'utf8'), fixedText);
+      for (const name of ['dual-v6-listed-first', 'dual-v4-listed-first'])
+        assert.equal(await glibcFirst(made.name, name), 'ipv6', `real glibc in ${made.name} for ${name}`);
+      assert.equal(readFileSync(`/proc/${fixture.containers.get('broken')!.pid}/root/etc/gai.conf`, 'utf8'), BROKEN);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+      await fixture.pushFile(short, '/etc/gai.conf', STOCK);
+    }
   },
 );
 

@@ -19,32 +19,13 @@ import {
   WhoFollowsRequest,
 } from '../../server/src/lsp/protocol';
 import { generateGaiConf } from '../support/generate';
-import { editsAsContentChanges, editsFor, LspClient, withServer } from '../support/lspClient';
+import { editsAsContentChanges, editsFor } from '../support/lspClient';
 import { repoRoot } from '../support/repository';
+import { withWatchedServer } from './watchedServer';
 
 const TRIPWIRE = join(__dirname, 'tripwire.js');
 const STOCK_LIKE =
   '# gai.conf\n#label ::1/128       0\n#label fc00::/7      6\nLabel ::1/128 5\nlabel 10.0.0.0/8 4\nprecedence ::ffff:0:0/96 100 extra\nreload maybe\n';
-
-/** Starts the server with the tripwire preloaded (children inherit NODE_OPTIONS). */
-async function withWatchedServer(body: (client: LspClient) => Promise<void>): Promise<string> {
-  const saved = process.env.NODE_OPTIONS;
-  process.env.NODE_OPTIONS = `${saved ?? ''} --require ${TRIPWIRE}`.trim();
-  let stderr = '';
-  try {
-    await withServer({ settings: { glibcVersion: 'auto' } }, async (client) => {
-      try {
-        await body(client);
-      } finally {
-        stderr = client.stderr;
-      }
-    });
-  } finally {
-    if (saved === undefined) delete process.env.NODE_OPTIONS;
-    else process.env.NODE_OPTIONS = saved;
-  }
-  return stderr;
-}
 
 test('the tripwire catches what it watches (else the test below could not fail)', () => {
   const probe =

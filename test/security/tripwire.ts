@@ -31,6 +31,10 @@ function watch(moduleName: string, target: object, names: readonly string[]): vo
         process.stderr.write(
           `TRIPWIRE-EXEC ${String(args[0])} ${Array.isArray(args[1]) ? args[1].map(String).join(' ') : ''}\n`,
         );
+      // Where to: a local unix socket (a container runtime's API) is not the network.
+      const options = args[0] as { socketPath?: unknown } | undefined;
+      if (moduleName === 'http' && typeof options?.socketPath === 'string')
+        process.stderr.write(`TRIPWIRE-SOCKET ${options.socketPath}\n`);
       return (original as (...a: unknown[]) => unknown).apply(this, args);
     };
   }

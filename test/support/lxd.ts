@@ -261,6 +261,22 @@ export class LxdFixture {
   }
 
   /** Writes a file inside a container as its root (owner 0:0 inside, the shifted uid outside). */
+  /**
+   * An /etc/hosts naming this run's global IPv6 and IPv4 destinations under two names, one per
+   * order of the answers: dual-v6-listed-first and dual-v4-listed-first.
+   */
+  dualStackHosts(): string {
+    return [
+      '127.0.0.1\tlocalhost',
+      '::1\tlocalhost',
+      `${this.globalDestination}\tdual-v6-listed-first`,
+      `${this.ipv4Destination}\tdual-v6-listed-first`,
+      `${this.ipv4Destination}\tdual-v4-listed-first`,
+      `${this.globalDestination}\tdual-v4-listed-first`,
+      '',
+    ].join('\n');
+  }
+
   async pushFile(short: string, path: string, text: string, mode = '0644'): Promise<void> {
     const local = join(this.scratch, `push-${short}`);
     writeFileSync(local, text);

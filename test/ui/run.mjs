@@ -16,7 +16,7 @@
 // GAI_CONF_TOOLS (see scripts/install-code-server.sh), GAI_CONF_KEEP_TMP=1,
 // GAI_CONF_UI_SCREENSHOTS=1 (rewrite docs/images/).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -28,6 +28,7 @@ import {
   makeLog,
   newestMtime,
   newPage,
+  packageVsix,
   prepareDirs,
   repo,
   runnerSession,
@@ -36,6 +37,7 @@ import {
   waitFor,
 } from '../../scripts/code-server.mjs';
 import {
+  assert,
   clipAround,
   colourAt,
   editorLine,
@@ -47,6 +49,7 @@ import {
   openFromExplorer,
   openProblems,
   problemRows,
+  runCommand,
   textInLine,
   timeout,
   uiTestRunner,
@@ -63,10 +66,6 @@ const images = join(repo, updateReadmeImages ? 'docs/images' : '.test-artifacts/
 const session = runnerSession(log);
 let page;
 const { test, results, failureShots } = uiTestRunner(session, () => page);
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 function assertEqual(actual, expected, what) {
   if (actual !== expected)
@@ -91,18 +90,6 @@ function checkBuilt() {
   );
   const sources = Math.max(newestMtime(join(repo, 'server/src'), '.ts'), newestMtime(join(repo, 'client/src'), '.ts'));
   if (sources > dist) log('WARNING: dist/ is older than server/src or client/src: run `npm run build`');
-}
-
-/** `npm run package`, then a copy of the VSIX in `tmp` (so a later repackaging cannot touch it). */
-function packageVsix() {
-  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
-  const vsix = join(repo, `gai-conf-${version}.vsix`);
-  const copy = join(session.tmp, `gai-conf-${version}.vsix`);
-  copyFileSync(vsix, copy);
-  log(`packaged ${relative(repo, vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB)`);
-  return copy;
 }
 
 const ULA_LINE = /^#?label\s+fc00::\/7\s+6\s*$/;
@@ -175,16 +162,6 @@ async function assertFitsColumn(page, heading) {
 }
 
 /** Runs a command from the command palette (F1) by its label. */
-async function runCommand(page, label) {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout });
-  await input.fill(`>${label}`);
-  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: label }).first().waitFor({ timeout });
-  await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
-}
-
 /** Opens a workspace file with Quick Open (F1, then the path without ">"). */
 async function quickOpen(page, path) {
   await page.keyboard.press('F1');
@@ -215,7 +192,7 @@ async function main() {
   checkBuilt();
   const bin = installCodeServer();
   session.tmp = mkdtempSync(join(tmpdir(), 'gai-conf-ui-'));
-  const vsix = packageVsix();
+  const vsix = packageVsix(session.tmp, log);
   // The theme VS Code ships as its default, whatever colour scheme the browser reports; saving by
   // hand as in desktop VS Code (the web workbench defaults to auto-save, which would hide Ctrl+S).
   const dirs = prepareDirs(session.tmp, {

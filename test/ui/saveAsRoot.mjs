@@ -20,7 +20,6 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
-  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -31,23 +30,31 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { join } from 'node:path';
 
 import {
-  codeServerEnv,
-  installCodeServer,
-  installExtension,
   launchChromium,
   makeLog,
   newPage,
-  prepareDirs,
+  packageVsix,
   repo,
   runnerSession,
-  saveArtifacts,
-  startCodeServer,
   waitFor,
 } from '../../scripts/code-server.mjs';
-import { editorLine, hoverUntil, mouseAway, openProblems, textInLine, timeout, uiTestRunner } from './workbench.mjs';
+import { commandsRunAsRoot, setSudo, startCodeServerAsUser, userFacts } from './sudoUser.mjs';
+import {
+  assert,
+  editorLine,
+  hoverUntil,
+  mouseAway,
+  notification as toast,
+  openProblems,
+  runSuite,
+  textInLine,
+  timeout,
+  typePassword,
+  uiTestRunner,
+} from './workbench.mjs';
 
 const started = Date.now();
 const log = makeLog('test-ui-root', started);
@@ -55,38 +62,11 @@ const session = runnerSession(log);
 let page;
 const { test, results } = uiTestRunner(session, () => page);
 
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
-
 const SCRIPT = join(repo, 'scripts/sudo-test-user.sh');
-function setSudo(mode, sudoLog) {
-  const run = spawnSync('bash', [SCRIPT, mode, sudoLog], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`sudo-test-user.sh ${mode} failed: ${run.stderr}`);
-  return run.stdout.trim().split('\n').at(-1);
-}
-
-/** The commands sudo ran for the user, from its log. */
-function commandsRunAsRoot(sudoLog) {
-  return spawnSync('bash', [SCRIPT, 'ran', sudoLog], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .filter((l) => l);
-}
-
 const identity = (path) => {
   const s = statSync(path);
   return `${s.uid}:${s.gid} ${(s.mode & 0o7777).toString(8)} inode ${s.ino}`;
 };
-
-function packageVsix() {
-  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
-  const copy = join(session.tmp, `gai-conf-${version}.vsix`);
-  copyFileSync(join(repo, `gai-conf-${version}.vsix`), copy);
-  chmodSync(copy, 0o644);
-  return copy;
-}
 
 /** What real glibc returns first, in a namespace with a ULA-only host, under `config`. */
 async function glibcOrderFromUlaHost(config) {
@@ -101,7 +81,7 @@ async function glibcOrderFromUlaHost(config) {
   return order;
 }
 
-const notification = (text) => page.locator('.notifications-toasts .notification-toast').filter({ hasText: text });
+const notification = (text) => toast(page, text);
 const lens = (text) =>
   page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a').filter({ hasText: text });
 const activeTab = (state) => page.locator(`.tabs-container .tab.active${state}`);
@@ -111,13 +91,6 @@ async function clickNotificationButton(text, button) {
   const toast = notification(text).first();
   await toast.waitFor({ timeout });
   await toast.locator('.monaco-button').filter({ hasText: button }).click();
-}
-
-async function typePassword(password) {
-  const input = page.locator('.quick-input-widget input[type="password"]');
-  await input.waitFor({ state: 'visible', timeout });
-  await input.fill(password);
-  await page.keyboard.press('Enter');
 }
 
 /** The dialog a Ctrl+S that is about to fail opens: "… cannot write /etc/gai.conf, so this save fails. …" */
@@ -182,31 +155,13 @@ async function main() {
     if (!existsSync(join(repo, f)))
       throw new Error(`missing ${f}: run \`npm run build && npx tsc -p tsconfig.json\` first`);
   }
-  const installed = installCodeServer();
   session.tmp = mkdtempSync(join(tmpdir(), 'gai-conf-ui-root-'));
   chmodSync(session.tmp, 0o755);
   const sudoLog = join(session.tmp, 'sudo.log');
   const user = setSudo('password', sudoLog);
-  const home = spawnSync('getent', ['passwd', user], { encoding: 'utf8' }).stdout.split(':')[5];
+  const { home } = userFacts(user);
   rmSync(join(home, '.cache/gai-conf/backups'), { recursive: true, force: true }); // from earlier runs
-  const [uid, gid] = ['-u', '-g'].map((flag) => Number(spawnSync('id', [flag, user], { encoding: 'utf8' }).stdout));
-
-  // code-server lives under root's home, which the user cannot enter: a hard-linked copy.
-  const installDir = dirname(dirname(dirname(installed)));
-  const tools = join(session.tmp, 'code-server');
-  const copied = spawnSync('cp', ['-al', installDir, tools]);
-  if (copied.status !== 0) spawnSync('cp', ['-a', installDir, tools]);
-  const bin = join(tools, relative(installDir, installed));
-  const vsix = packageVsix();
-
-  const state = join(session.tmp, 'state');
-  mkdirSync(state);
-  const dirs = prepareDirs(state, {
-    'workbench.colorTheme': 'Default Dark Modern',
-    'workbench.tips.enabled': false,
-    'files.autoSave': 'off',
-  });
-  spawnSync('chown', ['-R', `${uid}:${gid}`, state]);
+  const vsix = packageVsix(session.tmp);
 
   // The root-owned scratch gai.conf: a stock-like file (every row commented), group daemon, mode 0644.
   const scratch = join(session.tmp, 'gai.conf');
@@ -222,30 +177,23 @@ async function main() {
   writeFileSync(join(readOnly, 'gai.conf'), 'label ::1/128 0\n');
   log(`scratch ${scratch} (${before}) bind-mounted over /etc/gai.conf for code-server only; user ${user}`);
 
-  const asUser = ['runuser', '-u', user, '--', 'env', `HOME=${home}`, `USER=${user}`];
-  installExtension(bin, vsix, { tmp: state, ...dirs, wrap: asUser });
-  const wrap = [
-    'unshare',
-    '-m',
-    '--propagation',
-    'private',
-    'sh',
-    '-c',
-    'mount --bind "$0" /etc/gai.conf && mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
-    scratch,
-    readOnly,
-    ...asUser,
-  ];
-  const { port } = await startCodeServer(bin, {
-    tmp: state,
-    ...dirs,
+  const { port } = await startCodeServerAsUser({
+    session,
+    user,
+    vsix,
     folder: '/etc',
     log,
-    wrap,
-    env: codeServerEnv({ HOME: home }),
-    onSpawn: (child) => {
-      session.server = child;
-    },
+    outer: [
+      'unshare',
+      '-m',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount --bind "$0" /etc/gai.conf && mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"',
+      scratch,
+      readOnly,
+    ],
   });
   session.browser = await launchChromium(session.tmp);
   page = await newPage(session.browser, session.tmp, { width: 1600, height: 1000 });
@@ -353,11 +301,11 @@ async function main() {
     await page.keyboard.press('Control+S');
     const offer = await saveAsRootOffer();
     await offer.locator('.monaco-button').filter({ hasText: 'Save as Root…' }).click();
-    await typePassword('wrong');
+    await typePassword(page, 'wrong');
     await quickInput(page)
       .filter({ hasText: /Wrong password/ })
       .waitFor({ timeout });
-    await typePassword('secret');
+    await typePassword(page, 'secret');
     await notification(/Saved \/etc\/gai\.conf as root\. Programs already running keep the tables they read/)
       .first()
       .waitFor({ timeout });
@@ -516,48 +464,20 @@ async function main() {
     );
   });
 
-  const failed = results.filter((r) => !r.ok);
-  if (failed.length) {
-    await saveArtifacts({
-      prefix: 'ui-root',
-      reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'),
-      page,
-      tmp: state,
-      log,
-      extra: readdirSync(session.tmp)
-        .filter((n) => n.startsWith('failed-'))
-        .map((n) => [join(session.tmp, n), n]),
-    });
-  }
-  return { passed: results.length - failed.length, failed: failed.length };
+  const failed = results.filter((r) => !r.ok).length;
+  return { passed: results.length - failed, failed };
 }
 
-let outcome;
-try {
-  outcome = await main();
-  if (outcome.missing) {
-    // As test/support/prerequisites.ts: a failure naming what is missing, a skip only in a partial run.
-    const partial = process.env.GAI_CONF_PARTIAL === '1';
-    console.log(`test-ui-root: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
-    outcome = partial ? { passed: 0, failed: 0, skipped: 1 } : { passed: 0, failed: 1 };
-  }
-} catch (error) {
-  console.error(`test-ui-root: ${error.stack ?? error}`);
-  if (session.tmp)
-    await saveArtifacts({
-      prefix: 'ui-root',
-      reason: String(error.stack ?? error),
-      page,
-      tmp: join(session.tmp, 'state'),
-      log,
-    }).catch(() => {});
-  outcome = { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length + 1 };
-} finally {
-  await session.cleanUp();
-  if (process.getuid?.() === 0 && existsSync(SCRIPT)) spawnSync('bash', [SCRIPT, 'remove']);
-}
-log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(
-  `${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`,
-);
-process.exit(outcome.failed ? 1 : 0);
+await runSuite({
+  tag: 'test-ui-root',
+  prefix: 'ui-root',
+  session,
+  results,
+  page: () => page,
+  log,
+  started,
+  main,
+  cleanUp: async () => {
+    if (process.getuid?.() === 0 && existsSync(SCRIPT)) spawnSync('bash', [SCRIPT, 'remove']);
+  },
+});

@@ -2,9 +2,10 @@
 // Every wait is on a condition with a timeout, never a fixed sleep. Plain .mjs: tsc does not
 // compile it and node:test does not pick it up.
 
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { serverExited } from '../../scripts/code-server.mjs';
+import { saveArtifacts, serverExited } from '../../scripts/code-server.mjs';
 
 /** The default timeout of one wait, in ms ($GAI_CONF_UI_TIMEOUT seconds, default 30). */
 export const timeout = Number(process.env.GAI_CONF_UI_TIMEOUT ?? 30) * 1000;
@@ -277,4 +278,80 @@ export function textInLine(line, text) {
     hover: async (options) => line.hover({ ...options, position: await position() }),
     click: async (options) => line.click({ ...options, position: await position() }),
   };
+}
+
+export function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Runs a command by its title from the command palette (F1); `opensQuickInput`: the command shows a quick pick of its own. */
+export async function runCommand(page, label, { opensQuickInput = false } = {}) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`>${label}`);
+  await page.locator('.quick-input-widget .monaco-list-row').filter({ hasText: label }).first().waitFor({ timeout });
+  await page.keyboard.press('Enter');
+  if (!opensQuickInput) await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
+}
+
+/** The notification toasts whose text matches `text`. */
+export function notification(page, text) {
+  return page.locator('.notifications-toasts .notification-toast').filter({ hasText: text });
+}
+
+/** Types `password` into the password box (sudo's, as Save as Root asks for it) and presses Enter. */
+export async function typePassword(page, password) {
+  const input = page.locator('.quick-input-widget input[type="password"]');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(password);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Runs a UI suite run as root (test/ui/saveAsRoot.mjs, test/ui/containers.mjs) to its last line,
+ * "N passed, M failed[, K skipped]", and exits: `main` returns {passed, failed} or {missing}, which
+ * fails naming it (as test/support/prerequisites.ts; a skip only in a partial run, GAI_CONF_PARTIAL=1);
+ * on a failure the page, the logs and the failure screenshots are kept under .test-artifacts/PREFIX-*.
+ */
+export async function runSuite({ tag, prefix, session, results, page, log, started, main, cleanUp = async () => {} }) {
+  const artifacts = (reason) =>
+    saveArtifacts({
+      prefix,
+      reason,
+      page: page(),
+      tmp: join(session.tmp, 'state'),
+      log,
+      extra: readdirSync(session.tmp)
+        .filter((n) => n.startsWith('failed-'))
+        .map((n) => [join(session.tmp, n), n]),
+    }).catch((error) => console.error(`could not save artifacts: ${error}`));
+  let outcome;
+  try {
+    outcome = await main();
+    if (outcome.missing) {
+      const partial = process.env.GAI_CONF_PARTIAL === '1';
+      console.log(`${tag}: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
+      outcome = partial ? { passed: 0, failed: 0, skipped: 1 } : { passed: 0, failed: 1 };
+    } else if (outcome.failed) {
+      await artifacts(
+        results
+          .filter((r) => !r.ok)
+          .map((r) => `${r.title}: ${r.error?.stack ?? r.error}`)
+          .join('\n\n'),
+      );
+    }
+  } catch (error) {
+    console.error(`${tag}: ${error.stack ?? error}`);
+    if (session.tmp) await artifacts(String(error.stack ?? error));
+    outcome = { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length + 1 };
+  } finally {
+    await session.cleanUp();
+    await cleanUp();
+  }
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`,
+  );
+  process.exit(outcome.failed ? 1 : 0);
 }

@@ -130,3 +130,46 @@ export interface ContainerScan {
   /** Whether the scan ran as root (every /proc entry readable). */
   readonly asRoot: boolean;
 }
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A scan printed as JSON (as root through sudo for the editor's "Scan as root…", or by `gai-conf
+ * containers --json`), back as the model: `null`s for what was not known become absent fields.
+ * Throws on anything that is not such a report.
+ */
+export function scanFromReport(report: unknown): ContainerScan {
+  if (!isObject(report) || !Array.isArray(report.containers) || !Array.isArray(report.unreadable))
+    throw new Error('not the report of gai-conf containers --json');
+  const containers = report.containers.map((entry): DiscoveredContainer => {
+    if (
+      !isObject(entry) ||
+      typeof entry.id !== 'string' ||
+      typeof entry.name !== 'string' ||
+      !CONTAINER_RUNTIMES.includes(entry.runtime as ContainerRuntime) ||
+      !isObject(entry.libc) ||
+      !isObject(entry.gaiConf) ||
+      !Array.isArray(entry.addresses) ||
+      !isObject(entry.routes)
+    )
+      throw new Error('a container of the report lacks its id, name, runtime, libc, gaiConf, addresses or routes');
+    return {
+      id: entry.id,
+      name: entry.name,
+      runtime: entry.runtime as ContainerRuntime,
+      ...(typeof entry.project === 'string' ? { project: entry.project } : {}),
+      ...(typeof entry.image === 'string' ? { image: entry.image } : {}),
+      ...(typeof entry.pid === 'number' ? { pid: entry.pid } : {}),
+      ...(isObject(entry.namespaces) ? { namespaces: entry.namespaces as DiscoveredContainer['namespaces'] } : {}),
+      ...(typeof entry.root === 'string' ? { root: entry.root } : {}),
+      libc: entry.libc as ContainerLibc,
+      gaiConf: entry.gaiConf as ContainerGaiConf,
+      addresses: entry.addresses as ContainerAddress[],
+      routes: entry.routes as unknown as DefaultRoutes,
+      source: typeof entry.source === 'string' ? entry.source : 'proc',
+    };
+  });
+  return { containers, unreadable: report.unreadable as UnreadableContainer[], asRoot: true };
+}

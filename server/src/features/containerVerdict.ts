@@ -4,7 +4,7 @@
  * "this machine". A musl container ignores the file: musl's fixed table decides (analysis/muslSort.ts).
  */
 
-import { analyzeGaiConf } from '../analysis/analysis';
+import { AnalysisOptions, analyzeGaiConf, HostLibc } from '../analysis/analysis';
 import { Finding } from '../analysis/catalogue';
 import type { ContainerAddress, DefaultRoutes, DiscoveredContainer } from '../analysis/containerModel';
 import { FamilyChoice, hostAddressTexts, probeFor } from '../analysis/effects';
@@ -83,15 +83,39 @@ function ipv6Kind(host: Host): 'a ULA only' | 'global IPv6' | 'no routable IPv6'
   return host.addresses.some((a) => inRange(ULA_RANGE, a)) ? 'a ULA only' : 'no routable IPv6';
 }
 
-function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc' | 'unknown'): ContainerVerdict {
+/** The glibc that reads the container's file: its own version (with a backport of the 2.41 parser fix), else the fallback. */
+export function containerGlibc(container: Pick<DiscoveredContainer, 'libc'>): GlibcVersion {
   const libc = container.libc;
   const parsedVersion = libc.kind === 'glibc' ? parseGlibcVersion(libc.version, 'container') : undefined;
-  const glibc: GlibcVersion = parsedVersion
-    ? {
-        ...parsedVersion,
-        ...(libc.kind === 'glibc' && libc.prefixLengthFix ? { prefixLengthFix: libc.prefixLengthFix } : {}),
-      }
-    : FALLBACK_GLIBC;
+  if (!parsedVersion) return FALLBACK_GLIBC;
+  return {
+    ...parsedVersion,
+    ...(libc.kind === 'glibc' && libc.prefixLengthFix ? { prefixLengthFix: libc.prefixLengthFix } : {}),
+  };
+}
+
+const CONTAINER_HOST_LIBC: Readonly<Record<DiscoveredContainer['libc']['kind'], HostLibc | undefined>> = {
+  glibc: 'glibc',
+  musl: 'musl',
+  none: 'other-linux',
+  unknown: undefined,
+};
+
+/**
+ * How a container's gai.conf is analysed in the editor: by the container's own glibc, on its own
+ * C library, with its own addresses and routes as "this machine", exactly as judgeContainer does.
+ */
+export function containerAnalysisOptions(container: DiscoveredContainer): AnalysisOptions {
+  const hostLibc = CONTAINER_HOST_LIBC[container.libc.kind];
+  return {
+    glibc: containerGlibc(container),
+    ...(hostLibc ? { hostLibc } : {}),
+    thisMachine: containerHost(container.addresses, container.routes),
+  };
+}
+
+function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc' | 'unknown'): ContainerVerdict {
+  const glibc = containerGlibc(container);
   const text = container.gaiConf.state === 'present' ? container.gaiConf.content : '';
   const analysis = analyzeGaiConf(text, {
     glibc,

@@ -11,13 +11,16 @@
 import { NotificationType, RequestType, RequestType0, WorkspaceEdit } from 'vscode-languageserver/node';
 
 import type { HostLibc } from '../analysis/analysis';
+import type { ContainerGaiConf, UnreadableContainer } from '../analysis/containerModel';
 import type { Census } from '../features/connections/census';
 import type { Comparison } from '../features/connections/report';
+import type { ContainerEntry, ContainerGroup } from '../features/containerList';
 import type { ExplainReport } from '../features/explain';
 import type { KernelLabelsReport } from '../features/kernelLabels';
 import type { PolicyTables } from '../features/policyTables';
 import type { WhoFollowsReport } from '../features/whoFollows';
 
+export type { ContainerGaiConf, UnreadableContainer } from '../analysis/containerModel';
 export type { Census, Connection } from '../features/connections/census';
 export type { Comparison, Remaining, ShareRow } from '../features/connections/report';
 export type { ExplainedDestination, Explanation } from '../features/explain';
@@ -206,6 +209,91 @@ export type KernelLabelsResult = KernelLabelsReport;
 
 /** The server machine's kernel address labels. Only on request: it starts `ip -6 addrlabel list`. */
 export const KernelLabelsRequest = requestType0<KernelLabelsResult>()('gaiConf/kernelLabels');
+
+export type { ContainerEntry, ContainerGroup };
+
+/** The scheme of a container's gai.conf in the editor, `gai-conf-container:/RUNTIME/NAME/etc/gai.conf`. */
+export type ContainerScheme = 'gai-conf-container';
+
+export interface ContainersParams {
+  /**
+   * 'scan' finds the containers anew (as the server's user); 'known' lists those of the last scan
+   * with their files as last read or saved; 'report' takes `report`, the JSON a scan as root printed
+   * (`gai-conf-language-server --containers-as-root scan`, or `gai-conf containers --json`), instead of scanning.
+   */
+  readonly mode: 'scan' | 'known' | 'report';
+  readonly report?: unknown;
+}
+
+export interface ContainerListEntry extends ContainerEntry {
+  /** The document of its gai.conf: gai-conf-container:/RUNTIME/NAME/etc/gai.conf. */
+  readonly uri: string;
+  /** How a save reaches it: the runtime's API, this server's own root (or namespace), or root through sudo. */
+  readonly saveVia: 'api' | 'proc' | 'sudo';
+}
+
+export interface ContainersResult {
+  readonly containers: readonly ContainerListEntry[];
+  readonly unreadable: readonly UnreadableContainer[];
+  /** Whether the list comes from a scan as root. */
+  readonly asRoot: boolean;
+  /** "3 of 4 containers try IPv4 first for dual-stacked destinations: 3 with a ULA only and glibc's built-in label table." */
+  readonly summary: string;
+}
+
+/**
+ * Every container of the server's machine with its verdict. Only on request: it reads /proc and
+ * asks LXD's and Incus' API over their sockets, starts nothing and runs nothing inside a container.
+ * Cancellable; reports progress with gaiConf/containersProgress.
+ */
+export const ContainersRequest = requestType<ContainersParams, ContainersResult>()('gaiConf/containers');
+
+export interface ContainersProgressParams {
+  readonly source: string;
+  readonly done: number;
+  readonly total?: number;
+}
+
+export const ContainersProgressNotification =
+  notificationType<ContainersProgressParams>()('gaiConf/containersProgress');
+
+export interface ContainerFileParams {
+  /** A ContainerListEntry's uri. */
+  readonly uri: string;
+}
+
+export interface ContainerFileResult {
+  /** The file as the container's libc reads it; null when the container has none. */
+  readonly text: string | null;
+  readonly gaiConf: ContainerGaiConf;
+  /** For a container without a file: the text a new one starts from (this machine's stock file), and the same with the ULA fix for this container. */
+  readonly stock: string | null;
+  readonly ulaFixed: string | null;
+}
+
+/** A container's gai.conf read again (or as the scan as root read it), with the ULA fix for that container. */
+export const ReadContainerFileRequest = requestType<ContainerFileParams, ContainerFileResult>()(
+  'gaiConf/readContainerFile',
+);
+
+export interface WriteContainerFileParams {
+  readonly uri: string;
+  readonly text: string;
+  /** The file's text as the editor read it (null: it had none); the save is refused when the container's file holds something else now. */
+  readonly expected: string | null;
+}
+
+export type WriteContainerFileResult =
+  | { readonly kind: 'written'; readonly backup: string | null; readonly gaiConf: ContainerGaiConf }
+  | { readonly kind: 'changed'; readonly current: string | null }
+  /** The server cannot write it: as root through sudo (`gai-conf-language-server --containers-as-root write ID FILE`). */
+  | { readonly kind: 'needs-root'; readonly id: string }
+  | { readonly kind: 'refused'; readonly message: string };
+
+/** Saves a container's gai.conf into the container, keeping owner, group, mode and inode, with a backup. */
+export const WriteContainerFileRequest = requestType<WriteContainerFileParams, WriteContainerFileResult>()(
+  'gaiConf/writeContainerFile',
+);
 
 /** Client commands the server may put in CodeLenses when the client says it has them. */
 export const CLIENT_COMMANDS = {

@@ -11,6 +11,7 @@ import { APPLY_FIX_COMMAND, registerCodeActions } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
 import { registerCompletion } from './handlers/completion';
 import { registerConnections } from './handlers/connections';
+import { registerContainers } from './handlers/containers';
 import { publishDiagnostics, registerDiagnostics } from './handlers/diagnostics';
 import { registerExplain } from './handlers/explain';
 import { registerFormatting } from './handlers/formatting';
@@ -71,6 +72,7 @@ export function startServer(connection: Connection): void {
   registerSaveCheck(session);
   registerPolicyFiles(session);
   registerKernelLabels(session);
+  registerContainers(session);
 
   store.documents.listen(connection);
   connection.listen();

@@ -20,6 +20,7 @@ import { analysisOptionsFor } from '../system/analysisOptions';
 import { runtimeLibc } from '../system/cLibrary';
 import { documentationBase } from '../system/documentation';
 import { isLiveDocument } from '../system/files';
+import { ContainerRegistry } from './containerRegistry';
 import { DocumentStore } from './documentStore';
 import { CLIENT_COMMANDS, StatusChangedNotification, StatusResult } from './protocol';
 import { readSettings, ServerSettings } from './settings';
@@ -51,8 +52,13 @@ export class Session {
   };
   readonly hostLibc: HostLibc = runtimeLibc();
   private readonly readme = documentationBase();
+  /** The containers of the last scan the client asked for: their documents are judged for them. */
+  readonly containers = new ContainerRegistry();
   /** The live file is judged for this machine too: its addresses are read (locally, no traffic) only for it. */
-  readonly store = new DocumentStore((uri) => analysisOptionsFor(uri, this.settings.glibc, { live: this.isLive(uri) }));
+  readonly store = new DocumentStore(
+    (uri) =>
+      this.containers.optionsFor(uri) ?? analysisOptionsFor(uri, this.settings.glibc, { live: this.isLive(uri) }),
+  );
   /** Whether each open document is the live file, resolved once: every edit asks. */
   private readonly live = new Map<string, boolean>();
   private initialSettings: unknown;

@@ -6,8 +6,8 @@
 
 import type { DiscoveredContainer, UnreadableContainer } from '../../analysis/containerModel';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
+import { choiceText, libcText, plural, summaryLine } from '../../features/containerList';
 import { ContainerVerdict, judgeContainer } from '../../features/containerVerdict';
-import { CHOICE_TEXT } from '../../features/effectsSummary';
 import { glibcVersionText } from '../../glibc/versions';
 import { discoverContainers } from '../../system/containers/discovery';
 import { podmanSource } from '../../system/containers/engineSource';
@@ -38,43 +38,6 @@ interface ContainersReport {
 }
 
 const FORMAT_NAMES = ['text', 'json', 'gnu', 'sarif', 'github'] as const;
-
-function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
-
-function libcText(container: DiscoveredContainer): string {
-  const libc = container.libc;
-  switch (libc.kind) {
-    case 'glibc':
-      return `glibc ${libc.version}`;
-    case 'musl':
-      return libc.version ? `musl ${libc.version}` : 'musl';
-    case 'none':
-      return 'no C library';
-    case 'unknown':
-      return 'C library unknown';
-  }
-}
-
-function choiceText(verdict: ContainerVerdict): string {
-  switch (verdict.globalFirst) {
-    case 'ipv4':
-    case 'ipv6':
-    case 'dns-order': {
-      const why = verdict.globalFirst === 'ipv4' && verdict.reason ? ` (${verdict.reason})` : '';
-      return `${CHOICE_TEXT[verdict.globalFirst]} for global IPv6 vs IPv4${why}`;
-    }
-    case 'ipv4-only':
-      return 'IPv4 only';
-    case 'ipv6-only':
-      return 'IPv6 only';
-    case 'no-addresses':
-      return 'no addresses';
-    case 'not-judged':
-      return `not judged: ${verdict.reason ?? 'nothing reads gai.conf'}`;
-  }
-}
 
 function fileText(container: DiscoveredContainer, verdict: ContainerVerdict): string {
   const conf = container.gaiConf;
@@ -115,18 +78,6 @@ function containerLine(judged: JudgedContainer): string {
       .map((a) => `${a.address}/${a.prefixLength}`)
       .join(' ') || 'no addresses';
   return `${container.name} (${where}): ${libcText(container)}; ${addresses}; ${choiceText(verdict)}; ${fileText(container, verdict)}; ${findingsText(judged.findings)}`;
-}
-
-/** "27 of 31 containers try IPv4 first for dual-stacked destinations: 27 with a ULA only and glibc's built-in label table". */
-export function summaryLine(verdicts: readonly ContainerVerdict[]): string {
-  const total = verdicts.length;
-  if (total === 0) return 'No containers found on this host.';
-  const ipv4 = verdicts.filter((v) => v.globalFirst === 'ipv4');
-  if (ipv4.length === 0) return `None of ${plural(total, 'container')} tries IPv4 first for dual-stacked destinations.`;
-  const reasons = new Map<string, number>();
-  for (const v of ipv4) reasons.set(v.reason ?? 'other reasons', (reasons.get(v.reason ?? 'other reasons') ?? 0) + 1);
-  const parts = [...reasons].sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${n} with ${reason}`);
-  return `${ipv4.length} of ${plural(total, 'container')} ${ipv4.length === 1 ? 'tries' : 'try'} IPv4 first for dual-stacked destinations: ${parts.join(', ')}.`;
 }
 
 function unreadableLines(unreadable: readonly UnreadableContainer[]): string[] {

@@ -26,7 +26,11 @@ function libcOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promis
   return libcThroughApi(async (path) => (await api.readFollowing(instance, path, signal))?.content);
 }
 
-async function gaiConfOf(api: LxdApi, instance: ApiInstance, signal: AbortSignal): Promise<ContainerGaiConf> {
+async function gaiConfOf(
+  api: LxdApi,
+  instance: Pick<ApiInstance, 'name' | 'project' | 'pid'>,
+  signal: AbortSignal,
+): Promise<ContainerGaiConf> {
   const path = GAI_CONF_IN_CONTAINER;
   const hostPath = `${api.endpoint.flavour}:${instance.project === 'default' ? '' : `${instance.project}/`}${instance.name}${path}`;
   const entry = await api.readFile(instance, path, signal);
@@ -147,6 +151,25 @@ export function lxdSource(endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS): Di
   return { name: 'lxd', discover: (context) => scan(endpoints, context) };
 }
 
+function apiFor(container: Pick<DiscoveredContainer, 'runtime'>, endpoints: readonly LxdEndpoint[]): LxdApi {
+  const endpoint = endpoints.find((e) => e.flavour === container.runtime && socketAccess(e.socketPath) === 'ok');
+  if (!endpoint)
+    throw new Error(
+      `no ${container.runtime} daemon this user may use: join the ${container.runtime} group, or save as root`,
+    );
+  return new LxdApi(endpoint);
+}
+
+/** The container's /etc/gai.conf read again through the API, as the scan reads it. */
+export async function readLxdGaiConf(
+  container: Pick<DiscoveredContainer, 'runtime' | 'name' | 'project' | 'pid'>,
+  signal?: AbortSignal,
+  endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS,
+): Promise<ContainerGaiConf> {
+  const instance = { name: container.name, project: container.project ?? 'default', pid: container.pid ?? 0 };
+  return gaiConfOf(apiFor(container, endpoints), instance, signal ?? new AbortController().signal);
+}
+
 /**
  * Writes a container's file back through the API with the owner and mode it has now (the daemon
  * truncates and writes the existing file: the inode stays). Refuses when the path is no longer a
@@ -158,12 +181,7 @@ export async function writeLxdFile(
   text: string,
   endpoints: readonly LxdEndpoint[] = LXD_ENDPOINTS,
 ): Promise<void> {
-  const endpoint = endpoints.find((e) => e.flavour === container.runtime && socketAccess(e.socketPath) === 'ok');
-  if (!endpoint)
-    throw new Error(
-      `no ${container.runtime} daemon this user may use: join the ${container.runtime} group, or save as root`,
-    );
-  const api = new LxdApi(endpoint);
+  const api = apiFor(container, endpoints);
   const instance = { name: container.name, project: container.project ?? 'default' };
   const current = await api.readFile(instance, path);
   if (current && current.type !== 'file')

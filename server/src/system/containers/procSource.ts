@@ -270,7 +270,8 @@ class RuntimeNamer {
   }
 }
 
-function readGaiConf(root: string, rootOnHost: string | undefined): ContainerGaiConf {
+/** The container's /etc/gai.conf through ROOT (/proc/PID/root), never following a path out of it. */
+export function readProcGaiConf(root: string, rootOnHost: string | undefined): ContainerGaiConf {
   const path = GAI_CONF_IN_CONTAINER;
   const hostPath = `${root}${path}`;
   try {
@@ -381,7 +382,7 @@ async function scan(options: Required<ProcSourceOptions>, context: DiscoveryCont
         namespaces: { net: first.net!, mnt: first.mnt! },
         root,
         libc: containerLibc(root),
-        gaiConf: readGaiConf(root, facts.rootOnHost),
+        gaiConf: readProcGaiConf(root, facts.rootOnHost),
         ...network,
         source: 'proc',
       });
