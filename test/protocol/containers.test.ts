@@ -133,6 +133,10 @@ testNeeding(
       const demoted = published.diagnostics.find((d) => d.code === 'ula-demoted');
       assert.ok(demoted, published.diagnostics.map((d) => d.code).join());
       assert.match(String(demoted.message), /fd42:7:7::5/, "the finding names the container's address");
+      assert.ok(
+        String(demoted.message).startsWith(`Container ${ula.name} `),
+        `the finding names the container, not "this machine": ${demoted.message}`,
+      );
       const hostAddresses = readFileSync('/proc/net/if_inet6', 'utf8');
       assert.ok(!/fd4207/.test(hostAddresses), 'the address is not one of this machine');
     });

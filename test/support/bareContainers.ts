@@ -186,7 +186,7 @@ const CONNECT_SOURCE = join(__dirname, '..', '..', '..', 'test', 'oracle', 'runt
  * "lookup ADDRESS...". Flags 0 as most programs call it: `getent ahosts` asks with AI_ADDRCONFIG,
  * which drops ::1 on a host whose only IPv6 address is loopback. undefined when the compiler is missing.
  */
-function buildLookupProgram(compiler: 'gcc' | 'musl-gcc', dir: string): string | undefined {
+export function buildLookupProgram(compiler: 'gcc' | 'musl-gcc', dir: string): string | undefined {
   const exe = findExecutable(compiler);
   if (!exe) return undefined;
   const output = join(dir, `lookup-${compiler}`);

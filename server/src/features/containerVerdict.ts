@@ -111,17 +111,17 @@ export function containerAnalysisOptions(container: DiscoveredContainer): Analys
     glibc: containerGlibc(container),
     ...(hostLibc ? { hostLibc } : {}),
     thisMachine: containerHost(container.addresses, container.routes),
+    thisMachineName: `container ${container.name}`,
   };
 }
 
 function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc' | 'unknown'): ContainerVerdict {
-  const glibc = containerGlibc(container);
   const text = container.gaiConf.state === 'present' ? container.gaiConf.content : '';
+  // Judged as a glibc that reads the file even where the C library was not recognised (reader 'unknown').
   const analysis = analyzeGaiConf(text, {
-    glibc,
+    ...containerAnalysisOptions(container),
     hostLibc: 'glibc',
     thisMachine: host,
-    thisMachineName: `container ${container.name}`,
   });
   const own = analysis.effects.filter((e) => e.host.id === 'this-machine');
   const effects = effectsJson(own);
@@ -146,7 +146,7 @@ function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc
   );
   return {
     reader,
-    glibc,
+    glibc: containerGlibc(container),
     text,
     ownTables,
     effects,
