@@ -1,7 +1,8 @@
 /*
  * Real LXD as a test fixture, set up from nothing on a machine without systemd or an image server:
  * - the daemon (Debian's lxd, installed by scripts/install-test-tools.sh) is started by hand when none
- *   answers on its socket, and stopped again afterwards only if this run started it;
+ *   answers on its socket, and stopped again once the last test process using it is done, only if a
+ *   test started it (the suite runs test files side by side: the one that started it may end first);
  * - a storage pool (dir), a bridge and a profile named after this run, so that runs of other
  *   developers (or an admin's own LXD objects) are never touched; the bridge has an explicit IPv4
  *   /24 (LXD cannot pick one here) and `ipv6.address: auto`, a random fd42: ULA by SLAAC, exactly
@@ -12,8 +13,18 @@
  * Destinations for glibc's sort are addresses on this run's own bridge (its IPv4 gateway, its fd42:
  * address, and a documentation-range global address added to it), so nothing leaves the machine.
  */
-import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +37,41 @@ const ENV: NodeJS.ProcessEnv = {
   HOME: '/root',
 };
 const FORWARDING = ['/proc/sys/net/ipv4/ip_forward', '/proc/sys/net/ipv6/conf/all/forwarding'];
+/** One file per test process using the daemon, and `started-by` (the daemon's PID) when a test started it. */
+const USERS = '/run/gai-conf-lxd-users';
+const STARTED_BY_A_TEST = join(USERS, 'started-by');
+const USERS_LOCK = `${USERS}.lock`;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `body` holding the users' lock (a directory: mkdir is atomic); a lock older than 3 minutes is a crashed run's. */
+async function withUsersLock<T>(body: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      mkdirSync(USERS_LOCK);
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(USERS_LOCK).mtimeMs > 180_000) rmdirSync(USERS_LOCK);
+      } catch {
+        // released meanwhile
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  try {
+    return await body();
+  } finally {
+    rmdirSync(USERS_LOCK);
+  }
+}
 
 export interface CommandResult {
   readonly status: number;
@@ -119,7 +165,6 @@ export class LxdFixture {
   globalDestination = '';
   ulaDestination = '';
   ipv4Destination = '';
-  private daemon: ChildProcess | undefined;
   private daemonLog = '';
   private image = '';
   private readonly forwarding = new Map<string, string>();
@@ -159,16 +204,25 @@ export class LxdFixture {
     await Promise.all(options.containers.map((short) => this.waitForAddresses(short)));
   }
 
-  private async startDaemon(): Promise<void> {
-    if (socketAnswers()) return;
+  private startDaemon(): Promise<void> {
+    return withUsersLock(async () => {
+      mkdirSync(USERS, { recursive: true });
+      writeFileSync(join(USERS, String(process.pid)), '');
+      if (!socketAnswers()) await this.spawnDaemon();
+    });
+  }
+
+  private async spawnDaemon(): Promise<void> {
     const logFile = join(this.scratch, 'lxd.log');
     this.daemonLog = logFile;
     // No systemd: the daemon runs as this process's child in its own process group, owned by this run.
-    this.daemon = spawn('/usr/bin/lxd', ['--group', 'lxd', `--logfile=${logFile}`], {
+    const daemon = spawn('/usr/bin/lxd', ['--group', 'lxd', `--logfile=${logFile}`], {
       env: ENV,
       stdio: 'ignore',
       detached: true,
     });
+    daemon.unref();
+    writeFileSync(STARTED_BY_A_TEST, String(daemon.pid));
     const ready = await run('/usr/bin/lxd', ['waitready', '--timeout=60']);
     if (ready.status !== 0)
       throw new Error(
@@ -297,16 +351,29 @@ export class LxdFixture {
 
   async teardown(): Promise<void> {
     for (const remove of this.created.reverse()) await remove();
-    if (this.daemon?.pid) {
+    await this.stopDaemonIfLast();
+    for (const [file, value] of this.forwarding) writeFileSync(file, value);
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  /** Stops the daemon a test started once no other live test process uses it; an admin's own daemon is left running. */
+  private stopDaemonIfLast(): Promise<void> {
+    return withUsersLock(async () => {
+      rmSync(join(USERS, String(process.pid)), { force: true });
+      const users = readdirSync(USERS).filter((name) => /^\d+$/.test(name));
+      // A crashed run's file: its process is gone.
+      for (const dead of users.filter((name) => !alive(Number(name)))) rmSync(join(USERS, dead), { force: true });
+      const others = users.filter((name) => alive(Number(name)));
+      if (others.length > 0 || !existsSync(STARTED_BY_A_TEST)) return;
+      const daemonPid = Number(readFileSync(STARTED_BY_A_TEST, 'utf8'));
       await run('/usr/bin/lxd', ['shutdown', '--timeout=30']);
       try {
-        process.kill(-this.daemon.pid, 'SIGKILL');
+        process.kill(-daemonPid, 'SIGKILL');
       } catch {
         // already gone
       }
-    }
-    for (const [file, value] of this.forwarding) writeFileSync(file, value);
-    rmSync(this.scratch, { recursive: true, force: true });
+      rmSync(STARTED_BY_A_TEST, { force: true });
+    });
   }
 
   /** The daemon's log, for a failure message. */
