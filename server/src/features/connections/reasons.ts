@@ -24,7 +24,7 @@ import { defaultRoutesOf } from '../../glibc/sourceSelection';
 import { EffectiveTables } from '../../glibc/tables';
 import { ulaFixes } from '../codeActions/ulaFixes';
 import type { NamespaceInput, PeerName } from './census';
-import { endpointText, SocketRow } from './sockets';
+import { endpointText, shortName, SocketRow } from './sockets';
 
 export const REASON_CODES = {
   'no-usable-ipv6': 'The namespace has no usable IPv6: no global or ULA address, or no IPv6 default route.',
@@ -95,11 +95,7 @@ function rfc6724(glibc: Analysis['parsed']['glibc']): EffectiveTables {
 
 /** The option that makes a program use IPv4 only, or null. */
 function pinnedIpv4(program: string | null, options: readonly string[]): string | null {
-  const name =
-    program
-      ?.replace(/ \(deleted\)$/, '')
-      .split('/')
-      .pop() ?? '';
+  const name = program === null ? '' : shortName(program);
   const javaStack = [...options].reverse().find((o) => o.startsWith('-Djava.net.preferIPv4Stack='));
   if (javaStack === '-Djava.net.preferIPv4Stack=true') return javaStack;
   if (['curl', 'wget', 'ssh', 'scp', 'sftp', 'rsync', 'nc', 'ncat', 'ping', 'git'].includes(name)) {
