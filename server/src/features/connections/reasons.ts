@@ -107,6 +107,17 @@ function pinnedIpv4(program: string | null, options: readonly string[]): string 
   return null;
 }
 
+/** Why a connection of a program that follows a file putting IPv6 first is IPv4 anyway, as far as --resolve found out. */
+function unknownWhy(name: PeerName | undefined): string {
+  if (name === undefined)
+    return 'the destination may have no IPv6 address (--resolve looks it up), or the program chose the address itself';
+  if (name.name === null)
+    return 'the peer has no name in DNS (--resolve found none), so it may have no IPv6 address, or the program chose the address itself';
+  if (name.hasIpv6 === null)
+    return `whether ${name.name} has an IPv6 address could not be looked up; else the program chose the address itself`;
+  return `${name.name} has IPv6 too, so the program chose the IPv4 address itself`;
+}
+
 /** The reasoner for one namespace: its addresses and file are read once, then asked per connection. */
 export function namespaceReasoner(ns: NamespaceInput): NamespaceReasoner {
   const analysis = analyzeGaiConf(ns.gaiConf.text ?? '', { glibc: ns.glibc, thisMachine: ns.host });
@@ -205,7 +216,7 @@ export function namespaceReasoner(ns: NamespaceInput): NamespaceReasoner {
       };
     return {
       code: 'unknown',
-      text: `${fileName} puts IPv6 first here and the program follows it: ${name ? 'the peer has IPv6 too, so the program chose the address itself' : 'the destination may have no IPv6 address (--resolve looks it up), or the program chose the address itself'}.`,
+      text: `${fileName} puts IPv6 first here and the program follows it: ${unknownWhy(name)}.`,
       fix: null,
     };
   }) as NamespaceReasoner;
