@@ -13,7 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -137,25 +137,29 @@ export function installExtension(bin, vsix, { tmp, userData, extensions, wrap = 
  * Starts code-server on a free port of 127.0.0.1 in its own process group, its output in
  * `<tmp>/code-server.log`, and waits until /healthz answers. Returns `{ server, port }`. `onSpawn`
  * gets the child process at once, so a caller's clean-up can stop it while this still waits.
- * `wrap`: a command line code-server runs under (`runuser -u USER --`, `unshare ...`).
+ * `wrap`: a command line code-server runs under (`runuser -u USER --`, `unshare ...`). `socket`: a
+ * path where code-server listens instead of a port (when `wrap` puts it in a network namespace of
+ * its own), reached on the port through a proxy in this process.
  */
 export async function startCodeServer(
   bin,
-  { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn, wrap = [] },
+  { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn, wrap = [], socket },
 ) {
   const port = await freePort();
   const output = createWriteStream(join(tmp, 'code-server.log'));
-  const command = [
-    ...wrap,
-    bin,
-    '--auth',
-    'none',
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    ...isolationFlags(tmp, userData, extensions),
-    folder,
-  ];
+  const listen = socket ? ['--socket', socket] : ['--bind-addr', `127.0.0.1:${port}`];
+  const command = [...wrap, bin, '--auth', 'none', ...listen, ...isolationFlags(tmp, userData, extensions), folder];
   const server = spawn(command[0], command.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (socket) {
+    // code-server in a network namespace of its own: the browser reaches it through its socket file.
+    const proxy = createServer((client) => {
+      const upstream = connect(socket);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    }).listen(port, '127.0.0.1');
+    server.once('exit', () => proxy.close());
+  }
   server.stdout.pipe(output);
   server.stderr.pipe(output);
   onSpawn?.(server);
@@ -166,7 +170,7 @@ export async function startCodeServer(
       const exited = serverExited(server, tmp);
       if (exited) throw new Error(exited);
       try {
-        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5000) })).ok;
       } catch {
         return false;
       }
