@@ -4,11 +4,14 @@
 // playwright-core, saving logs when something fails, and stopping all of it again.
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
+  copyFileSync,
   cpSync,
   createWriteStream,
   existsSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -115,6 +118,22 @@ function isolationFlags(tmp, userData, extensions) {
     '--config',
     join(tmp, 'config.yaml'), // else it creates ~/.config/code-server/config.yaml
   ];
+}
+
+/**
+ * `npm run package`, then a copy of the VSIX in `tmp` (so a later repackaging cannot touch it),
+ * readable by every user (an ordinary user's code-server installs it too); returns the copy.
+ */
+export function packageVsix(tmp, log) {
+  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  const vsix = join(repo, `gai-conf-${version}.vsix`);
+  const copy = join(tmp, `gai-conf-${version}.vsix`);
+  copyFileSync(vsix, copy);
+  chmodSync(copy, 0o644);
+  log?.(`packaged ${relative(repo, vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB)`);
+  return copy;
 }
 
 /** `code-server --install-extension vsix`, as a user installs a packaged extension. */

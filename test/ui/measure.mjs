@@ -17,7 +17,7 @@
 //
 // Needs root (namespaces), `npm run build`; packages the VSIX itself. Environment: as run.mjs.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -27,13 +27,22 @@ import {
   launchChromium,
   makeLog,
   newPage,
+  packageVsix,
   prepareDirs,
   repo,
   runnerSession,
   saveArtifacts,
   startCodeServer,
 } from '../../scripts/code-server.mjs';
-import { editorLine, textInLine, timeout, uiTestRunner, webviewBox, webviewContent } from './workbench.mjs';
+import {
+  applyQuickFix,
+  editorLine,
+  textInLine,
+  timeout,
+  uiTestRunner,
+  webviewBox,
+  webviewContent,
+} from './workbench.mjs';
 
 const started = Date.now();
 const log = makeLog('test-ui-measure', started);
@@ -179,12 +188,7 @@ async function main() {
   mkdirSync(images, { recursive: true });
   const { enter, gaiConf } = await setUpNamespaces(session.tmp);
 
-  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const packaged = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
-  if (packaged.status !== 0) throw new Error(`npm run package failed:\n${packaged.stdout}${packaged.stderr}`);
-  const vsix = join(session.tmp, `gai-conf-${version}.vsix`);
-  copyFileSync(join(repo, `gai-conf-${version}.vsix`), vsix);
-  chmodSync(vsix, 0o644);
+  const vsix = packageVsix(session.tmp, log);
   const state = join(session.tmp, 'state');
   mkdirSync(state);
   const dirs = prepareDirs(state, {
@@ -250,15 +254,7 @@ async function main() {
     await lens(/ULA hosts: IPv4 first/).waitFor({ timeout });
     await textInLine(editorLine(page, /^#label\s+fc00::\/7\s+6\s*$/), 'fc00::').click();
     await page.keyboard.press('Control+.');
-    const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-    await focused.waitFor({ timeout });
-    for (
-      let i = 0;
-      i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows");
-      i++
-    )
-      await page.keyboard.press('ArrowDown');
-    await page.keyboard.press('Enter');
+    await applyQuickFix(page, "Use RFC 3484's label rows");
     await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout });
     await page.keyboard.press('Control+S');
     await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ timeout });

@@ -16,7 +16,7 @@
 // GAI_CONF_TOOLS (see scripts/install-code-server.sh), GAI_CONF_KEEP_TMP=1,
 // GAI_CONF_UI_SCREENSHOTS=1 (rewrite docs/images/).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -28,6 +28,7 @@ import {
   makeLog,
   newestMtime,
   newPage,
+  packageVsix,
   prepareDirs,
   repo,
   runnerSession,
@@ -36,6 +37,7 @@ import {
   waitFor,
 } from '../../scripts/code-server.mjs';
 import {
+  applyQuickFix,
   clipAround,
   colourAt,
   editorLine,
@@ -91,18 +93,6 @@ function checkBuilt() {
   );
   const sources = Math.max(newestMtime(join(repo, 'server/src'), '.ts'), newestMtime(join(repo, 'client/src'), '.ts'));
   if (sources > dist) log('WARNING: dist/ is older than server/src or client/src: run `npm run build`');
-}
-
-/** `npm run package`, then a copy of the VSIX in `tmp` (so a later repackaging cannot touch it). */
-function packageVsix() {
-  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
-  const vsix = join(repo, `gai-conf-${version}.vsix`);
-  const copy = join(session.tmp, `gai-conf-${version}.vsix`);
-  copyFileSync(vsix, copy);
-  log(`packaged ${relative(repo, vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB)`);
-  return copy;
 }
 
 const ULA_LINE = /^#?label\s+fc00::\/7\s+6\s*$/;
@@ -215,7 +205,7 @@ async function main() {
   checkBuilt();
   const bin = installCodeServer();
   session.tmp = mkdtempSync(join(tmpdir(), 'gai-conf-ui-'));
-  const vsix = packageVsix();
+  const vsix = packageVsix(session.tmp, log);
   // The theme VS Code ships as its default, whatever colour scheme the browser reports; saving by
   // hand as in desktop VS Code (the web workbench defaults to auto-save, which would hide Ctrl+S).
   const dirs = prepareDirs(session.tmp, {
@@ -396,19 +386,7 @@ async function main() {
 
   await test('applying "Use RFC 3484\'s label rows" and saving writes the rows and clears the warning', async () => {
     assert(menu && (await menu.isVisible()), 'the quick-fix menu is not open');
-    const focused = menu.locator('.monaco-list-row.action.focused');
-    for (
-      let i = 0;
-      i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows");
-      i++
-    ) {
-      await page.keyboard.press('ArrowDown');
-    }
-    assert(
-      ((await focused.getAttribute('aria-label')) ?? '').startsWith("Use RFC 3484's label rows"),
-      'could not select the first fix',
-    );
-    await page.keyboard.press('Enter');
+    await applyQuickFix(page, "Use RFC 3484's label rows");
     await menu.waitFor({ state: 'hidden', timeout });
     await editorLine(page, /^label\s+::\/0\s+1$/).waitFor({ timeout }); // (the spaces are NBSPs)
     await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout });

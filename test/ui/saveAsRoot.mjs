@@ -20,7 +20,6 @@ import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
-  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -40,6 +39,7 @@ import {
   launchChromium,
   makeLog,
   newPage,
+  packageVsix,
   prepareDirs,
   repo,
   runnerSession,
@@ -47,7 +47,16 @@ import {
   startCodeServer,
   waitFor,
 } from '../../scripts/code-server.mjs';
-import { editorLine, hoverUntil, mouseAway, openProblems, textInLine, timeout, uiTestRunner } from './workbench.mjs';
+import {
+  applyQuickFix,
+  editorLine,
+  hoverUntil,
+  mouseAway,
+  openProblems,
+  textInLine,
+  timeout,
+  uiTestRunner,
+} from './workbench.mjs';
 
 const started = Date.now();
 const log = makeLog('test-ui-root', started);
@@ -77,16 +86,6 @@ const identity = (path) => {
   const s = statSync(path);
   return `${s.uid}:${s.gid} ${(s.mode & 0o7777).toString(8)} inode ${s.ino}`;
 };
-
-function packageVsix() {
-  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
-  const copy = join(session.tmp, `gai-conf-${version}.vsix`);
-  copyFileSync(join(repo, `gai-conf-${version}.vsix`), copy);
-  chmodSync(copy, 0o644);
-  return copy;
-}
 
 /** What real glibc returns first, in a namespace with a ULA-only host, under `config`. */
 async function glibcOrderFromUlaHost(config) {
@@ -197,7 +196,7 @@ async function main() {
   const copied = spawnSync('cp', ['-al', installDir, tools]);
   if (copied.status !== 0) spawnSync('cp', ['-a', installDir, tools]);
   const bin = join(tools, relative(installDir, installed));
-  const vsix = packageVsix();
+  const vsix = packageVsix(session.tmp, log);
 
   const state = join(session.tmp, 'state');
   mkdirSync(state);
@@ -336,19 +335,7 @@ async function main() {
   await test('the ULA quick fix, Ctrl+S fails as the user, "Save as Root…", a wrong password, then the right one: saved in place, editor clean', async () => {
     await ulaAddress.click();
     await page.keyboard.press('Control+.');
-    const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-    await focused.waitFor({ timeout });
-    for (
-      let i = 0;
-      i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows");
-      i++
-    )
-      await page.keyboard.press('ArrowDown');
-    assert(
-      ((await focused.getAttribute('aria-label')) ?? '').startsWith("Use RFC 3484's label rows"),
-      'could not select the first ULA fix',
-    );
-    await page.keyboard.press('Enter');
+    await applyQuickFix(page, "Use RFC 3484's label rows");
     await activeTab('.dirty').waitFor({ timeout });
     await page.keyboard.press('Control+S');
     const offer = await saveAsRootOffer();

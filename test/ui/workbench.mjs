@@ -278,3 +278,15 @@ export function textInLine(line, text) {
     click: async (options) => line.click({ ...options, position: await position() }),
   };
 }
+
+/** In the open quick-fix menu, moves the focus to the fix whose title starts with `prefix`, and applies it. */
+export async function applyQuickFix(page, prefix) {
+  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+  await focused.waitFor({ timeout });
+  const label = async () => (await focused.getAttribute('aria-label', { timeout })) ?? '';
+  for (let i = 0; i < 5 && !(await label()).startsWith(prefix); i++) await page.keyboard.press('ArrowDown');
+  const chosen = await label();
+  if (!chosen.startsWith(prefix))
+    throw new Error(`could not select the fix "${prefix}…" (the focus is on "${chosen}")`);
+  await page.keyboard.press('Enter');
+}
