@@ -37,6 +37,7 @@ import {
 import {
   applyQuickFix,
   editorLine,
+  runSuite,
   textInLine,
   timeout,
   uiTestRunner,
@@ -331,28 +332,22 @@ async function main() {
   return { passed: results.length - failed.length, failed: failed.length };
 }
 
-let outcome;
-try {
-  outcome = await main();
-  if (outcome.missing) {
-    const partial = process.env.GAI_CONF_PARTIAL === '1';
-    console.log(`test-ui-measure: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
-    outcome = partial ? { passed: 0, failed: 0, skipped: 1 } : { passed: 0, failed: 1 };
-  }
-} catch (error) {
-  console.error(`test-ui-measure: ${error.stack ?? error}`);
-  outcome = { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length + 1 };
-} finally {
-  for (const child of clients.values()) child.kill('SIGKILL');
-  await session.cleanUp();
-  // Closing the holders' input ends the namespaces, and with the PID namespace's first process every process in it.
-  for (const child of holders) {
-    child.stdin?.end();
-    child.kill('SIGKILL');
-  }
-}
-log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(
-  `${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`,
-);
-process.exit(outcome.failed ? 1 : 0);
+await runSuite({
+  tag: 'test-ui-measure',
+  prefix: 'ui-measure',
+  session,
+  results,
+  log,
+  started,
+  currentPage: () => page,
+  artifactsDir: () => join(session.tmp, 'state'),
+  main,
+  // Before code-server stops: closing the holders' input ends the namespaces, and with the PID
+  // namespace's first process every process in it.
+  afterwards: () => {
+    for (const child of [...clients.values(), ...holders]) {
+      child.stdin?.end();
+      child.kill('SIGKILL');
+    }
+  },
+});

@@ -53,6 +53,7 @@ import {
   hoverUntil,
   mouseAway,
   openProblems,
+  runSuite,
   textInLine,
   timeout,
   uiTestRunner,
@@ -519,32 +520,17 @@ async function main() {
   return { passed: results.length - failed.length, failed: failed.length };
 }
 
-let outcome;
-try {
-  outcome = await main();
-  if (outcome.missing) {
-    // As test/support/prerequisites.ts: a failure naming what is missing, a skip only in a partial run.
-    const partial = process.env.GAI_CONF_PARTIAL === '1';
-    console.log(`test-ui-root: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
-    outcome = partial ? { passed: 0, failed: 0, skipped: 1 } : { passed: 0, failed: 1 };
-  }
-} catch (error) {
-  console.error(`test-ui-root: ${error.stack ?? error}`);
-  if (session.tmp)
-    await saveArtifacts({
-      prefix: 'ui-root',
-      reason: String(error.stack ?? error),
-      page,
-      tmp: join(session.tmp, 'state'),
-      log,
-    }).catch(() => {});
-  outcome = { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length + 1 };
-} finally {
-  await session.cleanUp();
-  if (process.getuid?.() === 0 && existsSync(SCRIPT)) spawnSync('bash', [SCRIPT, 'remove']);
-}
-log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(
-  `${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`,
-);
-process.exit(outcome.failed ? 1 : 0);
+await runSuite({
+  tag: 'test-ui-root',
+  prefix: 'ui-root',
+  session,
+  results,
+  log,
+  started,
+  currentPage: () => page,
+  artifactsDir: () => join(session.tmp, 'state'),
+  main,
+  afterwards: () => {
+    if (process.getuid?.() === 0 && existsSync(SCRIPT)) spawnSync('bash', [SCRIPT, 'remove']);
+  },
+});

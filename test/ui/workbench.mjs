@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 
-import { serverExited } from '../../scripts/code-server.mjs';
+import { saveArtifacts, serverExited } from '../../scripts/code-server.mjs';
 
 /** The default timeout of one wait, in ms ($GAI_CONF_UI_TIMEOUT seconds, default 30). */
 export const timeout = Number(process.env.GAI_CONF_UI_TIMEOUT ?? 30) * 1000;
@@ -289,4 +289,53 @@ export async function applyQuickFix(page, prefix) {
   if (!chosen.startsWith(prefix))
     throw new Error(`could not select the fix "${prefix}…" (the focus is on "${chosen}")`);
   await page.keyboard.press('Enter');
+}
+
+/**
+ * Runs a UI suite's `main` and ends the process as every suite ends: a prerequisite `main` says is
+ * `missing` fails the run naming it (as test/support/prerequisites.ts; a skip only in a partial
+ * run, GAI_CONF_PARTIAL=1); an error is one more failure, with the screen and logs saved from
+ * `artifactsDir()`; the session is cleaned up, then `afterwards`; the last line, for CI, is
+ * "N passed, M failed" (", K skipped" where it skipped).
+ */
+export async function runSuite({
+  tag,
+  prefix,
+  session,
+  results,
+  log,
+  started,
+  currentPage,
+  artifactsDir,
+  main,
+  afterwards,
+}) {
+  let outcome;
+  try {
+    outcome = await main();
+    if (outcome.missing) {
+      const partial = process.env.GAI_CONF_PARTIAL === '1';
+      console.log(`${tag}: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
+      outcome = partial ? { passed: 0, failed: 0, skipped: 1 } : { passed: 0, failed: 1 };
+    }
+  } catch (error) {
+    console.error(`${tag}: ${error.stack ?? error}`);
+    if (session.tmp)
+      await saveArtifacts({
+        prefix,
+        reason: String(error.stack ?? error),
+        page: currentPage(),
+        tmp: artifactsDir(),
+        log,
+      }).catch(() => {});
+    outcome = { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length + 1 };
+  } finally {
+    await session.cleanUp();
+    await afterwards?.();
+  }
+  log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `${outcome.passed} passed, ${outcome.failed} failed${outcome.skipped ? `, ${outcome.skipped} skipped` : ''}`,
+  );
+  process.exit(outcome.failed ? 1 : 0);
 }
