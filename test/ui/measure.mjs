@@ -31,7 +31,6 @@ import {
   prepareDirs,
   repo,
   runnerSession,
-  saveArtifacts,
   startCodeServer,
 } from '../../scripts/code-server.mjs';
 import {
@@ -319,17 +318,8 @@ async function main() {
       ]);
   });
 
-  const failed = results.filter((r) => !r.ok);
-  if (failed.length)
-    await saveArtifacts({
-      prefix: 'ui-measure',
-      reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'),
-      page,
-      tmp: state,
-      log,
-      extra: failureShots,
-    });
-  return { passed: results.length - failed.length, failed: failed.length };
+  const failed = results.filter((r) => !r.ok).length;
+  return { passed: results.length - failed, failed };
 }
 
 await runSuite({
@@ -337,6 +327,7 @@ await runSuite({
   prefix: 'ui-measure',
   session,
   results,
+  failureShots,
   log,
   started,
   currentPage: () => page,

@@ -43,7 +43,6 @@ import {
   prepareDirs,
   repo,
   runnerSession,
-  saveArtifacts,
   startCodeServer,
   waitFor,
 } from '../../scripts/code-server.mjs';
@@ -63,7 +62,7 @@ const started = Date.now();
 const log = makeLog('test-ui-root', started);
 const session = runnerSession(log);
 let page;
-const { test, results } = uiTestRunner(session, () => page);
+const { test, results, failureShots } = uiTestRunner(session, () => page);
 
 function assert(condition, message) {
   if (!condition) throw new Error(message);
@@ -504,20 +503,8 @@ async function main() {
     );
   });
 
-  const failed = results.filter((r) => !r.ok);
-  if (failed.length) {
-    await saveArtifacts({
-      prefix: 'ui-root',
-      reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'),
-      page,
-      tmp: state,
-      log,
-      extra: readdirSync(session.tmp)
-        .filter((n) => n.startsWith('failed-'))
-        .map((n) => [join(session.tmp, n), n]),
-    });
-  }
-  return { passed: results.length - failed.length, failed: failed.length };
+  const failed = results.filter((r) => !r.ok).length;
+  return { passed: results.length - failed, failed };
 }
 
 await runSuite({
@@ -525,6 +512,7 @@ await runSuite({
   prefix: 'ui-root',
   session,
   results,
+  failureShots,
   log,
   started,
   currentPage: () => page,

@@ -292,7 +292,8 @@ export async function applyQuickFix(page, prefix) {
 }
 
 /**
- * Runs a UI suite's `main` and ends the process as every suite ends: a prerequisite `main` says is
+ * Runs a UI suite's `main` and ends the process as every suite ends: failed tests' screens (the
+ * runner's `failureShots`) and logs saved from `artifactsDir()`; a prerequisite `main` says is
  * `missing` fails the run naming it (as test/support/prerequisites.ts; a skip only in a partial
  * run, GAI_CONF_PARTIAL=1); an error is one more failure, with the screen and logs saved from
  * `artifactsDir()`; the session is cleaned up, then `afterwards`; the last line, for CI, is
@@ -303,6 +304,7 @@ export async function runSuite({
   prefix,
   session,
   results,
+  failureShots,
   log,
   started,
   currentPage,
@@ -313,6 +315,16 @@ export async function runSuite({
   let outcome;
   try {
     outcome = await main();
+    const failed = results.filter((r) => !r.ok);
+    if (failed.length)
+      await saveArtifacts({
+        prefix,
+        reason: failed.map((r) => `${r.title}: ${r.error?.stack ?? r.error}`).join('\n\n'),
+        page: currentPage(),
+        tmp: artifactsDir(),
+        log,
+        extra: failureShots,
+      });
     if (outcome.missing) {
       const partial = process.env.GAI_CONF_PARTIAL === '1';
       console.log(`${tag}: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
