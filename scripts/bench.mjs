@@ -428,13 +428,23 @@ process.stderr.write('Connections census\n');
   try {
     const times = [];
     const cpu = [];
+    const floors = [];
     for (let round = 0; round < ROUNDS; round++) {
+      const floor = census.timeFloor(tree);
+      if (floor.links !== 10_000) throw new Error(`the floor read ${floor.links} socket links, not 10,000`);
+      floors.push(floor.ms);
       const { ms, cpuMs, sockets } = await census.timeCensus(tree);
       if (sockets !== 10_000) throw new Error(`the census counted ${sockets} sockets, not 10,000`);
       times.push(ms);
       cpu.push(cpuMs);
     }
-    record('census of 10,000 sockets (100 processes)', 'ms', undefined, median(times), atMost(500, 'ms'));
+    record(
+      'census of 10,000 sockets (100 processes; floor: reading them)',
+      'ms',
+      median(floors),
+      median(times),
+      atMost(500, 'ms'),
+    );
     record('census of 10,000 sockets, CPU time', 'ms', undefined, median(cpu));
   } finally {
     tree.remove();

@@ -16,7 +16,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -120,6 +120,22 @@ function isolationFlags(tmp, userData, extensions) {
   ];
 }
 
+/**
+ * `npm run package`, then a copy of the VSIX in `tmp` (so a later repackaging cannot touch it),
+ * readable by every user (an ordinary user's code-server installs it too); returns the copy.
+ */
+export function packageVsix(tmp, log) {
+  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+  const vsix = join(repo, `gai-conf-${version}.vsix`);
+  const copy = join(tmp, `gai-conf-${version}.vsix`);
+  copyFileSync(vsix, copy);
+  chmodSync(copy, 0o644);
+  log?.(`packaged ${relative(repo, vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB)`);
+  return copy;
+}
+
 /** `code-server --install-extension vsix`, as a user installs a packaged extension. */
 export function installExtension(bin, vsix, { tmp, userData, extensions, wrap = [] }) {
   const command = [...wrap, bin, ...isolationFlags(tmp, userData, extensions), '--install-extension', vsix];
@@ -140,25 +156,29 @@ export function installExtension(bin, vsix, { tmp, userData, extensions, wrap = 
  * Starts code-server on a free port of 127.0.0.1 in its own process group, its output in
  * `<tmp>/code-server.log`, and waits until /healthz answers. Returns `{ server, port }`. `onSpawn`
  * gets the child process at once, so a caller's clean-up can stop it while this still waits.
- * `wrap`: a command line code-server runs under (`runuser -u USER --`, `unshare ...`).
+ * `wrap`: a command line code-server runs under (`runuser -u USER --`, `unshare ...`). `socket`: a
+ * path where code-server listens instead of a port (when `wrap` puts it in a network namespace of
+ * its own), reached on the port through a proxy in this process.
  */
 export async function startCodeServer(
   bin,
-  { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn, wrap = [] },
+  { tmp, userData, extensions, folder, env = codeServerEnv(), log, onSpawn, wrap = [], socket },
 ) {
   const port = await freePort();
   const output = createWriteStream(join(tmp, 'code-server.log'));
-  const command = [
-    ...wrap,
-    bin,
-    '--auth',
-    'none',
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    ...isolationFlags(tmp, userData, extensions),
-    folder,
-  ];
+  const listen = socket ? ['--socket', socket] : ['--bind-addr', `127.0.0.1:${port}`];
+  const command = [...wrap, bin, '--auth', 'none', ...listen, ...isolationFlags(tmp, userData, extensions), folder];
   const server = spawn(command[0], command.slice(1), { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (socket) {
+    // code-server in a network namespace of its own: the browser reaches it through its socket file.
+    const proxy = createServer((client) => {
+      const upstream = connect(socket);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    }).listen(port, '127.0.0.1');
+    server.once('exit', () => proxy.close());
+  }
   server.stdout.pipe(output);
   server.stderr.pipe(output);
   onSpawn?.(server);
@@ -169,7 +189,7 @@ export async function startCodeServer(
       const exited = serverExited(server, tmp);
       if (exited) throw new Error(exited);
       try {
-        return (await fetch(`http://127.0.0.1:${port}/healthz`)).ok;
+        return (await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5000) })).ok;
       } catch {
         return false;
       }
@@ -300,17 +320,4 @@ export function runnerSession(log) {
     });
   }
   return session;
-}
-
-/** `npm run package`, then a copy of the VSIX in `tmp`, readable by every user (so a later repackaging cannot touch it). */
-export function packageVsix(tmp, log) {
-  const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
-  const run = spawnSync('npm', ['run', 'package', '--silent'], { cwd: repo, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`npm run package failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
-  const vsix = join(repo, `gai-conf-${version}.vsix`);
-  const copy = join(tmp, `gai-conf-${version}.vsix`);
-  copyFileSync(vsix, copy);
-  chmodSync(copy, 0o644);
-  log?.(`packaged ${relative(repo, vsix)} (${(statSync(vsix).size / 1024).toFixed(0)} KB)`);
-  return copy;
 }

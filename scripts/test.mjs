@@ -135,6 +135,7 @@ if (whole) {
   results.push(await run(['test/ui/run.mjs'], counts));
   results.push(await run(['test/ui/saveAsRoot.mjs'], counts));
   results.push(await run(['test/ui/containers.mjs'], counts));
+  results.push(await run(['test/ui/measure.mjs'], counts));
 }
 const total = (key) => results.reduce((sum, r) => sum + r[key], 0);
 const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];

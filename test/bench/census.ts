@@ -3,9 +3,20 @@
  * 10,000 sockets (100 processes of 100 connections each, half IPv4 through tcp6's v4-mapped
  * peers, half IPv6, one network namespace), read by the same code that reads the real /proc,
  * joined and judged; plus ss's byte counters for those sockets, parsed. ss itself does not run:
- * its time is the kernel's and grows with the machine, not with gai-conf.
+ * its time is the kernel's and grows with the machine, not with gai-conf. Its floor, timed in the
+ * same run: the reads no census can skip (every process's descriptors and their links, its
+ * executable and command line, the namespace's socket tables), with nothing parsed or judged.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -94,4 +105,26 @@ export async function timeCensus(tree: {
     cpuMs: (used.user + used.system) / 1000,
     sockets: Math.min(ns.ipv4.connections + ns.ipv6.connections, bytes.size),
   };
+}
+
+/** The floor: the same tree's unavoidable reads, nothing parsed, joined or judged; the milliseconds it took. */
+export function timeFloor(tree: { root: string }): { ms: number; links: number } {
+  const started = performance.now();
+  let links = 0;
+  for (const name of readdirSync(tree.root)) {
+    if (!/^\d+$/.test(name)) continue;
+    const base = join(tree.root, name);
+    for (const fd of readdirSync(join(base, 'fd')))
+      if (readlinkSync(join(base, 'fd', fd)).startsWith('socket:[')) links++;
+    readlinkSync(join(base, 'exe'));
+    readlinkSync(join(base, 'ns', 'net'));
+    readFileSync(join(base, 'cmdline'));
+    for (const table of ['tcp', 'tcp6', 'udp', 'udp6'])
+      try {
+        readFileSync(join(base, 'net', table));
+      } catch {
+        // only the namespace's first process has the tables in this tree
+      }
+  }
+  return { ms: performance.now() - started, links };
 }

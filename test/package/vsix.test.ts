@@ -43,6 +43,7 @@ test('npm run package builds gai-conf-<version>.vsix with only what runs', () =>
     'extension/dist/server.js',
     'extension/docs/images/explain.png',
     'extension/docs/images/hover.png',
+    'extension/docs/images/measure.png',
     'extension/docs/images/policy-table.png',
     'extension/docs/images/quick-fix.png',
     'extension/docs/images/ula-warning.png',

@@ -37,6 +37,7 @@ import {
   waitFor,
 } from '../../scripts/code-server.mjs';
 import {
+  applyQuickFix,
   assert,
   clipAround,
   colourAt,
@@ -373,19 +374,7 @@ async function main() {
 
   await test('applying "Use RFC 3484\'s label rows" and saving writes the rows and clears the warning', async () => {
     assert(menu && (await menu.isVisible()), 'the quick-fix menu is not open');
-    const focused = menu.locator('.monaco-list-row.action.focused');
-    for (
-      let i = 0;
-      i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows");
-      i++
-    ) {
-      await page.keyboard.press('ArrowDown');
-    }
-    assert(
-      ((await focused.getAttribute('aria-label')) ?? '').startsWith("Use RFC 3484's label rows"),
-      'could not select the first fix',
-    );
-    await page.keyboard.press('Enter');
+    await applyQuickFix(page, "Use RFC 3484's label rows");
     await menu.waitFor({ state: 'hidden', timeout });
     await editorLine(page, /^label\s+::\/0\s+1$/).waitFor({ timeout }); // (the spaces are NBSPs)
     await page.locator('.tabs-container .tab.active.dirty').waitFor({ timeout });

@@ -43,6 +43,7 @@ import {
 } from '../../scripts/code-server.mjs';
 import { commandsRunAsRoot, setSudo, startCodeServerAsUser, userFacts } from './sudoUser.mjs';
 import {
+  applyQuickFix,
   assert,
   editorLine,
   hoverUntil,
@@ -284,19 +285,7 @@ async function main() {
   await test('the ULA quick fix, Ctrl+S fails as the user, "Save as Root…", a wrong password, then the right one: saved in place, editor clean', async () => {
     await ulaAddress.click();
     await page.keyboard.press('Control+.');
-    const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-    await focused.waitFor({ timeout });
-    for (
-      let i = 0;
-      i < 5 && !((await focused.getAttribute('aria-label', { timeout })) ?? '').startsWith("Use RFC 3484's label rows");
-      i++
-    )
-      await page.keyboard.press('ArrowDown');
-    assert(
-      ((await focused.getAttribute('aria-label')) ?? '').startsWith("Use RFC 3484's label rows"),
-      'could not select the first ULA fix',
-    );
-    await page.keyboard.press('Enter');
+    await applyQuickFix(page, "Use RFC 3484's label rows");
     await activeTab('.dirty').waitFor({ timeout });
     await page.keyboard.press('Control+S');
     const offer = await saveAsRootOffer();

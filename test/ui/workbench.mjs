@@ -308,6 +308,18 @@ export async function typePassword(page, password) {
   await page.keyboard.press('Enter');
 }
 
+/** In the open quick-fix menu, moves the focus to the fix whose title starts with `prefix`, and applies it. */
+export async function applyQuickFix(page, prefix) {
+  const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+  await focused.waitFor({ timeout });
+  const label = async () => (await focused.getAttribute('aria-label', { timeout })) ?? '';
+  for (let i = 0; i < 5 && !(await label()).startsWith(prefix); i++) await page.keyboard.press('ArrowDown');
+  const chosen = await label();
+  if (!chosen.startsWith(prefix))
+    throw new Error(`could not select the fix "${prefix}…" (the focus is on "${chosen}")`);
+  await page.keyboard.press('Enter');
+}
+
 /**
  * Runs a UI suite run as root (test/ui/saveAsRoot.mjs, test/ui/containers.mjs) to its last line,
  * "N passed, M failed[, K skipped]", and exits: `main` returns {passed, failed} or {missing}, which

@@ -268,6 +268,20 @@ test('--compare: shares per container and program before and after, and the IPv4
     ],
   );
   assert.deepEqual(comparison.reasons, { 'program-ignores-file': 1, inbound: 1 });
+  // Rows and remaining connections carry the names people read, so that the text and the editor's view agree.
+  assert.deepEqual(
+    comparison.rows.map((r) => [r.program, r.name]),
+    [
+      [null, 'web'],
+      ['/usr/bin/curl', 'curl'],
+      ['/usr/bin/java', 'java'],
+      ['/usr/lib/jvm/bin/java', 'java'],
+    ],
+  );
+  assert.deepEqual(
+    comparison.remaining.map((r) => r.name),
+    ['java', '(no process)'],
+  );
   const text = comparisonText(comparison);
   assert.match(text, /IPv6 share of connections: +33 % .* → +33 %/);
   assert.match(text, /IPv4 connections that remain: 2/);

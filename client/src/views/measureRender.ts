@@ -24,19 +24,6 @@ function percent(share: number | null): string {
   return share === null ? '–' : `${Math.round(share * 100)} %`;
 }
 
-function shortName(exe: string): string {
-  return (
-    exe
-      .replace(/ \(deleted\)$/, '')
-      .split('/')
-      .pop() ?? exe
-  );
-}
-
-function rowLabel(row: ShareRow): string {
-  return row.program === null ? (row.container ?? 'host') : `  ${shortName(row.program)}`;
-}
-
 function bar(y: number, side: ShareRow['before'], caption: string): string {
   const total = side.ipv4 + side.ipv6;
   const parts = [
@@ -73,10 +60,10 @@ export function shareChart(comparison: Comparison): string {
   ];
   rows.forEach((row, i) => {
     const y = TOP + i * ROW_HEIGHT;
-    const label = rowLabel(row);
-    const clipped = label.length > 24 ? `${label.slice(0, 23)}…` : label;
+    const label = row.name;
+    const clipped = label.length > 22 ? `${label.slice(0, 21)}…` : label;
     parts.push(
-      `<text x="${row.program === null ? 0 : 10}" y="${y + 16}" font-size="11" font-weight="${row.program === null ? 600 : 400}" fill="${TEXT}" xml:space="preserve">${escapeHtml(clipped.trim())}<title>${escapeHtml(row.program ?? row.container ?? 'host')}</title></text>`,
+      `<text x="${row.program === null ? 0 : 10}" y="${y + 16}" font-size="11" font-weight="${row.program === null ? 600 : 400}" fill="${TEXT}" xml:space="preserve">${escapeHtml(clipped)}<title>${escapeHtml(row.program ?? row.container ?? 'host')}</title></text>`,
     );
     parts.push(bar(y, row.before, 'before'), bar(y + BAR_HEIGHT + 3, row.after, 'after'));
   });
@@ -87,7 +74,7 @@ export function shareChart(comparison: Comparison): string {
 function remainingRow(r: Remaining): string {
   const reason = r.connection.reason!;
   return (
-    `<tr><td>${escapeHtml(r.container ?? 'host')}</td><td>${escapeHtml(shortName(r.program))}${r.pid === null ? '' : ` <span class="note">${r.pid}</span>`}</td>` +
+    `<tr><td>${escapeHtml(r.container ?? 'host')}</td><td>${escapeHtml(r.name)}${r.pid === null ? '' : ` <span class="note">${r.pid}</span>`}</td>` +
     `<td class="address">${escapeHtml(r.connection.peer)}</td><td><code>${escapeHtml(reason.code)}</code><div>${escapeHtml(reason.text)}</div></td>` +
     `<td>${reason.fix ? escapeHtml(reason.fix) : '<span class="note">nothing on this machine</span>'}</td></tr>`
   );

@@ -24,7 +24,7 @@ import { defaultRoutesOf } from '../../glibc/sourceSelection';
 import { EffectiveTables } from '../../glibc/tables';
 import { ulaFixes } from '../codeActions/ulaFixes';
 import type { NamespaceInput, PeerName } from './census';
-import { endpointText, SocketRow } from './sockets';
+import { endpointText, shortName, SocketRow } from './sockets';
 
 export const REASON_CODES = {
   'no-usable-ipv6': 'The namespace has no usable IPv6: no global or ULA address, or no IPv6 default route.',
@@ -95,11 +95,7 @@ function rfc6724(glibc: Analysis['parsed']['glibc']): EffectiveTables {
 
 /** The option that makes a program use IPv4 only, or null. */
 function pinnedIpv4(program: string | null, options: readonly string[]): string | null {
-  const name =
-    program
-      ?.replace(/ \(deleted\)$/, '')
-      .split('/')
-      .pop() ?? '';
+  const name = program === null ? '' : shortName(program);
   const javaStack = [...options].reverse().find((o) => o.startsWith('-Djava.net.preferIPv4Stack='));
   if (javaStack === '-Djava.net.preferIPv4Stack=true') return javaStack;
   if (['curl', 'wget', 'ssh', 'scp', 'sftp', 'rsync', 'nc', 'ncat', 'ping', 'git'].includes(name)) {
@@ -109,6 +105,17 @@ function pinnedIpv4(program: string | null, options: readonly string[]): string 
     );
   }
   return null;
+}
+
+/** Why a connection of a program that follows a file putting IPv6 first is IPv4 anyway, as far as --resolve found out. */
+function unknownWhy(name: PeerName | undefined): string {
+  if (name === undefined)
+    return 'the destination may have no IPv6 address (--resolve looks it up), or the program chose the address itself';
+  if (name.name === null)
+    return 'the peer has no name in DNS (--resolve found none), so it may have no IPv6 address, or the program chose the address itself';
+  if (name.hasIpv6 === null)
+    return `whether ${name.name} has an IPv6 address could not be looked up; else the program chose the address itself`;
+  return `${name.name} has IPv6 too, so the program chose the IPv4 address itself`;
 }
 
 /** The reasoner for one namespace: its addresses and file are read once, then asked per connection. */
@@ -209,7 +216,7 @@ export function namespaceReasoner(ns: NamespaceInput): NamespaceReasoner {
       };
     return {
       code: 'unknown',
-      text: `${fileName} puts IPv6 first here and the program follows it: ${name ? 'the peer has IPv6 too, so the program chose the address itself' : 'the destination may have no IPv6 address (--resolve looks it up), or the program chose the address itself'}.`,
+      text: `${fileName} puts IPv6 first here and the program follows it: ${unknownWhy(name)}.`,
       fix: null,
     };
   }) as NamespaceReasoner;

@@ -8,6 +8,7 @@
 import type { Census, Connection, FamilyCount, NamespaceCensus, ProcessCensus, Shares } from './census';
 import { CENSUS_FORMAT, shareOf } from './census';
 import type { ReasonCode } from './reasons';
+import { shortName } from './sockets';
 
 const BAR_WIDTH = 20;
 
@@ -63,15 +64,6 @@ function connectionLine(pidOrDash: string, program: string, c: Connection): stri
   return lines;
 }
 
-function shortName(exe: string): string {
-  return (
-    exe
-      .replace(/ \(deleted\)$/, '')
-      .split('/')
-      .pop() ?? exe
-  );
-}
-
 /** What `gai-conf connections` prints. */
 export function censusText(c: Census): string {
   const lines: string[] = [];
@@ -118,6 +110,8 @@ export interface ShareRow {
   readonly container: string | null;
   /** null for the container's row itself. */
   readonly program: string | null;
+  /** What the row is called: the container ("host" for the host's), or the program's short name. */
+  readonly name: string;
   readonly before: Shares & { readonly ipv4: number; readonly ipv6: number };
   readonly after: Shares & { readonly ipv4: number; readonly ipv6: number };
 }
@@ -126,6 +120,8 @@ export interface Remaining {
   readonly container: string | null;
   readonly pid: number | null;
   readonly program: string;
+  /** The program's short name. */
+  readonly name: string;
   readonly connection: Connection;
 }
 
@@ -167,14 +163,26 @@ export function compareCensuses(before: Census, after: Census): Comparison {
   for (const container of containers) {
     const b = before.namespaces.find((n) => n.container === container);
     const a = after.namespaces.find((n) => n.container === container);
-    const containerRow = { container, program: null, before: withCounts(b), after: withCounts(a) };
+    const containerRow: ShareRow = {
+      container,
+      program: null,
+      name: container ?? 'host',
+      before: withCounts(b),
+      after: withCounts(a),
+    };
     if (containerRow.before.ipv4 + containerRow.before.ipv6 + containerRow.after.ipv4 + containerRow.after.ipv6 === 0)
       continue;
     rows.push(containerRow);
     const bp = b ? programsOf(b) : new Map();
     const ap = a ? programsOf(a) : new Map();
     for (const exe of [...new Set([...bp.keys(), ...ap.keys()])].sort()) {
-      const row = { container, program: exe, before: withCounts(bp.get(exe)), after: withCounts(ap.get(exe)) };
+      const row: ShareRow = {
+        container,
+        program: exe,
+        name: shortName(exe),
+        before: withCounts(bp.get(exe)),
+        after: withCounts(ap.get(exe)),
+      };
       if (row.before.ipv4 + row.before.ipv6 + row.after.ipv4 + row.after.ipv6 > 0) rows.push(row);
     }
   }
@@ -182,11 +190,23 @@ export function compareCensuses(before: Census, after: Census): Comparison {
     ...ns.processes.flatMap((p) =>
       p.connections
         .filter((c) => c.reason)
-        .map((connection) => ({ container: ns.container, pid: p.pid, program: p.exe, connection })),
+        .map((connection) => ({
+          container: ns.container,
+          pid: p.pid,
+          program: p.exe,
+          name: shortName(p.exe),
+          connection,
+        })),
     ),
     ...ns.unattributed.connections
       .filter((c) => c.reason)
-      .map((connection) => ({ container: ns.container, pid: null, program: '(no process)', connection })),
+      .map((connection) => ({
+        container: ns.container,
+        pid: null,
+        program: '(no process)',
+        name: '(no process)',
+        connection,
+      })),
   ]);
   const reasons: Partial<Record<ReasonCode, number>> = {};
   for (const r of remaining) reasons[r.connection.reason!.code] = (reasons[r.connection.reason!.code] ?? 0) + 1;
@@ -208,7 +228,7 @@ export function comparisonText(c: Comparison): string {
     lines.push(`IPv6 share of bytes:       ${percent(c.before.share.bytes)} → ${percent(c.after.share.bytes)}`);
   lines.push('', `${'container / program'.padEnd(36)} ${'before'.padEnd(BAR_WIDTH + 6)}   after`);
   for (const row of c.rows) {
-    const name = row.program === null ? (row.container ?? 'host') : `  ${shortName(row.program)}`;
+    const name = row.program === null ? row.name : `  ${row.name}`;
     const side = (s: ShareRow['before']) => `${shareBar(s.connections)} ${percent(s.connections)}`;
     const counts = (s: ShareRow['before']) => `${s.ipv6}/${s.ipv4 + s.ipv6}`;
     lines.push(
@@ -218,7 +238,7 @@ export function comparisonText(c: Comparison): string {
   lines.push('', `IPv4 connections that remain: ${c.remaining.length}`);
   for (const [code, n] of Object.entries(c.reasons)) lines.push(`  ${code}: ${n}`);
   for (const r of c.remaining)
-    lines.push(...connectionLine(`${r.container ?? 'host'} ${r.pid ?? '-'}`, shortName(r.program), r.connection));
+    lines.push(...connectionLine(`${r.container ?? 'host'} ${r.pid ?? '-'}`, r.name, r.connection));
   return lines.join('\n') + '\n';
 }
 

@@ -131,3 +131,13 @@ export function parseSsBytes(text: string): Map<number, ByteCounts> {
   }
   return counts;
 }
+
+/** A program as people name it: its executable's file name ("java", not /usr/lib/jvm/.../bin/java). */
+export function shortName(exe: string): string {
+  return (
+    exe
+      .replace(/ \(deleted\)$/, '')
+      .split('/')
+      .pop() ?? exe
+  );
+}
