@@ -143,16 +143,57 @@ export interface ParsedFile {
 
 const EMPTY: LineFate = { kind: 'empty' };
 
+/**
+ * A line as parseGaiConf keeps it. Its comment is cut from the text only when asked for: most
+ * lines of a long file are comments, and nothing asks about most of them.
+ */
+class ReadLine implements ParsedLine {
+  readonly #text: string;
+  readonly #hashAt: number;
+
+  constructor(
+    text: string,
+    readonly index: number,
+    readonly start: number,
+    readonly end: number,
+    readonly reading: DirectiveReading | undefined,
+    readonly fate: LineFate,
+    hashAt: number,
+  ) {
+    this.#text = text;
+    this.#hashAt = hashAt;
+  }
+
+  get comment(): Token | undefined {
+    const start = this.#hashAt;
+    if (start < 0) return undefined;
+    const end = this.end - (this.end > start && this.#text.charCodeAt(this.end - 1) === 0x0d ? 1 : 0);
+    return { text: this.#text.slice(start, end), start, end };
+  }
+}
+
 /** State that glibc carries from one line to the next. */
 export interface ReaderState {
   /** Up to 2.40, a line without /bits reads an end pointer left by earlier lines (or a wild one). */
   readonly pointers: EndPointers;
+  /**
+   * The prefix bytes read so far, by text: rows restate the same prefixes (the stock file's
+   * commented-out built-in rows, one network in several tables), and each is then one shared,
+   * never written array instead of one per row.
+   */
+  readonly prefixes: Map<string, Bytes16>;
 }
 
 type Span = { readonly start: number; readonly end: number };
 
+/**
+ * Shared by every line and reading without issues or extra fields (most of them): a file of
+ * 100,000 lines would otherwise hold 100,000 empty arrays.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+
 class LineReader {
-  readonly issues: ReadIssue[] = [];
+  issues: readonly ReadIssue[] = NONE;
 
   constructor(
     private readonly generation: ParserGeneration,
@@ -160,7 +201,7 @@ class LineReader {
   ) {}
 
   private report(issue: ReadIssue): void {
-    this.issues.push(issue);
+    this.issues = [...this.issues, issue];
   }
 
   private ignored(issue: ReadIssue): LineFate {
@@ -169,7 +210,8 @@ class LineReader {
   }
 
   read(fields: readonly Token[]): DirectiveReading {
-    const [command, value1, value2, ...extra] = fields;
+    const [command, value1, value2] = fields;
+    const extra = fields.length > 3 ? fields.slice(3) : NONE;
     const directive = DIRECTIVES.find((d) => d === command.text);
     const fate = directive ? this.readDirective(directive, command, value1, value2) : this.unknown(command);
     if (directive && extra.length > 0) {
@@ -325,10 +367,18 @@ class LineReader {
     return { kind: 'undefined', crash: outcomes.length === 1 && canCrash, outcomes, issue: full };
   }
 
+  private interned(key: string, bytes: Bytes16): Bytes16 {
+    const known = this.state.prefixes.get(key);
+    if (known) return known;
+    this.state.prefixes.set(key, bytes);
+    return bytes;
+  }
+
   private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
     const slash = value1.text.indexOf('/');
     const address = slash < 0 ? value1.text : value1.text.slice(0, slash);
-    const bytes = parseIpv6Bytes(address);
+    const parsed = this.state.prefixes.get(address) ?? parseIpv6Bytes(address);
+    const bytes = parsed && this.interned(address, parsed);
     if (!bytes) {
       if (parseIpv4Bytes(address)) {
         const bits = Number(slash < 0 ? '32' : value1.text.slice(slash + 1));
@@ -428,12 +478,14 @@ class LineReader {
     const value = this.readValue('scopev4', value2, value1);
     if (typeof value !== 'number') return value;
     const storedBits = bits + offset;
-    return { kind: 'row', row: { table: 'scopev4', bytes: maskBytes(bytes, storedBits), bits: storedBits, value } };
+    const key = `${address}/${storedBits}`;
+    const stored = this.interned(key, this.state.prefixes.get(key) ?? maskBytes(bytes, storedBits));
+    return { kind: 'row', row: { table: 'scopev4', bytes: stored, bits: storedBits, value } };
   }
 }
 
 /** Bytes that change where glibc's line or words end. */
-function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): ReadIssue[] {
+function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): readonly ReadIssue[] {
   const issues: ReadIssue[] = [];
   if (layout.nulAt >= 0) issues.push({ code: 'nul-byte', start: layout.nulAt, end: layout.end });
   for (let i = layout.start; i < layout.contentEnd; i++) {
@@ -446,7 +498,7 @@ function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]
     const last = fields[fields.length - 1];
     issues.push({ code: 'comment-in-token', start: last.start, end: layout.hashAt + 1, word: last.text });
   }
-  return issues;
+  return issues.length > 0 ? issues : NONE;
 }
 
 export interface ParseOptions {
@@ -457,6 +509,7 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
   const generation = parserGeneration(options.glibc);
   const state: ReaderState = {
     pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
+    prefixes: new Map(),
   };
   const lines: ParsedLine[] = [];
   const issues: ReadIssue[] = [];
@@ -468,20 +521,12 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
     state.pointers.startLine(index, text.slice(start, end), end < text.length);
     const layout = layoutLine(text, start, end);
     const fields = splitFields(text, start, layout.contentEnd);
-    issues.push(...layoutIssues(text, layout, fields));
+    for (const issue of layoutIssues(text, layout, fields)) issues.push(issue);
     const reading = fields.length > 0 ? new LineReader(generation, state).read(fields) : undefined;
-    if (reading) issues.push(...reading.issues);
+    if (reading) for (const issue of reading.issues) issues.push(issue);
     const fate = reading?.fate ?? EMPTY;
     if (fate.kind === 'reload') reload = fate.enabled;
-    const comment =
-      layout.hashAt >= 0
-        ? {
-            text: text.slice(layout.hashAt, end).replace(/\r$/, ''),
-            start: layout.hashAt,
-            end: end - (text.charCodeAt(end - 1) === 0x0d ? 1 : 0),
-          }
-        : undefined;
-    lines.push({ index, start, end, reading, comment, fate });
+    lines.push(new ReadLine(text, index, start, end, reading, fate, layout.hashAt));
     start = end + 1;
   }
   return { text, glibc: options.glibc, generation, lines, issues, reload };
@@ -497,12 +542,13 @@ export function readWords(
   start: number,
   end: number,
   generation: ParserGeneration,
+  prefixes: Map<string, Bytes16> = new Map(),
 ): DirectiveReading | undefined {
   const fields = splitFields(text, start, end);
   if (fields.length === 0) return undefined;
   const pointers = new EndPointers(undefined, true);
   pointers.startLine(0, text.slice(start, end), false);
-  return new LineReader(generation, { pointers }).read(fields);
+  return new LineReader(generation, { pointers, prefixes }).read(fields);
 }
 
 /** The line that holds an offset (its LF counts as part of it); undefined past the last line. */
