@@ -7,13 +7,30 @@
 import { Bytes16 } from '../glibc/addresses';
 import { Directive, DirectiveReading, DIRECTIVES, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
+/**
+ * A line's commented-out directive, by line: an edit keeps the lines it did not change (the same
+ * objects, over the same text), whose comments are then not read again.
+ */
+const known = new WeakMap<ParsedLine, DirectiveReading | null>();
+
 function commentedDirective(
   parsed: ParsedFile,
   line: ParsedLine,
   prefixes: Map<string, Bytes16>,
 ): DirectiveReading | undefined {
+  if (line.reading) return undefined;
+  let reading = known.get(line);
+  if (reading === undefined) known.set(line, (reading = readCommentedDirective(parsed, line, prefixes) ?? null));
+  return reading ?? undefined;
+}
+
+function readCommentedDirective(
+  parsed: ParsedFile,
+  line: ParsedLine,
+  prefixes: Map<string, Bytes16>,
+): DirectiveReading | undefined {
   const comment = line.comment;
-  if (!comment || line.reading) return undefined;
+  if (!comment) return undefined;
   const text = parsed.text;
   // Scans only this comment, up to a second '#' or a NUL.
   let end = comment.start + 1;

@@ -170,6 +170,32 @@ class ReadLine implements ParsedLine {
     const end = this.end - (this.end > start && this.#text.charCodeAt(this.end - 1) === 0x0d ? 1 : 0);
     return { text: this.#text.slice(start, end), start, end };
   }
+
+  /** The same line moved by `delta` characters and `lines` lines in a new text. */
+  moved(text: string, delta: number, lines: number, move: (issue: ReadIssue) => ReadIssue): ReadLine {
+    const token = (t: Token): Token => ({ text: t.text, start: t.start + delta, end: t.end + delta });
+    const fate = (f: LineFate): LineFate => (f.kind === 'ignored' ? { kind: 'ignored', issue: move(f.issue) } : f);
+    const r = this.reading;
+    const reading: DirectiveReading | undefined = r && {
+      command: token(r.command),
+      value1: r.value1 && token(r.value1),
+      value2: r.value2 && token(r.value2),
+      extra: r.extra.length > 0 ? r.extra.map(token) : r.extra,
+      directive: r.directive,
+      fate: fate(r.fate),
+      issues: r.issues.length > 0 ? r.issues.map(move) : r.issues,
+    };
+    const hashAt = this.#hashAt < 0 ? -1 : this.#hashAt + delta;
+    return new ReadLine(
+      text,
+      this.index + lines,
+      this.start + delta,
+      this.end + delta,
+      reading,
+      reading?.fate ?? EMPTY,
+      hashAt,
+    );
+  }
 }
 
 /** State that glibc carries from one line to the next. */
@@ -505,17 +531,23 @@ export interface ParseOptions {
   readonly glibc: GlibcVersion;
 }
 
-export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
+/** Reads the lines of `text` from offset `from` (a line start) up to offset `to` (a line start, or the end). */
+function readLines(
+  text: string,
+  from: number,
+  to: number,
+  firstIndex: number,
+  options: ParseOptions,
+  lines: ParsedLine[],
+  issues: ReadIssue[],
+): void {
   const generation = parserGeneration(options.glibc);
   const state: ReaderState = {
     pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
     prefixes: new Map(),
   };
-  const lines: ParsedLine[] = [];
-  const issues: ReadIssue[] = [];
-  let reload = false;
-  let start = 0;
-  for (let index = 0; start < text.length; index++) {
+  let start = from;
+  for (let index = firstIndex; start < to; index++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     state.pointers.startLine(index, text.slice(start, end), end < text.length);
@@ -524,12 +556,88 @@ export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
     for (const issue of layoutIssues(text, layout, fields)) issues.push(issue);
     const reading = fields.length > 0 ? new LineReader(generation, state).read(fields) : undefined;
     if (reading) for (const issue of reading.issues) issues.push(issue);
-    const fate = reading?.fate ?? EMPTY;
-    if (fate.kind === 'reload') reload = fate.enabled;
-    lines.push(new ReadLine(text, index, start, end, reading, fate, layout.hashAt));
+    lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
     start = end + 1;
   }
-  return { text, glibc: options.glibc, generation, lines, issues, reload };
+}
+
+function lastReload(lines: readonly ParsedLine[]): boolean {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const fate = lines[i].fate;
+    if (fate.kind === 'reload') return fate.enabled;
+  }
+  return false;
+}
+
+/**
+ * Up to 2.40, a line without /bits reads what earlier lines left in glibc's line buffer: only a
+ * file without one has lines whose reading depends on nothing but their own text.
+ */
+function linesReadAlone(generation: ParserGeneration, issues: readonly ReadIssue[]): boolean {
+  return (
+    generation === 'from-2.41' ||
+    !issues.some((issue) => issue.code === 'missing-prefix-length' || issue.code === 'scopev4-crash')
+  );
+}
+
+/**
+ * Reads `text` as glibc does. With `previous`, the reading of an earlier version of the same
+ * document read with the same options, the lines the change left alone are kept (moved, after
+ * it) and only the changed ones read again, whenever each line's reading depends on its text
+ * alone; the result is the one a reading from scratch gives (test/fuzz/incremental.test.ts).
+ */
+export function parseGaiConf(text: string, options: ParseOptions, previous?: ParsedFile): ParsedFile {
+  const generation = parserGeneration(options.glibc);
+  const reused = previous && previous.generation === generation && reuseLines(previous, text, options);
+  if (reused) return reused;
+  const lines: ParsedLine[] = [];
+  const issues: ReadIssue[] = [];
+  readLines(text, 0, text.length, 0, options, lines, issues);
+  return { text, glibc: options.glibc, generation, lines, issues, reload: lastReload(lines) };
+}
+
+function reuseLines(previous: ParsedFile, text: string, options: ParseOptions): ParsedFile | undefined {
+  const generation = previous.generation;
+  if (!linesReadAlone(generation, previous.issues)) return undefined;
+  const old = previous.text;
+  const shortest = Math.min(old.length, text.length);
+  let same = 0;
+  while (same < shortest && old.charCodeAt(same) === text.charCodeAt(same)) same++;
+  let sameEnd = 0;
+  while (
+    sameEnd < shortest - same &&
+    old.charCodeAt(old.length - 1 - sameEnd) === text.charCodeAt(text.length - 1 - sameEnd)
+  )
+    sameEnd++;
+  const oldLines = previous.lines as readonly ReadLine[];
+  // Kept as they are: the lines that end, with their LF, before the first changed character.
+  let before = 0;
+  while (before < oldLines.length && oldLines[before].end < same && oldLines[before].end < old.length) before++;
+  // Kept and moved: the lines that start, after their preceding LF, within the unchanged end.
+  const unchangedFrom = old.length - sameEnd;
+  let after = oldLines.length;
+  while (after > before && oldLines[after - 1].start > unchangedFrom) after--;
+  const delta = text.length - old.length;
+  const from = before < oldLines.length ? oldLines[before].start : old.length;
+  const to = after < oldLines.length ? oldLines[after].start + delta : text.length;
+  const lines: ParsedLine[] = oldLines.slice(0, before);
+  const issues: ReadIssue[] = previous.issues.filter((issue) => issue.start < from);
+  const changedIssues = issues.length;
+  readLines(text, from, to, before, options, lines, issues);
+  if (!linesReadAlone(generation, issues.slice(changedIssues))) return undefined;
+  const lineShift = lines.length - after;
+  const movedIssues = new Map<ReadIssue, ReadIssue>();
+  const move = (issue: ReadIssue): ReadIssue => {
+    let moved = movedIssues.get(issue);
+    if (!moved) movedIssues.set(issue, (moved = { ...issue, start: issue.start + delta, end: issue.end + delta }));
+    return moved;
+  };
+  const keepAsIs = delta === 0 && lineShift === 0;
+  for (let i = after; i < oldLines.length; i++)
+    lines.push(keepAsIs ? oldLines[i] : oldLines[i].moved(text, delta, lineShift, move));
+  const oldTo = after < oldLines.length ? oldLines[after].start : old.length;
+  for (const issue of previous.issues) if (issue.start >= oldTo) issues.push(keepAsIs ? issue : move(issue));
+  return { text, glibc: options.glibc, generation, lines, issues, reload: lastReload(lines) };
 }
 
 /**
