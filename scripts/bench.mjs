@@ -249,19 +249,23 @@ process.stderr.write(
   record('first diagnostics, 200k repeating label rows', 'ms', median(times.floor), median(times.ours));
 }
 
-/** One-character edits in the 10k file that change the diagnostics: "label" <-> "Label" on a row. */
-async function editLatencies(kind, count) {
+/**
+ * One-character edits in the 10k file that change the diagnostics: "label" <-> "Label" on a row
+ * (the lines after it stay where they are), or with `moving`, "# " typed before the row and
+ * deleted again (every line after it moves).
+ */
+async function editLatencies(kind, count, moving = false) {
   const { client, uri } = await session(kind, FILES['10k']);
   const line = FILES['10k'].split('\n').findIndex((l) => l.startsWith('label '));
   const latencies = [];
   for (let i = 0; i < count; i++) {
     const version = i + 2;
     const started = performance.now();
-    const range = { start: { line, character: 0 }, end: { line, character: 1 } };
-    client.notify('textDocument/didChange', {
-      textDocument: { uri, version },
-      contentChanges: [{ range, text: i % 2 === 0 ? 'L' : 'l' }],
-    });
+    const typed = i % 2 === 0;
+    const change = moving
+      ? { range: { start: { line, character: 0 }, end: { line, character: typed ? 0 : 2 } }, text: typed ? '# ' : '' }
+      : { range: { start: { line, character: 0 }, end: { line, character: 1 } }, text: typed ? 'L' : 'l' };
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
     const publication = await client.publication(uri, version);
     latencies.push(publication.at - started);
   }
@@ -275,6 +279,10 @@ process.stderr.write('Re-analysis after a one-character edit (10k lines)\n');
   for (let round = 0; round < ROUNDS; round++)
     for (const kind of ['floor', 'ours']) times[kind].push(...(await editLatencies(kind, 10)));
   record('edit to new diagnostics, 10k lines, median', 'ms', median(times.floor), median(times.ours), atMost(5, 'ms'));
+  const moving = { floor: [], ours: [] };
+  for (let round = 0; round < Math.max(2, Math.ceil(ROUNDS / 2)); round++)
+    for (const kind of ['floor', 'ours']) moving[kind].push(...(await editLatencies(kind, 10, true)));
+  record('edit moving the lines after it, 10k lines, median', 'ms', median(moving.floor), median(moving.ours));
 }
 
 /** Hover at random words, and code actions on the lines ours reports a diagnostic for. */

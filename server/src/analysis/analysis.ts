@@ -108,9 +108,10 @@ function refusedAnalysis(text: string, options: AnalysisOptions): Analysis {
   };
 }
 
-export function analyzeGaiConf(text: string, options: AnalysisOptions): Analysis {
+/** `previous`: the analysis of an earlier version of the same document, whose unchanged lines are not read again. */
+export function analyzeGaiConf(text: string, options: AnalysisOptions, previous?: Analysis): Analysis {
   if (text.length > LARGEST_FILE_BYTES) return refusedAnalysis(text, options);
-  const parsed = parseGaiConf(text, options);
+  const parsed = parseGaiConf(text, options, previous?.parsed);
   const tables = buildEffectiveTables(parsed);
   const commented = commentedDirectives(parsed);
   const { suppressions, problems } = readSuppressions(parsed);

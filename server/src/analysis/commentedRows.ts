@@ -4,16 +4,38 @@
  * anchors findings on them and hovers say whether glibc uses the built-in row they restate.
  */
 
+import { Bytes16 } from '../glibc/addresses';
 import { Directive, DirectiveReading, DIRECTIVES, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
-function commentedDirective(parsed: ParsedFile, line: ParsedLine): DirectiveReading | undefined {
+/**
+ * A line's commented-out directive, by line: an edit keeps the lines it did not change (the same
+ * objects, over the same text), whose comments are then not read again.
+ */
+const known = new WeakMap<ParsedLine, DirectiveReading | null>();
+
+function commentedDirective(
+  parsed: ParsedFile,
+  line: ParsedLine,
+  prefixes: Map<string, Bytes16>,
+): DirectiveReading | undefined {
+  if (line.reading) return undefined;
+  let reading = known.get(line);
+  if (reading === undefined) known.set(line, (reading = readCommentedDirective(parsed, line, prefixes) ?? null));
+  return reading ?? undefined;
+}
+
+function readCommentedDirective(
+  parsed: ParsedFile,
+  line: ParsedLine,
+  prefixes: Map<string, Bytes16>,
+): DirectiveReading | undefined {
   const comment = line.comment;
-  if (!comment || line.reading) return undefined;
+  if (!comment) return undefined;
   const text = parsed.text;
   // Scans only this comment, up to a second '#' or a NUL.
   let end = comment.start + 1;
   while (end < comment.end && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
-  const reading = readWords(text, comment.start + 1, end, parsed.generation);
+  const reading = readWords(text, comment.start + 1, end, parsed.generation, prefixes);
   if (!reading || !reading.value1 || !DIRECTIVES.includes(reading.command.text as Directive)) return undefined;
   const accepted =
     reading.fate.kind === 'row' || (reading.fate.kind === 'reload' && /^(yes|no)$/.test(reading.value1.text));
@@ -23,8 +45,9 @@ function commentedDirective(parsed: ParsedFile, line: ParsedLine): DirectiveRead
 /** Every comment line that holds a directive glibc would accept, by line. */
 export function commentedDirectives(parsed: ParsedFile): ReadonlyMap<ParsedLine, DirectiveReading> {
   const found = new Map<ParsedLine, DirectiveReading>();
+  const prefixes = new Map<string, Bytes16>();
   for (const line of parsed.lines) {
-    const reading = commentedDirective(parsed, line);
+    const reading = commentedDirective(parsed, line, prefixes);
     if (reading) found.set(line, reading);
   }
   return found;

@@ -9,7 +9,7 @@ import { addressText, Bytes16, isV4Mapped, parseIpAddress, prefixContains } from
 import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { OrderResult, simulateOrder } from '../glibc/sort';
 import { Host, HostAddress } from '../glibc/sourceSelection';
-import { buildEffectiveTables, EffectiveTables, lookupRow } from '../glibc/tables';
+import { buildEffectiveTables, builtinTable, EffectiveTables, lookupRow } from '../glibc/tables';
 import { FALLBACK_GLIBC } from '../glibc/versions';
 import {
   DESTINATION_PAIRS,
@@ -152,8 +152,21 @@ let builtinTables: EffectiveTables | undefined;
 /** What the built-in tables do never changes; probes repeat across files, so each is worked out once. */
 const builtinChoices = new Map<string, FamilyChoice>();
 
+/** Hosts are kept (probedHosts), so each one's key is written once rather than at every analysis. */
+const hostKeys = new WeakMap<Host, string>();
+
 function hostKey(host: Host): string {
-  return `${hostAddressTexts(host).join(',')}|${host.defaultRoutes ? `${host.defaultRoutes.ipv4}${host.defaultRoutes.ipv6}` : ''}`;
+  let key = hostKeys.get(host);
+  if (key === undefined) {
+    key = `${hostAddressTexts(host).join(',')}|${host.defaultRoutes ? `${host.defaultRoutes.ipv4}${host.defaultRoutes.ipv6}` : ''}`;
+    hostKeys.set(host, key);
+  }
+  return key;
+}
+
+/** A file without a valid row (Debian's stock file, an empty one) leaves glibc's built-in tables. */
+function keepsBuiltinTables(tables: EffectiveTables): boolean {
+  return (['label', 'precedence', 'scopev4'] as const).every((kind) => tables[kind] === builtinTable(kind));
 }
 
 function builtinChoice(host: Host, key: string, ipv6: string, ipv4: string): FamilyChoice {
@@ -175,6 +188,7 @@ export function computeEffects(tables: EffectiveTables, options: EffectsOptions 
     ...probedProfiles(tables),
     ...(options.thisMachine ? [thisMachineProbe(options.thisMachine, options.thisMachineName)] : []),
   ];
+  const sameAsBuiltin = keepsBuiltinTables(tables);
   return hosts.flatMap((probed) => {
     const key = hostKey(probed.host);
     return DESTINATION_PAIRS.map((pair) => {
@@ -187,7 +201,8 @@ export function computeEffects(tables: EffectiveTables, options: EffectsOptions 
         ipv6,
         ipv4,
         file: outcome.choice,
-        builtin: builtinChoice(probed.host, key, ipv6, ipv4),
+        // Under the built-in tables the file's choice is the built-in one: no second sort on start-up.
+        builtin: sameAsBuiltin ? outcome.choice : builtinChoice(probed.host, key, ipv6, ipv4),
         fileOrder: outcome.ipv6Listed,
       };
     });

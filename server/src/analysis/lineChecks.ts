@@ -6,7 +6,15 @@
 import { hasHostBits, maskBytes, parseIpv6Bytes, prefixContains } from '../glibc/addresses';
 import { IMPLICIT_CATCH_ALL } from '../glibc/builtinTables';
 import { MissingBitsReading, UndefinedOutcome } from '../glibc/endPointer';
-import { ConfiguredRow, Directive, DIRECTIVES, ParsedFile, ReadIssue, writtenPrefixBytes } from '../glibc/reader';
+import {
+  ConfiguredRow,
+  Directive,
+  DIRECTIVES,
+  ParsedFile,
+  ParsedLine,
+  ReadIssue,
+  writtenPrefixBytes,
+} from '../glibc/reader';
 import { rowPrefixText } from '../glibc/tables';
 import { Finding, quoted } from './catalogue';
 
@@ -222,10 +230,28 @@ function restatesSiteLocalRow(row: ConfiguredRow): boolean {
 }
 
 /** Things worth knowing about the rows glibc accepts. */
+/**
+ * Findings of one line, and of one issue, by object: an edit keeps the lines it did not change
+ * (and their issues), whose findings are then not worked out again.
+ */
+const rowFindingsOf = new WeakMap<ParsedLine, readonly Finding[]>();
+const issueFindings = new WeakMap<ReadIssue, Finding>();
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
 function rowFindings(parsed: ParsedFile): Finding[] {
   const findings: Finding[] = [];
   for (const line of parsed.lines) {
     if (line.fate.kind !== 'row') continue;
+    let found = rowFindingsOf.get(line);
+    if (!found) rowFindingsOf.set(line, (found = lineRowFindings(line)));
+    for (const finding of found) findings.push(finding);
+  }
+  return findings;
+}
+
+function lineRowFindings(line: ParsedLine): readonly Finding[] {
+  const findings: Finding[] = [];
+  if (line.fate.kind === 'row') {
     const row = line.fate.row;
     const prefix = line.reading!.value1!;
     const span = { start: prefix.start, end: prefix.end };
@@ -260,19 +286,25 @@ function rowFindings(parsed: ParsedFile): Finding[] {
       });
     }
   }
-  return findings;
+  return findings.length > 0 ? findings : NO_FINDINGS;
 }
 
-export function lineFindings(parsed: ParsedFile): Finding[] {
-  const fromReader = parsed.issues.map((issue): Finding => {
+function issueFinding(issue: ReadIssue): Finding {
+  let finding = issueFindings.get(issue);
+  if (!finding) {
     const detail = issueDetail(issue);
-    return {
+    finding = {
       code: issue.code,
       start: issue.start,
       end: issue.end,
       message: issueMessage(issue),
       ...(detail ? { detail } : {}),
     };
-  });
-  return [...fromReader, ...rowFindings(parsed)];
+    issueFindings.set(issue, finding);
+  }
+  return finding;
+}
+
+export function lineFindings(parsed: ParsedFile): Finding[] {
+  return [...parsed.issues.map(issueFinding), ...rowFindings(parsed)];
 }

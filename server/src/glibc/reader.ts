@@ -143,16 +143,83 @@ export interface ParsedFile {
 
 const EMPTY: LineFate = { kind: 'empty' };
 
+/**
+ * A line as parseGaiConf keeps it. Its comment is cut from the text only when asked for: most
+ * lines of a long file are comments, and nothing asks about most of them.
+ */
+class ReadLine implements ParsedLine {
+  readonly #text: string;
+  readonly #hashAt: number;
+
+  constructor(
+    text: string,
+    readonly index: number,
+    readonly start: number,
+    readonly end: number,
+    readonly reading: DirectiveReading | undefined,
+    readonly fate: LineFate,
+    hashAt: number,
+  ) {
+    this.#text = text;
+    this.#hashAt = hashAt;
+  }
+
+  get comment(): Token | undefined {
+    const start = this.#hashAt;
+    if (start < 0) return undefined;
+    const end = this.end - (this.end > start && this.#text.charCodeAt(this.end - 1) === 0x0d ? 1 : 0);
+    return { text: this.#text.slice(start, end), start, end };
+  }
+
+  /** The same line moved by `delta` characters and `lines` lines in a new text. */
+  moved(text: string, delta: number, lines: number, move: (issue: ReadIssue) => ReadIssue): ReadLine {
+    const token = (t: Token): Token => ({ text: t.text, start: t.start + delta, end: t.end + delta });
+    const fate = (f: LineFate): LineFate => (f.kind === 'ignored' ? { kind: 'ignored', issue: move(f.issue) } : f);
+    const r = this.reading;
+    const reading: DirectiveReading | undefined = r && {
+      command: token(r.command),
+      value1: r.value1 && token(r.value1),
+      value2: r.value2 && token(r.value2),
+      extra: r.extra.length > 0 ? r.extra.map(token) : r.extra,
+      directive: r.directive,
+      fate: fate(r.fate),
+      issues: r.issues.length > 0 ? r.issues.map(move) : r.issues,
+    };
+    const hashAt = this.#hashAt < 0 ? -1 : this.#hashAt + delta;
+    return new ReadLine(
+      text,
+      this.index + lines,
+      this.start + delta,
+      this.end + delta,
+      reading,
+      reading?.fate ?? EMPTY,
+      hashAt,
+    );
+  }
+}
+
 /** State that glibc carries from one line to the next. */
 export interface ReaderState {
   /** Up to 2.40, a line without /bits reads an end pointer left by earlier lines (or a wild one). */
   readonly pointers: EndPointers;
+  /**
+   * The prefix bytes read so far, by text: rows restate the same prefixes (the stock file's
+   * commented-out built-in rows, one network in several tables), and each is then one shared,
+   * never written array instead of one per row.
+   */
+  readonly prefixes: Map<string, Bytes16>;
 }
 
 type Span = { readonly start: number; readonly end: number };
 
+/**
+ * Shared by every line and reading without issues or extra fields (most of them): a file of
+ * 100,000 lines would otherwise hold 100,000 empty arrays.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+
 class LineReader {
-  readonly issues: ReadIssue[] = [];
+  issues: readonly ReadIssue[] = NONE;
 
   constructor(
     private readonly generation: ParserGeneration,
@@ -160,7 +227,7 @@ class LineReader {
   ) {}
 
   private report(issue: ReadIssue): void {
-    this.issues.push(issue);
+    this.issues = [...this.issues, issue];
   }
 
   private ignored(issue: ReadIssue): LineFate {
@@ -169,7 +236,8 @@ class LineReader {
   }
 
   read(fields: readonly Token[]): DirectiveReading {
-    const [command, value1, value2, ...extra] = fields;
+    const [command, value1, value2] = fields;
+    const extra = fields.length > 3 ? fields.slice(3) : NONE;
     const directive = DIRECTIVES.find((d) => d === command.text);
     const fate = directive ? this.readDirective(directive, command, value1, value2) : this.unknown(command);
     if (directive && extra.length > 0) {
@@ -325,10 +393,18 @@ class LineReader {
     return { kind: 'undefined', crash: outcomes.length === 1 && canCrash, outcomes, issue: full };
   }
 
+  private interned(key: string, bytes: Bytes16): Bytes16 {
+    const known = this.state.prefixes.get(key);
+    if (known) return known;
+    this.state.prefixes.set(key, bytes);
+    return bytes;
+  }
+
   private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
     const slash = value1.text.indexOf('/');
     const address = slash < 0 ? value1.text : value1.text.slice(0, slash);
-    const bytes = parseIpv6Bytes(address);
+    const parsed = this.state.prefixes.get(address) ?? parseIpv6Bytes(address);
+    const bytes = parsed && this.interned(address, parsed);
     if (!bytes) {
       if (parseIpv4Bytes(address)) {
         const bits = Number(slash < 0 ? '32' : value1.text.slice(slash + 1));
@@ -428,12 +504,14 @@ class LineReader {
     const value = this.readValue('scopev4', value2, value1);
     if (typeof value !== 'number') return value;
     const storedBits = bits + offset;
-    return { kind: 'row', row: { table: 'scopev4', bytes: maskBytes(bytes, storedBits), bits: storedBits, value } };
+    const key = `${address}/${storedBits}`;
+    const stored = this.interned(key, this.state.prefixes.get(key) ?? maskBytes(bytes, storedBits));
+    return { kind: 'row', row: { table: 'scopev4', bytes: stored, bits: storedBits, value } };
   }
 }
 
 /** Bytes that change where glibc's line or words end. */
-function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): ReadIssue[] {
+function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): readonly ReadIssue[] {
   const issues: ReadIssue[] = [];
   if (layout.nulAt >= 0) issues.push({ code: 'nul-byte', start: layout.nulAt, end: layout.end });
   for (let i = layout.start; i < layout.contentEnd; i++) {
@@ -446,45 +524,120 @@ function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]
     const last = fields[fields.length - 1];
     issues.push({ code: 'comment-in-token', start: last.start, end: layout.hashAt + 1, word: last.text });
   }
-  return issues;
+  return issues.length > 0 ? issues : NONE;
 }
 
 export interface ParseOptions {
   readonly glibc: GlibcVersion;
 }
 
-export function parseGaiConf(text: string, options: ParseOptions): ParsedFile {
+/** Reads the lines of `text` from offset `from` (a line start) up to offset `to` (a line start, or the end). */
+function readLines(
+  text: string,
+  from: number,
+  to: number,
+  firstIndex: number,
+  options: ParseOptions,
+  lines: ParsedLine[],
+  issues: ReadIssue[],
+): void {
   const generation = parserGeneration(options.glibc);
   const state: ReaderState = {
     pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
+    prefixes: new Map(),
   };
-  const lines: ParsedLine[] = [];
-  const issues: ReadIssue[] = [];
-  let reload = false;
-  let start = 0;
-  for (let index = 0; start < text.length; index++) {
+  let start = from;
+  for (let index = firstIndex; start < to; index++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     state.pointers.startLine(index, text.slice(start, end), end < text.length);
     const layout = layoutLine(text, start, end);
     const fields = splitFields(text, start, layout.contentEnd);
-    issues.push(...layoutIssues(text, layout, fields));
+    for (const issue of layoutIssues(text, layout, fields)) issues.push(issue);
     const reading = fields.length > 0 ? new LineReader(generation, state).read(fields) : undefined;
-    if (reading) issues.push(...reading.issues);
-    const fate = reading?.fate ?? EMPTY;
-    if (fate.kind === 'reload') reload = fate.enabled;
-    const comment =
-      layout.hashAt >= 0
-        ? {
-            text: text.slice(layout.hashAt, end).replace(/\r$/, ''),
-            start: layout.hashAt,
-            end: end - (text.charCodeAt(end - 1) === 0x0d ? 1 : 0),
-          }
-        : undefined;
-    lines.push({ index, start, end, reading, comment, fate });
+    if (reading) for (const issue of reading.issues) issues.push(issue);
+    lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
     start = end + 1;
   }
-  return { text, glibc: options.glibc, generation, lines, issues, reload };
+}
+
+function lastReload(lines: readonly ParsedLine[]): boolean {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const fate = lines[i].fate;
+    if (fate.kind === 'reload') return fate.enabled;
+  }
+  return false;
+}
+
+/**
+ * Up to 2.40, a line without /bits reads what earlier lines left in glibc's line buffer: only a
+ * file without one has lines whose reading depends on nothing but their own text.
+ */
+function linesReadAlone(generation: ParserGeneration, issues: readonly ReadIssue[]): boolean {
+  return (
+    generation === 'from-2.41' ||
+    !issues.some((issue) => issue.code === 'missing-prefix-length' || issue.code === 'scopev4-crash')
+  );
+}
+
+/**
+ * Reads `text` as glibc does. With `previous`, the reading of an earlier version of the same
+ * document read with the same options, the lines the change left alone are kept (moved, after
+ * it) and only the changed ones read again, whenever each line's reading depends on its text
+ * alone; the result is the one a reading from scratch gives (test/fuzz/incremental.test.ts).
+ */
+export function parseGaiConf(text: string, options: ParseOptions, previous?: ParsedFile): ParsedFile {
+  const generation = parserGeneration(options.glibc);
+  const reused = previous && previous.generation === generation && reuseLines(previous, text, options);
+  if (reused) return reused;
+  const lines: ParsedLine[] = [];
+  const issues: ReadIssue[] = [];
+  readLines(text, 0, text.length, 0, options, lines, issues);
+  return { text, glibc: options.glibc, generation, lines, issues, reload: lastReload(lines) };
+}
+
+function reuseLines(previous: ParsedFile, text: string, options: ParseOptions): ParsedFile | undefined {
+  const generation = previous.generation;
+  if (!linesReadAlone(generation, previous.issues)) return undefined;
+  const old = previous.text;
+  const shortest = Math.min(old.length, text.length);
+  let same = 0;
+  while (same < shortest && old.charCodeAt(same) === text.charCodeAt(same)) same++;
+  let sameEnd = 0;
+  while (
+    sameEnd < shortest - same &&
+    old.charCodeAt(old.length - 1 - sameEnd) === text.charCodeAt(text.length - 1 - sameEnd)
+  )
+    sameEnd++;
+  const oldLines = previous.lines as readonly ReadLine[];
+  // Kept as they are: the lines that end, with their LF, before the first changed character.
+  let before = 0;
+  while (before < oldLines.length && oldLines[before].end < same && oldLines[before].end < old.length) before++;
+  // Kept and moved: the lines that start, after their preceding LF, within the unchanged end.
+  const unchangedFrom = old.length - sameEnd;
+  let after = oldLines.length;
+  while (after > before && oldLines[after - 1].start > unchangedFrom) after--;
+  const delta = text.length - old.length;
+  const from = before < oldLines.length ? oldLines[before].start : old.length;
+  const to = after < oldLines.length ? oldLines[after].start + delta : text.length;
+  const lines: ParsedLine[] = oldLines.slice(0, before);
+  const issues: ReadIssue[] = previous.issues.filter((issue) => issue.start < from);
+  const changedIssues = issues.length;
+  readLines(text, from, to, before, options, lines, issues);
+  if (!linesReadAlone(generation, issues.slice(changedIssues))) return undefined;
+  const lineShift = lines.length - after;
+  const movedIssues = new Map<ReadIssue, ReadIssue>();
+  const move = (issue: ReadIssue): ReadIssue => {
+    let moved = movedIssues.get(issue);
+    if (!moved) movedIssues.set(issue, (moved = { ...issue, start: issue.start + delta, end: issue.end + delta }));
+    return moved;
+  };
+  const keepAsIs = delta === 0 && lineShift === 0;
+  for (let i = after; i < oldLines.length; i++)
+    lines.push(keepAsIs ? oldLines[i] : oldLines[i].moved(text, delta, lineShift, move));
+  const oldTo = after < oldLines.length ? oldLines[after].start : old.length;
+  for (const issue of previous.issues) if (issue.start >= oldTo) issues.push(keepAsIs ? issue : move(issue));
+  return { text, glibc: options.glibc, generation, lines, issues, reload: lastReload(lines) };
 }
 
 /**
@@ -497,12 +650,13 @@ export function readWords(
   start: number,
   end: number,
   generation: ParserGeneration,
+  prefixes: Map<string, Bytes16> = new Map(),
 ): DirectiveReading | undefined {
   const fields = splitFields(text, start, end);
   if (fields.length === 0) return undefined;
   const pointers = new EndPointers(undefined, true);
   pointers.startLine(0, text.slice(start, end), false);
-  return new LineReader(generation, { pointers }).read(fields);
+  return new LineReader(generation, { pointers, prefixes }).read(fields);
 }
 
 /** The line that holds an offset (its LF counts as part of it); undefined past the last line. */

@@ -27,8 +27,8 @@ export class DocumentStore {
   }
 
   /** Analyses a text as the document at `uri` is analysed (its glibc, machine, template-ness). */
-  analyze(uri: string, text: string): Analysis {
-    return analyzeGaiConf(text, this.options(uri));
+  analyze(uri: string, text: string, previous?: Analysis): Analysis {
+    return analyzeGaiConf(text, this.options(uri), previous);
   }
 
   snapshotOf(document: TextDocument): Snapshot {
@@ -37,7 +37,8 @@ export class DocumentStore {
     const text = document.getText();
     const snapshot = {
       version: document.version,
-      analysis: this.analyze(document.uri, text),
+      // The previous version's lines: an edit reads again only the lines it changed.
+      analysis: this.analyze(document.uri, text, cached?.analysis),
       locator: new TextLocator(text),
     };
     this.snapshots.set(document.uri, snapshot);

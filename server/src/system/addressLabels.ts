@@ -5,7 +5,6 @@
  * `ip -6 addrlabel list`, and only when the user asks about this machine.
  */
 
-import { spawnSync } from 'child_process';
 import { existsSync } from 'fs';
 
 import { parseIpv6Bytes } from '../glibc/addresses';
@@ -49,6 +48,10 @@ export function readKernelAddressLabels(): KernelLabelsReading {
         "`ip` (iproute2) is not installed, so the kernel's address labels cannot be read; Linux's defaults are assumed",
     };
   const command = `${ip} -6 addrlabel list`;
+  // Loaded here, not with this module: child_process costs several milliseconds of every start of
+  // the CLI, and only this reading (and the commands that start processes) needs it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { spawnSync } = require('child_process') as typeof import('child_process');
   const run = spawnSync(ip, ['-6', 'addrlabel', 'list'], {
     encoding: 'utf8',
     timeout: TIMEOUT_MS,

@@ -50,7 +50,8 @@ function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): 
 const verdictsOf = new WeakMap<Analysis, Map<string, boolean>>();
 
 function verify(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): boolean {
-  const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc });
+  // Read from the analysed lines: only the lines the fix changes are read again.
+  const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc }, analysis);
   const before = new Set(analysis.findings.map((f) => f.code));
   if (after.findings.some((f) => f.code === code || !before.has(f.code))) return false;
   const choice = (host: 'ula' | 'global') =>
