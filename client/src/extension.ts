@@ -10,7 +10,7 @@ import { ExtensionContext, workspace } from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 
 import { registerDocumentation } from './documentation';
-import { LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
+import { EMBEDDED_SOURCE_LANGUAGES, LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
 import { registerFixAllReport } from './fixAllReport';
 import { registerPolicyFiles } from './policyFiles';
 import { AnalysisPublishedNotification, CLIENT_COMMANDS, StatusChangedNotification, StatusRequest } from './protocol';
@@ -30,7 +30,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE_ID }],
+    documentSelector: [{ language: LANGUAGE_ID }, ...EMBEDDED_SOURCE_LANGUAGES.map((language) => ({ language }))],
     synchronize: { configurationSection: 'gaiconf' },
     initializationOptions: {
       gaiconf: workspace.getConfiguration('gaiconf'),
