@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -125,6 +125,32 @@ test('Ansible tasks (lineinfile, copy: content:) get their findings where gai-co
       assert.equal(textAt(text, finding), 'precendence', relative);
       const { cli, editor } = asCheckPrints(path, diagnostics);
       assert.deepEqual(editor, cli, relative);
+    }
+  });
+});
+
+/** The repository's sample sources, in the styles people write, each with the language VS Code gives it. */
+const SAMPLE_SOURCES: readonly (readonly [string, string])[] = [
+  ['Dockerfile', 'dockerfile'],
+  ['Containerfile.heredoc', 'dockerfile'],
+  ['prefer-ipv4.sh', 'shellscript'],
+  ['nothing.sh', 'shellscript'],
+  ['user-data.yaml', 'yaml'],
+  ['copy-content.yml', 'yaml'],
+  ['role/tasks/main.yml', 'ansible'],
+  ['gai.nix', 'nix'],
+  ['etc-text.nix', 'nix'],
+];
+
+test('every sample source gets exactly the findings gai-conf check prints for it, at the same places', async () => {
+  const sources = join(repoRoot(), 'test', 'embedded', 'sources');
+  await withServer({}, async (client) => {
+    for (const [relative, languageId] of SAMPLE_SOURCES) {
+      const path = join(sources, relative);
+      const { diagnostics } = await client.open(pathToFileURL(path).href, readFileSync(path, 'utf8'), 1, languageId);
+      const { cli, editor } = asCheckPrints(path, diagnostics);
+      assert.deepEqual(editor, cli, relative);
+      assert.equal(editor.length === 0, relative === 'nothing.sh', `${relative}: ${editor.length} findings`);
     }
   });
 });

@@ -54,6 +54,18 @@ test('diagnostics: the findings at the source, a configured severity, nothing fo
     link,
   );
   assert.deepEqual(none, []);
+  const nested = embeddedEditorDiagnostics(
+    {
+      languageId: 'nix',
+      uri: 'file:///etc/nixos/network.nix',
+      text: '{ ... }: {\n  networking = {\n    getaddrinfo = {\n      precedence."::ffff:0:0/96" = 100;\n    };\n  };\n}\n',
+    },
+    options,
+    undefined,
+    {},
+    link,
+  );
+  assert.ok((nested ?? []).length > 0, `a module that names only getaddrinfo is read: ${JSON.stringify(nested)}`);
   assert.equal(
     embeddedEditorDiagnostics(
       { languageId: 'gaiconf', uri: 'file:///etc/gai.conf', text: '' },

@@ -69,6 +69,13 @@ export interface EmbeddedDocument {
   readonly text: string;
 }
 
+/**
+ * Every extractor writes only to a path spelled /etc/gai.conf or NixOS's networking.getaddrinfo:
+ * a document naming neither writes no gai.conf and is not parsed (a long script or YAML file
+ * takes a tenth of a second per edit to parse).
+ */
+const MAY_WRITE_GAI_CONF = /gai\.conf|getaddrinfo/;
+
 /** The findings on every gai.conf the document writes, as diagnostics at its characters; undefined for a gai.conf. */
 export function embeddedEditorDiagnostics(
   document: EmbeddedDocument,
@@ -79,6 +86,7 @@ export function embeddedEditorDiagnostics(
 ): EditorDiagnostic[] | undefined {
   const kind = sourceKindOfDocument(document.languageId, document.uri, document.text);
   if (!kind) return undefined;
+  if (!MAY_WRITE_GAI_CONF.test(document.text)) return [];
   const check = checkEmbedded(document.text, kind, options, stock);
   return editorDiagnostics(
     { findings: embeddedFindings(check) },
