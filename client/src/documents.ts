@@ -6,6 +6,12 @@ import { savedFileText } from './savedFile';
 
 export const LANGUAGE_ID = 'gaiconf';
 
+/**
+ * Languages of files that may write /etc/gai.conf (VS Code's ids, and the Ansible and Nix
+ * extensions'): the server sends them diagnostics on the gai.conf they write, and nothing else.
+ */
+export const EMBEDDED_SOURCE_LANGUAGES = ['dockerfile', 'shellscript', 'yaml', 'ansible', 'nix'] as const;
+
 /** The open document a command's argument (a uri, as a string or a Uri) names, else the active gai.conf editor's. */
 export function gaiConfDocument(uriArgument: unknown): TextDocument | undefined {
   const uri =

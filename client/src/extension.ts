@@ -12,7 +12,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import { registerContainerFileSystem } from './containerFileSystem';
 import { registerContainerUlaFix } from './containerUlaFix';
 import { registerDocumentation } from './documentation';
-import { LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
+import { EMBEDDED_SOURCE_LANGUAGES, LANGUAGE_ID, registerTreatAsGaiConf } from './documents';
 import { registerFixAllReport } from './fixAllReport';
 import { registerPolicyFiles } from './policyFiles';
 import { AnalysisPublishedNotification, CLIENT_COMMANDS, StatusChangedNotification, StatusRequest } from './protocol';
@@ -33,7 +33,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE_ID }],
+    documentSelector: [{ language: LANGUAGE_ID }, ...EMBEDDED_SOURCE_LANGUAGES.map((language) => ({ language }))],
     synchronize: { configurationSection: 'gaiconf' },
     initializationOptions: {
       gaiconf: workspace.getConfiguration('gaiconf'),

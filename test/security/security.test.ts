@@ -69,6 +69,12 @@ test(
         await client.changeConfiguration({ glibcVersion: '2.41' });
         await client.close(uri);
       }
+      // A Dockerfile is read for the gai.conf it writes, from the stock file: read, never run.
+      const dockerfile = 'file:///tmp/gai-conf-security/image/Dockerfile';
+      const built = 'FROM debian:12\nRUN echo "precendence ::ffff:0:0/96 100" >> /etc/gai.conf\n';
+      assert.ok((await client.open(dockerfile, built, 1, 'dockerfile')).diagnostics.length > 0);
+      await client.hover(dockerfile, { line: 1, character: 12 });
+      await client.close(dockerfile);
     });
     assert.ok(!stderr.includes('TRIPWIRE'), `the server called what it must not:\n${stderr}`);
   },

@@ -380,12 +380,12 @@ export class LspClient {
     return document.version;
   }
 
-  /** didOpen, then the publication for that version. */
-  async open(uri: string, text: string, version = 1): Promise<Publication> {
+  /** didOpen (a gai.conf, or a document of `languageId`), then the publication for that version. */
+  async open(uri: string, text: string, version = 1, languageId = 'gaiconf'): Promise<Publication> {
     const since = this.mark();
-    this.documents.set(uri, TextDocument.create(uri, 'gaiconf', version, text));
+    this.documents.set(uri, TextDocument.create(uri, languageId, version, text));
     await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
-      textDocument: { uri, languageId: 'gaiconf', version, text },
+      textDocument: { uri, languageId, version, text },
     });
     return this.diagnostics(uri, { version, since });
   }

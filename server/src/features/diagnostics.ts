@@ -42,7 +42,7 @@ export function unknownCodes(overrides: SeverityOverrides): string[] {
 }
 
 export function editorDiagnostics(
-  analysis: Analysis,
+  analysis: Pick<Analysis, 'findings'>,
   locator: TextLocator,
   overrides: SeverityOverrides,
   documentationLink: (code: DiagnosticCode) => string,

@@ -7,6 +7,7 @@ import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis/analysis';
+import { isEmbeddedSourceLanguage } from '../features/embeddedDiagnostics';
 import { TextLocator } from '../features/positions';
 
 export interface Snapshot {
@@ -22,8 +23,13 @@ export class DocumentStore {
 
   constructor(private readonly options: (uri: string) => AnalysisOptions) {}
 
+  /**
+   * The open gai.conf document at `uri`. A Dockerfile, script, YAML or Nix document is open only
+   * for the diagnostics on the gai.conf it writes: to every other request it is not open.
+   */
   get(uri: string): TextDocument | undefined {
-    return this.documents.get(uri);
+    const document = this.documents.get(uri);
+    return document && !isEmbeddedSourceLanguage(document.languageId) ? document : undefined;
   }
 
   /** Analyses a text as the document at `uri` is analysed (its glibc, machine, template-ness). */
@@ -47,7 +53,7 @@ export class DocumentStore {
 
   /** The snapshot of an open document, or undefined for a uri that is not open. */
   snapshot(uri: string): (Snapshot & { readonly document: TextDocument }) | undefined {
-    const document = this.documents.get(uri);
+    const document = this.get(uri);
     return document && { ...this.snapshotOf(document), document };
   }
 

@@ -7,6 +7,8 @@ import { resolveGlibcVersion } from '../system/cLibrary';
 export interface ServerSettings {
   readonly glibc: GlibcVersion;
   readonly severity: SeverityOverrides;
+  /** Whether Dockerfiles, scripts, YAML and Nix files get diagnostics for the gai.conf they write. */
+  readonly embedded: boolean;
   /** What could not be used, to tell the user rather than silently ignore it. */
   readonly problems: readonly string[];
 }
@@ -39,5 +41,11 @@ export function readSettings(raw: unknown): ServerSettings {
         );
     }
   }
-  return { glibc, severity, problems };
+  const embeddedRaw =
+    typeof section.embedded === 'object' && section.embedded !== null
+      ? (section.embedded as Record<string, unknown>).enabled
+      : undefined;
+  if (embeddedRaw !== undefined && typeof embeddedRaw !== 'boolean')
+    problems.push(`gaiconf.embedded.enabled: "${String(embeddedRaw)}" is not true or false; using true.`);
+  return { glibc, severity, embedded: embeddedRaw !== false, problems };
 }

@@ -325,6 +325,11 @@ export function checkEmbedded(
   };
 }
 
+/** Every finding of a check at the source's characters, in the order they appear there. */
+export function embeddedFindings(check: EmbeddedCheck): Finding[] {
+  return [...check.sourceFindings, ...check.files.flatMap((f) => f.findings)].sort((a, b) => a.start - b.start);
+}
+
 /** How a built file came about, in words, for the report's header. */
 export function startInWords(built: BuiltFile, stock: StockFile | undefined): string {
   const steps = built.sequence.steps;

@@ -4,6 +4,7 @@ import { crashRisks, crashRiskText } from '../../analysis/crashRisk';
 import {
   checkEmbedded,
   EmbeddedCheck,
+  embeddedFindings,
   isSourceKindName,
   SOURCE_KINDS,
   SourceKind,
@@ -193,9 +194,8 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
     const stock = stockFor(args);
     const embedded = checkEmbedded(text, kind, { glibc, hostLibc: runtimeLibc(), template: args.template }, stock);
     source = sourceReport(embedded, how, stock);
-    const byOffset = (a: Finding, b: Finding) => a.start - b.start;
     analysis = {
-      findings: [...embedded.sourceFindings, ...embedded.files.flatMap((f) => f.findings)].sort(byOffset),
+      findings: embeddedFindings(embedded),
       suppressed: embedded.files.flatMap((f) => f.suppressed),
       effects: embedded.files.length === 1 ? embedded.files[0].analysis.effects : [],
     };

@@ -3,9 +3,10 @@
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
 
 import { Severity } from '../../analysis/catalogue';
-import { editorDiagnostics } from '../../features/diagnostics';
+import { EditorDiagnostic, editorDiagnostics } from '../../features/diagnostics';
 import { AnalysisPublishedNotification } from '../protocol';
 import { Session } from '../session';
+import { embeddedDiagnostics } from './embeddedDiagnostics';
 
 const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   error: DiagnosticSeverity.Error,
@@ -14,15 +15,24 @@ const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+function withLspSeverity(diagnostics: readonly EditorDiagnostic[]): Diagnostic[] {
+  return diagnostics.map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
+}
+
 export function publishDiagnostics(session: Session, uri: string): void {
+  const source = session.store.documents.get(uri);
+  const embedded = source && embeddedDiagnostics(session, source);
+  if (source && embedded) {
+    void session.connection.sendDiagnostics({ uri, version: source.version, diagnostics: withLspSeverity(embedded) });
+    return;
+  }
   const snapshot = session.store.snapshot(uri);
   if (!snapshot) return;
-  const diagnostics: Diagnostic[] = editorDiagnostics(
-    snapshot.analysis,
-    snapshot.locator,
-    session.settings.severity,
-    (code) => session.documentationLink(code),
-  ).map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
+  const diagnostics = withLspSeverity(
+    editorDiagnostics(snapshot.analysis, snapshot.locator, session.settings.severity, (code) =>
+      session.documentationLink(code),
+    ),
+  );
   void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
   if (session.client.commands.length > 0) {
     void session.connection.sendNotification(AnalysisPublishedNotification, {
