@@ -404,8 +404,8 @@ process.stderr.write('Size\n');
   record('server bundle', 'bytes', statSync(SERVERS.floor).size, statSync(SERVERS.ours).size);
   record('client bundle', 'bytes', undefined, statSync(join(ROOT, 'dist/extension.js')).size);
   record('VSIX', 'bytes', undefined, statSync(vsix).size, {
-    text: "<= 384 KiB (the package test's budget)",
-    check: (value) => value <= 384 * 1024,
+    text: "<= 448 KiB (the package test's budget)",
+    check: (value) => value <= 448 * 1024,
   });
 }
 

@@ -8,8 +8,12 @@ import { test } from 'node:test';
 import { repoRoot } from '../support/repository';
 
 const ROOT = repoRoot();
-/** Compressed VSIX size we accept: a few hundred KB at most. */
-const SIZE_BUDGET_BYTES = 384 * 1024;
+/**
+ * Compressed VSIX size we accept: a few hundred KB at most. 384 KiB until the server took in the
+ * readers of Dockerfiles, scripts, YAML and Nix (editor diagnostics on embedded gai.conf, 48 KB
+ * of the server bundle) and the client the Containers and Measure views with the Measure picture.
+ */
+const SIZE_BUDGET_BYTES = 448 * 1024;
 
 /** Entry names from a zip's central directory. */
 function zipEntries(zip: Buffer): string[] {
