@@ -22,7 +22,8 @@ import { ulaFixes } from '../../server/src/features/codeActions/ulaFixes';
 import { judgeContainer } from '../../server/src/features/containerVerdict';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { discoverContainers } from '../../server/src/system/containers/discovery';
-import { podmanSource } from '../../server/src/system/containers/engineSource';
+import { engineEndpoints } from '../../server/src/system/containers/engineApi';
+import { dockerSource, podmanSource } from '../../server/src/system/containers/engineSource';
 import { DiscoveredContainer } from '../../server/src/system/containers/model';
 import { procSource } from '../../server/src/system/containers/procSource';
 import { choiceFrom, dualStackHosts } from '../support/bareContainers';
@@ -120,6 +121,33 @@ testNeeding(
       });
       assert.deepEqual(container.routes, { ipv4: true, ipv6: short !== 'noroute6' });
     }
+  },
+);
+
+testNeeding(
+  skip,
+  "Docker's API: the same calls to dockerd's socket find the same containers under Docker's name (Podman's service answers them here)",
+  {},
+  async () => {
+    // No dockerd can run on this machine; Podman's service serves the Docker Engine API these calls use.
+    const asDocker = await discoverContainers([dockerSource([{ runtime: 'docker', socketPath: fixture!.socketPath }])]);
+    for (const short of NAMES) {
+      const made = fixture!.containers.get(short)!;
+      const container = asDocker.containers.find((c) => c.name === made.name);
+      assert.ok(container, `${made.name} found through Docker's API`);
+      assert.equal(container.runtime, 'docker');
+      assert.equal(container.pid, made.pid);
+      assert.equal(container.gaiConf.hostPath, `docker:${made.name}/etc/gai.conf`);
+      assert.equal(container.gaiConf.state === 'present' && container.gaiConf.content, FILES[short]);
+      assert.equal(judgeContainer(container).globalFirst, EXPECTED[short], short);
+    }
+    // Where each daemon's client looks: its own variable first, then the system's socket, then a rootless user's.
+    assert.deepEqual(
+      engineEndpoints({ DOCKER_HOST: 'unix:///srv/d.sock', XDG_RUNTIME_DIR: '/run/user/1000' })
+        .filter((e) => e.runtime === 'docker')
+        .map((e) => e.socketPath),
+      ['/srv/d.sock', '/var/run/docker.sock', '/run/user/1000/docker.sock'],
+    );
   },
 );
 

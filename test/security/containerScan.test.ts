@@ -124,7 +124,7 @@ testNeeding(
         scanTrips.some((t) => t.endsWith('/proc/PID')),
         'the tripwire saw the /proc reads',
       );
-      // /proc, and LXD's or Incus' API on its unix socket where a daemon runs: no program, no sudo, no write.
+      // /proc, and a runtime's API (LXD, Incus, Podman, Docker) on its unix socket where a daemon runs: no program, no sudo, no write.
       assert.deepEqual(scanTrips.filter(notProcOrRuntimeApi(afterScan)), [], afterScan.slice(0, 4000));
       assert.ok(!stderr.includes('TRIPWIRE-EXEC'), `a program was started:\n${stderr.slice(0, 4000)}`);
       assert.equal(saved?.kind, 'written', JSON.stringify(saved));

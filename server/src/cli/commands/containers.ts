@@ -10,10 +10,8 @@ import { choiceText, libcText, plural, summaryLine } from '../../features/contai
 import { ContainerVerdict, judgeContainer } from '../../features/containerVerdict';
 import { glibcVersionText } from '../../glibc/versions';
 import { discoverContainers } from '../../system/containers/discovery';
-import { podmanSource } from '../../system/containers/engineSource';
-import { lxdSource } from '../../system/containers/lxdSource';
-import { procSource } from '../../system/containers/procSource';
 import { isRoot, rerunThroughSudo } from '../../system/containers/scanAsRoot';
+import { hostContainerSources } from '../../system/containers/sources';
 import { documentationBase } from '../../system/documentation';
 import { packageVersion } from '../../system/packageManifest';
 import { Output, ParsedArguments, UsageError } from '../arguments';
@@ -179,7 +177,7 @@ export async function containers(args: ParsedArguments, output: Output, argv: re
   const format = FORMATS[formatName(args, FORMAT_NAMES) as (typeof FORMAT_NAMES)[number]];
   const threshold = failureThreshold(args);
   if (args.sudo && !isRoot()) return rerunThroughSudo(argv.filter((a) => a !== '--sudo'));
-  const scan = await discoverContainers([procSource(), lxdSource(), podmanSource()], {
+  const scan = await discoverContainers(hostContainerSources(), {
     onProgress: (p) =>
       output.progress?.(
         `gai-conf: reading containers from ${p.source}: ${p.done}${p.total !== undefined ? ` of ${p.total}` : ''}`,

@@ -13,8 +13,7 @@ import { containerDocumentUri, containerEntry, summaryLine, ulaFixedText } from 
 import { judgeContainer } from '../../features/containerVerdict';
 import { readGaiConfAgain, saveContainerGaiConf } from '../../system/containers/containerAccess';
 import { discoverContainers } from '../../system/containers/discovery';
-import { lxdSource } from '../../system/containers/lxdSource';
-import { procSource } from '../../system/containers/procSource';
+import { hostContainerSources } from '../../system/containers/sources';
 import { stockGaiConf } from '../../system/stockFile';
 import {
   ContainerFileParams,
@@ -46,7 +45,7 @@ function reanalyseContainerDocuments(session: Session): void {
 }
 
 async function scan(session: Session, signal: AbortSignal): Promise<void> {
-  const found = await discoverContainers([procSource(), lxdSource()], {
+  const found = await discoverContainers(hostContainerSources(), {
     signal,
     onProgress: (progress) => void session.connection.sendNotification(ContainersProgressNotification, progress),
   });

@@ -9,8 +9,8 @@
 
 import { header, socketRequest, SocketResponse } from './unixSocketHttp';
 
-/** Docker's dockerd speaks the same API; it is not scanned yet, since no dockerd runs where the suite is tested. */
-export type EngineRuntime = 'podman';
+/** The runtimes whose daemons serve this API: Podman's service, and Docker's dockerd. */
+export type EngineRuntime = 'podman' | 'docker';
 
 export interface EngineEndpoint {
   readonly runtime: EngineRuntime;
@@ -23,8 +23,9 @@ function unixSocketOf(url: string | undefined): string | undefined {
 }
 
 /**
- * Where Podman's service listens: the address the user set for Podman's own client
- * (CONTAINER_HOST) first, then the system's socket, then a rootless user's own socket.
+ * Where the daemons listen: for each, the address the user set for its own client
+ * (CONTAINER_HOST for Podman, DOCKER_HOST for Docker) first, then the system's socket, then a
+ * rootless user's own socket.
  */
 export function engineEndpoints(env: NodeJS.ProcessEnv = process.env): EngineEndpoint[] {
   const podman = [
@@ -34,7 +35,12 @@ export function engineEndpoints(env: NodeJS.ProcessEnv = process.env): EngineEnd
   ];
   const endpoints = (runtime: EngineRuntime, paths: (string | undefined)[]) =>
     [...new Set(paths.filter((p): p is string => p !== undefined))].map((socketPath) => ({ runtime, socketPath }));
-  return endpoints('podman', podman);
+  const docker = [
+    unixSocketOf(env.DOCKER_HOST),
+    '/var/run/docker.sock',
+    env.XDG_RUNTIME_DIR ? `${env.XDG_RUNTIME_DIR}/docker.sock` : undefined,
+  ];
+  return [...endpoints('podman', podman), ...endpoints('docker', docker)];
 }
 
 export interface EngineContainer {

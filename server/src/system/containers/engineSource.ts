@@ -1,7 +1,7 @@
 /**
- * Podman's containers through its own API socket (engineApi.ts): the path for an ordinary user
- * allowed on the socket (a group the admin gave Podman's socket, or a rootless Podman user's own
- * socket), who cannot read a container's root under /proc/PID/root.
+ * Podman's and Docker's containers through their API sockets (engineApi.ts): the path for an
+ * ordinary user allowed on the socket (the `docker` group, a group the admin gave Podman's
+ * socket, or a rootless user's own socket), who cannot read a container's root under /proc/PID/root.
  * Per running container: name, image and host PID from the API; addresses and default routes
  * from /proc/PID/net, which any user may read; the C library and /etc/gai.conf through the API's
  * archive endpoint. Nothing is started, inside the container or on the host.
@@ -22,6 +22,7 @@ import { socketAccess } from './unixSocketHttp';
 
 const REMEDY: Readonly<Record<EngineRuntime, string>> = {
   podman: "ask for access to Podman's socket (a group the admin gives it), or scan as root",
+  docker: 'join the docker group, or scan as root',
 };
 
 async function gaiConfOf(api: EngineApi, id: string, name: string, pid: number, signal: AbortSignal) {
@@ -142,6 +143,11 @@ function engineSource(runtime: EngineRuntime, endpoints: readonly EngineEndpoint
       return result;
     },
   };
+}
+
+/** Docker through dockerd's API socket (the system's, and a rootless user's own). */
+export function dockerSource(endpoints: readonly EngineEndpoint[] = engineEndpoints()): DiscoverySource {
+  return engineSource('docker', endpoints);
 }
 
 /** Podman through its API socket (rootful, and a rootless user's own). */

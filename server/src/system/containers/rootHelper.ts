@@ -13,9 +13,8 @@ import { readFileSync } from 'fs';
 
 import { saveContainerGaiConf } from './containerAccess';
 import { discoverContainers } from './discovery';
-import { lxdSource } from './lxdSource';
-import { procSource } from './procSource';
 import { isRoot } from './scanAsRoot';
+import { hostContainerSources } from './sources';
 
 export const CONTAINERS_AS_ROOT = '--containers-as-root';
 
@@ -35,7 +34,7 @@ function parseRequest(path: string): { text: string; expected: string | null } {
 export async function containersAsRoot(args: readonly string[]): Promise<{ output: string; code: number }> {
   if (!isRoot()) return { output: 'gai-conf: --containers-as-root is run as root, through sudo', code: 2 };
   const [command, id, file] = args;
-  const scan = await discoverContainers([procSource(), lxdSource()]);
+  const scan = await discoverContainers(hostContainerSources());
   if (command === 'scan') return { output: JSON.stringify(scan), code: 0 };
   if (command !== 'write' || id === undefined || file === undefined)
     return { output: 'usage: --containers-as-root scan | write ID FILE', code: 2 };
