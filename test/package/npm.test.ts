@@ -17,11 +17,12 @@ import { repoRoot } from '../support/repository';
 
 const ROOT = repoRoot();
 /**
- * Compressed tarball size we accept: the two bundles and the README were 226 KiB when this was set,
- * after the containers, the census, presets and embedded sources came in (tests, sources or source
- * maps would add megabytes).
+ * Compressed tarball size we accept (tests, sources or source maps would add megabytes): the two
+ * bundles and the README were 226 KiB after the containers, the census, presets and embedded
+ * sources came in (a 256 KiB budget), 271 KiB once the server also read embedded sources for the
+ * editor and scanned containers for the Containers view.
  */
-const SIZE_BUDGET_BYTES = 256 * 1024;
+const SIZE_BUDGET_BYTES = 320 * 1024;
 /** What a source checkout holds that is not an input of the build. */
 const NOT_SOURCES = new Set(['node_modules', 'out', 'dist', '.git', '.test-artifacts', '.bench']);
 
