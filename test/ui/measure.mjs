@@ -42,6 +42,7 @@ import {
   uiTestRunner,
   webviewBox,
   webviewContent,
+  WORKBENCH_SETTINGS,
 } from './workbench.mjs';
 
 const started = Date.now();
@@ -191,11 +192,7 @@ async function main() {
   const vsix = packageVsix(session.tmp, log);
   const state = join(session.tmp, 'state');
   mkdirSync(state);
-  const dirs = prepareDirs(state, {
-    'workbench.colorTheme': 'Default Dark Modern',
-    'workbench.tips.enabled': false,
-    'files.autoSave': 'off',
-  });
+  const dirs = prepareDirs(state, WORKBENCH_SETTINGS);
   installExtension(bin, vsix, { tmp: state, ...dirs });
 
   await holdWithBash(enter, 3);

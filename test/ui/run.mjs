@@ -57,6 +57,7 @@ import {
   waitForLanguageMode,
   webviewBox,
   webviewContent,
+  WORKBENCH_SETTINGS,
 } from './workbench.mjs';
 
 const started = Date.now();
@@ -194,13 +195,7 @@ async function main() {
   const bin = installCodeServer();
   session.tmp = mkdtempSync(join(tmpdir(), 'gai-conf-ui-'));
   const vsix = packageVsix(session.tmp, log);
-  // The theme VS Code ships as its default, whatever colour scheme the browser reports; saving by
-  // hand as in desktop VS Code (the web workbench defaults to auto-save, which would hide Ctrl+S).
-  const dirs = prepareDirs(session.tmp, {
-    'workbench.colorTheme': 'Default Dark Modern',
-    'workbench.tips.enabled': false,
-    'files.autoSave': 'off',
-  });
+  const dirs = prepareDirs(session.tmp, WORKBENCH_SETTINGS);
   const installed = installExtension(bin, vsix, { tmp: session.tmp, ...dirs });
   log(
     installed

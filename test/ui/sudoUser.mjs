@@ -12,6 +12,7 @@ import {
   repo,
   startCodeServer,
 } from '../../scripts/code-server.mjs';
+import { WORKBENCH_SETTINGS } from './workbench.mjs';
 
 const SCRIPT = join(repo, 'scripts/sudo-test-user.sh');
 
@@ -51,11 +52,7 @@ export async function startCodeServerAsUser({ session, user, vsix, folder, log, 
   const bin = join(tools, relative(installDir, installed));
   const state = join(session.tmp, 'state');
   mkdirSync(state);
-  const dirs = prepareDirs(state, {
-    'workbench.colorTheme': 'Default Dark Modern',
-    'workbench.tips.enabled': false,
-    'files.autoSave': 'off',
-  });
+  const dirs = prepareDirs(state, WORKBENCH_SETTINGS);
   spawnSync('chown', ['-R', `${uid}:${gid}`, state]);
   const asUser = ['runuser', '-u', user, '--', 'env', `HOME=${home}`, `USER=${user}`];
   installExtension(bin, vsix, { tmp: state, ...dirs, wrap: asUser });

@@ -8,6 +8,17 @@ import { join } from 'node:path';
 import { saveArtifacts, serverExited } from '../../scripts/code-server.mjs';
 
 /** The default timeout of one wait, in ms ($GAI_CONF_UI_TIMEOUT seconds, default 30). */
+/**
+ * The user settings of every UI suite's code-server: the theme VS Code ships as its default,
+ * whatever colour scheme the browser reports; saving by hand as in desktop VS Code (the web
+ * workbench defaults to auto-save, which would hide Ctrl+S).
+ */
+export const WORKBENCH_SETTINGS = {
+  'workbench.colorTheme': 'Default Dark Modern',
+  'workbench.tips.enabled': false,
+  'files.autoSave': 'off',
+};
+
 export const timeout = Number(process.env.GAI_CONF_UI_TIMEOUT ?? 30) * 1000;
 
 /** Escapes `text` for use inside a RegExp. */
