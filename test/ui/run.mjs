@@ -47,6 +47,7 @@ import {
   hoverUntil,
   lineColours,
   mouseAway,
+  openDocumentationFromProblems,
   openFromExplorer,
   openProblems,
   problemRows,
@@ -526,18 +527,7 @@ async function main() {
   await test("a documentation link adds no Problems entry but gai-conf's own", async () => {
     // The package's copy has findings whatever the edits above left in gai.conf.
     await quickOpen(page, 'etc/gai.conf.dpkg-dist');
-    const panel = await openProblems(page);
-    const link = panel
-      .locator('.monaco-list-row')
-      .filter({ hasText: /gai-conf/ })
-      .locator('.code-link a, a.code-link, .monaco-link')
-      .first();
-    await link.waitFor({ timeout });
-    await link.click();
-    await page
-      .locator('.tabs-container .tab.active')
-      .filter({ hasText: /Preview gai-conf-documentation\.md/ })
-      .waitFor({ timeout });
+    await openDocumentationFromProblems(page, /gai-conf/);
     // VS Code's checks of a packaged readme report a few seconds after the file opens.
     await new Promise((r) => setTimeout(r, 4000));
     await openProblems(page);

@@ -49,7 +49,7 @@ import {
   hoverUntil,
   mouseAway,
   notification as toast,
-  openProblems,
+  openDocumentationFromProblems,
   runSuite,
   textInLine,
   timeout,
@@ -260,18 +260,7 @@ async function main() {
   });
 
   await test("the code's link in the Problems panel opens the same section", async () => {
-    const panel = await openProblems(page);
-    const link = panel
-      .locator('.monaco-list-row')
-      .filter({ hasText: /ula-demoted/ })
-      .locator('.code-link a, a.code-link, .monaco-link')
-      .first();
-    await link.waitFor({ timeout });
-    await link.click();
-    await page
-      .locator('.tabs-container .tab.active')
-      .filter({ hasText: /Preview gai-conf-documentation\.md/ })
-      .waitFor({ timeout });
+    await openDocumentationFromProblems(page, /ula-demoted/);
     await page
       .frameLocator('iframe.webview.ready >> visible=true')
       .frameLocator('#active-frame')

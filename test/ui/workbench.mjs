@@ -306,6 +306,22 @@ export async function runCommand(page, label, { opensQuickInput = false } = {}) 
   if (!opensQuickInput) await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout });
 }
 
+/** Clicks the code link of the first Problems row matching `row` and waits for the documentation preview it opens. */
+export async function openDocumentationFromProblems(page, row) {
+  const panel = await openProblems(page);
+  const link = panel
+    .locator('.monaco-list-row')
+    .filter({ hasText: row })
+    .locator('.code-link a, a.code-link, .monaco-link')
+    .first();
+  await link.waitFor({ timeout });
+  await link.click();
+  await page
+    .locator('.tabs-container .tab.active')
+    .filter({ hasText: /Preview gai-conf-documentation\.md/ })
+    .waitFor({ timeout });
+}
+
 /** The notification toasts whose text matches `text`. */
 export function notification(page, text) {
   return page.locator('.notifications-toasts .notification-toast').filter({ hasText: text });
