@@ -182,7 +182,12 @@ function processOf(ns: NamespaceCensus, pid: number): ProcessCensus {
   return p;
 }
 
-const unavailable = orderOracleUnavailable() ?? (findExecutable('ss') ? null : 'ss (Debian package iproute2)');
+/** The clients the census must count are all needed: a missing one would shrink the test silently. */
+const missingClients = ['python3', 'curl', 'java'].filter((name) => !findExecutable(name)).join(', ');
+const unavailable =
+  orderOracleUnavailable() ??
+  (findExecutable('ss') ? null : 'ss (Debian package iproute2)') ??
+  (missingClients ? `the clients ${missingClients}` : null);
 
 testNeeding(
   unavailable,
@@ -440,8 +445,8 @@ testNeeding(
             stopClients(pids);
           }
 
-          await t.test('bytes: a client sending a known amount over each family', async () => {
-            if (!python) return;
+          await t.test('bytes: a client sending a known amount over each family', async (st) => {
+            if (lacks(st, python ? null : 'python3') || !python) return;
             const [ipv4Bytes, ipv6Bytes] = [100_000, 300_000];
             const child = ns.spawn(python, [
               '-I',
@@ -467,8 +472,8 @@ testNeeding(
             child.kill('SIGKILL');
           });
 
-          await t.test('--watch: a client that connects and closes every 100 ms', async () => {
-            if (!python) return;
+          await t.test('--watch: a client that connects and closes every 100 ms', async (st) => {
+            if (lacks(st, python ? null : 'python3') || !python) return;
             const connections = 10;
             const watcher = spawn(process.execPath, [CLI, 'connections', '--json', '--watch', '8s'], {
               stdio: ['ignore', 'pipe', 'pipe'],
