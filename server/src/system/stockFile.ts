@@ -6,7 +6,7 @@
  */
 
 import { createHash } from 'crypto';
-import { readFileSync } from 'fs';
+import { readFileSync, statSync } from 'fs';
 
 import { StockFile } from '../analysis/embedded/embedded';
 import { LIVE_GAI_CONF } from './liveFile';
@@ -26,7 +26,29 @@ function dpkgConffile(path: string): { package: string; md5: string } | undefine
   return undefined;
 }
 
+/** What the last answer was read from: the file and dpkg's status as they were then. */
+let cached: { readonly key: string; readonly stock: StockFile | undefined } | undefined;
+
+function versionKey(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'absent';
+  }
+}
+
+/**
+ * Read again only when the file or dpkg's status changed since the last call: the editor asks on
+ * every edit of a Dockerfile and every container opened, and the status file is megabytes.
+ */
 export function stockGaiConf(): StockFile | undefined {
+  const key = `${versionKey(LIVE_GAI_CONF)} ${versionKey(DPKG_STATUS)}`;
+  if (cached?.key !== key) cached = { key, stock: readStockGaiConf() };
+  return cached.stock;
+}
+
+function readStockGaiConf(): StockFile | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(LIVE_GAI_CONF);

@@ -6,19 +6,10 @@
 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
-import { StockFile } from '../../analysis/embedded/embedded';
 import { EditorDiagnostic } from '../../features/diagnostics';
 import { embeddedEditorDiagnostics, isEmbeddedSourceLanguage } from '../../features/embeddedDiagnostics';
 import { stockGaiConf } from '../../system/stockFile';
 import { Session } from '../session';
-
-/** Read once: finding it means reading dpkg's status file, too much for every keystroke. */
-let stock: { readonly file: StockFile | undefined } | undefined;
-
-function stockFile(): StockFile | undefined {
-  stock ??= { file: stockGaiConf() };
-  return stock.file;
-}
 
 /**
  * The document's diagnostics when it is a source that may write gai.conf (none when it writes
@@ -30,7 +21,7 @@ export function embeddedDiagnostics(session: Session, document: TextDocument): E
   return embeddedEditorDiagnostics(
     { languageId: document.languageId, uri: document.uri, text: document.getText() },
     { glibc: session.settings.glibc, hostLibc: session.hostLibc },
-    stockFile(),
+    stockGaiConf(),
     session.settings.severity,
     (code) => session.documentationLink(code),
   );
