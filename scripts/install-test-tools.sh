@@ -50,7 +50,7 @@ dnsmasq-base             test/containers: DHCP and router advertisements on the 
 nftables                 test/containers: the NAT rules of LXD
 podman                   test/containers: real Podman containers
 runc                     test/containers: the runtime Podman runs with (crun refuses the hybrid cgroups here)
-iptables                 test/containers: netavark, the network set-up of Podman
+iptables                 test/containers: the CNI plugins Podman sets its networks up with
 uidmap                   test/containers/podman.test.ts: newuidmap and newgidmap for a rootless Podman container
 ansible                  test/containers/lxd.test.ts: community.general.lxd for the fleet recipe of the README
 '

@@ -115,6 +115,7 @@ testNeeding(noStock, "Dockerfiles: every stage's RUN lines, run by dash, make th
       const start = stage.parent ? results.get(stage.parent) : stock!.text;
       results.set(stage.name, runScripts(stage.runs, 'sh', start));
     }
+    assert.ok(check.files.length > 0, `${name}: no gai.conf built`);
     for (const file of check.files) {
       const stage = stages.find((s) => file.built.sequence.name?.startsWith(`stage ${s.name} `));
       assert.ok(stage, `${name}: ${file.built.sequence.name}`);

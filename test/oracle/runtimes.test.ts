@@ -164,7 +164,9 @@ function clientFor(id: RuntimeId, built: Built): { runs: Run[] } | { missing: st
     case 'chromium': {
       const chromium = findExecutable('chromium');
       if (!chromium)
-        return { missing: 'chromium (Debian package chromium; scripts/install-code-server.sh installs it)' };
+        return {
+          missing: 'chromium (Debian package chromium; npm test installs it, through scripts/install-test-tools.sh)',
+        };
       const argv = [
         chromium,
         '--headless',
