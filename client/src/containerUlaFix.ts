@@ -22,7 +22,7 @@ import type { ContainerFileSystem } from './containerFileSystem';
 import { CLIENT_COMMANDS } from './protocol';
 import type { ContainersView } from './views/containers';
 
-export const APPLY_ULA_FIX_COMMAND = 'gaiconf.applyUlaFixToContainers';
+const APPLY_ULA_FIX_COMMAND = 'gaiconf.applyUlaFixToContainers';
 const FIXED_SCHEME = 'gai-conf-container-fixed';
 const APPLY = 'Apply';
 const SHOW_DIFFS = 'Show Diffs';

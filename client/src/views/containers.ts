@@ -34,7 +34,7 @@ import type { ContainerFileSystem } from '../containerFileSystem';
 import { scanAsRoot } from '../containerSudo';
 import { ContainersProgressNotification, ContainersRequest } from '../protocol';
 
-export const CONTAINER_COMMANDS = {
+const CONTAINER_COMMANDS = {
   refresh: 'gaiconf.refreshContainers',
   scanAsRoot: 'gaiconf.scanContainersAsRoot',
   open: 'gaiconf.openContainerFile',

@@ -18,14 +18,14 @@ export interface CgroupClaim {
 }
 
 /** systemd's unit-name escaping: "\x2d" is "-". */
-export function unescapeUnitName(text: string): string {
+function unescapeUnitName(text: string): string {
   return text.replace(/\\x([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 const CONTAINER_ID = '[0-9a-f]{64}';
 
 /** The cgroup paths of /proc/PID/cgroup ("ID:CONTROLLERS:PATH" per hierarchy; one "0::PATH" on cgroup v2). */
-export function cgroupPaths(text: string): string[] {
+function cgroupPaths(text: string): string[] {
   return text.split('\n').flatMap((line) => {
     const second = line.indexOf(':', line.indexOf(':') + 1);
     return second < 0 ? [] : [line.slice(second + 1)];

@@ -97,14 +97,6 @@ function keyValue(key: MuslKey): number[] {
   ];
 }
 
-/** Which field decided between two keys, named as RFC 6724's rule. */
-export function muslDecidingRule(a: MuslKey, b: MuslKey): 1 | 2 | 5 | 6 | 8 | 9 | 10 {
-  const va = keyValue(a);
-  const vb = keyValue(b);
-  const rules = [1, 2, 5, 6, 8, 9, 10] as const;
-  return rules[va.findIndex((v, i) => v !== vb[i])] ?? 10;
-}
-
 /** musl's order of the destinations (texts, as the resolver returned them), with each one's key. */
 export function muslOrder(host: Host, destinations: readonly string[]): MuslKey[] {
   const keys = destinations.map((text, index) => {

@@ -20,7 +20,7 @@ export interface PresetChoice {
 }
 
 /** The tables a preset's rows give (its file read by the given glibc). */
-export function presetTables(preset: Preset, glibc: GlibcVersion): EffectiveTables {
+function presetTables(preset: Preset, glibc: GlibcVersion): EffectiveTables {
   const lines = (['label', 'precedence'] as const).flatMap((kind) =>
     (preset[kind] ?? []).map((e) => `${kind} ${e.prefix}/${e.bits} ${e.value}`),
   );

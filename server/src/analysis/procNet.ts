@@ -88,7 +88,7 @@ export function hasIpv6DefaultRoute(text: string): boolean {
 }
 
 /** fib_trie's local addresses ("|-- 10.0.3.5" followed by "/32 host LOCAL"), loopback left out, each once. */
-export function parseFibTrieLocal(text: string): string[] {
+function parseFibTrieLocal(text: string): string[] {
   const found = new Set<string>();
   let current: string | undefined;
   for (const line of text.split('\n')) {

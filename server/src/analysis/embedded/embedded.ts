@@ -125,7 +125,7 @@ function stockMapped(stock: StockFile | undefined): MappedText {
 }
 
 /** Replays a sequence's writes into the file that results. */
-export function buildFile(sequence: WriteSequence, stock: StockFile | undefined): BuiltFile {
+function buildFile(sequence: WriteSequence, stock: StockFile | undefined): BuiltFile {
   let current: MappedText | undefined;
   let start: Start = 'none';
   let stockStep: WriteStep | undefined;

@@ -69,7 +69,7 @@ function bracket(source: string, at: number): { text: string; next: number } {
 }
 
 /** A sed regular expression (BRE, or ERE when `extended`) as a JavaScript one. */
-export function sedRegex(source: string, extended: boolean, caseless = false): RegExp {
+function sedRegex(source: string, extended: boolean, caseless = false): RegExp {
   let out = '';
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];

@@ -9,10 +9,10 @@ import { FileReadError, readGaiConfFile } from '../../system/files';
 import { WriteError, writeFileAtomically } from '../../system/writeFile';
 import { glibcFor, hostFor, InputError, Output, ParsedArguments, UsageError } from '../arguments';
 
-export const PRESET_NAMES = [...PRESETS.map((p) => p.id), 'auto'];
+const PRESET_NAMES = [...PRESETS.map((p) => p.id), 'auto'];
 
 /** Refuses to replace a file glibc reads rows from unless --force: its rows would be lost. */
-export function guardActiveLines(args: ParsedArguments, file: string, glibc: ReturnType<typeof glibcFor>): void {
+function guardActiveLines(args: ParsedArguments, file: string, glibc: ReturnType<typeof glibcFor>): void {
   let text: string;
   try {
     text = readGaiConfFile(file);

@@ -21,7 +21,7 @@ export function percent(share: number | null): string {
 }
 
 /** A text bar: IPv6 as full blocks, IPv4 as light ones. */
-export function shareBar(share: number | null): string {
+function shareBar(share: number | null): string {
   if (share === null) return ' '.repeat(BAR_WIDTH);
   const six = Math.round(share * BAR_WIDTH);
   return '█'.repeat(six) + '░'.repeat(BAR_WIDTH - six);
@@ -40,7 +40,7 @@ function bytesText(bytes: number | null): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-export function namespaceLabel(ns: Pick<NamespaceCensus, 'container'>): string {
+function namespaceLabel(ns: Pick<NamespaceCensus, 'container'>): string {
   return ns.container === null ? 'host' : ns.container;
 }
 

@@ -45,7 +45,7 @@ const RELEASE = Buffer.from(' release version ', 'latin1');
 const glibcCache = new Map<string, { version: string; fix?: string } | null>();
 
 /** The version glibc's libc.so.6 states in its banner, or undefined for another file. */
-export function glibcVersionFromBytes(bytes: Buffer): string | undefined {
+function glibcVersionFromBytes(bytes: Buffer): string | undefined {
   for (let at = bytes.indexOf(RELEASE); at >= 0; at = bytes.indexOf(RELEASE, at + 1)) {
     const m = /^(\d+\.\d+)/.exec(bytes.subarray(at + RELEASE.length, at + RELEASE.length + 16).toString('latin1'));
     if (m && bytes.subarray(Math.max(0, at - 200), at).includes('GNU C Library')) return m[1];
@@ -54,7 +54,7 @@ export function glibcVersionFromBytes(bytes: Buffer): string | undefined {
 }
 
 /** musl states its version as a bare string ("1.2.3") in libc.so; ld-musl is the same file. */
-export function muslVersionFromBytes(bytes: Buffer): string | undefined {
+function muslVersionFromBytes(bytes: Buffer): string | undefined {
   return /\0(1\.\d+\.\d+)\0/.exec(bytes.toString('latin1'))?.[1];
 }
 

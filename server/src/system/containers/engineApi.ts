@@ -59,7 +59,7 @@ export interface EngineFile {
   readonly mode: number;
 }
 
-export class EngineApiError extends Error {
+class EngineApiError extends Error {
   constructor(
     message: string,
     readonly status: number,

@@ -12,7 +12,7 @@ export interface SocketResponse {
   readonly body: Buffer;
 }
 
-export class SocketUnavailableError extends Error {
+class SocketUnavailableError extends Error {
   constructor(
     readonly socketPath: string,
     readonly reason: 'absent' | 'permission' | 'refused',
