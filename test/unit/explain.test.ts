@@ -201,6 +201,9 @@ test("the first attempt is the file's; Happy Eyeballs clients may race the other
     /^gai\.conf decides the first attempt: a program that connects in getaddrinfo\(\)'s order tries 2001:db8:1::10 \(IPv6\) first/,
   );
   assert.match(note ?? '', /start 198\.51\.100\.10 \(IPv4\) 200 to 300 ms later/);
+  // Chromium and curl 8.10+ put IPv6 first whatever the order (reference/runtimes.ts): not among the clients that take it.
+  assert.match(note ?? '', /clients that take this order \([^)]*\) start/);
+  assert.doesNotMatch(/clients that take this order \(([^)]*)\)/.exec(note ?? '')?.[1] ?? '', /Chromium|8\.10/);
   assert.match(
     firstAttemptNote(['198.51.100.10', '2001:db8:1::10']) ?? '',
     /tries 198\.51\.100\.10 \(IPv4\) first.*start 2001:db8:1::10 \(IPv6\)/,

@@ -298,7 +298,7 @@ export function firstAttemptNote(order: readonly string[]): string | undefined {
   const other = order.find((text) => familyOf(text) !== firstFamily);
   if (other === undefined) return undefined;
   const [mine, theirs] = firstFamily === 6 ? ['IPv6', 'IPv4'] : ['IPv4', 'IPv6'];
-  return `gai.conf decides the first attempt: a program that connects in getaddrinfo()'s order tries ${first} (${mine}) first, and ${other} only if that fails. Happy Eyeballs clients (curl, Go's dialer, Node.js 20+, Chromium, Python's asyncio with happy_eyeballs_delay) start ${other} (${theirs}) 200 to 300 ms later when ${first} has not connected by then, so a slow ${mine} path still ends on ${theirs}; a client that resolves by itself may not use this order at all (see who-follows).`;
+  return `gai.conf decides the first attempt: a program that connects in getaddrinfo()'s order tries ${first} (${mine}) first, and ${other} only if that fails. Happy Eyeballs clients that take this order (Node.js 20+, curl up to 8.9, Go's dialer with the cgo resolver, Python's asyncio with happy_eyeballs_delay) start ${other} (${theirs}) 200 to 300 ms later when ${first} has not connected by then, so a slow ${mine} path still ends on ${theirs}; a client that sorts by itself (Chromium, curl 8.10 and later, Go's own resolver) may not use this order at all (see who-follows).`;
 }
 
 function summarizeHost(host: Host): HostAddressSummary[] {
