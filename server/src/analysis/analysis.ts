@@ -97,7 +97,8 @@ function familyNeutralFindings(
 /** A text too large to be a gai.conf: nothing of it is read, and one finding says so. */
 function refusedAnalysis(text: string, options: AnalysisOptions): Analysis {
   const parsed = parseGaiConf('', options);
-  const message = `This text is ${(text.length / 1024 / 1024).toFixed(0)} MiB, larger than ${LARGEST_FILE_TEXT} and far beyond any real gai.conf: gai-conf does not analyse it. glibc would still read every line of it at every program's first lookup.`;
+  const mebibytes = new TextEncoder().encode(text).length / 1024 / 1024;
+  const message = `This text is ${mebibytes.toFixed(1)} MiB, larger than ${LARGEST_FILE_TEXT} and far beyond any real gai.conf: gai-conf does not analyse it. glibc would still read every line of it at each program's first lookup with several answers.`;
   return {
     parsed,
     tables: buildEffectiveTables(parsed),

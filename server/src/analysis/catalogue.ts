@@ -73,7 +73,8 @@ export const CATALOGUE = {
   },
   'reload-enabled': {
     severity: 'warning',
-    summary: 'reload yes makes getaddrinfo() check the file on every lookup; the man page advises against it.',
+    summary:
+      'reload yes makes getaddrinfo() check the file at every lookup with several answers; the man page advises against it.',
   },
   'reload-value': {
     severity: 'warning',

@@ -206,7 +206,7 @@ export function issueDetail(issue: ReadIssue): string | undefined {
     case 'scopev4-crash':
       return missingLengthDetail(issue);
     case 'reload-enabled':
-      return "With `reload yes`, every getaddrinfo() call with several answers checks whether /etc/gai.conf changed and re-reads it. glibc's own documentation advises against it (runtime cost, races with a half-written file); programs started after an edit read the new file anyway.";
+      return "With `reload yes`, every getaddrinfo() call with several answers checks whether /etc/gai.conf changed and re-reads it. glibc's documentation advises against it (it may cause problems in multithreaded programs); programs started after an edit read the new file anyway.";
     case 'unknown-directive':
       return 'glibc knows exactly four directives, in lower case: label, precedence, scopev4 and reload. Any other first word makes it skip the line without a word.';
     case 'byte-order-mark':

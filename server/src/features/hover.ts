@@ -271,7 +271,7 @@ function readingHover(
     const head =
       fate.kind === 'undefined'
         ? fate.crash
-          ? '**Crashes every program** on this glibc build.'
+          ? '**Crashes every program** at its first lookup with several answers, on this glibc build.'
           : '**Undefined behaviour** in glibc up to 2.40: the outcome is not certain.'
         : '**Ignored by glibc.**';
     const detail = issueDetail(fate.issue);

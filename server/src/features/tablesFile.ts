@@ -74,7 +74,7 @@ export interface ExportedFile {
 export function exportRefusal(analysis: Analysis): string | null {
   const crash = analysis.tables.crash;
   return crash
-    ? `line ${crash.index + 1} makes every program crash at its first lookup on this glibc: there are no tables to export`
+    ? `line ${crash.index + 1} makes every program crash at its first lookup with several answers on this glibc: there are no tables to export`
     : null;
 }
 
