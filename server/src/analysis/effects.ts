@@ -149,6 +149,12 @@ export function familyChoice(tables: EffectiveTables, host: Host, ipv6: string, 
 }
 
 let builtinTables: EffectiveTables | undefined;
+
+/** glibc's built-in tables, as an empty file leaves them (no glibc version changes them): one object, built at first use. */
+export function builtinEffectiveTables(): EffectiveTables {
+  builtinTables ??= buildEffectiveTables(parseGaiConf('', { glibc: FALLBACK_GLIBC }));
+  return builtinTables;
+}
 /** What the built-in tables do never changes; probes repeat across files, so each is worked out once. */
 const builtinChoices = new Map<string, FamilyChoice>();
 
@@ -174,8 +180,7 @@ function builtinChoice(host: Host, key: string, ipv6: string, ipv4: string): Fam
   let choice = builtinChoices.get(key);
   if (choice === undefined) {
     // An empty file leaves the built-in tables, which no glibc version changes.
-    builtinTables ??= buildEffectiveTables(parseGaiConf('', { glibc: FALLBACK_GLIBC }));
-    choice = familyChoice(builtinTables, host, ipv6, ipv4).choice;
+    choice = familyChoice(builtinEffectiveTables(), host, ipv6, ipv4).choice;
     // This machine's addresses change from file to file and run to run: keep the cache small.
     if (builtinChoices.size > 10_000) builtinChoices.clear();
     builtinChoices.set(key, choice);

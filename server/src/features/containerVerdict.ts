@@ -7,14 +7,12 @@
 import { AnalysisOptions, analyzeGaiConf, HostLibc } from '../analysis/analysis';
 import { Finding } from '../analysis/catalogue';
 import type { ContainerAddress, DefaultRoutes, DiscoveredContainer } from '../analysis/containerModel';
-import { FamilyChoice, hostAddressTexts, probeFor } from '../analysis/effects';
+import { builtinEffectiveTables, FamilyChoice, hostAddressTexts, probeFor } from '../analysis/effects';
 import { muslOrder } from '../analysis/muslSort';
 import { DESTINATION_PAIRS } from '../analysis/reference/hostProfiles';
 import { GLOBAL_UNICAST_RANGE, ULA_RANGE } from '../analysis/reference/wellKnownPrefixes';
 import { parseIpAddress, prefixContains } from '../glibc/addresses';
-import { parseGaiConf } from '../glibc/reader';
 import { Host, HostAddress } from '../glibc/sourceSelection';
-import { buildEffectiveTables } from '../glibc/tables';
 import { FALLBACK_GLIBC, GlibcVersion, parseGlibcVersion } from '../glibc/versions';
 import { EffectJson, effectsJson } from './effectsSummary';
 
@@ -59,7 +57,6 @@ export function containerHost(addresses: readonly ContainerAddress[], routes: De
   return { addresses: hostAddresses, defaultRoutes: { ipv4: routes.ipv4, ipv6: routes.ipv6 } };
 }
 
-const BUILTIN_TABLES = buildEffectiveTables(parseGaiConf('', { glibc: FALLBACK_GLIBC }));
 
 function inRange(range: { bytes: Uint8Array; bits: number }, address: HostAddress): boolean {
   return address.address.family === 6 && prefixContains(range.bytes, range.bits, address.address.bytes);
@@ -160,8 +157,8 @@ function glibcVerdict(container: DiscoveredContainer, host: Host, reader: 'glibc
 /** musl: the file is ignored, its own table decides; the only finding is that the file does nothing here. */
 function muslVerdict(container: DiscoveredContainer, host: Host): ContainerVerdict {
   const effects: EffectJson[] = DESTINATION_PAIRS.map((pair) => {
-    const ipv6 = probeFor(BUILTIN_TABLES, pair.ipv6);
-    const ipv4 = probeFor(BUILTIN_TABLES, pair.ipv4);
+    const ipv6 = probeFor(builtinEffectiveTables(), pair.ipv6);
+    const ipv4 = probeFor(builtinEffectiveTables(), pair.ipv4);
     const firstOf = (order: ReturnType<typeof muslOrder>) => order[0].destination.family === 6;
     const ipv6Listed = firstOf(muslOrder(host, [ipv6, ipv4]));
     const ipv4Listed = firstOf(muslOrder(host, [ipv4, ipv6]));
