@@ -57,7 +57,6 @@ export function containerHost(addresses: readonly ContainerAddress[], routes: De
   return { addresses: hostAddresses, defaultRoutes: { ipv4: routes.ipv4, ipv6: routes.ipv6 } };
 }
 
-
 function inRange(range: { bytes: Uint8Array; bits: number }, address: HostAddress): boolean {
   return address.address.family === 6 && prefixContains(range.bytes, range.bits, address.address.bytes);
 }
