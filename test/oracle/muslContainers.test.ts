@@ -11,7 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { muslOrder } from '../../server/src/analysis/muslSort';
-import { containerHost, judgeContainer } from '../../server/src/features/containerVerdict';
+import { hostOfNetwork } from '../../server/src/analysis/procNet';
+import { judgeContainer } from '../../server/src/features/containerVerdict';
 import { addressText } from '../../server/src/glibc/addresses';
 import { discoverContainers } from '../../server/src/system/containers/discovery';
 import { procSource } from '../../server/src/system/containers/procSource';
@@ -81,7 +82,7 @@ testNeeding(
               ...Object.fromEntries(verdict.effects.map((e) => [e.pair, { ipv6: e.ipv6, ipv4: e.ipv4 }])),
             };
             writeFileSync(join(ours.etc, 'hosts'), dualStackHosts(pairs));
-            const host = containerHost(container.addresses, container.routes);
+            const host = hostOfNetwork(container);
             const realChoice: Record<string, 'ipv6' | 'ipv4' | 'dns-order'> = {};
             for (const [name, pair] of Object.entries(pairs)) {
               const firsts: (4 | 6)[] = [];

@@ -4,8 +4,9 @@
  * route) and default routes per family (route, ipv6_route). Pure: the text in, facts out.
  */
 
-import { addressText, bytesFromHex } from '../glibc/addresses';
-import type { ContainerAddress } from './containerModel';
+import { addressText, bytesFromHex, parseIpAddress } from '../glibc/addresses';
+import type { Host, HostAddress } from '../glibc/sourceSelection';
+import type { ContainerAddress, DefaultRoutes } from './containerModel';
 
 const IFA_F_OPTIMISTIC = 0x04;
 const IFA_F_HOMEADDRESS = 0x10;
@@ -132,4 +133,25 @@ export function ipv4Addresses(fibTrie: string, routes: readonly Ipv4Route[]): Co
       interface: connected?.interface ?? anyInterface ?? 'eth0',
     };
   });
+}
+
+/** A namespace's addresses and default routes, as read from its tables, as the glibc model's host. */
+export function hostOfNetwork(network: {
+  readonly addresses: readonly ContainerAddress[];
+  readonly routes: DefaultRoutes;
+}): Host {
+  const addresses: HostAddress[] = network.addresses.flatMap((a) => {
+    const address = parseIpAddress(a.address);
+    if (!address) return [];
+    return [
+      {
+        address,
+        prefixLength: a.prefixLength,
+        interface: a.interface,
+        ...(a.deprecated ? { deprecated: true } : {}),
+        ...(a.homeAddress ? { homeAddress: true } : {}),
+      },
+    ];
+  });
+  return { addresses, defaultRoutes: { ipv4: network.routes.ipv4, ipv6: network.routes.ipv6 } };
 }

@@ -6,12 +6,13 @@
 
 import { AnalysisOptions, analyzeGaiConf, HostLibc } from '../analysis/analysis';
 import { Finding } from '../analysis/catalogue';
-import type { ContainerAddress, DefaultRoutes, DiscoveredContainer } from '../analysis/containerModel';
+import type { DiscoveredContainer } from '../analysis/containerModel';
 import { builtinEffectiveTables, FamilyChoice, hostAddressTexts, probeFor } from '../analysis/effects';
 import { muslOrder } from '../analysis/muslSort';
+import { hostOfNetwork } from '../analysis/procNet';
 import { DESTINATION_PAIRS } from '../analysis/reference/hostProfiles';
 import { GLOBAL_UNICAST_RANGE, ULA_RANGE } from '../analysis/reference/wellKnownPrefixes';
-import { parseIpAddress, prefixContains } from '../glibc/addresses';
+import { prefixContains } from '../glibc/addresses';
 import { Host, HostAddress } from '../glibc/sourceSelection';
 import { FALLBACK_GLIBC, GlibcVersion, parseGlibcVersion } from '../glibc/versions';
 import { EffectJson, effectsJson } from './effectsSummary';
@@ -37,24 +38,6 @@ export interface ContainerVerdict {
   readonly globalFirst: GlobalChoice;
   /** Why, for a container that tries IPv4 first for global destinations, in words that group containers: "a ULA only and glibc's built-in label table". */
   readonly reason?: string;
-}
-
-/** The container's addresses and routes as the glibc model's host. */
-export function containerHost(addresses: readonly ContainerAddress[], routes: DefaultRoutes): Host {
-  const hostAddresses: HostAddress[] = addresses.flatMap((a) => {
-    const address = parseIpAddress(a.address);
-    if (!address) return [];
-    return [
-      {
-        address,
-        prefixLength: a.prefixLength,
-        interface: a.interface,
-        ...(a.deprecated ? { deprecated: true } : {}),
-        ...(a.homeAddress ? { homeAddress: true } : {}),
-      },
-    ];
-  });
-  return { addresses: hostAddresses, defaultRoutes: { ipv4: routes.ipv4, ipv6: routes.ipv6 } };
 }
 
 function inRange(range: { bytes: Uint8Array; bits: number }, address: HostAddress): boolean {
@@ -106,7 +89,7 @@ export function containerAnalysisOptions(container: DiscoveredContainer): Analys
   return {
     glibc: containerGlibc(container),
     ...(hostLibc ? { hostLibc } : {}),
-    thisMachine: containerHost(container.addresses, container.routes),
+    thisMachine: hostOfNetwork(container),
     thisMachineName: `container ${container.name}`,
   };
 }
@@ -203,7 +186,7 @@ function muslVerdict(container: DiscoveredContainer, host: Host): ContainerVerdi
 }
 
 export function judgeContainer(container: DiscoveredContainer): ContainerVerdict {
-  const host = containerHost(container.addresses, container.routes);
+  const host = hostOfNetwork(container);
   switch (container.libc.kind) {
     case 'glibc':
       return glibcVerdict(container, host, 'glibc');

@@ -1,41 +1,30 @@
 /**
- * This machine's addresses and default routes, read from /proc (Linux) so that flags the kernel
- * keeps (deprecated, home address) come along; os.networkInterfaces() is the fallback elsewhere.
+ * This machine's and other network namespaces' addresses and default routes, read from /proc
+ * (Linux) so that flags the kernel keeps (deprecated, home address) come along, and parsed by
+ * analysis/procNet.ts; os.networkInterfaces() gives this machine's addresses where /proc has none.
  */
 
 import { readFileSync } from 'fs';
 import { networkInterfaces } from 'os';
 
-import { bytesFromHex, IpAddress, parseIpAddress, prefixContains } from '../glibc/addresses';
+import type { DiscoveredContainer } from '../analysis/containerModel';
+import {
+  hasIpv4DefaultRoute,
+  hasIpv6DefaultRoute,
+  hostOfNetwork,
+  ipv4Addresses,
+  parseIfInet6,
+  parseIpv4Routes,
+} from '../analysis/procNet';
+import { IpAddress, parseIpAddress } from '../glibc/addresses';
 import { Host, HostAddress } from '../glibc/sourceSelection';
-
-const IFA_F_HOMEADDRESS = 0x10;
-const IFA_F_DEPRECATED = 0x20;
-const IFA_F_OPTIMISTIC = 0x04;
 
 function readProc(path: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path, 'latin1');
   } catch {
     return undefined;
   }
-}
-
-function ipv6FromProc(text: string): HostAddress[] {
-  const addresses: HostAddress[] = [];
-  for (const line of text.split('\n')) {
-    const [hex, , prefixHex, , flagsHex, name] = line.trim().split(/\s+/);
-    if (!hex || hex.length !== 32 || name === 'lo') continue;
-    const flags = parseInt(flagsHex, 16);
-    addresses.push({
-      address: { family: 6, bytes: bytesFromHex(hex) },
-      prefixLength: parseInt(prefixHex, 16),
-      deprecated: (flags & (IFA_F_DEPRECATED | IFA_F_OPTIMISTIC)) !== 0,
-      homeAddress: (flags & IFA_F_HOMEADDRESS) !== 0,
-      interface: name,
-    });
-  }
-  return addresses;
 }
 
 function fromNetworkInterfaces(family: 'IPv4' | 'IPv6'): HostAddress[] {
@@ -51,79 +40,42 @@ function fromNetworkInterfaces(family: 'IPv4' | 'IPv6'): HostAddress[] {
   return addresses;
 }
 
-function hasIpv4DefaultRoute(netDir = '/proc/net'): boolean | undefined {
-  const table = readProc(`${netDir}/route`);
-  if (table === undefined) return undefined;
-  return table
-    .split('\n')
-    .slice(1)
-    .some((line) => {
-      const [, destination, , flags, , , , mask] = line.trim().split(/\s+/);
-      return destination === '00000000' && mask === '00000000' && (parseInt(flags, 16) & 0x1) !== 0;
-    });
-}
-
-function hasIpv6DefaultRoute(netDir = '/proc/net'): boolean | undefined {
-  const table = readProc(`${netDir}/ipv6_route`);
-  if (table === undefined) return undefined;
-  const RTF_REJECT = 0x200;
-  return table.split('\n').some((line) => {
-    const [destination, length, , , , , , , flags, device] = line.trim().split(/\s+/);
-    return (
-      destination === '0'.repeat(32) && length === '00' && device !== 'lo' && (parseInt(flags, 16) & RTF_REJECT) === 0
-    );
-  });
-}
-
-/** The host as the kernel sees it now. */
+/** The host as the kernel sees it now; without /proc's route tables, no claim about default routes. */
 export function systemHost(): Host {
   const ipv6Proc = readProc('/proc/net/if_inet6');
   const addresses = [
     ...fromNetworkInterfaces('IPv4'),
-    ...(ipv6Proc !== undefined ? ipv6FromProc(ipv6Proc) : fromNetworkInterfaces('IPv6')),
+    ...(ipv6Proc !== undefined
+      ? hostOfNetwork({ addresses: parseIfInet6(ipv6Proc), routes: { ipv4: false, ipv6: false } }).addresses
+      : fromNetworkInterfaces('IPv6')),
   ];
-  const ipv4 = hasIpv4DefaultRoute();
-  const ipv6 = hasIpv6DefaultRoute();
-  if (ipv4 === undefined || ipv6 === undefined) return { addresses };
-  return { addresses, defaultRoutes: { ipv4, ipv6 } };
+  const ipv4Routes = readProc('/proc/net/route');
+  const ipv6Routes = readProc('/proc/net/ipv6_route');
+  if (ipv4Routes === undefined || ipv6Routes === undefined) return { addresses };
+  return {
+    addresses,
+    defaultRoutes: { ipv4: hasIpv4DefaultRoute(parseIpv4Routes(ipv4Routes)), ipv6: hasIpv6DefaultRoute(ipv6Routes) },
+  };
 }
 
 /**
- * The IPv4 addresses of a network namespace from its fib_trie: each local address (a leaf with a
- * "/32 host LOCAL" entry), with the length of the connected subnet ("/N link UNICAST") it is in.
+ * A network namespace's addresses and default routes from its /proc/PID/net directory, which any
+ * user may read. Throws when the namespace's IPv4 tables cannot be read (the process is gone).
  */
-function ipv4FromFibTrie(text: string): HostAddress[] {
-  const local = new Set<string>();
-  const subnets: { bytes: Uint8Array; bits: number }[] = [];
-  let leaf: string | undefined;
-  for (const line of text.split('\n')) {
-    const address = /^\s*\|-- (\S+)$/.exec(line);
-    if (address) {
-      leaf = address[1];
-      continue;
-    }
-    const entry = /^\s*\/(\d+) (\S+) (\S+)/.exec(line);
-    if (!entry || leaf === undefined) continue;
-    if (entry[1] === '32' && entry[2] === 'host' && entry[3] === 'LOCAL' && !leaf.startsWith('127.')) local.add(leaf);
-    if (entry[2] === 'link' && entry[3] === 'UNICAST')
-      subnets.push({ bytes: parseIpAddress(leaf)!.bytes, bits: Number(entry[1]) + 96 });
-  }
-  return [...local].map((text) => {
-    const address = parseIpAddress(text)!;
-    const subnet = subnets
-      .filter((s) => prefixContains(s.bytes, s.bits, address.bytes))
-      .sort((a, b) => b.bits - a.bits)[0];
-    return { address, prefixLength: subnet ? subnet.bits - 96 : 32 };
-  });
+export function readNamespaceNetwork(netDir: string): Pick<DiscoveredContainer, 'addresses' | 'routes'> {
+  const routes = parseIpv4Routes(readFileSync(`${netDir}/route`, 'latin1'));
+  const ipv6Text = readProc(`${netDir}/if_inet6`) ?? ''; // absent when IPv6 is disabled
+  return {
+    addresses: [...ipv4Addresses(readFileSync(`${netDir}/fib_trie`, 'latin1'), routes), ...parseIfInet6(ipv6Text)],
+    routes: { ipv4: hasIpv4DefaultRoute(routes), ipv6: hasIpv6DefaultRoute(readProc(`${netDir}/ipv6_route`) ?? '') },
+  };
 }
 
-/** Another network namespace's addresses and default routes, read through /proc/PID/net only. */
+/** Another network namespace as the glibc model's host; one that vanished has no addresses and no routes. */
 export function namespaceHost(netDir: string): Host {
-  const addresses = [
-    ...ipv4FromFibTrie(readProc(`${netDir}/fib_trie`) ?? ''),
-    ...ipv6FromProc(readProc(`${netDir}/if_inet6`) ?? ''),
-  ];
-  const ipv4 = hasIpv4DefaultRoute(netDir);
-  const ipv6 = hasIpv6DefaultRoute(netDir);
-  return { addresses, defaultRoutes: { ipv4: ipv4 ?? false, ipv6: ipv6 ?? false } };
+  try {
+    return hostOfNetwork(readNamespaceNetwork(netDir));
+  } catch {
+    return { addresses: [], defaultRoutes: { ipv4: false, ipv6: false } };
+  }
 }

@@ -7,6 +7,7 @@
  * archive endpoint. Nothing is started, inside the container or on the host.
  */
 
+import { readNamespaceNetwork } from '../host';
 import { libcThroughApi } from './containerLibc';
 import { EngineApi, EngineContainer, EngineEndpoint, engineEndpoints, EngineRuntime } from './engineApi';
 import type {
@@ -17,7 +18,7 @@ import type {
   SourceResult,
   UnreadableContainer,
 } from './model';
-import { GAI_CONF_IN_CONTAINER, hostId, readNetwork } from './procSource';
+import { GAI_CONF_IN_CONTAINER, hostId } from './procSource';
 import { socketAccess } from './unixSocketHttp';
 
 const REMEDY: Readonly<Record<EngineRuntime, string>> = {
@@ -61,7 +62,7 @@ async function containerOf(
     libc,
     gaiConf,
     // The kernel's own tables of the container's namespace: what its programs really have.
-    ...readNetwork('/proc', pid),
+    ...readNamespaceNetwork(`/proc/${pid}/net`),
     source: runtime,
   };
 }

@@ -6,6 +6,7 @@
  * API's file endpoint. Nothing is started, inside the container or on the host.
  */
 
+import { readNamespaceNetwork } from '../host';
 import { libcThroughApi } from './containerLibc';
 import { ApiInstance, LXD_ENDPOINTS, LxdApi, LxdApiError, LxdEndpoint } from './lxdApi';
 import type {
@@ -18,7 +19,7 @@ import type {
   SourceResult,
   UnreadableContainer,
 } from './model';
-import { GAI_CONF_IN_CONTAINER, hostId, readNetwork } from './procSource';
+import { GAI_CONF_IN_CONTAINER, hostId } from './procSource';
 import { socketAccess } from './unixSocketHttp';
 
 /** The container's C library from its files, read through the API (the daemon follows symlinks inside the container). */
@@ -71,7 +72,7 @@ async function containerOf(api: LxdApi, instance: ApiInstance, signal: AbortSign
     libc,
     gaiConf,
     // The kernel's own tables of the container's namespace: deprecated flags and routes the API leaves out.
-    ...readNetwork('/proc', instance.pid),
+    ...readNamespaceNetwork(`/proc/${instance.pid}/net`),
     source: flavour,
   };
 }

@@ -24,13 +24,7 @@ import {
   parseConmon,
   parseLxcMonitor,
 } from '../../analysis/containerRuntimes';
-import {
-  hasIpv4DefaultRoute,
-  hasIpv6DefaultRoute,
-  ipv4Addresses,
-  parseIfInet6,
-  parseIpv4Routes,
-} from '../../analysis/procNet';
+import { readNamespaceNetwork } from '../host';
 import { ContainerPathRefused, readContainerFile } from './containerFiles';
 import { containerLibc } from './containerLibc';
 import type { DiscoveryContext, DiscoverySource, SourceResult } from './model';
@@ -293,19 +287,6 @@ export function readProcGaiConf(root: string, rootOnHost: string | undefined): C
   }
 }
 
-/** A network namespace's addresses and default routes from /proc/PID/net, which any user may read. */
-export function readNetwork(proc: string, pid: number): Pick<DiscoveredContainer, 'addresses' | 'routes'> {
-  const net = `${proc}/${pid}/net`;
-  const routeText = readFileSync(`${net}/route`, 'latin1');
-  const routes = parseIpv4Routes(routeText);
-  const ipv6Text = readOrUndefined(`${net}/if_inet6`) ?? ''; // absent when IPv6 is disabled
-  const ipv6Routes = readOrUndefined(`${net}/ipv6_route`) ?? '';
-  return {
-    addresses: [...ipv4Addresses(readFileSync(`${net}/fib_trie`, 'latin1'), routes), ...parseIfInet6(ipv6Text)],
-    routes: { ipv4: hasIpv4DefaultRoute(routes), ipv6: hasIpv6DefaultRoute(ipv6Routes) },
-  };
-}
-
 /** The first host id a container id maps to, from /proc/PID/uid_map or gid_map (readable by any user). */
 export function hostId(pid: number, map: 'uid_map' | 'gid_map', inside: number): number {
   try {
@@ -371,7 +352,7 @@ async function scan(options: Required<ProcSourceOptions>, context: DiscoveryCont
     }
     const root = `${proc}/${first.pid}/root`;
     try {
-      const network = readNetwork(proc, first.pid);
+      const network = readNamespaceNetwork(`${proc}/${first.pid}/net`);
       containers.push({
         id: facts.id,
         name: facts.name,
