@@ -27,9 +27,9 @@ import { findExecutable } from '../support/executables';
 import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 import { testNeeding } from '../support/prerequisites';
 import { repoRoot } from '../support/repository';
+import { startTestDns, TestDns } from '../support/testDns';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
-const DNS_SERVER = join(__dirname, 'dnsServer.js');
 const PORT = 8148;
 const PEERS = { noIpv6: '198.51.100.10', dual: '198.51.100.11', nameless: '198.51.100.12' } as const;
 const ZONE = {
@@ -100,6 +100,7 @@ testNeeding(
     const fix = ulaFixes(analyzeGaiConf(stock, { glibc: FALLBACK_GLIBC })).find((f) => f.preferred);
     assert.ok(fix, 'the stock file gets the ULA quick fix');
     const children: ChildProcess[] = [];
+    let dns: TestDns | undefined;
     await withOracleNamespace(
       {
         addresses: [
@@ -114,11 +115,7 @@ testNeeding(
           // Node's resolver (c-ares) takes the order of reverse lookups from nsswitch.conf, as glibc does.
           ns.writeEtc('nsswitch.conf', 'hosts: files dns\n');
           ns.writeEtc('resolv.conf', 'nameserver 127.0.0.1\noptions timeout:2 attempts:1\n');
-          const dns = ns.spawn(process.execPath, [DNS_SERVER, JSON.stringify(ZONE)]);
-          children.push(dns);
-          let questions = '';
-          dns.stdout!.setEncoding('utf8').on('data', (d: string) => (questions += d));
-          await waitFor(dns, 'ready', 'the DNS server');
+          dns = await startTestDns(ns, ZONE);
           const server = ns.spawn(process.execPath, ['-e', SERVER]);
           children.push(server);
           await waitFor(server, 'ready', 'the server');
@@ -132,7 +129,7 @@ testNeeding(
             assert.equal(reason?.code, 'unknown', `${peer} without --resolve: ${JSON.stringify(reason)}`);
             assert.match(reason!.text, /the destination may have no IPv6 address \(--resolve looks it up\)/);
           }
-          assert.doesNotMatch(questions, /query /, 'without --resolve the census asks the DNS server nothing');
+          assert.doesNotMatch(dns.questions(), /query /, 'without --resolve the census asks the DNS server nothing');
 
           const resolved = byPeer(await census(ns, '--resolve'), bash.pid!);
           const noIpv6 = resolved.get(PEERS.noIpv6)!.reason!;
@@ -149,12 +146,13 @@ testNeeding(
           assert.equal(nameless.code, 'unknown');
           assert.match(nameless.text, /the peer has no name in DNS \(--resolve found none\)/);
           // The lookups were made, and only the ones --resolve promises: reverse names, then AAAA of those found.
-          assert.match(questions, /query 10\.100\.51\.198\.in-addr\.arpa 12\n/);
-          assert.match(questions, /query v4only\.test 28\n/);
-          assert.match(questions, /query dual\.test 28\n/);
-          assert.doesNotMatch(questions, /query \S+ 1\n/, 'no A question: the peers are already IPv4 addresses');
+          assert.match(dns.questions(), /query 10\.100\.51\.198\.in-addr\.arpa 12\n/);
+          assert.match(dns.questions(), /query v4only\.test 28\n/);
+          assert.match(dns.questions(), /query dual\.test 28\n/);
+          assert.doesNotMatch(dns.questions(), /query \S+ 1\n/, 'no A question: the peers are already IPv4 addresses');
         } finally {
           for (const child of children) child.kill('SIGKILL');
+          dns?.stop();
         }
       },
     );

@@ -4,7 +4,6 @@
  * steps must name the rules that real glibc's order implies.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,25 +11,19 @@ import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { ExplainReport } from '../../server/src/features/explain';
 import { analyze } from '../support/glibc';
-import { OracleHost, OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
+import { OracleHost, OracleNamespace, orderOracleUnavailable } from '../support/namespaceResolver';
 import { testNeeding } from '../support/prerequisites';
+import { ULA_AND_IPV4_HOST, withTestDns, Zone } from '../support/testDns';
 
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
-const DNS_SERVER = join(__dirname, 'dnsServer.js');
 
-const ULA_HOST: OracleHost = {
-  addresses: [
-    { address: 'fd42::2', prefixLength: 64 },
-    { address: '10.0.0.2', prefixLength: 24 },
-  ],
-};
 const GLOBAL_HOST: OracleHost = {
   addresses: [
     { address: '2001:db8:2::2', prefixLength: 64 },
     { address: '10.0.0.2', prefixLength: 24 },
   ],
 };
-const ZONE = {
+const ZONE: Zone = {
   'dual.test': { A: ['198.51.100.10', '198.51.100.11'], AAAA: ['2001:db8:1::10', '2001:db8:1::11'] },
   'v4only.test': { A: ['198.51.100.20'] },
   'v6only.test': { AAAA: ['2001:db8:1::20'] },
@@ -44,37 +37,10 @@ function ulaFixed(text: string): string {
   return applyEdits(text, fixesFor(analysis, finding).find((fix) => fix.preferred)!.edits);
 }
 
-async function startDns(ns: OracleNamespace): Promise<ChildProcess> {
-  const server = ns.spawn(process.execPath, [DNS_SERVER, JSON.stringify(ZONE)]);
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    server.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (out.includes('ready')) resolve();
-    });
-    server.on('exit', (code) => reject(new Error(`the test DNS server exited (${code})`)));
-  });
-  return server;
-}
-
 async function explainIn(ns: OracleNamespace, gaiConf: string, name: string): Promise<ExplainReport> {
   ns.writeEtc('gai.conf', gaiConf);
   const { stdout } = await ns.exec(process.execPath, [CLI, 'explain', name, '--json']);
   return JSON.parse(stdout) as ExplainReport;
-}
-
-/** Runs the CLI in a namespace set up as `host` with the test zone served by DNS. */
-async function withDns<T>(host: OracleHost, body: (ns: OracleNamespace) => Promise<T>): Promise<T> {
-  return withOracleNamespace(host, async (ns) => {
-    ns.writeEtc('resolv.conf', 'nameserver 127.0.0.1\noptions attempts:1 timeout:2\n');
-    ns.writeEtc('nsswitch.conf', 'hosts: files dns\n');
-    const dns = await startDns(ns);
-    try {
-      return await body(ns);
-    } finally {
-      dns.kill();
-    }
-  });
 }
 
 function predicted(report: ExplainReport): string[] {
@@ -98,7 +64,7 @@ testNeeding(
   'explain on a ULA host: the stock file puts IPv4 first by rule 5, the quick fix IPv6 first, as getaddrinfo() does',
   { timeout: 120_000 },
   async () => {
-    await withDns(ULA_HOST, async (ns) => {
+    await withTestDns(ULA_AND_IPV4_HOST, ZONE, async (ns) => {
       const before = await explainIn(ns, STOCK, 'dual.test');
       assert.equal(before.origin, 'dns');
       assert.deepEqual(
@@ -134,7 +100,7 @@ testNeeding(
   'explain keeps the resolver order glibc sees, A answers before AAAA answers, where no rule decides',
   { timeout: 120_000 },
   async () => {
-    await withDns(GLOBAL_HOST, async (ns) => {
+    await withTestDns(GLOBAL_HOST, ZONE, async (ns) => {
       const report = await explainIn(ns, 'label ::/0 1\nprecedence ::/0 1\n', 'dual.test');
       assert.deepEqual(predicted(report), systemOrder(report));
       assert.deepEqual(predicted(report), ['198.51.100.10', '198.51.100.11', '2001:db8:1::10', '2001:db8:1::11']);
@@ -148,7 +114,7 @@ testNeeding(
   'explain says why a family is unreachable and agrees with getaddrinfo() for single-family names',
   { timeout: 120_000 },
   async () => {
-    await withDns({ addresses: [{ address: '10.0.0.2', prefixLength: 24 }] }, async (ns) => {
+    await withTestDns({ addresses: [{ address: '10.0.0.2', prefixLength: 24 }] }, ZONE, async (ns) => {
       const dual = await explainIn(ns, STOCK, 'dual.test');
       assert.deepEqual(predicted(dual), systemOrder(dual));
       const v6 = dual.buffer.order.filter((d) => d.family === 6);

@@ -11,7 +11,7 @@
  * is checked too, from each runtime's own lookup order.
  */
 import assert from 'node:assert/strict';
-import { ChildProcess, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,6 +28,7 @@ import { findExecutable } from '../support/executables';
 import { OracleNamespace, orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 import { lacks, testNeeding } from '../support/prerequisites';
 import { FULL_PREFER_IPV4, RFC3484_LABEL_ROWS } from '../support/sampleFiles';
+import { startTestDns } from '../support/testDns';
 import { buildRuntimePrograms, Built } from './runtimePrograms';
 
 const NAME = 'dual.test';
@@ -268,25 +269,6 @@ async function startListener(
   };
 }
 
-/** The name in DNS too (A and AAAA), from the oracle's small DNS server on 127.0.0.1:53 inside the namespace. */
-async function startDnsServer(ns: OracleNamespace): Promise<ChildProcess> {
-  const server = ns.spawn(process.execPath, [
-    path.join(__dirname, 'dnsServer.js'),
-    JSON.stringify({ [NAME]: { A: [V4], AAAA: [V6] } }),
-  ]);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('DNS server not ready after 10 s')), 10_000);
-    server.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      if (d.includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`DNS server exited (${code})`)));
-  });
-  return server;
-}
-
 /** nginx on PATH, or Debian's package unpacked by scripts/install-nginx.sh (never installed as a service). */
 function findNginx(): string | null {
   const unpacked = path.join(
@@ -386,7 +368,7 @@ testNeeding(
             ]);
           }
           const listener = await startListener(ns);
-          const dns = await startDnsServer(ns);
+          const dns = await startTestDns(ns, { [NAME]: { A: [V4], AAAA: [V6] } });
           try {
             for (const entry of measured) {
               await t.test(`${entry.id}: ${entry.name}`, async (st) => {
@@ -458,7 +440,7 @@ testNeeding(
             });
           } finally {
             listener.stop();
-            dns.kill('SIGKILL');
+            dns.stop();
           }
         },
       );

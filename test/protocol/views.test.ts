@@ -15,8 +15,11 @@ import {
   StatusResult,
   WhoFollowsRequest,
 } from '../../server/src/lsp/protocol';
-import { withServer } from '../support/lspClient';
+import { LspClient, serverPath, withServer } from '../support/lspClient';
+import { OracleHost, OracleNamespace, orderOracleUnavailable } from '../support/namespaceResolver';
 import { testNeeding } from '../support/prerequisites';
+import { repoRoot } from '../support/repository';
+import { DUAL_STACK_ZONE, ULA_AND_IPV4_HOST, withTestDns } from '../support/testDns';
 
 const COPY_URI = 'file:///tmp/gai-conf-views/gai.conf';
 const ULA_FIXED = 'label ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nlabel fc00::/7 1\n';
@@ -39,10 +42,6 @@ test('explain: literal addresses are ordered with every step in words; a copy of
     assert.equal(literal.fileName, '/tmp/gai-conf-views/gai.conf');
     // Saved as empty (built-in tables) while the buffer has the fix: both orders are reported.
     assert.equal(literal.savedDiffers, literal.saved !== undefined);
-    const named = await client.request(ExplainRequest, { uri: COPY_URI, query: 'localhost', savedText: ULA_FIXED });
-    assert.equal(named.origin, 'system');
-    assert.ok(named.system && 'comparedWithSaved' in named.system && !named.system.comparedWithSaved);
-    assert.match(named.system.comment, /not the live \/etc\/gai\.conf/);
     assert.deepEqual(literal.mayCrash, []);
     assert.equal(literal.mayCrashNote, undefined);
   });
@@ -67,20 +66,57 @@ test('explain: a line that may crash glibc 2.31 is said before the order, which 
   });
 });
 
+/** The language server run inside a namespace set up as `host`, resolving names with the test's own DNS server. */
+async function withServerInNamespace(
+  host: OracleHost,
+  body: (client: LspClient, ns: OracleNamespace) => Promise<void>,
+): Promise<void> {
+  await withTestDns(host, DUAL_STACK_ZONE, (ns) =>
+    withServer(
+      {
+        settings: { glibcVersion: 'auto' },
+        command: { argv: ns.commandLine(process.execPath, [serverPath(), '--stdio']), cwd: repoRoot() },
+      },
+      (client) => body(client, ns),
+    ),
+  );
+}
+
 testNeeding(
-  existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf',
-  'explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now',
-  {},
+  orderOracleUnavailable(),
+  'explain: a name is looked up in DNS and by getaddrinfo(), and a copy of the file is not compared with the system',
+  { timeout: 60_000 },
   async () => {
-    await withServer({}, async (client) => {
+    await withServerInNamespace(ULA_AND_IPV4_HOST, async (client) => {
+      await client.open(COPY_URI, ULA_FIXED);
+      const named = await client.request(ExplainRequest, { uri: COPY_URI, query: 'dual.test', savedText: ULA_FIXED });
+      assert.equal(named.origin, 'dns');
+      assert.deepEqual(named.buffer.order.map((d) => d.text).sort(), ['198.51.100.10', '2001:db8:1::10']);
+      assert.ok(named.system && 'comparedWithSaved' in named.system && !named.system.comparedWithSaved);
+      assert.match(named.system.comment, /not the live \/etc\/gai\.conf/);
+    });
+  },
+);
+
+testNeeding(
+  orderOracleUnavailable() ?? (existsSync('/etc/gai.conf') ? null : 'an /etc/gai.conf'),
+  'explain on the live /etc/gai.conf compares the saved file with what getaddrinfo() returns now',
+  { timeout: 60_000 },
+  async () => {
+    await withServerInNamespace(ULA_AND_IPV4_HOST, async (client, ns) => {
       const uri = 'file:///etc/gai.conf';
       const text = readFileSync('/etc/gai.conf', 'utf8');
+      ns.writeEtc('gai.conf', text);
       await client.open(uri, text);
-      const report = await client.request(ExplainRequest, { uri, query: 'localhost', savedText: text });
+      const report = await client.request(ExplainRequest, { uri, query: 'dual.test', savedText: text });
       assert.equal(report.live, true);
       assert.ok(report.system && 'matchesSaved' in report.system, JSON.stringify(report.system));
       assert.equal(report.system.comparedWithSaved, true);
       assert.equal(report.system.matchesSaved, true, report.system.comment);
+      assert.deepEqual(
+        report.system.order,
+        report.buffer.order.map((d) => d.text),
+      );
     });
   },
 );

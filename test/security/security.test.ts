@@ -19,8 +19,11 @@ import {
   WhoFollowsRequest,
 } from '../../server/src/lsp/protocol';
 import { generateGaiConf } from '../support/generate';
-import { editsAsContentChanges, editsFor } from '../support/lspClient';
+import { editsAsContentChanges, editsFor, serverPath } from '../support/lspClient';
+import { orderOracleUnavailable } from '../support/namespaceResolver';
+import { testNeeding } from '../support/prerequisites';
 import { repoRoot } from '../support/repository';
+import { DUAL_STACK_ZONE, ULA_AND_IPV4_HOST, withTestDns } from '../support/testDns';
 import { withWatchedServer } from './watchedServer';
 
 const TRIPWIRE = join(__dirname, 'tripwire.js');
@@ -29,7 +32,7 @@ const STOCK_LIKE =
 
 test('the tripwire catches what it watches (else the test below could not fail)', () => {
   const probe =
-    "require('child_process').spawnSync('true'); require('dns').lookup('localhost', () => {}); require('os').networkInterfaces(); require('fs').writeFileSync('/dev/null', 'x'); require('fs').readdirSync('/proc'); require('fs').readlinkSync('/proc/self/exe'); require('fs').readFileSync('/proc/net/route')";
+    "require('child_process').spawnSync('true'); require('dns').lookup('127.0.0.1', () => {}); require('os').networkInterfaces(); require('fs').writeFileSync('/dev/null', 'x'); require('fs').readdirSync('/proc'); require('fs').readlinkSync('/proc/self/exe'); require('fs').readFileSync('/proc/net/route')";
   const result = spawnSync(process.execPath, ['--require', TRIPWIRE, '-e', probe], { encoding: 'utf8' });
   for (const name of [
     'child_process.spawnSync',
@@ -80,21 +83,31 @@ test(
   },
 );
 
-test(
+testNeeding(
+  orderOracleUnavailable(),
   'names are resolved, interfaces read and a program started only for an explanation the user asked for',
   { timeout: 120_000 },
   async () => {
     let beforeExplain = '';
-    const stderr = await withWatchedServer(async (client) => {
-      const uri = 'file:///tmp/gai-conf-security/explain/gai.conf';
-      await client.open(uri, STOCK_LIKE);
-      await client.hover(uri, { line: 2, character: 9 });
-      await client.request(PolicyTablesRequest, { uri });
-      await client.request(StatusRequest);
-      await client.request(SaveCheckRequest, { uri, text: STOCK_LIKE }); // Save as Root asks it first: the server itself writes nothing
-      beforeExplain = client.stderr;
-      await client.request(ExplainRequest, { uri, query: 'localhost', savedText: null });
+    let questions = '';
+    // In a namespace whose resolver is the test's own DNS server: the explanation's lookups stay there.
+    const stderr = await withTestDns(ULA_AND_IPV4_HOST, DUAL_STACK_ZONE, async (ns, dns) => {
+      const inNamespace = { argv: ns.commandLine(process.execPath, [serverPath(), '--stdio']), cwd: repoRoot() };
+      const watched = await withWatchedServer(async (client) => {
+        const uri = 'file:///tmp/gai-conf-security/explain/gai.conf';
+        await client.open(uri, STOCK_LIKE);
+        await client.hover(uri, { line: 2, character: 9 });
+        await client.request(PolicyTablesRequest, { uri });
+        await client.request(StatusRequest);
+        await client.request(SaveCheckRequest, { uri, text: STOCK_LIKE }); // Save as Root asks it first: the server itself writes nothing
+        beforeExplain = client.stderr;
+        await client.request(ExplainRequest, { uri, query: 'dual.test', savedText: null });
+      }, inNamespace);
+      questions = dns.questions();
+      return watched;
     });
+    assert.match(questions, /query dual\.test 1\n/);
+    assert.match(questions, /query dual\.test 28\n/);
     assert.ok(!beforeExplain.includes('TRIPWIRE'), `before the explain request:\n${beforeExplain}`);
     // What the explanation needs, and only that: DNS answers, interface addresses, getaddrinfo() in a
     // fresh process started without a shell, and the kernel's address labels (`ip -6 addrlabel list`).

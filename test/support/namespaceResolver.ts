@@ -363,7 +363,7 @@ function shellQuote(s: string): string {
 export type EtcFile = 'gai.conf' | 'hosts' | 'nsswitch.conf' | 'resolv.conf';
 
 /** What a test that runs whole programs inside a prepared namespace can do there. */
-export type OracleNamespace = Pick<Namespace, 'writeEtc' | 'exec' | 'spawn'>;
+export type OracleNamespace = Pick<Namespace, 'writeEtc' | 'exec' | 'spawn' | 'commandLine'>;
 
 /** Runs `body` with a namespace configured as `host`, its /etc/{gai.conf,hosts,nsswitch.conf,resolv.conf} ours to write. */
 export async function withOracleNamespace<T>(host: OracleHost, body: (ns: OracleNamespace) => Promise<T>): Promise<T> {
@@ -486,15 +486,19 @@ class Namespace {
 
   /** Runs a program inside the namespace's network and mounts. */
   exec(file: string, args: string[], timeoutMs = RESOLVE_TIMEOUT_MS): Promise<{ stdout: string; stderr: string }> {
-    return run(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', file, ...args], timeoutMs);
+    const [program, ...rest] = this.commandLine(file, args);
+    return run(program, rest, timeoutMs);
   }
 
   /** Starts a long-running program inside the namespace; the caller stops it. */
   spawn(file: string, args: string[]): ChildProcess {
-    return spawn(this.t.nsenter, ['-t', String(this.pid), '-m', '-n', file, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: CHILD_ENV,
-    });
+    const [program, ...rest] = this.commandLine(file, args);
+    return spawn(program, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: CHILD_ENV });
+  }
+
+  /** The command line that runs `file` inside the namespace, for a caller that spawns it itself (with its own environment). */
+  commandLine(file: string, args: readonly string[]): [string, ...string[]] {
+    return [this.t.nsenter, '-t', String(this.pid), '-m', '-n', file, ...args];
   }
 
   async close(): Promise<void> {
