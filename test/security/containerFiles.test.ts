@@ -187,6 +187,31 @@ test('a file swapped after the read (for a symlink to the host, or another file)
   }
 });
 
+test('a file changed in place since it was read (same inode) is not overwritten when its bytes are given', () => {
+  const f = fixture();
+  try {
+    const file = join(f.root, 'etc', 'gai.conf');
+    writeFileSync(file, '# as the editor read it\n');
+    const read = readContainerFile(f.root, '/etc/gai.conf');
+    assert.ok(read.kind === 'file');
+    writeFileSync(file, '# changed inside the container meanwhile\n'); // same inode: only the bytes tell
+    assert.throws(
+      () => writeContainerFile(f.root, '/etc/gai.conf', ATTACK, { expected: read.identity, expectedBytes: read.bytes }),
+      /changed in the container since it was read/,
+    );
+    assert.equal(readFileSync(file, 'utf8'), '# changed inside the container meanwhile\n');
+    const again = readContainerFile(f.root, '/etc/gai.conf');
+    assert.ok(again.kind === 'file');
+    writeContainerFile(f.root, '/etc/gai.conf', Buffer.from('# saved\n'), {
+      expected: again.identity,
+      expectedBytes: again.bytes,
+    });
+    assert.equal(readFileSync(file, 'utf8'), '# saved\n');
+  } finally {
+    f.cleanup();
+  }
+});
+
 test('a normal write keeps the inode, the shifted owner and the mode', () => {
   const f = fixture();
   try {

@@ -11,7 +11,7 @@
 import { defaultBackupFolder, readContainerFile, writeBackupFile, writeContainerFile } from './containerFiles';
 import { readLxdGaiConf, writeLxdFile } from './lxdSource';
 import type { ContainerGaiConf, DiscoveredContainer } from './model';
-import { GAI_CONF_IN_CONTAINER, readProcGaiConf } from './procSource';
+import { GAI_CONF_IN_CONTAINER, gaiConfText, readProcGaiConf } from './procSource';
 import { isRoot } from './scanAsRoot';
 
 export type ContainerSaveOutcome =
@@ -55,22 +55,25 @@ export async function saveContainerGaiConf(
   const viaApi = throughApi(container);
   if (!viaApi && !(container.root !== undefined && isRoot())) return { kind: 'needs-root' };
   try {
-    const before = await readGaiConfAgain(container);
-    if (before.state === 'refused' || before.state === 'unreadable')
-      return { kind: 'refused', message: `${before.hostPath}: ${before.reason}` };
-    if (textOf(before) !== expected) return { kind: 'changed', current: textOf(before) };
-    const backupName = before.hostPath;
     let backup: string | null = null;
     if (viaApi) {
+      const before = await readGaiConfAgain(container);
+      if (before.state === 'refused' || before.state === 'unreadable')
+        return { kind: 'refused', message: `${before.hostPath}: ${before.reason}` };
+      if (textOf(before) !== expected) return { kind: 'changed', current: textOf(before) };
       if (before.state === 'present' && options.backup)
-        backup = writeBackupFile(defaultBackupFolder(), backupName, Buffer.from(before.content, 'utf8'));
+        backup = writeBackupFile(defaultBackupFolder(), before.hostPath, Buffer.from(before.content, 'utf8'));
       await writeLxdFile(container, path, text);
     } else {
+      // One read: the content compared with the editor's and the inode the write then insists on
+      // are the same file's, and the write compares the bytes again on the descriptor it writes.
       const root = container.root!;
       const read = readContainerFile(root, path);
+      const current = read.kind === 'file' ? gaiConfText(read.bytes) : null;
+      if (current !== expected) return { kind: 'changed', current };
       const written = writeContainerFile(root, path, Buffer.from(text, 'utf8'), {
-        ...(read.kind === 'file' ? { expected: read.identity } : {}),
-        ...(options.backup ? { backupFolder: defaultBackupFolder(), backupName } : {}),
+        ...(read.kind === 'file' ? { expected: read.identity, expectedBytes: read.bytes } : {}),
+        ...(options.backup ? { backupFolder: defaultBackupFolder(), backupName: `${root}${path}` } : {}),
       });
       backup = written.backup ?? null;
     }

@@ -199,6 +199,8 @@ export function readContainerFile(root: string, path: string, maxBytes = MAX_FIL
 export interface ContainerWriteOptions {
   /** The file as it was read: the write is refused when the path now names another inode. */
   readonly expected?: FileIdentity;
+  /** The bytes as they were read: the write is refused when the opened file holds anything else. */
+  readonly expectedBytes?: Uint8Array;
   /** Where the previous content goes; undefined for no backup. */
   readonly backupFolder?: string;
   /** Names the backup, e.g. "lxd:c1/etc/gai.conf". */
@@ -273,12 +275,12 @@ export function writeContainerFile(
   let backup: string | undefined;
   try {
     const before = identity(stat);
+    // Read from the descriptor written next, so the bytes checked and kept are those overwritten.
+    const previous = options.backupFolder || options.expectedBytes ? readDescriptor(fd, stat.size) : undefined;
+    if (options.expectedBytes && !Buffer.from(options.expectedBytes).equals(previous!))
+      throw new ContainerPathRefused(`${resolved.inside} changed in the container since it was read`);
     if (options.backupFolder)
-      backup = writeBackupFile(
-        options.backupFolder,
-        options.backupName ?? resolved.hostPath,
-        readDescriptor(fd, stat.size),
-      );
+      backup = writeBackupFile(options.backupFolder, options.backupName ?? resolved.hostPath, previous!);
     writeAll(fd, bytes);
     ftruncateSync(fd, bytes.length);
     fsyncSync(fd);

@@ -264,6 +264,11 @@ class RuntimeNamer {
   }
 }
 
+/** A gai.conf's bytes as text as glibc reads them: every byte, a byte order mark included. */
+export function gaiConfText(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+}
+
 /** The container's /etc/gai.conf through ROOT (/proc/PID/root), never following a path out of it. */
 export function readProcGaiConf(root: string, rootOnHost: string | undefined): ContainerGaiConf {
   const path = GAI_CONF_IN_CONTAINER;
@@ -277,8 +282,7 @@ export function readProcGaiConf(root: string, rootOnHost: string | undefined): C
       path,
       hostPath: read.resolved.hostPath,
       ...(rootOnHost ? { realPath: `${rootOnHost}${read.resolved.inside}` } : {}),
-      // As glibc reads it: every byte, a byte order mark included.
-      content: new TextDecoder('utf-8', { ignoreBOM: true }).decode(read.bytes),
+      content: gaiConfText(read.bytes),
       owner: { uid, gid, mode },
     };
   } catch (error) {
