@@ -34,19 +34,20 @@ function parseRequest(path: string): { text: string; expected: string | null } {
 export async function containersAsRoot(args: readonly string[]): Promise<{ output: string; code: number }> {
   if (!isRoot()) return { output: 'gai-conf: --containers-as-root is run as root, through sudo', code: 2 };
   const [command, id, file] = args;
-  const scan = await discoverContainers(hostContainerSources());
-  if (command === 'scan') return { output: JSON.stringify(scan), code: 0 };
+  if (command === 'scan') return { output: JSON.stringify(await discoverContainers(hostContainerSources())), code: 0 };
   if (command !== 'write' || id === undefined || file === undefined)
     return { output: 'usage: --containers-as-root scan | write ID FILE', code: 2 };
-  const container = scan.containers.find((c) => c.id === id);
-  if (!container)
-    return { output: JSON.stringify({ kind: 'refused', message: `no container ${id} on this host now` }), code: 1 };
   let request: { text: string; expected: string | null };
   try {
     request = parseRequest(file);
   } catch (error) {
     return { output: JSON.stringify({ kind: 'refused', message: (error as Error).message }), code: 2 };
   }
+  // The ID names the container, not where it is now: found again by the same scan the editor's came from.
+  const scan = await discoverContainers(hostContainerSources());
+  const container = scan.containers.find((c) => c.id === id);
+  if (!container)
+    return { output: JSON.stringify({ kind: 'refused', message: `no container ${id} on this host now` }), code: 1 };
   const outcome = await saveContainerGaiConf(container, request.text, request.expected, { backup: false });
   return { output: JSON.stringify(outcome), code: outcome.kind === 'written' ? 0 : 1 };
 }
