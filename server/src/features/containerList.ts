@@ -120,9 +120,15 @@ export function ulaFixedText(container: DiscoveredContainer, text: string): stri
   return fix && applyEdits(text, fix.edits);
 }
 
-/** `startText`: what a file created for a container without one starts from (the stock file). */
-export function containerEntry(container: DiscoveredContainer, startText: string): ContainerEntry {
-  const verdict = judgeContainer(container);
+/**
+ * `startText`: what a file created for a container without one starts from (the stock file);
+ * `verdict`: the container's, when the caller has judged it already.
+ */
+export function containerEntry(
+  container: DiscoveredContainer,
+  startText: string,
+  verdict: ContainerVerdict = judgeContainer(container),
+): ContainerEntry {
   const conf = container.gaiConf;
   const group = groupOf(container, verdict);
   return {

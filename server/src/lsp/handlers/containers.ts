@@ -86,15 +86,16 @@ export function registerContainers(session: Session): void {
     reanalyseContainerDocuments(session);
     const { containers: list, unreadable, asRoot } = containers.scan;
     const start = stockGaiConf()?.text ?? '';
+    const verdicts = list.map(judgeContainer);
     const result: ContainersResult = {
-      containers: list.map((c) => ({
-        ...containerEntry(c, start),
+      containers: list.map((c, index) => ({
+        ...containerEntry(c, start, verdicts[index]),
         uri: containerDocumentUri(c),
         saveVia: saveVia(c, containers.fromSudo),
       })),
       unreadable,
       asRoot,
-      summary: summaryLine(list.map(judgeContainer)),
+      summary: summaryLine(verdicts),
     };
     return result;
   });
