@@ -9,9 +9,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
+import { after, before, test } from 'node:test';
+
+import { CancellationTokenSource, LSPErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
 
 import {
   ContainerListEntry,
@@ -302,3 +305,35 @@ testNeeding(
     });
   },
 );
+
+test('a scan waiting on a runtime that never answers ends when the client cancels it, and the server answers afterwards', async () => {
+  // A Docker socket that accepts and then says nothing: the scan waits on it until cancelled.
+  const dir = mkdtempSync(join(tmpdir(), `gai-conf-silent-${process.pid}-`));
+  const socketPath = join(dir, 'docker.sock');
+  const held: Socket[] = [];
+  const silent = createServer((socket) => held.push(socket));
+  const asked = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+  await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
+  const saved = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = `unix://${socketPath}`;
+  try {
+    await withServer({}, async (client) => {
+      const cancel = new CancellationTokenSource();
+      const reply = client.connection.sendRequest(ContainersRequest, { mode: 'scan' }, cancel.token);
+      await asked;
+      cancel.cancel();
+      await assert.rejects(reply, (error: ResponseError<unknown>) => {
+        assert.equal(error.code, LSPErrorCodes.RequestCancelled, error.message);
+        return true;
+      });
+      const known = await client.request(ContainersRequest, { mode: 'known' });
+      assert.ok(Array.isArray(known.containers));
+    });
+  } finally {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+    for (const socket of held) socket.destroy();
+    silent.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

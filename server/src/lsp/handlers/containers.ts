@@ -5,7 +5,7 @@
  * about their container changes.
  */
 
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 
 import type { DiscoveredContainer } from '../../analysis/containerModel';
 import { scanFromReport } from '../../analysis/containerModel';
@@ -82,7 +82,16 @@ export function registerContainers(session: Session): void {
       } catch (error) {
         throw new ResponseError(ErrorCodes.InvalidParams, (error as Error).message);
       }
-    } else if (params?.mode !== 'known') await scan(session, controller.signal);
+    } else if (params?.mode !== 'known') {
+      try {
+        await scan(session, controller.signal);
+      } catch (error) {
+        // LSP's answer to a request the client cancelled; the containers known before stay.
+        if (controller.signal.aborted)
+          throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The container scan was cancelled.');
+        throw error;
+      }
+    }
     reanalyseContainerDocuments(session);
     const { containers: list, unreadable, asRoot } = containers.scan;
     const start = stockGaiConf()?.text ?? '';
