@@ -129,6 +129,13 @@ testNeeding(
       assert.equal(none.group, 'ipv4-first');
       assert.equal(none.ulaFix, true, 'a container without a file is fixed by creating one');
       assert.match(result.summary, /containers? tr(y|ies) IPv4 first/);
+      // Each group is what real glibc inside that container does with a dual-stack name.
+      const tried = { 'ipv4-first': 'ipv4', 'ipv6-first': 'ipv6' } as const;
+      for (const container of [stock, global, absent]) {
+        const entry = entryOf(result, container);
+        const group = entry.group as keyof typeof tried;
+        assert.equal(await glibcInside(container), tried[group], `${entry.name}: listed ${group}`);
+      }
 
       const file = await client.request(ReadContainerFileRequest, { uri: ula.uri });
       assert.equal((file as { text: string }).text, STOCK);
