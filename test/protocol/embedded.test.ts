@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
+import { CodeAction, Diagnostic, DiagnosticSeverity } from 'vscode-languageserver-protocol/node';
 
 import { PolicyTablesRequest } from '../../server/src/lsp/protocol';
-import { LspClient, withServer } from '../support/lspClient';
+import { editsFor, LspClient, withServer } from '../support/lspClient';
 import { repoRoot } from '../support/repository';
 
 const CLI = join(repoRoot(), 'dist', 'cli.js');
@@ -196,7 +196,30 @@ const HEREDOC_SCRIPT = [
   '',
 ].join('\n');
 
-test('hover, code actions, CodeLens, symbols, formatting, completion and the views ignore a Dockerfile or script', async () => {
+test("a typo's quick fix on a Dockerfile or script edits that word of the source, and the finding goes", async () => {
+  await withServer({}, async (client: LspClient) => {
+    for (const [relative, text, languageId] of [
+      ['fixes/Dockerfile', TYPO_DOCKERFILE, 'dockerfile'],
+      ['fixes/setup.sh', HEREDOC_SCRIPT, 'shellscript'],
+    ] as const) {
+      const { uri } = sourceFile(relative, text);
+      const finding = typo((await client.open(uri, text, 1, languageId)).diagnostics);
+      const actions = (await client.codeActions(uri, finding.range, [finding])) as CodeAction[];
+      assert.deepEqual(
+        actions.map((a) => [a.title, a.kind, a.diagnostics?.map((d) => d.code)]),
+        [['Change "precendence" to "precedence"', 'quickfix', ['unknown-directive']]],
+        relative,
+      );
+      const edits = editsFor(actions[0].edit, uri);
+      assert.deepEqual(edits, [{ range: finding.range, newText: 'precedence' }], relative);
+      const after = await client.applyAsChange(uri, edits);
+      assert.ok(!after.diagnostics.some((d) => d.code === 'unknown-directive'), JSON.stringify(after.diagnostics));
+      assert.deepEqual(await client.codeActions(uri, finding.range, [], ['source.fixAll']), [], 'no fix-all here');
+    }
+  });
+});
+
+test('hover, CodeLens, symbols, formatting, completion and the views ignore a Dockerfile or script', async () => {
   await withServer({}, async (client: LspClient) => {
     for (const [relative, text, languageId] of [
       ['ignored/Dockerfile', TYPO_DOCKERFILE, 'dockerfile'],
@@ -216,7 +239,6 @@ async function ignored(client: LspClient, relative: string, text: string, langua
     const position = finding.range.start;
     assert.equal(await client.hover(uri, position), null, relative);
     for (const [method, params] of [
-      ['textDocument/codeAction', { textDocument, range: finding.range, context: { diagnostics: [finding] } }],
       ['textDocument/codeLens', { textDocument }],
       ['textDocument/documentSymbol', { textDocument }],
       ['textDocument/foldingRange', { textDocument }],

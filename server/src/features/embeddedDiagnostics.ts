@@ -9,6 +9,7 @@ import { AnalysisOptions } from '../analysis/analysis';
 import { DiagnosticCode } from '../analysis/catalogue';
 import {
   checkEmbedded,
+  EmbeddedCheck,
   embeddedFindings,
   SourceKind,
   SourceKindName,
@@ -76,6 +77,22 @@ export interface EmbeddedDocument {
  */
 const MAY_WRITE_GAI_CONF = /gai\.conf|getaddrinfo/;
 
+/**
+ * Every gai.conf the document writes, built and analysed: undefined for a gai.conf document, null
+ * for a source that writes none; `recheck` reads a changed text of the same document the same way.
+ */
+export function embeddedCheckOf(
+  document: EmbeddedDocument,
+  options: AnalysisOptions,
+  stock: StockFile | undefined,
+): { check: EmbeddedCheck; recheck: (text: string) => EmbeddedCheck } | null | undefined {
+  const kind = sourceKindOfDocument(document.languageId, document.uri, document.text);
+  if (!kind) return undefined;
+  if (!MAY_WRITE_GAI_CONF.test(document.text)) return null;
+  const recheck = (text: string) => checkEmbedded(text, kind, options, stock);
+  return { check: recheck(document.text), recheck };
+}
+
 /** The findings on every gai.conf the document writes, as diagnostics at its characters; undefined for a gai.conf. */
 export function embeddedEditorDiagnostics(
   document: EmbeddedDocument,
@@ -84,14 +101,17 @@ export function embeddedEditorDiagnostics(
   overrides: SeverityOverrides,
   documentationLink: (code: DiagnosticCode) => string,
 ): EditorDiagnostic[] | undefined {
-  const kind = sourceKindOfDocument(document.languageId, document.uri, document.text);
-  if (!kind) return undefined;
-  if (!MAY_WRITE_GAI_CONF.test(document.text)) return [];
-  const check = checkEmbedded(document.text, kind, options, stock);
-  return editorDiagnostics(
-    { findings: embeddedFindings(check) },
-    new TextLocator(document.text),
-    overrides,
-    documentationLink,
-  );
+  const embedded = embeddedCheckOf(document, options, stock);
+  if (embedded === undefined) return undefined;
+  return embedded ? checkDiagnostics(document.text, embedded.check, overrides, documentationLink) : [];
+}
+
+/** A check's findings as diagnostics at the characters of the source `text` it read. */
+export function checkDiagnostics(
+  text: string,
+  check: EmbeddedCheck,
+  overrides: SeverityOverrides,
+  documentationLink: (code: DiagnosticCode) => string,
+): EditorDiagnostic[] {
+  return editorDiagnostics({ findings: embeddedFindings(check) }, new TextLocator(text), overrides, documentationLink);
 }

@@ -20,6 +20,7 @@ import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
 import { CLIENT_COMMANDS, FixAllReport } from '../protocol';
 import { Session } from '../session';
 import { annotatedEdit, confirmedEdit, lspEdits } from './edits';
+import { embeddedCodeActions } from './embeddedFixes';
 
 /** Applies a quick fix for clients that take code actions only as commands. */
 export const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
@@ -30,9 +31,22 @@ function kindMatches(kind: string, requested: readonly string[]): boolean {
 
 export function registerCodeActions(session: Session): void {
   const { connection, store } = session;
+  // Clients without code action literals get each action as a command that applies its edit.
+  const forClient = (actions: CodeAction[], uri: string, version: number): (CodeAction | Command)[] =>
+    session.client.literalCodeActions
+      ? actions
+      : actions.map((action) => ({
+          title: action.title,
+          command: APPLY_FIX_COMMAND,
+          arguments: [{ uri, version, edit: action.edit }],
+        }));
   connection.onCodeAction((params): (CodeAction | Command)[] => {
     const snapshot = store.snapshot(params.textDocument.uri);
-    if (!snapshot) return [];
+    if (!snapshot) {
+      const source = store.documents.get(params.textDocument.uri);
+      const embedded = embeddedCodeActions(session, params);
+      return source && embedded ? forClient(embedded, source.uri, source.version) : [];
+    }
     const { analysis, locator, document } = snapshot;
     // A range that names no place in the text (beyond it, negative, fractional) has nothing to fix.
     if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
@@ -104,17 +118,12 @@ export function registerCodeActions(session: Session): void {
         });
       }
     }
-    if (session.client.literalCodeActions) return actions;
-    return actions.map((action) => ({
-      title: action.title,
-      command: APPLY_FIX_COMMAND,
-      arguments: [{ uri, version: document.version, edit: action.edit }],
-    }));
+    return forClient(actions, uri, document.version);
   });
 
   connection.onExecuteCommand(async (params) => {
     const [fix] = (params.arguments ?? []) as { uri?: string; version?: number; edit?: CodeAction['edit'] }[];
-    const document = fix?.uri === undefined ? undefined : store.get(fix.uri);
+    const document = fix?.uri === undefined ? undefined : store.documents.get(fix.uri);
     if (params.command !== APPLY_FIX_COMMAND || !document || !fix.edit) return;
     if (document.version !== fix.version) {
       void connection.sendNotification(ShowMessageNotification.type, {

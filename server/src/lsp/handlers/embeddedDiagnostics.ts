@@ -7,22 +7,30 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { EditorDiagnostic } from '../../features/diagnostics';
-import { embeddedEditorDiagnostics, isEmbeddedSourceLanguage } from '../../features/embeddedDiagnostics';
+import { checkDiagnostics, embeddedCheckOf, isEmbeddedSourceLanguage } from '../../features/embeddedDiagnostics';
 import { stockGaiConf } from '../../system/stockFile';
 import { Session } from '../session';
+
+/** How the session reads a source document: its glibc and C library, the stock file to start from. */
+export function embeddedCheck(session: Session, document: TextDocument): ReturnType<typeof embeddedCheckOf> {
+  if (!isEmbeddedSourceLanguage(document.languageId)) return undefined;
+  if (!session.settings.embedded) return null;
+  return embeddedCheckOf(
+    { languageId: document.languageId, uri: document.uri, text: document.getText() },
+    { glibc: session.settings.glibc, hostLibc: session.hostLibc },
+    stockGaiConf(),
+  );
+}
 
 /**
  * The document's diagnostics when it is a source that may write gai.conf (none when it writes
  * none, or when gaiconf.embedded.enabled is off); undefined for a gai.conf document.
  */
 export function embeddedDiagnostics(session: Session, document: TextDocument): EditorDiagnostic[] | undefined {
-  if (!isEmbeddedSourceLanguage(document.languageId)) return undefined;
-  if (!session.settings.embedded) return [];
-  return embeddedEditorDiagnostics(
-    { languageId: document.languageId, uri: document.uri, text: document.getText() },
-    { glibc: session.settings.glibc, hostLibc: session.hostLibc },
-    stockGaiConf(),
-    session.settings.severity,
-    (code) => session.documentationLink(code),
+  const embedded = embeddedCheck(session, document);
+  if (embedded === undefined) return undefined;
+  if (embedded === null) return [];
+  return checkDiagnostics(document.getText(), embedded.check, session.settings.severity, (code) =>
+    session.documentationLink(code),
   );
 }
