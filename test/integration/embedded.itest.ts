@@ -1,8 +1,8 @@
 /// <reference types="mocha" />
 /**
  * gai.conf written by a Dockerfile or an Ansible task file, in a real VS Code: the client sends
- * those languages to the server, which puts the findings on the lines that write the file, and
- * gaiconf.embedded.enabled turns that off.
+ * those languages to the server, which puts the findings on the lines that write the file with
+ * their quick fixes, and gaiconf.embedded.enabled turns that off.
  */
 
 import * as assert from 'assert';
@@ -49,6 +49,23 @@ suite('gai.conf written by a Dockerfile or Ansible tasks, in a real VS Code', fu
       assert.equal(document.getText(typo.range), 'precendence', `${name}: ${describeRange(typo.range)}`);
       assert.deepEqual([typo.range.start.line, typo.range.start.character], [line, character], name);
     }
+  });
+
+  test("the typo's quick fix in the Dockerfile corrects that word, and the finding goes", async () => {
+    const document = await open(await writeWorkspaceFile('fix/Dockerfile', DOCKERFILE));
+    const typo = typoOf(await waitForDiagnostics(document.uri, 'the typo', (d) => !!typoOf(d)))!;
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      typo.range,
+    );
+    const fix = actions.find(
+      (a): a is vscode.CodeAction => 'edit' in a && a.title === 'Change "precendence" to "precedence"',
+    );
+    assert.ok(fix?.edit, `offered: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.equal(document.lineAt(2).text, 'RUN echo "precedence ::ffff:0:0/96 100" >> /etc/gai.conf');
+    await waitForDiagnostics(document.uri, 'the typo gone', (d) => !typoOf(d));
   });
 
   test('gaiconf.embedded.enabled false takes them away, true brings them back', async () => {
