@@ -214,6 +214,7 @@ test("a typo's quick fix on a Dockerfile or script edits that word of the source
       assert.deepEqual(edits, [{ range: finding.range, newText: 'precedence' }], relative);
       const after = await client.applyAsChange(uri, edits);
       assert.ok(!after.diagnostics.some((d) => d.code === 'unknown-directive'), JSON.stringify(after.diagnostics));
+      assert.deepEqual(await client.codeActions(uri, finding.range, []), [], 'the fixed text has nothing left to fix');
       assert.deepEqual(await client.codeActions(uri, finding.range, [], ['source.fixAll']), [], 'no fix-all here');
     }
   });

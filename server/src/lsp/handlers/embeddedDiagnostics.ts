@@ -11,15 +11,34 @@ import { checkDiagnostics, embeddedCheckOf, isEmbeddedSourceLanguage } from '../
 import { stockGaiConf } from '../../system/stockFile';
 import { Session } from '../session';
 
+type Embedded = ReturnType<typeof embeddedCheckOf>;
+
+interface CheckedVersion {
+  readonly version: number;
+  readonly settings: Session['settings'];
+  readonly stock: ReturnType<typeof stockGaiConf>;
+  readonly embedded: Embedded;
+}
+
+// The last check of each source document: its diagnostics and every code action request (one per
+// cursor move in VS Code) share it until the text, the settings or the stock file change.
+const checked = new WeakMap<TextDocument, CheckedVersion>();
+
 /** How the session reads a source document: its glibc and C library, the stock file to start from. */
-export function embeddedCheck(session: Session, document: TextDocument): ReturnType<typeof embeddedCheckOf> {
+export function embeddedCheck(session: Session, document: TextDocument): Embedded {
   if (!isEmbeddedSourceLanguage(document.languageId)) return undefined;
   if (!session.settings.embedded) return null;
-  return embeddedCheckOf(
+  const stock = stockGaiConf();
+  const last = checked.get(document);
+  if (last && last.version === document.version && last.settings === session.settings && last.stock === stock)
+    return last.embedded;
+  const embedded = embeddedCheckOf(
     { languageId: document.languageId, uri: document.uri, text: document.getText() },
     { glibc: session.settings.glibc, hostLibc: session.hostLibc },
-    stockGaiConf(),
+    stock,
   );
+  checked.set(document, { version: document.version, settings: session.settings, stock, embedded });
+  return embedded;
 }
 
 /**
