@@ -23,7 +23,13 @@ export function publishDiagnostics(session: Session, uri: string): void {
   const source = session.store.documents.get(uri);
   const embedded = source && embeddedDiagnostics(session, source);
   if (source && embedded) {
-    void session.connection.sendDiagnostics({ uri, version: source.version, diagnostics: withLspSeverity(embedded) });
+    void embedded.then((diagnostics) =>
+      session.connection.sendDiagnostics({
+        uri,
+        version: source.version,
+        diagnostics: withLspSeverity(diagnostics ?? []),
+      }),
+    );
     return;
   }
   const snapshot = session.store.snapshot(uri);

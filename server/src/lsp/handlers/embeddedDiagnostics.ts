@@ -7,22 +7,29 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { EditorDiagnostic } from '../../features/diagnostics';
-import { embeddedEditorDiagnostics, isEmbeddedSourceLanguage } from '../../features/embeddedDiagnostics';
+import { isEmbeddedSourceLanguage } from '../../features/embeddedLanguages';
 import { stockGaiConf } from '../../system/stockFile';
 import { Session } from '../session';
 
 /**
  * The document's diagnostics when it is a source that may write gai.conf (none when it writes
- * none, or when gaiconf.embedded.enabled is off); undefined for a gai.conf document.
+ * none, or when gaiconf.embedded.enabled is off); undefined for a gai.conf document. The readers
+ * of those languages are loaded when the first such document is open, not at every start.
  */
-export function embeddedDiagnostics(session: Session, document: TextDocument): EditorDiagnostic[] | undefined {
+export function embeddedDiagnostics(
+  session: Session,
+  document: TextDocument,
+): Promise<EditorDiagnostic[] | undefined> | undefined {
   if (!isEmbeddedSourceLanguage(document.languageId)) return undefined;
-  if (!session.settings.embedded) return [];
-  return embeddedEditorDiagnostics(
-    { languageId: document.languageId, uri: document.uri, text: document.getText() },
-    { glibc: session.settings.glibc, hostLibc: session.hostLibc },
-    stockGaiConf(),
-    session.settings.severity,
-    (code) => session.documentationLink(code),
+  if (!session.settings.embedded) return Promise.resolve([]);
+  const text = document.getText();
+  return import('../lazyFeatures.js').then(({ embeddedEditorDiagnostics }) =>
+    embeddedEditorDiagnostics(
+      { languageId: document.languageId, uri: document.uri, text },
+      { glibc: session.settings.glibc, hostLibc: session.hostLibc },
+      stockGaiConf(),
+      session.settings.severity,
+      (code) => session.documentationLink(code),
+    ),
   );
 }
