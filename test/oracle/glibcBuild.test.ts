@@ -4,7 +4,16 @@
  * container's build is read the same way, through its root.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +23,8 @@ import { describeGlibcVersion } from '../../server/src/analysis/glibcDescription
 import { parseGlibcVersion, parserGeneration } from '../../server/src/glibc/versions';
 import { withRecordedFixes } from '../../server/src/system/cLibrary';
 import { containerLibc } from '../../server/src/system/containers/containerLibc';
-import { findBuildFix, PREFIX_LENGTH_FIX_BUG } from '../../server/src/system/glibcBuild';
+import { readElfSection } from '../../server/src/system/elf';
+import { findBuildFix, glibcVersionFromBytes, PREFIX_LENGTH_FIX_BUG } from '../../server/src/system/glibcBuild';
 import { installedGlibcs } from '../support/glibcVersions';
 import { testPrerequisite } from '../support/prerequisites';
 
@@ -50,7 +60,7 @@ for (const glibc of installed) {
 
 /** The root a judging glibc's package was unpacked into: a container's files, as far as its libc goes. */
 const rootOf = (glibc: { changelog: string }) =>
-  glibc.changelog.replace(/\/usr\/share\/doc\/libc6\/changelog\.Debian\.gz$/, '');
+  glibc.changelog.replace(/\/usr\/share\/doc\/libc6\/changelog\.Debian\.gz$/, '') || '/';
 const libcIn = (root: string) =>
   ['lib/x86_64-linux-gnu/libc.so.6', 'usr/lib/x86_64-linux-gnu/libc.so.6'].map((path) => join(root, path));
 
@@ -60,6 +70,17 @@ for (const glibc of installed) {
     assert.equal(libc.kind, 'glibc');
     assert.equal(libc.kind === 'glibc' && libc.version, glibc.version);
     assert.equal(libc.kind === 'glibc' && libc.prefixLengthFix, undefined);
+  });
+}
+
+for (const glibc of installed) {
+  test(`glibc ${glibc.version}'s libc.so.6 states its version in the banner in its .rodata section, which is all the host reads of it`, () => {
+    const library = libcIn(rootOf(glibc)).find((path) => existsSync(path));
+    assert.ok(library, `no libc.so.6 in ${rootOf(glibc)}`);
+    const rodata = readElfSection(library, '.rodata');
+    assert.ok(rodata && rodata.length < statSync(library).size / 4, 'a small part of the file');
+    assert.equal(glibcVersionFromBytes(rodata), glibc.version);
+    assert.equal(glibcVersionFromBytes(readFileSync(library)), glibc.version);
   });
 }
 
