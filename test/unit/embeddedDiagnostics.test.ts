@@ -2,11 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import {
-  embeddedEditorDiagnostics,
-  isEmbeddedSourceLanguage,
-  sourceKindOfDocument,
-} from '../../server/src/features/embeddedDiagnostics';
+import { embeddedEditorDiagnostics, sourceKindOfDocument } from '../../server/src/features/embeddedDiagnostics';
+import { isEmbeddedSourceLanguage } from '../../server/src/features/embeddedLanguages';
 import { GLIBC_2_36 } from '../support/glibc';
 
 const CLOUD_CONFIG =

@@ -12,37 +12,14 @@ import {
   EmbeddedCheck,
   embeddedFindings,
   SourceKind,
-  SourceKindName,
   sourceKindNamed,
   sourceKindOf,
   StockFile,
 } from '../analysis/embedded/embedded';
 import { basename } from '../analysis/embedded/paths';
 import { EditorDiagnostic, editorDiagnostics, SeverityOverrides } from './diagnostics';
+import { isEmbeddedSourceLanguage, LANGUAGE_SOURCES } from './embeddedLanguages';
 import { TextLocator } from './positions';
-
-/**
- * The kinds of source each editor language may be, the fallback last: VS Code's ids (and the
- * Ansible and Nix extensions'), and the filetypes Neovim and Helix send.
- */
-const LANGUAGE_SOURCES: Readonly<Record<string, readonly SourceKindName[]>> = {
-  dockerfile: ['dockerfile'],
-  containerfile: ['dockerfile'],
-  shellscript: ['shell'],
-  sh: ['shell'],
-  bash: ['shell'],
-  zsh: ['shell'],
-  ksh: ['shell'],
-  yaml: ['cloud-init', 'ansible'],
-  ansible: ['cloud-init', 'ansible'],
-  'yaml.ansible': ['cloud-init', 'ansible'],
-  nix: ['nixos'],
-};
-
-/** Whether documents of this language are read for the gai.conf they write, never as a gai.conf. */
-export function isEmbeddedSourceLanguage(languageId: string): boolean {
-  return Object.prototype.hasOwnProperty.call(LANGUAGE_SOURCES, languageId);
-}
 
 function documentName(uri: string): string {
   const name = basename(uri.replace(/[?#].*$/, ''));

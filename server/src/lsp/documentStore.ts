@@ -7,7 +7,7 @@ import { TextDocuments } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis/analysis';
-import { isEmbeddedSourceLanguage } from '../features/embeddedDiagnostics';
+import { isEmbeddedSourceLanguage } from '../features/embeddedLanguages';
 import { TextLocator } from '../features/positions';
 
 export interface Snapshot {

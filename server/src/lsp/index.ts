@@ -1,18 +1,21 @@
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { readRuntimeLibc } from '../system/cLibrary';
 
-import { CONTAINERS_AS_ROOT, containersAsRoot } from '../system/containers/rootHelper';
-import { startServer } from './server';
-
+/** The Containers view's root work, run through sudo only when the user asks (see rootHelper.ts). */
+const CONTAINERS_AS_ROOT = '--containers-as-root';
 const TRANSPORTS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 if (process.argv[2] === CONTAINERS_AS_ROOT) {
-  // The Containers view's root work, run through sudo only when the user asks (see rootHelper.ts).
-  void containersAsRoot(process.argv.slice(3)).then(({ output, code }) => {
-    process.stdout.write(`${output}\n`);
-    process.exitCode = code;
-  });
+  void import('../system/containers/rootHelper.js')
+    .then(({ containersAsRoot }) => containersAsRoot(process.argv.slice(3)))
+    .then(({ output, code }) => {
+      process.stdout.write(`${output}\n`);
+      process.exitCode = code;
+    });
 } else if (!process.argv.some((arg) => TRANSPORTS.some((t) => arg === t || arg.startsWith(`${t}=`)))) {
   process.stderr.write('Usage: gai-conf-language-server --stdio   (or --node-ipc, --socket=PORT, --pipe=NAME)\n');
   process.exit(2);
 } else {
-  startServer(createConnection(ProposedFeatures.all));
+  // Which glibc runs here is read from disk by Node's thread pool while the server's modules load:
+  // the first analysis needs it, and reading it first would delay every start by milliseconds.
+  const hostLibc = readRuntimeLibc();
+  void import('./server.js').then(({ startServer }) => startServer(hostLibc));
 }

@@ -5,7 +5,13 @@
  * vscode-languageserver picks from argv.
  */
 
-import { CodeActionKind, Connection, InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import {
+  CodeActionKind,
+  createConnection,
+  InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
 
 import { APPLY_FIX_COMMAND, registerCodeActions } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
@@ -25,7 +31,9 @@ import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
 import { Session } from './session';
 
-export function startServer(connection: Connection): void {
+/** Serves over the transport argv names; `hostLibc` settles when which C library runs here has been read. */
+export function startServer(hostLibc: Promise<void>): void {
+  const connection = createConnection(ProposedFeatures.all);
   const session = new Session(connection);
   const { store } = session;
   const reanalyse = () => {
@@ -33,7 +41,9 @@ export function startServer(connection: Connection): void {
       store.schedule(document.uri, (uri) => publishDiagnostics(session, uri));
   };
 
-  connection.onInitialize((params): InitializeResult => {
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    // No document comes before the answer (the protocol says so), so every analysis sees the C library.
+    await hostLibc;
     session.initialize(params);
     return {
       capabilities: {

@@ -22,12 +22,12 @@ interface Reader {
   size: number;
 }
 
-/** null when the file is not an ELF executable this reader understands. */
-export function readElfFacts(path: string): ElfFacts | null {
+/** Reads the file at `path` through a Reader, closing it afterwards. */
+function withReader<T>(path: string, use: (reader: Reader) => T): T {
   const fd = openSync(path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const reader: Reader = {
+    return use({
       size,
       read(offset, length) {
         const n = Math.max(0, Math.min(length, size - offset));
@@ -40,11 +40,28 @@ export function readElfFacts(path: string): ElfFacts | null {
         }
         return buf.subarray(0, done);
       },
-    };
-    return elfFacts(reader);
+    });
   } finally {
     closeSync(fd);
   }
+}
+
+/** null when the file is not an ELF executable this reader understands. */
+export function readElfFacts(path: string): ElfFacts | null {
+  return withReader(path, elfFacts);
+}
+
+/**
+ * The bytes of one section of an ELF file (libc.so.6's `.rodata`, where its banner is: 150 KB of
+ * its 2 MB), undefined when the file is no ELF file or has no such section (stripped of its
+ * section headers).
+ */
+export function readElfSection(path: string, name: string): Buffer | undefined {
+  return withReader(path, (reader) => {
+    const h = header(reader);
+    const span = h ? sections(reader, h).get(name) : undefined;
+    return span && reader.read(span.offset, span.size);
+  });
 }
 
 interface Header {

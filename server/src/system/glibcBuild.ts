@@ -8,7 +8,8 @@
 
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { gunzipSync } from 'zlib';
+
+import { GlibcVersion, parserGeneration } from '../glibc/versions';
 
 /** glibc's bug 32465: a prefix without /bits read an uninitialised pointer (fixed in 2.41). */
 export const PREFIX_LENGTH_FIX_BUG = 32465;
@@ -23,25 +24,69 @@ export interface BuildFixEvidence {
 
 /** Where Debian-style packages keep glibc's documentation. */
 export const LIBC_DOC_DIR = '/usr/share/doc/libc6';
-const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
+export const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
 /**
  * The distribution's own changelog: where a backport to any release shows. Upstream backported
  * the fix to the 2.39 and 2.40 branches only, so the upstream NEWS of an older branch cannot
  * list it, and reading that 400 KB file would only slow every start.
  */
-export const CHANGELOGS = ['changelog.Debian.gz', 'changelog.Debian'];
+const CHANGELOGS = ['changelog.Debian.gz', 'changelog.Debian'];
 
-/** Reads a document's bytes, undefined when it is not there; a container's are read through its root (containerLibc.ts). */
+/** Reads a file's bytes as they are on disk, undefined when it is not there; a container's are read through its root (containerLibc.ts). */
 export type DocumentReader = (path: string) => Buffer | undefined;
 
 function readDocument(path: string, read: DocumentReader): string | undefined {
   try {
     const raw = read(path);
     if (raw === undefined) return undefined;
-    return (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('latin1');
+    if (!path.endsWith('.gz')) return raw.toString('latin1');
+    // Loaded here, not with this module: zlib (and the streams it loads) costs milliseconds of
+    // every start, and a glibc from 2.41 on, or a build without gzipped documentation, never needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { gunzipSync } = require('zlib') as typeof import('zlib');
+    return gunzipSync(raw).toString('latin1');
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The documents that may record the prefix-length fix of a build of `version`: upstream took it
+ * into the 2.39 and 2.40 branches (their NEWS lists it), and any older release has it only from
+ * its distribution's changelog; none for 2.41 and later, whose parser has it anyway.
+ */
+export function fixDocuments(version: GlibcVersion): readonly string[] {
+  if (parserGeneration(version) === 'from-2.41') return [];
+  return version.minor >= 39 ? DOCUMENTS : CHANGELOGS;
+}
+
+/**
+ * Where a glibc build of `version` records the fix for BZ #32465 ("FILE:LINE"), its package
+ * documentation read with `read`: the host's from its disk, a container's through its root.
+ */
+export function recordedPrefixLengthFix(
+  version: GlibcVersion,
+  read: DocumentReader = readFileSync,
+  docDir: string = LIBC_DOC_DIR,
+): string | undefined {
+  const documents = fixDocuments(version);
+  const fix = documents.length > 0 ? findBuildFix(PREFIX_LENGTH_FIX_BUG, docDir, documents, read) : undefined;
+  return fix ? `${fix.file}:${fix.line}` : undefined;
+}
+
+const RELEASE = Buffer.from(' release version ', 'latin1');
+
+/**
+ * The version glibc's libc.so.6 states in its banner (what it prints when run, and what
+ * gnu_get_libc_version() returns): "GNU C Library (Debian GLIBC 2.36-9) stable release version
+ * 2.36."; undefined for another file.
+ */
+export function glibcVersionFromBytes(bytes: Buffer): string | undefined {
+  for (let at = bytes.indexOf(RELEASE); at >= 0; at = bytes.indexOf(RELEASE, at + 1)) {
+    const m = /^(\d+\.\d+)/.exec(bytes.subarray(at + RELEASE.length, at + RELEASE.length + 16).toString('latin1'));
+    if (m && bytes.subarray(Math.max(0, at - 200), at).includes('GNU C Library')) return m[1];
+  }
+  return undefined;
 }
 
 /** "BZ #32465", "BZ#32465", "bug 32465" or NEWS's "[32465] nss: ..." item, anywhere in a document. */

@@ -5,7 +5,6 @@
  * missing file is not the stock one; then `gai-conf check --base FILE` names one.
  */
 
-import { createHash } from 'crypto';
 import { readFileSync, statSync } from 'fs';
 
 import { StockFile } from '../analysis/embedded/embedded';
@@ -56,6 +55,10 @@ function readStockGaiConf(): StockFile | undefined {
     return undefined;
   }
   const owner = dpkgConffile(LIVE_GAI_CONF);
+  // Loaded here, not with this module: crypto costs milliseconds of every start of the CLI, and
+  // only a Dockerfile, script or task that edits the stock file needs its checksum.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('crypto') as typeof import('crypto');
   if (!owner || createHash('md5').update(bytes).digest('hex') !== owner.md5) return undefined;
   return {
     text: bytes.toString('utf8'),

@@ -40,12 +40,15 @@ export function registerCodeActions(session: Session): void {
           command: APPLY_FIX_COMMAND,
           arguments: [{ uri, version, edit: action.edit }],
         }));
-  connection.onCodeAction((params): (CodeAction | Command)[] => {
+  connection.onCodeAction((params): (CodeAction | Command)[] | Promise<(CodeAction | Command)[]> => {
     const snapshot = store.snapshot(params.textDocument.uri);
     if (!snapshot) {
       const source = store.documents.get(params.textDocument.uri);
-      const embedded = embeddedCodeActions(session, params);
-      return source && embedded ? forClient(embedded, source.uri, source.version) : [];
+      const version = source?.version ?? 0;
+      return (
+        embeddedCodeActions(session, params)?.then((actions) => forClient(actions, params.textDocument.uri, version)) ??
+        []
+      );
     }
     const { analysis, locator, document } = snapshot;
     // A range that names no place in the text (beyond it, negative, fractional) has nothing to fix.

@@ -1,6 +1,6 @@
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver/node';
 
-import { CompletionKind, completionsAt } from '../../features/completion';
+import type { CompletionKind } from '../../features/completion';
 import { Session } from '../session';
 
 const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
@@ -12,7 +12,8 @@ const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
 };
 
 export function registerCompletion(session: Session): void {
-  session.connection.onCompletion((params): CompletionItem[] => {
+  session.connection.onCompletion(async (params): Promise<CompletionItem[]> => {
+    const { completionsAt } = await import('../lazyFeatures.js');
     const snapshot = session.store.snapshot(params.textDocument.uri);
     if (!snapshot || !snapshot.locator.contains(params.position)) return [];
     const { analysis, locator } = snapshot;

@@ -11,9 +11,6 @@ import type { DiscoveredContainer } from '../../analysis/containerModel';
 import { scanFromReport } from '../../analysis/containerModel';
 import { containerDocumentUri, containerEntry, summaryLine, ulaFixedText } from '../../features/containerList';
 import { judgeContainer } from '../../features/containerVerdict';
-import { readGaiConfAgain, saveContainerGaiConf } from '../../system/containers/containerAccess';
-import { discoverContainers } from '../../system/containers/discovery';
-import { hostContainerSources } from '../../system/containers/sources';
 import { stockGaiConf } from '../../system/stockFile';
 import {
   ContainerFileParams,
@@ -44,7 +41,14 @@ function reanalyseContainerDocuments(session: Session): void {
       session.store.schedule(document.uri, (uri) => publishDiagnostics(session, uri));
 }
 
+/**
+ * How containers are found, read and written: loaded at the Containers view's first request, since
+ * the runtimes' readers and their APIs' clients are no part of an editor's start.
+ */
+const containerAccess = () => import('../lazyFeatures.js');
+
 async function scan(session: Session, signal: AbortSignal): Promise<void> {
+  const { discoverContainers, hostContainerSources } = await containerAccess();
   const found = await discoverContainers(hostContainerSources(), {
     signal,
     onProgress: (progress) => void session.connection.sendNotification(ContainersProgressNotification, progress),
@@ -113,6 +117,7 @@ export function registerContainers(session: Session): void {
     ReadContainerFileRequest,
     async (params: Partial<ContainerFileParams> | null): Promise<ContainerFileResult> => {
       let container = await containerOf(session, params?.uri);
+      const { readGaiConfAgain } = await containerAccess();
       if (!containers.fromSudo) container = containers.updateFile(container, await readGaiConfAgain(container));
       const conf = container.gaiConf;
       const stock = stockGaiConf()?.text ?? null;
@@ -134,6 +139,7 @@ export function registerContainers(session: Session): void {
       const expected =
         params?.expected === null ? null : stringParam(params?.expected, 'expected must be a text or null.');
       if (containers.fromSudo && saveVia(container, true) === 'sudo') return { kind: 'needs-root', id: container.id };
+      const { saveContainerGaiConf } = await containerAccess();
       const outcome = await saveContainerGaiConf(container, text, expected);
       if (outcome.kind === 'needs-root') return { kind: 'needs-root', id: container.id };
       if (outcome.kind === 'written') {

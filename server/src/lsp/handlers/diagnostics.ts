@@ -23,7 +23,12 @@ export function publishDiagnostics(session: Session, uri: string): void {
   const source = session.store.documents.get(uri);
   const embedded = source && embeddedDiagnostics(session, source);
   if (source && embedded) {
-    void session.connection.sendDiagnostics({ uri, version: source.version, diagnostics: withLspSeverity(embedded) });
+    const version = source.version;
+    void embedded.then((diagnostics) => {
+      // Read while the readers loaded: a document closed or changed since has its own publication.
+      if (session.store.documents.get(uri)?.version !== version) return;
+      void session.connection.sendDiagnostics({ uri, version, diagnostics: withLspSeverity(diagnostics ?? []) });
+    });
     return;
   }
   const snapshot = session.store.snapshot(uri);

@@ -7,7 +7,8 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { EditorDiagnostic } from '../../features/diagnostics';
-import { checkDiagnostics, embeddedCheckOf, isEmbeddedSourceLanguage } from '../../features/embeddedDiagnostics';
+import type { embeddedCheckOf } from '../../features/embeddedDiagnostics';
+import { isEmbeddedSourceLanguage } from '../../features/embeddedLanguages';
 import { stockGaiConf } from '../../system/stockFile';
 import { Session } from '../session';
 
@@ -17,26 +18,28 @@ interface CheckedVersion {
   readonly version: number;
   readonly settings: Session['settings'];
   readonly stock: ReturnType<typeof stockGaiConf>;
-  readonly embedded: Embedded;
+  readonly embedded: Promise<Embedded>;
 }
 
 // The last check of each source document: its diagnostics and every code action request (one per
 // cursor move in VS Code) share it until the text, the settings or the stock file change.
 const checked = new WeakMap<TextDocument, CheckedVersion>();
 
-/** How the session reads a source document: its glibc and C library, the stock file to start from. */
-export function embeddedCheck(session: Session, document: TextDocument): Embedded {
+/**
+ * How the session reads a source document (its glibc and C library, the stock file to start
+ * from); undefined at once for a gai.conf document. The readers of those languages are loaded
+ * when the first such document is open, not at every start.
+ */
+export function embeddedCheck(session: Session, document: TextDocument): Promise<Embedded> | undefined {
   if (!isEmbeddedSourceLanguage(document.languageId)) return undefined;
-  if (!session.settings.embedded) return null;
+  if (!session.settings.embedded) return Promise.resolve(null);
   const stock = stockGaiConf();
   const last = checked.get(document);
   if (last && last.version === document.version && last.settings === session.settings && last.stock === stock)
     return last.embedded;
-  const embedded = embeddedCheckOf(
-    { languageId: document.languageId, uri: document.uri, text: document.getText() },
-    { glibc: session.settings.glibc, hostLibc: session.hostLibc },
-    stock,
-  );
+  const source = { languageId: document.languageId, uri: document.uri, text: document.getText() };
+  const options = { glibc: session.settings.glibc, hostLibc: session.hostLibc };
+  const embedded = import('../lazyFeatures.js').then((lazy) => lazy.embeddedCheckOf(source, options, stock));
   checked.set(document, { version: document.version, settings: session.settings, stock, embedded });
   return embedded;
 }
@@ -45,11 +48,14 @@ export function embeddedCheck(session: Session, document: TextDocument): Embedde
  * The document's diagnostics when it is a source that may write gai.conf (none when it writes
  * none, or when gaiconf.embedded.enabled is off); undefined for a gai.conf document.
  */
-export function embeddedDiagnostics(session: Session, document: TextDocument): EditorDiagnostic[] | undefined {
-  const embedded = embeddedCheck(session, document);
-  if (embedded === undefined) return undefined;
-  if (embedded === null) return [];
-  return checkDiagnostics(document.getText(), embedded.check, session.settings.severity, (code) =>
-    session.documentationLink(code),
-  );
+export function embeddedDiagnostics(
+  session: Session,
+  document: TextDocument,
+): Promise<EditorDiagnostic[] | undefined> | undefined {
+  const text = document.getText();
+  return embeddedCheck(session, document)?.then(async (embedded) => {
+    if (!embedded) return embedded === null ? [] : undefined;
+    const { checkDiagnostics } = await import('../lazyFeatures.js');
+    return checkDiagnostics(text, embedded.check, session.settings.severity, (code) => session.documentationLink(code));
+  });
 }

@@ -5,11 +5,8 @@ import { LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { analyzeGaiConf } from '../../analysis/analysis';
 import { crashRisks } from '../../analysis/crashRisk';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
-import { explainReport } from '../../features/explain';
-import { withKernelLabels } from '../../system/addressLabels';
 import { documentName } from '../../system/files';
 import { systemHost } from '../../system/host';
-import { QueryError, resolveQuery } from '../../system/resolve';
 import { ExplainParams, ExplainRequest, ExplainResult } from '../protocol';
 import { Session } from '../session';
 import { openDocument, stringParam } from './params';
@@ -21,6 +18,8 @@ export function registerExplain(session: Session): void {
       const document = openDocument(session, params?.uri);
       const query = stringParam(params?.query, 'query must be a host name or addresses.');
       const savedText = typeof params?.savedText === 'string' ? params.savedText : undefined;
+      // Loaded at the first explanation: DNS, the kernel's labels and the report are no part of a start.
+      const { QueryError, resolveQuery, withKernelLabels, explainReport } = await import('../lazyFeatures.js');
       const resolved = await resolveQuery(query).catch((error: unknown) => {
         throw error instanceof QueryError ? new ResponseError(LSPErrorCodes.RequestFailed, error.message) : error;
       });

@@ -1,12 +1,12 @@
 import { TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 
-import { formatEdits } from '../../features/formatting';
 import { Session } from '../session';
 import { lspEdits } from './edits';
 
 export function registerFormatting(session: Session): void {
   const { connection, store } = session;
-  connection.onDocumentFormatting((params): LspTextEdit[] => {
+  connection.onDocumentFormatting(async (params): Promise<LspTextEdit[]> => {
+    const { formatEdits } = await import('../lazyFeatures.js');
     const snapshot = store.snapshot(params.textDocument.uri);
     return snapshot
       ? lspEdits(
@@ -15,7 +15,8 @@ export function registerFormatting(session: Session): void {
         )
       : [];
   });
-  connection.onDocumentRangeFormatting((params): LspTextEdit[] => {
+  connection.onDocumentRangeFormatting(async (params): Promise<LspTextEdit[]> => {
+    const { formatEdits } = await import('../lazyFeatures.js');
     const snapshot = store.snapshot(params.textDocument.uri);
     if (!snapshot) return [];
     const { locator, analysis } = snapshot;

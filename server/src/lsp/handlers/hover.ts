@@ -1,10 +1,10 @@
 import { Hover, MarkupKind } from 'vscode-languageserver/node';
 
-import { hoverAt } from '../../features/hover';
 import { Session } from '../session';
 
 export function registerHover(session: Session): void {
-  session.connection.onHover((params): Hover | null => {
+  session.connection.onHover(async (params): Promise<Hover | null> => {
+    const { hoverAt } = await import('../lazyFeatures.js');
     const snapshot = session.store.snapshot(params.textDocument.uri);
     if (!snapshot || !snapshot.locator.contains(params.position)) return null;
     const result = hoverAt(snapshot.analysis, snapshot.locator.offsetAt(params.position));

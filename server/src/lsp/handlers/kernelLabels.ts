@@ -1,12 +1,11 @@
 /** gaiConf/kernelLabels: the server machine's `ip addrlabel` table, for the policy table view. Starts `ip` only when asked. */
 
-import { kernelLabelsReport } from '../../features/kernelLabels';
-import { readKernelAddressLabels } from '../../system/addressLabels';
 import { KernelLabelsRequest, KernelLabelsResult } from '../protocol';
 import { Session } from '../session';
 
 export function registerKernelLabels(session: Session): void {
-  session.connection.onRequest(KernelLabelsRequest, (): KernelLabelsResult =>
-    kernelLabelsReport(readKernelAddressLabels()),
-  );
+  session.connection.onRequest(KernelLabelsRequest, async (): Promise<KernelLabelsResult> => {
+    const { kernelLabelsReport, readKernelAddressLabels } = await import('../lazyFeatures.js');
+    return kernelLabelsReport(readKernelAddressLabels());
+  });
 }

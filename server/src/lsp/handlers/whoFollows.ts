@@ -1,9 +1,11 @@
 /** gaiConf/whoFollows: which runtimes and processes on the server's machine do not follow the live file. */
 
-import { whoFollowsThisMachine } from '../../system/whoFollows';
 import { WhoFollowsRequest, WhoFollowsResult } from '../protocol';
 import { Session } from '../session';
 
 export function registerWhoFollows(session: Session): void {
-  session.connection.onRequest(WhoFollowsRequest, (): WhoFollowsResult => whoFollowsThisMachine());
+  // Loaded at the first request: the runtime table and the process scan are large.
+  session.connection.onRequest(WhoFollowsRequest, async (): Promise<WhoFollowsResult> =>
+    (await import('../lazyFeatures.js')).whoFollowsThisMachine(),
+  );
 }

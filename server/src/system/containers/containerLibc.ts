@@ -8,11 +8,10 @@
  */
 
 import { readdirSync } from 'fs';
-import { gunzipSync } from 'zlib';
 
 import type { ContainerLibc } from '../../analysis/containerModel';
-import { parseGlibcVersion, parserGeneration } from '../../glibc/versions';
-import { CHANGELOGS, findBuildFix, LIBC_DOC_DIR, PREFIX_LENGTH_FIX_BUG } from '../glibcBuild';
+import { parseGlibcVersion } from '../../glibc/versions';
+import { glibcVersionFromBytes, recordedPrefixLengthFix } from '../glibcBuild';
 import { ContainerPathRefused, readContainerFile, resolveInContainer } from './containerFiles';
 
 /** Debian's and Fedora's libc.so.6 are about 2 MB; a file far bigger is not a C library. */
@@ -40,18 +39,8 @@ function libcCandidates(arch: string): string[] {
   return folders.map((folder) => `${folder}/libc.so.6`);
 }
 
-const RELEASE = Buffer.from(' release version ', 'latin1');
 /** Per libc.so.6 inode: its version and recorded fix (the documentation comes with the same package). */
 const glibcCache = new Map<string, { version: string; fix?: string } | null>();
-
-/** The version glibc's libc.so.6 states in its banner, or undefined for another file. */
-function glibcVersionFromBytes(bytes: Buffer): string | undefined {
-  for (let at = bytes.indexOf(RELEASE); at >= 0; at = bytes.indexOf(RELEASE, at + 1)) {
-    const m = /^(\d+\.\d+)/.exec(bytes.subarray(at + RELEASE.length, at + RELEASE.length + 16).toString('latin1'));
-    if (m && bytes.subarray(Math.max(0, at - 200), at).includes('GNU C Library')) return m[1];
-  }
-  return undefined;
-}
 
 /** musl states its version as a bare string ("1.2.3") in libc.so; ld-musl is the same file. */
 function muslVersionFromBytes(bytes: Buffer): string | undefined {
@@ -82,15 +71,6 @@ function readLibrary(root: string, path: string): { bytes: Buffer; key: string }
   }
 }
 
-/** Where the container's libc6 documentation records the fix for BZ #32465, read through its root. */
-function recordedFix(root: string): string | undefined {
-  const fix = findBuildFix(PREFIX_LENGTH_FIX_BUG, LIBC_DOC_DIR, CHANGELOGS, (path) => {
-    const read = readLibrary(root, path);
-    return read && (path.endsWith('.gz') ? gunzipSync(read.bytes) : read.bytes);
-  });
-  return fix ? `${fix.file}:${fix.line}` : undefined;
-}
-
 function findMusl(root: string): string | undefined {
   const lib = resolveInContainer(root, '/lib');
   if (!lib?.stat?.isDirectory()) return undefined;
@@ -112,7 +92,8 @@ export function containerLibc(root: string, arch: string = process.arch): Contai
       const library = readLibrary(root, path);
       const version = library && glibcVersionFromBytes(library.bytes);
       const parsed = version === undefined ? undefined : parseGlibcVersion(version, 'container');
-      const fix = parsed && parserGeneration(parsed) === 'up-to-2.40' ? recordedFix(root) : undefined;
+      // The documentation is the container's, read through its root as its libc was.
+      const fix = parsed && recordedPrefixLengthFix(parsed, (document) => readLibrary(root, document)?.bytes);
       known = version === undefined ? null : { version, ...(fix ? { fix } : {}) };
       // Keyed by the inode the read checked, so a file swapped in between is never cached under the old one.
       if (library) glibcCache.set(library.key, known);

@@ -16,8 +16,6 @@ import { discoverContainers } from './discovery';
 import { isRoot } from './scanAsRoot';
 import { hostContainerSources } from './sources';
 
-export const CONTAINERS_AS_ROOT = '--containers-as-root';
-
 /** The request file is the user's, a few bytes of JSON: a bigger one is not ours. */
 const MAX_REQUEST_BYTES = 4 << 20;
 
@@ -30,7 +28,7 @@ function parseRequest(path: string): { text: string; expected: string | null } {
   return { text: request.text, expected: request.expected };
 }
 
-/** Runs `args` (after CONTAINERS_AS_ROOT); resolves to what to print and the exit status. */
+/** Runs `args` (after --containers-as-root); resolves to what to print and the exit status. */
 export async function containersAsRoot(args: readonly string[]): Promise<{ output: string; code: number }> {
   if (!isRoot()) return { output: 'gai-conf: --containers-as-root is run as root, through sudo', code: 2 };
   const [command, id, file] = args;

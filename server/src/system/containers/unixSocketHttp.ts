@@ -4,7 +4,6 @@
  */
 
 import { accessSync, constants, statSync } from 'fs';
-import { request } from 'http';
 
 export interface SocketResponse {
   readonly status: number;
@@ -50,6 +49,10 @@ export interface SocketRequest {
 export function socketRequest(socketPath: string, options: SocketRequest): Promise<SocketResponse> {
   return new Promise((resolve, reject) => {
     const body = options.body === undefined ? undefined : Buffer.from(options.body);
+    // Loaded here, not with this module: http costs milliseconds of every start of the server and
+    // the CLI, and only a container scan that asks a runtime's API needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { request } = require('http') as typeof import('http');
     const req = request(
       {
         socketPath,
