@@ -27,6 +27,7 @@ import { isConnected, parseSocketTable, parseSsBytes, peerFamily } from '../../s
 import type { ElfFacts, ProcessFacts } from '../../server/src/features/whoFollows';
 import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { FALLBACK_GLIBC } from '../../server/src/glibc/versions';
+import { readNamespace } from '../../server/src/system/connections/read';
 import { repoRoot } from '../support/repository';
 import { RFC3484_LABEL_ROWS } from '../support/sampleFiles';
 
@@ -328,4 +329,31 @@ test('the Measure view: an SVG chart within a 500 px column, before and after pe
   assert.match(html, /<code>program-ignores-file<\/code><div>Java without preferIPv6Addresses=system/);
   assert.match(html, /-Djava\.net\.preferIPv6Addresses=system/);
   assert.doesNotMatch(html, /<script/);
+});
+
+test("a container's namespace is judged with the container's glibc, the host's with the host's", () => {
+  const hostNamespace = { id: 'net:[1]', pid: process.pid, container: null, otherMountNamespace: false };
+  const container = {
+    ...hostNamespace,
+    container: 'old',
+    discovered: {
+      id: 'lxd:old',
+      name: 'old',
+      runtime: 'lxd',
+      libc: { kind: 'glibc', path: '/lib/x86_64-linux-gnu/libc.so.6', version: '2.31' },
+      gaiConf: { state: 'absent', path: '/etc/gai.conf', hostPath: '/proc/1/root/etc/gai.conf' },
+      addresses: [],
+      routes: { ipv4: true, ipv6: false },
+      source: 'proc',
+    },
+  } as unknown as Parameters<typeof readNamespace>[0];
+  const options = { bytes: false } as const;
+  const judged = readNamespace(container, options, []).glibc;
+  assert.deepEqual([judged.major, judged.minor, judged.origin], [2, 31, 'container']);
+  assert.equal(
+    readNamespace(container, { ...options, glibc: FALLBACK_GLIBC }, []).glibc,
+    FALLBACK_GLIBC,
+    '--glibc wins',
+  );
+  assert.notEqual(readNamespace(hostNamespace, options, []).glibc.origin, 'container');
 });

@@ -29,6 +29,7 @@ import {
   peerFamily,
   SocketRow,
 } from '../../features/connections/sockets';
+import { containerGlibc } from '../../features/containerVerdict';
 import type { ProcessFacts } from '../../features/whoFollows';
 import { addressText } from '../../glibc/addresses';
 import { GlibcVersion } from '../../glibc/versions';
@@ -131,7 +132,9 @@ export function readNamespace(ns: NetworkNamespace, options: CensusOptions, rows
     container: ns.container,
     host: namespaceHost(`${proc}/${ns.pid}/net`),
     gaiConf: readGaiConf(ns, proc),
-    glibc: options.glibc ?? resolveGlibcVersion()!,
+    // A container's own glibc reads its file (a Debian 11 container on a Debian 12 host: 2.31).
+    glibc:
+      options.glibc ?? (ns.discovered?.libc.kind === 'glibc' ? containerGlibc(ns.discovered) : resolveGlibcVersion()!),
     rows: rows ?? readSocketRows(ns.pid, proc),
     bytes: options.bytes === false ? null : ssBytes(ns, proc),
   };
