@@ -31,8 +31,8 @@ import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
 import { Session } from './session';
 
-/** Serves over the transport argv names; `hostLibc` settles when which C library runs here has been read. */
-export function startServer(hostLibc: Promise<void>): void {
+/** Serves over the transport argv names. */
+export function startServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const session = new Session(connection);
   const { store } = session;
@@ -41,9 +41,7 @@ export function startServer(hostLibc: Promise<void>): void {
       store.schedule(document.uri, (uri) => publishDiagnostics(session, uri));
   };
 
-  connection.onInitialize(async (params): Promise<InitializeResult> => {
-    // No document comes before the answer (the protocol says so), so every analysis sees the C library.
-    await hostLibc;
+  connection.onInitialize((params): InitializeResult => {
     session.initialize(params);
     return {
       capabilities: {

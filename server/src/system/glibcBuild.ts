@@ -24,7 +24,7 @@ export interface BuildFixEvidence {
 
 /** Where Debian-style packages keep glibc's documentation. */
 export const LIBC_DOC_DIR = '/usr/share/doc/libc6';
-export const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
+const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
 /**
  * The distribution's own changelog: where a backport to any release shows. Upstream backported
  * the fix to the 2.39 and 2.40 branches only, so the upstream NEWS of an older branch cannot
@@ -55,7 +55,7 @@ function readDocument(path: string, read: DocumentReader): string | undefined {
  * into the 2.39 and 2.40 branches (their NEWS lists it), and any older release has it only from
  * its distribution's changelog; none for 2.41 and later, whose parser has it anyway.
  */
-export function fixDocuments(version: GlibcVersion): readonly string[] {
+function fixDocuments(version: GlibcVersion): readonly string[] {
   if (parserGeneration(version) === 'from-2.41') return [];
   return version.minor >= 39 ? DOCUMENTS : CHANGELOGS;
 }
