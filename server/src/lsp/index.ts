@@ -1,3 +1,5 @@
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+
 import { startServer } from './server';
 
 /** The Containers view's root work, run through sudo only when the user asks (see rootHelper.ts). */
@@ -14,5 +16,5 @@ if (process.argv[2] === CONTAINERS_AS_ROOT) {
   process.stderr.write('Usage: gai-conf-language-server --stdio   (or --node-ipc, --socket=PORT, --pipe=NAME)\n');
   process.exit(2);
 } else {
-  startServer();
+  startServer(createConnection(ProposedFeatures.all));
 }

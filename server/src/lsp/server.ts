@@ -5,13 +5,7 @@
  * vscode-languageserver picks from argv.
  */
 
-import {
-  CodeActionKind,
-  createConnection,
-  InitializeResult,
-  ProposedFeatures,
-  TextDocumentSyncKind,
-} from 'vscode-languageserver/node';
+import { CodeActionKind, Connection, InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
 
 import { APPLY_FIX_COMMAND, registerCodeActions } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
@@ -31,9 +25,7 @@ import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
 import { Session } from './session';
 
-/** Serves over the transport argv names. */
-export function startServer(): void {
-  const connection = createConnection(ProposedFeatures.all);
+export function startServer(connection: Connection): void {
   const session = new Session(connection);
   const { store } = session;
   const reanalyse = () => {
