@@ -9,6 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { EditorDiagnostic } from '../../features/diagnostics';
 import { isEmbeddedSourceLanguage } from '../../features/embeddedLanguages';
 import { stockGaiConf } from '../../system/stockFile';
+import { lazyFeatures } from '../lazy';
 import { Session } from '../session';
 
 /**
@@ -23,7 +24,7 @@ export function embeddedDiagnostics(
   if (!isEmbeddedSourceLanguage(document.languageId)) return undefined;
   if (!session.settings.embedded) return Promise.resolve([]);
   const text = document.getText();
-  return import('../lazyFeatures.js').then(({ embeddedEditorDiagnostics }) =>
+  return lazyFeatures().then(({ embeddedEditorDiagnostics }) =>
     embeddedEditorDiagnostics(
       { languageId: document.languageId, uri: document.uri, text },
       { glibc: session.settings.glibc, hostLibc: session.hostLibc },
