@@ -1,4 +1,6 @@
-import { readRuntimeLibc } from '../system/cLibrary';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+
+import { startServer } from './server';
 
 /** The Containers view's root work, run through sudo only when the user asks (see rootHelper.ts). */
 const CONTAINERS_AS_ROOT = '--containers-as-root';
@@ -14,8 +16,5 @@ if (process.argv[2] === CONTAINERS_AS_ROOT) {
   process.stderr.write('Usage: gai-conf-language-server --stdio   (or --node-ipc, --socket=PORT, --pipe=NAME)\n');
   process.exit(2);
 } else {
-  // Which glibc runs here is read from disk by Node's thread pool while the server's modules load:
-  // the first analysis needs it, and reading it first would delay every start by milliseconds.
-  const hostLibc = readRuntimeLibc();
-  void import('./server.js').then(({ startServer }) => startServer(hostLibc));
+  startServer(createConnection(ProposedFeatures.all));
 }

@@ -5,13 +5,7 @@
  * vscode-languageserver picks from argv.
  */
 
-import {
-  CodeActionKind,
-  createConnection,
-  InitializeResult,
-  ProposedFeatures,
-  TextDocumentSyncKind,
-} from 'vscode-languageserver/node';
+import { CodeActionKind, Connection, InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
 
 import { APPLY_FIX_COMMAND, registerCodeActions } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
@@ -31,9 +25,7 @@ import { registerSymbols } from './handlers/symbols';
 import { registerWhoFollows } from './handlers/whoFollows';
 import { Session } from './session';
 
-/** Serves over the transport argv names; `hostLibc` settles when which C library runs here has been read. */
-export function startServer(hostLibc: Promise<void>): void {
-  const connection = createConnection(ProposedFeatures.all);
+export function startServer(connection: Connection): void {
   const session = new Session(connection);
   const { store } = session;
   const reanalyse = () => {
@@ -41,9 +33,7 @@ export function startServer(hostLibc: Promise<void>): void {
       store.schedule(document.uri, (uri) => publishDiagnostics(session, uri));
   };
 
-  connection.onInitialize(async (params): Promise<InitializeResult> => {
-    // No document comes before the answer (the protocol says so), so every analysis sees the C library.
-    await hostLibc;
+  connection.onInitialize((params): InitializeResult => {
     session.initialize(params);
     return {
       capabilities: {

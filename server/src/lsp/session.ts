@@ -41,8 +41,7 @@ function asObject(value: unknown): Record<string, unknown> {
 }
 
 export class Session {
-  /** Read at initialize, from the client's options: until then (never, for a client that keeps to the protocol) the defaults. */
-  private currentSettings: ServerSettings | undefined;
+  settings: ServerSettings = readSettings(undefined);
   client: ClientFeatures = {
     pullConfiguration: false,
     registerConfiguration: false,
@@ -51,6 +50,7 @@ export class Session {
     hierarchicalSymbols: false,
     commands: [],
   };
+  readonly hostLibc: HostLibc = runtimeLibc();
   private readonly readme = documentationBase();
   /** The containers of the last scan the client asked for: their documents are judged for them. */
   readonly containers = new ContainerRegistry();
@@ -64,19 +64,6 @@ export class Session {
   private initialSettings: unknown;
 
   constructor(readonly connection: Connection) {}
-
-  get settings(): ServerSettings {
-    return (this.currentSettings ??= readSettings(undefined));
-  }
-
-  set settings(settings: ServerSettings) {
-    this.currentSettings = settings;
-  }
-
-  /** The C library of the machine the server runs on (read once, at start). */
-  get hostLibc(): HostLibc {
-    return runtimeLibc();
-  }
 
   initialize(params: InitializeParams): void {
     const capabilities = params.capabilities;

@@ -24,7 +24,7 @@ export interface BuildFixEvidence {
 
 /** Where Debian-style packages keep glibc's documentation. */
 export const LIBC_DOC_DIR = '/usr/share/doc/libc6';
-export const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
+const DOCUMENTS = ['changelog.Debian.gz', 'NEWS.gz', 'changelog.Debian', 'NEWS'];
 /**
  * The distribution's own changelog: where a backport to any release shows. Upstream backported
  * the fix to the 2.39 and 2.40 branches only, so the upstream NEWS of an older branch cannot
@@ -35,16 +35,17 @@ const CHANGELOGS = ['changelog.Debian.gz', 'changelog.Debian'];
 /** Reads a file's bytes as they are on disk, undefined when it is not there; a container's are read through its root (containerLibc.ts). */
 export type DocumentReader = (path: string) => Buffer | undefined;
 
-function readDocument(path: string, read: DocumentReader): string | undefined {
+/** A document's text, undefined when it is not there or never names `bug`. */
+function readDocument(path: string, read: DocumentReader, bug: number): string | undefined {
   try {
     const raw = read(path);
     if (raw === undefined) return undefined;
-    if (!path.endsWith('.gz')) return raw.toString('latin1');
     // Loaded here, not with this module: zlib (and the streams it loads) costs milliseconds of
     // every start, and a glibc from 2.41 on, or a build without gzipped documentation, never needs it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { gunzipSync } = require('zlib') as typeof import('zlib');
-    return gunzipSync(raw).toString('latin1');
+    const bytes = path.endsWith('.gz') ? (require('zlib') as typeof import('zlib')).gunzipSync(raw) : raw;
+    // Most documents never name the bug: they are not made into a 100 KB string for the search.
+    return bytes.includes(String(bug)) ? bytes.toString('latin1') : undefined;
   } catch {
     return undefined;
   }
@@ -55,7 +56,7 @@ function readDocument(path: string, read: DocumentReader): string | undefined {
  * into the 2.39 and 2.40 branches (their NEWS lists it), and any older release has it only from
  * its distribution's changelog; none for 2.41 and later, whose parser has it anyway.
  */
-export function fixDocuments(version: GlibcVersion): readonly string[] {
+function fixDocuments(version: GlibcVersion): readonly string[] {
   if (parserGeneration(version) === 'from-2.41') return [];
   return version.minor >= 39 ? DOCUMENTS : CHANGELOGS;
 }
@@ -105,7 +106,7 @@ export function findBuildFix(
   const pattern = mentionPattern(bug);
   for (const name of documents) {
     const file = join(docDir, name);
-    const text = readDocument(file, read);
+    const text = readDocument(file, read, bug);
     if (text === undefined) continue;
     const match = pattern.exec(text);
     if (!match) continue;

@@ -1,6 +1,7 @@
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver/node';
 
 import type { CompletionKind } from '../../features/completion';
+import { lazyFeatures } from '../lazy';
 import { Session } from '../session';
 
 const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
@@ -13,7 +14,7 @@ const COMPLETION_KINDS: Readonly<Record<CompletionKind, CompletionItemKind>> = {
 
 export function registerCompletion(session: Session): void {
   session.connection.onCompletion(async (params): Promise<CompletionItem[]> => {
-    const { completionsAt } = await import('../lazyFeatures.js');
+    const { completionsAt } = await lazyFeatures();
     const snapshot = session.store.snapshot(params.textDocument.uri);
     if (!snapshot || !snapshot.locator.contains(params.position)) return [];
     const { analysis, locator } = snapshot;

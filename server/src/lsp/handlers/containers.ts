@@ -12,6 +12,7 @@ import { scanFromReport } from '../../analysis/containerModel';
 import { containerDocumentUri, containerEntry, summaryLine, ulaFixedText } from '../../features/containerList';
 import { judgeContainer } from '../../features/containerVerdict';
 import { stockGaiConf } from '../../system/stockFile';
+import { lazyFeatures } from '../lazy';
 import {
   ContainerFileParams,
   ContainerFileResult,
@@ -41,14 +42,9 @@ function reanalyseContainerDocuments(session: Session): void {
       session.store.schedule(document.uri, (uri) => publishDiagnostics(session, uri));
 }
 
-/**
- * How containers are found, read and written: loaded at the Containers view's first request, since
- * the runtimes' readers and their APIs' clients are no part of an editor's start.
- */
-const containerAccess = () => import('../lazyFeatures.js');
-
 async function scan(session: Session, signal: AbortSignal): Promise<void> {
-  const { discoverContainers, hostContainerSources } = await containerAccess();
+  // How containers are found, read and written is loaded at the Containers view's first request.
+  const { discoverContainers, hostContainerSources } = await lazyFeatures();
   const found = await discoverContainers(hostContainerSources(), {
     signal,
     onProgress: (progress) => void session.connection.sendNotification(ContainersProgressNotification, progress),
@@ -117,7 +113,7 @@ export function registerContainers(session: Session): void {
     ReadContainerFileRequest,
     async (params: Partial<ContainerFileParams> | null): Promise<ContainerFileResult> => {
       let container = await containerOf(session, params?.uri);
-      const { readGaiConfAgain } = await containerAccess();
+      const { readGaiConfAgain } = await lazyFeatures();
       if (!containers.fromSudo) container = containers.updateFile(container, await readGaiConfAgain(container));
       const conf = container.gaiConf;
       const stock = stockGaiConf()?.text ?? null;
@@ -139,7 +135,7 @@ export function registerContainers(session: Session): void {
       const expected =
         params?.expected === null ? null : stringParam(params?.expected, 'expected must be a text or null.');
       if (containers.fromSudo && saveVia(container, true) === 'sudo') return { kind: 'needs-root', id: container.id };
-      const { saveContainerGaiConf } = await containerAccess();
+      const { saveContainerGaiConf } = await lazyFeatures();
       const outcome = await saveContainerGaiConf(container, text, expected);
       if (outcome.kind === 'needs-root') return { kind: 'needs-root', id: container.id };
       if (outcome.kind === 'written') {

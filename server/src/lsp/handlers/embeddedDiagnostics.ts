@@ -10,6 +10,7 @@ import { EditorDiagnostic } from '../../features/diagnostics';
 import type { embeddedCheckOf } from '../../features/embeddedDiagnostics';
 import { isEmbeddedSourceLanguage } from '../../features/embeddedLanguages';
 import { stockGaiConf } from '../../system/stockFile';
+import { lazyFeatures } from '../lazy';
 import { Session } from '../session';
 
 type Embedded = ReturnType<typeof embeddedCheckOf>;
@@ -39,7 +40,7 @@ export function embeddedCheck(session: Session, document: TextDocument): Promise
     return last.embedded;
   const source = { languageId: document.languageId, uri: document.uri, text: document.getText() };
   const options = { glibc: session.settings.glibc, hostLibc: session.hostLibc };
-  const embedded = import('../lazyFeatures.js').then((lazy) => lazy.embeddedCheckOf(source, options, stock));
+  const embedded = lazyFeatures().then((lazy) => lazy.embeddedCheckOf(source, options, stock));
   checked.set(document, { version: document.version, settings: session.settings, stock, embedded });
   return embedded;
 }
@@ -55,7 +56,7 @@ export function embeddedDiagnostics(
   const text = document.getText();
   return embeddedCheck(session, document)?.then(async (embedded) => {
     if (!embedded) return embedded === null ? [] : undefined;
-    const { checkDiagnostics } = await import('../lazyFeatures.js');
+    const { checkDiagnostics } = await lazyFeatures();
     return checkDiagnostics(text, embedded.check, session.settings.severity, (code) => session.documentationLink(code));
   });
 }

@@ -6,6 +6,7 @@
 import { CodeAction, CodeActionKind, CodeActionParams } from 'vscode-languageserver/node';
 
 import { TextLocator } from '../../features/positions';
+import { lazyFeatures } from '../lazy';
 import { Session } from '../session';
 import { lspEdits } from './edits';
 import { embeddedCheck } from './embeddedDiagnostics';
@@ -23,7 +24,7 @@ export function embeddedCodeActions(session: Session, params: CodeActionParams):
     if (!locator.contains(params.range.start) || !locator.contains(params.range.end)) return [];
     const start = locator.offsetAt(params.range.start);
     const end = locator.offsetAt(params.range.end);
-    const { embeddedFixes } = await import('../lazyFeatures.js');
+    const { embeddedFixes } = await lazyFeatures();
     const seen = new Set<string>();
     return embeddedFixes(text, embedded.check, start, end, embedded.recheck).flatMap(({ finding, fix }) => {
       // A stage built on another carries the same line, and so the same fix: offered once.

@@ -7,6 +7,7 @@ import { crashRisks } from '../../analysis/crashRisk';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { documentName } from '../../system/files';
 import { systemHost } from '../../system/host';
+import { lazyFeatures } from '../lazy';
 import { ExplainParams, ExplainRequest, ExplainResult } from '../protocol';
 import { Session } from '../session';
 import { openDocument, stringParam } from './params';
@@ -19,7 +20,7 @@ export function registerExplain(session: Session): void {
       const query = stringParam(params?.query, 'query must be a host name or addresses.');
       const savedText = typeof params?.savedText === 'string' ? params.savedText : undefined;
       // Loaded at the first explanation: DNS, the kernel's labels and the report are no part of a start.
-      const { QueryError, resolveQuery, withKernelLabels, explainReport } = await import('../lazyFeatures.js');
+      const { QueryError, resolveQuery, withKernelLabels, explainReport } = await lazyFeatures();
       const resolved = await resolveQuery(query).catch((error: unknown) => {
         throw error instanceof QueryError ? new ResponseError(LSPErrorCodes.RequestFailed, error.message) : error;
       });

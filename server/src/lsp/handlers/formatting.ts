@@ -1,12 +1,13 @@
 import { TextEdit as LspTextEdit } from 'vscode-languageserver/node';
 
+import { lazyFeatures } from '../lazy';
 import { Session } from '../session';
 import { lspEdits } from './edits';
 
 export function registerFormatting(session: Session): void {
   const { connection, store } = session;
   connection.onDocumentFormatting(async (params): Promise<LspTextEdit[]> => {
-    const { formatEdits } = await import('../lazyFeatures.js');
+    const { formatEdits } = await lazyFeatures();
     const snapshot = store.snapshot(params.textDocument.uri);
     return snapshot
       ? lspEdits(
@@ -16,7 +17,7 @@ export function registerFormatting(session: Session): void {
       : [];
   });
   connection.onDocumentRangeFormatting(async (params): Promise<LspTextEdit[]> => {
-    const { formatEdits } = await import('../lazyFeatures.js');
+    const { formatEdits } = await lazyFeatures();
     const snapshot = store.snapshot(params.textDocument.uri);
     if (!snapshot) return [];
     const { locator, analysis } = snapshot;

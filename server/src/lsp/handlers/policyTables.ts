@@ -2,6 +2,7 @@
 
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { documentName } from '../../system/files';
+import { lazyFeatures } from '../lazy';
 import { PolicyTablesParams, PolicyTablesRequest, PolicyTablesResult } from '../protocol';
 import { Session } from '../session';
 import { openDocument } from './params';
@@ -10,7 +11,7 @@ export function registerPolicyTables(session: Session): void {
   session.connection.onRequest(
     PolicyTablesRequest,
     async (params: Partial<PolicyTablesParams> | null): Promise<PolicyTablesResult> => {
-      const { policyTables } = await import('../lazyFeatures.js');
+      const { policyTables } = await lazyFeatures();
       const document = openDocument(session, params?.uri);
       const { analysis } = session.store.snapshotOf(document);
       return {
