@@ -573,7 +573,7 @@ function lastReload(lines: readonly ParsedLine[]): boolean {
  * Up to 2.40, a line without /bits reads what earlier lines left in glibc's line buffer: only a
  * file without one has lines whose reading depends on nothing but their own text.
  */
-function linesReadAlone(generation: ParserGeneration, issues: readonly ReadIssue[]): boolean {
+export function linesReadAlone(generation: ParserGeneration, issues: readonly ReadIssue[]): boolean {
   return (
     generation === 'from-2.41' ||
     !issues.some((issue) => issue.code === 'missing-prefix-length' || issue.code === 'scopev4-crash')
