@@ -82,6 +82,34 @@ function firstFileRow(table: EffectiveTable, target: TargetRow): ParsedLine | un
   return undefined;
 }
 
+/** The first commented-out row at the target's prefix not yet used, in file order. */
+function firstCommentedRow(analysis: Analysis, target: TargetRow, used: ReadonlySet<ParsedLine>) {
+  let first: ParsedLine | undefined;
+  for (const [line, reading] of analysis.commented) {
+    const fate = reading.fate;
+    if (
+      fate.kind === 'row' &&
+      fate.row.table === target.kind &&
+      fate.row.bits === target.bits &&
+      (!first || line.index < first.index) &&
+      !used.has(line) &&
+      prefixContains(target.bytes, target.bits, fate.row.bytes)
+    )
+      first = line;
+  }
+  return first;
+}
+
+/** The last line with a row of the kind, searched from the end. */
+function lastRowLine(analysis: Analysis, kind: TableKind, which: ReadingKind): ParsedLine | undefined {
+  const lines = analysis.parsed.lines;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const fate = readingOf(analysis, lines[i], which)?.fate;
+    if (fate?.kind === 'row' && fate.row.table === kind) return lines[i];
+  }
+  return undefined;
+}
+
 /**
  * Edits that make the file's rows of one kind include every target: an active row gets the
  * target value, a commented-out one is uncommented, a missing one is added after the last row
@@ -89,17 +117,9 @@ function firstFileRow(table: EffectiveTable, target: TargetRow): ParsedLine | un
  */
 export function ensureRows(analysis: Analysis, kind: TableKind, targets: readonly TargetRow[]): TextEdit[] {
   const text = analysis.parsed.text;
-  // The table and the commented-out rows, not the whole file, are searched: a file of 10,000
-  // lines was otherwise read through for every target.
+  // The table's run of the target's length and the commented-out rows are searched, and the last
+  // row from the end: a file of 10,000 lines was otherwise read through for every target.
   const table = analysis.tables[kind];
-  let anchor: ParsedLine | undefined;
-  for (const row of table.rows) {
-    const line = fileLine(row);
-    if (line && (!anchor || line.index > anchor.index)) anchor = line;
-  }
-  const commentedRows: ParsedLine[] = [];
-  for (const [line, reading] of analysis.commented)
-    if (reading.fate.kind === 'row' && reading.fate.row.table === kind) commentedRows.push(line);
   const edits: TextEdit[] = [];
   const missing: TargetRow[] = [];
   const used = new Set<ParsedLine>();
@@ -110,7 +130,7 @@ export function ensureRows(analysis: Analysis, kind: TableKind, targets: readonl
       if (edit) edits.push(edit);
       continue;
     }
-    const commented = commentedRows.find((l) => !used.has(l) && matchesTarget(analysis, l, 'commented', target));
+    const commented = firstCommentedRow(analysis, target, used);
     if (commented) {
       used.add(commented);
       edits.push(uncomment(analysis, commented));
@@ -123,8 +143,8 @@ export function ensureRows(analysis: Analysis, kind: TableKind, targets: readonl
   if (missing.length > 0) {
     const eol = endOfLine(text);
     const rows = missing.map((t) => rowLine(kind, t.prefixText, t.value));
-    const last = anchor ?? commentedRows[commentedRows.length - 1];
-    const at = last && endBeforeCr(text, last);
+    const anchor = lastRowLine(analysis, kind, 'reading') ?? lastRowLine(analysis, kind, 'commented');
+    const at = anchor && endBeforeCr(text, anchor);
     if (at !== undefined) edits.push({ start: at, end: at, newText: rows.map((r) => eol + r).join('') });
     else if (text.length === 0 || text.endsWith('\n'))
       edits.push({ start: text.length, end: text.length, newText: rows.map((r) => r + eol).join('') });
