@@ -35,6 +35,23 @@ test('reset: a quick fix on an active line and a request, annotated for a previe
     assert.ok(!noAction.some((a) => a.title.startsWith('Reset')), 'not offered on a comment line');
     const result = await client.request(ResetToDefaultsRequest, { uri: URI });
     assert.deepEqual(result.edit!.documentChanges, reset.edit!.documentChanges);
+    // Made once per version: an edit that adds an active line gets a reset that comments it out too.
+    await client.applyAsChange(URI, [
+      { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: 'reload yes\r\n' },
+    ]);
+    const again = (await client.codeActions(
+      URI,
+      { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+      [],
+    ))!
+      .filter(isCodeAction)
+      .find((a) => a.title.startsWith("Reset to glibc's defaults")) as CodeAction;
+    assert.equal(again.title, "Reset to glibc's defaults: comment out the 3 active lines");
+    assert.equal((again.edit!.documentChanges![0] as TextDocumentEdit).textDocument.version, 2);
+    assert.equal(
+      applyEdits(client.text(URI), editsFor(again.edit!, URI)),
+      '# site policy\r\n#precedence ::ffff:0:0/96 100  # IPv4 first\r\n#label fc00::/7 1\r\n#reload yes\r\n',
+    );
     const change = result.edit!.documentChanges![0] as TextDocumentEdit;
     assert.equal(change.textDocument.version, 1);
     assert.ok(

@@ -787,6 +787,26 @@ describe('code actions', () => {
     });
   });
 
+  test('the fixes are those of the version asked about: after an edit puts a suppression comment above a line, its fix extends it', async () => {
+    await withServer({ settings: GLIBC_236 }, async (client) => {
+      const uri = freshUri('fixes-per-version');
+      const lineFix = async (publication: Publication) => {
+        const [diagnostic] = only(publication, 'unknown-directive');
+        const actions = quickFixes(await client.codeActions(uri, diagnostic.range, [diagnostic]));
+        return editsFor(actionTitled(actions, /on this line/).edit, uri).map((e) => e.newText);
+      };
+      const opened = await client.open(uri, 'reload yes\nLabel ::1/128 5\n');
+      assert.deepEqual(await lineFix(opened), ['# gai-conf: ignore unknown-directive\n']);
+      const edited = await client.applyAsChange(uri, [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 10 } },
+          newText: '# gai-conf: ignore zone-id',
+        },
+      ]);
+      assert.deepEqual(await lineFix(edited), [', unknown-directive']);
+    });
+  });
+
   test('source.fixAll on a file with only safe problems removes them all in one edit', async () => {
     const text =
       QUIET_LABELS.replace('label fec0::/10 5', 'label fec0::/10 +5')

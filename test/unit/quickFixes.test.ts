@@ -4,6 +4,11 @@ import { test } from 'node:test';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { fixAllPlan, fixAllReport, fixAllTitle } from '../../server/src/features/codeActions/fixAll';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
+import { ensureRows, TargetRow } from '../../server/src/features/codeActions/tableRows';
+import { anotherTableKeepsCode } from '../../server/src/features/codeActions/untouchedTables';
+import { lineAt } from '../../server/src/glibc/reader';
+import { droppedBuiltinRows, rowPrefixText } from '../../server/src/glibc/tables';
+import { seededRandom } from '../support/generate';
 import { analyze, codes } from '../support/glibc';
 
 function fixed(text: string, code: string, index = 0): string {
@@ -43,6 +48,86 @@ test("restoring the rows a replaced table dropped, with the file's line endings"
     'precedence ::ffff:0:0/96 100\r\nprecedence ::1/128 50\r\nprecedence 2002::/16 30\r\nprecedence ::/96 20\r\n',
   );
   assert.ok(!codes(after).includes('table-replaced'));
+});
+
+test("a replaced table's fix is offered while another table's replacement is silenced on its line, and not while it is shown", () => {
+  const silenced = 'precedence ::1/128 50\n# gai-conf: ignore table-replaced\nlabel ::1/128 0\n';
+  const precedence = (text: string) => analyze(text).findings.find((f) => f.code === 'table-replaced')!;
+  assert.equal(lineAt(analyze(silenced).parsed, precedence(silenced).start)?.index, 0);
+  assert.deepEqual(
+    fixesFor(analyze(silenced), precedence(silenced)).map((f) => f.title),
+    ['Add the 3 built-in precedence rows this file drops'],
+  );
+  const shown = 'precedence ::1/128 50\n# reviewed\nlabel ::1/128 0\n';
+  assert.deepEqual(fixesFor(analyze(shown), precedence(shown)), []);
+});
+
+test("the verdict on a table's fix without re-analysis (another table's finding stays) is the re-analysis' verdict", () => {
+  const random = seededRandom(22);
+  const pool = [
+    'label ::1/128 0',
+    'label ::1/128 5',
+    'label fc00::/7 1',
+    'label ::/0 1',
+    '#label 2002::/16 2',
+    '#label fc00::/7      6',
+    'precedence ::ffff:0:0/96 100',
+    'precedence ::1/128 50',
+    '# precedence ::/96 20',
+    'scopev4 ::ffff:169.254.0.0/112 2',
+    '#scopev4 ::ffff:127.0.0.0/104 2',
+    '# gai-conf: ignore table-replaced',
+    '# gai-conf: ignore duplicate-row',
+    '# gai-conf: ignore-file table-replaced',
+    '# a comment',
+    '',
+    'reload no',
+    'Label ::1/128 5',
+    'precedence ::1 50',
+    'label 2002:: 2',
+  ];
+  let decidedEarly = 0;
+  for (let file = 0; file < 400; file++) {
+    const lines = Array.from({ length: 2 + Math.floor(random() * 9) }, () => pool[Math.floor(random() * pool.length)]);
+    const text = lines.join(random() < 0.2 ? '\r\n' : '\n') + (random() < 0.8 ? '\n' : '');
+    const analysis = analyze(text);
+    const before = new Set(analysis.findings.map((f) => f.code));
+    for (const finding of analysis.findings.filter((f) => f.code === 'table-replaced')) {
+      const fate = lineAt(analysis.parsed, finding.start)!.fate;
+      assert.equal(fate.kind, 'row');
+      const kind = fate.row.table;
+      const targets = droppedBuiltinRows(analysis.tables[kind]).map((row): TargetRow => ({
+        kind,
+        prefixText: rowPrefixText(row),
+        bytes: row.bytes,
+        bits: row.bits,
+        value: row.value,
+      }));
+      const edits = ensureRows(analysis, kind, targets);
+      const after = analyze(applyEdits(text, edits));
+      const reanalysed =
+        edits.length > 0 && !after.findings.some((f) => f.code === 'table-replaced' || !before.has(f.code));
+      if (anotherTableKeepsCode(analysis, 'table-replaced', kind, edits)) {
+        decidedEarly++;
+        assert.equal(reanalysed, false, JSON.stringify(text));
+      }
+      assert.equal(fixesFor(analysis, finding).length > 0, reanalysed, JSON.stringify(text));
+    }
+  }
+  assert.ok(decidedEarly > 50, `decided early ${decidedEarly} times`);
+});
+
+test('an edit to a suppression comment is left to the re-analysis', () => {
+  const check = (text: string, edits: { start: number; end: number; newText: string }[]) => {
+    const analysis = analyze(text);
+    assert.ok(analysis.findings.some((f) => f.code === 'table-replaced'));
+    assert.ok(!codes(applyEdits(text, edits)).includes('table-replaced'));
+    assert.equal(anotherTableKeepsCode(analysis, 'table-replaced', 'label', edits), false, JSON.stringify(text));
+  };
+  // The comment itself changed to silence every replaced table.
+  const comment = 'precedence ::1/128 50\n# gai-conf: ignore-file duplicate-row\nlabel ::1/128 5\n';
+  const code = comment.indexOf('duplicate-row');
+  check(comment, [{ start: code, end: code + 'duplicate-row'.length, newText: 'table-replaced' }]);
 });
 
 test('the ULA fixes uncomment the stock rows where they stand', () => {

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { suppressionFixes } from '../../server/src/features/codeActions/suppressionFixes';
 import { hoverAt } from '../../server/src/features/hover';
-import { analyze, codes as allCodes } from '../support/glibc';
+import { analyze, codes as allCodes, GLIBC_2_36 } from '../support/glibc';
 
 /** Codes besides ula-demoted, which glibc's built-in label table causes in every file without label rows. */
 function codes(text: string): string[] {
@@ -143,5 +144,22 @@ describe('suppression quick fixes', () => {
       ['Ignore ula-demoted in this file'],
     );
     assert.ok(suppressionFixes(analysis, ula).every((f) => !f.sure && !f.preferred));
+  });
+
+  test('the comments are read again for each version of the file: a comment added by an edit is extended, not repeated', () => {
+    const first = analyze('reload yes\nLabel ::1/128 5\n');
+    const reload = (a: typeof first) => a.findings.find((f) => f.code === 'reload-enabled')!;
+    const fileFix = (a: typeof first) => suppressionFixes(a, reload(a)).find((f) => /in this file/.test(f.title))!;
+    assert.equal(
+      applyEdits(first.parsed.text, fileFix(first).edits).split('\n')[0],
+      '# gai-conf: ignore-file reload-enabled',
+    );
+    // The same document after an edit, read from the first version's lines as the server does.
+    const text = '# gai-conf: ignore-file unknown-directive\nreload yes\nLabel ::1/128 5\n';
+    const second = analyzeGaiConf(text, { glibc: GLIBC_2_36 }, first);
+    assert.equal(
+      applyEdits(text, fileFix(second).edits).split('\n')[0],
+      '# gai-conf: ignore-file unknown-directive, reload-enabled',
+    );
   });
 });

@@ -262,7 +262,10 @@ function readingHover(
   commented: boolean,
 ): HoverResult | undefined {
   const fate = reading.fate;
-  const tokens = [reading.command, reading.value1, reading.value2, ...reading.extra];
+  // A reading makes its words when asked for: each is taken once, so that the word found is one of these.
+  const command = reading.command;
+  const value1 = reading.value1;
+  const tokens = [command, value1, reading.value2, ...reading.extra];
   const token = tokens.find((t) => within(t, offset));
   if (!token) return undefined;
   const ignored = fate.kind === 'ignored' || fate.kind === 'undefined';
@@ -290,13 +293,13 @@ function readingHover(
       end: token.end,
     };
   let markdown: string | undefined;
-  if (token === reading.command && reading.directive) markdown = directiveHover(reading.directive, analysis, commented);
-  else if (token === reading.value1 && reading.directive !== 'reload')
+  if (token === command && reading.directive) markdown = directiveHover(reading.directive, analysis, commented);
+  else if (token === value1 && reading.directive !== 'reload')
     markdown = prefixHover(reading, analysis, line, commented);
   else markdown = valueHover(reading, analysis);
-  if (markdown && commented && token !== reading.command && fate.kind === 'row' && token !== reading.value1)
+  if (markdown && commented && token !== command && fate.kind === 'row' && token !== value1)
     markdown += `\n\n${commentedRowStatus(analysis, fate.row)}`;
-  if (markdown && !commented && fate.kind === 'row' && token !== reading.command)
+  if (markdown && !commented && fate.kind === 'row' && token !== command)
     markdown += `\n\n${effectsMarkdown(analysis, line)}`;
   return markdown ? { markdown, start: token.start, end: token.end } : undefined;
 }

@@ -15,6 +15,27 @@ export function isCSpace(ch: number): boolean {
   return ch === 0x20 || (ch >= 0x09 && ch <= 0x0d);
 }
 
+/**
+ * A word of the file: its offsets, its text cut from the file only when asked for. A file of
+ * 100,000 lines has some 190,000 words, and a string and an object each were a third of what its
+ * reading held.
+ */
+export class Word implements Token {
+  readonly #source: string;
+
+  constructor(
+    source: string,
+    readonly start: number,
+    readonly end: number,
+  ) {
+    this.#source = source;
+  }
+
+  get text(): string {
+    return this.#source.slice(this.start, this.end);
+  }
+}
+
 export function splitFields(text: string, from: number, to: number): Token[] {
   const fields: Token[] = [];
   let pos = from;
@@ -23,7 +44,7 @@ export function splitFields(text: string, from: number, to: number): Token[] {
     if (pos >= to) break;
     const start = pos;
     while (pos < to && !isCSpace(text.charCodeAt(pos))) pos++;
-    fields.push({ text: text.slice(start, pos), start, end: pos });
+    fields.push(new Word(text, start, pos));
   }
   return fields;
 }

@@ -7,7 +7,7 @@
 import { Bytes16, ipv4ToMapped, isV4Mapped, maskBytes, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
 import { TableKind } from './builtinTables';
 import { EndPointers, measuredBuild, MissingBitsReading, UndefinedOutcome } from './endPointer';
-import { isCSpace, layoutLine, LineLayout, splitFields, Token } from './lines';
+import { isCSpace, layoutLine, LineLayout, splitFields, Token, Word } from './lines';
 import { INT_MAX, NumberReading, readNumberField } from './numbers';
 import { GlibcVersion, ParserGeneration, parserGeneration } from './versions';
 
@@ -144,6 +144,68 @@ export interface ParsedFile {
 const EMPTY: LineFate = { kind: 'empty' };
 
 /**
+ * A DirectiveReading that keeps where its first three words are rather than an object for each:
+ * the words are made when asked for. A file of 100,000 lines has 60,000 readings.
+ */
+class Reading implements DirectiveReading {
+  readonly #source: string;
+  readonly commandStart: number;
+  readonly commandEnd: number;
+  /** -1 without the word. */
+  readonly value1Start: number;
+  readonly value1End: number;
+  readonly value2Start: number;
+  readonly value2End: number;
+
+  constructor(
+    source: string,
+    words: readonly Span[],
+    readonly extra: readonly Token[],
+    readonly directive: Directive | undefined,
+    readonly fate: LineFate,
+    readonly issues: readonly ReadIssue[],
+  ) {
+    this.#source = source;
+    const [command, value1, value2] = words;
+    this.commandStart = command.start;
+    this.commandEnd = command.end;
+    this.value1Start = value1 ? value1.start : -1;
+    this.value1End = value1 ? value1.end : -1;
+    this.value2Start = value2 ? value2.start : -1;
+    this.value2End = value2 ? value2.end : -1;
+  }
+
+  get command(): Token {
+    return new Word(this.#source, this.commandStart, this.commandEnd);
+  }
+
+  get value1(): Token | undefined {
+    return this.value1Start < 0 ? undefined : new Word(this.#source, this.value1Start, this.value1End);
+  }
+
+  get value2(): Token | undefined {
+    return this.value2Start < 0 ? undefined : new Word(this.#source, this.value2Start, this.value2End);
+  }
+
+  /** The same reading in a new text, `delta` characters later. */
+  moved(source: string, delta: number, move: (issue: ReadIssue) => ReadIssue): Reading {
+    const shift = (span: Token | undefined) => span && { start: span.start + delta, end: span.end + delta };
+    const words = [shift(this.command)!, shift(this.value1), shift(this.value2)].filter(
+      (span): span is Span => span !== undefined,
+    );
+    const fate: LineFate = this.fate.kind === 'ignored' ? { kind: 'ignored', issue: move(this.fate.issue) } : this.fate;
+    return new Reading(
+      source,
+      words,
+      this.extra.length > 0 ? this.extra.map((t) => new Word(source, t.start + delta, t.end + delta)) : this.extra,
+      this.directive,
+      fate,
+      this.issues.length > 0 ? this.issues.map(move) : this.issues,
+    );
+  }
+}
+
+/**
  * A line as parseGaiConf keeps it. Its comment is cut from the text only when asked for: most
  * lines of a long file are comments, and nothing asks about most of them.
  */
@@ -173,18 +235,7 @@ class ReadLine implements ParsedLine {
 
   /** The same line moved by `delta` characters and `lines` lines in a new text. */
   moved(text: string, delta: number, lines: number, move: (issue: ReadIssue) => ReadIssue): ReadLine {
-    const token = (t: Token): Token => ({ text: t.text, start: t.start + delta, end: t.end + delta });
-    const fate = (f: LineFate): LineFate => (f.kind === 'ignored' ? { kind: 'ignored', issue: move(f.issue) } : f);
-    const r = this.reading;
-    const reading: DirectiveReading | undefined = r && {
-      command: token(r.command),
-      value1: r.value1 && token(r.value1),
-      value2: r.value2 && token(r.value2),
-      extra: r.extra.length > 0 ? r.extra.map(token) : r.extra,
-      directive: r.directive,
-      fate: fate(r.fate),
-      issues: r.issues.length > 0 ? r.issues.map(move) : r.issues,
-    };
+    const reading = this.reading && (this.reading as Reading).moved(text, delta, move);
     const hashAt = this.#hashAt < 0 ? -1 : this.#hashAt + delta;
     return new ReadLine(
       text,
@@ -213,6 +264,25 @@ export interface ReaderState {
 type Span = { readonly start: number; readonly end: number };
 
 /**
+ * The prefix bytes a reading keeps, 16 to a row, share buffers of 256 prefixes: a Uint8Array with
+ * a buffer of its own takes some 180 bytes of heap, and a file of 100,000 lines has 40,000 rows.
+ */
+const PREFIXES_PER_BUFFER = 256;
+let prefixBuffer = new ArrayBuffer(0);
+let prefixBufferUsed = 0;
+
+function keptBytes(bytes: Bytes16): Bytes16 {
+  if (prefixBufferUsed === prefixBuffer.byteLength) {
+    prefixBuffer = new ArrayBuffer(16 * PREFIXES_PER_BUFFER);
+    prefixBufferUsed = 0;
+  }
+  const kept = new Uint8Array(prefixBuffer, prefixBufferUsed, 16);
+  kept.set(bytes);
+  prefixBufferUsed += 16;
+  return kept;
+}
+
+/**
  * Shared by every line and reading without issues or extra fields (most of them): a file of
  * 100,000 lines would otherwise hold 100,000 empty arrays.
  */
@@ -235,7 +305,7 @@ class LineReader {
     return { kind: 'ignored', issue };
   }
 
-  read(fields: readonly Token[]): DirectiveReading {
+  read(text: string, fields: readonly Token[]): DirectiveReading {
     const [command, value1, value2] = fields;
     const extra = fields.length > 3 ? fields.slice(3) : NONE;
     const directive = DIRECTIVES.find((d) => d === command.text);
@@ -249,7 +319,7 @@ class LineReader {
         words: extra.map((t) => t.text),
       });
     }
-    return { command, value1, value2, extra, directive, fate, issues: this.issues };
+    return new Reading(text, fields, extra, directive, fate, this.issues);
   }
 
   private unknown(command: Token): LineFate {
@@ -396,8 +466,9 @@ class LineReader {
   private interned(key: string, bytes: Bytes16): Bytes16 {
     const known = this.state.prefixes.get(key);
     if (known) return known;
-    this.state.prefixes.set(key, bytes);
-    return bytes;
+    const kept = keptBytes(bytes);
+    this.state.prefixes.set(key, kept);
+    return kept;
   }
 
   private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
@@ -554,7 +625,7 @@ function readLines(
     const layout = layoutLine(text, start, end);
     const fields = splitFields(text, start, layout.contentEnd);
     for (const issue of layoutIssues(text, layout, fields)) issues.push(issue);
-    const reading = fields.length > 0 ? new LineReader(generation, state).read(fields) : undefined;
+    const reading = fields.length > 0 ? new LineReader(generation, state).read(text, fields) : undefined;
     if (reading) for (const issue of reading.issues) issues.push(issue);
     lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
     start = end + 1;
@@ -573,7 +644,7 @@ function lastReload(lines: readonly ParsedLine[]): boolean {
  * Up to 2.40, a line without /bits reads what earlier lines left in glibc's line buffer: only a
  * file without one has lines whose reading depends on nothing but their own text.
  */
-function linesReadAlone(generation: ParserGeneration, issues: readonly ReadIssue[]): boolean {
+export function linesReadAlone(generation: ParserGeneration, issues: readonly ReadIssue[]): boolean {
   return (
     generation === 'from-2.41' ||
     !issues.some((issue) => issue.code === 'missing-prefix-length' || issue.code === 'scopev4-crash')
@@ -656,7 +727,7 @@ export function readWords(
   if (fields.length === 0) return undefined;
   const pointers = new EndPointers(undefined, true);
   pointers.startLine(0, text.slice(start, end), false);
-  return new LineReader(generation, { pointers, prefixes }).read(fields);
+  return new LineReader(generation, { pointers, prefixes }).read(text, fields);
 }
 
 /** The line that holds an offset (its LF counts as part of it); undefined past the last line. */

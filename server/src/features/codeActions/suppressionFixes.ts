@@ -9,8 +9,20 @@ import {
   suppressionComment,
   SuppressionScope,
 } from '../../analysis/suppression';
-import { lineAt, ParsedLine } from '../../glibc/reader';
+import { lineAt, ParsedFile, ParsedLine } from '../../glibc/reader';
 import { endOfLine, Fix, TextEdit } from './edits';
+
+/**
+ * The file's suppression comments, read once per reading of the file: every finding's menu offers
+ * two of these fixes, and reading the whole file's comments for each took ~2 ms at 10,000 lines.
+ */
+const suppressionsOf = new WeakMap<ParsedFile, readonly Suppression[]>();
+
+function suppressionsIn(parsed: ParsedFile): readonly Suppression[] {
+  let suppressions = suppressionsOf.get(parsed);
+  if (!suppressions) suppressionsOf.set(parsed, (suppressions = readSuppressions(parsed).suppressions));
+  return suppressions;
+}
 
 /**
  * Adds a code to a suppression comment already in place, else inserts one: a line's above that
@@ -19,8 +31,8 @@ import { endOfLine, Fix, TextEdit } from './edits';
  */
 function suppressEdit(analysis: Analysis, scope: SuppressionScope, code: DiagnosticCode, before: ParsedLine): TextEdit {
   const text = analysis.parsed.text;
-  const existing = readSuppressions(analysis.parsed).suppressions.find(
-    (s: Suppression) => s.scope === scope && (scope === 'file' || s.line.index === before.index - 1),
+  const existing = suppressionsIn(analysis.parsed).find(
+    (s) => s.scope === scope && (scope === 'file' || s.line.index === before.index - 1),
   );
   if (existing) {
     const comment = existing.line.comment!;

@@ -9,11 +9,12 @@ import { DiagnosticCode, Finding } from '../../analysis/catalogue';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from '../../analysis/reference/rfcTables';
 import { ULA_RANGE } from '../../analysis/reference/wellKnownPrefixes';
 import { prefixContains } from '../../glibc/addresses';
-import { GLIBC_DEFAULT_LABELS } from '../../glibc/builtinTables';
+import { GLIBC_DEFAULT_LABELS, TableKind } from '../../glibc/builtinTables';
 import { lineAt, ParsedLine } from '../../glibc/reader';
 import { droppedBuiltinRows, rowPrefixText } from '../../glibc/tables';
 import { applyEdits, Fix, TextEdit } from './edits';
 import { commentOut, ensureRows, matchesTarget, prefixTarget, TargetRow } from './tableRows';
+import { anotherTableKeepsCode } from './untouchedTables';
 
 function overlapsUla(line: ParsedLine): boolean {
   const fate = line.reading?.fate;
@@ -35,7 +36,12 @@ function isDepartureRow(analysis: Analysis, line: ParsedLine): boolean {
  * file did not have before; for the ULA finding, also when ULA hosts then choose between IPv6 and
  * IPv4 exactly as hosts with global IPv6 do.
  */
-function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): TextEdit[] | undefined {
+function verified(
+  analysis: Analysis,
+  code: DiagnosticCode,
+  edits: TextEdit[],
+  onlyTable?: TableKind,
+): TextEdit[] | undefined {
   if (edits.length === 0) return undefined;
   // An editor asks for the fixes of the same finding at every cursor move: each verdict is
   // worked out once per analysis, not by a full analysis per request.
@@ -43,7 +49,11 @@ function verified(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): 
   if (!verdicts) verdictsOf.set(analysis, (verdicts = new Map()));
   const key = `${code}\0${JSON.stringify(edits)}`;
   let verdict = verdicts.get(key);
-  if (verdict === undefined) verdicts.set(key, (verdict = verify(analysis, code, edits)));
+  if (verdict === undefined) {
+    // A fix of one table that another table's finding outlives is refused without the re-analysis.
+    verdict = !(onlyTable && anotherTableKeepsCode(analysis, code, onlyTable, edits)) && verify(analysis, code, edits);
+    verdicts.set(key, verdict);
+  }
   return verdict ? edits : undefined;
 }
 
@@ -115,7 +125,7 @@ export function tableReplacedFix(analysis: Analysis, finding: Finding): Fix | un
     bits: row.bits,
     value: row.value,
   }));
-  const edits = verified(analysis, 'table-replaced', ensureRows(analysis, kind, targets));
+  const edits = verified(analysis, 'table-replaced', ensureRows(analysis, kind, targets), kind);
   if (!edits) return undefined;
   const rows = targets.map((t) => `${t.prefixText} ${t.value}`).join(', ');
   return {

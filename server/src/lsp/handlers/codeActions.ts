@@ -12,11 +12,14 @@ import {
   WorkspaceEdit,
 } from 'vscode-languageserver/node';
 
+import { Analysis } from '../../analysis/analysis';
+import { Finding } from '../../analysis/catalogue';
 import { Fix } from '../../features/codeActions/edits';
 import { fixAllPlan, fixAllReport, fixAllTitle } from '../../features/codeActions/fixAll';
 import { fixesFor } from '../../features/codeActions/quickFixes';
 import { activeLines, resetEdits, resetTitle } from '../../features/codeActions/resetToDefaults';
 import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
+import { ParsedLine } from '../../glibc/reader';
 import { CLIENT_COMMANDS, FixAllReport } from '../protocol';
 import { Session } from '../session';
 import { annotatedEdit, confirmedEdit, lspEdits } from './edits';
@@ -24,6 +27,26 @@ import { embeddedCodeActions } from './embeddedFixes';
 
 /** Applies a quick fix for clients that take code actions only as commands. */
 export const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
+
+/**
+ * The reset of a version: the same for every request on it, and at 10,000 lines it comments out
+ * 4,000 lines; worked out once per analysis (one per document version), not at each cursor move.
+ */
+const resets = new WeakMap<Analysis, { readonly active: readonly ParsedLine[]; action?: CodeAction }>();
+
+/**
+ * The fixes of each finding, worked out once per analysis: an editor asks again at every cursor
+ * move on the line, and a table's fix searches the whole file for its rows.
+ */
+const fixesOf = new WeakMap<Analysis, Map<Finding, readonly Fix[]>>();
+
+function fixesOfFinding(analysis: Analysis, finding: Finding): readonly Fix[] {
+  let known = fixesOf.get(analysis);
+  if (!known) fixesOf.set(analysis, (known = new Map()));
+  let fixes = known.get(finding);
+  if (!fixes) known.set(finding, (fixes = [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]));
+  return fixes;
+}
 
 function kindMatches(kind: string, requested: readonly string[]): boolean {
   return requested.some((o) => kind === o || kind.startsWith(`${o}.`));
@@ -75,7 +98,7 @@ export function registerCodeActions(session: Session): void {
         const linked = clientDiagnostics.filter(
           (d) => d.code === finding.code && d.range.start.line === range.start.line,
         );
-        for (const fix of [...fixesFor(analysis, finding), ...suppressionFixes(analysis, finding)]) {
+        for (const fix of fixesOfFinding(analysis, finding)) {
           actions.push({
             title: fix.title,
             kind: CodeActionKind.QuickFix,
@@ -86,10 +109,11 @@ export function registerCodeActions(session: Session): void {
         }
       }
       // On an active line: the way back to glibc's built-in tables, previewed before it lands.
-      const active = activeLines(analysis);
-      if (active.some((line) => line.end >= start && line.start <= end)) {
-        const title = `Reset to glibc's defaults: ${resetTitle(active.length)}`;
-        actions.push({
+      let reset = resets.get(analysis);
+      if (!reset) resets.set(analysis, (reset = { active: activeLines(analysis) }));
+      if (reset.active.some((line) => line.end >= start && line.start <= end)) {
+        const title = `Reset to glibc's defaults: ${resetTitle(reset.active.length)}`;
+        reset.action ??= {
           title,
           kind: CodeActionKind.QuickFix,
           isPreferred: false,
@@ -101,7 +125,8 @@ export function registerCodeActions(session: Session): void {
             "Reset to glibc's defaults",
             title,
           ),
-        });
+        };
+        actions.push(reset.action);
       }
     }
     // Fix-all looks at every finding, too costly for the requests an editor sends on each cursor
