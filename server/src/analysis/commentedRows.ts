@@ -5,6 +5,7 @@
  */
 
 import { Bytes16 } from '../glibc/addresses';
+import { changedLines } from '../glibc/lineChanges';
 import { Directive, DirectiveReading, DIRECTIVES, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
 /**
@@ -42,13 +43,37 @@ function readCommentedDirective(
   return accepted && reading.extra.length === 0 ? reading : undefined;
 }
 
-/** Every comment line that holds a directive glibc would accept, by line. */
-export function commentedDirectives(parsed: ParsedFile): ReadonlyMap<ParsedLine, DirectiveReading> {
+/** The commented-out directives of an earlier version of the same document. */
+export interface PreviousCommented {
+  readonly parsed: ParsedFile;
+  readonly commented: ReadonlyMap<ParsedLine, DirectiveReading>;
+}
+
+/**
+ * Every comment line that holds a directive glibc would accept, by line, in document order. With
+ * `previous`, those of the lines the edit kept (changedLines) are taken from it, and only the
+ * changed lines are looked at.
+ */
+export function commentedDirectives(
+  parsed: ParsedFile,
+  previous?: PreviousCommented,
+): ReadonlyMap<ParsedLine, DirectiveReading> {
   const found = new Map<ParsedLine, DirectiveReading>();
   const prefixes = new Map<string, Bytes16>();
-  for (const line of parsed.lines) {
+  const changed = previous ? changedLines(previous.parsed.lines, parsed.lines) : undefined;
+  if (previous && changed) {
+    for (const [line, reading] of previous.commented) {
+      if (line.index >= changed.head) break;
+      found.set(line, reading);
+    }
+  }
+  for (let i = changed?.head ?? 0; i < (changed?.newEnd ?? parsed.lines.length); i++) {
+    const line = parsed.lines[i];
     const reading = commentedDirective(parsed, line, prefixes);
     if (reading) found.set(line, reading);
+  }
+  if (previous && changed && changed.newEnd < parsed.lines.length) {
+    for (const [line, reading] of previous.commented) if (line.index >= changed.oldEnd) found.set(line, reading);
   }
   return found;
 }

@@ -2,7 +2,6 @@
 
 import { parseIpAddress, prefixContains, prefixKey } from '../glibc/addresses';
 import { PrefixTableEntry } from '../glibc/builtinTables';
-import { ParsedLine } from '../glibc/reader';
 import {
   builtinTable,
   deadBehind,
@@ -13,6 +12,7 @@ import {
   lookupRowShorterThan,
   rowPrefixText,
   sameLookups,
+  tableFileLines,
   TableRow,
 } from '../glibc/tables';
 import { Finding } from './catalogue';
@@ -39,10 +39,7 @@ function isDeliberateRfc3484Labels(table: EffectiveTable, lost: readonly TableRo
 function tableReplacementFindings(table: EffectiveTable): Finding[] {
   const lost = droppedBuiltinRows(table);
   if (lost.length === 0 || isDeliberateRfc3484Labels(table, lost)) return [];
-  const lines = table.rows
-    .map(fileLine)
-    .filter((l): l is ParsedLine => l !== undefined)
-    .sort((a, b) => a.index - b.index);
+  const lines = tableFileLines(table);
   const changes = lost.map(
     (row) => `${rowPrefixText(row)} now ${lookupRow(table, row.bytes).value} (was ${row.value})`,
   );
@@ -150,22 +147,31 @@ function fileChangesNothingFindings(tables: EffectiveTables): Finding[] {
     (kind) => tables[kind].rows.length <= RESTATEMENT_LIMIT && sameLookups(tables[kind], builtinTable(kind)),
   );
   if (!restated) return [];
-  const lines = kinds
-    .flatMap((kind) => tables[kind].rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined))
-    .sort((a, b) => a.index - b.index);
+  const lines = kinds.flatMap((kind) => tableFileLines(tables[kind])).sort((a, b) => a.index - b.index);
   const rows = `${lines.length} active row${lines.length === 1 ? '' : 's'}`;
   const message = `The ${rows} restate${lines.length === 1 ? 's' : ''} glibc's built-in ${kinds.join(', ')} table${kinds.length === 1 ? '' : 's'}: no address order changes. Change a value, or comment the rows out.`;
   const detail = `Every address gets the ${kinds.join(', ')} values it had without this file. To make ULA hosts prefer IPv6 or every host prefer IPv4, the rows must differ from the built-in ones.`;
   return [{ code: 'file-changes-nothing', ...spanOfLine(lines[0]), message, detail }];
 }
 
+/**
+ * The findings about one table depend on nothing else, and an edit that leaves a kind's rows alone
+ * keeps its table (buildEffectiveTables): they are worked out once per table.
+ */
+const findingsOfTable = new WeakMap<EffectiveTable, readonly Finding[]>();
+
+function oneTableFindings(table: EffectiveTable): readonly Finding[] {
+  let findings = findingsOfTable.get(table);
+  if (!findings) {
+    findings = [...tableReplacementFindings(table), ...shadowedRowFindings(table), ...rowWithoutEffectFindings(table)];
+    findingsOfTable.set(table, findings);
+  }
+  return findings;
+}
+
 export function tableFindings(tables: EffectiveTables): Finding[] {
   return [
-    ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [
-      ...tableReplacementFindings(tables[kind]),
-      ...shadowedRowFindings(tables[kind]),
-      ...rowWithoutEffectFindings(tables[kind]),
-    ]),
+    ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => oneTableFindings(tables[kind])),
     ...fileChangesNothingFindings(tables),
   ];
 }

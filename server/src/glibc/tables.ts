@@ -24,6 +24,7 @@ import {
   Scopev4TableEntry,
   TableKind,
 } from './builtinTables';
+import { changedLines, changedLineWhere } from './lineChanges';
 import { ParsedFile, ParsedLine } from './reader';
 import { GlibcVersion } from './versions';
 
@@ -95,6 +96,17 @@ function catchAllBits(kind: TableKind): number {
   return kind === 'scopev4' ? 96 : 0;
 }
 
+/** The zero-length row glibc appends to a table of the file's that has none. */
+function implicitCatchAll(kind: TableKind): TableRow {
+  return {
+    table: kind,
+    bytes: kind === 'scopev4' ? ipv4ToMapped(new Uint8Array(4)) : new Uint8Array(16),
+    bits: catchAllBits(kind),
+    value: IMPLICIT_CATCH_ALL[kind],
+    origin: IMPLICIT,
+  };
+}
+
 function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
   const rows: TableRow[] = [];
   for (const line of parsed.lines) {
@@ -106,29 +118,48 @@ function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
     }
   }
   if (rows.length === 0) return builtinTable(kind);
-  if (!rows.some((row) => row.bits === catchAllBits(kind))) {
-    rows.push({
-      table: kind,
-      bytes: kind === 'scopev4' ? ipv4ToMapped(new Uint8Array(4)) : new Uint8Array(16),
-      bits: catchAllBits(kind),
-      value: IMPLICIT_CATCH_ALL[kind],
-      origin: IMPLICIT,
-    });
-  }
+  if (!rows.some((row) => row.bits === catchAllBits(kind))) rows.push(implicitCatchAll(kind));
   // Array.prototype.sort is stable, as glibc's merge-sorting qsort is for these tables.
   rows.sort((a, b) => b.bits - a.bits);
   return { kind, source: 'file', rows };
 }
 
-export function buildEffectiveTables(parsed: ParsedFile): EffectiveTables {
-  const crash = parsed.lines.find((line) => line.fate.kind === 'undefined' && line.fate.crash);
+function isCrash(line: ParsedLine): boolean {
+  return line.fate.kind === 'undefined' && line.fate.crash;
+}
+
+/** An earlier version of the same document read with the same glibc, and its tables. */
+export interface PreviousTables {
+  readonly parsed: ParsedFile;
+  readonly tables: EffectiveTables;
+}
+
+/**
+ * The tables of a reading. With `previous`, a table whose rows the edit left alone (no row of its
+ * kind among the changed lines, the other lines the same objects) is the previous one, with the
+ * lookup index and the findings worked out for it.
+ */
+export function buildEffectiveTables(parsed: ParsedFile, previous?: PreviousTables): EffectiveTables {
+  const changed = previous && changedLines(previous.parsed.lines, parsed.lines);
+  const kept = (kind: TableKind): EffectiveTable | undefined =>
+    previous &&
+    changed &&
+    !changedLineWhere(
+      previous.parsed.lines,
+      parsed.lines,
+      changed,
+      (line) => line.fate.kind === 'row' && line.fate.row.table === kind,
+    )
+      ? previous.tables[kind]
+      : undefined;
+  const crashKept = previous && changed && !changedLineWhere(previous.parsed.lines, parsed.lines, changed, isCrash);
   return {
     glibc: parsed.glibc,
-    label: buildTable('label', parsed),
-    precedence: buildTable('precedence', parsed),
-    scopev4: buildTable('scopev4', parsed),
+    label: kept('label') ?? buildTable('label', parsed),
+    precedence: kept('precedence') ?? buildTable('precedence', parsed),
+    scopev4: kept('scopev4') ?? buildTable('scopev4', parsed),
     reload: parsed.reload,
-    crash,
+    crash: crashKept ? previous.tables.crash : parsed.lines.find(isCrash),
   };
 }
 
@@ -158,13 +189,40 @@ export function deadBehind(table: EffectiveTable, row: TableRow): TableRow | und
   return known.stop >= 0 && (known.index.get(row) ?? -1) > known.stop ? table.rows[known.stop] : undefined;
 }
 
+/** The lines of a table's rows from the file, in document order: worked out once per table. */
+const fileLinesOf = new WeakMap<EffectiveTable, readonly ParsedLine[]>();
+
+export function tableFileLines(table: EffectiveTable): readonly ParsedLine[] {
+  let lines = fileLinesOf.get(table);
+  if (!lines) {
+    const found: ParsedLine[] = [];
+    for (const row of table.rows) if (row.origin.kind === 'file') found.push(row.origin.line);
+    fileLinesOf.set(table, (lines = found.sort((a, b) => a.index - b.index)));
+  }
+  return lines;
+}
+
 /** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
 export function droppedBuiltinRows(table: EffectiveTable): TableRow[] {
   if (table.source === 'builtin') return [];
-  return builtinRows(table.kind).filter(
-    (builtin) =>
-      !table.rows.some((row) => row.bits === builtin.bits && prefixContains(row.bytes, row.bits, builtin.bytes)),
+  // A row of the same length covers the built-in prefix exactly when it has the same key: one
+  // look in the index per built-in row, not a scan of the file's rows.
+  const index = indexOf(table);
+  return builtinTable(table.kind).rows.filter(
+    (builtin) => !index.some(([bits, rows]) => bits === builtin.bits && rows.has(prefixKey(builtin.bytes, bits))),
   );
+}
+
+/**
+ * The table without the row of one line: what glibc would hold if that line were gone. Built from
+ * the table's own rows (already in lookup order) rather than by reading the file again.
+ */
+export function tableWithout(table: EffectiveTable, line: ParsedLine): EffectiveTable {
+  if (!table.rows.some((row) => row.origin.kind === 'file' && row.origin.line === line)) return table;
+  const rows = table.rows.filter((row) => row.origin.kind === 'file' && row.origin.line !== line);
+  if (rows.length === 0) return builtinTable(table.kind);
+  if (!rows.some((row) => row.bits === catchAllBits(table.kind))) rows.push(implicitCatchAll(table.kind));
+  return { kind: table.kind, source: 'file', rows };
 }
 
 /** Per prefix length, longest first: the first row of that length for each prefix it covers. */
