@@ -5,7 +5,7 @@
 
 import { DirectiveReading, lineAt, ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { Host } from '../glibc/sourceSelection';
-import { buildEffectiveTables, EffectiveTables, tableFileLines } from '../glibc/tables';
+import { buildEffectiveTables, EffectiveTables, tableFileRows } from '../glibc/tables';
 import { GlibcVersion } from '../glibc/versions';
 import { borrowedSpaceFindings } from './borrowedSpace';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
@@ -78,8 +78,8 @@ function familyNeutralFindings(
 ): Finding[] {
   if (tables.crash || findings.some((f) => f.code === 'file-changes-nothing')) return [];
   // The first label or precedence row of the file.
-  const [label] = tableFileLines(tables.label);
-  const [precedence] = tableFileLines(tables.precedence);
+  const label = tableFileRows(tables.label).first;
+  const precedence = tableFileRows(tables.precedence).first;
   const line = label && precedence ? (label.index < precedence.index ? label : precedence) : (label ?? precedence);
   if (!line || effects.some((e) => e.host.id !== 'this-machine' && e.file !== e.builtin)) return [];
   const first = line.reading!;

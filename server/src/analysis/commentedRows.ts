@@ -61,6 +61,15 @@ export function commentedDirectives(
   const found = new Map<ParsedLine, DirectiveReading>();
   const prefixes = new Map<string, Bytes16>();
   const changed = previous ? changedLines(previous.parsed.lines, parsed.lines) : undefined;
+  // No changed line held a commented-out directive before the edit or holds one now: the same.
+  if (previous && changed) {
+    let same = true;
+    for (let i = changed.head; same && i < changed.oldEnd; i++)
+      same = !previous.commented.has(previous.parsed.lines[i]);
+    for (let i = changed.head; same && i < changed.newEnd; i++)
+      same = commentedDirective(parsed, parsed.lines[i], prefixes) === undefined;
+    if (same) return previous.commented;
+  }
   if (previous && changed) {
     for (const [line, reading] of previous.commented) {
       if (line.index >= changed.head) break;

@@ -9,7 +9,7 @@ import { prefixContains } from '../glibc/addresses';
 import { addressText } from '../glibc/addresses';
 import { DirectiveReading, ParsedFile, ParsedLine } from '../glibc/reader';
 import { Decision, DestinationFacts, OrderResult, RULE_NAMES } from '../glibc/sort';
-import { EffectiveTables, lookupRow, tableFileLines, TableRow } from '../glibc/tables';
+import { EffectiveTables, lookupRow, TableRow } from '../glibc/tables';
 import { Finding, Severity } from './catalogue';
 import {
   choosesFamily,
@@ -323,7 +323,10 @@ function ulaFindings(context: Context): Finding[] {
  */
 export function scopev4Findings(tables: EffectiveTables): Finding[] {
   if (tables.crash) return [];
-  const candidates = tableFileLines(tables.scopev4).filter((line) => lineCanMatter(tables, line));
+  const candidates: ParsedLine[] = [];
+  for (const row of tables.scopev4.rows)
+    if (row.origin.kind === 'file' && lineCanMatter(tables, row.origin.line)) candidates.push(row.origin.line);
+  candidates.sort((a, b) => a.index - b.index);
   return candidates.flatMap((line) => {
     const changes = lineEffects(tables, line);
     if (changes.length === 0) return [];

@@ -13,6 +13,7 @@ import {
   rowPrefixText,
   sameLookups,
   tableFileLines,
+  tableFileRows,
   TableRow,
 } from '../glibc/tables';
 import { Finding } from './catalogue';
@@ -39,17 +40,17 @@ function isDeliberateRfc3484Labels(table: EffectiveTable, lost: readonly TableRo
 function tableReplacementFindings(table: EffectiveTable): Finding[] {
   const lost = droppedBuiltinRows(table);
   if (lost.length === 0 || isDeliberateRfc3484Labels(table, lost)) return [];
-  const lines = tableFileLines(table);
+  const lines = tableFileRows(table);
   const changes = lost.map(
     (row) => `${rowPrefixText(row)} now ${lookupRow(table, row.bytes).value} (was ${row.value})`,
   );
   const count =
-    lines.length === 1 ? `This ${table.kind} line replaces` : `These ${lines.length} ${table.kind} lines replace`;
+    lines.count === 1 ? `This ${table.kind} line replaces` : `These ${lines.count} ${table.kind} lines replace`;
   // The first change fits a problems list; the hover lists every one.
   const shown = changes.length === 1 ? changes[0] : `${changes[0]} and ${changes.length - 1} more`;
   const message = `${count} glibc's whole ${table.kind} table: ${shown}. Add the built-in rows to keep them.`;
   const detail = `One valid ${table.kind} line replaces glibc's whole built-in ${table.kind} table; glibc adds back only a catch-all row. Built-in rows no longer in effect: ${changes.join(', ')}.`;
-  return [{ code: 'table-replaced', ...spanOfLine(lines[0]), message, detail }];
+  return [{ code: 'table-replaced', ...spanOfLine(lines.first!), message, detail }];
 }
 
 const SHADOW_DETAIL =

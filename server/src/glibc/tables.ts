@@ -24,7 +24,7 @@ import {
   Scopev4TableEntry,
   TableKind,
 } from './builtinTables';
-import { changedLines, changedLineWhere } from './lineChanges';
+import { ChangedLines, changedLines, changedLineWhere } from './lineChanges';
 import { ParsedFile, ParsedLine } from './reader';
 import { GlibcVersion } from './versions';
 
@@ -107,21 +107,95 @@ function implicitCatchAll(kind: TableKind): TableRow {
   };
 }
 
+function fileRow(line: ParsedLine & { readonly fate: { readonly kind: 'row' } }): TableRow {
+  // Written out rather than spread: V8 gave every spread copy a hidden class of its own
+  // (40,000 of them, 9 MB, for a file of 100,000 lines).
+  const { table, bytes, bits, value } = line.fate.row;
+  return { table, bytes, bits, value, origin: { kind: 'file', line } };
+}
+
+function rowOf(line: ParsedLine, kind: TableKind): TableRow | undefined {
+  return line.fate.kind === 'row' && line.fate.row.table === kind
+    ? fileRow(line as Parameters<typeof fileRow>[0])
+    : undefined;
+}
+
+/** The table of a kind from the file's rows in lookup order: the built-in one without any, else with a catch-all. */
+function tableOfRows(kind: TableKind, rows: TableRow[]): EffectiveTable {
+  if (rows.length === 0) return builtinTable(kind);
+  // The catch-all length is the shortest a kind has: a catch-all row is the last one.
+  if (rows[rows.length - 1].bits !== catchAllBits(kind)) rows.push(implicitCatchAll(kind));
+  return { kind, source: 'file', rows };
+}
+
 function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
   const rows: TableRow[] = [];
   for (const line of parsed.lines) {
-    if (line.fate.kind === 'row' && line.fate.row.table === kind) {
-      // Written out rather than spread: V8 gave every spread copy a hidden class of its own
-      // (40,000 of them, 9 MB, for a file of 100,000 lines).
-      const { table, bytes, bits, value } = line.fate.row;
-      rows.push({ table, bytes, bits, value, origin: { kind: 'file', line } });
-    }
+    const row = rowOf(line, kind);
+    if (row) rows.push(row);
   }
-  if (rows.length === 0) return builtinTable(kind);
-  if (!rows.some((row) => row.bits === catchAllBits(kind))) rows.push(implicitCatchAll(kind));
   // Array.prototype.sort is stable, as glibc's merge-sorting qsort is for these tables.
   rows.sort((a, b) => b.bits - a.bits);
-  return { kind, source: 'file', rows };
+  return tableOfRows(kind, rows);
+}
+
+/** Beyond this many rows on the changed lines, a table is built again rather than patched. */
+const MOST_ROWS_PATCHED = 16;
+
+/** A patched table's previous version and the rows that left and joined it: its index is the previous one patched. */
+const patchedFrom = new WeakMap<
+  EffectiveTable,
+  { readonly before: EffectiveTable; readonly removed: readonly TableRow[]; readonly added: readonly TableRow[] }
+>();
+
+/**
+ * The previous table with the rows of the changed lines taken out and those of the new lines put
+ * in at their place in lookup order (longest first, file order among equal lengths): the rows of
+ * kept lines stay the same objects, and no sort runs over the whole table.
+ */
+function patchedTable(
+  kind: TableKind,
+  before: EffectiveTable,
+  lines: readonly ParsedLine[],
+  changed: ChangedLines,
+): EffectiveTable | undefined {
+  const added: TableRow[] = [];
+  for (let i = changed.head; i < changed.newEnd; i++) {
+    const row = rowOf(lines[i], kind);
+    if (row && added.push(row) > MOST_ROWS_PATCHED) return undefined;
+  }
+  const removed: TableRow[] = [];
+  const rows: TableRow[] = [];
+  for (const row of before.rows) {
+    // Kept lines after the changed ones are the same objects only when nothing moved: same index.
+    const index = fileLineIndex(row);
+    if (row.origin.kind === 'file' && (index < changed.head || index >= changed.oldEnd)) rows.push(row);
+    else removed.push(row);
+  }
+  for (const row of added) {
+    const index = (row.origin as { readonly line: ParsedLine }).line.index;
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      const other = rows[mid];
+      const before = other.bits > row.bits || (other.bits === row.bits && fileLineIndex(other) < index);
+      if (before) low = mid + 1;
+      else high = mid;
+    }
+    rows.splice(low, 0, row);
+  }
+  const table = tableOfRows(kind, rows);
+  if (table.source === 'file' && before.source === 'file') {
+    const implicit = table.rows[table.rows.length - 1];
+    if (implicit.origin.kind === 'implicit') added.push(implicit);
+    patchedFrom.set(table, { before, removed, added });
+  }
+  return table;
+}
+
+function fileLineIndex(row: TableRow): number {
+  return row.origin.kind === 'file' ? row.origin.line.index : Infinity;
 }
 
 function isCrash(line: ParsedLine): boolean {
@@ -141,23 +215,23 @@ export interface PreviousTables {
  */
 export function buildEffectiveTables(parsed: ParsedFile, previous?: PreviousTables): EffectiveTables {
   const changed = previous && changedLines(previous.parsed.lines, parsed.lines);
-  const kept = (kind: TableKind): EffectiveTable | undefined =>
-    previous &&
-    changed &&
-    !changedLineWhere(
+  const table = (kind: TableKind): EffectiveTable => {
+    if (!previous || !changed) return buildTable(kind, parsed);
+    const touched = changedLineWhere(
       previous.parsed.lines,
       parsed.lines,
       changed,
       (line) => line.fate.kind === 'row' && line.fate.row.table === kind,
-    )
-      ? previous.tables[kind]
-      : undefined;
+    );
+    if (!touched) return previous.tables[kind];
+    return patchedTable(kind, previous.tables[kind], parsed.lines, changed) ?? buildTable(kind, parsed);
+  };
   const crashKept = previous && changed && !changedLineWhere(previous.parsed.lines, parsed.lines, changed, isCrash);
   return {
     glibc: parsed.glibc,
-    label: kept('label') ?? buildTable('label', parsed),
-    precedence: kept('precedence') ?? buildTable('precedence', parsed),
-    scopev4: kept('scopev4') ?? buildTable('scopev4', parsed),
+    label: table('label'),
+    precedence: table('precedence'),
+    scopev4: table('scopev4'),
     reload: parsed.reload,
     crash: crashKept ? previous.tables.crash : parsed.lines.find(isCrash),
   };
@@ -172,34 +246,34 @@ export function firstCatchAll(table: EffectiveTable): TableRow | undefined {
   return table.rows.find((row) => row.bits === catchAllBits(table.kind));
 }
 
-/** Each row's place in lookup order and the first catch-all's, worked out once per table. */
-const positions = new WeakMap<
-  EffectiveTable,
-  { readonly stop: number; readonly index: ReadonlyMap<TableRow, number> }
->();
+const catchAlls = new WeakMap<EffectiveTable, TableRow | null>();
 
 /** The row that makes `row` dead (a catch-all before it), or undefined when lookups can reach it. */
 export function deadBehind(table: EffectiveTable, row: TableRow): TableRow | undefined {
-  let known = positions.get(table);
-  if (!known) {
-    const stop = firstCatchAll(table);
-    known = { stop: stop ? table.rows.indexOf(stop) : -1, index: new Map(table.rows.map((r, i) => [r, i])) };
-    positions.set(table, known);
-  }
-  return known.stop >= 0 && (known.index.get(row) ?? -1) > known.stop ? table.rows[known.stop] : undefined;
+  let stop = catchAlls.get(table);
+  if (stop === undefined) catchAlls.set(table, (stop = firstCatchAll(table) ?? null));
+  // Rows are longest first and a catch-all is as short as a row of its kind gets: the rows after
+  // the first catch-all are exactly the other catch-alls.
+  return stop && row !== stop && row.bits === stop.bits ? stop : undefined;
 }
 
-/** The lines of a table's rows from the file, in document order: worked out once per table. */
-const fileLinesOf = new WeakMap<EffectiveTable, readonly ParsedLine[]>();
+/** The lines of a table's rows from the file, in document order. */
+export function tableFileLines(table: EffectiveTable): ParsedLine[] {
+  const lines: ParsedLine[] = [];
+  for (const row of table.rows) if (row.origin.kind === 'file') lines.push(row.origin.line);
+  return lines.sort((a, b) => a.index - b.index);
+}
 
-export function tableFileLines(table: EffectiveTable): readonly ParsedLine[] {
-  let lines = fileLinesOf.get(table);
-  if (!lines) {
-    const found: ParsedLine[] = [];
-    for (const row of table.rows) if (row.origin.kind === 'file') found.push(row.origin.line);
-    fileLinesOf.set(table, (lines = found.sort((a, b) => a.index - b.index)));
+/** The first line of the file that gives a table a row, and how many do: without a sort. */
+export function tableFileRows(table: EffectiveTable): { readonly first?: ParsedLine; readonly count: number } {
+  let first: ParsedLine | undefined;
+  let count = 0;
+  for (const row of table.rows) {
+    if (row.origin.kind !== 'file') continue;
+    count++;
+    if (!first || row.origin.line.index < first.index) first = row.origin.line;
   }
-  return lines;
+  return { first, count };
 }
 
 /** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
@@ -237,17 +311,64 @@ const indexes = new WeakMap<EffectiveTable, RowIndex>();
 function indexOf(table: EffectiveTable): RowIndex {
   let index = indexes.get(table);
   if (!index) {
-    const byLength = new Map<number, Map<string, TableRow>>();
-    for (const row of table.rows) {
-      let rows = byLength.get(row.bits);
-      if (!rows) byLength.set(row.bits, (rows = new Map()));
-      const key = prefixKey(row.bytes, row.bits);
-      if (!rows.has(key)) rows.set(key, row);
-    }
-    index = [...byLength].sort((a, b) => b[0] - a[0]);
+    const patch = patchedFrom.get(table);
+    const before = patch && indexes.get(patch.before);
+    index = patch && before ? patchedIndex(table, before, patch.removed, patch.added) : builtIndex(table);
     indexes.set(table, index);
   }
   return index;
+}
+
+function builtIndex(table: EffectiveTable): RowIndex {
+  const byLength = new Map<number, Map<string, TableRow>>();
+  for (const row of table.rows) {
+    let rows = byLength.get(row.bits);
+    if (!rows) byLength.set(row.bits, (rows = new Map()));
+    const key = prefixKey(row.bytes, row.bits);
+    if (!rows.has(key)) rows.set(key, row);
+  }
+  return [...byLength].sort((a, b) => b[0] - a[0]);
+}
+
+/**
+ * The index of a patched table from its previous version's: only the maps of the lengths whose
+ * rows changed are copied and changed, and only the keys of those rows are worked out.
+ */
+function patchedIndex(
+  table: EffectiveTable,
+  before: RowIndex,
+  removed: readonly TableRow[],
+  added: readonly TableRow[],
+): RowIndex {
+  const byLength = new Map(before);
+  const copied = new Set<number>();
+  const rowsOf = (bits: number): Map<string, TableRow> => {
+    let rows = byLength.get(bits);
+    if (!copied.has(bits)) {
+      byLength.set(bits, (rows = new Map(rows)));
+      copied.add(bits);
+    }
+    return rows!;
+  };
+  for (const row of removed) {
+    const rows = rowsOf(row.bits);
+    const key = prefixKey(row.bytes, row.bits);
+    if (rows.get(key) !== row) continue;
+    rows.delete(key);
+    // The next row of the same prefix in lookup order now comes first, if there is one.
+    const next = table.rows.find(
+      (other) => other.bits === row.bits && prefixContains(other.bytes, other.bits, row.bytes),
+    );
+    if (next) rows.set(key, next);
+  }
+  for (const row of added) {
+    const rows = rowsOf(row.bits);
+    const key = prefixKey(row.bytes, row.bits);
+    const known = rows.get(key);
+    if (!known || table.rows.indexOf(known) > table.rows.indexOf(row)) rows.set(key, row);
+  }
+  for (const bits of copied) if (byLength.get(bits)!.size === 0) byLength.delete(bits);
+  return [...byLength].sort((a, b) => b[0] - a[0]);
 }
 
 /** The row glibc's lookup stops at for an address (IPv4 given in v4-mapped form). */
