@@ -15,7 +15,21 @@ export interface ChangedLines {
   /** ...and the lines after them are the same objects (none when the edit moved them). */
 }
 
+/**
+ * Answers by the two versions' lines: the analysis of one edit asks several times. Held weakly, so
+ * that no version is kept alive for it (a file of 100,000 lines is tens of megabytes of them).
+ */
+const known = new WeakMap<readonly ParsedLine[], WeakMap<readonly ParsedLine[], ChangedLines>>();
+
 export function changedLines(previous: readonly ParsedLine[], lines: readonly ParsedLine[]): ChangedLines {
+  let byPrevious = known.get(lines);
+  if (!byPrevious) known.set(lines, (byPrevious = new WeakMap()));
+  let changed = byPrevious.get(previous);
+  if (!changed) byPrevious.set(previous, (changed = compareLines(previous, lines)));
+  return changed;
+}
+
+function compareLines(previous: readonly ParsedLine[], lines: readonly ParsedLine[]): ChangedLines {
   const shortest = Math.min(previous.length, lines.length);
   let head = 0;
   while (head < shortest && previous[head] === lines[head]) head++;
