@@ -1,4 +1,4 @@
-/** The shared start and end of two texts, found block by block, equal what a loop over every character finds. */
+/** The shared start and end of two texts, found by halving the range that differs, equal what a loop over every character finds. */
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -19,7 +19,7 @@ function naiveSuffix(a: string, b: string, limit: number): number {
   return same;
 }
 
-/** A long text and an edit of it anywhere: blocks of 256 characters on either side of the change. */
+/** A long text and an edit of it anywhere: ranges of every length on either side of the change. */
 const edited = fc
   .tuple(fc.string({ minLength: 0, maxLength: 2000 }), fc.nat(), fc.nat({ max: 300 }), fc.string({ maxLength: 300 }))
   .map(([text, at, removed, inserted]) => {
@@ -39,7 +39,7 @@ test('the shared start and end of a text and an edit of it are those a loop over
   );
 });
 
-test('a change on a block boundary, and texts of whole blocks', () => {
+test('a change at the middle of the range, and texts with no difference', () => {
   const a = 'x'.repeat(512);
   assert.equal(commonPrefixLength(a, `${'x'.repeat(256)}y${'x'.repeat(255)}`), 256);
   assert.equal(commonPrefixLength(a, a), 512);

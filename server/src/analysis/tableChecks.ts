@@ -10,10 +10,13 @@ import {
   EffectiveTables,
   lookupRow,
   lookupRowShorterThan,
+  repeatedPrefixes,
   rowPrefixText,
+  rowsWithPrefix,
   sameLookups,
   tableFileLines,
   tableFileRows,
+  tablePatch,
   TableRow,
 } from '../glibc/tables';
 import { Finding } from './catalogue';
@@ -32,8 +35,9 @@ export function isEntryRow(row: Pick<TableRow, 'bytes' | 'bits'>, entry: PrefixT
 function isDeliberateRfc3484Labels(table: EffectiveTable, lost: readonly TableRow[]): boolean {
   if (table.kind !== 'label') return false;
   return (
-    RFC3484_LABELS.every((entry) => table.rows.some((row) => isEntryRow(row, entry) && row.value === entry.value)) &&
-    lost.every((row) => GLIBC_LABEL_DEPARTURES.some((entry) => isEntryRow(row, entry)))
+    RFC3484_LABELS.every((entry) =>
+      rowsWithPrefix(table, parseIpAddress(entry.prefix)!.bytes, entry.bits).some((row) => row.value === entry.value),
+    ) && lost.every((row) => GLIBC_LABEL_DEPARTURES.some((entry) => isEntryRow(row, entry)))
   );
 }
 
@@ -57,17 +61,43 @@ const SHADOW_DETAIL =
   'glibc looks an address up row by row, longest prefixes first and file order among equal lengths, and stops at the first row that matches: a later row with the same prefix is never read. A zero-length row (::/0, scopev4 0.0.0.0/0) matches every address.';
 
 /** Rows no lookup ever reaches because an earlier row has the same prefix: a repeat, or a value never used. */
-function shadowedRowFindings(table: EffectiveTable): Finding[] {
-  const findings: Finding[] = [];
-  // Rows are longest first, so only an earlier row of the same length and masked prefix can hide one.
-  const firstWithPrefix = new Map<string, TableRow>();
-  for (const row of table.rows) {
-    const key = prefixKey(row.bytes, row.bits);
-    const earlier = firstWithPrefix.get(key);
-    if (!earlier) {
-      firstWithPrefix.set(key, row);
-      continue;
+function shadowedRowFindings(table: EffectiveTable): readonly Finding[] {
+  return [...shadowedByPrefix(table).values()].flat();
+}
+
+/** The findings about the rows after the first of each prefix, by prefix key; kept per table. */
+const shadowedOf = new WeakMap<EffectiveTable, ReadonlyMap<string, readonly Finding[]>>();
+
+/**
+ * For a patched table, the previous table's findings with only the prefixes of the rows that left
+ * or joined it worked out again: the others have the same rows, on the same lines.
+ */
+function shadowedByPrefix(table: EffectiveTable): ReadonlyMap<string, readonly Finding[]> {
+  let known = shadowedOf.get(table);
+  if (known) return known;
+  const patch = tablePatch(table);
+  const before = patch && shadowedOf.get(patch.before);
+  const byPrefix = new Map<string, readonly Finding[]>();
+  if (patch && before) {
+    for (const [key, findings] of before) byPrefix.set(key, findings);
+    for (const row of [...patch.removed, ...patch.added]) {
+      const rows = rowsWithPrefix(table, row.bytes, row.bits);
+      const key = prefixKey(row.bytes, row.bits);
+      if (rows.length > 1) byPrefix.set(key, shadowedRows(table, rows));
+      else byPrefix.delete(key);
     }
+  } else {
+    for (const [key, rows] of repeatedPrefixes(table)) byPrefix.set(key, shadowedRows(table, rows));
+  }
+  shadowedOf.set(table, (known = byPrefix));
+  return known;
+}
+
+/** Rows of one prefix in lookup order: every row after the first is never reached, a repeat, or a value never used. */
+function shadowedRows(table: EffectiveTable, rows: readonly TableRow[]): Finding[] {
+  const earlier = rows[0];
+  const findings: Finding[] = [];
+  for (const row of rows.slice(1)) {
     const line = fileLine(row);
     if (!line) continue;
     const where = earlier.origin.kind === 'file' ? rowOriginText(earlier) : `the ${rowOriginText(earlier)} row`;
@@ -106,6 +136,8 @@ const ROW_EFFECT_LIMIT = 256;
  * one documents the table and is left alone.
  */
 function rowWithoutEffectFindings(table: EffectiveTable): Finding[] {
+  const count = tableFileRows(table).count;
+  if (count < 2 || count > ROW_EFFECT_LIMIT) return [];
   const fileRows = table.rows.filter((row) => row.origin.kind === 'file');
   if (fileRows.length < 2 || fileRows.length > ROW_EFFECT_LIMIT) return [];
   const seen = new Set<string>();

@@ -243,18 +243,18 @@ export function buildEffectiveTables(parsed: ParsedFile, previous?: PreviousTabl
  * other zero-length rows, which no lookup ever reaches.
  */
 export function firstCatchAll(table: EffectiveTable): TableRow | undefined {
-  return table.rows.find((row) => row.bits === catchAllBits(table.kind));
+  // Every catch-all of a kind has the same key (no bits of its prefix count, or scopev4's ::ffff:0:0/96).
+  const group = indexOf(table).find(([bits]) => bits === catchAllBits(table.kind));
+  return group?.[1].values().next().value?.[0];
 }
-
-const catchAlls = new WeakMap<EffectiveTable, TableRow | null>();
 
 /** The row that makes `row` dead (a catch-all before it), or undefined when lookups can reach it. */
 export function deadBehind(table: EffectiveTable, row: TableRow): TableRow | undefined {
-  let stop = catchAlls.get(table);
-  if (stop === undefined) catchAlls.set(table, (stop = firstCatchAll(table) ?? null));
+  if (row.bits !== catchAllBits(table.kind)) return undefined;
   // Rows are longest first and a catch-all is as short as a row of its kind gets: the rows after
   // the first catch-all are exactly the other catch-alls.
-  return stop && row !== stop && row.bits === stop.bits ? stop : undefined;
+  const stop = firstCatchAll(table);
+  return stop && row !== stop ? stop : undefined;
 }
 
 /** The lines of a table's rows from the file, in document order. */
@@ -264,16 +264,43 @@ export function tableFileLines(table: EffectiveTable): ParsedLine[] {
   return lines.sort((a, b) => a.index - b.index);
 }
 
-/** The first line of the file that gives a table a row, and how many do: without a sort. */
+const fileRowsOf = new WeakMap<EffectiveTable, { readonly first?: ParsedLine; readonly count: number }>();
+
+/**
+ * The first line of the file that gives a table a row, and how many do. For a patched table,
+ * worked out from the previous table's answer and the rows that changed.
+ */
 export function tableFileRows(table: EffectiveTable): { readonly first?: ParsedLine; readonly count: number } {
-  let first: ParsedLine | undefined;
-  let count = 0;
-  for (const row of table.rows) {
-    if (row.origin.kind !== 'file') continue;
-    count++;
-    if (!first || row.origin.line.index < first.index) first = row.origin.line;
+  let known = fileRowsOf.get(table);
+  if (known) return known;
+  const patch = patchedFrom.get(table);
+  const before = patch && fileRowsOf.get(patch.before);
+  if (patch && before && !(before.first && patch.removed.some((row) => fileLine(row) === before.first))) {
+    let { first, count } = before;
+    for (const row of patch.removed) if (row.origin.kind === 'file') count--;
+    for (const row of patch.added) {
+      const line = fileLine(row);
+      if (!line) continue;
+      count++;
+      if (!first || line.index < first.index) first = line;
+    }
+    known = { first, count };
+  } else {
+    let first: ParsedLine | undefined;
+    let count = 0;
+    for (const row of table.rows) {
+      if (row.origin.kind !== 'file') continue;
+      count++;
+      if (!first || row.origin.line.index < first.index) first = row.origin.line;
+    }
+    known = { first, count };
   }
-  return { first, count };
+  fileRowsOf.set(table, known);
+  return known;
+}
+
+function fileLine(row: TableRow): ParsedLine | undefined {
+  return row.origin.kind === 'file' ? row.origin.line : undefined;
 }
 
 /** Built-in rows a replaced table no longer has (no row of the same length covering the prefix). */
@@ -281,9 +308,8 @@ export function droppedBuiltinRows(table: EffectiveTable): TableRow[] {
   if (table.source === 'builtin') return [];
   // A row of the same length covers the built-in prefix exactly when it has the same key: one
   // look in the index per built-in row, not a scan of the file's rows.
-  const index = indexOf(table);
   return builtinTable(table.kind).rows.filter(
-    (builtin) => !index.some(([bits, rows]) => bits === builtin.bits && rows.has(prefixKey(builtin.bytes, bits))),
+    (builtin) => rowsWithPrefix(table, builtin.bytes, builtin.bits).length === 0,
   );
 }
 
@@ -299,8 +325,8 @@ export function tableWithout(table: EffectiveTable, line: ParsedLine): Effective
   return { kind: table.kind, source: 'file', rows };
 }
 
-/** Per prefix length, longest first: the first row of that length for each prefix it covers. */
-type RowIndex = readonly (readonly [number, Map<string, TableRow>])[];
+/** Per prefix length, longest first: the rows of that length for each prefix it covers, in lookup order. */
+type RowIndex = readonly (readonly [number, ReadonlyMap<string, readonly TableRow[]>])[];
 
 const indexes = new WeakMap<EffectiveTable, RowIndex>();
 
@@ -313,69 +339,83 @@ function indexOf(table: EffectiveTable): RowIndex {
   if (!index) {
     const patch = patchedFrom.get(table);
     const before = patch && indexes.get(patch.before);
-    index = patch && before ? patchedIndex(table, before, patch.removed, patch.added) : builtIndex(table);
+    index = patch && before ? patchedIndex(before, patch.removed, patch.added) : builtIndex(table);
     indexes.set(table, index);
   }
   return index;
 }
 
 function builtIndex(table: EffectiveTable): RowIndex {
-  const byLength = new Map<number, Map<string, TableRow>>();
+  const byLength = new Map<number, Map<string, TableRow[]>>();
   for (const row of table.rows) {
     let rows = byLength.get(row.bits);
     if (!rows) byLength.set(row.bits, (rows = new Map()));
     const key = prefixKey(row.bytes, row.bits);
-    if (!rows.has(key)) rows.set(key, row);
+    const same = rows.get(key);
+    if (same) same.push(row);
+    else rows.set(key, [row]);
   }
   return [...byLength].sort((a, b) => b[0] - a[0]);
 }
 
 /**
  * The index of a patched table from its previous version's: only the maps of the lengths whose
- * rows changed are copied and changed, and only the keys of those rows are worked out.
+ * rows changed are copied, and only the lists of the prefixes that changed are written again.
  */
-function patchedIndex(
-  table: EffectiveTable,
-  before: RowIndex,
-  removed: readonly TableRow[],
-  added: readonly TableRow[],
-): RowIndex {
+function patchedIndex(before: RowIndex, removed: readonly TableRow[], added: readonly TableRow[]): RowIndex {
   const byLength = new Map(before);
-  const copied = new Set<number>();
-  const rowsOf = (bits: number): Map<string, TableRow> => {
-    let rows = byLength.get(bits);
-    if (!copied.has(bits)) {
-      byLength.set(bits, (rows = new Map(rows)));
-      copied.add(bits);
-    }
-    return rows!;
+  const copied = new Map<number, Map<string, readonly TableRow[]>>();
+  const rowsOf = (bits: number): Map<string, readonly TableRow[]> => {
+    let rows = copied.get(bits);
+    if (!rows) copied.set(bits, (rows = new Map(byLength.get(bits))));
+    byLength.set(bits, rows);
+    return rows;
   };
   for (const row of removed) {
     const rows = rowsOf(row.bits);
     const key = prefixKey(row.bytes, row.bits);
-    if (rows.get(key) !== row) continue;
-    rows.delete(key);
-    // The next row of the same prefix in lookup order now comes first, if there is one.
-    const next = table.rows.find(
-      (other) => other.bits === row.bits && prefixContains(other.bytes, other.bits, row.bytes),
-    );
-    if (next) rows.set(key, next);
+    const left = (rows.get(key) ?? []).filter((other) => other !== row);
+    if (left.length > 0) rows.set(key, left);
+    else rows.delete(key);
   }
   for (const row of added) {
     const rows = rowsOf(row.bits);
     const key = prefixKey(row.bytes, row.bits);
-    const known = rows.get(key);
-    if (!known || table.rows.indexOf(known) > table.rows.indexOf(row)) rows.set(key, row);
+    // Among rows of one length, lookup order is file order (an implicit catch-all comes last).
+    const same = [...(rows.get(key) ?? []), row].sort((a, b) => fileLineIndex(a) - fileLineIndex(b));
+    rows.set(key, same);
   }
-  for (const bits of copied) if (byLength.get(bits)!.size === 0) byLength.delete(bits);
+  for (const [bits, rows] of copied) if (rows.size === 0) byLength.delete(bits);
   return [...byLength].sort((a, b) => b[0] - a[0]);
+}
+
+/** The rows of a table with exactly this prefix and length, in lookup order: the first decides, the others are never reached. */
+export function rowsWithPrefix(table: EffectiveTable, bytes: Bytes16, bits: number): readonly TableRow[] {
+  const group = indexOf(table).find(([length]) => length === bits);
+  return group?.[1].get(prefixKey(bytes, bits)) ?? [];
+}
+
+/** The prefixes with more than one row, each with its rows in lookup order. */
+export function repeatedPrefixes(table: EffectiveTable): [string, readonly TableRow[]][] {
+  const repeated: [string, readonly TableRow[]][] = [];
+  for (const [, rows] of indexOf(table)) for (const entry of rows) if (entry[1].length > 1) repeated.push(entry);
+  return repeated;
+}
+
+/** The table a patched table was made from, and the rows that left it and joined it. */
+export function tablePatch(
+  table: EffectiveTable,
+):
+  | { readonly before: EffectiveTable; readonly removed: readonly TableRow[]; readonly added: readonly TableRow[] }
+  | undefined {
+  return patchedFrom.get(table);
 }
 
 /** The row glibc's lookup stops at for an address (IPv4 given in v4-mapped form). */
 export function lookupRow(table: EffectiveTable, bytes: Bytes16): TableRow {
   for (const [bits, rows] of indexOf(table)) {
     const row = rows.get(prefixKey(bytes, bits));
-    if (row) return row;
+    if (row) return row[0];
   }
   // Unreachable for tables built here: every table ends in a zero-length prefix.
   throw new Error(`no ${table.kind} row matches`);
@@ -389,7 +429,7 @@ export function lookupRowShorterThan(table: EffectiveTable, bytes: Bytes16, bits
   for (const [length, rows] of indexOf(table)) {
     if (length >= bits) continue;
     const row = rows.get(prefixKey(bytes, length));
-    if (row) return row;
+    if (row) return row[0];
   }
   return undefined;
 }
