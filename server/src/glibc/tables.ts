@@ -244,8 +244,10 @@ export function buildEffectiveTables(parsed: ParsedFile, previous?: PreviousTabl
  */
 export function firstCatchAll(table: EffectiveTable): TableRow | undefined {
   // Every catch-all of a kind has the same key (no bits of its prefix count, or scopev4's ::ffff:0:0/96).
-  const group = indexOf(table).find(([bits]) => bits === catchAllBits(table.kind));
-  return group?.[1].values().next().value?.[0];
+  return indexOf(table)
+    .find((length) => length.bits === catchAllBits(table.kind))
+    ?.first.values()
+    .next().value;
 }
 
 /** The row that makes `row` dead (a catch-all before it), or undefined when lookups can reach it. */
@@ -325,8 +327,17 @@ export function tableWithout(table: EffectiveTable, line: ParsedLine): Effective
   return { kind: table.kind, source: 'file', rows };
 }
 
-/** Per prefix length, longest first: the rows of that length for each prefix it covers, in lookup order. */
-type RowIndex = readonly (readonly [number, ReadonlyMap<string, readonly TableRow[]>])[];
+/**
+ * Per prefix length, longest first: the first row of that length for each prefix it covers, and
+ * for the prefixes that have more than one row, all of them in lookup order (most have one: a
+ * list per prefix would be thousands of arrays for a long file).
+ */
+interface LengthIndex {
+  readonly bits: number;
+  readonly first: ReadonlyMap<string, TableRow>;
+  readonly repeated: ReadonlyMap<string, readonly TableRow[]>;
+}
+type RowIndex = readonly LengthIndex[];
 
 const indexes = new WeakMap<EffectiveTable, RowIndex>();
 
@@ -346,60 +357,85 @@ function indexOf(table: EffectiveTable): RowIndex {
 }
 
 function builtIndex(table: EffectiveTable): RowIndex {
-  const byLength = new Map<number, Map<string, TableRow[]>>();
+  const byLength = new Map<number, { bits: number; first: Map<string, TableRow>; repeated: Map<string, TableRow[]> }>();
   for (const row of table.rows) {
-    let rows = byLength.get(row.bits);
-    if (!rows) byLength.set(row.bits, (rows = new Map()));
+    let length = byLength.get(row.bits);
+    if (!length) byLength.set(row.bits, (length = { bits: row.bits, first: new Map(), repeated: new Map() }));
     const key = prefixKey(row.bytes, row.bits);
-    const same = rows.get(key);
-    if (same) same.push(row);
-    else rows.set(key, [row]);
+    const first = length.first.get(key);
+    if (!first) length.first.set(key, row);
+    else {
+      const repeated = length.repeated.get(key);
+      if (repeated) repeated.push(row);
+      else length.repeated.set(key, [first, row]);
+    }
   }
-  return [...byLength].sort((a, b) => b[0] - a[0]);
+  return [...byLength.values()].sort((a, b) => b.bits - a.bits);
 }
 
 /**
  * The index of a patched table from its previous version's: only the maps of the lengths whose
- * rows changed are copied, and only the lists of the prefixes that changed are written again.
+ * rows changed are copied, and only the prefixes that changed are written again.
  */
 function patchedIndex(before: RowIndex, removed: readonly TableRow[], added: readonly TableRow[]): RowIndex {
-  const byLength = new Map(before);
-  const copied = new Map<number, Map<string, readonly TableRow[]>>();
-  const rowsOf = (bits: number): Map<string, readonly TableRow[]> => {
-    let rows = copied.get(bits);
-    if (!rows) copied.set(bits, (rows = new Map(byLength.get(bits))));
-    byLength.set(bits, rows);
-    return rows;
+  const byLength = new Map(before.map((length) => [length.bits, length]));
+  const copied = new Map<
+    number,
+    { bits: number; first: Map<string, TableRow>; repeated: Map<string, readonly TableRow[]> }
+  >();
+  const lengthOf = (bits: number) => {
+    let length = copied.get(bits);
+    if (!length) {
+      const old = byLength.get(bits);
+      copied.set(bits, (length = { bits, first: new Map(old?.first), repeated: new Map(old?.repeated) }));
+      byLength.set(bits, length);
+    }
+    return length;
+  };
+  const write = (bits: number, key: string, rows: readonly TableRow[]) => {
+    const length = lengthOf(bits);
+    if (rows.length === 0) length.first.delete(key);
+    else length.first.set(key, rows[0]);
+    if (rows.length > 1) length.repeated.set(key, rows);
+    else length.repeated.delete(key);
+  };
+  const rowsOf = (bits: number, key: string): readonly TableRow[] => {
+    const length = copied.get(bits) ?? byLength.get(bits);
+    const first = length?.first.get(key);
+    return length?.repeated.get(key) ?? (first ? [first] : []);
   };
   for (const row of removed) {
-    const rows = rowsOf(row.bits);
     const key = prefixKey(row.bytes, row.bits);
-    const left = (rows.get(key) ?? []).filter((other) => other !== row);
-    if (left.length > 0) rows.set(key, left);
-    else rows.delete(key);
+    write(
+      row.bits,
+      key,
+      rowsOf(row.bits, key).filter((other) => other !== row),
+    );
   }
   for (const row of added) {
-    const rows = rowsOf(row.bits);
     const key = prefixKey(row.bytes, row.bits);
     // Among rows of one length, lookup order is file order (an implicit catch-all comes last).
-    const same = [...(rows.get(key) ?? []), row].sort((a, b) => fileLineIndex(a) - fileLineIndex(b));
-    rows.set(key, same);
+    write(
+      row.bits,
+      key,
+      [...rowsOf(row.bits, key), row].sort((a, b) => fileLineIndex(a) - fileLineIndex(b)),
+    );
   }
-  for (const [bits, rows] of copied) if (rows.size === 0) byLength.delete(bits);
-  return [...byLength].sort((a, b) => b[0] - a[0]);
+  for (const [bits, length] of copied) if (length.first.size === 0) byLength.delete(bits);
+  return [...byLength.values()].sort((a, b) => b.bits - a.bits);
 }
 
 /** The rows of a table with exactly this prefix and length, in lookup order: the first decides, the others are never reached. */
 export function rowsWithPrefix(table: EffectiveTable, bytes: Bytes16, bits: number): readonly TableRow[] {
-  const group = indexOf(table).find(([length]) => length === bits);
-  return group?.[1].get(prefixKey(bytes, bits)) ?? [];
+  const length = indexOf(table).find((l) => l.bits === bits);
+  const key = prefixKey(bytes, bits);
+  const first = length?.first.get(key);
+  return length?.repeated.get(key) ?? (first ? [first] : []);
 }
 
 /** The prefixes with more than one row, each with its rows in lookup order. */
 export function repeatedPrefixes(table: EffectiveTable): [string, readonly TableRow[]][] {
-  const repeated: [string, readonly TableRow[]][] = [];
-  for (const [, rows] of indexOf(table)) for (const entry of rows) if (entry[1].length > 1) repeated.push(entry);
-  return repeated;
+  return indexOf(table).flatMap((length) => [...length.repeated]);
 }
 
 /** The table a patched table was made from, and the rows that left it and joined it. */
@@ -413,9 +449,9 @@ export function tablePatch(
 
 /** The row glibc's lookup stops at for an address (IPv4 given in v4-mapped form). */
 export function lookupRow(table: EffectiveTable, bytes: Bytes16): TableRow {
-  for (const [bits, rows] of indexOf(table)) {
-    const row = rows.get(prefixKey(bytes, bits));
-    if (row) return row[0];
+  for (const { bits, first } of indexOf(table)) {
+    const row = first.get(prefixKey(bytes, bits));
+    if (row) return row;
   }
   // Unreachable for tables built here: every table ends in a zero-length prefix.
   throw new Error(`no ${table.kind} row matches`);
@@ -426,10 +462,10 @@ export function lookupRow(table: EffectiveTable, bytes: Bytes16): TableRow {
  * the addresses of a row of that length when the row is removed.
  */
 export function lookupRowShorterThan(table: EffectiveTable, bytes: Bytes16, bits: number): TableRow | undefined {
-  for (const [length, rows] of indexOf(table)) {
+  for (const { bits: length, first } of indexOf(table)) {
     if (length >= bits) continue;
-    const row = rows.get(prefixKey(bytes, length));
-    if (row) return row[0];
+    const row = first.get(prefixKey(bytes, length));
+    if (row) return row;
   }
   return undefined;
 }
