@@ -6,6 +6,7 @@
 
 import { Bytes16 } from '../glibc/addresses';
 import { changedLines } from '../glibc/lineChanges';
+import { isCSpace } from '../glibc/lines';
 import { Directive, DirectiveReading, DIRECTIVES, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
 /**
@@ -25,6 +26,21 @@ function commentedDirective(
   return reading ?? undefined;
 }
 
+/**
+ * Whether the first word between two offsets is a directive. Most comments are prose, and a
+ * long file has thousands of them: they are told apart without reading their words.
+ */
+function startsWithDirective(text: string, start: number, end: number): boolean {
+  let at = start;
+  while (at < end && isCSpace(text.charCodeAt(at))) at++;
+  return DIRECTIVES.some(
+    (directive) =>
+      text.startsWith(directive, at) &&
+      at + directive.length <= end &&
+      (at + directive.length === end || isCSpace(text.charCodeAt(at + directive.length))),
+  );
+}
+
 function readCommentedDirective(
   parsed: ParsedFile,
   line: ParsedLine,
@@ -36,6 +52,7 @@ function readCommentedDirective(
   // Scans only this comment, up to a second '#' or a NUL.
   let end = comment.start + 1;
   while (end < comment.end && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
+  if (!startsWithDirective(text, comment.start + 1, end)) return undefined;
   const reading = readWords(text, comment.start + 1, end, parsed.generation, prefixes);
   if (!reading || !reading.value1 || !DIRECTIVES.includes(reading.command.text as Directive)) return undefined;
   const accepted =

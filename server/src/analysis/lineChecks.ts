@@ -270,7 +270,8 @@ function lineRowFindings(line: ParsedLine): readonly Finding[] {
     const row = line.fate.row;
     const prefix = line.reading!.value1!;
     const span = { start: prefix.start, end: prefix.end };
-    const written = writtenPrefixBytes(prefix.text);
+    // label and precedence rows keep the prefix as written; only scopev4 rows are masked.
+    const written = row.table === 'scopev4' ? writtenPrefixBytes(prefix.text) : row.bytes;
     if (written && hasHostBits(written, row.bits)) {
       const canonical = rowPrefixText({ table: row.table, bytes: maskBytes(written, row.bits), bits: row.bits });
       findings.push({
