@@ -183,3 +183,18 @@ test('a probe that finds another row with the same value stands for its range di
   );
   assert.deepStrictEqual(plainAnalysis(after), plainAnalysis(analyzeGaiConf(text, options)));
 });
+
+test('a finding anchored on a commented-out row follows the row when an edit moves it', () => {
+  const options: AnalysisOptions = { glibc: GLIBC_2_41 };
+  const ulaAnchor = (analysis: Analysis) => analysis.findings.find((f) => f.code === 'ula-demoted')?.start;
+  let text = '# the stock rows\n#label fc00::/7 6\n';
+  let previous = analyzeGaiConf(text, options);
+  assert.equal(ulaAnchor(previous), text.indexOf('label fc00'));
+  for (const inserted of ['\n', '# more\n', '#\n']) {
+    text = inserted + text;
+    const incremental = analyzeGaiConf(text, options, previous);
+    assert.equal(ulaAnchor(incremental), text.indexOf('label fc00'));
+    assert.equal(ulaAnchor(analyzeGaiConf(text, options)), text.indexOf('label fc00'));
+    previous = incremental;
+  }
+});
