@@ -8,7 +8,9 @@
  * mistakes; most edits change one character in place, which keeps every other line as the same
  * object and so exercises every reuse rule (a kept table and its findings, kept effects, the
  * findings of kept lines), and some move the lines after them. On glibc 2.36 and 2.41, with and
- * without a machine of its own (the live file).
+ * without a machine of its own (the live file). The diagnostics converted from each version reusing
+ * the previous version's (as the server publishes them) equal those converted afresh, also when an
+ * edit writes a CR, which breaks editor lines but not glibc's.
  */
 
 import assert from 'node:assert/strict';
@@ -17,6 +19,8 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { ConvertedDiagnostics, convertedDiagnostics } from '../../server/src/features/diagnostics';
+import { TextLocator } from '../../server/src/features/positions';
 import { GLIBC_2_36, GLIBC_2_41, host } from '../support/glibc';
 import { budget, testTimeout } from './budget';
 
@@ -71,7 +75,7 @@ const LINES = [
 ];
 
 /** Characters an in-place edit writes: values, directives turned into comments and back, prefixes broken. */
-const REPLACEMENTS = ['0', '1', '5', '9', '#', 'L', 'l', ' ', 'x', ':', '/'];
+const REPLACEMENTS = ['0', '1', '5', '9', '#', 'L', 'l', ' ', 'x', ':', '/', '\r'];
 
 type Edit =
   | { readonly kind: 'replace'; readonly at: number; readonly char: string }
@@ -136,6 +140,12 @@ function plainAnalysis(analysis: Analysis) {
   };
 }
 
+const OVERRIDES = {};
+
+function convert(analysis: Analysis, text: string, previous?: ConvertedDiagnostics): ConvertedDiagnostics {
+  return convertedDiagnostics(analysis, new TextLocator(text), OVERRIDES, (code) => `#${code}`, previous);
+}
+
 const MACHINES = [
   undefined,
   host('fd42::9/64', '10.0.0.2/24'),
@@ -156,10 +166,15 @@ for (const glibc of [GLIBC_2_36, GLIBC_2_41]) {
             const options: AnalysisOptions = { glibc, thisMachine: MACHINES[machine] };
             let text = `${lines.join('\n')}\n`;
             let previous = analyzeGaiConf(text, options);
+            let converted = convert(previous, text);
             for (const change of edits) {
               text = applyEdit(text, change);
               const incremental = analyzeGaiConf(text, options, previous);
-              assert.deepStrictEqual(plainAnalysis(incremental), plainAnalysis(analyzeGaiConf(text, options)));
+              const scratch = analyzeGaiConf(text, options);
+              assert.deepStrictEqual(plainAnalysis(incremental), plainAnalysis(scratch));
+              // The diagnostics converted reusing the previous version's, as the server publishes them.
+              converted = convert(incremental, text, converted);
+              assert.deepStrictEqual(converted.diagnostics, convert(scratch, text).diagnostics);
               previous = incremental;
             }
           },
