@@ -5,13 +5,13 @@
 
 import { DirectiveReading, lineAt, ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
 import { Host } from '../glibc/sourceSelection';
-import { buildEffectiveTables, EffectiveTables } from '../glibc/tables';
+import { buildEffectiveTables, EffectiveTables, tableFileRows } from '../glibc/tables';
 import { GlibcVersion } from '../glibc/versions';
 import { borrowedSpaceFindings } from './borrowedSpace';
 import { Finding, SEVERITY_RANK, severityOf } from './catalogue';
 import { commentedDirectives } from './commentedRows';
-import { connectionFindings } from './connectionChecks';
-import { computeEffects, Effect } from './effects';
+import { connectionFindings, scopev4Findings } from './connectionChecks';
+import { computeEffects, Effect, EffectsOptions } from './effects';
 import { LARGEST_FILE_BYTES, LARGEST_FILE_TEXT } from './limits';
 import { lineFindings } from './lineChecks';
 import { readSuppressions, silences } from './suppression';
@@ -72,15 +72,17 @@ export function awaitsRender(template: TemplateReading | undefined): boolean {
 
 /** A file that changes tables but no typical host's choice of family (it may still order addresses within one). */
 function familyNeutralFindings(
-  parsed: ParsedFile,
   tables: EffectiveTables,
   effects: readonly Effect[],
   findings: readonly Finding[],
 ): Finding[] {
   if (tables.crash || findings.some((f) => f.code === 'file-changes-nothing')) return [];
-  const rows = parsed.lines.filter((line) => line.fate.kind === 'row' && line.fate.row.table !== 'scopev4');
-  if (rows.length === 0 || effects.some((e) => e.host.id !== 'this-machine' && e.file !== e.builtin)) return [];
-  const first = rows[0].reading!;
+  // The first label or precedence row of the file.
+  const label = tableFileRows(tables.label).first;
+  const precedence = tableFileRows(tables.precedence).first;
+  const line = label && precedence ? (label.index < precedence.index ? label : precedence) : (label ?? precedence);
+  if (!line || effects.some((e) => e.host.id !== 'this-machine' && e.file !== e.builtin)) return [];
+  const first = line.reading!;
   return [
     {
       code: 'no-family-change',
@@ -109,48 +111,83 @@ function refusedAnalysis(text: string, options: AnalysisOptions): Analysis {
   };
 }
 
-/** `previous`: the analysis of an earlier version of the same document, whose unchanged lines are not read again. */
+/** What an analysis worked out that the next version's can reuse, beyond what it exposes. */
+interface Reusable {
+  /** Whether the effects model ran (no crash, the whole file known), and with which options. */
+  readonly modelled?: EffectsOptions;
+  readonly scopev4: readonly Finding[];
+}
+
+const reusable = new WeakMap<Analysis, Reusable>();
+
+/**
+ * `previous`: the analysis of an earlier version of the same document with the same options.
+ * Its unchanged lines are not read again, a table whose rows the edit left alone is kept with
+ * its findings, the effects model runs again only when a lookup it makes finds another row, and
+ * the findings of kept lines are taken over (test/fuzz/incrementalAnalysis.test.ts checks that
+ * the result is the one a fresh analysis gives).
+ */
 export function analyzeGaiConf(text: string, options: AnalysisOptions, previous?: Analysis): Analysis {
   if (text.length > LARGEST_FILE_BYTES) return refusedAnalysis(text, options);
   const parsed = parseGaiConf(text, options, previous?.parsed);
-  const tables = buildEffectiveTables(parsed);
-  const commented = commentedDirectives(parsed);
+  const tables = buildEffectiveTables(parsed, previous);
+  const commented = commentedDirectives(parsed, previous);
   const { suppressions, problems } = readSuppressions(parsed);
   const template = options.template ? readTemplate(parsed) : undefined;
   const wholeFileKnown = !awaitsRender(template);
-  const effects =
-    tables.crash || !wholeFileKnown
-      ? []
-      : computeEffects(tables, {
-          thisMachine: options.thisMachine,
-          ...(options.thisMachineName ? { thisMachineName: options.thisMachineName } : {}),
-        });
+  const modelled = !tables.crash && wholeFileKnown;
+  const effectsOptions: EffectsOptions = {
+    thisMachine: options.thisMachine,
+    ...(options.thisMachineName ? { thisMachineName: options.thisMachineName } : {}),
+  };
+  const before = previous && reusable.get(previous);
+  const previousEffects =
+    previous && before?.modelled
+      ? { tables: previous.tables, options: before.modelled, effects: previous.effects }
+      : undefined;
+  const effects = modelled ? computeEffects(tables, effectsOptions, previousEffects) : [];
   const onTemplateLine = (finding: Finding) =>
     template !== undefined && template.lines.has(lineAt(parsed, finding.start)?.index ?? -1);
   const notText = notTextFinding(parsed);
   const tableLevel = notText || !wholeFileKnown ? [] : tableFindings(tables);
+  // The scopev4 findings depend on the scopev4 table and on what the model looks up: when the
+  // table is kept and the effects were, so are they.
+  const scopev4 =
+    modelled && previousEffects && effects === previous!.effects && tables.scopev4 === previous!.tables.scopev4
+      ? before!.scopev4
+      : modelled
+        ? scopev4Findings(tables)
+        : [];
   const connectionLevel =
     notText || !wholeFileKnown
       ? []
       : [
           ...connectionFindings(parsed, commented, tables, effects),
-          ...familyNeutralFindings(parsed, tables, effects, tableLevel),
+          ...scopev4,
+          ...familyNeutralFindings(tables, effects, tableLevel),
           ...borrowedSpaceFindings(parsed, commented, tables, options.thisMachine),
         ];
   const all = [
     ...hostFindings(parsed, options.hostLibc),
     ...(notText
       ? [notText]
-      : [...lineFindings(parsed).filter((f) => !onTemplateLine(f)), ...problems, ...tableLevel, ...connectionLevel]),
+      : [
+          ...lineFindings(parsed, previous?.parsed).filter((f) => !onTemplateLine(f)),
+          ...problems,
+          ...tableLevel,
+          ...connectionLevel,
+        ]),
   ].sort((a, b) => a.start - b.start || SEVERITY_RANK[severityOf(b)] - SEVERITY_RANK[severityOf(a)]);
   const isSuppressed = (finding: Finding) => suppressions.some((s) => silences(parsed, s, finding));
-  return {
+  const analysis: Analysis = {
     parsed,
     tables,
     effects,
     commented,
-    findings: all.filter((f) => !isSuppressed(f)),
-    suppressed: all.filter(isSuppressed),
+    findings: suppressions.length > 0 ? all.filter((f) => !isSuppressed(f)) : all,
+    suppressed: suppressions.length > 0 ? all.filter(isSuppressed) : [],
     template,
   };
+  reusable.set(analysis, { ...(modelled ? { modelled: effectsOptions } : {}), scopev4 });
+  return analysis;
 }

@@ -5,6 +5,8 @@
  */
 
 import { Bytes16 } from '../glibc/addresses';
+import { changedLines } from '../glibc/lineChanges';
+import { isCSpace } from '../glibc/lines';
 import { Directive, DirectiveReading, DIRECTIVES, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
 /**
@@ -24,6 +26,21 @@ function commentedDirective(
   return reading ?? undefined;
 }
 
+/**
+ * Whether the first word between two offsets is a directive. Most comments are prose, and a
+ * long file has thousands of them: they are told apart without reading their words.
+ */
+function startsWithDirective(text: string, start: number, end: number): boolean {
+  let at = start;
+  while (at < end && isCSpace(text.charCodeAt(at))) at++;
+  return DIRECTIVES.some(
+    (directive) =>
+      text.startsWith(directive, at) &&
+      at + directive.length <= end &&
+      (at + directive.length === end || isCSpace(text.charCodeAt(at + directive.length))),
+  );
+}
+
 function readCommentedDirective(
   parsed: ParsedFile,
   line: ParsedLine,
@@ -35,6 +52,7 @@ function readCommentedDirective(
   // Scans only this comment, up to a second '#' or a NUL.
   let end = comment.start + 1;
   while (end < comment.end && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
+  if (!startsWithDirective(text, comment.start + 1, end)) return undefined;
   const reading = readWords(text, comment.start + 1, end, parsed.generation, prefixes);
   if (!reading || !reading.value1 || !DIRECTIVES.includes(reading.command.text as Directive)) return undefined;
   const accepted =
@@ -42,13 +60,46 @@ function readCommentedDirective(
   return accepted && reading.extra.length === 0 ? reading : undefined;
 }
 
-/** Every comment line that holds a directive glibc would accept, by line. */
-export function commentedDirectives(parsed: ParsedFile): ReadonlyMap<ParsedLine, DirectiveReading> {
+/** The commented-out directives of an earlier version of the same document. */
+export interface PreviousCommented {
+  readonly parsed: ParsedFile;
+  readonly commented: ReadonlyMap<ParsedLine, DirectiveReading>;
+}
+
+/**
+ * Every comment line that holds a directive glibc would accept, by line, in document order. With
+ * `previous`, those of the lines the edit kept (changedLines) are taken from it, and only the
+ * changed lines are looked at.
+ */
+export function commentedDirectives(
+  parsed: ParsedFile,
+  previous?: PreviousCommented,
+): ReadonlyMap<ParsedLine, DirectiveReading> {
   const found = new Map<ParsedLine, DirectiveReading>();
   const prefixes = new Map<string, Bytes16>();
-  for (const line of parsed.lines) {
+  const changed = previous ? changedLines(previous.parsed.lines, parsed.lines) : undefined;
+  // No changed line held a commented-out directive before the edit or holds one now: the same.
+  if (previous && changed) {
+    let same = true;
+    for (let i = changed.head; same && i < changed.oldEnd; i++)
+      same = !previous.commented.has(previous.parsed.lines[i]);
+    for (let i = changed.head; same && i < changed.newEnd; i++)
+      same = commentedDirective(parsed, parsed.lines[i], prefixes) === undefined;
+    if (same) return previous.commented;
+  }
+  if (previous && changed) {
+    for (const [line, reading] of previous.commented) {
+      if (line.index >= changed.head) break;
+      found.set(line, reading);
+    }
+  }
+  for (let i = changed?.head ?? 0; i < (changed?.newEnd ?? parsed.lines.length); i++) {
+    const line = parsed.lines[i];
     const reading = commentedDirective(parsed, line, prefixes);
     if (reading) found.set(line, reading);
+  }
+  if (previous && changed && changed.newEnd < parsed.lines.length) {
+    for (const [line, reading] of previous.commented) if (line.index >= changed.oldEnd) found.set(line, reading);
   }
   return found;
 }

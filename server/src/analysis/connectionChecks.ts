@@ -178,10 +178,9 @@ function ulaAddressTexts(e: Effect): string {
  * An active label row inside ULA space other than glibc's own fc00::/7 6: the file was written to
  * change what ULA hosts do.
  */
-function addressesUla(parsed: ParsedFile): boolean {
-  return parsed.lines.some((line) => {
-    if (line.fate.kind !== 'row' || line.fate.row.table !== 'label') return false;
-    const row = line.fate.row;
+function addressesUla(tables: EffectiveTables): boolean {
+  return tables.label.rows.some((row) => {
+    if (row.origin.kind !== 'file') return false;
     return (
       row.bits >= 7 &&
       prefixContains(ULA_RANGE.bytes, ULA_RANGE.bits, row.bytes) &&
@@ -267,7 +266,7 @@ function ulaFindings(context: Context): Finding[] {
     const who = machineHasUla ? ulaHostSubject(machine) : 'ULA hosts (e.g. containers) try';
     const message = `${who} IPv4 before global IPv6 (${shortDecision(ula.fileOrder)}).${remedy(ula.fileOrder, 'fc00::/7')}`;
     const detail = `Hosts whose IPv6 addresses are ULAs (fc00::/7, e.g. LXD or Docker containers) will connect over IPv4 to dual-stacked destinations: ${explainDecision(ula.fileOrder)}. ${globalClause}${machineHasUla ? ` ${thisMachineText(machine)}` : ''}`;
-    const severity: Severity = machineHasUla || addressesUla(context.parsed) ? 'warning' : 'information';
+    const severity: Severity = machineHasUla || addressesUla(context.tables) ? 'warning' : 'information';
     findings.push(
       finding(
         context,
@@ -318,11 +317,18 @@ function ulaFindings(context: Context): Finding[] {
   return findings;
 }
 
-function scopev4Findings(context: Context): Finding[] {
-  return context.parsed.lines.flatMap((line) => {
-    if (line.fate.kind !== 'row' || line.fate.row.table !== 'scopev4' || !lineCanMatter(context.tables, line))
-      return [];
-    const changes = lineEffects(context.parsed, context.tables, line);
+/**
+ * The scopev4 rows that change a typical host's choice of family. Only the rows a probe address
+ * stops at can (lineCanMatter), so only those are tried, not every line of the file.
+ */
+export function scopev4Findings(tables: EffectiveTables): Finding[] {
+  if (tables.crash) return [];
+  const candidates: ParsedLine[] = [];
+  for (const row of tables.scopev4.rows)
+    if (row.origin.kind === 'file' && lineCanMatter(tables, row.origin.line)) candidates.push(row.origin.line);
+  candidates.sort((a, b) => a.index - b.index);
+  return candidates.flatMap((line) => {
+    const changes = lineEffects(tables, line);
     if (changes.length === 0) return [];
     const what = changes
       .map(
@@ -353,5 +359,5 @@ export function connectionFindings(
 ): Finding[] {
   if (tables.crash) return [];
   const context: Context = { parsed, commented, tables, effects };
-  return [...tieFindings(context), ...ulaFindings(context), ...scopev4Findings(context)];
+  return [...tieFindings(context), ...ulaFindings(context)];
 }

@@ -5,11 +5,11 @@
  * finding about connections, the CodeLens, the row hovers and the CLI's summary read this model.
  */
 
-import { addressText, Bytes16, isV4Mapped, parseIpAddress, prefixContains } from '../glibc/addresses';
-import { ParsedFile, ParsedLine, parseGaiConf } from '../glibc/reader';
+import { addressText, Bytes16, isV4Mapped, parseIpAddress, prefixContains, prefixKey } from '../glibc/addresses';
+import { ParsedLine, parseGaiConf } from '../glibc/reader';
 import { OrderResult, simulateOrder } from '../glibc/sort';
 import { Host, HostAddress } from '../glibc/sourceSelection';
-import { buildEffectiveTables, builtinTable, EffectiveTables, lookupRow } from '../glibc/tables';
+import { buildEffectiveTables, builtinTable, EffectiveTables, lookupRow, tableWithout } from '../glibc/tables';
 import { FALLBACK_GLIBC } from '../glibc/versions';
 import {
   DESTINATION_PAIRS,
@@ -188,7 +188,57 @@ function builtinChoice(host: Host, key: string, ipv6: string, ipv4: string): Fam
   return choice;
 }
 
-export function computeEffects(tables: EffectiveTables, options: EffectsOptions = {}): Effect[] {
+/** The effects worked out for an earlier version of the same document. */
+export interface PreviousEffects {
+  readonly tables: EffectiveTables;
+  readonly options: EffectsOptions;
+  readonly effects: readonly Effect[];
+}
+
+/**
+ * Whether every lookup the model makes finds, in both sets of tables, rows that give the same:
+ * the same value, and the same prefix (a probe stands for its role's range by the prefix it
+ * finds). The model looks up nothing but the probe candidates (as destinations and as the
+ * typical hosts' sources) and this machine's addresses, so its answer is then the same.
+ */
+function sameModelLookups(a: EffectiveTables, b: EffectiveTables, thisMachine: Host | undefined): boolean {
+  const machine = thisMachine ? thisMachine.addresses.map((address) => address.address.bytes) : [];
+  return (['label', 'precedence', 'scopev4'] as const).every((kind) => {
+    if (a[kind] === b[kind]) return true;
+    const addresses = [...PROBES, ...machine];
+    return addresses.every((bytes) => {
+      if (kind === 'scopev4' && !isV4Mapped(bytes)) return true;
+      const before = lookupRow(a[kind], bytes);
+      const after = lookupRow(b[kind], bytes);
+      return (
+        before.value === after.value &&
+        before.bits === after.bits &&
+        prefixKey(before.bytes, before.bits) === prefixKey(after.bytes, after.bits)
+      );
+    });
+  });
+}
+
+/**
+ * The effects of the tables; with `previous`, its effects when nothing the model looks up changed
+ * (an edit to rows no probe reaches, a comment, an ignored line): the model is not run again.
+ */
+export function computeEffects(
+  tables: EffectiveTables,
+  options: EffectsOptions = {},
+  previous?: PreviousEffects,
+): readonly Effect[] {
+  if (
+    previous &&
+    previous.options.thisMachine === options.thisMachine &&
+    previous.options.thisMachineName === options.thisMachineName &&
+    sameModelLookups(previous.tables, tables, options.thisMachine)
+  )
+    return previous.effects;
+  return modelEffects(tables, options);
+}
+
+function modelEffects(tables: EffectiveTables, options: EffectsOptions): Effect[] {
   const hosts = [
     ...probedProfiles(tables),
     ...(options.thisMachine ? [thisMachineProbe(options.thisMachine, options.thisMachineName)] : []),
@@ -267,9 +317,10 @@ export interface LineEffect {
  * is, against the same file without that line, for the same probe addresses. Empty when the line
  * changes none of them.
  */
-export function lineEffects(parsed: ParsedFile, tables: EffectiveTables, line: ParsedLine): LineEffect[] {
-  if (tables.crash || !lineCanMatter(tables, line)) return [];
-  const without = buildEffectiveTables({ ...parsed, lines: parsed.lines.filter((l) => l !== line) });
+export function lineEffects(tables: EffectiveTables, line: ParsedLine): LineEffect[] {
+  if (tables.crash || !lineCanMatter(tables, line) || line.fate.kind !== 'row') return [];
+  const kind = line.fate.row.table;
+  const without: EffectiveTables = { ...tables, [kind]: tableWithout(tables[kind], line) };
   return probedProfiles(tables)
     .filter(choosesFamily)
     .flatMap((host) =>

@@ -6,6 +6,7 @@
 import { hasHostBits, maskBytes, parseIpv6Bytes, prefixContains } from '../glibc/addresses';
 import { IMPLICIT_CATCH_ALL } from '../glibc/builtinTables';
 import { MissingBitsReading, UndefinedOutcome } from '../glibc/endPointer';
+import { changedLines } from '../glibc/lineChanges';
 import {
   ConfiguredRow,
   Directive,
@@ -238,14 +239,28 @@ const rowFindingsOf = new WeakMap<ParsedLine, readonly Finding[]>();
 const issueFindings = new WeakMap<ReadIssue, Finding>();
 const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
-function rowFindings(parsed: ParsedFile): Finding[] {
+/** The row findings of every line of a reading, in document order, for the next version's. */
+const rowFindingsOfFile = new WeakMap<ParsedFile, readonly Finding[]>();
+
+function rowFindings(parsed: ParsedFile, previous?: ParsedFile): readonly Finding[] {
+  const before = previous && rowFindingsOfFile.get(previous);
+  const changed = previous && before ? changedLines(previous.lines, parsed.lines) : undefined;
   const findings: Finding[] = [];
-  for (const line of parsed.lines) {
+  // A row finding lies within its line: those of the lines the edit kept are told apart by offset.
+  const keptUpTo = changed && changed.head < previous!.lines.length ? previous!.lines[changed.head].start : Infinity;
+  if (before) for (let i = 0; i < before.length && before[i].start < keptUpTo; i++) findings.push(before[i]);
+  for (let i = changed?.head ?? 0; i < (changed?.newEnd ?? parsed.lines.length); i++) {
+    const line = parsed.lines[i];
     if (line.fate.kind !== 'row') continue;
     let found = rowFindingsOf.get(line);
     if (!found) rowFindingsOf.set(line, (found = lineRowFindings(line)));
     for (const finding of found) findings.push(finding);
   }
+  if (before && changed && changed.oldEnd < previous!.lines.length) {
+    const keptFrom = previous!.lines[changed.oldEnd].start;
+    for (const finding of before) if (finding.start >= keptFrom) findings.push(finding);
+  }
+  rowFindingsOfFile.set(parsed, findings);
   return findings;
 }
 
@@ -255,7 +270,8 @@ function lineRowFindings(line: ParsedLine): readonly Finding[] {
     const row = line.fate.row;
     const prefix = line.reading!.value1!;
     const span = { start: prefix.start, end: prefix.end };
-    const written = writtenPrefixBytes(prefix.text);
+    // label and precedence rows keep the prefix as written; only scopev4 rows are masked.
+    const written = row.table === 'scopev4' ? writtenPrefixBytes(prefix.text) : row.bytes;
     if (written && hasHostBits(written, row.bits)) {
       const canonical = rowPrefixText({ table: row.table, bytes: maskBytes(written, row.bits), bits: row.bits });
       findings.push({
@@ -305,6 +321,7 @@ function issueFinding(issue: ReadIssue): Finding {
   return finding;
 }
 
-export function lineFindings(parsed: ParsedFile): Finding[] {
-  return [...parsed.issues.map(issueFinding), ...rowFindings(parsed)];
+/** With `previous`, an earlier version of the same document, only the rows of changed lines are looked at. */
+export function lineFindings(parsed: ParsedFile, previous?: ParsedFile): Finding[] {
+  return [...parsed.issues.map(issueFinding), ...rowFindings(parsed, previous)];
 }

@@ -38,18 +38,50 @@ export function anchorFor(
 ): { start: number; end: number; wholeFile: boolean } {
   const line = row && fileLine(row);
   if (line) return { ...spanOfLine(line), wholeFile: false };
-  if (builtinPrefix) {
-    const [address, bitsText] = builtinPrefix.split('/');
-    const wanted = parseIpAddress(address)!.bytes;
-    const bits = Number(bitsText);
-    for (const [candidate, reading] of commented) {
-      const fate = reading.fate;
-      if (fate.kind === 'row' && fate.row.table === kind && fate.row.bits === bits && sameBytes(fate.row.bytes, wanted))
-        return { ...spanOfLine(candidate, reading), wholeFile: false };
-    }
-  }
+  const commentedRow = builtinPrefix && commentedRowOf(commented, kind, builtinPrefix);
+  if (commentedRow) return { ...spanOfLine(commentedRow[0], commentedRow[1]), wholeFile: false };
   const first = parsed.lines[0];
   return { start: 0, end: first ? first.end : 0, wholeFile: true };
+}
+
+/**
+ * The first commented-out row of a prefix, by the map of commented-out rows: an edit that changes
+ * none of them keeps the map, and the findings anchored there do not search it again.
+ */
+const commentedRows = new WeakMap<
+  ReadonlyMap<ParsedLine, DirectiveReading>,
+  Map<string, readonly [ParsedLine, DirectiveReading] | null>
+>();
+
+function commentedRowOf(
+  commented: ReadonlyMap<ParsedLine, DirectiveReading>,
+  kind: TableKind,
+  prefix: string,
+): readonly [ParsedLine, DirectiveReading] | undefined {
+  let found = commentedRows.get(commented);
+  if (!found) commentedRows.set(commented, (found = new Map()));
+  const key = `${kind} ${prefix}`;
+  let row = found.get(key);
+  if (row === undefined) {
+    const [address, bitsText] = prefix.split('/');
+    const wanted = parseIpAddress(address)!.bytes;
+    const bits = Number(bitsText);
+    row = null;
+    for (const entry of commented) {
+      const fate = entry[1].fate;
+      if (
+        fate.kind === 'row' &&
+        fate.row.table === kind &&
+        fate.row.bits === bits &&
+        sameBytes(fate.row.bytes, wanted)
+      ) {
+        row = entry;
+        break;
+      }
+    }
+    found.set(key, row);
+  }
+  return row ?? undefined;
 }
 
 /** "line 12", "built-in" or "implicit catch-all": where a table row comes from. */

@@ -6,7 +6,7 @@
  * for them, or on the first line, and move when that changes; `ignore-file` is the form for them.
  */
 
-import { ParsedFile, ParsedLine } from '../glibc/reader';
+import { lineAt, ParsedFile, ParsedLine } from '../glibc/reader';
 import { DiagnosticCode, Finding, isDiagnosticCode } from './catalogue';
 
 export type SuppressionScope = 'line' | 'file';
@@ -50,10 +50,25 @@ export interface SuppressionReading {
   readonly problems: readonly Finding[];
 }
 
+/**
+ * The comment lines that hold the marker, in document order. Found by searching the text for it
+ * (native, and done at every edit) rather than by cutting out the comment of every line.
+ */
+function markedLines(parsed: ParsedFile): ParsedLine[] {
+  const found: ParsedLine[] = [];
+  for (let at = parsed.text.indexOf(SUPPRESSION_MARKER); at >= 0;) {
+    const line = lineAt(parsed, at);
+    if (!line) break;
+    found.push(line);
+    at = parsed.text.indexOf(SUPPRESSION_MARKER, line.end);
+  }
+  return found;
+}
+
 export function readSuppressions(parsed: ParsedFile): SuppressionReading {
   const suppressions: Suppression[] = [];
   const problems: Finding[] = [];
-  for (const line of parsed.lines) {
+  for (const line of markedLines(parsed)) {
     const comment = line.comment;
     if (line.reading || !comment) continue;
     const match = MARKER_PATTERN.exec(comment.text);

@@ -2,7 +2,6 @@
 
 import { parseIpAddress, prefixContains, prefixKey } from '../glibc/addresses';
 import { PrefixTableEntry } from '../glibc/builtinTables';
-import { ParsedLine } from '../glibc/reader';
 import {
   builtinTable,
   deadBehind,
@@ -11,8 +10,13 @@ import {
   EffectiveTables,
   lookupRow,
   lookupRowShorterThan,
+  repeatedPrefixes,
   rowPrefixText,
+  rowsWithPrefix,
   sameLookups,
+  tableFileLines,
+  tableFileRows,
+  tablePatch,
   TableRow,
 } from '../glibc/tables';
 import { Finding } from './catalogue';
@@ -31,45 +35,69 @@ export function isEntryRow(row: Pick<TableRow, 'bytes' | 'bits'>, entry: PrefixT
 function isDeliberateRfc3484Labels(table: EffectiveTable, lost: readonly TableRow[]): boolean {
   if (table.kind !== 'label') return false;
   return (
-    RFC3484_LABELS.every((entry) => table.rows.some((row) => isEntryRow(row, entry) && row.value === entry.value)) &&
-    lost.every((row) => GLIBC_LABEL_DEPARTURES.some((entry) => isEntryRow(row, entry)))
+    RFC3484_LABELS.every((entry) =>
+      rowsWithPrefix(table, parseIpAddress(entry.prefix)!.bytes, entry.bits).some((row) => row.value === entry.value),
+    ) && lost.every((row) => GLIBC_LABEL_DEPARTURES.some((entry) => isEntryRow(row, entry)))
   );
 }
 
 function tableReplacementFindings(table: EffectiveTable): Finding[] {
   const lost = droppedBuiltinRows(table);
   if (lost.length === 0 || isDeliberateRfc3484Labels(table, lost)) return [];
-  const lines = table.rows
-    .map(fileLine)
-    .filter((l): l is ParsedLine => l !== undefined)
-    .sort((a, b) => a.index - b.index);
+  const lines = tableFileRows(table);
   const changes = lost.map(
     (row) => `${rowPrefixText(row)} now ${lookupRow(table, row.bytes).value} (was ${row.value})`,
   );
   const count =
-    lines.length === 1 ? `This ${table.kind} line replaces` : `These ${lines.length} ${table.kind} lines replace`;
+    lines.count === 1 ? `This ${table.kind} line replaces` : `These ${lines.count} ${table.kind} lines replace`;
   // The first change fits a problems list; the hover lists every one.
   const shown = changes.length === 1 ? changes[0] : `${changes[0]} and ${changes.length - 1} more`;
   const message = `${count} glibc's whole ${table.kind} table: ${shown}. Add the built-in rows to keep them.`;
   const detail = `One valid ${table.kind} line replaces glibc's whole built-in ${table.kind} table; glibc adds back only a catch-all row. Built-in rows no longer in effect: ${changes.join(', ')}.`;
-  return [{ code: 'table-replaced', ...spanOfLine(lines[0]), message, detail }];
+  return [{ code: 'table-replaced', ...spanOfLine(lines.first!), message, detail }];
 }
 
 const SHADOW_DETAIL =
   'glibc looks an address up row by row, longest prefixes first and file order among equal lengths, and stops at the first row that matches: a later row with the same prefix is never read. A zero-length row (::/0, scopev4 0.0.0.0/0) matches every address.';
 
 /** Rows no lookup ever reaches because an earlier row has the same prefix: a repeat, or a value never used. */
-function shadowedRowFindings(table: EffectiveTable): Finding[] {
-  const findings: Finding[] = [];
-  // Rows are longest first, so only an earlier row of the same length and masked prefix can hide one.
-  const firstWithPrefix = new Map<string, TableRow>();
-  for (const row of table.rows) {
-    const key = prefixKey(row.bytes, row.bits);
-    const earlier = firstWithPrefix.get(key);
-    if (!earlier) {
-      firstWithPrefix.set(key, row);
-      continue;
+function shadowedRowFindings(table: EffectiveTable): readonly Finding[] {
+  return [...shadowedByPrefix(table).values()].flat();
+}
+
+/** The findings about the rows after the first of each prefix, by prefix key; kept per table. */
+const shadowedOf = new WeakMap<EffectiveTable, ReadonlyMap<string, readonly Finding[]>>();
+
+/**
+ * For a patched table, the previous table's findings with only the prefixes of the rows that left
+ * or joined it worked out again: the others have the same rows, on the same lines.
+ */
+function shadowedByPrefix(table: EffectiveTable): ReadonlyMap<string, readonly Finding[]> {
+  let known = shadowedOf.get(table);
+  if (known) return known;
+  const patch = tablePatch(table);
+  const before = patch && shadowedOf.get(patch.before);
+  const byPrefix = new Map<string, readonly Finding[]>();
+  if (patch && before) {
+    for (const [key, findings] of before) byPrefix.set(key, findings);
+    for (const row of [...patch.removed, ...patch.added]) {
+      const rows = rowsWithPrefix(table, row.bytes, row.bits);
+      const key = prefixKey(row.bytes, row.bits);
+      if (rows.length > 1) byPrefix.set(key, shadowedRows(table, rows));
+      else byPrefix.delete(key);
     }
+  } else {
+    for (const [key, rows] of repeatedPrefixes(table)) byPrefix.set(key, shadowedRows(table, rows));
+  }
+  shadowedOf.set(table, (known = byPrefix));
+  return known;
+}
+
+/** Rows of one prefix in lookup order: every row after the first is never reached, a repeat, or a value never used. */
+function shadowedRows(table: EffectiveTable, rows: readonly TableRow[]): Finding[] {
+  const earlier = rows[0];
+  const findings: Finding[] = [];
+  for (const row of rows.slice(1)) {
     const line = fileLine(row);
     if (!line) continue;
     const where = earlier.origin.kind === 'file' ? rowOriginText(earlier) : `the ${rowOriginText(earlier)} row`;
@@ -108,6 +136,8 @@ const ROW_EFFECT_LIMIT = 256;
  * one documents the table and is left alone.
  */
 function rowWithoutEffectFindings(table: EffectiveTable): Finding[] {
+  const count = tableFileRows(table).count;
+  if (count < 2 || count > ROW_EFFECT_LIMIT) return [];
   const fileRows = table.rows.filter((row) => row.origin.kind === 'file');
   if (fileRows.length < 2 || fileRows.length > ROW_EFFECT_LIMIT) return [];
   const seen = new Set<string>();
@@ -150,22 +180,31 @@ function fileChangesNothingFindings(tables: EffectiveTables): Finding[] {
     (kind) => tables[kind].rows.length <= RESTATEMENT_LIMIT && sameLookups(tables[kind], builtinTable(kind)),
   );
   if (!restated) return [];
-  const lines = kinds
-    .flatMap((kind) => tables[kind].rows.map(fileLine).filter((l): l is ParsedLine => l !== undefined))
-    .sort((a, b) => a.index - b.index);
+  const lines = kinds.flatMap((kind) => tableFileLines(tables[kind])).sort((a, b) => a.index - b.index);
   const rows = `${lines.length} active row${lines.length === 1 ? '' : 's'}`;
   const message = `The ${rows} restate${lines.length === 1 ? 's' : ''} glibc's built-in ${kinds.join(', ')} table${kinds.length === 1 ? '' : 's'}: no address order changes. Change a value, or comment the rows out.`;
   const detail = `Every address gets the ${kinds.join(', ')} values it had without this file. To make ULA hosts prefer IPv6 or every host prefer IPv4, the rows must differ from the built-in ones.`;
   return [{ code: 'file-changes-nothing', ...spanOfLine(lines[0]), message, detail }];
 }
 
+/**
+ * The findings about one table depend on nothing else, and an edit that leaves a kind's rows alone
+ * keeps its table (buildEffectiveTables): they are worked out once per table.
+ */
+const findingsOfTable = new WeakMap<EffectiveTable, readonly Finding[]>();
+
+function oneTableFindings(table: EffectiveTable): readonly Finding[] {
+  let findings = findingsOfTable.get(table);
+  if (!findings) {
+    findings = [...tableReplacementFindings(table), ...shadowedRowFindings(table), ...rowWithoutEffectFindings(table)];
+    findingsOfTable.set(table, findings);
+  }
+  return findings;
+}
+
 export function tableFindings(tables: EffectiveTables): Finding[] {
   return [
-    ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => [
-      ...tableReplacementFindings(tables[kind]),
-      ...shadowedRowFindings(tables[kind]),
-      ...rowWithoutEffectFindings(tables[kind]),
-    ]),
+    ...(['label', 'precedence', 'scopev4'] as const).flatMap((kind) => oneTableFindings(tables[kind])),
     ...fileChangesNothingFindings(tables),
   ];
 }

@@ -41,12 +41,43 @@ export function unknownCodes(overrides: SeverityOverrides): string[] {
   return Object.keys(overrides).filter((key) => !isDiagnosticCode(key));
 }
 
+/**
+ * The diagnostics of one version of a document, kept for the next version's conversion: an edit
+ * keeps most findings as the same objects (those of the lines it left alone), whose diagnostics
+ * are then the same too.
+ */
+export interface ConvertedDiagnostics {
+  readonly diagnostics: EditorDiagnostic[];
+  readonly overrides: SeverityOverrides;
+  /** The diagnostic of each finding, for the versions since positions were last worked out afresh. */
+  readonly byFinding: WeakMap<Finding, EditorDiagnostic>;
+}
+
 export function editorDiagnostics(
   analysis: Pick<Analysis, 'findings'>,
   locator: TextLocator,
   overrides: SeverityOverrides,
   documentationLink: (code: DiagnosticCode) => string,
 ): EditorDiagnostic[] {
+  return convertedDiagnostics(analysis, locator, overrides, documentationLink).diagnostics;
+}
+
+/**
+ * editorDiagnostics, reusing the diagnostics of `previous` (the conversion of an earlier version
+ * of the same document) for the findings that are the same objects. A finding kept by the
+ * analysis lies on a line the edits kept: the same offsets and the same LFs before it. That makes
+ * the same editor position only where lines break at LF alone, so a text with a CR (a line break
+ * for editors, not for glibc) is converted afresh, and so is a change of severity settings.
+ */
+export function convertedDiagnostics(
+  analysis: Pick<Analysis, 'findings'>,
+  locator: TextLocator,
+  overrides: SeverityOverrides,
+  documentationLink: (code: DiagnosticCode) => string,
+  previous?: ConvertedDiagnostics,
+): ConvertedDiagnostics {
+  const reuse = previous && previous.overrides === overrides && locator.breaksAtLfOnly;
+  const byFinding = reuse ? previous.byFinding : new WeakMap<Finding, EditorDiagnostic>();
   const diagnostics: EditorDiagnostic[] = [];
   let left = 0;
   for (const finding of analysis.findings) {
@@ -56,18 +87,24 @@ export function editorDiagnostics(
       left++;
       continue;
     }
-    diagnostics.push({
-      range: locator.rangeOf(finding),
-      severity,
-      code: finding.code,
-      codeDescription: { href: documentationLink(finding.code) },
-      source: 'gai-conf',
-      message: finding.message,
-    });
+    const href = documentationLink(finding.code);
+    let diagnostic = byFinding.get(finding);
+    if (!diagnostic || diagnostic.severity !== severity || diagnostic.codeDescription.href !== href) {
+      diagnostic = {
+        range: locator.rangeOf(finding),
+        severity,
+        code: finding.code,
+        codeDescription: { href },
+        source: 'gai-conf',
+        message: finding.message,
+      };
+      if (locator.breaksAtLfOnly) byFinding.set(finding, diagnostic);
+    }
+    diagnostics.push(diagnostic);
   }
   const notice = left > 0 ? cappedNotice(diagnostics, left, locator, overrides, documentationLink) : undefined;
   if (notice) diagnostics.unshift(notice);
-  return diagnostics;
+  return { diagnostics, overrides, byFinding };
 }
 
 /** Tens of thousands of diagnostics stall an editor: past the cap, one more at the top counts the rest. */

@@ -242,7 +242,7 @@ const MAX_EFFECT_LINES = 4;
 function effectsMarkdown(analysis: Analysis, line: ParsedLine): string {
   if (awaitsRender(analysis.template))
     return '**Effect on typical hosts**: known once the template is rendered (its template lines can change what this line does).';
-  const effects = lineEffects(analysis.parsed, analysis.tables, line);
+  const effects = lineEffects(analysis.tables, line);
   if (effects.length === 0)
     return '**Effect on typical hosts**: none of them changes family preference because of this line.';
   const shown = effects.slice(0, MAX_EFFECT_LINES).map((e) => `- ${describeLineEffect(e)}`);

@@ -9,6 +9,7 @@ import { TableKind } from './builtinTables';
 import { EndPointers, measuredBuild, MissingBitsReading, UndefinedOutcome } from './endPointer';
 import { isCSpace, layoutLine, LineLayout, splitFields, Token, Word } from './lines';
 import { INT_MAX, NumberReading, readNumberField } from './numbers';
+import { commonPrefixLength, commonSuffixLength } from './textChange';
 import { GlibcVersion, ParserGeneration, parserGeneration } from './versions';
 
 export type Directive = 'label' | 'precedence' | 'scopev4' | 'reload';
@@ -672,14 +673,8 @@ function reuseLines(previous: ParsedFile, text: string, options: ParseOptions): 
   if (!linesReadAlone(generation, previous.issues)) return undefined;
   const old = previous.text;
   const shortest = Math.min(old.length, text.length);
-  let same = 0;
-  while (same < shortest && old.charCodeAt(same) === text.charCodeAt(same)) same++;
-  let sameEnd = 0;
-  while (
-    sameEnd < shortest - same &&
-    old.charCodeAt(old.length - 1 - sameEnd) === text.charCodeAt(text.length - 1 - sameEnd)
-  )
-    sameEnd++;
+  const same = commonPrefixLength(old, text);
+  const sameEnd = commonSuffixLength(old, text, shortest - same);
   const oldLines = previous.lines as readonly ReadLine[];
   // Kept as they are: the lines that end, with their LF, before the first changed character.
   let before = 0;

@@ -1,9 +1,10 @@
 /** Publishes each document's findings as diagnostics once its edits settle. */
 
 import { Diagnostic, DiagnosticSeverity } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { Severity } from '../../analysis/catalogue';
-import { EditorDiagnostic, editorDiagnostics } from '../../features/diagnostics';
+import { ConvertedDiagnostics, convertedDiagnostics, EditorDiagnostic } from '../../features/diagnostics';
 import { AnalysisPublishedNotification } from '../protocol';
 import { Session } from '../session';
 import { embeddedDiagnostics } from './embeddedDiagnostics';
@@ -15,9 +16,19 @@ const LSP_SEVERITY: Readonly<Record<Severity, DiagnosticSeverity>> = {
   hint: DiagnosticSeverity.Hint,
 };
 
+/** Each diagnostic in LSP's form, made once: a publication after an edit is mostly the same diagnostics. */
+const lspForms = new WeakMap<EditorDiagnostic, Diagnostic>();
+
 function withLspSeverity(diagnostics: readonly EditorDiagnostic[]): Diagnostic[] {
-  return diagnostics.map((d) => ({ ...d, severity: LSP_SEVERITY[d.severity] }));
+  return diagnostics.map((d) => {
+    let lsp = lspForms.get(d);
+    if (!lsp) lspForms.set(d, (lsp = { ...d, severity: LSP_SEVERITY[d.severity] }));
+    return lsp;
+  });
 }
+
+/** Each open document's last conversion: the next one reuses the diagnostics of the findings it kept. */
+const lastConverted = new WeakMap<TextDocument, ConvertedDiagnostics>();
 
 export function publishDiagnostics(session: Session, uri: string): void {
   const source = session.store.documents.get(uri);
@@ -33,11 +44,15 @@ export function publishDiagnostics(session: Session, uri: string): void {
   }
   const snapshot = session.store.snapshot(uri);
   if (!snapshot) return;
-  const diagnostics = withLspSeverity(
-    editorDiagnostics(snapshot.analysis, snapshot.locator, session.settings.severity, (code) =>
-      session.documentationLink(code),
-    ),
+  const converted = convertedDiagnostics(
+    snapshot.analysis,
+    snapshot.locator,
+    session.settings.severity,
+    (code) => session.documentationLink(code),
+    lastConverted.get(snapshot.document),
   );
+  lastConverted.set(snapshot.document, converted);
+  const diagnostics = withLspSeverity(converted.diagnostics);
   void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
   if (session.client.commands.length > 0) {
     void session.connection.sendNotification(AnalysisPublishedNotification, {
