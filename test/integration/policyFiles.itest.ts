@@ -22,11 +22,13 @@ suite('whole policies', function () {
       await writeWorkspaceFile('policy-reset/gai.conf', '# ours\nprecedence ::ffff:0:0/96 100\nlabel fc00::/7 1\n'),
     );
     const range = new vscode.Range(1, 0, 1, 0);
+    // The edit comes when the action is chosen (codeAction/resolve): the command resolves that many actions.
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
       'vscode.executeCodeActionProvider',
       document.uri,
       range,
       vscode.CodeActionKind.QuickFix.value,
+      20,
     );
     const reset = actions.find((a) => a.title.startsWith("Reset to glibc's defaults"));
     assert.ok(reset?.edit, JSON.stringify(actions.map((a) => a.title)));

@@ -193,7 +193,7 @@ async function everyFeature(client: LspClient, minimal: boolean): Promise<void> 
 
 describe('editing features', () => {
   test('with a client like VS Code: completion, formatting, outline, folding, suppression', async () => {
-    await withServer({ settings: SETTINGS }, async (client) => {
+    await withServer({ settings: SETTINGS, resolveCodeActions: true }, async (client) => {
       const capabilities = client.initializeResult!.capabilities;
       assert.ok(
         capabilities.completionProvider &&
@@ -204,7 +204,7 @@ describe('editing features', () => {
       assert.equal(
         capabilities.executeCommandProvider,
         undefined,
-        'no command needed by a client that takes CodeAction literals',
+        'no command needed by a client that takes CodeAction literals and resolves their edits',
       );
       await everyFeature(client, false);
     });

@@ -85,6 +85,8 @@ export interface StartOptions {
   annotatedEdits?: boolean;
   /** Advertise codeActionLiteralSupport. Default true. */
   codeActionLiteralSupport?: boolean;
+  /** Advertise codeAction/resolve for edits (VS Code's): actions may come without their edit. Default false. */
+  resolveCodeActions?: boolean;
   /**
    * Declare only what a minimal editor does (Helix, Emacs eglot, a bare vim.lsp.start): no
    * workspace/configuration, no dynamic registration, no code action literals, no hierarchical
@@ -255,6 +257,9 @@ export class LspClient {
                   : {
                       dynamicRegistration: false,
                       isPreferredSupport: true,
+                      ...(this.options.resolveCodeActions
+                        ? { dataSupport: true, resolveSupport: { properties: ['edit'] } }
+                        : {}),
                       codeActionLiteralSupport: {
                         codeActionKind: {
                           valueSet: [

@@ -7,7 +7,7 @@
 
 import { CodeActionKind, Connection, InitializeResult, TextDocumentSyncKind } from 'vscode-languageserver/node';
 
-import { APPLY_FIX_COMMAND, registerCodeActions } from './handlers/codeActions';
+import { registerCodeActions, serverCommands } from './handlers/codeActions';
 import { registerCodeLens } from './handlers/codeLens';
 import { registerCompletion } from './handlers/completion';
 import { registerConnections } from './handlers/connections';
@@ -40,13 +40,18 @@ export function startServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll],
+          resolveProvider: session.client.resolvesCodeActionEdits,
+        },
         completionProvider: { triggerCharacters: [' '] },
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
-        ...(session.client.literalCodeActions ? {} : { executeCommandProvider: { commands: [APPLY_FIX_COMMAND] } }),
+        ...(serverCommands(session.client).length > 0
+          ? { executeCommandProvider: { commands: serverCommands(session.client) } }
+          : {}),
       },
       serverInfo: { name: 'gai-conf-language-server' },
     };

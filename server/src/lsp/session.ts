@@ -29,6 +29,8 @@ export interface ClientFeatures {
   readonly pullConfiguration: boolean;
   readonly registerConfiguration: boolean;
   readonly literalCodeActions: boolean;
+  /** Whether the client asks for a code action's edit (codeAction/resolve) only when it is chosen. */
+  readonly resolvesCodeActionEdits: boolean;
   /** Whether workspace edits may carry change annotations (a fix's side effects, shown in its preview). */
   readonly changeAnnotations: boolean;
   readonly hierarchicalSymbols: boolean;
@@ -46,6 +48,7 @@ export class Session {
     pullConfiguration: false,
     registerConfiguration: false,
     literalCodeActions: false,
+    resolvesCodeActionEdits: false,
     changeAnnotations: false,
     hierarchicalSymbols: false,
     commands: [],
@@ -72,6 +75,9 @@ export class Session {
       pullConfiguration: capabilities.workspace?.configuration === true,
       registerConfiguration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       literalCodeActions: capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
+      resolvesCodeActionEdits:
+        capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true &&
+        capabilities.textDocument.codeAction.dataSupport === true,
       changeAnnotations:
         capabilities.workspace?.workspaceEdit?.changeAnnotationSupport !== undefined &&
         capabilities.workspace.workspaceEdit.documentChanges === true,

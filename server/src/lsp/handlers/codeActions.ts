@@ -21,12 +21,34 @@ import { activeLines, resetEdits, resetTitle } from '../../features/codeActions/
 import { suppressionFixes } from '../../features/codeActions/suppressionFixes';
 import { ParsedLine } from '../../glibc/reader';
 import { CLIENT_COMMANDS, FixAllReport } from '../protocol';
-import { Session } from '../session';
+import { ClientFeatures, Session } from '../session';
 import { annotatedEdit, confirmedEdit, lspEdits } from './edits';
 import { embeddedCodeActions } from './embeddedFixes';
 
 /** Applies a quick fix for clients that take code actions only as commands. */
 export const APPLY_FIX_COMMAND = 'gaiconf.applyFix';
+/**
+ * Comments out every active line, for clients that cannot ask for an action's edit when it is
+ * chosen: at 10,000 lines that edit is 4,000 lines of JSON, too much to send at each cursor move.
+ */
+export const APPLY_RESET_COMMAND = 'gaiconf.applyReset';
+
+/** The commands the client may ask the server to run: only what its code actions need. */
+export function serverCommands(client: ClientFeatures): string[] {
+  if (!client.literalCodeActions) return [APPLY_FIX_COMMAND, APPLY_RESET_COMMAND];
+  return client.resolvesCodeActionEdits ? [] : [APPLY_RESET_COMMAND];
+}
+
+/** What a reset action carries instead of its edit, until the client resolves it or runs its command. */
+interface ResetData {
+  readonly reset: string;
+  readonly version: number;
+}
+
+function isResetData(data: unknown): data is ResetData {
+  const fields = data as Partial<ResetData> | null;
+  return typeof fields?.reset === 'string' && typeof fields.version === 'number';
+}
 
 /**
  * The reset of a version: the same for every request on it, and at 10,000 lines it comments out
@@ -58,11 +80,34 @@ export function registerCodeActions(session: Session): void {
   const forClient = (actions: CodeAction[], uri: string, version: number): (CodeAction | Command)[] =>
     session.client.literalCodeActions
       ? actions
-      : actions.map((action) => ({
-          title: action.title,
-          command: APPLY_FIX_COMMAND,
-          arguments: [{ uri, version, edit: action.edit }],
-        }));
+      : actions.map(
+          (action) =>
+            action.command ?? {
+              title: action.title,
+              command: APPLY_FIX_COMMAND,
+              arguments: [{ uri, version, edit: action.edit }],
+            },
+        );
+  /** The reset's edit for the version `data` names; undefined once the document has moved on. */
+  const resetEdit = (data: ResetData): WorkspaceEdit | undefined => {
+    const document = store.get(data.reset);
+    if (!document || document.version !== data.version) return undefined;
+    const { analysis, locator } = store.snapshotOf(document);
+    const title = `Reset to glibc's defaults: ${resetTitle(activeLines(analysis).length)}`;
+    return confirmedEdit(session.client, document, locator, resetEdits(analysis), "Reset to glibc's defaults", title);
+  };
+  const changedSince = (): void =>
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: 'The file changed since the fix was computed; ask for the fix again.',
+    });
+
+  connection.onCodeActionResolve((action) => {
+    if (!isResetData(action.data)) return action;
+    const edit = resetEdit(action.data);
+    if (!edit) changedSince();
+    return edit ? { ...action, edit } : action;
+  });
   connection.onCodeAction((params): (CodeAction | Command)[] | Promise<(CodeAction | Command)[]> => {
     const snapshot = store.snapshot(params.textDocument.uri);
     if (!snapshot) {
@@ -113,18 +158,14 @@ export function registerCodeActions(session: Session): void {
       if (!reset) resets.set(analysis, (reset = { active: activeLines(analysis) }));
       if (reset.active.some((line) => line.end >= start && line.start <= end)) {
         const title = `Reset to glibc's defaults: ${resetTitle(reset.active.length)}`;
+        const data: ResetData = { reset: uri, version: document.version };
         reset.action ??= {
           title,
           kind: CodeActionKind.QuickFix,
           isPreferred: false,
-          edit: confirmedEdit(
-            session.client,
-            document,
-            locator,
-            resetEdits(analysis),
-            "Reset to glibc's defaults",
-            title,
-          ),
+          ...(session.client.resolvesCodeActionEdits
+            ? { data }
+            : { command: { title, command: APPLY_RESET_COMMAND, arguments: [data] } }),
         };
         actions.push(reset.action);
       }
@@ -150,16 +191,17 @@ export function registerCodeActions(session: Session): void {
   });
 
   connection.onExecuteCommand(async (params) => {
-    const [fix] = (params.arguments ?? []) as { uri?: string; version?: number; edit?: CodeAction['edit'] }[];
-    const document = fix?.uri === undefined ? undefined : store.documents.get(fix.uri);
-    if (params.command !== APPLY_FIX_COMMAND || !document || !fix.edit) return;
-    if (document.version !== fix.version) {
-      void connection.sendNotification(ShowMessageNotification.type, {
-        type: MessageType.Warning,
-        message: 'The file changed since the fix was computed; ask for the fix again.',
-      });
+    const [argument] = (params.arguments ?? []) as unknown[];
+    if (params.command === APPLY_RESET_COMMAND && isResetData(argument)) {
+      const edit = resetEdit(argument);
+      if (edit) await connection.workspace.applyEdit({ label: "Reset to glibc's defaults", edit });
+      else changedSince();
       return;
     }
+    const fix = argument as { uri?: string; version?: number; edit?: CodeAction['edit'] } | undefined;
+    const document = fix?.uri === undefined ? undefined : store.documents.get(fix.uri);
+    if (params.command !== APPLY_FIX_COMMAND || !document || !fix?.edit) return;
+    if (document.version !== fix.version) return changedSince();
     await connection.workspace.applyEdit({ label: 'gai.conf quick fix', edit: fix.edit });
   });
 }
