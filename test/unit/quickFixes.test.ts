@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { Analysis, analyzeEdited, analyzeGaiConf } from '../../server/src/analysis/analysis';
 import { applyEdits } from '../../server/src/features/codeActions/edits';
 import { fixAllPlan, fixAllReport, fixAllTitle } from '../../server/src/features/codeActions/fixAll';
 import { fixesFor } from '../../server/src/features/codeActions/quickFixes';
 import { ensureRows, TargetRow } from '../../server/src/features/codeActions/tableRows';
 import { anotherTableKeepsCode } from '../../server/src/features/codeActions/untouchedTables';
+import { parseIpAddress } from '../../server/src/glibc/addresses';
 import { lineAt } from '../../server/src/glibc/reader';
 import { droppedBuiltinRows, rowPrefixText } from '../../server/src/glibc/tables';
 import { seededRandom } from '../support/generate';
-import { analyze, codes } from '../support/glibc';
+import { analyze, codes, GLIBC_2_36 } from '../support/glibc';
 
 function fixed(text: string, code: string, index = 0): string {
   const analysis = analyze(text);
@@ -185,4 +187,27 @@ test('a byte order mark on a later line: the fix removes that mark, not the firs
 
 test('two byte order marks in a row: the fix removes both (found by fuzzing)', () => {
   assert.equal(fixed('\uFEFF\uFEFFlabel ::1/128 5\n', 'byte-order-mark'), 'label ::1/128 5\n');
+});
+
+test("a fix is checked on the machine the file was judged for: an edit is read with the analysis's own options", () => {
+  // A machine numbered in the documentation prefix: borrowed-address-space exists only for it.
+  const thisMachine = {
+    addresses: [
+      { address: parseIpAddress('2001:db8:1::5')!, prefixLength: 64 },
+      { address: parseIpAddress('10.0.0.5')!, prefixLength: 24 },
+    ],
+    defaultRoutes: { ipv4: true, ipv6: true },
+  };
+  const codesOf = (analysis: Analysis) => analysis.findings.map((f) => f.code);
+  const text = '# nothing active\n';
+  const judged = analyzeGaiConf(text, { glibc: GLIBC_2_36, thisMachine });
+  assert.ok(codesOf(judged).includes('borrowed-address-space'));
+  const edited = `${text}# still nothing\n`;
+  assert.deepEqual(
+    codesOf(analyzeEdited(judged, edited)),
+    codesOf(analyzeGaiConf(edited, { glibc: GLIBC_2_36, thisMachine })),
+  );
+  assert.ok(codesOf(analyzeEdited(judged, edited)).includes('borrowed-address-space'), 'not re-read as any machine');
+  const plain = analyzeGaiConf(text, { glibc: GLIBC_2_36 });
+  assert.ok(!codesOf(analyzeEdited(plain, edited)).includes('borrowed-address-space'));
 });

@@ -113,6 +113,8 @@ function refusedAnalysis(text: string, options: AnalysisOptions): Analysis {
 
 /** What an analysis worked out that the next version's can reuse, beyond what it exposes. */
 interface Reusable {
+  /** The options it was made with: an edit of the same document is analysed with them. */
+  readonly options: AnalysisOptions;
   /** Whether the effects model ran (no crash, the whole file known), and with which options. */
   readonly modelled?: EffectsOptions;
   readonly scopev4: readonly Finding[];
@@ -188,6 +190,15 @@ export function analyzeGaiConf(text: string, options: AnalysisOptions, previous?
     suppressed: suppressions.length > 0 ? all.filter(isSuppressed) : [],
     template,
   };
-  reusable.set(analysis, { ...(modelled ? { modelled: effectsOptions } : {}), scopev4 });
+  reusable.set(analysis, { options, ...(modelled ? { modelled: effectsOptions } : {}), scopev4 });
   return analysis;
+}
+
+/**
+ * The same document with `text` instead, read as `analysis` was (its glibc, C library and
+ * machine: a container's or the live file's fix is checked for that machine) and from it.
+ */
+export function analyzeEdited(analysis: Analysis, text: string): Analysis {
+  const options = reusable.get(analysis)?.options ?? { glibc: analysis.parsed.glibc };
+  return analyzeGaiConf(text, options, analysis);
 }

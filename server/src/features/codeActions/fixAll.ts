@@ -1,6 +1,6 @@
 /** "Fix all": the sure fixes of every finding, as one set of edits that never overlap, and what they leave. */
 
-import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
+import { Analysis, analyzeEdited } from '../../analysis/analysis';
 import { DiagnosticCode, Finding } from '../../analysis/catalogue';
 import { lineAt } from '../../glibc/reader';
 import { applyEdits, TextEdit } from './edits';
@@ -54,7 +54,7 @@ export interface FixAllPlan {
  */
 export function fixAllPlan(
   analysis: Analysis,
-  reanalyse: (text: string) => Analysis = (text) => analyzeGaiConf(text, { glibc: analysis.parsed.glibc }),
+  reanalyse: (text: string) => Analysis = (text) => analyzeEdited(analysis, text),
 ): FixAllPlan {
   const edits = fixAllEdits(analysis);
   const after = edits.length === 0 ? analysis : reanalyse(applyEdits(analysis.parsed.text, edits));

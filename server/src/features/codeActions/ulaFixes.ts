@@ -4,7 +4,7 @@
  * analysed again, no longer has the problem.
  */
 
-import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
+import { Analysis, analyzeEdited } from '../../analysis/analysis';
 import { DiagnosticCode, Finding } from '../../analysis/catalogue';
 import { GLIBC_LABEL_DEPARTURES, RFC3484_LABELS } from '../../analysis/reference/rfcTables';
 import { ULA_RANGE } from '../../analysis/reference/wellKnownPrefixes';
@@ -61,7 +61,7 @@ const verdictsOf = new WeakMap<Analysis, Map<string, boolean>>();
 
 function verify(analysis: Analysis, code: DiagnosticCode, edits: TextEdit[]): boolean {
   // Read from the analysed lines: only the lines the fix changes are read again.
-  const after = analyzeGaiConf(applyEdits(analysis.parsed.text, edits), { glibc: analysis.parsed.glibc }, analysis);
+  const after = analyzeEdited(analysis, applyEdits(analysis.parsed.text, edits));
   const before = new Set(analysis.findings.map((f) => f.code));
   if (after.findings.some((f) => f.code === code || !before.has(f.code))) return false;
   const choice = (host: 'ula' | 'global') =>
