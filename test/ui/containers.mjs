@@ -323,7 +323,7 @@ async function main() {
   await test('"Scan as root…" asks for the password and runs only the extension\'s own scan as root; the hidden namespace is listed', async () => {
     // The view's unreadable group ends with a "Scan as root…" row; the same command is in the palette.
     await page.locator('.pane .monaco-list-row').filter({ hasText: 'not readable' }).first().waitFor({ timeout });
-    await runCommand(page, 'gai.conf: Scan the Containers as Root…');
+    await runCommand(page, 'gai.conf: Scan the Containers as Root…', { opensQuickInput: true }); // the password box follows at once
     await typePassword(page, 'secret');
     await waitFor(
       'the hidden namespace listed',
