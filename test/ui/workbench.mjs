@@ -365,9 +365,12 @@ export async function runSuite({ tag, prefix, session, results, page, log, start
         .filter((n) => n.startsWith('failed-'))
         .map((n) => [join(session.tmp, n), n]),
     }).catch((error) => console.error(`could not save artifacts: ${error}`));
+  // Each test's result is in `results`; `main` returns only what stopped it before any ran.
+  const tally = () => ({ passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length });
   let outcome;
   try {
-    outcome = await main();
+    const stopped = await main();
+    outcome = { ...tally(), ...stopped };
     if (outcome.missing) {
       const partial = process.env.GAI_CONF_PARTIAL === '1';
       console.log(`${tag}: ${partial ? 'SKIPPED (partial run)' : 'FAILED'}, missing: ${outcome.missing}`);
@@ -383,7 +386,7 @@ export async function runSuite({ tag, prefix, session, results, page, log, start
   } catch (error) {
     console.error(`${tag}: ${error.stack ?? error}`);
     if (session.tmp) await artifacts(String(error.stack ?? error));
-    outcome = { passed: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length + 1 };
+    outcome = { ...tally(), failed: tally().failed + 1 };
   } finally {
     await session.cleanUp();
     await cleanUp();
