@@ -3,8 +3,9 @@
 // then type-check and compile with tsc, run every *.test.js
 // under node:test, then the integration suite inside a real VS Code (code-server's remote
 // extension host), then the UI tests (the packaged VSIX in code-server, driven in Chromium; then
-// Save as Root as an ordinary user with sudo). Ends with one "N passed, M failed" line that
-// totals them all.
+// Save as Root as an ordinary user with sudo). Ends with the time each part took and one
+// "N passed, M failed" line that totals them all; each node:test test's time goes to
+// .test-times.json, to compare runs.
 //
 // Nothing is skipped silently: where a tool is missing the run stops before testing, naming it and
 // the command that installs it, and a test that skips anyway fails the run. GAI_CONF_PARTIAL=1
@@ -13,9 +14,10 @@
 //   node scripts/test.mjs --fast    format, lint, type check, unit, protocol and grammar tests only (development)
 //   node scripts/test.mjs WORD...   only the node:test files whose path contains a WORD (no format or lint check)
 import { execFileSync, spawn, spawnSync } from 'child_process';
-import { readdirSync, rmSync, statSync } from 'fs';
+import { readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
+const started = performance.now();
 const fast = process.argv.includes('--fast');
 const only = process.argv.slice(2).filter((a) => a !== '--fast');
 const whole = !fast && only.length === 0;
@@ -97,8 +99,12 @@ function testFiles(dir) {
   });
 }
 
-/** Runs a command, echoing its output, and returns its exit code and the counts its output reports. */
-function run(args, patterns) {
+/**
+ * Runs a command, echoing its output, and returns its exit code, the counts its output reports,
+ * how long it took and its output.
+ */
+function run(name, args, patterns) {
+  const begun = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
@@ -109,6 +115,9 @@ function run(args, patterns) {
     child.on('close', (code) => {
       const count = (pattern) => Number([...output.matchAll(pattern)].at(-1)?.[1] ?? 0);
       resolve({
+        name,
+        seconds: (performance.now() - begun) / 1000,
+        output,
         code: code ?? 1,
         passed: count(patterns.passed),
         failed: count(patterns.failed),
@@ -123,7 +132,8 @@ const files = testFiles('out/test')
   .filter((f) => !fast || FAST_TIERS.some((tier) => f.startsWith(tier)))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 const nodeTest = { passed: /^# pass (\d+)$/gm, failed: /^# fail (\d+)$/gm, skipped: /^# skipped (\d+)$/gm };
-const results = [await run(['--test', '--test-concurrency=2', ...files], nodeTest)];
+const prepared = (performance.now() - started) / 1000;
+const results = [await run('node:test', ['--test', '--test-concurrency=2', ...files], nodeTest)];
 if (whole) {
   // Each suite's last line: "N passed, M failed", with ", K skipped" where it skipped any.
   const counts = {
@@ -131,11 +141,11 @@ if (whole) {
     failed: /^\d+ passed, (\d+) failed(?:, \d+ skipped)?$/gm,
     skipped: /^\d+ passed, \d+ failed, (\d+) skipped$/gm,
   };
-  results.push(await run(['scripts/test-remote.mjs'], counts));
-  results.push(await run(['test/ui/run.mjs'], counts));
-  results.push(await run(['test/ui/saveAsRoot.mjs'], counts));
-  results.push(await run(['test/ui/containers.mjs'], counts));
-  results.push(await run(['test/ui/measure.mjs'], counts));
+  results.push(await run('VS Code integration', ['scripts/test-remote.mjs'], counts));
+  results.push(await run('UI', ['test/ui/run.mjs'], counts));
+  results.push(await run('Save as Root', ['test/ui/saveAsRoot.mjs'], counts));
+  results.push(await run('UI containers', ['test/ui/containers.mjs'], counts));
+  results.push(await run('UI measure', ['test/ui/measure.mjs'], counts));
 }
 const total = (key) => results.reduce((sum, r) => sum + r[key], 0);
 const [passed, failed, skipped] = [total('passed'), total('failed'), total('skipped')];
@@ -148,5 +158,20 @@ const notes = [
     : []),
   ...(silentSkips ? ['a test skipped outside a partial run: that fails the run'] : []),
 ];
+// node:test's TAP output gives each top-level test's time.
+const testSeconds = Object.fromEntries(
+  [...results[0].output.matchAll(/^(?:not )?ok \d+ - (.+)\n {2}---\n {2}duration_ms: ([\d.]+)/gm)].map((m) => [
+    m[1],
+    Number(m[2]) / 1000,
+  ]),
+);
+writeFileSync(
+  '.test-times.json',
+  `${JSON.stringify({ preparation: prepared, suites: Object.fromEntries(results.map((r) => [r.name, r.seconds])), tests: testSeconds }, null, 1)}\n`,
+);
+const clock = (seconds) => `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+console.log(
+  `\ntime: ${clock((performance.now() - started) / 1000)} (${[['preparation', prepared], ...results.map((r) => [r.name, r.seconds])].map(([name, seconds]) => `${name} ${clock(seconds)}`).join(', ')}; each test's in .test-times.json)`,
+);
 console.log(`\n${passed} passed, ${failed} failed${notes.map((n) => `, ${n}`).join('')}`);
 process.exit(results.every((r) => r.code === 0) && !silentSkips ? 0 : 1);
