@@ -205,7 +205,9 @@ testNeeding(
         assert.equal(connection.reason?.finding, 'ula-demoted');
         assert.match(connection.reason!.text, new RegExp(`container ${fixture.nameOf('stock')}`));
         assert.ok(
-          connection.reason!.fix?.startsWith(`Quick fix on ${stockFile}: `),
+          connection.reason!.fix?.startsWith(
+            `Quick fix on container ${fixture.nameOf('stock')}'s /etc/gai.conf (${stockFile}): `,
+          ),
           connection.reason!.fix ?? 'no fix',
         );
       }

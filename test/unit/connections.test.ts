@@ -158,6 +158,11 @@ test('the census: per program by family, loopback apart, bytes, the IPv6 share, 
   );
   assert.equal(v4.reason?.code, 'file-prefers-ipv4', 'a ULA container under the built-in tables');
   assert.equal(v4.reason?.finding, 'ula-demoted');
+  assert.match(
+    v4.reason!.fix!,
+    /^Quick fix on container web's \/etc\/gai\.conf \(\/proc\/9\/root\/etc\/gai\.conf\): /,
+    'a container file is named by its container, the host path beside it',
+  );
   assert.equal(curl.connections.find((x) => x.family === 'ipv6')!.reason, undefined);
   const sshd = ns.processes.find((p) => p.pid === 11)!;
   assert.equal(sshd.ipv4.connections, 1);

@@ -128,6 +128,8 @@ export function namespaceReasoner(ns: NamespaceInput): NamespaceReasoner {
   const fileName =
     ns.gaiConf.text === null ? `glibc's built-in tables (${ns.gaiConf.path} is missing)` : ns.gaiConf.path;
   const where = ns.container === null ? 'the host' : `container ${ns.container}`;
+  // A container's file is named as its users know it; the host's path (/proc/PID/root/...) only beside it.
+  const fileToFix = ns.container === null ? ns.gaiConf.path : `${where}'s /etc/gai.conf (${ns.gaiConf.path})`;
   const connectionFinding = analysis.findings.find(
     (f) => f.code === 'ula-demoted' || f.code === 'ipv4-preferred' || f.code === 'ula-destinations-demoted',
   );
@@ -138,8 +140,8 @@ export function namespaceReasoner(ns: NamespaceInput): NamespaceReasoner {
       const fixes = ulaFixes(analysis);
       const chosen = fixes.find((f) => f.preferred) ?? fixes[0];
       fix = chosen
-        ? `Quick fix on ${ns.gaiConf.path}: ${chosen.title}; then restart the program.`
-        : `Edit ${ns.gaiConf.path} so that IPv6 ranks first for these addresses (gai-conf explain shows why it does not), then restart the program.`;
+        ? `Quick fix on ${fileToFix}: ${chosen.title}; then restart the program.`
+        : `Edit ${fileToFix} so that IPv6 ranks first for these addresses (gai-conf explain shows why it does not), then restart the program.`;
     }
     return fix;
   };
