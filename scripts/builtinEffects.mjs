@@ -16,7 +16,7 @@ const bundle = await build({
   stdin: {
     contents: [
       `export { builtinEffectiveTables, probeFor, sortedModelEffects } from './server/src/analysis/effects';`,
-      `export { HOST_PROFILES } from './server/src/analysis/reference/hostProfiles';`,
+      `export { HOST_PROFILES, ROLES } from './server/src/analysis/reference/hostProfiles';`,
     ].join('\n'),
     resolveDir: ROOT,
     loader: 'ts',
@@ -26,46 +26,43 @@ const bundle = await build({
   format: 'cjs',
   write: false,
   logLevel: 'warning',
+  // The model's answer is worked out without the record it replaces (which may be stale or absent).
+  plugins: [
+    {
+      name: 'no-record',
+      setup(build) {
+        build.onLoad({ filter: /reference[\\/]builtinEffects\.ts$/ }, () => ({
+          contents: 'export const BUILTIN_PROBES = {}; export const BUILTIN_CHOICES = {};',
+          loader: 'js',
+        }));
+      },
+    },
+  ],
 });
 const model = { exports: {} };
 new Function('module', 'exports', 'require', bundle.outputFiles[0].text)(model, model.exports, createRequire(OUT));
-const { builtinEffectiveTables, probeFor, sortedModelEffects, HOST_PROFILES } = model.exports;
+const { builtinEffectiveTables, probeFor, sortedModelEffects, HOST_PROFILES, ROLES } = model.exports;
 
 const tables = builtinEffectiveTables();
-const recorded = Object.fromEntries(
-  HOST_PROFILES.map((profile) => [
-    profile.id,
-    { addresses: profile.roles.map((role) => probeFor(tables, role)), pairs: {} },
-  ]),
-);
-for (const effect of sortedModelEffects(tables))
-  recorded[effect.host.id].pairs[effect.pair.id] = { ipv6: effect.ipv6, ipv4: effect.ipv4, choice: effect.file };
+const probes = Object.fromEntries(Object.keys(ROLES).map((role) => [role, probeFor(tables, role)]));
+const choices = Object.fromEntries(HOST_PROFILES.map((profile) => [profile.id, {}]));
+for (const effect of sortedModelEffects(tables)) choices[effect.host.id][effect.pair.id] = effect.file;
 
 const text = `/**
  * What the effects model works out for the typical hosts under glibc's built-in tables, which no
- * glibc version changes: per host profile, the probe addresses that stand for its roles, and per
- * destination pair the two probes and the family glibc tries first with either listed first. The
- * analysis of a file that changes no table (Debian's stock file) reads these instead of running
- * glibc's sort 72 times at start-up. Written by scripts/builtinEffects.mjs from the model itself;
+ * glibc version changes: the probe address that stands for each role, and the family each host
+ * profile tries first for each destination pair with either address listed first. The analysis of
+ * a file that changes no table (Debian's stock file) reads these instead of running glibc's sort
+ * 72 times at start-up. Written by scripts/builtinEffects.mjs from the model itself;
  * test/unit/builtinEffects.test.ts fails when the model's answer differs. Data only.
  */
 
 import type { FamilyChoice } from '../effects';
-import type { PairId, ProfileId } from './hostProfiles';
+import type { PairId, ProfileId, RoleName } from './hostProfiles';
 
-export interface RecordedPairEffect {
-  readonly ipv6: string;
-  readonly ipv4: string;
-  readonly choice: FamilyChoice;
-}
+export const BUILTIN_PROBES: Readonly<Record<RoleName, string>> = ${JSON.stringify(probes)};
 
-export interface RecordedProfileEffects {
-  /** The probes for the profile's roles, in their order. */
-  readonly addresses: readonly string[];
-  readonly pairs: Readonly<Record<PairId, RecordedPairEffect>>;
-}
-
-export const BUILTIN_EFFECTS: Readonly<Record<ProfileId, RecordedProfileEffects>> = ${JSON.stringify(recorded)};
+export const BUILTIN_CHOICES: Readonly<Record<ProfileId, Readonly<Record<PairId, FamilyChoice>>>> = ${JSON.stringify(choices)};
 `;
 writeFileSync(OUT, await format(text, { ...(await resolveConfig(OUT)), filepath: OUT }));
 console.log(`wrote ${OUT}`);

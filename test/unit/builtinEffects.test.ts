@@ -10,9 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 import { analyzeGaiConf } from '../../server/src/analysis/analysis';
-import { builtinEffectiveTables, Effect, sortedModelEffects } from '../../server/src/analysis/effects';
-import { BUILTIN_EFFECTS } from '../../server/src/analysis/reference/builtinEffects';
-import { DESTINATION_PAIRS, HOST_PROFILES } from '../../server/src/analysis/reference/hostProfiles';
+import { builtinEffectiveTables, Effect, probeFor, sortedModelEffects } from '../../server/src/analysis/effects';
+import { BUILTIN_CHOICES, BUILTIN_PROBES } from '../../server/src/analysis/reference/builtinEffects';
+import { DESTINATION_PAIRS, HOST_PROFILES, ROLES } from '../../server/src/analysis/reference/hostProfiles';
 import { GlibcVersion, parseGlibcVersion, parserGeneration } from '../../server/src/glibc/versions';
 import { host } from '../support/glibc';
 
@@ -49,14 +49,15 @@ function plain(effects: readonly Effect[]) {
 const recordedHostIds = (effects: readonly Effect[]) =>
   effects.filter((e) => Object.getOwnPropertyDescriptor(e, 'fileOrder')?.get !== undefined).map((e) => e.host.id);
 
-test('the recording holds every typical host and destination pair', () => {
+test('the recording holds every role, typical host and destination pair', () => {
+  assert.deepEqual(Object.keys(BUILTIN_PROBES), Object.keys(ROLES));
   assert.deepEqual(
-    Object.keys(BUILTIN_EFFECTS),
+    Object.keys(BUILTIN_CHOICES),
     HOST_PROFILES.map((p) => p.id),
   );
-  for (const recorded of Object.values(BUILTIN_EFFECTS))
+  for (const choices of Object.values(BUILTIN_CHOICES))
     assert.deepEqual(
-      Object.keys(recorded.pairs),
+      Object.keys(choices),
       DESTINATION_PAIRS.map((p) => p.id),
     );
 });
@@ -90,12 +91,14 @@ test('a file that changes a table is sorted, not read from the recording', () =>
   }
 });
 
-test("the recording's probes are the built-in tables' own", () => {
-  const sorted = sortedModelEffects(builtinEffectiveTables());
-  for (const effect of sorted) {
-    const recorded = BUILTIN_EFFECTS[effect.host.id as keyof typeof BUILTIN_EFFECTS];
-    assert.equal(recorded.pairs[effect.pair.id].ipv6, effect.ipv6);
-    assert.equal(recorded.pairs[effect.pair.id].ipv4, effect.ipv4);
-    assert.equal(recorded.pairs[effect.pair.id].choice, effect.file);
-  }
+test("the recording's probes and choices are the built-in tables' own", () => {
+  const tables = builtinEffectiveTables();
+  for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[])
+    assert.equal(BUILTIN_PROBES[role], probeFor(tables, role), role);
+  for (const effect of sortedModelEffects(tables))
+    assert.equal(
+      BUILTIN_CHOICES[effect.host.id as keyof typeof BUILTIN_CHOICES][effect.pair.id],
+      effect.file,
+      `${effect.host.id} ${effect.pair.id}`,
+    );
 });

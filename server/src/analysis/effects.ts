@@ -11,7 +11,7 @@ import { OrderResult, simulateOrder } from '../glibc/sort';
 import { Host, HostAddress } from '../glibc/sourceSelection';
 import { buildEffectiveTables, builtinTable, EffectiveTables, lookupRow, tableWithout } from '../glibc/tables';
 import { FALLBACK_GLIBC } from '../glibc/versions';
-import { BUILTIN_EFFECTS } from './reference/builtinEffects';
+import { BUILTIN_CHOICES, BUILTIN_PROBES } from './reference/builtinEffects';
 import {
   DESTINATION_PAIRS,
   DestinationPair,
@@ -267,16 +267,20 @@ function sortedEffects(tables: EffectiveTables, probed: ProbedHost, sameAsBuilti
 }
 
 /**
- * The typical hosts' effects under glibc's built-in tables, as BUILTIN_EFFECTS records them: the
+ * The typical hosts' effects under glibc's built-in tables, as builtinEffects.ts records them: the
  * first analysis of a file that changes no table (Debian's stock file) runs glibc's sort only for
  * the effects whose comparisons a finding asks for, not 72 times in code that is still cold.
  */
 function recordedEffects(tables: EffectiveTables): Effect[] {
   return HOST_PROFILES.flatMap((profile) => {
-    const recorded = BUILTIN_EFFECTS[profile.id];
-    const probed = probedHost(profile, recorded.addresses);
+    const probed = probedHost(
+      profile,
+      profile.roles.map((role) => BUILTIN_PROBES[role]),
+    );
     return DESTINATION_PAIRS.map((pair): Effect => {
-      const { ipv6, ipv4, choice } = recorded.pairs[pair.id];
+      const ipv6 = BUILTIN_PROBES[pair.ipv6];
+      const ipv4 = BUILTIN_PROBES[pair.ipv4];
+      const choice = BUILTIN_CHOICES[profile.id][pair.id];
       let fileOrder: OrderResult | undefined;
       return {
         host: probed,
