@@ -97,7 +97,10 @@ const FORMATS: Readonly<Record<string, (reports: readonly CheckReport[]) => stri
   json: (reports) =>
     reports.length === 1 ? jsonLines(reports[0]) : [`[${reports.map((r) => jsonLines(r).join('\n')).join(',\n')}]`],
   gnu: (reports) => reports.flatMap(gnuLines),
-  sarif: (reports) => [JSON.stringify(sarifLog(reports), null, 2)],
+  // Only SARIF names the tool's version: package.json is read for it alone.
+  sarif: (reports) => [
+    JSON.stringify(sarifLog(reports.map((r) => ({ ...r, toolVersion: packageVersion() }))), null, 2),
+  ],
   github: (reports) => reports.flatMap(githubAnnotations),
 };
 
@@ -214,7 +217,6 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
     findings: locateFindings(file, text, analysis.findings),
     suppressed: locateFindings(file, text, analysis.suppressed),
     documentationBase: documentationBase(),
-    toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
     effectsText: source
       ? source.files.flatMap((f) =>
