@@ -60,7 +60,7 @@ function reportError(error: unknown, output: Output): number {
 export async function run(argv: string[], output: Output): Promise<number> {
   try {
     const args = parseArguments(argv);
-    if (args.command === 'check') return check(args, output);
+    if (args.command === 'check') return await check(args, output);
     // The other commands' modules are loaded when one of them runs (commands/otherCommands.ts).
     const commands = await import('./commands/otherCommands.js');
     switch (args.command) {
