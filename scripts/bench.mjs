@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statS
 import { createRequire } from 'module';
 import { join, resolve } from 'path';
 
-import { bundleServer } from './serverBundle.mjs';
+import { bundleSplit } from './serverBundle.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, '.bench');
@@ -23,7 +23,7 @@ mkdirSync(BUILD, { recursive: true });
 execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
 // Through the same two steps as dist/server.js (ES-module split, then CommonJS): the floor has no
 // lazy features, so it stays one file, loaded as ours is.
-await bundleServer(join(ROOT, 'test/bench/floorServer.ts'), BUILD, 'floor-server');
+await bundleSplit(join(ROOT, 'test/bench/floorServer.ts'), BUILD, 'floor-server');
 /** test/bench/NAME.ts bundled and loaded: the subject of some figures, built from the sources as they are. */
 async function benchModule(name) {
   await build({

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -393,15 +393,17 @@ async function installGaiConf(short: string): Promise<void> {
     ['file', 'push', '--create-dirs', '--mode', '0755', process.execPath, `${name}/usr/local/bin/node`],
     { timeoutMs: 300_000 },
   );
-  await fixture.lxc([
-    'file',
-    'push',
-    '--create-dirs',
-    '--mode',
-    '0755',
-    join(root, 'dist', 'cli.js'),
-    `${name}/usr/local/lib/gai-conf/dist/cli.js`,
-  ]);
+  // The command and its chunks (scripts/serverBundle.mjs), which it loads from beside it.
+  for (const bundle of readdirSync(join(root, 'dist')).filter((file) => /^cli(-[A-Z0-9]+)?\.js$/.test(file)))
+    await fixture.lxc([
+      'file',
+      'push',
+      '--create-dirs',
+      '--mode',
+      '0755',
+      join(root, 'dist', bundle),
+      `${name}/usr/local/lib/gai-conf/dist/${bundle}`,
+    ]);
   await fixture.lxc([
     'file',
     'push',

@@ -65,10 +65,14 @@ const installed = packAndInstall();
 test('the npm package holds only the bundles, README, LICENSE and package.json, within budget', () => {
   const { report } = installed;
   const files = report.files.map((f) => f.path);
-  // The server's chunks (scripts/serverBundle.mjs): the package built here has them all, since the
-  // language server below answers a hover, which is in a chunk loaded at its first request.
-  const chunks = files.filter((path) => /^dist\/server-[A-Z0-9]+\.js$/.test(path));
-  assert.ok(chunks.length > 0, files.join(', '));
+  // The server's and the CLI's chunks (scripts/serverBundle.mjs): the package built here has them
+  // all, since the language server below answers a hover, which is in a chunk loaded at its first
+  // request, and the installed command below runs check and table, whose code is in chunks.
+  const serverChunks = files.filter((path) => /^dist\/server-[A-Z0-9]+\.js$/.test(path));
+  const cliChunks = files.filter((path) => /^dist\/cli-[A-Z0-9]+\.js$/.test(path));
+  assert.ok(serverChunks.length > 0, files.join(', '));
+  assert.ok(cliChunks.length > 0, files.join(', '));
+  const chunks = [...serverChunks, ...cliChunks];
   assert.deepEqual(files.filter((path) => !chunks.includes(path)).sort(), [
     'LICENSE',
     'README.md',
@@ -102,6 +106,13 @@ test('gai-conf check from the installed package reads a file as glibc does', () 
   });
   assert.equal(clean.status, 2, 'an unreadable file is a usage error, with a message');
   assert.match(clean.stderr, /cannot read .*absent\.conf: no such file/);
+  // Every other command is in a chunk of its own, loaded when it runs.
+  const table = spawnSync(join(installed.bin, 'gai-conf'), ['table', file, '--glibc', '2.36'], {
+    cwd: scratch,
+    encoding: 'utf8',
+  });
+  assert.equal(table.status, 0, table.stdout + table.stderr);
+  assert.match(table.stdout, /^precedence \(replaced by this file\)\n {2}::ffff:0:0\/96 +100 +line 1$/m, table.stdout);
 });
 
 test('gai-conf-language-server from the installed package answers over stdio', async () => {

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
+import { testNeeding } from '../support/prerequisites';
+
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'gai-conf-cli-'));
 
@@ -294,6 +296,34 @@ test('a reader that stops early (| head) ends the output quietly, without a stac
   });
   assert.match(result.stdout, /read as glibc/);
   assert.doesNotMatch(result.stderr, /EPIPE|\n\s+at /, result.stderr);
+});
+
+const NO_PYTHON =
+  spawnSync('python3', ['-c', '']).status === 0
+    ? null
+    : 'python3 (scripts/install-test-tools.sh installs python3-minimal), to hand the command a non-blocking pipe';
+
+// Standard output is written with write(2); a descriptor that is non-blocking (shared with a
+// parent that made it so) and full refuses more for now, and the rest goes through Node's stream.
+testNeeding(NO_PYTHON, 'a non-blocking pipe that fills up gets the whole output, in order', {}, () => {
+  const path = file('non-blocking.conf', 'Label ::1/128 5\n'.repeat(3000));
+  const args = [CLI, 'check', path, '--format', 'sarif', '--glibc', '2.36'];
+  const script = [
+    'import fcntl, os, subprocess, sys, time',
+    'r, w = os.pipe()',
+    'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+    'child = subprocess.Popen(sys.argv[1:], stdout=w)',
+    'os.close(w)',
+    'time.sleep(0.5)',
+    'out = sys.stdout.buffer',
+    'while chunk := os.read(r, 65536): out.write(chunk)',
+    'sys.exit(child.wait())',
+  ].join('\n');
+  const piped = spawnSync('python3', ['-c', script, process.execPath, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const direct = spawnSync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(piped.status, 1, piped.stderr.toString());
+  assert.ok(piped.stdout.length > 1 << 20, `${piped.stdout.length} bytes: more than a pipe holds`);
+  assert.ok(piped.stdout.equals(direct.stdout), 'the same bytes as through a blocking pipe');
 });
 
 test('check reads gai.conf.j2 (and any file with --template) as a template: no findings on template lines', () => {

@@ -11,10 +11,12 @@ import { OrderResult, simulateOrder } from '../glibc/sort';
 import { Host, HostAddress } from '../glibc/sourceSelection';
 import { buildEffectiveTables, builtinTable, EffectiveTables, lookupRow, tableWithout } from '../glibc/tables';
 import { FALLBACK_GLIBC } from '../glibc/versions';
+import { BUILTIN_CHOICES, BUILTIN_PROBES } from './reference/builtinEffects';
 import {
   DESTINATION_PAIRS,
   DestinationPair,
   HOST_PROFILES,
+  HostProfile,
   ProfileId,
   RoleName,
   ROLES,
@@ -102,20 +104,26 @@ function hostAddress(text: string): HostAddress {
 /** One Host object per set of probe addresses, so that what glibc's sort works out for it is kept across files. */
 const probedHosts = new Map<string, ProbedHost>();
 
+function probedHost(profile: HostProfile, addresses: readonly string[]): ProbedHost {
+  const key = `${profile.id}|${addresses.join(',')}`;
+  let probed = probedHosts.get(key);
+  if (!probed) {
+    const host: Host = {
+      addresses: addresses.map(hostAddress),
+      ...(profile.defaultRoutes ? { defaultRoutes: profile.defaultRoutes } : {}),
+    };
+    probedHosts.set(key, (probed = { id: profile.id, name: profile.name, shortName: profile.shortName, host }));
+  }
+  return probed;
+}
+
 export function probedProfiles(tables: EffectiveTables): ProbedHost[] {
-  return HOST_PROFILES.map((profile) => {
-    const addresses = profile.roles.map((role) => probeFor(tables, role));
-    const key = `${profile.id}|${addresses.join(',')}`;
-    let probed = probedHosts.get(key);
-    if (!probed) {
-      const host: Host = {
-        addresses: addresses.map(hostAddress),
-        ...(profile.defaultRoutes ? { defaultRoutes: profile.defaultRoutes } : {}),
-      };
-      probedHosts.set(key, (probed = { id: profile.id, name: profile.name, shortName: profile.shortName, host }));
-    }
-    return probed;
-  });
+  return HOST_PROFILES.map((profile) =>
+    probedHost(
+      profile,
+      profile.roles.map((role) => probeFor(tables, role)),
+    ),
+  );
 }
 
 export const THIS_MACHINE = 'this machine';
@@ -238,30 +246,75 @@ export function computeEffects(
   return modelEffects(tables, options);
 }
 
-function modelEffects(tables: EffectiveTables, options: EffectsOptions): Effect[] {
-  const hosts = [
-    ...probedProfiles(tables),
-    ...(options.thisMachine ? [thisMachineProbe(options.thisMachine, options.thisMachineName)] : []),
-  ];
-  const sameAsBuiltin = keepsBuiltinTables(tables);
-  return hosts.flatMap((probed) => {
-    const key = hostKey(probed.host);
-    return DESTINATION_PAIRS.map((pair) => {
-      const ipv6 = probeFor(tables, pair.ipv6);
-      const ipv4 = probeFor(tables, pair.ipv4);
-      const outcome = familyChoice(tables, probed.host, ipv6, ipv4);
+/** A host's effect for each destination pair, from glibc's sort. */
+function sortedEffects(tables: EffectiveTables, probed: ProbedHost, sameAsBuiltin: boolean): Effect[] {
+  const key = hostKey(probed.host);
+  return DESTINATION_PAIRS.map((pair) => {
+    const ipv6 = probeFor(tables, pair.ipv6);
+    const ipv4 = probeFor(tables, pair.ipv4);
+    const outcome = familyChoice(tables, probed.host, ipv6, ipv4);
+    return {
+      host: probed,
+      pair,
+      ipv6,
+      ipv4,
+      file: outcome.choice,
+      // Under the built-in tables the file's choice is the built-in one: no second sort on start-up.
+      builtin: sameAsBuiltin ? outcome.choice : builtinChoice(probed.host, key, ipv6, ipv4),
+      fileOrder: outcome.ipv6Listed,
+    };
+  });
+}
+
+/**
+ * The typical hosts' effects under glibc's built-in tables, as builtinEffects.ts records them: the
+ * first analysis of a file that changes no table (Debian's stock file) runs glibc's sort only for
+ * the effects whose comparisons a finding asks for, not 72 times in code that is still cold.
+ */
+function recordedEffects(tables: EffectiveTables): Effect[] {
+  return HOST_PROFILES.flatMap((profile) => {
+    const probed = probedHost(
+      profile,
+      profile.roles.map((role) => BUILTIN_PROBES[role]),
+    );
+    return DESTINATION_PAIRS.map((pair): Effect => {
+      const ipv6 = BUILTIN_PROBES[pair.ipv6];
+      const ipv4 = BUILTIN_PROBES[pair.ipv4];
+      const choice = BUILTIN_CHOICES[profile.id][pair.id];
+      let fileOrder: OrderResult | undefined;
       return {
         host: probed,
         pair,
         ipv6,
         ipv4,
-        file: outcome.choice,
-        // Under the built-in tables the file's choice is the built-in one: no second sort on start-up.
-        builtin: sameAsBuiltin ? outcome.choice : builtinChoice(probed.host, key, ipv6, ipv4),
-        fileOrder: outcome.ipv6Listed,
+        file: choice,
+        builtin: choice,
+        get fileOrder() {
+          return (fileOrder ??= simulateOrder(tables, probed.host, [ipv6, ipv4]));
+        },
       };
     });
   });
+}
+
+function modelEffects(tables: EffectiveTables, options: EffectsOptions, useRecorded = true): Effect[] {
+  const sameAsBuiltin = keepsBuiltinTables(tables);
+  const typical =
+    sameAsBuiltin && useRecorded
+      ? recordedEffects(tables)
+      : probedProfiles(tables).flatMap((probed) => sortedEffects(tables, probed, sameAsBuiltin));
+  if (!options.thisMachine) return typical;
+  const machine = thisMachineProbe(options.thisMachine, options.thisMachineName);
+  return [...typical, ...sortedEffects(tables, machine, sameAsBuiltin)];
+}
+
+/**
+ * The effects with every host's worked out by glibc's sort, the recorded answers for the built-in
+ * tables aside: what test/unit/builtinEffects.test.ts checks them against, and what
+ * scripts/builtinEffects.mjs records.
+ */
+export function sortedModelEffects(tables: EffectiveTables, options: EffectsOptions = {}): Effect[] {
+  return modelEffects(tables, options, false);
 }
 
 /** Hosts that reach both families, so that there is a choice to make. */

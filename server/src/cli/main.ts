@@ -5,11 +5,6 @@
 
 import { DEFAULT_FILE, InputError, Output, parseArguments, UsageError } from './arguments';
 import { check } from './commands/check';
-import { explain } from './commands/explain';
-import { order } from './commands/order';
-import { preset } from './commands/preset';
-import { reset } from './commands/reset';
-import { table } from './commands/table';
 
 const USAGE = `Usage:
   gai-conf check [FILE...] [--format text|json|gnu|sarif|github] [--json]
@@ -65,26 +60,26 @@ function reportError(error: unknown, output: Output): number {
 export async function run(argv: string[], output: Output): Promise<number> {
   try {
     const args = parseArguments(argv);
+    if (args.command === 'check') return await check(args, output);
+    // The other commands' modules are loaded when one of them runs (commands/otherCommands.ts).
+    const commands = await import('./commands/otherCommands.js');
     switch (args.command) {
-      case 'check':
-        return check(args, output);
       case 'table':
-        return table(args, output);
+        return commands.table(args, output);
       case 'preset':
-        return preset(args, output);
+        return commands.preset(args, output);
       case 'reset':
-        return reset(args, output);
+        return commands.reset(args, output);
       case 'order':
-        return order(args, output);
+        return commands.order(args, output);
       case 'explain':
-        return await explain(args, output);
-      // Loaded only when asked for: the runtime table and the process scan are large.
+        return await commands.explain(args, output);
       case 'who-follows':
-        return (await import('./commands/whoFollows.js')).whoFollows(args, output);
+        return commands.whoFollows(args, output);
       case 'connections':
-        return await (await import('./commands/connections.js')).connections(args, output);
+        return await commands.connections(args, output);
       case 'containers':
-        return await (await import('./commands/containers.js')).containers(args, output, argv.slice(1));
+        return await commands.containers(args, output, argv.slice(1));
       default:
         throw new UsageError(`unknown command "${args.command}"`);
     }

@@ -301,13 +301,6 @@ function collect(tasks: YamlNode | undefined, steps: WriteStep[], notes: Extract
   }
 }
 
-/** Whether a YAML text looks like Ansible: a list of tasks or plays. */
-export function isAnsible(text: string): boolean {
-  return /^\s*-\s+(name|hosts|import_tasks|include_tasks|block|(ansible\.(builtin|legacy)\.)?(copy|lineinfile|blockinfile|template|shell|command|apt|package|file|replace)):/m.test(
-    text,
-  );
-}
-
 export function ansibleWrites(text: string): Extraction {
   const steps: WriteStep[] = [];
   const notes: Extraction['notes'][number][] = [];

@@ -81,10 +81,6 @@ function writeFileStep(entry: YamlNode, notes: Extraction['notes'][number][]): W
   return { write: append ? { kind: 'append', content } : { kind: 'replace', content }, at, how };
 }
 
-export function isCloudConfig(text: string): boolean {
-  return /^#cloud-config\b/.test(text.replace(/^\uFEFF/, ''));
-}
-
 export function cloudInitWrites(text: string): Extraction {
   const notes: Extraction['notes'][number][] = [];
   const sequences = parseYaml(text).map((document, index, all) => {

@@ -10,84 +10,49 @@
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis';
 import { Finding } from '../catalogue';
 import { templateTags } from '../templates';
-import { ansibleWrites, isAnsible } from './ansible';
-import { cloudInitWrites, isCloudConfig } from './cloudInit';
+import { ansibleWrites } from './ansible';
+import { cloudInitWrites } from './cloudInit';
 import { dockerfileWrites } from './dockerfile';
 import { concat, generated, MappedText } from './mappedText';
-import { isNixModule, nixWrites } from './nix';
+import { nixWrites } from './nix';
 import { dialectOf, shellScriptWrites } from './shellWrites';
+import { recognizedSourceKind, SOURCE_KIND_RECOGNIZERS, SourceKindName, SourceKindRecognizer } from './sourceKinds';
 import { Extraction, GAI_CONF_PATH, WriteSequence, WriteStep } from './writes';
 
-export type SourceKindName = 'dockerfile' | 'shell' | 'cloud-init' | 'ansible' | 'nixos';
+export type { SourceKindName } from './sourceKinds';
+export { isSourceKindName } from './sourceKinds';
 
-export interface SourceKind {
-  readonly name: SourceKindName;
-  /** "a Dockerfile", for messages. */
-  readonly description: string;
-  readonly byName: (baseName: string) => boolean;
-  readonly byContent: (text: string) => boolean;
+export interface SourceKind extends SourceKindRecognizer {
   readonly extract: (text: string) => Extraction;
 }
 
-const YAML_NAME = /\.ya?ml$/i;
+/** Each kind's reader of the gai.conf writes in a source. */
+const EXTRACTORS: Readonly<Record<SourceKindName, (text: string) => Extraction>> = {
+  dockerfile: dockerfileWrites,
+  'cloud-init': cloudInitWrites,
+  ansible: ansibleWrites,
+  nixos: nixWrites,
+  shell: (t) => {
+    const { steps, notes } = shellScriptWrites(
+      { text: t, origins: Array.from({ length: t.length }, (_, i) => i) },
+      dialectOf(t),
+    );
+    return { sequences: steps.length > 0 ? [{ steps }] : [], notes };
+  },
+};
 
-export const SOURCE_KINDS: readonly SourceKind[] = [
-  {
-    name: 'dockerfile',
-    description: 'a Dockerfile',
-    byName: (n) => /^(docker|container)file([.-].*)?$/i.test(n) || /\.(docker|container)file$/i.test(n),
-    byContent: (t) => /^(?:\s*(?:#.*|ARG\s.*)?\n)*\s*FROM\s+\S/i.test(t),
-    extract: dockerfileWrites,
-  },
-  {
-    name: 'cloud-init',
-    description: 'a cloud-init file',
-    byName: (n) => /^(user-data|cloud-config)(\.ya?ml)?$/i.test(n),
-    byContent: isCloudConfig,
-    extract: cloudInitWrites,
-  },
-  {
-    name: 'ansible',
-    description: 'an Ansible task file',
-    byName: (n) => YAML_NAME.test(n),
-    byContent: isAnsible,
-    extract: ansibleWrites,
-  },
-  {
-    name: 'nixos',
-    description: 'a NixOS module',
-    byName: (n) => /\.nix$/i.test(n),
-    byContent: isNixModule,
-    extract: nixWrites,
-  },
-  {
-    name: 'shell',
-    description: 'a shell script',
-    byName: (n) => /\.(sh|bash|ksh|zsh)$/i.test(n),
-    byContent: (t) => /^#!\s*\S*(?:\/|env\s+)(?:ba|da|k|z)?sh\b/.test(t),
-    extract: (t) => {
-      const { steps, notes } = shellScriptWrites(
-        { text: t, origins: Array.from({ length: t.length }, (_, i) => i) },
-        dialectOf(t),
-      );
-      return { sequences: steps.length > 0 ? [{ steps }] : [], notes };
-    },
-  },
-];
-
-export function isSourceKindName(name: string): name is SourceKindName {
-  return SOURCE_KINDS.some((k) => k.name === name);
-}
+export const SOURCE_KINDS: readonly SourceKind[] = SOURCE_KIND_RECOGNIZERS.map((k) => ({
+  ...k,
+  extract: EXTRACTORS[k.name],
+}));
 
 /**
  * The kind of source a file is, by its name, then its content (a YAML file by content: cloud-init
  * before Ansible); undefined for anything else, which is read as a gai.conf.
  */
 export function sourceKindOf(baseName: string, text: string): SourceKind | undefined {
-  const byContent = SOURCE_KINDS.find((k) => k.byContent(text));
-  const byName = SOURCE_KINDS.find((k) => k.byName(baseName));
-  if (byName?.name === 'ansible' && byContent?.name === 'cloud-init') return byContent;
-  return byName ?? byContent;
+  const recognized = recognizedSourceKind(baseName, text);
+  return recognized && sourceKindNamed(recognized.name);
 }
 
 export function sourceKindNamed(name: SourceKindName): SourceKind {

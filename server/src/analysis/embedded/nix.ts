@@ -333,12 +333,6 @@ function byName(a: Binding, b: Binding): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function isNixModule(text: string): boolean {
-  return /networking\s*\.\s*getaddrinfo|getaddrinfo\s*=\s*(\{|lib\.mk)|environment\s*\.\s*etc\s*\.\s*"gai\.conf"|"gai\.conf"\s*(\.|=)/.test(
-    text,
-  );
-}
-
 export function nixWrites(text: string): Extraction {
   const reader = new NixReader(tokenize(text));
   reader.expression([]);

@@ -1,19 +1,15 @@
 import { Analysis, analyzeGaiConf } from '../../analysis/analysis';
 import { documentationAnchor, Finding, Severity, SEVERITY_RANK, severityOf } from '../../analysis/catalogue';
 import { crashRisks, crashRiskText } from '../../analysis/crashRisk';
-import {
-  checkEmbedded,
-  EmbeddedCheck,
-  embeddedFindings,
-  isSourceKindName,
-  SOURCE_KINDS,
-  SourceKind,
-  sourceKindNamed,
-  sourceKindOf,
-  startInWords,
-  StockFile,
-} from '../../analysis/embedded/embedded';
+import type { EmbeddedCheck, StockFile } from '../../analysis/embedded/embedded';
 import { basename } from '../../analysis/embedded/paths';
+import {
+  isSourceKindName,
+  recognizedSourceKind,
+  SOURCE_KIND_RECOGNIZERS,
+  SourceKindRecognizer,
+  sourceKindRecognizer,
+} from '../../analysis/embedded/sourceKinds';
 import { describeGlibcVersion } from '../../analysis/glibcDescription';
 import { isTemplateName } from '../../analysis/templates';
 import { effectsInWords, effectsJson } from '../../features/effectsSummary';
@@ -97,7 +93,10 @@ const FORMATS: Readonly<Record<string, (reports: readonly CheckReport[]) => stri
   json: (reports) =>
     reports.length === 1 ? jsonLines(reports[0]) : [`[${reports.map((r) => jsonLines(r).join('\n')).join(',\n')}]`],
   gnu: (reports) => reports.flatMap(gnuLines),
-  sarif: (reports) => [JSON.stringify(sarifLog(reports), null, 2)],
+  // Only SARIF names the tool's version: package.json is read for it alone.
+  sarif: (reports) => [
+    JSON.stringify(sarifLog(reports.map((r) => ({ ...r, toolVersion: packageVersion() }))), null, 2),
+  ],
   github: (reports) => reports.flatMap(githubAnnotations),
 };
 
@@ -149,15 +148,21 @@ export function locateFindings(file: string, text: string, findings: readonly Fi
 }
 
 /** What FILE is: a source kind from --kind, its name or its content, or (undefined) a gai.conf. */
-function sourceKindFor(args: ParsedArguments, file: string, text: string): { kind?: SourceKind; how: string } {
+function sourceKindFor(
+  args: ParsedArguments,
+  file: string,
+  text: string,
+): { kind?: SourceKindRecognizer; how: string } {
   if (args.kind !== undefined) {
     if (args.kind === 'gai.conf') return { how: 'given with --kind' };
     if (!isSourceKindName(args.kind))
-      throw new UsageError(`--kind takes gai.conf, ${SOURCE_KINDS.map((k) => k.name).join(', ')}, not "${args.kind}"`);
-    return { kind: sourceKindNamed(args.kind), how: 'given with --kind' };
+      throw new UsageError(
+        `--kind takes gai.conf, ${SOURCE_KIND_RECOGNIZERS.map((k) => k.name).join(', ')}, not "${args.kind}"`,
+      );
+    return { kind: sourceKindRecognizer(args.kind), how: 'given with --kind' };
   }
   if (args.template || isTemplateName(file)) return { how: 'by its name' };
-  const kind = sourceKindOf(basename(file), text);
+  const kind = recognizedSourceKind(basename(file), text);
   return kind ? { kind, how: kind.byName(basename(file)) ? 'by its name' : 'by its content' } : { how: 'by its name' };
 }
 
@@ -166,14 +171,21 @@ function stockFor(args: ParsedArguments): StockFile | undefined {
   return { text: readConfig(args.base), description: `${args.base} (given with --base)` };
 }
 
-function sourceReport(check: EmbeddedCheck, how: string, stock: StockFile | undefined): SourceReport {
+type EmbeddedModule = typeof import('../../analysis/embedded/embedded');
+
+function sourceReport(
+  embeddedModule: EmbeddedModule,
+  check: EmbeddedCheck,
+  how: string,
+  stock: StockFile | undefined,
+): SourceReport {
   return {
     kind: check.kind.name,
     description: `${check.kind.description} (${how})`,
     files: check.files.map((f) => ({
       ...(f.built.sequence.name ? { name: f.built.sequence.name } : {}),
       start: f.built.start,
-      summary: startInWords(f.built, stock),
+      summary: embeddedModule.startInWords(f.built, stock),
       text: f.built.text,
       effects: effectsJson(f.analysis.effects),
       effectsText: effectsInWords(f.analysis.effects),
@@ -181,7 +193,7 @@ function sourceReport(check: EmbeddedCheck, how: string, stock: StockFile | unde
   };
 }
 
-function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): CheckReport {
+async function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Promise<CheckReport> {
   const text = readConfig(file);
   const { kind, how } = sourceKindFor(args, file, text);
   if (args.base !== undefined && !kind)
@@ -191,11 +203,18 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
   // Lines that may crash glibc, for a gai.conf itself (a source's findings name its lines).
   let mayCrash: ReturnType<typeof crashRisks> = [];
   if (kind) {
+    // The readers of Dockerfiles, scripts, YAML and Nix are loaded only for such a file.
+    const embeddedModule = await import('../../analysis/embedded/embedded.js');
     const stock = stockFor(args);
-    const embedded = checkEmbedded(text, kind, { glibc, hostLibc: runtimeLibc(), template: args.template }, stock);
-    source = sourceReport(embedded, how, stock);
+    const embedded = embeddedModule.checkEmbedded(
+      text,
+      embeddedModule.sourceKindNamed(kind.name),
+      { glibc, hostLibc: runtimeLibc(), template: args.template },
+      stock,
+    );
+    source = sourceReport(embeddedModule, embedded, how, stock);
     analysis = {
-      findings: embeddedFindings(embedded),
+      findings: embeddedModule.embeddedFindings(embedded),
       suppressed: embedded.files.flatMap((f) => f.suppressed),
       effects: embedded.files.length === 1 ? embedded.files[0].analysis.effects : [],
     };
@@ -214,7 +233,6 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
     findings: locateFindings(file, text, analysis.findings),
     suppressed: locateFindings(file, text, analysis.suppressed),
     documentationBase: documentationBase(),
-    toolVersion: packageVersion(),
     effects: effectsJson(analysis.effects),
     effectsText: source
       ? source.files.flatMap((f) =>
@@ -228,12 +246,13 @@ function checkFile(file: string, args: ParsedArguments, glibc: GlibcVersion): Ch
 }
 
 /** Checks each FILE (pre-commit passes several); all must be readable, or nothing is reported. */
-export function check(args: ParsedArguments, output: Output): number {
+export async function check(args: ParsedArguments, output: Output): Promise<number> {
   const format = formatOf(args);
   const threshold = failureThreshold(args);
   const glibc = glibcFor(args);
   const files = args.positional.length > 0 ? args.positional : [DEFAULT_FILE];
-  const reports = files.map((file) => checkFile(file, args, glibc));
+  const reports: CheckReport[] = [];
+  for (const file of files) reports.push(await checkFile(file, args, glibc));
   for (const line of format(reports)) output.out(line);
   return reports.some((report) => failsAt(threshold, report.findings)) ? 1 : 0;
 }
