@@ -168,6 +168,23 @@ test('commented-out directives are recognised, prose is not', () => {
   assert.deepEqual(parsed.lines.map(fateOf), ['empty', 'empty', 'empty', 'empty', 'empty']);
 });
 
+test('a comment is passed over by its first character only when no directive can start there', () => {
+  // Any C white space may come between the '#' and the directive, and lines may end in CR LF.
+  const rows = [
+    '#label ::1/128 5',
+    '#\tlabel ::1/128 5',
+    '# \v\flabel ::1/128 5',
+    '#\rprecedence ::/0 40',
+    '#  reload no',
+  ];
+  const text = `${rows.join('\r\n')}\r\n#scopev4 ::ffff:10.0.0.0/104 3\n# labels below\n#Label ::1/128 5\n#\n#  \n`;
+  const { parsed, commented } = analyze(text);
+  assert.deepEqual(
+    parsed.lines.map((l) => commented.get(l)?.directive ?? '-'),
+    ['label', 'label', 'label', 'precedence', 'reload', 'scopev4', '-', '-', '-', '-'],
+  );
+});
+
 test('token offsets map to editor lines and UTF-16 columns', () => {
   const text = '# é😀\r\nlabel  ::1/128 x\n';
   const finding = analyze(text).findings.find((f) => f.code === 'invalid-number')!;

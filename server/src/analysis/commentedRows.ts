@@ -6,8 +6,8 @@
 
 import { Bytes16 } from '../glibc/addresses';
 import { changedLines } from '../glibc/lineChanges';
-import { isCSpace } from '../glibc/lines';
-import { Directive, DirectiveReading, DIRECTIVES, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
+import { endBeforeCr, isCSpace } from '../glibc/lines';
+import { directiveAt, DirectiveReading, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
 /**
  * A line's commented-out directive, by line: an edit keeps the lines it did not change (the same
@@ -20,25 +20,32 @@ function commentedDirective(
   line: ParsedLine,
   prefixes: Map<string, Bytes16>,
 ): DirectiveReading | undefined {
-  if (line.reading) return undefined;
+  if (line.reading || !mayStartWithDirective(parsed.text, line.commentStart, line.end)) return undefined;
   let reading = known.get(line);
   if (reading === undefined) known.set(line, (reading = readCommentedDirective(parsed, line, prefixes) ?? null));
   return reading ?? undefined;
 }
 
 /**
- * Whether the first word between two offsets is a directive. Most comments are prose, and a
- * long file has thousands of them: they are told apart without reading their words.
+ * Whether the comment at `hashAt` (-1: none) of a line ending at `lineEnd` can hold a directive,
+ * by the first character after the '#' and white space: most comments are prose, and a long file
+ * has thousands of them, told apart without reading (or remembering) anything more.
  */
+export function mayStartWithDirective(text: string, hashAt: number, lineEnd: number): boolean {
+  if (hashAt < 0) return false;
+  let at = hashAt + 1;
+  while (at < lineEnd && isCSpace(text.charCodeAt(at))) at++;
+  const first = text.charCodeAt(at);
+  return at < lineEnd && (first === 0x6c || first === 0x70 || first === 0x73 || first === 0x72); // l p s r
+}
+
+/** Whether the first word between two offsets is a directive. */
 function startsWithDirective(text: string, start: number, end: number): boolean {
   let at = start;
   while (at < end && isCSpace(text.charCodeAt(at))) at++;
-  return DIRECTIVES.some(
-    (directive) =>
-      text.startsWith(directive, at) &&
-      at + directive.length <= end &&
-      (at + directive.length === end || isCSpace(text.charCodeAt(at + directive.length))),
-  );
+  let wordEnd = at;
+  while (wordEnd < end && !isCSpace(text.charCodeAt(wordEnd))) wordEnd++;
+  return directiveAt(text, at, wordEnd) !== undefined;
 }
 
 function readCommentedDirective(
@@ -46,15 +53,16 @@ function readCommentedDirective(
   line: ParsedLine,
   prefixes: Map<string, Bytes16>,
 ): DirectiveReading | undefined {
-  const comment = line.comment;
-  if (!comment) return undefined;
+  const hashAt = line.commentStart;
+  if (hashAt < 0) return undefined;
   const text = parsed.text;
   // Scans only this comment, up to a second '#' or a NUL.
-  let end = comment.start + 1;
-  while (end < comment.end && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
-  if (!startsWithDirective(text, comment.start + 1, end)) return undefined;
-  const reading = readWords(text, comment.start + 1, end, parsed.generation, prefixes);
-  if (!reading || !reading.value1 || !DIRECTIVES.includes(reading.command.text as Directive)) return undefined;
+  const commentEnd = endBeforeCr(text, line);
+  let end = hashAt + 1;
+  while (end < commentEnd && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
+  if (!startsWithDirective(text, hashAt + 1, end)) return undefined;
+  const reading = readWords(text, hashAt + 1, end, parsed.generation, prefixes);
+  if (!reading || !reading.value1 || reading.directive === undefined) return undefined;
   const accepted =
     reading.fate.kind === 'row' || (reading.fate.kind === 'reload' && /^(yes|no)$/.test(reading.value1.text));
   return accepted && reading.extra.length === 0 ? reading : undefined;

@@ -16,8 +16,10 @@ const V4_MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 
 /** inet_pton(AF_INET) as glibc implements it: four decimal octets, no leading zeros, no tail. */
 export function parseIpv4Bytes(text: string): Uint8Array | undefined {
-  const octets: number[] = [];
+  // Most text handed here is not an IPv4 address at all: nothing is allocated before it is one.
+  let octets = 0;
   let current = -1;
+  let value = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch >= 0x30 && ch <= 0x39) {
@@ -25,16 +27,16 @@ export function parseIpv4Bytes(text: string): Uint8Array | undefined {
       current = current < 0 ? ch - 0x30 : current * 10 + (ch - 0x30);
       if (current > 255) return undefined;
     } else if (ch === 0x2e && current >= 0) {
-      octets.push(current);
-      if (octets.length === 4) return undefined;
+      if (++octets === 4) return undefined;
+      value = value * 256 + current;
       current = -1;
     } else {
       return undefined;
     }
   }
-  if (current < 0) return undefined;
-  octets.push(current);
-  return octets.length === 4 ? Uint8Array.from(octets) : undefined;
+  if (current < 0 || octets !== 3) return undefined;
+  value = value * 256 + current;
+  return Uint8Array.of(Math.floor(value / 0x1000000), (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
 }
 
 function hexDigit(ch: number): number {
@@ -103,16 +105,19 @@ export function parseIpv6Bytes(text: string): Bytes16 | undefined {
   }
   if (gapAt >= 0) {
     if (written === 16) return undefined;
-    const tail = out.slice(gapAt, written);
-    out.fill(0, gapAt);
-    out.set(tail, 16 - tail.length);
+    // The groups after "::" move to the end, and the gap is zeros.
+    out.copyWithin(16 - (written - gapAt), gapAt, written);
+    out.fill(0, gapAt, 16 - (written - gapAt));
     written = 16;
   }
   return written === 16 ? out : undefined;
 }
 
 export function ipv4ToMapped(quad: Uint8Array): Bytes16 {
-  return Uint8Array.from([...V4_MAPPED_PREFIX, ...quad]);
+  const mapped = new Uint8Array(16);
+  mapped.set(V4_MAPPED_PREFIX);
+  mapped.set(quad, 12);
+  return mapped;
 }
 
 export function isV4Mapped(bytes: Bytes16): boolean {
@@ -224,15 +229,21 @@ export function maskBytes(bytes: Bytes16, bits: number): Bytes16 {
 
 /** A string that is equal for two prefixes of this length exactly when they cover the same addresses. */
 export function prefixKey(bytes: Bytes16, bits: number): string {
-  let key = String.fromCharCode(bits);
+  // One string made at once, rather than a character appended at a time (a string per character).
+  const codes = [bits];
   for (let i = 0, remaining = bits; remaining > 0; i++, remaining -= 8) {
-    key += String.fromCharCode(bytes[i] & (remaining >= 8 ? 0xff : (0xff00 >> remaining) & 0xff));
+    codes.push(bytes[i] & (remaining >= 8 ? 0xff : (0xff00 >> remaining) & 0xff));
   }
-  return key;
+  return String.fromCharCode(...codes);
 }
 
 export function hasHostBits(bytes: Bytes16, bits: number): boolean {
-  return !sameBytes(bytes, maskBytes(bytes, bits));
+  // A bit maskBytes would clear, looked for without making the masked copy (once per row).
+  for (let i = 0; i < 16; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    if ((bytes[i] & ~(0xff00 >> keep) & 0xff) !== 0) return true;
+  }
+  return false;
 }
 
 export function bytesFromHex(hex: string): Bytes16 {

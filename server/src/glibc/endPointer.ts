@@ -102,11 +102,15 @@ export class EndPointers {
     this.scopev4Parsed = afterScopev4Number;
   }
 
-  /** getline() of one line (`line` without its LF), then the NULs gaiconf_init writes into it. */
-  startLine(index: number, line: string, hasNewline: boolean): void {
+  /**
+   * getline() of one line (`text` between `start` and `end`, without its LF), then the NULs
+   * gaiconf_init writes into it.
+   */
+  startLine(index: number, text: string, hasNewline: boolean, start = 0, end = text.length): void {
     this.line = index;
     if (this.build === undefined) return; // nothing followed: no buffer to replay
-    const bytes = line.length + (hasNewline ? 1 : 0);
+    const length = end - start;
+    const bytes = length + (hasNewline ? 1 : 0);
     const capacity = this.buffer.length;
     if (bytes + 1 > capacity) {
       // realloc: the buffer may move, and a pointer into the old one no longer says anything.
@@ -116,13 +120,14 @@ export class EndPointers {
       this.buffer = grown;
     }
     this.ascii = true;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line.charCodeAt(i);
+    const buffer = this.buffer;
+    for (let i = 0; i < length; i++) {
+      const ch = text.charCodeAt(start + i);
       if (ch > 0x7f) this.ascii = false;
-      this.buffer[i] = ch & 0xff;
+      buffer[i] = ch & 0xff;
     }
-    if (hasNewline) this.buffer[line.length] = 0x0a;
-    this.buffer[bytes] = 0;
+    if (hasNewline) buffer[length] = 0x0a;
+    buffer[bytes] = 0;
     if (!this.ascii) this.lose();
     this.cutWords();
   }
@@ -139,7 +144,7 @@ export class EndPointers {
     if (directive === 'scopev4') this.scopev4Parsed = true;
     if (!this.build?.followed.includes(directive) || !this.ascii) return;
     const from = field === 'value' ? this.value2At : this.bitsAt;
-    this.followed = { state: 'in-buffer', offset: from + strtoulLength(this.textFrom(from)), line: this.line };
+    this.followed = { state: 'in-buffer', offset: from + strtoulLength(this.buffer, from), line: this.line };
   }
 
   /** A line whose outcome the model left open may or may not have moved the pointer. */
@@ -152,13 +157,6 @@ export class EndPointers {
   private slash(): number {
     for (let i = this.value1At; this.buffer[i] !== 0; i++) if (this.buffer[i] === 0x2f) return i;
     return -1;
-  }
-
-  private textFrom(offset: number): string {
-    let text = '';
-    for (let i = offset; this.buffer[i] !== 0 && i < this.buffer.length; i++)
-      text += String.fromCharCode(this.buffer[i]);
-    return text;
   }
 
   /** What a line of `directive` without /bits comes to on this build. */
@@ -215,27 +213,29 @@ export class EndPointers {
         break;
       }
     }
-    let cp = 0;
-    const skipSpace = (): void => {
-      while (cp < end && isCSpace(b[cp])) cp++;
-    };
-    const skipWord = (): void => {
-      while (cp < end && !isCSpace(b[cp])) cp++;
-    };
-    skipSpace();
-    skipWord();
+    let cp = skipWord(b, skipSpace(b, 0, end), end);
     if (cp < end) b[cp++] = 0;
-    skipSpace();
+    cp = skipSpace(b, cp, end);
     this.value1At = cp;
-    skipWord();
+    cp = skipWord(b, cp, end);
     if (cp < end) b[cp++] = 0;
-    skipSpace();
+    cp = skipSpace(b, cp, end);
     this.value2At = cp;
-    skipWord();
+    cp = skipWord(b, cp, end);
     b[cp] = 0;
     const slash = this.slash();
     this.bitsAt = slash + 1;
   }
+}
+
+function skipSpace(bytes: Uint8Array, from: number, end: number): number {
+  while (from < end && isCSpace(bytes[from])) from++;
+  return from;
+}
+
+function skipWord(bytes: Uint8Array, from: number, end: number): number {
+  while (from < end && !isCSpace(bytes[from])) from++;
+  return from;
 }
 
 /** The measured build for a version, if its parser was measured. */
@@ -243,8 +243,16 @@ export function measuredBuild(minor: number): MeasuredBuild | undefined {
   return MEASURED_BUILDS.find((b) => b.minor === minor);
 }
 
-/** How far strtoul() reads: white space, a sign, then decimal digits; nothing when there are none. */
-export function strtoulLength(text: string): number {
-  const match = /^[\t\n\v\f\r ]*[+-]?[0-9]+/.exec(text);
-  return match ? match[0].length : 0;
+/**
+ * How far strtoul() reads in `bytes` from `from`, up to a NUL or their end: white space, a sign,
+ * then decimal digits; nothing when there are none.
+ */
+export function strtoulLength(bytes: Uint8Array, from = 0): number {
+  const at = (i: number): number => (i < bytes.length ? bytes[i] : 0);
+  let end = from;
+  while (isCSpace(at(end))) end++;
+  if (at(end) === 0x2b || at(end) === 0x2d) end++;
+  const digits = end;
+  while (at(end) >= 0x30 && at(end) <= 0x39) end++;
+  return end === digits ? 0 : end - from;
 }

@@ -130,8 +130,9 @@ function tableOfRows(kind: TableKind, rows: TableRow[]): EffectiveTable {
 
 function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
   const rows: TableRow[] = [];
-  for (const line of parsed.lines) {
-    const row = rowOf(line, kind);
+  const lines = parsed.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const row = rowOf(lines[i], kind);
     if (row) rows.push(row);
   }
   // Array.prototype.sort is stable, as glibc's merge-sorting qsort is for these tables.
