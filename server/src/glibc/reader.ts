@@ -7,6 +7,7 @@
 import { Bytes16, ipv4ToMapped, isV4Mapped, maskBytes, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
 import { TableKind } from './builtinTables';
 import { EndPointers, measuredBuild, MissingBitsReading, PrefixDirective, UndefinedOutcome } from './endPointer';
+import { rememberChangedLines } from './lineChanges';
 import { isCSpace, layoutLine, LineLayout, splitFields, Token, Word } from './lines';
 import { INT_MAX, NumberReading, plainDecimal, readNumberField } from './numbers';
 import { commonPrefixLength, commonSuffixLength } from './textChange';
@@ -738,6 +739,7 @@ function reuseLines(previous: ParsedFile, text: string, options: ParseOptions): 
     lines.push(keepAsIs ? oldLines[i] : oldLines[i].moved(text, delta, lineShift, move));
   const oldTo = after < oldLines.length ? oldLines[after].start : old.length;
   for (const issue of previous.issues) if (issue.start >= oldTo) issues.push(keepAsIs ? issue : move(issue));
+  rememberChangedLines(oldLines, lines, before, keepAsIs ? oldLines.length - after : 0);
   return { text, glibc: options.glibc, generation, lines, issues, reload: lastReload(lines) };
 }
 
