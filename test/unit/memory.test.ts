@@ -37,5 +37,5 @@ test('the event loop counts as busy while it runs callbacks and as quiet while i
   assert.ok(eventLoopBusyShare(since) > 0.5, `busy share ${eventLoopBusyShare(since)} while spinning`);
   since = eventLoopMark();
   await new Promise((resolve) => setTimeout(resolve, 60));
-  assert.ok(eventLoopBusyShare(since) < 0.05, `busy share ${eventLoopBusyShare(since)} while waiting`);
+  assert.ok(eventLoopBusyShare(since) < 0.2, `busy share ${eventLoopBusyShare(since)} while waiting`);
 });

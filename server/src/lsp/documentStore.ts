@@ -25,7 +25,7 @@ export interface Snapshot {
 /** How long the server must be quiet after a publication before memory is given back. */
 const QUIET_BEFORE_COLLECTING_MS = 40;
 /** The event loop's busy share below which the server counts as quiet (answering requests keeps it well above). */
-const BUSY_SHARE_OF_A_QUIET_SERVER = 0.05;
+const BUSY_SHARE_OF_A_QUIET_SERVER = 0.2;
 
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
