@@ -10,19 +10,23 @@ import { endBeforeCr, isCSpace } from '../glibc/lines';
 import { directiveAt, DirectiveReading, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
 
 /**
- * A line's commented-out directive, by line: an edit keeps the lines it did not change (the same
- * objects, over the same text), whose comments are then not read again.
+ * What one analysis has read of its lines' comments: the lines an edit changed are asked twice
+ * (whether any holds a directive, then for each one's). Only for that analysis: the lines an edit
+ * keeps take their readings from the previous analysis's map, so a table of every comment line of
+ * the file, kept as long as its lines (a megabyte at 100,000 lines), would serve nothing more.
  */
-const known = new WeakMap<ParsedLine, DirectiveReading | null>();
+interface CommentReadings {
+  readonly prefixes: Map<string, Bytes16>;
+  /** Only for an edit: a first analysis asks once per line. */
+  readonly known?: Map<ParsedLine, DirectiveReading | null>;
+}
 
-function commentedDirective(
-  parsed: ParsedFile,
-  line: ParsedLine,
-  prefixes: Map<string, Bytes16>,
-): DirectiveReading | undefined {
+function commentedDirective(parsed: ParsedFile, line: ParsedLine, read: CommentReadings): DirectiveReading | undefined {
   if (line.reading || !mayStartWithDirective(parsed.text, line.commentStart, line.end)) return undefined;
-  let reading = known.get(line);
-  if (reading === undefined) known.set(line, (reading = readCommentedDirective(parsed, line, prefixes) ?? null));
+  if (!read.known) return readCommentedDirective(parsed, line, read.prefixes);
+  let reading = read.known.get(line);
+  if (reading === undefined)
+    read.known.set(line, (reading = readCommentedDirective(parsed, line, read.prefixes) ?? null));
   return reading ?? undefined;
 }
 
@@ -84,7 +88,7 @@ export function commentedDirectives(
   previous?: PreviousCommented,
 ): ReadonlyMap<ParsedLine, DirectiveReading> {
   const found = new Map<ParsedLine, DirectiveReading>();
-  const prefixes = new Map<string, Bytes16>();
+  const read: CommentReadings = { prefixes: new Map(), ...(previous ? { known: new Map() } : {}) };
   const changed = previous ? changedLines(previous.parsed.lines, parsed.lines) : undefined;
   // No changed line held a commented-out directive before the edit or holds one now: the same.
   if (previous && changed) {
@@ -92,7 +96,7 @@ export function commentedDirectives(
     for (let i = changed.head; same && i < changed.oldEnd; i++)
       same = !previous.commented.has(previous.parsed.lines[i]);
     for (let i = changed.head; same && i < changed.newEnd; i++)
-      same = commentedDirective(parsed, parsed.lines[i], prefixes) === undefined;
+      same = commentedDirective(parsed, parsed.lines[i], read) === undefined;
     if (same) return previous.commented;
   }
   if (previous && changed) {
@@ -103,7 +107,7 @@ export function commentedDirectives(
   }
   for (let i = changed?.head ?? 0; i < (changed?.newEnd ?? parsed.lines.length); i++) {
     const line = parsed.lines[i];
-    const reading = commentedDirective(parsed, line, prefixes);
+    const reading = commentedDirective(parsed, line, read);
     if (reading) found.set(line, reading);
   }
   if (previous && changed && changed.newEnd < parsed.lines.length) {
