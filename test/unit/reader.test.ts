@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { TextLocator } from '../../server/src/features/positions';
+import { DirectiveReading, readWords, WordsReader } from '../../server/src/glibc/reader';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { analyze, codes, fateOf, GLIBC_2_36, GLIBC_2_41, parse } from '../support/glibc';
 
@@ -183,6 +184,45 @@ test('a comment is passed over by its first character only when no directive can
     parsed.lines.map((l) => commented.get(l)?.directive ?? '-'),
     ['label', 'label', 'label', 'precedence', 'reload', 'scopev4', '-', '-', '-', '-'],
   );
+});
+
+test('words read again where they repeat are the reading of their own place', () => {
+  const stretches = [
+    'label ::1/128 5',
+    '  precedence ::ffff:0:0/96  100',
+    'label ::1/128 005',
+    'label ::1 5',
+    'scopev4 10.0.0.0 5',
+    'precedence ::/0 x',
+    'label ::1/128 5 and more',
+    'reload yes',
+    'lable ::1/128 5',
+  ];
+  // Each stretch three times: the second time as the first, the third after one more space.
+  const text = ['#', '#', '# '].map((hash) => `${hash}${stretches.join(`\n${hash}`)}\n`).join('');
+  const plain = (reading: DirectiveReading | undefined) =>
+    reading && {
+      words: [reading.command, reading.value1, reading.value2, ...reading.extra].map(
+        (w) => w && { text: w.text, start: w.start, end: w.end },
+      ),
+      directive: reading.directive,
+      fate: reading.fate,
+      issues: reading.issues,
+    };
+  for (const generation of ['up-to-2.40', 'from-2.41'] as const) {
+    const words = new WordsReader(text, generation);
+    const lines = parse(text).lines;
+    for (const line of lines) {
+      const reading = words.read(line.start + 1, line.end);
+      assert.deepEqual(
+        plain(reading),
+        plain(readWords(text, line.start + 1, line.end, generation)),
+        `${generation} ${text.slice(line.start, line.end)}`,
+      );
+      if (reading?.fate.kind === 'ignored' || reading?.fate.kind === 'undefined')
+        assert.ok(reading.issues.includes(reading.fate.issue), 'the fate holds one of the listed issues');
+    }
+  }
 });
 
 test('token offsets map to editor lines and UTF-16 columns', () => {

@@ -4,10 +4,9 @@
  * anchors findings on them and hovers say whether glibc uses the built-in row they restate.
  */
 
-import { Bytes16 } from '../glibc/addresses';
 import { changedLines } from '../glibc/lineChanges';
 import { endBeforeCr, isCSpace } from '../glibc/lines';
-import { directiveAt, DirectiveReading, ParsedFile, ParsedLine, readWords } from '../glibc/reader';
+import { directiveAt, DirectiveReading, ParsedFile, ParsedLine, WordsReader } from '../glibc/reader';
 
 /**
  * A line's commented-out directive, by line: an edit keeps the lines it did not change (the same
@@ -15,14 +14,10 @@ import { directiveAt, DirectiveReading, ParsedFile, ParsedLine, readWords } from
  */
 const known = new WeakMap<ParsedLine, DirectiveReading | null>();
 
-function commentedDirective(
-  parsed: ParsedFile,
-  line: ParsedLine,
-  prefixes: Map<string, Bytes16>,
-): DirectiveReading | undefined {
+function commentedDirective(parsed: ParsedFile, line: ParsedLine, words: WordsReader): DirectiveReading | undefined {
   if (line.reading || !mayStartWithDirective(parsed.text, line.commentStart, line.end)) return undefined;
   let reading = known.get(line);
-  if (reading === undefined) known.set(line, (reading = readCommentedDirective(parsed, line, prefixes) ?? null));
+  if (reading === undefined) known.set(line, (reading = readCommentedDirective(parsed, line, words) ?? null));
   return reading ?? undefined;
 }
 
@@ -51,7 +46,7 @@ function startsWithDirective(text: string, start: number, end: number): boolean 
 function readCommentedDirective(
   parsed: ParsedFile,
   line: ParsedLine,
-  prefixes: Map<string, Bytes16>,
+  words: WordsReader,
 ): DirectiveReading | undefined {
   const hashAt = line.commentStart;
   if (hashAt < 0) return undefined;
@@ -61,7 +56,7 @@ function readCommentedDirective(
   let end = hashAt + 1;
   while (end < commentEnd && text.charCodeAt(end) !== 0x23 && text.charCodeAt(end) !== 0) end++;
   if (!startsWithDirective(text, hashAt + 1, end)) return undefined;
-  const reading = readWords(text, hashAt + 1, end, parsed.generation, prefixes);
+  const reading = words.read(hashAt + 1, end);
   if (!reading || !reading.value1 || reading.directive === undefined) return undefined;
   const accepted =
     reading.fate.kind === 'row' || (reading.fate.kind === 'reload' && /^(yes|no)$/.test(reading.value1.text));
@@ -84,7 +79,7 @@ export function commentedDirectives(
   previous?: PreviousCommented,
 ): ReadonlyMap<ParsedLine, DirectiveReading> {
   const found = new Map<ParsedLine, DirectiveReading>();
-  const prefixes = new Map<string, Bytes16>();
+  const words = new WordsReader(parsed.text, parsed.generation);
   const changed = previous ? changedLines(previous.parsed.lines, parsed.lines) : undefined;
   // No changed line held a commented-out directive before the edit or holds one now: the same.
   if (previous && changed) {
@@ -92,7 +87,7 @@ export function commentedDirectives(
     for (let i = changed.head; same && i < changed.oldEnd; i++)
       same = !previous.commented.has(previous.parsed.lines[i]);
     for (let i = changed.head; same && i < changed.newEnd; i++)
-      same = commentedDirective(parsed, parsed.lines[i], prefixes) === undefined;
+      same = commentedDirective(parsed, parsed.lines[i], words) === undefined;
     if (same) return previous.commented;
   }
   if (previous && changed) {
@@ -103,7 +98,7 @@ export function commentedDirectives(
   }
   for (let i = changed?.head ?? 0; i < (changed?.newEnd ?? parsed.lines.length); i++) {
     const line = parsed.lines[i];
-    const reading = commentedDirective(parsed, line, prefixes);
+    const reading = commentedDirective(parsed, line, words);
     if (reading) found.set(line, reading);
   }
   if (previous && changed && changed.newEnd < parsed.lines.length) {

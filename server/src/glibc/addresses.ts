@@ -48,10 +48,10 @@ function hexDigit(ch: number): number {
 
 /**
  * inet_pton(AF_INET6) as glibc implements it: groups of at most four hex digits in any case,
- * one `::` that stands for at least one group, a dotted quad only as the last 32 bits.
+ * one `::` that stands for at least one group, a dotted quad only as the last 32 bits. The bytes
+ * are written into `out` (every one of them when the text is an address), a new array by default.
  */
-export function parseIpv6Bytes(text: string): Bytes16 | undefined {
-  const out = new Uint8Array(16);
+export function parseIpv6Bytes(text: string, out = new Uint8Array(16)): Bytes16 | undefined {
   let written = 0;
   let gapAt = -1;
   let pos = 0;
@@ -230,11 +230,12 @@ export function maskBytes(bytes: Bytes16, bits: number): Bytes16 {
 /** A string that is equal for two prefixes of this length exactly when they cover the same addresses. */
 export function prefixKey(bytes: Bytes16, bits: number): string {
   // One string made at once, rather than a character appended at a time (a string per character).
-  const codes = [bits];
+  const codes = new Array<number>(1 + ((bits + 7) >> 3));
+  codes[0] = bits;
   for (let i = 0, remaining = bits; remaining > 0; i++, remaining -= 8) {
-    codes.push(bytes[i] & (remaining >= 8 ? 0xff : (0xff00 >> remaining) & 0xff));
+    codes[i + 1] = bytes[i] & (remaining >= 8 ? 0xff : (0xff00 >> remaining) & 0xff);
   }
-  return String.fromCharCode(...codes);
+  return String.fromCharCode.apply(null, codes);
 }
 
 export function hasHostBits(bytes: Bytes16, bits: number): boolean {

@@ -79,15 +79,19 @@ type Pointer =
   /** After a line whose outcome was itself open: set or still wild. */
   | { readonly state: 'unknown' };
 
+/** Shared by every replay before its first line (a commented-out row is read with one of its own). */
+const NO_BUFFER = new Uint8Array(0);
+const UNSET: Pointer = { state: 'unset' };
+
 /**
  * Replays gaiconf_init's line buffer and its end pointers, line by line. Offsets are relative to
  * the line's start, in bytes; a line with bytes beyond ASCII makes every followed pointer lost.
  */
 export class EndPointers {
-  private buffer = new Uint8Array(0);
+  private buffer = NO_BUFFER;
   private ascii = true;
   private line = -1;
-  private followed: Pointer = { state: 'unset' };
+  private followed: Pointer = UNSET;
   /** Builds not measured: whether a scopev4 number was parsed yet (the pointer is then at least valid). */
   private scopev4Parsed: boolean;
   /** Where the current line's first and second values start, as gaiconf_init's val1 and val2. */

@@ -198,7 +198,10 @@ class Reading implements DirectiveReading {
     const words = [shift(this.command)!, shift(this.value1), shift(this.value2)].filter(
       (span): span is Span => span !== undefined,
     );
-    const fate: LineFate = this.fate.kind === 'ignored' ? { kind: 'ignored', issue: move(this.fate.issue) } : this.fate;
+    const fate: LineFate =
+      this.fate.kind === 'ignored' || this.fate.kind === 'undefined'
+        ? { ...this.fate, issue: move(this.fate.issue) }
+        : this.fate;
     return new Reading(
       source,
       words,
@@ -274,6 +277,9 @@ const PREFIXES_PER_BUFFER = 256;
 let prefixBuffer = new ArrayBuffer(0);
 let prefixBufferUsed = 0;
 
+/** Where a prefix is parsed before it is kept (interned): most are new, and each is copied once. */
+const parsedPrefix = new Uint8Array(16);
+
 function keptBytes(bytes: Bytes16): Bytes16 {
   if (prefixBufferUsed === prefixBuffer.byteLength) {
     prefixBuffer = new ArrayBuffer(16 * PREFIXES_PER_BUFFER);
@@ -324,7 +330,7 @@ class LineReader {
     return { kind: 'ignored', issue };
   }
 
-  read(text: string, fields: readonly Token[]): DirectiveReading {
+  read(text: string, fields: readonly Token[]): Reading {
     this.text = text;
     this.issues = NONE;
     const command = fields[0];
@@ -512,7 +518,7 @@ class LineReader {
     const written = value1.text;
     const slash = written.indexOf('/');
     const address = slash < 0 ? written : written.slice(0, slash);
-    const parsed = this.state.prefixes.get(address) ?? parseIpv6Bytes(address);
+    const parsed = this.state.prefixes.get(address) ?? parseIpv6Bytes(address, parsedPrefix);
     const bytes = parsed && this.interned(address, parsed);
     if (!bytes) {
       if (parseIpv4Bytes(address)) {
@@ -645,6 +651,8 @@ function readLines(
     prefixes: new Map(),
   };
   const reader = new LineReader(generation, state);
+  // The words of the line being read: nothing keeps the array itself.
+  const words: Token[] = [];
   let start = from;
   for (let index = firstIndex; start < to; index++) {
     let end = text.indexOf('\n', start);
@@ -657,7 +665,7 @@ function readLines(
       lines.push(new ReadLine(text, index, start, end, undefined, EMPTY, first === end ? -1 : first));
     } else {
       const layout = layoutLine(text, start, end);
-      const fields = splitFields(text, start, layout.contentEnd);
+      const fields = splitFields(text, start, layout.contentEnd, words);
       const found = layoutIssues(text, layout, fields);
       for (let i = 0; i < found.length; i++) issues.push(found[i]);
       const reading = fields.length > 0 ? reader.read(text, fields) : undefined;
@@ -753,11 +761,47 @@ export function readWords(
   generation: ParserGeneration,
   prefixes: Map<string, Bytes16> = new Map(),
 ): DirectiveReading | undefined {
-  const fields = splitFields(text, start, end);
-  if (fields.length === 0) return undefined;
-  const pointers = new EndPointers(undefined, true);
-  pointers.startLine(0, text, false, start, end);
-  return new LineReader(generation, { pointers, prefixes }).read(text, fields);
+  return new WordsReader(text, generation, prefixes).read(start, end);
+}
+
+/**
+ * readWords for many stretches of one text. Only the words decide a reading, so a stretch with
+ * the same text as one read before (a commented-out row restated down a long file) is that
+ * reading moved to where it is (the same reading: test/unit/reader.test.ts).
+ */
+export class WordsReader {
+  private readonly reader: LineReader;
+  private readonly words: Token[] = [];
+  private readonly byText = new Map<string, { readonly start: number; readonly reading?: Reading }>();
+
+  constructor(
+    private readonly text: string,
+    generation: ParserGeneration,
+    prefixes: Map<string, Bytes16> = new Map(),
+  ) {
+    // No build is followed, so the pointers keep no state from one stretch to the next.
+    this.reader = new LineReader(generation, { pointers: new EndPointers(undefined, true), prefixes });
+  }
+
+  read(start: number, end: number): DirectiveReading | undefined {
+    const words = this.text.slice(start, end);
+    const known = this.byText.get(words);
+    if (known) {
+      const delta = start - known.start;
+      // An issue both in the fate and in the list stays one object.
+      const moved = new Map<ReadIssue, ReadIssue>();
+      const move = (issue: ReadIssue): ReadIssue => {
+        let shifted = moved.get(issue);
+        if (!shifted) moved.set(issue, (shifted = { ...issue, start: issue.start + delta, end: issue.end + delta }));
+        return shifted;
+      };
+      return known.reading?.moved(this.text, delta, move);
+    }
+    const fields = splitFields(this.text, start, end, this.words);
+    const reading = fields.length > 0 ? this.reader.read(this.text, fields) : undefined;
+    this.byText.set(words, { start, reading });
+    return reading;
+  }
 }
 
 /** The line that holds an offset (its LF counts as part of it); undefined past the last line. */
