@@ -70,19 +70,85 @@ export interface PreviousCommented {
 }
 
 /**
- * Every comment line that holds a directive glibc would accept, by line, in document order. With
- * `previous`, those of the lines the edit kept (changedLines) are taken from it, and only the
- * changed lines are looked at.
+ * Every comment line of a reading that holds a directive glibc would accept, in document order,
+ * looked for only as far as asked: the first diagnostics need the first commented-out row of a
+ * few prefixes (anchors), not every one of a long file. Each line's answer is the one
+ * commentedDirective gives, and a line of another reading has none here, as in a Map of these.
+ */
+class CommentedRows implements ReadonlyMap<ParsedLine, DirectiveReading> {
+  private readonly found: [ParsedLine, DirectiveReading][] = [];
+  /** Lines before this index were looked at, their directives in `found`. */
+  private next = 0;
+  private readonly words: WordsReader;
+
+  constructor(private readonly parsed: ParsedFile) {
+    this.words = new WordsReader(parsed.text, parsed.generation);
+  }
+
+  get(line: ParsedLine): DirectiveReading | undefined {
+    if (this.parsed.lines[line.index] !== line) return undefined;
+    return commentedDirective(this.parsed, line, this.words);
+  }
+
+  has(line: ParsedLine): boolean {
+    return this.get(line) !== undefined;
+  }
+
+  get size(): number {
+    while (this.lookFurther());
+    return this.found.length;
+  }
+
+  /** Looks at lines until one more directive is found or none are left: whether one was. */
+  private lookFurther(): boolean {
+    const lines = this.parsed.lines;
+    while (this.next < lines.length) {
+      const line = lines[this.next++];
+      const reading = commentedDirective(this.parsed, line, this.words);
+      if (reading) {
+        this.found.push([line, reading]);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  *entries(): MapIterator<[ParsedLine, DirectiveReading]> {
+    for (let i = 0; i < this.found.length || this.lookFurther(); i++) yield this.found[i];
+  }
+
+  *keys(): MapIterator<ParsedLine> {
+    for (const [line] of this.entries()) yield line;
+  }
+
+  *values(): MapIterator<DirectiveReading> {
+    for (const [, reading] of this.entries()) yield reading;
+  }
+
+  [Symbol.iterator](): MapIterator<[ParsedLine, DirectiveReading]> {
+    return this.entries();
+  }
+
+  forEach(
+    callback: (reading: DirectiveReading, line: ParsedLine, map: ReadonlyMap<ParsedLine, DirectiveReading>) => void,
+  ): void {
+    for (const [line, reading] of this.entries()) callback(reading, line, this);
+  }
+}
+
+/**
+ * Every comment line that holds a directive glibc would accept, by line, in document order, found
+ * when asked for. With `previous`, an edit whose changed lines hold none, before or after, keeps
+ * the previous answer (changedLines).
  */
 export function commentedDirectives(
   parsed: ParsedFile,
   previous?: PreviousCommented,
 ): ReadonlyMap<ParsedLine, DirectiveReading> {
-  const found = new Map<ParsedLine, DirectiveReading>();
-  const words = new WordsReader(parsed.text, parsed.generation);
   const changed = previous ? changedLines(previous.parsed.lines, parsed.lines) : undefined;
   // No changed line held a commented-out directive before the edit or holds one now: the same.
   if (previous && changed) {
+    const words = new WordsReader(parsed.text, parsed.generation);
     let same = true;
     for (let i = changed.head; same && i < changed.oldEnd; i++)
       same = !previous.commented.has(previous.parsed.lines[i]);
@@ -90,19 +156,5 @@ export function commentedDirectives(
       same = commentedDirective(parsed, parsed.lines[i], words) === undefined;
     if (same) return previous.commented;
   }
-  if (previous && changed) {
-    for (const [line, reading] of previous.commented) {
-      if (line.index >= changed.head) break;
-      found.set(line, reading);
-    }
-  }
-  for (let i = changed?.head ?? 0; i < (changed?.newEnd ?? parsed.lines.length); i++) {
-    const line = parsed.lines[i];
-    const reading = commentedDirective(parsed, line, words);
-    if (reading) found.set(line, reading);
-  }
-  if (previous && changed && changed.newEnd < parsed.lines.length) {
-    for (const [line, reading] of previous.commented) if (line.index >= changed.oldEnd) found.set(line, reading);
-  }
-  return found;
+  return new CommentedRows(parsed);
 }
