@@ -506,20 +506,15 @@ class LineReader {
     return { kind: 'undefined', crash: outcomes.length === 1 && canCrash, outcomes, issue: full };
   }
 
-  private interned(key: string, bytes: Bytes16): Bytes16 {
-    const known = this.state.prefixes.get(key);
-    if (known) return known;
-    const kept = keptBytes(bytes);
-    this.state.prefixes.set(key, kept);
-    return kept;
-  }
-
   private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
     const written = value1.text;
     const slash = written.indexOf('/');
     const address = slash < 0 ? written : written.slice(0, slash);
-    const parsed = this.state.prefixes.get(address) ?? parseIpv6Bytes(address, parsedPrefix);
-    const bytes = parsed && this.interned(address, parsed);
+    let bytes = this.state.prefixes.get(address);
+    if (!bytes) {
+      const parsed = parseIpv6Bytes(address, parsedPrefix);
+      if (parsed) this.state.prefixes.set(address, (bytes = keptBytes(parsed)));
+    }
     if (!bytes) {
       if (parseIpv4Bytes(address)) {
         const bits = Number(slash < 0 ? '32' : written.slice(slash + 1));
@@ -564,11 +559,12 @@ class LineReader {
     const written = value1.text;
     const slash = written.indexOf('/');
     const address = slash < 0 ? written : written.slice(0, slash);
-    const ipv6 = parseIpv6Bytes(address);
-    let bytes: Bytes16;
-    let minBits: number;
-    let maxBits: number;
-    let offset: number;
+    // Parsed into the scratch array: only the masked network is kept.
+    const ipv6 = parseIpv6Bytes(address, parsedPrefix);
+    let bytes: Bytes16 = parsedPrefix;
+    let minBits = 96;
+    let maxBits = 128;
+    let offset = 0;
     if (ipv6) {
       if (!isV4Mapped(ipv6))
         return this.ignored({
@@ -577,11 +573,13 @@ class LineReader {
           end: value1.start + address.length,
           address,
         });
-      [bytes, minBits, maxBits, offset] = [ipv6, 96, 128, 0];
     } else {
       const quad = parseIpv4Bytes(address);
       if (!quad) return this.addressProblem(value1, address, 'scopev4');
-      [bytes, minBits, maxBits, offset] = [ipv4ToMapped(quad), 0, 32, 96];
+      bytes = ipv4ToMapped(quad);
+      minBits = 0;
+      maxBits = 32;
+      offset = 96;
     }
     let bits = maxBits;
     const pointers = this.state.pointers;
@@ -609,16 +607,22 @@ class LineReader {
     if (typeof value !== 'number') return value;
     const storedBits = bits + offset;
     const key = `${address}/${storedBits}`;
-    const stored = this.interned(key, this.state.prefixes.get(key) ?? maskBytes(bytes, storedBits));
+    let stored = this.state.prefixes.get(key);
+    if (!stored) this.state.prefixes.set(key, (stored = keptBytes(maskBytes(bytes, storedBits, parsedPrefix))));
     return { kind: 'row', row: { table: 'scopev4', bytes: stored, bits: storedBits, value } };
   }
 }
 
 /** Bytes that change where glibc's line or words end. */
-function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): readonly ReadIssue[] {
+function layoutIssues(
+  text: string,
+  layout: LineLayout,
+  fields: readonly Token[],
+  textHasCr: boolean,
+): readonly ReadIssue[] {
   let issues: ReadIssue[] | undefined;
   if (layout.nulAt >= 0) (issues ??= []).push({ code: 'nul-byte', start: layout.nulAt, end: layout.end });
-  for (let i = layout.start; i < layout.contentEnd; i++) {
+  for (let i = layout.start; textHasCr && i < layout.contentEnd; i++) {
     if (text.charCodeAt(i) === 0x0d && i + 1 < layout.end && fields.some((f) => f.start > i)) {
       (issues ??= []).push({ code: 'carriage-return', start: i, end: i + 1 });
       break;
@@ -653,6 +657,7 @@ function readLines(
   const reader = new LineReader(generation, state);
   // The words of the line being read: nothing keeps the array itself.
   const words: Token[] = [];
+  const textHasCr = text.includes('\r');
   let start = from;
   for (let index = firstIndex; start < to; index++) {
     let end = text.indexOf('\n', start);
@@ -666,7 +671,7 @@ function readLines(
     } else {
       const layout = layoutLine(text, start, end);
       const fields = splitFields(text, start, layout.contentEnd, words);
-      const found = layoutIssues(text, layout, fields);
+      const found = layoutIssues(text, layout, fields, textHasCr);
       for (let i = 0; i < found.length; i++) issues.push(found[i]);
       const reading = fields.length > 0 ? reader.read(text, fields) : undefined;
       if (reading) for (let i = 0; i < reading.issues.length; i++) issues.push(reading.issues[i]);
