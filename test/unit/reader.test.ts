@@ -186,6 +186,36 @@ test('a comment is passed over by its first character only when no directive can
   );
 });
 
+test('a line without /bits far down a file reads the line buffer that the lines before it left', () => {
+  const rows = Array.from({ length: 300 }, (_, i) => (i % 3 ? `# comment ${i}` : `label 2001:db8:${i}::/48 ${i}`));
+  const last = (text: string, glibc = parseGlibcVersion('2.31')!) => {
+    const parsed = parse(text, glibc);
+    return [fateOf(parsed.lines.at(-1)!), (parsed.issues.at(-1) as { reading?: unknown }).reading];
+  };
+  const stale = (outcome: string, build: string, setByLine: number) => ({
+    basis: 'stale-pointer',
+    outcome,
+    build,
+    setByLine,
+  });
+  // The number of line 298 ("... 297") ended at offset 27, where the last line has a NUL or not.
+  const debian11 = "Debian 11's glibc 2.31";
+  assert.deepEqual(last(`${rows.join('\n')}\nlabel ::2 6\n`), [
+    'row label /128 6',
+    stale('full-length', debian11, 297),
+  ]);
+  assert.deepEqual(last(`${rows.join('\n')}\nlabel 2001:db8:ffff:ffff:ffff::1 6\n`), [
+    'ignored',
+    stale('ignored', debian11, 297),
+  ]);
+  // 2.36 follows scopev4 lines only: the pointer is where line 1's number ended (offset 20), which
+  // the label line 298 cut at its "/", and which a long enough last line covers.
+  const debian12 = "Debian 12's glibc 2.36";
+  const scoped = (lastLine: string) => last(`scopev4 10.0.0.0/8 5\n${rows.join('\n')}\n${lastLine}\n`, GLIBC_2_36);
+  assert.deepEqual(scoped('scopev4 10.1.0.0 6'), ['row scopev4 /128 6', stale('full-length', debian12, 0)]);
+  assert.deepEqual(scoped('scopev4 100.100.200.0 6'), ['ignored', stale('ignored', debian12, 0)]);
+});
+
 test('words read again where they repeat are the reading of their own place', () => {
   const stretches = [
     'label ::1/128 5',
