@@ -48,10 +48,10 @@ function hexDigit(ch: number): number {
 
 /**
  * inet_pton(AF_INET6) as glibc implements it: groups of at most four hex digits in any case,
- * one `::` that stands for at least one group, a dotted quad only as the last 32 bits.
+ * one `::` that stands for at least one group, a dotted quad only as the last 32 bits. The bytes
+ * are written into `out` (every one of them when the text is an address), a new array by default.
  */
-export function parseIpv6Bytes(text: string): Bytes16 | undefined {
-  const out = new Uint8Array(16);
+export function parseIpv6Bytes(text: string, out = new Uint8Array(16)): Bytes16 | undefined {
   let written = 0;
   let gapAt = -1;
   let pos = 0;
@@ -217,9 +217,8 @@ export function commonPrefixLength(a: Bytes16, b: Bytes16): number {
   return 128;
 }
 
-/** The prefix with every bit after `bits` cleared. */
-export function maskBytes(bytes: Bytes16, bits: number): Bytes16 {
-  const out = new Uint8Array(16);
+/** The prefix with every bit after `bits` cleared, into `out` (which may be `bytes`; a new array by default). */
+export function maskBytes(bytes: Bytes16, bits: number, out = new Uint8Array(16)): Bytes16 {
   for (let i = 0; i < 16; i++) {
     const keep = Math.max(0, Math.min(8, bits - i * 8));
     out[i] = bytes[i] & ((0xff00 >> keep) & 0xff);
@@ -229,12 +228,33 @@ export function maskBytes(bytes: Bytes16, bits: number): Bytes16 {
 
 /** A string that is equal for two prefixes of this length exactly when they cover the same addresses. */
 export function prefixKey(bytes: Bytes16, bits: number): string {
-  // One string made at once, rather than a character appended at a time (a string per character).
-  const codes = [bits];
-  for (let i = 0, remaining = bits; remaining > 0; i++, remaining -= 8) {
-    codes.push(bytes[i] & (remaining >= 8 ? 0xff : (0xff00 >> remaining) & 0xff));
-  }
-  return String.fromCharCode(...codes);
+  // One string made at once from the length and all 16 masked bytes (zeros past the length), with
+  // nothing made on the way: a key is made for every row of a table.
+  return String.fromCharCode(
+    bits,
+    maskedByte(bytes, bits, 0),
+    maskedByte(bytes, bits, 1),
+    maskedByte(bytes, bits, 2),
+    maskedByte(bytes, bits, 3),
+    maskedByte(bytes, bits, 4),
+    maskedByte(bytes, bits, 5),
+    maskedByte(bytes, bits, 6),
+    maskedByte(bytes, bits, 7),
+    maskedByte(bytes, bits, 8),
+    maskedByte(bytes, bits, 9),
+    maskedByte(bytes, bits, 10),
+    maskedByte(bytes, bits, 11),
+    maskedByte(bytes, bits, 12),
+    maskedByte(bytes, bits, 13),
+    maskedByte(bytes, bits, 14),
+    maskedByte(bytes, bits, 15),
+  );
+}
+
+/** Byte `i` of a prefix with every bit after `bits` cleared. */
+function maskedByte(bytes: Bytes16, bits: number, i: number): number {
+  const keep = bits - i * 8;
+  return keep >= 8 ? bytes[i] : keep <= 0 ? 0 : bytes[i] & (0xff00 >> keep) & 0xff;
 }
 
 export function hasHostBits(bytes: Bytes16, bits: number): boolean {

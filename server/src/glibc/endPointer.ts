@@ -79,27 +79,48 @@ type Pointer =
   /** After a line whose outcome was itself open: set or still wild. */
   | { readonly state: 'unknown' };
 
+/** Shared by every replay before its first line (a commented-out row is read with one of its own). */
+const NO_BUFFER = new Uint8Array(0);
+const UNSET: Pointer = { state: 'unset' };
+
 /**
  * Replays gaiconf_init's line buffer and its end pointers, line by line. Offsets are relative to
  * the line's start, in bytes; a line with bytes beyond ASCII makes every followed pointer lost.
  */
 export class EndPointers {
-  private buffer = new Uint8Array(0);
+  private buffer = NO_BUFFER;
   private ascii = true;
   private line = -1;
-  private followed: Pointer = { state: 'unset' };
+  private followed: Pointer = UNSET;
   /** Builds not measured: whether a scopev4 number was parsed yet (the pointer is then at least valid). */
   private scopev4Parsed: boolean;
   /** Where the current line's first and second values start, as gaiconf_init's val1 and val2. */
   private value1At = 0;
   private value2At = 0;
 
-  /** `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone). */
+  /**
+   * Set when a line asked what a followed pointer points at while the buffer was not replayed:
+   * the answer given then is not to be used (see `replayed`).
+   */
+  private replayNeeded = false;
+
+  /**
+   * `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone).
+   * `replayed` false: glibc's line buffer is not replayed, which only a line without /bits of a
+   * followed directive reads (and most files have none): such a line sets `needsReplay`, and the
+   * file is then read again with a replay.
+   */
   constructor(
     private readonly build: MeasuredBuild | undefined,
     afterScopev4Number = false,
+    private readonly replayed = true,
   ) {
     this.scopev4Parsed = afterScopev4Number;
+  }
+
+  /** Whether a line read without the replay needed it: its reading, and the lines' after it, are void. */
+  get needsReplay(): boolean {
+    return this.replayNeeded;
   }
 
   /**
@@ -108,7 +129,7 @@ export class EndPointers {
    */
   startLine(index: number, text: string, hasNewline: boolean, start = 0, end = text.length): void {
     this.line = index;
-    if (this.build === undefined) return; // nothing followed: no buffer to replay
+    if (this.build === undefined || !this.replayed) return; // no buffer to replay
     const length = end - start;
     const bytes = length + (hasNewline ? 1 : 0);
     const capacity = this.buffer.length;
@@ -134,7 +155,7 @@ export class EndPointers {
 
   /** gaiconf_init cuts the first value at its '/', if it has one. */
   cutAtSlash(): void {
-    if (this.build === undefined) return;
+    if (this.build === undefined || !this.replayed) return;
     const slash = this.slash();
     if (slash >= 0) this.buffer[slash] = 0;
   }
@@ -142,7 +163,7 @@ export class EndPointers {
   /** strtoul() through the end pointer of `directive`, on the prefix length (after the '/') or the second value. */
   numberParsed(directive: PrefixDirective, field: 'bits' | 'value'): void {
     if (directive === 'scopev4') this.scopev4Parsed = true;
-    if (!this.build?.followed.includes(directive) || !this.ascii) return;
+    if (!this.build?.followed.includes(directive) || !this.ascii || !this.replayed) return;
     const from = field === 'value' ? this.value2At : this.bitsAt;
     this.followed = { state: 'in-buffer', offset: from + strtoulLength(this.buffer, from), line: this.line };
   }
@@ -177,6 +198,7 @@ export class EndPointers {
         ...(build.otherwise ? { measured: { build: build.name, outcome: build.otherwise } } : {}),
       };
     }
+    if (!this.replayed) this.replayNeeded = true;
     const pointer = this.followed;
     if (pointer.state === 'unset') {
       if (build.unset.outcomes.length === 1 && build.unset.outcomes[0] === 'crash')

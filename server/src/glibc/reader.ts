@@ -199,7 +199,10 @@ class Reading implements DirectiveReading {
     const words = [shift(this.command)!, shift(this.value1), shift(this.value2)].filter(
       (span): span is Span => span !== undefined,
     );
-    const fate: LineFate = this.fate.kind === 'ignored' ? { kind: 'ignored', issue: move(this.fate.issue) } : this.fate;
+    const fate: LineFate =
+      this.fate.kind === 'ignored' || this.fate.kind === 'undefined'
+        ? { ...this.fate, issue: move(this.fate.issue) }
+        : this.fate;
     return new Reading(
       source,
       words,
@@ -275,6 +278,9 @@ const PREFIXES_PER_BUFFER = 256;
 let prefixBuffer = new ArrayBuffer(0);
 let prefixBufferUsed = 0;
 
+/** Where a prefix is parsed before it is kept (interned): most are new, and each is copied once. */
+const parsedPrefix = new Uint8Array(16);
+
 function keptBytes(bytes: Bytes16): Bytes16 {
   if (prefixBufferUsed === prefixBuffer.byteLength) {
     prefixBuffer = new ArrayBuffer(16 * PREFIXES_PER_BUFFER);
@@ -325,7 +331,7 @@ class LineReader {
     return { kind: 'ignored', issue };
   }
 
-  read(text: string, fields: readonly Token[]): DirectiveReading {
+  read(text: string, fields: readonly Token[]): Reading {
     this.text = text;
     this.issues = NONE;
     const command = fields[0];
@@ -501,20 +507,15 @@ class LineReader {
     return { kind: 'undefined', crash: outcomes.length === 1 && canCrash, outcomes, issue: full };
   }
 
-  private interned(key: string, bytes: Bytes16): Bytes16 {
-    const known = this.state.prefixes.get(key);
-    if (known) return known;
-    const kept = keptBytes(bytes);
-    this.state.prefixes.set(key, kept);
-    return kept;
-  }
-
   private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
     const written = value1.text;
     const slash = written.indexOf('/');
     const address = slash < 0 ? written : written.slice(0, slash);
-    const parsed = this.state.prefixes.get(address) ?? parseIpv6Bytes(address);
-    const bytes = parsed && this.interned(address, parsed);
+    let bytes = this.state.prefixes.get(address);
+    if (!bytes) {
+      const parsed = parseIpv6Bytes(address, parsedPrefix);
+      if (parsed) this.state.prefixes.set(address, (bytes = keptBytes(parsed)));
+    }
     if (!bytes) {
       if (parseIpv4Bytes(address)) {
         const bits = Number(slash < 0 ? '32' : written.slice(slash + 1));
@@ -559,11 +560,12 @@ class LineReader {
     const written = value1.text;
     const slash = written.indexOf('/');
     const address = slash < 0 ? written : written.slice(0, slash);
-    const ipv6 = parseIpv6Bytes(address);
-    let bytes: Bytes16;
-    let minBits: number;
-    let maxBits: number;
-    let offset: number;
+    // Parsed into the scratch array: only the masked network is kept.
+    const ipv6 = parseIpv6Bytes(address, parsedPrefix);
+    let bytes: Bytes16 = parsedPrefix;
+    let minBits = 96;
+    let maxBits = 128;
+    let offset = 0;
     if (ipv6) {
       if (!isV4Mapped(ipv6))
         return this.ignored({
@@ -572,11 +574,13 @@ class LineReader {
           end: value1.start + address.length,
           address,
         });
-      [bytes, minBits, maxBits, offset] = [ipv6, 96, 128, 0];
     } else {
       const quad = parseIpv4Bytes(address);
       if (!quad) return this.addressProblem(value1, address, 'scopev4');
-      [bytes, minBits, maxBits, offset] = [ipv4ToMapped(quad), 0, 32, 96];
+      bytes = ipv4ToMapped(quad);
+      minBits = 0;
+      maxBits = 32;
+      offset = 96;
     }
     let bits = maxBits;
     const pointers = this.state.pointers;
@@ -604,16 +608,22 @@ class LineReader {
     if (typeof value !== 'number') return value;
     const storedBits = bits + offset;
     const key = `${address}/${storedBits}`;
-    const stored = this.interned(key, this.state.prefixes.get(key) ?? maskBytes(bytes, storedBits));
+    let stored = this.state.prefixes.get(key);
+    if (!stored) this.state.prefixes.set(key, (stored = keptBytes(maskBytes(bytes, storedBits, parsedPrefix))));
     return { kind: 'row', row: { table: 'scopev4', bytes: stored, bits: storedBits, value } };
   }
 }
 
 /** Bytes that change where glibc's line or words end. */
-function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): readonly ReadIssue[] {
+function layoutIssues(
+  text: string,
+  layout: LineLayout,
+  fields: readonly Token[],
+  textHasCr: boolean,
+): readonly ReadIssue[] {
   let issues: ReadIssue[] | undefined;
   if (layout.nulAt >= 0) (issues ??= []).push({ code: 'nul-byte', start: layout.nulAt, end: layout.end });
-  for (let i = layout.start; i < layout.contentEnd; i++) {
+  for (let i = layout.start; textHasCr && i < layout.contentEnd; i++) {
     if (text.charCodeAt(i) === 0x0d && i + 1 < layout.end && fields.some((f) => f.start > i)) {
       (issues ??= []).push({ code: 'carriage-return', start: i, end: i + 1 });
       break;
@@ -640,12 +650,34 @@ function readLines(
   lines: ParsedLine[],
   issues: ReadIssue[],
 ): void {
+  // First without replaying glibc's line buffer (a copy of every line), which only a line without
+  // /bits of a followed directive reads; should one come, the lines are read again with it.
+  const linesBefore = lines.length;
+  const issuesBefore = issues.length;
+  if (readLinesWith(false, text, from, to, firstIndex, options, lines, issues)) return;
+  lines.length = linesBefore;
+  issues.length = issuesBefore;
+  readLinesWith(true, text, from, to, firstIndex, options, lines, issues);
+}
+
+/** readLines with or without the replay of the line buffer: false when the replay was needed. */
+function readLinesWith(
+  replayed: boolean,
+  text: string,
+  from: number,
+  to: number,
+  firstIndex: number,
+  options: ParseOptions,
+  lines: ParsedLine[],
+  issues: ReadIssue[],
+): boolean {
   const generation = parserGeneration(options.glibc);
-  const state: ReaderState = {
-    pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
-    prefixes: new Map(),
-  };
+  const build = generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined;
+  const state: ReaderState = { pointers: new EndPointers(build, false, replayed), prefixes: new Map() };
   const reader = new LineReader(generation, state);
+  // The words of the line being read: nothing keeps the array itself.
+  const words: Token[] = [];
+  const textHasCr = text.includes('\r');
   let start = from;
   for (let index = firstIndex; start < to; index++) {
     let end = text.indexOf('\n', start);
@@ -658,15 +690,17 @@ function readLines(
       lines.push(new ReadLine(text, index, start, end, undefined, EMPTY, first === end ? -1 : first));
     } else {
       const layout = layoutLine(text, start, end);
-      const fields = splitFields(text, start, layout.contentEnd);
-      const found = layoutIssues(text, layout, fields);
+      const fields = splitFields(text, start, layout.contentEnd, words);
+      const found = layoutIssues(text, layout, fields, textHasCr);
       for (let i = 0; i < found.length; i++) issues.push(found[i]);
       const reading = fields.length > 0 ? reader.read(text, fields) : undefined;
       if (reading) for (let i = 0; i < reading.issues.length; i++) issues.push(reading.issues[i]);
       lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
+      if (state.pointers.needsReplay) return false;
     }
     start = end + 1;
   }
+  return true;
 }
 
 function lastReload(lines: readonly ParsedLine[]): boolean {
@@ -755,11 +789,47 @@ export function readWords(
   generation: ParserGeneration,
   prefixes: Map<string, Bytes16> = new Map(),
 ): DirectiveReading | undefined {
-  const fields = splitFields(text, start, end);
-  if (fields.length === 0) return undefined;
-  const pointers = new EndPointers(undefined, true);
-  pointers.startLine(0, text, false, start, end);
-  return new LineReader(generation, { pointers, prefixes }).read(text, fields);
+  return new WordsReader(text, generation, prefixes).read(start, end);
+}
+
+/**
+ * readWords for many stretches of one text. Only the words decide a reading, so a stretch with
+ * the same text as one read before (a commented-out row restated down a long file) is that
+ * reading moved to where it is (the same reading: test/unit/reader.test.ts).
+ */
+export class WordsReader {
+  private readonly reader: LineReader;
+  private readonly words: Token[] = [];
+  private readonly byText = new Map<string, { readonly start: number; readonly reading?: Reading }>();
+
+  constructor(
+    private readonly text: string,
+    generation: ParserGeneration,
+    prefixes: Map<string, Bytes16> = new Map(),
+  ) {
+    // No build is followed, so the pointers keep no state from one stretch to the next.
+    this.reader = new LineReader(generation, { pointers: new EndPointers(undefined, true), prefixes });
+  }
+
+  read(start: number, end: number): DirectiveReading | undefined {
+    const words = this.text.slice(start, end);
+    const known = this.byText.get(words);
+    if (known) {
+      const delta = start - known.start;
+      // An issue both in the fate and in the list stays one object.
+      const moved = new Map<ReadIssue, ReadIssue>();
+      const move = (issue: ReadIssue): ReadIssue => {
+        let shifted = moved.get(issue);
+        if (!shifted) moved.set(issue, (shifted = { ...issue, start: issue.start + delta, end: issue.end + delta }));
+        return shifted;
+      };
+      return known.reading?.moved(this.text, delta, move);
+    }
+    const fields = splitFields(this.text, start, end, this.words);
+    const reading = fields.length > 0 ? this.reader.read(this.text, fields) : undefined;
+    this.byText.set(words, { start, reading });
+    return reading;
+  }
 }
 
 /** The line that holds an offset (its LF counts as part of it); undefined past the last line. */

@@ -291,7 +291,9 @@ export function tableFileRows(table: EffectiveTable): { readonly first?: ParsedL
   } else {
     let first: ParsedLine | undefined;
     let count = 0;
-    for (const row of table.rows) {
+    const rows = table.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
       if (row.origin.kind !== 'file') continue;
       count++;
       if (!first || row.origin.line.index < first.index) first = row.origin.line;
@@ -359,7 +361,9 @@ function indexOf(table: EffectiveTable): RowIndex {
 
 function builtIndex(table: EffectiveTable): RowIndex {
   const byLength = new Map<number, { bits: number; first: Map<string, TableRow>; repeated: Map<string, TableRow[]> }>();
-  for (const row of table.rows) {
+  const rows = table.rows;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     let length = byLength.get(row.bits);
     if (!length) byLength.set(row.bits, (length = { bits: row.bits, first: new Map(), repeated: new Map() }));
     const key = prefixKey(row.bytes, row.bits);
