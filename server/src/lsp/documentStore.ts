@@ -9,12 +9,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis, AnalysisOptions, analyzeGaiConf } from '../analysis/analysis';
 import { isEmbeddedSourceLanguage } from '../features/embeddedLanguages';
 import { TextLocator } from '../features/positions';
-import {
-  collectGarbageReducingMemory,
-  eventLoopBusyShare,
-  eventLoopMark,
-  youngGenerationGrown,
-} from '../system/memory';
+import { collectGarbageReducingMemory, eventLoopActiveMs, eventLoopMark, youngGenerationGrown } from '../system/memory';
 
 export interface Snapshot {
   readonly version: number;
@@ -24,8 +19,11 @@ export interface Snapshot {
 
 /** How long the server must be quiet after a publication before memory is given back. */
 const QUIET_BEFORE_COLLECTING_MS = 40;
-/** The event loop's busy share below which the server counts as quiet (answering requests keeps it well above). */
-const BUSY_SHARE_OF_A_QUIET_SERVER = 0.2;
+/**
+ * The time the event loop may have run callbacks in that period for the server to count as quiet:
+ * requests answered back to back (a hover takes 0.05 to 0.3 ms) add up to several times more.
+ */
+const ACTIVE_MS_OF_A_QUIET_SERVER = 1;
 
 export class DocumentStore {
   readonly documents = new TextDocuments(TextDocument);
@@ -103,7 +101,7 @@ export class DocumentStore {
     let since = eventLoopMark();
     let handle: ReturnType<typeof setTimeout>;
     const whenQuiet = () => {
-      if (eventLoopBusyShare(since) > BUSY_SHARE_OF_A_QUIET_SERVER) {
+      if (eventLoopActiveMs(since) > ACTIVE_MS_OF_A_QUIET_SERVER) {
         since = eventLoopMark();
         handle = setTimeout(whenQuiet, QUIET_BEFORE_COLLECTING_MS);
         return;

@@ -30,11 +30,11 @@ export function youngGenerationGrown(): boolean {
 }
 
 /**
- * The share of the time since `since` (a mark from `eventLoopMark`) the event loop spent running
- * callbacks rather than waiting: near 0 when no message came.
+ * Milliseconds the event loop spent running callbacks (rather than waiting) since `since`, a mark
+ * from `eventLoopMark`: near 0 when no message came, at least the handlers' time when some did.
  */
-export function eventLoopBusyShare(since: EventLoopMark): number {
-  return performance.eventLoopUtilization(since).utilization;
+export function eventLoopActiveMs(since: EventLoopMark): number {
+  return performance.eventLoopUtilization(since).active;
 }
 
 export type EventLoopMark = ReturnType<typeof performance.eventLoopUtilization>;
