@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 
 import { Analysis, analyzeGaiConf } from '../../server/src/analysis/analysis';
+import { changedLines, comparedLines } from '../../server/src/glibc/lineChanges';
 import { ParsedFile, ParsedLine, parseGaiConf } from '../../server/src/glibc/reader';
 import { generateGaiConf } from '../support/generate';
 import { GLIBC_2_36, GLIBC_2_41 } from '../support/glibc';
@@ -124,6 +125,34 @@ for (const glibc of [GLIBC_2_36, GLIBC_2_41]) {
           replay(text, edits, (t, previous?: ParsedFile) => parseGaiConf(t, { glibc }, previous), assertSameReading),
         ),
         budget(0.5),
+      );
+    },
+  );
+}
+
+for (const glibc of [GLIBC_2_36, GLIBC_2_41]) {
+  test(
+    `glibc ${glibc.major}.${glibc.minor}: the changed lines the reader remembers for an edit are those a comparison of the two versions finds`,
+    { timeout: testTimeout(0.1) },
+    () => {
+      fc.assert(
+        fc.property(gaiConfText, fc.array(edit, { minLength: 1, maxLength: 12 }), (text, edits) =>
+          replay(
+            text,
+            edits,
+            (t, previous?: ParsedFile) => {
+              const parsed = parseGaiConf(t, { glibc }, previous);
+              if (previous)
+                assert.deepStrictEqual(
+                  changedLines(previous.lines, parsed.lines),
+                  comparedLines(previous.lines, parsed.lines),
+                );
+              return parsed;
+            },
+            () => undefined,
+          ),
+        ),
+        budget(0.1),
       );
     },
   );

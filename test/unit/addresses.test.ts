@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { commonPrefixLength, ipv6Text, parseIpv4Bytes, parseIpv6Bytes } from '../../server/src/glibc/addresses';
+import {
+  commonPrefixLength,
+  hasHostBits,
+  ipv6Text,
+  maskBytes,
+  parseIpv4Bytes,
+  parseIpv6Bytes,
+  sameBytes,
+} from '../../server/src/glibc/addresses';
 
 test('inet_pton(AF_INET6) accepts what glibc accepts', () => {
   for (const text of [
@@ -67,4 +75,14 @@ test('common prefix length', () => {
   assert.equal(commonPrefixLength(parseIpv6Bytes('fd42::2')!, parseIpv6Bytes('fd42::3')!), 127);
   assert.equal(commonPrefixLength(parseIpv6Bytes('::1')!, parseIpv6Bytes('::1')!), 128);
   assert.equal(commonPrefixLength(parseIpv6Bytes('8000::')!, parseIpv6Bytes('::')!), 0);
+});
+
+test('host bits are the bits a mask to the prefix length clears', () => {
+  let seed = 11;
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+  for (let i = 0; i < 2000; i++) {
+    const bytes = Uint8Array.from({ length: 16 }, () => (random(3) === 0 ? random(256) : 0));
+    const bits = random(129);
+    assert.equal(hasHostBits(bytes, bits), !sameBytes(bytes, maskBytes(bytes, bits)), `${bytes} /${bits}`);
+  }
 });

@@ -93,10 +93,14 @@ test('a line longer than the buffer moves it: the stale pointer is lost', () => 
   assert.deepEqual(pointers.missingBits('label'), { basis: 'leftover-memory', outcomes: ['ignored', 'full-length'] });
 });
 
-test('strtoul reads white space, a sign and digits', () => {
-  assert.equal(strtoulLength('128'), 3);
-  assert.equal(strtoulLength('+5x'), 2);
-  assert.equal(strtoulLength('0x80'), 1);
-  assert.equal(strtoulLength(''), 0);
-  assert.equal(strtoulLength('-'), 0);
+test('strtoul reads white space, a sign and digits, up to a NUL', () => {
+  const length = (text: string, from = 0) => strtoulLength(new TextEncoder().encode(text), from);
+  assert.equal(length('128'), 3);
+  assert.equal(length('+5x'), 2);
+  assert.equal(length('0x80'), 1);
+  assert.equal(length(''), 0);
+  assert.equal(length('-'), 0);
+  assert.equal(length(' \t\v\f\r\n-7 '), 8);
+  assert.equal(length('12\u00003'), 2);
+  assert.equal(length('label ::1/128 5', 10), 3);
 });

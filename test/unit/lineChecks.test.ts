@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { suggestDirective } from '../../server/src/analysis/lineChecks';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { analyze } from '../support/glibc';
 
@@ -63,4 +64,33 @@ test('where a measured build decides, the message says what happens and why', ()
     detail('label ::1 5\n', '2.41'),
     /glibc 2\.41 and later read "::1" as ::1\/128, while glibc up to 2\.40 can ignore the line, read it as ::1\/128 or crash/,
   );
+});
+
+test('a misspelt directive is suggested when at most two edits away, also when its length differs by two', () => {
+  const suggestions = [
+    'lab',
+    'labl',
+    'Label',
+    'lable',
+    'scope',
+    'scopev46',
+    'precedenc',
+    'precedance',
+    'relo',
+    'reloadxx',
+  ].map(suggestDirective);
+  assert.deepEqual(suggestions, [
+    'label',
+    'label',
+    'label',
+    'label',
+    'scopev4',
+    'scopev4',
+    'precedence',
+    'precedence',
+    'reload',
+    'reload',
+  ]);
+  for (const far of ['la', 'labelxyz', 'scopev4xyz', 'x', 'precedence-values'])
+    assert.equal(suggestDirective(far), undefined, far);
 });

@@ -132,6 +132,28 @@ test('an edit to a suppression comment is left to the re-analysis', () => {
   check(comment, [{ start: code, end: code + 'duplicate-row'.length, newText: 'table-replaced' }]);
 });
 
+test('a row the fix needs is uncommented from the first commented-out row that covers the same addresses, each used once', () => {
+  const text =
+    'label ::1/128 0\n#label fc00::/7 9\n#precedence fc00::/7 9\n#label fc00::/8 9\n#label fd00::/7 3\n#label fc00::/7 4\n';
+  const target = (kind: 'label' | 'precedence', value: number): TargetRow => ({
+    kind,
+    prefixText: 'fc00::/7',
+    bytes: parseIpAddress('fc00::')!.bytes,
+    bits: 7,
+    value,
+  });
+  const analysis = analyze(text);
+  // The second label target takes the next row in file order: fd00::/7 covers what fc00::/7 does.
+  assert.equal(
+    applyEdits(text, ensureRows(analysis, 'label', [target('label', 1), target('label', 2), target('label', 4)])),
+    'label ::1/128 0\nlabel fc00::/7 1\n#precedence fc00::/7 9\n#label fc00::/8 9\nlabel fd00::/7 2\nlabel fc00::/7 4\n',
+  );
+  assert.equal(
+    applyEdits(text, ensureRows(analysis, 'precedence', [target('precedence', 9)])),
+    'label ::1/128 0\n#label fc00::/7 9\nprecedence fc00::/7 9\n#label fc00::/8 9\n#label fd00::/7 3\n#label fc00::/7 4\n',
+  );
+});
+
 test('the ULA fixes uncomment the stock rows where they stand', () => {
   const stock =
     '#label ::1/128       0\n#label ::/0          1\n#label 2002::/16     2\n#label ::/96         3\n#label ::ffff:0:0/96 4\n#label fec0::/10     5\n#label fc00::/7      6\n#label 2001:0::/32   7\n';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { TextLocator } from '../../server/src/features/positions';
+import { DirectiveReading, readWords, WordsReader } from '../../server/src/glibc/reader';
 import { parseGlibcVersion } from '../../server/src/glibc/versions';
 import { analyze, codes, fateOf, GLIBC_2_36, GLIBC_2_41, parse } from '../support/glibc';
 
@@ -166,6 +167,92 @@ test('commented-out directives are recognised, prose is not', () => {
     ['row label /7 6', 'row precedence /128 50', '-', '-', 'row scopev4 /104 2'],
   );
   assert.deepEqual(parsed.lines.map(fateOf), ['empty', 'empty', 'empty', 'empty', 'empty']);
+});
+
+test('a comment is passed over by its first character only when no directive can start there', () => {
+  // Any C white space may come between the '#' and the directive, and lines may end in CR LF.
+  const rows = [
+    '#label ::1/128 5',
+    '#\tlabel ::1/128 5',
+    '# \v\flabel ::1/128 5',
+    '#\rprecedence ::/0 40',
+    '#  reload no',
+  ];
+  const text = `${rows.join('\r\n')}\r\n#scopev4 ::ffff:10.0.0.0/104 3\n# labels below\n#Label ::1/128 5\n#\n#  \n`;
+  const { parsed, commented } = analyze(text);
+  assert.deepEqual(
+    parsed.lines.map((l) => commented.get(l)?.directive ?? '-'),
+    ['label', 'label', 'label', 'precedence', 'reload', 'scopev4', '-', '-', '-', '-'],
+  );
+});
+
+test('a line without /bits far down a file reads the line buffer that the lines before it left', () => {
+  const rows = Array.from({ length: 300 }, (_, i) => (i % 3 ? `# comment ${i}` : `label 2001:db8:${i}::/48 ${i}`));
+  const last = (text: string, glibc = parseGlibcVersion('2.31')!) => {
+    const parsed = parse(text, glibc);
+    return [fateOf(parsed.lines.at(-1)!), (parsed.issues.at(-1) as { reading?: unknown }).reading];
+  };
+  const stale = (outcome: string, build: string, setByLine: number) => ({
+    basis: 'stale-pointer',
+    outcome,
+    build,
+    setByLine,
+  });
+  // The number of line 298 ("... 297") ended at offset 27, where the last line has a NUL or not.
+  const debian11 = "Debian 11's glibc 2.31";
+  assert.deepEqual(last(`${rows.join('\n')}\nlabel ::2 6\n`), [
+    'row label /128 6',
+    stale('full-length', debian11, 297),
+  ]);
+  assert.deepEqual(last(`${rows.join('\n')}\nlabel 2001:db8:ffff:ffff:ffff::1 6\n`), [
+    'ignored',
+    stale('ignored', debian11, 297),
+  ]);
+  // 2.36 follows scopev4 lines only: the pointer is where line 1's number ended (offset 20), which
+  // the label line 298 cut at its "/", and which a long enough last line covers.
+  const debian12 = "Debian 12's glibc 2.36";
+  const scoped = (lastLine: string) => last(`scopev4 10.0.0.0/8 5\n${rows.join('\n')}\n${lastLine}\n`, GLIBC_2_36);
+  assert.deepEqual(scoped('scopev4 10.1.0.0 6'), ['row scopev4 /128 6', stale('full-length', debian12, 0)]);
+  assert.deepEqual(scoped('scopev4 100.100.200.0 6'), ['ignored', stale('ignored', debian12, 0)]);
+});
+
+test('words read again where they repeat are the reading of their own place', () => {
+  const stretches = [
+    'label ::1/128 5',
+    '  precedence ::ffff:0:0/96  100',
+    'label ::1/128 005',
+    'label ::1 5',
+    'scopev4 10.0.0.0 5',
+    'precedence ::/0 x',
+    'label ::1/128 5 and more',
+    'reload yes',
+    'lable ::1/128 5',
+  ];
+  // Each stretch three times: the second time as the first, the third after one more space.
+  const text = ['#', '#', '# '].map((hash) => `${hash}${stretches.join(`\n${hash}`)}\n`).join('');
+  const plain = (reading: DirectiveReading | undefined) =>
+    reading && {
+      words: [reading.command, reading.value1, reading.value2, ...reading.extra].map(
+        (w) => w && { text: w.text, start: w.start, end: w.end },
+      ),
+      directive: reading.directive,
+      fate: reading.fate,
+      issues: reading.issues,
+    };
+  for (const generation of ['up-to-2.40', 'from-2.41'] as const) {
+    const words = new WordsReader(text, generation);
+    const lines = parse(text).lines;
+    for (const line of lines) {
+      const reading = words.read(line.start + 1, line.end);
+      assert.deepEqual(
+        plain(reading),
+        plain(readWords(text, line.start + 1, line.end, generation)),
+        `${generation} ${text.slice(line.start, line.end)}`,
+      );
+      if (reading?.fate.kind === 'ignored' || reading?.fate.kind === 'undefined')
+        assert.ok(reading.issues.includes(reading.fate.issue), 'the fate holds one of the listed issues');
+    }
+  }
 });
 
 test('token offsets map to editor lines and UTF-16 columns', () => {

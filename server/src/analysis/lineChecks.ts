@@ -39,6 +39,8 @@ export function suggestDirective(word: string): Directive | undefined {
   let best: Directive | undefined;
   let bestDistance = 3;
   for (const directive of DIRECTIVES) {
+    // The distance is at least the difference in length: a word that far off is not worth comparing.
+    if (Math.abs(lower.length - directive.length) >= bestDistance) continue;
     const distance = levenshtein(lower, directive);
     if (distance < bestDistance) {
       best = directive;
@@ -253,8 +255,12 @@ function rowFindings(parsed: ParsedFile, previous?: ParsedFile): readonly Findin
     const line = parsed.lines[i];
     if (line.fate.kind !== 'row') continue;
     let found = rowFindingsOf.get(line);
-    if (!found) rowFindingsOf.set(line, (found = lineRowFindings(line)));
-    for (const finding of found) findings.push(finding);
+    if (!found) {
+      found = lineRowFindings(line);
+      // Most rows have none: only findings are remembered, not the absence of them, for every row.
+      if (found.length > 0) rowFindingsOf.set(line, found);
+    }
+    for (let f = 0; f < found.length; f++) findings.push(found[f]);
   }
   if (before && changed && changed.oldEnd < previous!.lines.length) {
     const keptFrom = previous!.lines[changed.oldEnd].start;
@@ -265,7 +271,8 @@ function rowFindings(parsed: ParsedFile, previous?: ParsedFile): readonly Findin
 }
 
 function lineRowFindings(line: ParsedLine): readonly Finding[] {
-  const findings: Finding[] = [];
+  // Made only for a row that has findings: most have none.
+  let findings: Finding[] | undefined;
   if (line.fate.kind === 'row') {
     const row = line.fate.row;
     const prefix = line.reading!.value1!;
@@ -274,7 +281,7 @@ function lineRowFindings(line: ParsedLine): readonly Finding[] {
     const written = row.table === 'scopev4' ? writtenPrefixBytes(prefix.text) : row.bytes;
     if (written && hasHostBits(written, row.bits)) {
       const canonical = rowPrefixText({ table: row.table, bytes: maskBytes(written, row.bits), bits: row.bits });
-      findings.push({
+      (findings ??= []).push({
         code: 'host-bits',
         ...span,
         message: `"${prefix.text}" has bits set after its first ${row.table === 'scopev4' ? row.bits - 96 : row.bits}; glibc compares only those, so this row is ${canonical}.`,
@@ -282,7 +289,7 @@ function lineRowFindings(line: ParsedLine): readonly Finding[] {
     }
     const catchAll = row.bits === (row.table === 'scopev4' ? 96 : 0);
     if (catchAll && row.value !== IMPLICIT_CATCH_ALL[row.table]) {
-      findings.push({
+      (findings ??= []).push({
         code: 'catch-all-value',
         ...span,
         message: `Every address without a more specific ${row.table} row gets ${row.value} instead of glibc's default ${IMPLICIT_CATCH_ALL[row.table]}.`,
@@ -294,7 +301,7 @@ function lineRowFindings(line: ParsedLine): readonly Finding[] {
       prefixContains(SITE_LOCAL, 10, row.bytes) &&
       !restatesSiteLocalRow(row)
     ) {
-      findings.push({
+      (findings ??= []).push({
         code: 'site-local',
         ...span,
         message:
@@ -302,7 +309,7 @@ function lineRowFindings(line: ParsedLine): readonly Finding[] {
       });
     }
   }
-  return findings.length > 0 ? findings : NO_FINDINGS;
+  return findings ?? NO_FINDINGS;
 }
 
 function issueFinding(issue: ReadIssue): Finding {

@@ -44,17 +44,24 @@ export class TextLocator {
   }
 
   positionAt(offset: number): Position {
+    return this.positionFrom(offset, 0);
+  }
+
+  /** positionAt, for an offset known to lie on line `atLeast` or a later one. */
+  private positionFrom(offset: number, atLeast: number): Position {
     let clamped = Math.max(0, Math.min(offset, this.text.length));
     // Between the CR and LF of a CRLF is no place an editor can name: it is the end of that line.
     if (clamped > 0 && this.text.charCodeAt(clamped - 1) === 0x0d && this.text.charCodeAt(clamped) === 0x0a) clamped--;
-    let low = 0;
-    let high = this.lineStarts.length - 1;
+    const starts = this.lineStarts;
+    let low = atLeast;
+    // Most spans lie within one line: the end is then found without a search.
+    let high = low + 1 < starts.length && starts[low + 1] > clamped ? low : starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) low = mid;
+      if (starts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low] };
+    return { line: low, character: clamped - starts[low] };
   }
 
   /** Whether a position names a place in the text (a line that exists, a character within it or at its end). */
@@ -81,7 +88,8 @@ export class TextLocator {
   }
 
   rangeOf(span: Span): Range {
-    return { start: this.positionAt(span.start), end: this.positionAt(span.end) };
+    const start = this.positionAt(span.start);
+    return { start, end: span.end >= span.start ? this.positionFrom(span.end, start.line) : this.positionAt(span.end) };
   }
 }
 

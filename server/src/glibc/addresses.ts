@@ -16,8 +16,10 @@ const V4_MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 
 /** inet_pton(AF_INET) as glibc implements it: four decimal octets, no leading zeros, no tail. */
 export function parseIpv4Bytes(text: string): Uint8Array | undefined {
-  const octets: number[] = [];
+  // Most text handed here is not an IPv4 address at all: nothing is allocated before it is one.
+  let octets = 0;
   let current = -1;
+  let value = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch >= 0x30 && ch <= 0x39) {
@@ -25,16 +27,16 @@ export function parseIpv4Bytes(text: string): Uint8Array | undefined {
       current = current < 0 ? ch - 0x30 : current * 10 + (ch - 0x30);
       if (current > 255) return undefined;
     } else if (ch === 0x2e && current >= 0) {
-      octets.push(current);
-      if (octets.length === 4) return undefined;
+      if (++octets === 4) return undefined;
+      value = value * 256 + current;
       current = -1;
     } else {
       return undefined;
     }
   }
-  if (current < 0) return undefined;
-  octets.push(current);
-  return octets.length === 4 ? Uint8Array.from(octets) : undefined;
+  if (current < 0 || octets !== 3) return undefined;
+  value = value * 256 + current;
+  return Uint8Array.of(Math.floor(value / 0x1000000), (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
 }
 
 function hexDigit(ch: number): number {
@@ -46,10 +48,10 @@ function hexDigit(ch: number): number {
 
 /**
  * inet_pton(AF_INET6) as glibc implements it: groups of at most four hex digits in any case,
- * one `::` that stands for at least one group, a dotted quad only as the last 32 bits.
+ * one `::` that stands for at least one group, a dotted quad only as the last 32 bits. The bytes
+ * are written into `out` (every one of them when the text is an address), a new array by default.
  */
-export function parseIpv6Bytes(text: string): Bytes16 | undefined {
-  const out = new Uint8Array(16);
+export function parseIpv6Bytes(text: string, out = new Uint8Array(16)): Bytes16 | undefined {
   let written = 0;
   let gapAt = -1;
   let pos = 0;
@@ -103,16 +105,19 @@ export function parseIpv6Bytes(text: string): Bytes16 | undefined {
   }
   if (gapAt >= 0) {
     if (written === 16) return undefined;
-    const tail = out.slice(gapAt, written);
-    out.fill(0, gapAt);
-    out.set(tail, 16 - tail.length);
+    // The groups after "::" move to the end, and the gap is zeros.
+    out.copyWithin(16 - (written - gapAt), gapAt, written);
+    out.fill(0, gapAt, 16 - (written - gapAt));
     written = 16;
   }
   return written === 16 ? out : undefined;
 }
 
 export function ipv4ToMapped(quad: Uint8Array): Bytes16 {
-  return Uint8Array.from([...V4_MAPPED_PREFIX, ...quad]);
+  const mapped = new Uint8Array(16);
+  mapped.set(V4_MAPPED_PREFIX);
+  mapped.set(quad, 12);
+  return mapped;
 }
 
 export function isV4Mapped(bytes: Bytes16): boolean {
@@ -212,9 +217,8 @@ export function commonPrefixLength(a: Bytes16, b: Bytes16): number {
   return 128;
 }
 
-/** The prefix with every bit after `bits` cleared. */
-export function maskBytes(bytes: Bytes16, bits: number): Bytes16 {
-  const out = new Uint8Array(16);
+/** The prefix with every bit after `bits` cleared, into `out` (which may be `bytes`; a new array by default). */
+export function maskBytes(bytes: Bytes16, bits: number, out = new Uint8Array(16)): Bytes16 {
   for (let i = 0; i < 16; i++) {
     const keep = Math.max(0, Math.min(8, bits - i * 8));
     out[i] = bytes[i] & ((0xff00 >> keep) & 0xff);
@@ -224,15 +228,42 @@ export function maskBytes(bytes: Bytes16, bits: number): Bytes16 {
 
 /** A string that is equal for two prefixes of this length exactly when they cover the same addresses. */
 export function prefixKey(bytes: Bytes16, bits: number): string {
-  let key = String.fromCharCode(bits);
-  for (let i = 0, remaining = bits; remaining > 0; i++, remaining -= 8) {
-    key += String.fromCharCode(bytes[i] & (remaining >= 8 ? 0xff : (0xff00 >> remaining) & 0xff));
-  }
-  return key;
+  // One string made at once from the length and all 16 masked bytes (zeros past the length), with
+  // nothing made on the way: a key is made for every row of a table.
+  return String.fromCharCode(
+    bits,
+    maskedByte(bytes, bits, 0),
+    maskedByte(bytes, bits, 1),
+    maskedByte(bytes, bits, 2),
+    maskedByte(bytes, bits, 3),
+    maskedByte(bytes, bits, 4),
+    maskedByte(bytes, bits, 5),
+    maskedByte(bytes, bits, 6),
+    maskedByte(bytes, bits, 7),
+    maskedByte(bytes, bits, 8),
+    maskedByte(bytes, bits, 9),
+    maskedByte(bytes, bits, 10),
+    maskedByte(bytes, bits, 11),
+    maskedByte(bytes, bits, 12),
+    maskedByte(bytes, bits, 13),
+    maskedByte(bytes, bits, 14),
+    maskedByte(bytes, bits, 15),
+  );
+}
+
+/** Byte `i` of a prefix with every bit after `bits` cleared. */
+function maskedByte(bytes: Bytes16, bits: number, i: number): number {
+  const keep = bits - i * 8;
+  return keep >= 8 ? bytes[i] : keep <= 0 ? 0 : bytes[i] & (0xff00 >> keep) & 0xff;
 }
 
 export function hasHostBits(bytes: Bytes16, bits: number): boolean {
-  return !sameBytes(bytes, maskBytes(bytes, bits));
+  // A bit maskBytes would clear, looked for without making the masked copy (once per row).
+  for (let i = 0; i < 16; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    if ((bytes[i] & ~(0xff00 >> keep) & 0xff) !== 0) return true;
+  }
+  return false;
 }
 
 export function bytesFromHex(hex: string): Bytes16 {

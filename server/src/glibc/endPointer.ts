@@ -79,34 +79,59 @@ type Pointer =
   /** After a line whose outcome was itself open: set or still wild. */
   | { readonly state: 'unknown' };
 
+/** Shared by every replay before its first line (a commented-out row is read with one of its own). */
+const NO_BUFFER = new Uint8Array(0);
+const UNSET: Pointer = { state: 'unset' };
+
 /**
  * Replays gaiconf_init's line buffer and its end pointers, line by line. Offsets are relative to
  * the line's start, in bytes; a line with bytes beyond ASCII makes every followed pointer lost.
  */
 export class EndPointers {
-  private buffer = new Uint8Array(0);
+  private buffer = NO_BUFFER;
   private ascii = true;
   private line = -1;
-  private followed: Pointer = { state: 'unset' };
+  private followed: Pointer = UNSET;
   /** Builds not measured: whether a scopev4 number was parsed yet (the pointer is then at least valid). */
   private scopev4Parsed: boolean;
   /** Where the current line's first and second values start, as gaiconf_init's val1 and val2. */
   private value1At = 0;
   private value2At = 0;
 
-  /** `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone). */
+  /**
+   * Set when a line asked what a followed pointer points at while the buffer was not replayed:
+   * the answer given then is not to be used (see `replayed`).
+   */
+  private replayNeeded = false;
+
+  /**
+   * `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone).
+   * `replayed` false: glibc's line buffer is not replayed, which only a line without /bits of a
+   * followed directive reads (and most files have none): such a line sets `needsReplay`, and the
+   * file is then read again with a replay.
+   */
   constructor(
     private readonly build: MeasuredBuild | undefined,
     afterScopev4Number = false,
+    private readonly replayed = true,
   ) {
     this.scopev4Parsed = afterScopev4Number;
   }
 
-  /** getline() of one line (`line` without its LF), then the NULs gaiconf_init writes into it. */
-  startLine(index: number, line: string, hasNewline: boolean): void {
+  /** Whether a line read without the replay needed it: its reading, and the lines' after it, are void. */
+  get needsReplay(): boolean {
+    return this.replayNeeded;
+  }
+
+  /**
+   * getline() of one line (`text` between `start` and `end`, without its LF), then the NULs
+   * gaiconf_init writes into it.
+   */
+  startLine(index: number, text: string, hasNewline: boolean, start = 0, end = text.length): void {
     this.line = index;
-    if (this.build === undefined) return; // nothing followed: no buffer to replay
-    const bytes = line.length + (hasNewline ? 1 : 0);
+    if (this.build === undefined || !this.replayed) return; // no buffer to replay
+    const length = end - start;
+    const bytes = length + (hasNewline ? 1 : 0);
     const capacity = this.buffer.length;
     if (bytes + 1 > capacity) {
       // realloc: the buffer may move, and a pointer into the old one no longer says anything.
@@ -116,20 +141,21 @@ export class EndPointers {
       this.buffer = grown;
     }
     this.ascii = true;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line.charCodeAt(i);
+    const buffer = this.buffer;
+    for (let i = 0; i < length; i++) {
+      const ch = text.charCodeAt(start + i);
       if (ch > 0x7f) this.ascii = false;
-      this.buffer[i] = ch & 0xff;
+      buffer[i] = ch & 0xff;
     }
-    if (hasNewline) this.buffer[line.length] = 0x0a;
-    this.buffer[bytes] = 0;
+    if (hasNewline) buffer[length] = 0x0a;
+    buffer[bytes] = 0;
     if (!this.ascii) this.lose();
     this.cutWords();
   }
 
   /** gaiconf_init cuts the first value at its '/', if it has one. */
   cutAtSlash(): void {
-    if (this.build === undefined) return;
+    if (this.build === undefined || !this.replayed) return;
     const slash = this.slash();
     if (slash >= 0) this.buffer[slash] = 0;
   }
@@ -137,9 +163,9 @@ export class EndPointers {
   /** strtoul() through the end pointer of `directive`, on the prefix length (after the '/') or the second value. */
   numberParsed(directive: PrefixDirective, field: 'bits' | 'value'): void {
     if (directive === 'scopev4') this.scopev4Parsed = true;
-    if (!this.build?.followed.includes(directive) || !this.ascii) return;
+    if (!this.build?.followed.includes(directive) || !this.ascii || !this.replayed) return;
     const from = field === 'value' ? this.value2At : this.bitsAt;
-    this.followed = { state: 'in-buffer', offset: from + strtoulLength(this.textFrom(from)), line: this.line };
+    this.followed = { state: 'in-buffer', offset: from + strtoulLength(this.buffer, from), line: this.line };
   }
 
   /** A line whose outcome the model left open may or may not have moved the pointer. */
@@ -152,13 +178,6 @@ export class EndPointers {
   private slash(): number {
     for (let i = this.value1At; this.buffer[i] !== 0; i++) if (this.buffer[i] === 0x2f) return i;
     return -1;
-  }
-
-  private textFrom(offset: number): string {
-    let text = '';
-    for (let i = offset; this.buffer[i] !== 0 && i < this.buffer.length; i++)
-      text += String.fromCharCode(this.buffer[i]);
-    return text;
   }
 
   /** What a line of `directive` without /bits comes to on this build. */
@@ -179,6 +198,7 @@ export class EndPointers {
         ...(build.otherwise ? { measured: { build: build.name, outcome: build.otherwise } } : {}),
       };
     }
+    if (!this.replayed) this.replayNeeded = true;
     const pointer = this.followed;
     if (pointer.state === 'unset') {
       if (build.unset.outcomes.length === 1 && build.unset.outcomes[0] === 'crash')
@@ -215,27 +235,29 @@ export class EndPointers {
         break;
       }
     }
-    let cp = 0;
-    const skipSpace = (): void => {
-      while (cp < end && isCSpace(b[cp])) cp++;
-    };
-    const skipWord = (): void => {
-      while (cp < end && !isCSpace(b[cp])) cp++;
-    };
-    skipSpace();
-    skipWord();
+    let cp = skipWord(b, skipSpace(b, 0, end), end);
     if (cp < end) b[cp++] = 0;
-    skipSpace();
+    cp = skipSpace(b, cp, end);
     this.value1At = cp;
-    skipWord();
+    cp = skipWord(b, cp, end);
     if (cp < end) b[cp++] = 0;
-    skipSpace();
+    cp = skipSpace(b, cp, end);
     this.value2At = cp;
-    skipWord();
+    cp = skipWord(b, cp, end);
     b[cp] = 0;
     const slash = this.slash();
     this.bitsAt = slash + 1;
   }
+}
+
+function skipSpace(bytes: Uint8Array, from: number, end: number): number {
+  while (from < end && isCSpace(bytes[from])) from++;
+  return from;
+}
+
+function skipWord(bytes: Uint8Array, from: number, end: number): number {
+  while (from < end && !isCSpace(bytes[from])) from++;
+  return from;
 }
 
 /** The measured build for a version, if its parser was measured. */
@@ -243,8 +265,16 @@ export function measuredBuild(minor: number): MeasuredBuild | undefined {
   return MEASURED_BUILDS.find((b) => b.minor === minor);
 }
 
-/** How far strtoul() reads: white space, a sign, then decimal digits; nothing when there are none. */
-export function strtoulLength(text: string): number {
-  const match = /^[\t\n\v\f\r ]*[+-]?[0-9]+/.exec(text);
-  return match ? match[0].length : 0;
+/**
+ * How far strtoul() reads in `bytes` from `from`, up to a NUL or their end: white space, a sign,
+ * then decimal digits; nothing when there are none.
+ */
+export function strtoulLength(bytes: Uint8Array, from = 0): number {
+  const at = (i: number): number => (i < bytes.length ? bytes[i] : 0);
+  let end = from;
+  while (isCSpace(at(end))) end++;
+  if (at(end) === 0x2b || at(end) === 0x2d) end++;
+  const digits = end;
+  while (at(end) >= 0x30 && at(end) <= 0x39) end++;
+  return end === digits ? 0 : end - from;
 }

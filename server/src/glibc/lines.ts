@@ -36,8 +36,9 @@ export class Word implements Token {
   }
 }
 
-export function splitFields(text: string, from: number, to: number): Token[] {
-  const fields: Token[] = [];
+/** The words between two offsets; into `fields` when given (emptied first: one array serves a whole file). */
+export function splitFields(text: string, from: number, to: number, fields: Token[] = []): Token[] {
+  fields.length = 0;
   let pos = from;
   while (pos < to) {
     while (pos < to && isCSpace(text.charCodeAt(pos))) pos++;

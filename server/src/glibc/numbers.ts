@@ -45,18 +45,57 @@ export interface NumberReading {
   readonly unusualForm: boolean;
 }
 
+/** Up to this many plain digits a field's value is exact in a double and cannot overflow strtoul. */
+const EXACT_DIGITS = 15;
+
+/**
+ * The value of `text` between `start` and `end` when it is the form nearly every field has, one
+ * to 15 decimal digits without a leading zero (what strtoul reads as written), else -1: read from
+ * the character codes, without cutting the field out of the text.
+ */
+export function plainDecimal(text: string, start: number, end: number): number {
+  if (end <= start || end - start > EXACT_DIGITS) return -1;
+  if (end - start > 1 && text.charCodeAt(start) === 0x30) return -1;
+  let value = 0;
+  for (let at = start; at < end; at++) {
+    const digit = text.charCodeAt(at) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
 /**
  * Reads a bits or value field the way glibc checks it: the whole field must be consumed, no
  * overflow, and the result within [min, max]. `emptyIsZero` is the behaviour up to glibc 2.40,
  * where an empty field passes the end-pointer check and counts as 0; from 2.41 it is refused.
+ * The field is `text` between `start` and `end` (all of it by default).
  */
-export function readNumberField(text: string, min: number, max: number, emptyIsZero: boolean): NumberReading {
-  if (text === '') {
+export function readNumberField(
+  text: string,
+  min: number,
+  max: number,
+  emptyIsZero: boolean,
+  start = 0,
+  end = text.length,
+): NumberReading {
+  if (start === end) {
     if (!emptyIsZero) return { problem: 'empty', value: 0, emptyReadAsZero: false, unusualForm: false };
     return min <= 0
       ? { value: 0, emptyReadAsZero: true, unusualForm: false }
       : { problem: 'out-of-range', value: 0, emptyReadAsZero: true, unusualForm: false };
   }
+  const plain = plainDecimal(text, start, end);
+  if (plain >= 0) {
+    return plain < min || plain > max
+      ? { problem: 'out-of-range', value: 0, emptyReadAsZero: false, unusualForm: false }
+      : { value: plain, emptyReadAsZero: false, unusualForm: false };
+  }
+  return readSignedOrLongField(text.slice(start, end), min, max);
+}
+
+/** A field with a sign, another character or too many digits for a double: read through strtoul10. */
+function readSignedOrLongField(text: string, min: number, max: number): NumberReading {
   const parsed = strtoul10(text);
   if (parsed.consumed !== text.length)
     return { problem: 'not-decimal', value: 0, emptyReadAsZero: false, unusualForm: false };

@@ -6,9 +6,10 @@
 
 import { Bytes16, ipv4ToMapped, isV4Mapped, maskBytes, parseIpv4Bytes, parseIpv6Bytes } from './addresses';
 import { TableKind } from './builtinTables';
-import { EndPointers, measuredBuild, MissingBitsReading, UndefinedOutcome } from './endPointer';
+import { EndPointers, measuredBuild, MissingBitsReading, PrefixDirective, UndefinedOutcome } from './endPointer';
+import { rememberChangedLines } from './lineChanges';
 import { isCSpace, layoutLine, LineLayout, splitFields, Token, Word } from './lines';
-import { INT_MAX, NumberReading, readNumberField } from './numbers';
+import { INT_MAX, NumberReading, plainDecimal, readNumberField } from './numbers';
 import { commonPrefixLength, commonSuffixLength } from './textChange';
 import { GlibcVersion, ParserGeneration, parserGeneration } from './versions';
 
@@ -128,6 +129,8 @@ export interface ParsedLine {
   readonly reading?: DirectiveReading;
   /** From the first '#' to the end of the line. */
   readonly comment?: Token;
+  /** Where the comment starts, -1 without one: what `comment` says, without cutting its text. */
+  readonly commentStart: number;
   readonly fate: LineFate;
 }
 
@@ -167,7 +170,9 @@ class Reading implements DirectiveReading {
     readonly issues: readonly ReadIssue[],
   ) {
     this.#source = source;
-    const [command, value1, value2] = words;
+    const command = words[0];
+    const value1 = words.length > 1 ? words[1] : undefined;
+    const value2 = words.length > 2 ? words[2] : undefined;
     this.commandStart = command.start;
     this.commandEnd = command.end;
     this.value1Start = value1 ? value1.start : -1;
@@ -194,7 +199,10 @@ class Reading implements DirectiveReading {
     const words = [shift(this.command)!, shift(this.value1), shift(this.value2)].filter(
       (span): span is Span => span !== undefined,
     );
-    const fate: LineFate = this.fate.kind === 'ignored' ? { kind: 'ignored', issue: move(this.fate.issue) } : this.fate;
+    const fate: LineFate =
+      this.fate.kind === 'ignored' || this.fate.kind === 'undefined'
+        ? { ...this.fate, issue: move(this.fate.issue) }
+        : this.fate;
     return new Reading(
       source,
       words,
@@ -212,7 +220,6 @@ class Reading implements DirectiveReading {
  */
 class ReadLine implements ParsedLine {
   readonly #text: string;
-  readonly #hashAt: number;
 
   constructor(
     text: string,
@@ -221,14 +228,13 @@ class ReadLine implements ParsedLine {
     readonly end: number,
     readonly reading: DirectiveReading | undefined,
     readonly fate: LineFate,
-    hashAt: number,
+    readonly commentStart: number,
   ) {
     this.#text = text;
-    this.#hashAt = hashAt;
   }
 
   get comment(): Token | undefined {
-    const start = this.#hashAt;
+    const start = this.commentStart;
     if (start < 0) return undefined;
     const end = this.end - (this.end > start && this.#text.charCodeAt(this.end - 1) === 0x0d ? 1 : 0);
     return { text: this.#text.slice(start, end), start, end };
@@ -237,7 +243,7 @@ class ReadLine implements ParsedLine {
   /** The same line moved by `delta` characters and `lines` lines in a new text. */
   moved(text: string, delta: number, lines: number, move: (issue: ReadIssue) => ReadIssue): ReadLine {
     const reading = this.reading && (this.reading as Reading).moved(text, delta, move);
-    const hashAt = this.#hashAt < 0 ? -1 : this.#hashAt + delta;
+    const hashAt = this.commentStart < 0 ? -1 : this.commentStart + delta;
     return new ReadLine(
       text,
       this.index + lines,
@@ -272,6 +278,9 @@ const PREFIXES_PER_BUFFER = 256;
 let prefixBuffer = new ArrayBuffer(0);
 let prefixBufferUsed = 0;
 
+/** Where a prefix is parsed before it is kept (interned): most are new, and each is copied once. */
+const parsedPrefix = new Uint8Array(16);
+
 function keptBytes(bytes: Bytes16): Bytes16 {
   if (prefixBufferUsed === prefixBuffer.byteLength) {
     prefixBuffer = new ArrayBuffer(16 * PREFIXES_PER_BUFFER);
@@ -289,13 +298,29 @@ function keptBytes(bytes: Bytes16): Bytes16 {
  */
 const NONE: readonly never[] = Object.freeze([]);
 
+/** The directive a word between two offsets names, if it names one. */
+export function directiveAt(text: string, start: number, end: number): Directive | undefined {
+  for (let i = 0; i < DIRECTIVES.length; i++) {
+    const directive = DIRECTIVES[i];
+    if (end - start === directive.length && text.startsWith(directive, start)) return directive;
+  }
+  return undefined;
+}
+
+/** Reads the words of one line after another: one reader serves a whole file. */
 class LineReader {
   issues: readonly ReadIssue[] = NONE;
+  /** The text of the line being read: number fields are read in it by offsets. */
+  private text = '';
+  /** Up to 2.40 an empty number field counts as 0. */
+  private readonly emptyIsZero: boolean;
 
   constructor(
     private readonly generation: ParserGeneration,
     private readonly state: ReaderState,
-  ) {}
+  ) {
+    this.emptyIsZero = generation === 'up-to-2.40';
+  }
 
   private report(issue: ReadIssue): void {
     this.issues = [...this.issues, issue];
@@ -306,10 +331,14 @@ class LineReader {
     return { kind: 'ignored', issue };
   }
 
-  read(text: string, fields: readonly Token[]): DirectiveReading {
-    const [command, value1, value2] = fields;
+  read(text: string, fields: readonly Token[]): Reading {
+    this.text = text;
+    this.issues = NONE;
+    const command = fields[0];
+    const value1 = fields.length > 1 ? fields[1] : undefined;
+    const value2 = fields.length > 2 ? fields[2] : undefined;
     const extra = fields.length > 3 ? fields.slice(3) : NONE;
-    const directive = DIRECTIVES.find((d) => d === command.text);
+    const directive = directiveAt(text, command.start, command.end);
     const fate = directive ? this.readDirective(directive, command, value1, value2) : this.unknown(command);
     if (directive && extra.length > 0) {
       this.report({
@@ -372,11 +401,15 @@ class LineReader {
     return this.ignored({ code: 'invalid-address', ...span, address });
   }
 
-  /** The issue a number field raises, and the fate when glibc refuses the line because of it. */
+  /**
+   * The issue a number field (the line's text between `from` and `to`) raises, and the fate when
+   * glibc refuses the line because of it; `span` is where the issue is shown.
+   */
   private numberProblem(
     reading: NumberReading,
     span: Span,
-    text: string,
+    from: number,
+    to: number,
     field: NumberField,
     min: number,
     max: number,
@@ -384,9 +417,11 @@ class LineReader {
     if (reading.problem === undefined) {
       if (reading.emptyReadAsZero)
         this.report({ code: 'empty-number', ...span, field, outcome: 'read-as-zero', min, max });
-      else if (reading.unusualForm) this.report({ code: 'unusual-number', ...span, text, value: reading.value });
+      else if (reading.unusualForm)
+        this.report({ code: 'unusual-number', ...span, text: this.text.slice(from, to), value: reading.value });
       return undefined;
     }
+    const text = this.text.slice(from, to);
     switch (reading.problem) {
       case 'empty':
         return this.ignored({ code: 'empty-number', ...span, field, outcome: 'refused', min, max });
@@ -400,28 +435,36 @@ class LineReader {
     }
   }
 
-  /** glibc still runs with an empty string for an absent value; issues about it point at the prefix. */
-  private valueField(value: Token | undefined, prefix: Token): Token {
-    return value ?? { text: '', start: prefix.start, end: prefix.end };
-  }
-
-  private bitsField(value1: Token, slash: number): { token: Token; span: Span } {
-    const token = { text: value1.text.slice(slash + 1), start: value1.start + slash + 1, end: value1.end };
+  /** The prefix length after the '/' at `slash` of the first value: its value, or the line's fate. */
+  private readBits(
+    directive: PrefixDirective,
+    value1: Token,
+    slash: number,
+    field: NumberField,
+    min: number,
+    max: number,
+  ): LineFate | number {
+    const from = value1.start + slash + 1;
+    this.state.pointers.numberParsed(directive, 'bits');
+    const plain = plainDecimal(this.text, from, value1.end);
+    if (plain >= min && plain <= max) return plain;
+    const reading = readNumberField(this.text, min, max, this.emptyIsZero, from, value1.end);
     // An empty length is shown on its "/".
-    return {
-      token,
-      span:
-        token.text === '' ? { start: value1.start + slash, end: token.end } : { start: token.start, end: token.end },
-    };
+    const span = { start: from === value1.end ? from - 1 : from, end: value1.end };
+    return this.numberProblem(reading, span, from, value1.end, field, min, max) ?? reading.value;
   }
 
+  /** glibc still runs with an empty string for an absent value; issues about it point at the prefix. */
   private readValue(table: TableKind, value2: Token | undefined, value1: Token): LineFate | number {
-    const token = this.valueField(value2, value1);
-    const reading = readNumberField(token.text, 0, INT_MAX, this.generation === 'up-to-2.40');
+    const from = value2 ? value2.start : 0;
+    const to = value2 ? value2.end : 0;
+    const plain = plainDecimal(this.text, from, to);
+    if (plain >= 0 && plain <= INT_MAX) return plain;
+    const reading = readNumberField(this.text, 0, INT_MAX, this.emptyIsZero, from, to);
     const field: NumberField = table === 'scopev4' ? 'scope value' : `${table} value`;
+    const span = value2 ?? value1;
     return (
-      this.numberProblem(reading, { start: token.start, end: token.end }, token.text, field, 0, INT_MAX) ??
-      reading.value
+      this.numberProblem(reading, { start: span.start, end: span.end }, from, to, field, 0, INT_MAX) ?? reading.value
     );
   }
 
@@ -464,22 +507,18 @@ class LineReader {
     return { kind: 'undefined', crash: outcomes.length === 1 && canCrash, outcomes, issue: full };
   }
 
-  private interned(key: string, bytes: Bytes16): Bytes16 {
-    const known = this.state.prefixes.get(key);
-    if (known) return known;
-    const kept = keptBytes(bytes);
-    this.state.prefixes.set(key, kept);
-    return kept;
-  }
-
   private prefixRow(table: 'label' | 'precedence', value1: Token, value2: Token | undefined): LineFate {
-    const slash = value1.text.indexOf('/');
-    const address = slash < 0 ? value1.text : value1.text.slice(0, slash);
-    const parsed = this.state.prefixes.get(address) ?? parseIpv6Bytes(address);
-    const bytes = parsed && this.interned(address, parsed);
+    const written = value1.text;
+    const slash = written.indexOf('/');
+    const address = slash < 0 ? written : written.slice(0, slash);
+    let bytes = this.state.prefixes.get(address);
+    if (!bytes) {
+      const parsed = parseIpv6Bytes(address, parsedPrefix);
+      if (parsed) this.state.prefixes.set(address, (bytes = keptBytes(parsed)));
+    }
     if (!bytes) {
       if (parseIpv4Bytes(address)) {
-        const bits = Number(slash < 0 ? '32' : value1.text.slice(slash + 1));
+        const bits = Number(slash < 0 ? '32' : written.slice(slash + 1));
         return this.ignored({
           code: 'ipv4-prefix',
           start: value1.start,
@@ -499,7 +538,7 @@ class LineReader {
         code: 'missing-prefix-length',
         ...span,
         directive: table,
-        written: value1.text,
+        written,
         address,
         fullBits: 128,
         generation: this.generation,
@@ -507,12 +546,9 @@ class LineReader {
       if (open) return open;
     } else {
       pointers.cutAtSlash();
-      const { token, span } = this.bitsField(value1, slash);
-      const reading = readNumberField(token.text, 0, 128, this.generation === 'up-to-2.40');
-      pointers.numberParsed(table, 'bits');
-      const problem = this.numberProblem(reading, span, token.text, 'prefix length', 0, 128);
-      if (problem) return problem;
-      bits = reading.value;
+      const read = this.readBits(table, value1, slash, 'prefix length', 0, 128);
+      if (typeof read !== 'number') return read;
+      bits = read;
     }
     pointers.numberParsed(table, 'value');
     const value = this.readValue(table, value2, value1);
@@ -521,13 +557,15 @@ class LineReader {
   }
 
   private scopev4(value1: Token, value2: Token | undefined): LineFate {
-    const slash = value1.text.indexOf('/');
-    const address = slash < 0 ? value1.text : value1.text.slice(0, slash);
-    const ipv6 = parseIpv6Bytes(address);
-    let bytes: Bytes16;
-    let minBits: number;
-    let maxBits: number;
-    let offset: number;
+    const written = value1.text;
+    const slash = written.indexOf('/');
+    const address = slash < 0 ? written : written.slice(0, slash);
+    // Parsed into the scratch array: only the masked network is kept.
+    const ipv6 = parseIpv6Bytes(address, parsedPrefix);
+    let bytes: Bytes16 = parsedPrefix;
+    let minBits = 96;
+    let maxBits = 128;
+    let offset = 0;
     if (ipv6) {
       if (!isV4Mapped(ipv6))
         return this.ignored({
@@ -536,11 +574,13 @@ class LineReader {
           end: value1.start + address.length,
           address,
         });
-      [bytes, minBits, maxBits, offset] = [ipv6, 96, 128, 0];
     } else {
       const quad = parseIpv4Bytes(address);
       if (!quad) return this.addressProblem(value1, address, 'scopev4');
-      [bytes, minBits, maxBits, offset] = [ipv4ToMapped(quad), 0, 32, 96];
+      bytes = ipv4ToMapped(quad);
+      minBits = 0;
+      maxBits = 32;
+      offset = 96;
     }
     let bits = maxBits;
     const pointers = this.state.pointers;
@@ -550,7 +590,7 @@ class LineReader {
         code: 'missing-prefix-length',
         ...span,
         directive: 'scopev4',
-        written: value1.text,
+        written,
         address,
         fullBits: maxBits,
         generation: this.generation,
@@ -558,45 +598,42 @@ class LineReader {
       if (open) return open;
     } else {
       pointers.cutAtSlash();
-      const { token, span } = this.bitsField(value1, slash);
-      const reading = readNumberField(token.text, minBits, maxBits, this.generation === 'up-to-2.40');
-      pointers.numberParsed('scopev4', 'bits');
-      const problem = this.numberProblem(
-        reading,
-        span,
-        token.text,
-        ipv6 ? 'prefix length of a v4-mapped prefix' : 'prefix length',
-        minBits,
-        maxBits,
-      );
-      if (problem) return problem;
-      bits = reading.value;
+      const field = ipv6 ? 'prefix length of a v4-mapped prefix' : 'prefix length';
+      const read = this.readBits('scopev4', value1, slash, field, minBits, maxBits);
+      if (typeof read !== 'number') return read;
+      bits = read;
     }
     pointers.numberParsed('scopev4', 'value');
     const value = this.readValue('scopev4', value2, value1);
     if (typeof value !== 'number') return value;
     const storedBits = bits + offset;
     const key = `${address}/${storedBits}`;
-    const stored = this.interned(key, this.state.prefixes.get(key) ?? maskBytes(bytes, storedBits));
+    let stored = this.state.prefixes.get(key);
+    if (!stored) this.state.prefixes.set(key, (stored = keptBytes(maskBytes(bytes, storedBits, parsedPrefix))));
     return { kind: 'row', row: { table: 'scopev4', bytes: stored, bits: storedBits, value } };
   }
 }
 
 /** Bytes that change where glibc's line or words end. */
-function layoutIssues(text: string, layout: LineLayout, fields: readonly Token[]): readonly ReadIssue[] {
-  const issues: ReadIssue[] = [];
-  if (layout.nulAt >= 0) issues.push({ code: 'nul-byte', start: layout.nulAt, end: layout.end });
-  for (let i = layout.start; i < layout.contentEnd; i++) {
+function layoutIssues(
+  text: string,
+  layout: LineLayout,
+  fields: readonly Token[],
+  textHasCr: boolean,
+): readonly ReadIssue[] {
+  let issues: ReadIssue[] | undefined;
+  if (layout.nulAt >= 0) (issues ??= []).push({ code: 'nul-byte', start: layout.nulAt, end: layout.end });
+  for (let i = layout.start; textHasCr && i < layout.contentEnd; i++) {
     if (text.charCodeAt(i) === 0x0d && i + 1 < layout.end && fields.some((f) => f.start > i)) {
-      issues.push({ code: 'carriage-return', start: i, end: i + 1 });
+      (issues ??= []).push({ code: 'carriage-return', start: i, end: i + 1 });
       break;
     }
   }
   if (layout.hashAt > layout.start && !isCSpace(text.charCodeAt(layout.hashAt - 1)) && fields.length > 0) {
     const last = fields[fields.length - 1];
-    issues.push({ code: 'comment-in-token', start: last.start, end: layout.hashAt + 1, word: last.text });
+    (issues ??= []).push({ code: 'comment-in-token', start: last.start, end: layout.hashAt + 1, word: last.text });
   }
-  return issues.length > 0 ? issues : NONE;
+  return issues ?? NONE;
 }
 
 export interface ParseOptions {
@@ -613,24 +650,57 @@ function readLines(
   lines: ParsedLine[],
   issues: ReadIssue[],
 ): void {
+  // First without replaying glibc's line buffer (a copy of every line), which only a line without
+  // /bits of a followed directive reads; should one come, the lines are read again with it.
+  const linesBefore = lines.length;
+  const issuesBefore = issues.length;
+  if (readLinesWith(false, text, from, to, firstIndex, options, lines, issues)) return;
+  lines.length = linesBefore;
+  issues.length = issuesBefore;
+  readLinesWith(true, text, from, to, firstIndex, options, lines, issues);
+}
+
+/** readLines with or without the replay of the line buffer: false when the replay was needed. */
+function readLinesWith(
+  replayed: boolean,
+  text: string,
+  from: number,
+  to: number,
+  firstIndex: number,
+  options: ParseOptions,
+  lines: ParsedLine[],
+  issues: ReadIssue[],
+): boolean {
   const generation = parserGeneration(options.glibc);
-  const state: ReaderState = {
-    pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
-    prefixes: new Map(),
-  };
+  const build = generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined;
+  const state: ReaderState = { pointers: new EndPointers(build, false, replayed), prefixes: new Map() };
+  const reader = new LineReader(generation, state);
+  // The words of the line being read: nothing keeps the array itself.
+  const words: Token[] = [];
+  const textHasCr = text.includes('\r');
   let start = from;
   for (let index = firstIndex; start < to; index++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    state.pointers.startLine(index, text.slice(start, end), end < text.length);
-    const layout = layoutLine(text, start, end);
-    const fields = splitFields(text, start, layout.contentEnd);
-    for (const issue of layoutIssues(text, layout, fields)) issues.push(issue);
-    const reading = fields.length > 0 ? new LineReader(generation, state).read(text, fields) : undefined;
-    if (reading) for (const issue of reading.issues) issues.push(issue);
-    lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
+    state.pointers.startLine(index, text, end < text.length, start, end);
+    let first = start;
+    while (first < end && isCSpace(text.charCodeAt(first))) first++;
+    if (first === end || text.charCodeAt(first) === 0x23) {
+      // Blank or only a comment, like most lines of a long file: no word, nothing to report.
+      lines.push(new ReadLine(text, index, start, end, undefined, EMPTY, first === end ? -1 : first));
+    } else {
+      const layout = layoutLine(text, start, end);
+      const fields = splitFields(text, start, layout.contentEnd, words);
+      const found = layoutIssues(text, layout, fields, textHasCr);
+      for (let i = 0; i < found.length; i++) issues.push(found[i]);
+      const reading = fields.length > 0 ? reader.read(text, fields) : undefined;
+      if (reading) for (let i = 0; i < reading.issues.length; i++) issues.push(reading.issues[i]);
+      lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
+      if (state.pointers.needsReplay) return false;
+    }
     start = end + 1;
   }
+  return true;
 }
 
 function lastReload(lines: readonly ParsedLine[]): boolean {
@@ -703,6 +773,7 @@ function reuseLines(previous: ParsedFile, text: string, options: ParseOptions): 
     lines.push(keepAsIs ? oldLines[i] : oldLines[i].moved(text, delta, lineShift, move));
   const oldTo = after < oldLines.length ? oldLines[after].start : old.length;
   for (const issue of previous.issues) if (issue.start >= oldTo) issues.push(keepAsIs ? issue : move(issue));
+  rememberChangedLines(oldLines, lines, before, keepAsIs ? oldLines.length - after : 0);
   return { text, glibc: options.glibc, generation, lines, issues, reload: lastReload(lines) };
 }
 
@@ -718,11 +789,47 @@ export function readWords(
   generation: ParserGeneration,
   prefixes: Map<string, Bytes16> = new Map(),
 ): DirectiveReading | undefined {
-  const fields = splitFields(text, start, end);
-  if (fields.length === 0) return undefined;
-  const pointers = new EndPointers(undefined, true);
-  pointers.startLine(0, text.slice(start, end), false);
-  return new LineReader(generation, { pointers, prefixes }).read(text, fields);
+  return new WordsReader(text, generation, prefixes).read(start, end);
+}
+
+/**
+ * readWords for many stretches of one text. Only the words decide a reading, so a stretch with
+ * the same text as one read before (a commented-out row restated down a long file) is that
+ * reading moved to where it is (the same reading: test/unit/reader.test.ts).
+ */
+export class WordsReader {
+  private readonly reader: LineReader;
+  private readonly words: Token[] = [];
+  private readonly byText = new Map<string, { readonly start: number; readonly reading?: Reading }>();
+
+  constructor(
+    private readonly text: string,
+    generation: ParserGeneration,
+    prefixes: Map<string, Bytes16> = new Map(),
+  ) {
+    // No build is followed, so the pointers keep no state from one stretch to the next.
+    this.reader = new LineReader(generation, { pointers: new EndPointers(undefined, true), prefixes });
+  }
+
+  read(start: number, end: number): DirectiveReading | undefined {
+    const words = this.text.slice(start, end);
+    const known = this.byText.get(words);
+    if (known) {
+      const delta = start - known.start;
+      // An issue both in the fate and in the list stays one object.
+      const moved = new Map<ReadIssue, ReadIssue>();
+      const move = (issue: ReadIssue): ReadIssue => {
+        let shifted = moved.get(issue);
+        if (!shifted) moved.set(issue, (shifted = { ...issue, start: issue.start + delta, end: issue.end + delta }));
+        return shifted;
+      };
+      return known.reading?.moved(this.text, delta, move);
+    }
+    const fields = splitFields(this.text, start, end, this.words);
+    const reading = fields.length > 0 ? this.reader.read(this.text, fields) : undefined;
+    this.byText.set(words, { start, reading });
+    return reading;
+  }
 }
 
 /** The line that holds an offset (its LF counts as part of it); undefined past the last line. */
@@ -741,7 +848,8 @@ export function lineAt(file: Pick<ParsedFile, 'lines'>, offset: number): ParsedL
 
 /** The prefix bytes as written (before glibc masks scopev4 networks), v4-mapped for IPv4 text. */
 export function writtenPrefixBytes(valueText: string): Bytes16 | undefined {
-  const address = valueText.split('/')[0];
+  const slash = valueText.indexOf('/');
+  const address = slash < 0 ? valueText : valueText.slice(0, slash);
   const quad = parseIpv4Bytes(address);
   return quad ? ipv4ToMapped(quad) : parseIpv6Bytes(address);
 }

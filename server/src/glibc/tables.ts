@@ -130,8 +130,9 @@ function tableOfRows(kind: TableKind, rows: TableRow[]): EffectiveTable {
 
 function buildTable(kind: TableKind, parsed: ParsedFile): EffectiveTable {
   const rows: TableRow[] = [];
-  for (const line of parsed.lines) {
-    const row = rowOf(line, kind);
+  const lines = parsed.lines;
+  for (let i = 0; i < lines.length; i++) {
+    const row = rowOf(lines[i], kind);
     if (row) rows.push(row);
   }
   // Array.prototype.sort is stable, as glibc's merge-sorting qsort is for these tables.
@@ -290,7 +291,9 @@ export function tableFileRows(table: EffectiveTable): { readonly first?: ParsedL
   } else {
     let first: ParsedLine | undefined;
     let count = 0;
-    for (const row of table.rows) {
+    const rows = table.rows;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
       if (row.origin.kind !== 'file') continue;
       count++;
       if (!first || row.origin.line.index < first.index) first = row.origin.line;
@@ -358,7 +361,9 @@ function indexOf(table: EffectiveTable): RowIndex {
 
 function builtIndex(table: EffectiveTable): RowIndex {
   const byLength = new Map<number, { bits: number; first: Map<string, TableRow>; repeated: Map<string, TableRow[]> }>();
-  for (const row of table.rows) {
+  const rows = table.rows;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
     let length = byLength.get(row.bits);
     if (!length) byLength.set(row.bits, (length = { bits: row.bits, first: new Map(), repeated: new Map() }));
     const key = prefixKey(row.bytes, row.bits);

@@ -86,6 +86,7 @@ export class Session {
         ? options.clientCommands.filter((c): c is string => typeof c === 'string')
         : [],
     };
+    this.links.clear();
     this.initialSettings = options?.gaiconf ?? options;
     this.settings = readSettings(this.initialSettings);
   }
@@ -95,10 +96,19 @@ export class Session {
    * the code's heading, wherever its extension host runs), else the README beside the server.
    */
   documentationLink(code: DiagnosticCode): string {
-    if (this.client.commands.includes(CLIENT_COMMANDS.documentation))
-      return `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`;
-    return this.readme + documentationAnchor(code);
+    // Made once per code: every publication asks for each of its diagnostics.
+    let link = this.links.get(code);
+    if (link === undefined) {
+      link = this.client.commands.includes(CLIENT_COMMANDS.documentation)
+        ? `command:${CLIENT_COMMANDS.documentation}?${encodeURIComponent(JSON.stringify([code]))}`
+        : this.readme + documentationAnchor(code);
+      this.links.set(code, link);
+    }
+    return link;
   }
+
+  /** Each code's documentation link, for the client's commands (announced in initialize). */
+  private readonly links = new Map<DiagnosticCode, string>();
 
   /** A closed document: its analyses and what is known about it go. */
   forget(uri: string): void {

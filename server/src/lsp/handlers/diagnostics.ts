@@ -30,7 +30,8 @@ function withLspSeverity(diagnostics: readonly EditorDiagnostic[]): Diagnostic[]
 /** Each open document's last conversion: the next one reuses the diagnostics of the findings it kept. */
 const lastConverted = new WeakMap<TextDocument, ConvertedDiagnostics>();
 
-export function publishDiagnostics(session: Session, uri: string): void {
+/** Publishes `uri`'s diagnostics; resolves once they are written. */
+export async function publishDiagnostics(session: Session, uri: string): Promise<void> {
   const source = session.store.documents.get(uri);
   const embedded = source && embeddedDiagnostics(session, source);
   if (source && embedded) {
@@ -53,13 +54,14 @@ export function publishDiagnostics(session: Session, uri: string): void {
   );
   lastConverted.set(snapshot.document, converted);
   const diagnostics = withLspSeverity(converted.diagnostics);
-  void session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
+  const written = session.connection.sendDiagnostics({ uri, version: snapshot.document.version, diagnostics });
   if (session.client.commands.length > 0) {
     void session.connection.sendNotification(AnalysisPublishedNotification, {
       uri,
       version: snapshot.document.version,
     });
   }
+  await written;
 }
 
 export function registerDiagnostics(session: Session): void {
