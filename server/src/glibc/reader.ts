@@ -639,34 +639,21 @@ export interface ParseOptions {
   readonly glibc: GlibcVersion;
 }
 
-/** Lines of `text` to read: from offset `from` (a line start) up to `to` (a line start, or the end). */
-interface LinesToRead {
-  readonly text: string;
-  readonly from: number;
-  readonly to: number;
-  /** The index of the line at `from`. */
-  readonly firstIndex: number;
-  readonly options: ParseOptions;
-}
-
-/** Reads lines, adding them and their issues to `lines` and `issues`. */
-function readLines(range: LinesToRead, lines: ParsedLine[], issues: ReadIssue[]): void {
-  // First without replaying glibc's line buffer (a copy of every line), which only a line without
-  // /bits of a followed directive reads; should one come, the lines are read again with it.
-  const linesBefore = lines.length;
-  const issuesBefore = issues.length;
-  if (readLinesWith(false, range, lines, issues)) return;
-  lines.length = linesBefore;
-  issues.length = issuesBefore;
-  readLinesWith(true, range, lines, issues);
-}
-
-/** readLines with or without the replay of the line buffer: false when the replay was needed. */
-function readLinesWith(replayed: boolean, range: LinesToRead, lines: ParsedLine[], issues: ReadIssue[]): boolean {
-  const { text, from, to, firstIndex, options } = range;
+/** Reads the lines of `text` from offset `from` (a line start) up to offset `to` (a line start, or the end). */
+function readLines(
+  text: string,
+  from: number,
+  to: number,
+  firstIndex: number,
+  options: ParseOptions,
+  lines: ParsedLine[],
+  issues: ReadIssue[],
+): void {
   const generation = parserGeneration(options.glibc);
-  const build = generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined;
-  const state: ReaderState = { pointers: new EndPointers(build, false, replayed), prefixes: new Map() };
+  const state: ReaderState = {
+    pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
+    prefixes: new Map(),
+  };
   const reader = new LineReader(generation, state);
   // The words of the line being read: nothing keeps the array itself.
   const words: Token[] = [];
@@ -689,11 +676,9 @@ function readLinesWith(replayed: boolean, range: LinesToRead, lines: ParsedLine[
       const reading = fields.length > 0 ? reader.read(text, fields) : undefined;
       if (reading) for (let i = 0; i < reading.issues.length; i++) issues.push(reading.issues[i]);
       lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
-      if (state.pointers.needsReplay) return false;
     }
     start = end + 1;
   }
-  return true;
 }
 
 function lastReload(lines: readonly ParsedLine[]): boolean {
@@ -727,7 +712,7 @@ export function parseGaiConf(text: string, options: ParseOptions, previous?: Par
   if (reused) return reused;
   const lines: ParsedLine[] = [];
   const issues: ReadIssue[] = [];
-  readLines({ text, from: 0, to: text.length, firstIndex: 0, options }, lines, issues);
+  readLines(text, 0, text.length, 0, options, lines, issues);
   return { text, glibc: options.glibc, generation, lines, issues, reload: lastReload(lines) };
 }
 
@@ -752,7 +737,7 @@ function reuseLines(previous: ParsedFile, text: string, options: ParseOptions): 
   const lines: ParsedLine[] = oldLines.slice(0, before);
   const issues: ReadIssue[] = previous.issues.filter((issue) => issue.start < from);
   const changedIssues = issues.length;
-  readLines({ text, from, to, firstIndex: before, options }, lines, issues);
+  readLines(text, from, to, before, options, lines, issues);
   if (!linesReadAlone(generation, issues.slice(changedIssues))) return undefined;
   const lineShift = lines.length - after;
   const movedIssues = new Map<ReadIssue, ReadIssue>();
