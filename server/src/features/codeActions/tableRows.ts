@@ -82,22 +82,23 @@ function firstFileRow(table: EffectiveTable, target: TargetRow): ParsedLine | un
   return undefined;
 }
 
-/** The first commented-out row at the target's prefix not yet used, in file order. */
+/**
+ * The first commented-out row at the target's prefix not yet used, in file order: the order
+ * analysis.commented gives them in, which looks no further than the first.
+ */
 function firstCommentedRow(analysis: Analysis, target: TargetRow, used: ReadonlySet<ParsedLine>) {
-  let first: ParsedLine | undefined;
   for (const [line, reading] of analysis.commented) {
     const fate = reading.fate;
     if (
       fate.kind === 'row' &&
       fate.row.table === target.kind &&
       fate.row.bits === target.bits &&
-      (!first || line.index < first.index) &&
       !used.has(line) &&
       prefixContains(target.bytes, target.bits, fate.row.bytes)
     )
-      first = line;
+      return line;
   }
-  return first;
+  return undefined;
 }
 
 /** The last line with a row of the kind, searched from the end. */
