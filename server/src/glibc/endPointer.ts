@@ -98,29 +98,12 @@ export class EndPointers {
   private value1At = 0;
   private value2At = 0;
 
-  /**
-   * Set when a line asked what a followed pointer points at while the buffer was not replayed:
-   * the answer given then is not to be used (see `replayed`).
-   */
-  private replayNeeded = false;
-
-  /**
-   * `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone).
-   * `replayed` false: glibc's line buffer is not replayed, which only a line without /bits of a
-   * followed directive reads (and most files have none): such a line sets `needsReplay`, and the
-   * file is then read again with a replay.
-   */
+  /** `afterScopev4Number`: read as if an earlier scopev4 line had a length (for a line read alone). */
   constructor(
     private readonly build: MeasuredBuild | undefined,
     afterScopev4Number = false,
-    private readonly replayed = true,
   ) {
     this.scopev4Parsed = afterScopev4Number;
-  }
-
-  /** Whether a line read without the replay needed it: its reading, and the lines' after it, are void. */
-  get needsReplay(): boolean {
-    return this.replayNeeded;
   }
 
   /**
@@ -129,7 +112,7 @@ export class EndPointers {
    */
   startLine(index: number, text: string, hasNewline: boolean, start = 0, end = text.length): void {
     this.line = index;
-    if (this.build === undefined || !this.replayed) return; // no buffer to replay
+    if (this.build === undefined) return; // nothing followed: no buffer to replay
     const length = end - start;
     const bytes = length + (hasNewline ? 1 : 0);
     const capacity = this.buffer.length;
@@ -155,7 +138,7 @@ export class EndPointers {
 
   /** gaiconf_init cuts the first value at its '/', if it has one. */
   cutAtSlash(): void {
-    if (this.build === undefined || !this.replayed) return;
+    if (this.build === undefined) return;
     const slash = this.slash();
     if (slash >= 0) this.buffer[slash] = 0;
   }
@@ -163,7 +146,7 @@ export class EndPointers {
   /** strtoul() through the end pointer of `directive`, on the prefix length (after the '/') or the second value. */
   numberParsed(directive: PrefixDirective, field: 'bits' | 'value'): void {
     if (directive === 'scopev4') this.scopev4Parsed = true;
-    if (!this.build?.followed.includes(directive) || !this.ascii || !this.replayed) return;
+    if (!this.build?.followed.includes(directive) || !this.ascii) return;
     const from = field === 'value' ? this.value2At : this.bitsAt;
     this.followed = { state: 'in-buffer', offset: from + strtoulLength(this.buffer, from), line: this.line };
   }
@@ -198,7 +181,6 @@ export class EndPointers {
         ...(build.otherwise ? { measured: { build: build.name, outcome: build.otherwise } } : {}),
       };
     }
-    if (!this.replayed) this.replayNeeded = true;
     const pointer = this.followed;
     if (pointer.state === 'unset') {
       if (build.unset.outcomes.length === 1 && build.unset.outcomes[0] === 'crash')

@@ -650,30 +650,11 @@ function readLines(
   lines: ParsedLine[],
   issues: ReadIssue[],
 ): void {
-  // First without replaying glibc's line buffer (a copy of every line), which only a line without
-  // /bits of a followed directive reads; should one come, the lines are read again with it.
-  const linesBefore = lines.length;
-  const issuesBefore = issues.length;
-  if (readLinesWith(false, text, from, to, firstIndex, options, lines, issues)) return;
-  lines.length = linesBefore;
-  issues.length = issuesBefore;
-  readLinesWith(true, text, from, to, firstIndex, options, lines, issues);
-}
-
-/** readLines with or without the replay of the line buffer: false when the replay was needed. */
-function readLinesWith(
-  replayed: boolean,
-  text: string,
-  from: number,
-  to: number,
-  firstIndex: number,
-  options: ParseOptions,
-  lines: ParsedLine[],
-  issues: ReadIssue[],
-): boolean {
   const generation = parserGeneration(options.glibc);
-  const build = generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined;
-  const state: ReaderState = { pointers: new EndPointers(build, false, replayed), prefixes: new Map() };
+  const state: ReaderState = {
+    pointers: new EndPointers(generation === 'up-to-2.40' ? measuredBuild(options.glibc.minor) : undefined),
+    prefixes: new Map(),
+  };
   const reader = new LineReader(generation, state);
   // The words of the line being read: nothing keeps the array itself.
   const words: Token[] = [];
@@ -696,11 +677,9 @@ function readLinesWith(
       const reading = fields.length > 0 ? reader.read(text, fields) : undefined;
       if (reading) for (let i = 0; i < reading.issues.length; i++) issues.push(reading.issues[i]);
       lines.push(new ReadLine(text, index, start, end, reading, reading?.fate ?? EMPTY, layout.hashAt));
-      if (state.pointers.needsReplay) return false;
     }
     start = end + 1;
   }
-  return true;
 }
 
 function lastReload(lines: readonly ParsedLine[]): boolean {

@@ -5,7 +5,7 @@
 
 import { Analysis } from '../../analysis/analysis';
 import { fileLine } from '../../analysis/rows';
-import { parseIpv6Bytes, prefixContains, prefixKey } from '../../glibc/addresses';
+import { parseIpv6Bytes, prefixContains } from '../../glibc/addresses';
 import { PrefixTableEntry, TableKind } from '../../glibc/builtinTables';
 import { endBeforeCr } from '../../glibc/lines';
 import { DirectiveReading, ParsedLine } from '../../glibc/reader';
@@ -83,38 +83,22 @@ function firstFileRow(table: EffectiveTable, target: TargetRow): ParsedLine | un
 }
 
 /**
- * Each analysis's commented-out rows by table and prefix (`prefixKey`: the same key exactly when
- * the rows cover the same addresses at the same length), each list in file order. Made once per
- * document version, at its first table fix: a fix looks up several targets, and a file of 10,000
- * lines has thousands of commented-out rows, which were otherwise read through for every target.
+ * The first commented-out row at the target's prefix not yet used, in file order: the order
+ * analysis.commented gives them in, which looks no further than the first.
  */
-const commentedRowsByPrefix = new WeakMap<Analysis, Map<string, ParsedLine[]>>();
-
-function commentedRowKey(kind: TableKind, bytes: Uint8Array, bits: number): string {
-  return kind + prefixKey(bytes, bits);
-}
-
-function commentedRowsAt(analysis: Analysis, target: TargetRow): readonly ParsedLine[] {
-  let byPrefix = commentedRowsByPrefix.get(analysis);
-  if (!byPrefix) {
-    byPrefix = new Map();
-    for (const [line, reading] of analysis.commented) {
-      const fate = reading.fate;
-      if (fate.kind !== 'row') continue;
-      const key = commentedRowKey(fate.row.table, fate.row.bytes, fate.row.bits);
-      const lines = byPrefix.get(key);
-      if (lines) lines.push(line);
-      else byPrefix.set(key, [line]);
-    }
-    for (const lines of byPrefix.values()) lines.sort((a, b) => a.index - b.index);
-    commentedRowsByPrefix.set(analysis, byPrefix);
-  }
-  return byPrefix.get(commentedRowKey(target.kind, target.bytes, target.bits)) ?? [];
-}
-
-/** The first commented-out row at the target's prefix not yet used, in file order. */
 function firstCommentedRow(analysis: Analysis, target: TargetRow, used: ReadonlySet<ParsedLine>) {
-  return commentedRowsAt(analysis, target).find((line) => !used.has(line));
+  for (const [line, reading] of analysis.commented) {
+    const fate = reading.fate;
+    if (
+      fate.kind === 'row' &&
+      fate.row.table === target.kind &&
+      fate.row.bits === target.bits &&
+      !used.has(line) &&
+      prefixContains(target.bytes, target.bits, fate.row.bytes)
+    )
+      return line;
+  }
+  return undefined;
 }
 
 /** The last line with a row of the kind, searched from the end. */
