@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
@@ -37,7 +37,7 @@ import { serverPath, withServer } from '../support/lspClient';
 import { LxdFixture, lxdUnavailable, run } from '../support/lxd';
 import { testNeeding } from '../support/prerequisites';
 import { readmeBlock } from '../support/readme';
-import { repoRoot } from '../support/repository';
+import { cliBundleFiles, repoRoot } from '../support/repository';
 
 const skip = lxdUnavailable();
 const fixture = new LxdFixture();
@@ -394,7 +394,7 @@ async function installGaiConf(short: string): Promise<void> {
     { timeoutMs: 300_000 },
   );
   // The command and its chunks (scripts/serverBundle.mjs), which it loads from beside it.
-  for (const bundle of readdirSync(join(root, 'dist')).filter((file) => /^cli(-[A-Z0-9]+)?\.js$/.test(file)))
+  for (const bundle of cliBundleFiles())
     await fixture.lxc([
       'file',
       'push',

@@ -20,6 +20,7 @@ import { modifiedAtMs, scanProcesses } from '../../server/src/system/processes';
 import { findExecutable } from '../support/executables';
 import { orderOracleUnavailable, withOracleNamespace } from '../support/namespaceResolver';
 import { lacks, testNeeding } from '../support/prerequisites';
+import { cliBundleFiles } from '../support/repository';
 import { buildRuntimePrograms, Built } from './runtimePrograms';
 
 interface Subject {
@@ -332,8 +333,10 @@ testNeeding(
       // A copy of the bundle nobody can read, wherever the checkout is.
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gai-who-nobody-'));
       fs.chmodSync(dir, 0o755);
-      fs.copyFileSync(CLI, path.join(dir, 'cli.js'));
-      fs.chmodSync(path.join(dir, 'cli.js'), 0o644);
+      for (const file of cliBundleFiles()) {
+        fs.copyFileSync(path.join(path.dirname(CLI), file), path.join(dir, file));
+        fs.chmodSync(path.join(dir, file), 0o644);
+      }
       const run = spawnSync(
         findExecutable('runuser')!,
         ['-u', 'nobody', '--', process.execPath, path.join(dir, 'cli.js'), 'who-follows', '--json'],

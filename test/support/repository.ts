@@ -1,6 +1,6 @@
 /** The repository's root folder, for tests that read its files (README, grammar, bundles). */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -28,4 +28,12 @@ function isGaiConfManifest(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The CLI's files in dist/: cli.js and the chunks it loads from beside it (scripts/build.mjs), which
+ * a test that copies the CLI elsewhere must copy too.
+ */
+export function cliBundleFiles(): string[] {
+  return readdirSync(join(repoRoot(), 'dist')).filter((file) => /^cli(-[A-Z0-9]+)?\.js$/.test(file));
 }
